@@ -1,0 +1,40 @@
+// Shared jest settings for every project: swc transforms TS fast (type-checking is the separate
+// `typecheck` target), and ccxt's ESM-only @noble/@scure dependencies are transformed too.
+const path = require('node:path');
+
+/** @param {string} projectDir absolute path of the project using the preset */
+module.exports = function preset(projectDir, extra = {}) {
+  const rel = path.relative(__dirname, projectDir);
+  return {
+    displayName: rel,
+    rootDir: projectDir,
+    testEnvironment: 'node',
+    transform: {
+      '^.+\\.(t|j|mj)s$': [
+        '@swc/jest',
+        {
+          jsc: {
+            parser: { syntax: 'typescript', decorators: false },
+            target: 'es2022',
+          },
+          module: { type: 'commonjs' },
+          sourceMaps: 'inline',
+        },
+      ],
+    },
+    transformIgnorePatterns: ['/node_modules/(?!(@noble|@scure)/)'],
+    moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+    moduleNameMapper: {
+      '^@cab/domain$': path.join(__dirname, 'libs/domain/src/index.ts'),
+      '^@cab/domain/testing$': path.join(__dirname, 'libs/domain/src/testing.ts'),
+      '^@cab/application$': path.join(__dirname, 'libs/application/src/index.ts'),
+      '^@cab/application/testing$': path.join(__dirname, 'libs/application/src/testing.ts'),
+      '^@cab/infrastructure$': path.join(__dirname, 'libs/infrastructure/src/index.ts'),
+      '^@cab/infrastructure/testing$': path.join(__dirname, 'libs/infrastructure/src/testing.ts'),
+    },
+    testMatch: ['<rootDir>/**/*.spec.ts'],
+    coverageDirectory: path.join(__dirname, 'coverage', rel),
+    coverageReporters: ['text-summary', 'json-summary'],
+    ...extra,
+  };
+};

@@ -1,0 +1,6 @@
+// @cab/domain — the pure trading core. Everything public is exported here and nowhere else.
+export * from './money/decimal';
+export * from './time/clock';
+export * from './market/types';
+export * from './market/instrument';
+export * from './orders/status';

@@ -1,0 +1,93 @@
+import BigJs from 'big.js';
+
+/**
+ * A private, strict big.js constructor. Strict mode makes lossy conversions throw:
+ * `dec(0.1)` (a JS number) and `.toNumber()` of an inexact value are errors, so a float can
+ * never sneak into money arithmetic. Being private, nothing here changes big.js's global
+ * settings for a host bot that uses big.js itself.
+ */
+const D = BigJs();
+D.strict = true;
+/** Enough places for any crypto amount divided by any price; quantize to the venue's grid afterwards. */
+D.DP = 40;
+D.RM = BigJs.roundHalfEven;
+D.NE = -50;
+D.PE = 50;
+
+export type Decimal = BigJs;
+/** What may become a decimal: a decimal string ("0.001", "-2", "1e-8") or an existing Decimal. */
+export type DecimalInput = string | BigJs;
+
+const DECIMAL_RE = /^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i;
+
+/** True when `s` is a finite decimal number written as text (the only form money arrives in). */
+export function isDecimalString(s: string): boolean {
+  return DECIMAL_RE.test(s.trim());
+}
+
+/**
+ * The one door into money arithmetic. Accepts decimal strings and Decimals only; a JS number
+ * throws in strict mode, which is the point.
+ */
+export function dec(v: DecimalInput): Decimal {
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (!DECIMAL_RE.test(s)) throw new TypeError(`not a decimal: ${JSON.stringify(v)}`);
+    return new D(s.startsWith('+') ? s.slice(1) : s);
+  }
+  if (v instanceof BigJs) return new D(v);
+  throw new TypeError(`not a decimal string: ${typeof v}`);
+}
+
+/** `dec` for values that may be missing: null/undefined/'' give `fallback`. */
+export function decOr(v: DecimalInput | null | undefined, fallback: DecimalInput): Decimal {
+  return v === null || v === undefined || v === '' ? dec(fallback) : dec(v);
+}
+
+export const ZERO: Decimal = new D('0');
+export const ONE: Decimal = new D('1');
+
+/** Plain decimal text, never exponent notation: the form stored in SQLite and sent in JSON. */
+export function str(x: Decimal): string {
+  return x.toFixed();
+}
+
+export type Rounding = 'down' | 'up' | 'nearest';
+
+const MODE: Record<Rounding, 0 | 1 | 2 | 3> = {
+  down: BigJs.roundDown,
+  up: BigJs.roundUp,
+  nearest: BigJs.roundHalfEven,
+};
+
+/** Puts `x` on the grid of `step` (> 0). 'down' rounds toward zero: never more than you have. */
+export function quantize(x: Decimal, step: Decimal, rounding: Rounding): Decimal {
+  if (step.lte(ZERO)) throw new RangeError(`step must be > 0, got ${str(step)}`);
+  return x.div(step).round(0, MODE[rounding]).times(step);
+}
+
+export const quantizeDown = (x: Decimal, step: Decimal): Decimal => quantize(x, step, 'down');
+export const quantizeUp = (x: Decimal, step: Decimal): Decimal => quantize(x, step, 'up');
+export const quantizeNearest = (x: Decimal, step: Decimal): Decimal => quantize(x, step, 'nearest');
+
+/** Rounds to a number of decimal places ('down' by default): for display and fee rounding. */
+export function roundDp(x: Decimal, dp: number, rounding: Rounding = 'down'): Decimal {
+  return x.round(dp, MODE[rounding]);
+}
+
+export const min = (a: Decimal, b: Decimal): Decimal => (a.lte(b) ? a : b);
+export const max = (a: Decimal, b: Decimal): Decimal => (a.gte(b) ? a : b);
+
+export function sum(xs: Iterable<Decimal>): Decimal {
+  let acc = ZERO;
+  for (const x of xs) acc = acc.plus(x);
+  return acc;
+}
+
+/**
+ * The only sanctioned way out of Decimal into a JS number: for indicators, metrics and charts,
+ * never for amounts that are sent, stored or compared as money.
+ */
+export function approx(x: Decimal): number {
+  return Number(x.toFixed());
+}

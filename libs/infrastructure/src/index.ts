@@ -1,0 +1,1 @@
+export const INFRA = 'infra';
