@@ -1,1 +1,2 @@
-export const APPLICATION = 'application';
+// @cab/application — ports (interfaces infrastructure implements), use cases and the orchestrator.
+export * from './ports/broker';
