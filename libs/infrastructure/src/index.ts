@@ -1,1 +1,9 @@
 export const INFRA = 'infra';
+
+// Brokers
+export * from './brokers/reject-codes';
+export * from './brokers/paper/paper-broker';
+export * from './brokers/paper/paper-market';
+export * from './brokers/paper/synthetic-book';
+export * from './brokers/paper/gate-instruments';
+export * from './brokers/paper/in-memory-ledger';

@@ -42,12 +42,12 @@ export type Side = 'buy' | 'sell';
 
 /** Mid price of a ticker: (bid + ask) / 2. */
 export function mid(t: Pick<Ticker, 'bid' | 'ask'>): Decimal {
-  return t.bid.plus(t.ask).div(2);
+  return t.bid.plus(t.ask).div('2');
 }
 
 /** Relative spread (ask − bid) / mid; 0 when the book is crossed or empty. */
 export function spreadPct(t: Pick<Ticker, 'bid' | 'ask'>): Decimal {
   const m = mid(t);
-  if (m.lte(0) || t.ask.lte(t.bid)) return ZERO;
+  if (m.lte('0') || t.ask.lte(t.bid)) return ZERO;
   return t.ask.minus(t.bid).div(m);
 }

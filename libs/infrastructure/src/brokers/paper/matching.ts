@@ -1,0 +1,60 @@
+import { quantize, ZERO, type BookLevel, type Decimal } from '@cab/domain';
+
+/** One execution against one book level, before fees. */
+export interface Execution {
+  price: Decimal;
+  amount: Decimal;
+  cost: Decimal;
+}
+
+/** What an IOC market order took from the book. `exhausted`: the book ran out before the order did. */
+export interface Walk {
+  executions: Execution[];
+  filledBase: Decimal;
+  filledQuote: Decimal;
+  exhausted: boolean;
+}
+
+/**
+ * A market buy spending up to `quote` against asks (best first), in whole amount steps. It stops
+ * when what is left cannot buy one more step at the next level (dust, as Gate leaves it).
+ */
+export function walkBuyByQuote(asks: readonly BookLevel[], quote: Decimal, amountStep: Decimal): Walk {
+  const executions: Execution[] = [];
+  let left = quote;
+  let filledBase = ZERO;
+  let filledQuote = ZERO;
+  for (const level of asks) {
+    const affordable = quantize(left.div(level.price), amountStep, 'down');
+    const amount = quantize(affordable.lt(level.amount) ? affordable : level.amount, amountStep, 'down');
+    if (amount.lte('0')) return { executions, filledBase, filledQuote, exhausted: false };
+    const cost = amount.times(level.price);
+    executions.push({ price: level.price, amount, cost });
+    left = left.minus(cost);
+    filledBase = filledBase.plus(amount);
+    filledQuote = filledQuote.plus(cost);
+    if (amount.lt(level.amount)) return { executions, filledBase, filledQuote, exhausted: false };
+  }
+  const last = asks[asks.length - 1];
+  const couldBuyMore = last !== undefined ? quantize(left.div(last.price), amountStep, 'down').gt('0') : left.gt('0');
+  return { executions, filledBase, filledQuote, exhausted: couldBuyMore };
+}
+
+/** A market sell of `base` against bids (best first). */
+export function walkSellByBase(bids: readonly BookLevel[], base: Decimal, amountStep: Decimal): Walk {
+  const executions: Execution[] = [];
+  let left = base;
+  let filledBase = ZERO;
+  let filledQuote = ZERO;
+  for (const level of bids) {
+    if (left.lte('0')) break;
+    const amount = quantize(left.lt(level.amount) ? left : level.amount, amountStep, 'down');
+    if (amount.lte('0')) continue;
+    const cost = amount.times(level.price);
+    executions.push({ price: level.price, amount, cost });
+    left = left.minus(amount);
+    filledBase = filledBase.plus(amount);
+    filledQuote = filledQuote.plus(cost);
+  }
+  return { executions, filledBase, filledQuote, exhausted: left.gt('0') };
+}

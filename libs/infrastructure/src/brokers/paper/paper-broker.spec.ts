@@ -1,0 +1,4 @@
+import { brokerContract } from '../broker.contract';
+import { makePaperHarness } from './testing/paper-harness';
+
+brokerContract('PaperBroker', () => makePaperHarness());
