@@ -1,0 +1,271 @@
+import { dec, quantize, str, ZERO, type Clock, type Decimal, type Instrument, type OrderBook } from '@cab/domain';
+import { fail, ok, type BalanceDTO, type Broker, type BrokerError, type BrokerResult, type FillDTO, type OrderDTO, type OrderRef, type TickerDTO } from '@cab/application';
+import { CircuitBreaker, type BreakerPolicy, type BreakerState } from '../../resilience/circuit-breaker';
+import { realSleep, retry, type RetryPolicy } from '../../resilience/retry';
+import { REJECT } from '../reject-codes';
+import { BROKER_CODE, classifyCcxtError, isOutage, type CallKind, type CcxtModule } from './errors';
+import { balanceFromGate, fillFromGate, instrumentFromGate, orderFromGate } from './gate-parse';
+import { ccxtExchangeId, loadCcxt, makeGateClient, type GateClient } from './gate-client';
+import { toGatePair, toGateText } from './symbols';
+
+export interface CcxtBrokerOptions {
+  /** EXCHANGE setting: "gateio" (or "gate"). Default gateio. */
+  exchange?: string;
+  apiKey: string;
+  apiSecret: string;
+  /** EXCHANGE_API_URL: points every ccxt endpoint here (e.g. the emulator's http://127.0.0.1:8600/api/v4). */
+  apiUrl?: string;
+  /** HTTP_TIMEOUT_SEC × 1000: per request. */
+  timeoutMs: number;
+  /** Reads and cancels only; order creation is never retried. */
+  retry: RetryPolicy;
+  breaker: BreakerPolicy;
+  /** ccxt's own rate limiter; on unless a test turns it off. */
+  enableRateLimit?: boolean;
+  clock?: Clock;
+  sleep?: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+type Raw = Record<string, unknown>;
+
+const systemClock: Clock = { now: () => Date.now() };
+
+/**
+ * The live Broker: ccxt's `gate` class on the spot account. Expected failures come back as
+ * BrokerResult values, classified once in errors.ts; reads and cancels are retried with backoff
+ * and jitter; a circuit breaker stops calls after repeated outages; order creation is sent once —
+ * a timeout or 5xx on it is "ambiguous" and the caller settles it by client order id.
+ */
+export class CcxtBroker implements Broker {
+  readonly name = 'gate';
+  private client: GateClient | null = null;
+  private ccxt: CcxtModule | null = null;
+  private markets: Promise<void> | null = null;
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly breaker: CircuitBreaker;
+  private readonly secrets: string[];
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly opts: CcxtBrokerOptions) {
+    ccxtExchangeId(opts.exchange ?? 'gateio');
+    this.breaker = new CircuitBreaker(opts.breaker, opts.clock ?? systemClock);
+    this.secrets = [opts.apiKey, opts.apiSecret].filter((s) => s.length > 0);
+    this.sleep = opts.sleep ?? realSleep;
+    this.random = opts.random ?? Math.random;
+  }
+
+  /** For health checks and specs. */
+  circuitState(): BreakerState {
+    return this.breaker.state();
+  }
+
+  async instrument(symbol: string): Promise<BrokerResult<Instrument>> {
+    const cached = this.instruments.get(symbol);
+    if (cached) return ok(cached);
+    const loaded = await this.call('read', async (ex) => {
+      this.markets ??= ex.loadMarkets().then(() => undefined);
+      try {
+        await this.markets;
+      } catch (e) {
+        this.markets = null; // try again next time
+        throw e;
+      }
+      return ex.market(symbol);
+    });
+    if (!loaded.ok) return loaded;
+    const m = loaded.value as unknown as { spot?: boolean; info: Raw };
+    if (m.spot === false) return fail({ kind: 'rejected', code: REJECT.UNKNOWN_SYMBOL, message: `${symbol} is not a spot market` });
+    const inst = instrumentFromGate(symbol, m.info);
+    this.instruments.set(symbol, inst);
+    return ok(inst);
+  }
+
+  async fetchTicker(symbol: string): Promise<BrokerResult<TickerDTO>> {
+    const r = await this.call('read', (ex) => ex.fetchTicker(symbol));
+    if (!r.ok) return r;
+    const info = r.value.info as Raw;
+    return ok({
+      symbol,
+      bid: dec(String(info['highest_bid'])),
+      ask: dec(String(info['lowest_ask'])),
+      last: dec(String(info['last'])),
+      // Gate's ticker has no time; ccxt leaves it null.
+      ts: r.value.timestamp ?? (this.opts.clock ?? systemClock).now(),
+    });
+  }
+
+  async fetchOrderBook(symbol: string, depth = 10): Promise<BrokerResult<OrderBook>> {
+    // The raw endpoint keeps prices as strings (ccxt's parsed book is floats).
+    const r = await this.call('read', (ex) =>
+      (ex as unknown as { publicSpotGetOrderBook(p: Raw): Promise<Raw> }).publicSpotGetOrderBook({ currency_pair: toGatePair(symbol), limit: depth, with_id: 'true' }),
+    );
+    if (!r.ok) return r;
+    const levels = (rows: unknown) => ((rows as [string, string][]) ?? []).map(([p, a]) => ({ price: dec(p), amount: dec(a) }));
+    return ok({ symbol, bids: levels(r.value['bids']), asks: levels(r.value['asks']), ts: Number(r.value['current'] ?? 0) });
+  }
+
+  async fetchBalance(symbol: string): Promise<BrokerResult<BalanceDTO>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const r = await this.call('read', (ex) => ex.fetchBalance());
+    if (!r.ok) return r;
+    return ok(balanceFromGate(r.value.info as Raw[], inst.value));
+  }
+
+  async createMarketBuyQuote(symbol: string, quoteAmount: Decimal, clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const text = toGateText(clientOrderId);
+    if (!text) return rejectClientId(clientOrderId);
+    // Gate sizes a market buy in quote, on the price grid; never spend more than asked.
+    const quote = quantize(quoteAmount, inst.value.priceTick, 'down');
+    const deny = inst.value.checkQuote(quote);
+    if (deny) return fail({ kind: 'rejected', code: REJECT.MIN_NOTIONAL, message: deny.message });
+    return this.create(inst.value, (ex) =>
+      ex.createOrder(symbol, 'market', 'buy', str(quote) as unknown as number, undefined, { text, createMarketBuyOrderRequiresPrice: false }),
+    );
+  }
+
+  async createMarketSellBase(symbol: string, baseAmount: Decimal, clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const text = toGateText(clientOrderId);
+    if (!text) return rejectClientId(clientOrderId);
+    const base = inst.value.qty(baseAmount, 'down');
+    if (base.lte(ZERO)) return fail({ kind: 'rejected', code: REJECT.MIN_NOTIONAL, message: `${symbol}: amount ${str(baseAmount)} rounds to zero` });
+    if (base.lt(inst.value.minBase))
+      return fail({ kind: 'rejected', code: REJECT.MIN_BASE, message: `${symbol}: amount ${str(base)} ${inst.value.base} is below the minimum ${str(inst.value.minBase)}` });
+    // The min-notional check needs a price; the exchange makes it (INVALID_PARAM_VALUE) with its own book.
+    return this.create(inst.value, (ex) => ex.createOrder(symbol, 'market', 'sell', str(base) as unknown as number, undefined, { text }));
+  }
+
+  async fetchOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const text = 'id' in ref ? null : toGateText(ref.clientOrderId);
+    if ('clientOrderId' in ref && !text)
+      return fail({ kind: 'rejected', code: REJECT.NOT_FOUND, message: `${symbol}: ${JSON.stringify(ref.clientOrderId)} is not a client order id Gate could hold` });
+    const r = await this.call('read', (ex) =>
+      // ccxt puts a `t-…` client id in the path: GET /spot/orders/t-…
+      'id' in ref ? ex.fetchOrder(ref.id, symbol) : ex.fetchOrder('', symbol, { clientOrderId: text }),
+    );
+    if (!r.ok) return r;
+    return ok(orderFromGate(r.value.info as Raw, inst.value));
+  }
+
+  async fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const r = await this.call('read', (ex) => ex.fetchOpenOrders(symbol));
+    if (!r.ok) return r;
+    return ok(r.value.map((o) => orderFromGate(o.info as Raw, inst.value)));
+  }
+
+  async fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const r = await this.call('read', (ex) => ex.fetchMyTrades(symbol, sinceMs));
+    if (!r.ok) return r;
+    return ok(r.value.map((t) => fillFromGate(t.info as Raw)));
+  }
+
+  async cancelAllOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const r = await this.call('cancel', (ex) => ex.cancelAllOrders(symbol));
+    if (!r.ok) return r;
+    return ok((r.value as { info: unknown }[]).map((o) => orderFromGate(o.info as Raw, inst.value)));
+  }
+
+  /** Gate's dead man's switch: cancel the symbol's open orders unless refreshed within `timeoutSec` (0 disarms). */
+  async countdownCancelAll(symbol: string, timeoutSec: number): Promise<BrokerResult<{ triggerTime: number }>> {
+    const r = await this.call('cancel', (ex) =>
+      (ex as unknown as { privateSpotPostCountdownCancelAll(p: Raw): Promise<Raw> }).privateSpotPostCountdownCancelAll({
+        timeout: timeoutSec,
+        currency_pair: toGatePair(symbol),
+      }),
+    );
+    if (!r.ok) return r;
+    return ok({ triggerTime: Number(r.value['triggerTime'] ?? 0) });
+  }
+
+  async close(): Promise<void> {
+    const c = this.client as unknown as { close?: () => Promise<void> } | null;
+    this.client = null;
+    if (c?.close) await c.close();
+  }
+
+  private async create(inst: Instrument, send: (ex: GateClient) => Promise<{ info: unknown }>): Promise<BrokerResult<OrderDTO>> {
+    const r = await this.call('create', send);
+    if (!r.ok) return r;
+    const info = r.value.info as Raw;
+    // Validate before trusting (LESSONS 3): an answer without an order id is not an order.
+    if (typeof info?.['id'] !== 'string' || info['id'] === '')
+      return fail({ kind: 'ambiguous', code: BROKER_CODE.EXCHANGE_ERROR, message: 'the exchange answered without an order id' });
+    return ok(orderFromGate(info, inst));
+  }
+
+  private async ensureClient(): Promise<{ ex: GateClient; ccxt: CcxtModule }> {
+    if (!this.client || !this.ccxt) {
+      this.ccxt = await loadCcxt();
+      this.client = makeGateClient(this.ccxt, {
+        apiKey: this.opts.apiKey,
+        apiSecret: this.opts.apiSecret,
+        apiUrl: this.opts.apiUrl,
+        timeoutMs: this.opts.timeoutMs,
+        enableRateLimit: this.opts.enableRateLimit ?? true,
+      });
+    }
+    return { ex: this.client, ccxt: this.ccxt };
+  }
+
+  /** One guarded attempt: the circuit breaker, the call, the classification. */
+  private async attempt<T>(kind: CallKind, fn: (ex: GateClient) => Promise<T>): Promise<BrokerResult<T>> {
+    const admission = this.breaker.admit();
+    if (!admission.ok)
+      return fail({
+        kind: 'retryable',
+        code: BROKER_CODE.CIRCUIT_OPEN,
+        message: `circuit open after repeated exchange failures; next probe in ${admission.retryAfterMs} ms`,
+        retryAfterMs: admission.retryAfterMs,
+      });
+    const { ex, ccxt } = await this.ensureClient();
+    try {
+      const v = await fn(ex);
+      this.breaker.success();
+      return ok(v);
+    } catch (err) {
+      const e = classifyCcxtError(err, ccxt, kind, this.secrets);
+      if (isOutage(e)) this.breaker.failure();
+      else this.breaker.success(); // the exchange answered: it is up
+      return fail(withHint(e, ex));
+    }
+  }
+
+  /** Reads and cancels are retried; creation gets exactly one attempt. */
+  private call<T>(kind: CallKind, fn: (ex: GateClient) => Promise<T>): Promise<BrokerResult<T>> {
+    if (kind === 'create') return this.attempt(kind, fn);
+    return retry(
+      () => this.attempt(kind, fn),
+      (r) => (!r.ok && r.error.kind === 'retryable' && r.error.code !== BROKER_CODE.CIRCUIT_OPEN ? { retry: true, afterMs: r.error.retryAfterMs } : { retry: false }),
+      this.opts.retry,
+      { sleep: this.sleep, random: this.random },
+    );
+  }
+}
+
+/** A 429's Retry-After header (seconds), when the server sent one: a floor for the backoff. */
+function withHint(e: BrokerError, ex: GateClient): BrokerError {
+  if (e.kind !== 'retryable' || e.code !== BROKER_CODE.RATE_LIMITED) return e;
+  const headers = (ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers ?? {};
+  const v = headers['Retry-After'] ?? headers['retry-after'];
+  const secs = v === undefined ? NaN : Number(v);
+  return Number.isFinite(secs) ? { ...e, retryAfterMs: secs * 1000 } : e;
+}
+
+function rejectClientId(id: string): BrokerResult<never> {
+  return fail({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID, message: `client order id ${JSON.stringify(id)} must be "t-" + 1-28 of [0-9A-Za-z_.-]` });
+}
+

@@ -1,0 +1,75 @@
+import type { BrokerError } from '@cab/application';
+import { REJECT } from '../reject-codes';
+
+/** The ccxt module (its error classes), loaded lazily by the broker. */
+export type CcxtModule = typeof import('ccxt');
+
+/** What the failed call was: creation is never retried, so its network failures are ambiguous. */
+export type CallKind = 'read' | 'create' | 'cancel';
+
+/** Codes of the non-rejection errors (rejections carry Gate's label; see reject-codes.ts). */
+export const BROKER_CODE = {
+  RATE_LIMITED: 'RATE_LIMITED',
+  TIMEOUT: 'TIMEOUT',
+  UNAVAILABLE: 'EXCHANGE_UNAVAILABLE',
+  NETWORK: 'NETWORK',
+  CIRCUIT_OPEN: 'CIRCUIT_OPEN',
+  AUTH: 'AUTH',
+  CONFIG: 'CONFIG',
+  EXCHANGE_ERROR: 'EXCHANGE_ERROR',
+} as const;
+
+/** Gate's `{"label": …}` from a ccxt message ("gate {"label":"…","message":"…"}"), if any. */
+export function gateLabel(message: string): string | undefined {
+  const at = message.indexOf('{');
+  if (at < 0) return undefined;
+  try {
+    const body = JSON.parse(message.slice(at)) as { label?: unknown };
+    return typeof body.label === 'string' ? body.label : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Removes every secret from a text that may reach a log or an API response. */
+export function redact(text: string, secrets: readonly string[]): string {
+  let out = text;
+  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
+  return out;
+}
+
+/**
+ * The one place ccxt's exception classes become BrokerErrors. Order matters: subclasses first
+ * (OrderNotFound is an InvalidOrder, BadSymbol a BadRequest, RateLimitExceeded a NetworkError).
+ * Anything that is not a ccxt error is a bug and is rethrown.
+ */
+export function classifyCcxtError(err: unknown, ccxt: CcxtModule, kind: CallKind, secrets: readonly string[] = []): BrokerError {
+  if (!(err instanceof ccxt.BaseError)) throw err;
+  const message = redact(err.message, secrets);
+  const label = gateLabel(err.message);
+  const rejected = (fallback: string): BrokerError => ({ kind: 'rejected', code: label ?? fallback, message });
+  // Sent, and we cannot know whether the exchange acted: only reconciliation can tell (LESSONS 2).
+  const unsure = (code: string): BrokerError => (kind === 'create' ? { kind: 'ambiguous', code, message } : { kind: 'retryable', code, message });
+
+  if (err instanceof ccxt.AuthenticationError) return { kind: 'fatal', code: label ?? BROKER_CODE.AUTH, message };
+  if (err instanceof ccxt.InsufficientFunds) return rejected(REJECT.BALANCE);
+  if (err instanceof ccxt.OrderNotFound) return { kind: 'rejected', code: REJECT.NOT_FOUND, message };
+  if (err instanceof ccxt.InvalidOrder) return rejected('INVALID_ORDER');
+  if (err instanceof ccxt.BadSymbol) return { kind: 'rejected', code: REJECT.UNKNOWN_SYMBOL, message };
+  if (err instanceof ccxt.BadRequest) return rejected('BAD_REQUEST');
+  // A 429 means the request was refused, not executed: safe to say "retryable" even for a create
+  // (the broker still never re-sends it itself).
+  if (err instanceof ccxt.RateLimitExceeded || err instanceof ccxt.DDoSProtection) return { kind: 'retryable', code: BROKER_CODE.RATE_LIMITED, message };
+  if (err instanceof ccxt.RequestTimeout) return unsure(BROKER_CODE.TIMEOUT);
+  if (err instanceof ccxt.ExchangeNotAvailable) return unsure(BROKER_CODE.UNAVAILABLE);
+  if (err instanceof ccxt.NetworkError) return unsure(BROKER_CODE.NETWORK);
+  if (err instanceof ccxt.NotSupported || err instanceof ccxt.ArgumentsRequired) return { kind: 'fatal', code: BROKER_CODE.CONFIG, message };
+  // Any other answer with a label: the venue said no.
+  if (err instanceof ccxt.ExchangeError) return rejected(BROKER_CODE.EXCHANGE_ERROR);
+  return { kind: 'fatal', code: BROKER_CODE.CONFIG, message };
+}
+
+/** Whether an error says the exchange is unhealthy (counts towards opening the circuit). */
+export function isOutage(e: BrokerError): boolean {
+  return (e.kind === 'retryable' || e.kind === 'ambiguous') && e.code !== BROKER_CODE.CIRCUIT_OPEN;
+}
