@@ -3,8 +3,14 @@
  * (query excluded), "*" for any request, or a prefix ending in "*" ("GET /spot/*").
  */
 export type Fault =
-  /** Answer with this HTTP status and Gate's error body; 429 defaults to TOO_MANY_REQUESTS, omit `label` for a bare 5xx. */
-  | { kind: 'status'; status: number; label?: string; message?: string; retryAfterSec?: number }
+  /**
+   * Answer with this HTTP status and Gate's error body; 429 defaults to TOO_MANY_REQUESTS, omit
+   * `label` for a bare 5xx. With `afterProcessing` the request is executed first (a gateway
+   * that failed after the exchange accepted the order).
+   */
+  | { kind: 'status'; status: number; label?: string; message?: string; retryAfterSec?: number; afterProcessing?: boolean }
+  /** Answer with this exact body (a recorded payload) without executing anything. */
+  | { kind: 'respond'; status?: number; body: unknown }
   /** Process the request, then hold the response this long (past the client's timeout). */
   | { kind: 'delay'; ms: number }
   /** Process the request, then drop the connection: "order accepted but the response lost". */

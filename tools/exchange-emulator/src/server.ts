@@ -146,13 +146,20 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       req.socket.destroy();
       return;
     }
+    const canned = has('respond');
+    if (canned) {
+      log.status = canned.status ?? 200;
+      return send(res, log.status, canned.body);
+    }
     const statusFault = has('status');
-    if (statusFault) {
+    const answerStatus = (): void => {
+      if (!statusFault) return;
       const label = statusFault.label ?? (statusFault.status === 429 ? 'TOO_MANY_REQUESTS' : undefined);
       const headers: Record<string, string> = statusFault.retryAfterSec !== undefined ? { 'Retry-After': String(statusFault.retryAfterSec) } : {};
       log.status = statusFault.status;
-      return send(res, statusFault.status, label ? { label, message: statusFault.message ?? 'injected fault' } : 'injected fault', headers);
-    }
+      send(res, statusFault.status, label ? { label, message: statusFault.message ?? 'injected fault' } : 'injected fault', headers);
+    };
+    if (statusFault && !statusFault.afterProcessing) return answerStatus();
 
     let status: number;
     let out: unknown;
@@ -176,6 +183,7 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
       out = err.body();
     }
     log.status = status;
+    if (statusFault) return answerStatus();
     if (has('lost-response')) {
       // The exchange did the work; the client never hears about it.
       log.status = -1;
