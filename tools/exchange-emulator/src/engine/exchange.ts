@@ -120,7 +120,7 @@ export class Exchange {
     if (type !== 'market' && type !== 'limit') throw badParam('invalid argument: type');
     const text = body.text === undefined ? 'apiv4' : body.text;
     if (typeof text !== 'string' || (body.text !== undefined && !TEXT_RE.test(text)))
-      throw badParam("invalid argument: text: must start with 't-', at most 28 characters after it, [0-9A-Za-z_.-]");
+      throw new GateError(400, 'INVALID_TEXT', "text must start with 't-', followed by 1-28 of [0-9A-Za-z_.-]");
     const amount = decimalParam(body.amount, 'amount');
     if (amount.lte(ZERO)) throw badParam('invalid argument: amount');
     const tif = (body.time_in_force ?? (type === 'market' ? 'ioc' : 'gtc')) as TimeInForce;
