@@ -90,12 +90,12 @@ describe('orders', () => {
   it('finds an order by id and by t- text, cancels it, and answers ORDER_CLOSED after', async () => {
     await open();
     const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 40000, { text: 't-find-me' });
-    expect((await ex.fetchOrder(o.id, 'BTC/USDT')).status).toBe('open');
+    expect((await ex.fetchOrder(o.id as string, 'BTC/USDT')).status).toBe('open');
     expect((await ex.fetchOrder('', 'BTC/USDT', { clientOrderId: 't-find-me' })).id).toBe(o.id);
     const bal = await ex.fetchBalance();
     expect(bal['USDT']?.used).toBe(400);
-    expect((await ex.cancelOrder(o.id, 'BTC/USDT')).status).toBe('canceled');
-    expect(await label(ex.cancelOrder(o.id, 'BTC/USDT'))).toBe('InvalidOrder ORDER_CLOSED');
+    expect((await ex.cancelOrder(o.id as string, 'BTC/USDT')).status).toBe('canceled');
+    expect(await label(ex.cancelOrder(o.id as string, 'BTC/USDT'))).toBe('InvalidOrder ORDER_CLOSED');
     expect(await label(ex.fetchOrder('', 'BTC/USDT', { clientOrderId: 't-nothing' }))).toBe('OrderNotFound CLIENT_ID_NOT_FOUND');
     expect((await ex.fetchBalance())['USDT']?.used).toBe(0);
   });
@@ -104,7 +104,7 @@ describe('orders', () => {
     await open();
     const o = await ex.createOrder('BTC/USDT', 'limit', 'buy', 0.01, 49000);
     emu.setPrice('BTC_USDT', '48000');
-    const after = await ex.fetchOrder(o.id, 'BTC/USDT');
+    const after = await ex.fetchOrder(o.id as string, 'BTC/USDT');
     expect(after.status).toBe('closed');
     expect(after.filled).toBe(0.01);
     expect(after.average).toBe(49000);
