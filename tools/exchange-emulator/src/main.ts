@@ -4,15 +4,17 @@ import { join } from 'node:path';
 import { parseFlags, USAGE } from './flags';
 import { startEmulator } from './server';
 
+const SAMPLE = 'btc_usdt-1m-bybit-2022-12-13.csv';
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   if (flags === 'help') {
     console.log(USAGE);
     return;
   }
-  // Default price path: the bundled candle day, when run from the source tree.
-  const sample = join(__dirname, '..', 'test-data', 'btc_usdt-1m-bybit-2022-12-13.csv');
-  const data = flags.data ?? (existsSync(sample) ? sample : undefined);
+  // Default price path: the bundled candle day (beside the source tree, or copied beside the build).
+  const sample = [join(__dirname, '..', 'test-data', SAMPLE), join(__dirname, SAMPLE)].find((p) => existsSync(p));
+  const data = flags.data ?? sample;
   const emu = await startEmulator({
     port: flags.port,
     host: flags.host,

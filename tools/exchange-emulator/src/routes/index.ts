@@ -1,5 +1,6 @@
 import { accountRoutes } from './accounts';
 import { candleRoutes } from './candlesticks';
+import { countdownRoutes } from './countdown';
 import { marketRoutes } from './markets';
 import { myTradeRoutes } from './my-trades';
 import { orderBookRoutes } from './order-book';
@@ -7,7 +8,7 @@ import { orderRoutes } from './orders';
 import { tickerRoutes } from './tickers';
 import type { Route } from './types';
 
-export const ROUTES: Route[] = [...marketRoutes, ...tickerRoutes, ...orderBookRoutes, ...candleRoutes, ...accountRoutes, ...orderRoutes, ...myTradeRoutes];
+export const ROUTES: Route[] = [...marketRoutes, ...tickerRoutes, ...orderBookRoutes, ...candleRoutes, ...accountRoutes, ...orderRoutes, ...myTradeRoutes, ...countdownRoutes];
 
 /** Finds the route for a method and path; `:name` segments become params. */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {

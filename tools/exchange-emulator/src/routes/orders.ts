@@ -99,13 +99,4 @@ export const orderRoutes: Route[] = [
       return [...byPair.entries()].map(([pair, os]) => ({ currency_pair: pair, total: String(os.length), orders: os.map((o) => orderJson(o, exchange)) }));
     },
   },
-  {
-    method: 'POST',
-    path: '/spot/countdown_cancel_all',
-    private: true,
-    handle: (req, { exchange }) => {
-      const b = (req.body ?? {}) as { timeout?: unknown; currency_pair?: unknown };
-      return { triggerTime: exchange.countdown(b.timeout, b.currency_pair) };
-    },
-  },
 ];
