@@ -26,14 +26,17 @@ export function walkBuyByQuote(asks: readonly BookLevel[], quote: Decimal, amoun
   let filledQuote = ZERO;
   for (const level of asks) {
     const affordable = quantize(left.div(level.price), amountStep, 'down');
-    const amount = quantize(affordable.lt(level.amount) ? affordable : level.amount, amountStep, 'down');
-    if (amount.lte('0')) return { executions, filledBase, filledQuote, exhausted: false };
+    if (affordable.lte('0')) return { executions, filledBase, filledQuote, exhausted: false };
+    // A level smaller than one step cannot be traded on the grid: skip it.
+    const available = quantize(level.amount, amountStep, 'down');
+    if (available.lte('0')) continue;
+    const amount = affordable.lt(available) ? affordable : available;
     const cost = amount.times(level.price);
     executions.push({ price: level.price, amount, cost });
     left = left.minus(cost);
     filledBase = filledBase.plus(amount);
     filledQuote = filledQuote.plus(cost);
-    if (amount.lt(level.amount)) return { executions, filledBase, filledQuote, exhausted: false };
+    if (amount.lt(available)) return { executions, filledBase, filledQuote, exhausted: false };
   }
   const last = asks[asks.length - 1];
   const couldBuyMore = last !== undefined ? quantize(left.div(last.price), amountStep, 'down').gt('0') : left.gt('0');
