@@ -224,6 +224,21 @@ describe('PaperBroker', () => {
       value(await broker.createMarketBuyQuote(SYMBOL, dec('100'), 'kept'));
       expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote).startsWith('900')).toBe(true);
     });
+    it('reports a failed load as retryable and loads again on the next call', async () => {
+      let fails = 1;
+      const inner = new InMemoryPaperLedger({ USDT: { free: '42', used: '0' } });
+      const ledger: PaperLedgerStore = {
+        load: async () => {
+          if (fails-- > 0) throw new Error('database is locked');
+          return inner.load();
+        },
+        save: (b: PaperBalances) => inner.save(b),
+      };
+      h = await makePaperHarness({ ledger: inner });
+      const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds(), startingBalances: { USDT: '1' } });
+      expect(errorOf(await broker.fetchBalance(SYMBOL))).toEqual({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE' });
+      expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote)).toBe('42');
+    });
   });
 
   describe('one account, one call at a time', () => {

@@ -127,7 +127,9 @@ export class PaperBroker implements Broker {
   async fetchBalance(symbol: string): Promise<BrokerResult<BalanceDTO>> {
     const inst = this.instruments.get(symbol);
     if (!inst) return unknownSymbol(symbol);
-    const acc = await this.loaded();
+    const loaded = await this.loaded();
+    if (!loaded.ok) return loaded;
+    const acc = loaded.value;
     const base = acc.get(inst.base);
     const quote = acc.get(inst.quote);
     return ok({ symbol, base: inst.base, quote: inst.quote, freeBase: base.free, usedBase: base.used, freeQuote: quote.free, usedQuote: quote.used });
@@ -167,7 +169,9 @@ export class PaperBroker implements Broker {
       const quote = quantize(quoteAmount, inst.priceTick, 'down');
       if (quote.lte('0') || quote.lt(inst.minNotional))
         return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const free = acc.get(inst.quote).free;
       if (quote.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: buying for ${str(quote)} ${inst.quote} needs more than the free ${str(free)}`);
       const book = await this.bookFor(inst);
@@ -199,7 +203,9 @@ export class PaperBroker implements Broker {
       const best = book.bids[0];
       if (best && base.times(best.price).lt(inst.minNotional))
         return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(best.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const free = acc.get(inst.base).free;
       if (base.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: selling ${str(base)} ${inst.base} needs more than the free ${str(free)}`);
 
@@ -216,7 +222,9 @@ export class PaperBroker implements Broker {
     return this.serially(async (): Promise<BrokerResult<OrderDTO[]>> => {
       const inst = this.instruments.get(symbol);
       if (!inst) return unknownSymbol(symbol);
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const open = this.openOrders(symbol);
       if (open.length === 0) return ok([]);
       const draft = acc.draft();
@@ -249,7 +257,9 @@ export class PaperBroker implements Broker {
       const deny = inst.check(base, price);
       if (deny) return rejected(deny.code === 'INSTRUMENT.MIN_NOTIONAL' ? REJECT.MIN_NOTIONAL : REJECT.MIN_BASE, deny.message);
       const [currency, need] = side === 'buy' ? [inst.quote, base.times(price)] : [inst.base, base];
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const free = acc.get(currency).free;
       if (need.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: the order locks ${str(need)} ${currency}, more than the free ${str(free)}`);
       const now = this.clock.now();
@@ -266,7 +276,9 @@ export class PaperBroker implements Broker {
     return this.serially(async (): Promise<BrokerResult<void>> => {
       const free = dec(amount);
       if (free.lt('0')) throw new RangeError(`paper balance of ${currency} must be >= 0, got ${str(free)}`);
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const draft = acc.draft().set(currency, { free, used: acc.get(currency).used });
       return this.save(draft);
     });
@@ -285,31 +297,39 @@ export class PaperBroker implements Broker {
     return run;
   }
 
-  private loaded(): Promise<PaperAccount> {
-    if (this.account) return Promise.resolve(this.account);
+  /** The account, loaded from the ledger on first use (seeded from the settings when the ledger is empty). */
+  private async loaded(): Promise<BrokerResult<PaperAccount>> {
+    if (this.account) return ok(this.account);
     if (!this.loading) {
-      this.loading = (async () => {
-        const saved = await this.ledger.load();
-        let acc: PaperAccount;
-        if (saved === null) {
-          acc = PaperAccount.seed(this.starting);
-          await this.ledger.save(acc.toBalances());
-        } else {
-          acc = PaperAccount.fromBalances(saved);
-          if (acc.hasLocked()) {
-            // The resting orders that locked these amounts were in memory and are gone.
-            acc = acc.draft().releaseAll();
-            await this.ledger.save(acc.toBalances());
-          }
-        }
-        this.account = acc;
-        return acc;
-      })();
+      this.loading = this.load();
+      // A failed load is tried again on the next call.
       this.loading.catch(() => {
         this.loading = null;
       });
     }
-    return this.loading;
+    try {
+      return ok(await this.loading);
+    } catch (e) {
+      return fail({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE', message: `paper ledger load failed: ${(e as Error).message}` });
+    }
+  }
+
+  private async load(): Promise<PaperAccount> {
+    const saved = await this.ledger.load();
+    let acc: PaperAccount;
+    if (saved === null) {
+      acc = PaperAccount.seed(this.starting);
+      await this.ledger.save(acc.toBalances());
+    } else {
+      acc = PaperAccount.fromBalances(saved);
+      if (acc.hasLocked()) {
+        // The resting orders that locked these amounts were in memory and are gone.
+        acc = acc.draft().releaseAll();
+        await this.ledger.save(acc.toBalances());
+      }
+    }
+    this.account = acc;
+    return acc;
   }
 
   private async bookFor(inst: Instrument): Promise<OrderBook | null> {
