@@ -1,7 +1,6 @@
 import {
   dec,
   Instrument,
-  quantize,
   roundDp,
   str,
   ZERO,
@@ -12,6 +11,7 @@ import {
   type InstrumentSpec,
   type OrderBook,
   type Side,
+  type Ticker,
 } from '@cab/domain';
 import {
   fail,
@@ -26,11 +26,12 @@ import {
   type TickerDTO,
 } from '@cab/application';
 import { REJECT } from '../reject-codes';
+import { onGrid } from './grid';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
 import { PaperAccount } from './paper-account';
 import type { PaperMarket } from './paper-market';
-import { DEFAULT_DEPTH, synthesizeBook, type SyntheticDepth } from './synthetic-book';
+import { best, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
 
 export interface PaperBrokerOptions {
   /** Prices: the ticker and, when it has one, the book of each symbol. */
@@ -84,6 +85,8 @@ export class PaperBroker implements Broker {
   /** Client order id → latest order id with it (Gate does not reject a duplicate `text`). */
   private readonly byClientId = new Map<string, string>();
   private readonly fills: FillDTO[] = [];
+  /** Synthetic books by the ticker they were built from. */
+  private readonly synthetic = new WeakMap<Ticker, BookSides | null>();
   /** Limit price of each resting order (OrderDTO has no price field). */
   private readonly restingPrice = new Map<string, Decimal>();
 
@@ -118,10 +121,11 @@ export class PaperBroker implements Broker {
   async fetchOrderBook(symbol: string, depth?: number): Promise<BrokerResult<OrderBook>> {
     const inst = this.instruments.get(symbol);
     if (!inst) return unknownSymbol(symbol);
-    const book = await this.bookFor(inst);
-    if (!book) return noMarket(symbol);
-    if (depth === undefined) return ok(book);
-    return ok({ ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) });
+    const book = await this.market.book(symbol);
+    if (book) return ok(depth === undefined ? book : { ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) });
+    const t = await this.market.ticker(symbol);
+    const synthetic = t ? synthesizeBook(t, inst, this.depth, depth) : null;
+    return synthetic ? ok(synthetic) : noMarket(symbol);
   }
 
   async fetchBalance(symbol: string): Promise<BrokerResult<BalanceDTO>> {
@@ -166,7 +170,7 @@ export class PaperBroker implements Broker {
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
       // ccxt sends a market buy's cost on the price grid, truncated (costToPrecision).
-      const quote = quantize(quoteAmount, inst.priceTick, 'down');
+      const quote = onGrid(quoteAmount, inst.priceTick, 'down');
       if (quote.lte('0') || quote.lt(inst.minNotional))
         return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
       const loaded = await this.loaded();
@@ -176,8 +180,8 @@ export class PaperBroker implements Broker {
       if (quote.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: buying for ${str(quote)} ${inst.quote} needs more than the free ${str(free)}`);
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const best = book.asks[0];
-      if (best && quote.div(best.price).lt(inst.minBase))
+      const bestAsk = best(book.asks);
+      if (bestAsk && quote.lt(inst.minBase.times(bestAsk.price)))
         return rejected(REJECT.MIN_BASE, `${symbol}: ${str(quote)} ${inst.quote} buys less than the minimum ${str(inst.minBase)} ${inst.base}`);
 
       const walk = walkBuyByQuote(book.asks, quote, inst.amountStep);
@@ -195,14 +199,14 @@ export class PaperBroker implements Broker {
       if (!inst) return unknownSymbol(symbol);
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
-      const base = inst.qty(baseAmount, 'down');
+      const base = onGrid(baseAmount, inst.amountStep, 'down');
       if (base.lte('0') || base.lt(inst.minBase))
         return rejected(REJECT.MIN_BASE, `${symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const best = book.bids[0];
-      if (best && base.times(best.price).lt(inst.minNotional))
-        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(best.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
+      const bestBid = best(book.bids);
+      if (bestBid && base.times(bestBid.price).lt(inst.minNotional))
+        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(bestBid.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
       const loaded = await this.loaded();
       if (!loaded.ok) return loaded;
       const acc = loaded.value;
@@ -332,11 +336,20 @@ export class PaperBroker implements Broker {
     return acc;
   }
 
-  private async bookFor(inst: Instrument): Promise<OrderBook | null> {
+  /** The market's book, or the synthetic one around its ticker (levels built only as a walk reaches them). */
+  private async bookFor(inst: Instrument): Promise<BookSides | null> {
     const book = await this.market.book(inst.symbol);
     if (book) return book;
     const t = await this.market.ticker(inst.symbol);
-    return t ? synthesizeBook(t, inst, this.depth) : null;
+    if (!t) return null;
+    // Levels already built for this very quote are reused: a market usually hands out one ticker
+    // object per quote, and building a level costs a long division.
+    let sides = this.synthetic.get(t);
+    if (sides === undefined) {
+      sides = syntheticSides(t, inst, this.depth);
+      this.synthetic.set(t, sides);
+    }
+    return sides;
   }
 
   /** What a resting order holds locked: quote amount × price for a buy, the base for a sell. */

@@ -1,6 +1,6 @@
 import { dec, Instrument, str } from '@cab/domain';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
-import { DEFAULT_DEPTH, synthesizeBook } from './synthetic-book';
+import { best, DEFAULT_DEPTH, SyntheticSide, synthesizeBook } from './synthetic-book';
 
 const btc = new Instrument(GATE_LIKE_INSTRUMENTS[0]!);
 const ticker = (bid: string, ask: string, last: string) => ({ symbol: 'BTC/USDT', bid: dec(bid), ask: dec(ask), last: dec(last), ts: 1 });
@@ -35,5 +35,28 @@ describe('synthesizeBook', () => {
 
   it('gives no book without any price', () => {
     expect(synthesizeBook(ticker('0', '0', '0'), btc, DEFAULT_DEPTH)).toBeNull();
+  });
+
+  it('limits the levels it materializes when asked', () => {
+    const book = synthesizeBook(ticker('49995', '50005', '50000'), btc, DEFAULT_DEPTH, 2)!;
+    expect(book.asks).toHaveLength(2);
+    expect(book.bids).toHaveLength(2);
+  });
+});
+
+describe('SyntheticSide', () => {
+  it('builds levels as they are reached and gives the same ones when iterated again', () => {
+    const side = new SyntheticSide(dec('100'), 1, btc, { ...DEFAULT_DEPTH, levels: 3 });
+    expect(str(best(side)!.price)).toBe('100');
+    const first = [...side];
+    const again = [...side];
+    expect(first).toHaveLength(3);
+    expect(again[2]).toBe(first[2]);
+    expect(side.level(3)).toBeNull();
+  });
+
+  it('stops a bid side before prices reach zero', () => {
+    const side = new SyntheticSide(dec('0.02'), -1, btc, { ...DEFAULT_DEPTH, levels: 5, stepPct: '0.5' });
+    expect(side.take().map((l) => str(l.price))).toEqual(['0.02', '0.01']);
   });
 });
