@@ -1,1 +1,3 @@
-export const INFRA = 'infra';
+// @cab/infrastructure — adapters for the application's ports, settings, logging and composition.
+export * from './settings';
+export * from './logging';
