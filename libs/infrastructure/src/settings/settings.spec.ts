@@ -261,3 +261,20 @@ describe('loadSettings (process environment and .env)', () => {
     expect(loadSettings({ cwd: dir, env: {} }).mode).toBe('paper');
   });
 });
+
+describe('.env.example', () => {
+  const example = path.resolve(__dirname, '../../../../.env.example');
+
+  it('is a valid .env that yields the defaults', () => {
+    const s = loadSettings({ cwd: dir, env: { ENV_FILE: example } });
+    expect(JSON.stringify(s)).toBe(JSON.stringify(parse({})));
+  });
+
+  it('documents every setting', () => {
+    const text = fs.readFileSync(example, 'utf8');
+    const missing = settingsSummary(parse({}))
+      .map(([name]) => name)
+      .filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(text));
+    expect(missing).toEqual([]);
+  });
+});
