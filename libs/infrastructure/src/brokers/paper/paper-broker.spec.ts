@@ -167,6 +167,15 @@ describe('PaperBroker', () => {
       expect(await h.saved()).toEqual({ USDT: { free: '10000', used: '0' } });
     });
 
+    it('loads (or seeds) the account when asked, before any other call', async () => {
+      h = await makePaperHarness({ startingBalances: { USDT: '7' } });
+      expect(value(await h.broker.ready())).toBeUndefined();
+      expect(await h.saved()).toEqual({ USDT: { free: '7', used: '0' } });
+      expect(h.ledger.saves).toBe(1);
+      value(await h.broker.ready());
+      expect(h.ledger.saves).toBe(1);
+    });
+
     it('saves after every change and restarts from the saved account, not the settings', async () => {
       h = await makePaperHarness({ startingBalances: { USDT: '10000' } });
       h.market.setPrice(SYMBOL, '50000');

@@ -31,7 +31,7 @@ import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
 import { PaperAccount } from './paper-account';
 import type { PaperMarket } from './paper-market';
-import { best, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
+import { bestLevel, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
 
 export interface PaperBrokerOptions {
   /** Prices: the ticker and, when it has one, the book of each symbol. */
@@ -180,7 +180,7 @@ export class PaperBroker implements Broker {
       if (quote.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: buying for ${str(quote)} ${inst.quote} needs more than the free ${str(free)}`);
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const bestAsk = best(book.asks);
+      const bestAsk = bestLevel(book.asks);
       if (bestAsk && quote.lt(inst.minBase.times(bestAsk.price)))
         return rejected(REJECT.MIN_BASE, `${symbol}: ${str(quote)} ${inst.quote} buys less than the minimum ${str(inst.minBase)} ${inst.base}`);
 
@@ -204,7 +204,7 @@ export class PaperBroker implements Broker {
         return rejected(REJECT.MIN_BASE, `${symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const bestBid = best(book.bids);
+      const bestBid = bestLevel(book.bids);
       if (bestBid && base.times(bestBid.price).lt(inst.minNotional))
         return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(bestBid.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
       const loaded = await this.loaded();
@@ -286,6 +286,15 @@ export class PaperBroker implements Broker {
       const draft = acc.draft().set(currency, { free, used: acc.get(currency).used });
       return this.save(draft);
     });
+  }
+
+  /**
+   * Loads the account from the ledger now (seeding it from `startingBalances` when the ledger is
+   * empty), so a composition root can fail fast at start; otherwise this happens on first use.
+   */
+  async ready(): Promise<BrokerResult<void>> {
+    const loaded = await this.loaded();
+    return loaded.ok ? ok(undefined) : loaded;
   }
 
   async close(): Promise<void> {

@@ -1,6 +1,6 @@
 import { dec, Instrument, str } from '@cab/domain';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
-import { best, DEFAULT_DEPTH, SyntheticSide, synthesizeBook } from './synthetic-book';
+import { bestLevel, DEFAULT_DEPTH, SyntheticSide, synthesizeBook } from './synthetic-book';
 
 const btc = new Instrument(GATE_LIKE_INSTRUMENTS[0]!);
 const ticker = (bid: string, ask: string, last: string) => ({ symbol: 'BTC/USDT', bid: dec(bid), ask: dec(ask), last: dec(last), ts: 1 });
@@ -47,7 +47,7 @@ describe('synthesizeBook', () => {
 describe('SyntheticSide', () => {
   it('builds levels as they are reached and gives the same ones when iterated again', () => {
     const side = new SyntheticSide(dec('100'), 1, btc, { ...DEFAULT_DEPTH, levels: 3 });
-    expect(str(best(side)!.price)).toBe('100');
+    expect(str(bestLevel(side)!.price)).toBe('100');
     const first = [...side];
     const again = [...side];
     expect(first).toHaveLength(3);

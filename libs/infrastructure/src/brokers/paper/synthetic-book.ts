@@ -104,7 +104,7 @@ export function synthesizeBook(t: Ticker, inst: Instrument, depth: SyntheticDept
 }
 
 /** The best level of a side, or null when it is empty. */
-export function best(side: Iterable<BookLevel>): BookLevel | null {
+export function bestLevel(side: Iterable<BookLevel>): BookLevel | null {
   for (const l of side) return l;
   return null;
 }
