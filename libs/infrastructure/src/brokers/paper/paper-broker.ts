@@ -30,6 +30,7 @@ import { onGrid } from './grid';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
 import { PaperAccount } from './paper-account';
+import { PaperOrders } from './paper-orders';
 import type { PaperMarket } from './paper-market';
 import { bestLevel, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
 
@@ -81,10 +82,7 @@ export class PaperBroker implements Broker {
   private account: PaperAccount | null = null;
   private loading: Promise<PaperAccount> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly orders = new Map<string, OrderDTO>();
-  /** Client order id → latest order id with it (Gate does not reject a duplicate `text`). */
-  private readonly byClientId = new Map<string, string>();
-  private readonly fills: FillDTO[] = [];
+  private readonly orders = new PaperOrders();
   /** Synthetic books by the ticker they were built from. */
   private readonly synthetic = new WeakMap<Ticker, BookSides | null>();
   /** Limit price of each resting order (OrderDTO has no price field). */
@@ -141,8 +139,7 @@ export class PaperBroker implements Broker {
 
   async fetchOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
-    const id = 'id' in ref ? ref.id : this.byClientId.get(ref.clientOrderId);
-    const order = id === undefined ? undefined : this.orders.get(id);
+    const order = 'id' in ref ? this.orders.get(ref.id) : this.orders.getByClientId(ref.clientOrderId);
     if (!order || order.symbol !== symbol) {
       const what = 'id' in ref ? `id ${ref.id}` : `client order id ${ref.clientOrderId}`;
       return fail({ kind: 'rejected', code: REJECT.NOT_FOUND, message: `${symbol}: no order with ${what}` });
@@ -152,13 +149,12 @@ export class PaperBroker implements Broker {
 
   async fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
-    return ok(this.openOrders(symbol).map(copyOrder));
+    return ok(this.orders.openOrders(symbol).map(copyOrder));
   }
 
   async fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
-    const mine = this.fills.filter((f) => this.orders.get(f.orderId)?.symbol === symbol && (sinceMs === undefined || f.ts >= sinceMs));
-    return ok(mine.map((f) => ({ ...f })));
+    return ok(this.orders.fillsSince(symbol, sinceMs).map((f) => ({ ...f })));
   }
 
   // ---- orders ------------------------------------------------------------------------------
@@ -229,17 +225,14 @@ export class PaperBroker implements Broker {
       const loaded = await this.loaded();
       if (!loaded.ok) return loaded;
       const acc = loaded.value;
-      const open = this.openOrders(symbol);
+      const open = this.orders.openOrders(symbol);
       if (open.length === 0) return ok([]);
       const draft = acc.draft();
       for (const o of open) draft.unlock(...this.lockedBy(o, inst));
       const saved = await this.save(draft);
       if (!saved.ok) return saved;
       const now = this.clock.now();
-      for (const o of open) {
-        o.status = 'canceled';
-        o.updatedAt = now;
-      }
+      for (const o of open) this.orders.finish(o, 'canceled', now);
       return ok(open.map(copyOrder));
     });
   }
@@ -370,10 +363,6 @@ export class PaperBroker implements Broker {
     return [inst.quote, base.times(price)];
   }
 
-  private openOrders(symbol: string): OrderDTO[] {
-    return [...this.orders.values()].filter((o) => o.symbol === symbol && o.status === 'open');
-  }
-
   private newOrder(
     inst: Instrument,
     side: Side,
@@ -425,9 +414,7 @@ export class PaperBroker implements Broker {
       this.restingPrice.delete(order.id);
       return saved;
     }
-    this.orders.set(order.id, order);
-    if (order.clientOrderId !== null) this.byClientId.set(order.clientOrderId, order.id);
-    this.fills.push(...order.fills);
+    this.orders.add(order);
     return ok(copyOrder(order));
   }
 
