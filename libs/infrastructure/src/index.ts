@@ -1,4 +1,7 @@
-export const INFRA = 'infra';
+// @cab/infrastructure — adapters for the application's ports, settings, logging and composition.
+export * from './settings';
+export * from './logging';
+export * from './app';
 
 // Brokers
 export * from './brokers/reject-codes';

@@ -1,7 +1,6 @@
 import {
   dec,
   Instrument,
-  quantize,
   roundDp,
   str,
   ZERO,
@@ -12,6 +11,7 @@ import {
   type InstrumentSpec,
   type OrderBook,
   type Side,
+  type Ticker,
 } from '@cab/domain';
 import {
   fail,
@@ -26,11 +26,13 @@ import {
   type TickerDTO,
 } from '@cab/application';
 import { REJECT } from '../reject-codes';
+import { onGrid } from './grid';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
 import { PaperAccount } from './paper-account';
+import { PaperOrders } from './paper-orders';
 import type { PaperMarket } from './paper-market';
-import { DEFAULT_DEPTH, synthesizeBook, type SyntheticDepth } from './synthetic-book';
+import { bestLevel, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
 
 export interface PaperBrokerOptions {
   /** Prices: the ticker and, when it has one, the book of each symbol. */
@@ -80,10 +82,9 @@ export class PaperBroker implements Broker {
   private account: PaperAccount | null = null;
   private loading: Promise<PaperAccount> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly orders = new Map<string, OrderDTO>();
-  /** Client order id → latest order id with it (Gate does not reject a duplicate `text`). */
-  private readonly byClientId = new Map<string, string>();
-  private readonly fills: FillDTO[] = [];
+  private readonly orders = new PaperOrders();
+  /** Synthetic books by the ticker they were built from. */
+  private readonly synthetic = new WeakMap<Ticker, BookSides | null>();
   /** Limit price of each resting order (OrderDTO has no price field). */
   private readonly restingPrice = new Map<string, Decimal>();
 
@@ -118,16 +119,19 @@ export class PaperBroker implements Broker {
   async fetchOrderBook(symbol: string, depth?: number): Promise<BrokerResult<OrderBook>> {
     const inst = this.instruments.get(symbol);
     if (!inst) return unknownSymbol(symbol);
-    const book = await this.bookFor(inst);
-    if (!book) return noMarket(symbol);
-    if (depth === undefined) return ok(book);
-    return ok({ ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) });
+    const book = await this.market.book(symbol);
+    if (book) return ok(depth === undefined ? book : { ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) });
+    const t = await this.market.ticker(symbol);
+    const synthetic = t ? synthesizeBook(t, inst, this.depth, depth) : null;
+    return synthetic ? ok(synthetic) : noMarket(symbol);
   }
 
   async fetchBalance(symbol: string): Promise<BrokerResult<BalanceDTO>> {
     const inst = this.instruments.get(symbol);
     if (!inst) return unknownSymbol(symbol);
-    const acc = await this.loaded();
+    const loaded = await this.loaded();
+    if (!loaded.ok) return loaded;
+    const acc = loaded.value;
     const base = acc.get(inst.base);
     const quote = acc.get(inst.quote);
     return ok({ symbol, base: inst.base, quote: inst.quote, freeBase: base.free, usedBase: base.used, freeQuote: quote.free, usedQuote: quote.used });
@@ -135,8 +139,7 @@ export class PaperBroker implements Broker {
 
   async fetchOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
-    const id = 'id' in ref ? ref.id : this.byClientId.get(ref.clientOrderId);
-    const order = id === undefined ? undefined : this.orders.get(id);
+    const order = 'id' in ref ? this.orders.get(ref.id) : this.orders.getByClientId(ref.clientOrderId);
     if (!order || order.symbol !== symbol) {
       const what = 'id' in ref ? `id ${ref.id}` : `client order id ${ref.clientOrderId}`;
       return fail({ kind: 'rejected', code: REJECT.NOT_FOUND, message: `${symbol}: no order with ${what}` });
@@ -146,13 +149,12 @@ export class PaperBroker implements Broker {
 
   async fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
-    return ok(this.openOrders(symbol).map(copyOrder));
+    return ok(this.orders.openOrders(symbol).map(copyOrder));
   }
 
   async fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
-    const mine = this.fills.filter((f) => this.orders.get(f.orderId)?.symbol === symbol && (sinceMs === undefined || f.ts >= sinceMs));
-    return ok(mine.map((f) => ({ ...f })));
+    return ok(this.orders.fillsSince(symbol, sinceMs).map((f) => ({ ...f })));
   }
 
   // ---- orders ------------------------------------------------------------------------------
@@ -164,16 +166,18 @@ export class PaperBroker implements Broker {
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
       // ccxt sends a market buy's cost on the price grid, truncated (costToPrecision).
-      const quote = quantize(quoteAmount, inst.priceTick, 'down');
+      const quote = onGrid(quoteAmount, inst.priceTick, 'down');
       if (quote.lte('0') || quote.lt(inst.minNotional))
         return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const free = acc.get(inst.quote).free;
       if (quote.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: buying for ${str(quote)} ${inst.quote} needs more than the free ${str(free)}`);
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const best = book.asks[0];
-      if (best && quote.div(best.price).lt(inst.minBase))
+      const bestAsk = bestLevel(book.asks);
+      if (bestAsk && quote.lt(inst.minBase.times(bestAsk.price)))
         return rejected(REJECT.MIN_BASE, `${symbol}: ${str(quote)} ${inst.quote} buys less than the minimum ${str(inst.minBase)} ${inst.base}`);
 
       const walk = walkBuyByQuote(book.asks, quote, inst.amountStep);
@@ -191,15 +195,17 @@ export class PaperBroker implements Broker {
       if (!inst) return unknownSymbol(symbol);
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
-      const base = inst.qty(baseAmount, 'down');
+      const base = onGrid(baseAmount, inst.amountStep, 'down');
       if (base.lte('0') || base.lt(inst.minBase))
         return rejected(REJECT.MIN_BASE, `${symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const best = book.bids[0];
-      if (best && base.times(best.price).lt(inst.minNotional))
-        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(best.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
-      const acc = await this.loaded();
+      const bestBid = bestLevel(book.bids);
+      if (bestBid && base.times(bestBid.price).lt(inst.minNotional))
+        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(bestBid.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const free = acc.get(inst.base).free;
       if (base.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: selling ${str(base)} ${inst.base} needs more than the free ${str(free)}`);
 
@@ -216,18 +222,17 @@ export class PaperBroker implements Broker {
     return this.serially(async (): Promise<BrokerResult<OrderDTO[]>> => {
       const inst = this.instruments.get(symbol);
       if (!inst) return unknownSymbol(symbol);
-      const acc = await this.loaded();
-      const open = this.openOrders(symbol);
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
+      const open = this.orders.openOrders(symbol);
       if (open.length === 0) return ok([]);
       const draft = acc.draft();
       for (const o of open) draft.unlock(...this.lockedBy(o, inst));
       const saved = await this.save(draft);
       if (!saved.ok) return saved;
       const now = this.clock.now();
-      for (const o of open) {
-        o.status = 'canceled';
-        o.updatedAt = now;
-      }
+      for (const o of open) this.orders.finish(o, 'canceled', now);
       return ok(open.map(copyOrder));
     });
   }
@@ -249,7 +254,9 @@ export class PaperBroker implements Broker {
       const deny = inst.check(base, price);
       if (deny) return rejected(deny.code === 'INSTRUMENT.MIN_NOTIONAL' ? REJECT.MIN_NOTIONAL : REJECT.MIN_BASE, deny.message);
       const [currency, need] = side === 'buy' ? [inst.quote, base.times(price)] : [inst.base, base];
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const free = acc.get(currency).free;
       if (need.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: the order locks ${str(need)} ${currency}, more than the free ${str(free)}`);
       const now = this.clock.now();
@@ -266,10 +273,21 @@ export class PaperBroker implements Broker {
     return this.serially(async (): Promise<BrokerResult<void>> => {
       const free = dec(amount);
       if (free.lt('0')) throw new RangeError(`paper balance of ${currency} must be >= 0, got ${str(free)}`);
-      const acc = await this.loaded();
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
       const draft = acc.draft().set(currency, { free, used: acc.get(currency).used });
       return this.save(draft);
     });
+  }
+
+  /**
+   * Loads the account from the ledger now (seeding it from `startingBalances` when the ledger is
+   * empty), so a composition root can fail fast at start; otherwise this happens on first use.
+   */
+  async ready(): Promise<BrokerResult<void>> {
+    const loaded = await this.loaded();
+    return loaded.ok ? ok(undefined) : loaded;
   }
 
   async close(): Promise<void> {
@@ -285,38 +303,55 @@ export class PaperBroker implements Broker {
     return run;
   }
 
-  private loaded(): Promise<PaperAccount> {
-    if (this.account) return Promise.resolve(this.account);
+  /** The account, loaded from the ledger on first use (seeded from the settings when the ledger is empty). */
+  private async loaded(): Promise<BrokerResult<PaperAccount>> {
+    if (this.account) return ok(this.account);
     if (!this.loading) {
-      this.loading = (async () => {
-        const saved = await this.ledger.load();
-        let acc: PaperAccount;
-        if (saved === null) {
-          acc = PaperAccount.seed(this.starting);
-          await this.ledger.save(acc.toBalances());
-        } else {
-          acc = PaperAccount.fromBalances(saved);
-          if (acc.hasLocked()) {
-            // The resting orders that locked these amounts were in memory and are gone.
-            acc = acc.draft().releaseAll();
-            await this.ledger.save(acc.toBalances());
-          }
-        }
-        this.account = acc;
-        return acc;
-      })();
+      this.loading = this.load();
+      // A failed load is tried again on the next call.
       this.loading.catch(() => {
         this.loading = null;
       });
     }
-    return this.loading;
+    try {
+      return ok(await this.loading);
+    } catch (e) {
+      return fail({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE', message: `paper ledger load failed: ${(e as Error).message}` });
+    }
   }
 
-  private async bookFor(inst: Instrument): Promise<OrderBook | null> {
+  private async load(): Promise<PaperAccount> {
+    const saved = await this.ledger.load();
+    let acc: PaperAccount;
+    if (saved === null) {
+      acc = PaperAccount.seed(this.starting);
+      await this.ledger.save(acc.toBalances());
+    } else {
+      acc = PaperAccount.fromBalances(saved);
+      if (acc.hasLocked()) {
+        // The resting orders that locked these amounts were in memory and are gone.
+        acc = acc.draft().releaseAll();
+        await this.ledger.save(acc.toBalances());
+      }
+    }
+    this.account = acc;
+    return acc;
+  }
+
+  /** The market's book, or the synthetic one around its ticker (levels built only as a walk reaches them). */
+  private async bookFor(inst: Instrument): Promise<BookSides | null> {
     const book = await this.market.book(inst.symbol);
     if (book) return book;
     const t = await this.market.ticker(inst.symbol);
-    return t ? synthesizeBook(t, inst, this.depth) : null;
+    if (!t) return null;
+    // Levels already built for this very quote are reused: a market usually hands out one ticker
+    // object per quote, and building a level costs a long division.
+    let sides = this.synthetic.get(t);
+    if (sides === undefined) {
+      sides = syntheticSides(t, inst, this.depth);
+      this.synthetic.set(t, sides);
+    }
+    return sides;
   }
 
   /** What a resting order holds locked: quote amount × price for a buy, the base for a sell. */
@@ -326,10 +361,6 @@ export class PaperBroker implements Broker {
     const price = this.restingPrice.get(o.id);
     if (!price) throw new Error(`resting order ${o.id} has no price`);
     return [inst.quote, base.times(price)];
-  }
-
-  private openOrders(symbol: string): OrderDTO[] {
-    return [...this.orders.values()].filter((o) => o.symbol === symbol && o.status === 'open');
   }
 
   private newOrder(
@@ -383,9 +414,7 @@ export class PaperBroker implements Broker {
       this.restingPrice.delete(order.id);
       return saved;
     }
-    this.orders.set(order.id, order);
-    if (order.clientOrderId !== null) this.byClientId.set(order.clientOrderId, order.id);
-    this.fills.push(...order.fills);
+    this.orders.add(order);
     return ok(copyOrder(order));
   }
 

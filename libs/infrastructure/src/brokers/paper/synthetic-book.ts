@@ -1,4 +1,5 @@
-import { dec, quantize, type BookLevel, type Instrument, type OrderBook, type Ticker } from '@cab/domain';
+import { dec, type BookLevel, type Decimal, type Instrument, type OrderBook, type Ticker } from '@cab/domain';
+import { onGrid } from './grid';
 
 /**
  * The book the paper broker fills against when the market gives only a ticker.
@@ -27,7 +28,63 @@ export interface SyntheticDepth {
 
 export const DEFAULT_DEPTH: SyntheticDepth = { levels: 20, stepPct: '0.0005', levelQuote: '25000', fallbackSpread: '0.0002' };
 
-export function synthesizeBook(t: Ticker, inst: Instrument, depth: SyntheticDepth): OrderBook | null {
+/**
+ * One side of a synthetic book, computed level by level as a walk reaches it (most market orders
+ * touch one level; building all of them would cost more than the order). Iterating it again
+ * reuses the levels already computed.
+ */
+export class SyntheticSide implements Iterable<BookLevel> {
+  private readonly built: BookLevel[] = [];
+
+  constructor(
+    private readonly touch: Decimal,
+    private readonly away: 1 | -1,
+    private readonly inst: Instrument,
+    private readonly depth: SyntheticDepth,
+  ) {}
+
+  level(i: number): BookLevel | null {
+    if (i >= this.depth.levels) return null;
+    while (this.built.length <= i) {
+      const k = this.built.length;
+      const shift = dec(this.depth.stepPct).times(String(k));
+      const raw = this.touch.times(this.away === 1 ? dec('1').plus(shift) : dec('1').minus(shift));
+      const price = onGrid(raw, this.inst.priceTick, this.away === 1 ? 'up' : 'down');
+      if (price.lte('0')) return null;
+      this.built.push({ price, amount: onGrid(dec(this.depth.levelQuote).div(price), this.inst.amountStep, 'down') });
+    }
+    return this.built[i] ?? null;
+  }
+
+  *[Symbol.iterator](): Iterator<BookLevel> {
+    for (let i = 0; ; i++) {
+      const l = this.level(i);
+      if (!l) return;
+      yield l;
+    }
+  }
+
+  /** The first `n` levels (all of them when n is undefined). */
+  take(n?: number): BookLevel[] {
+    const out: BookLevel[] = [];
+    for (const l of this) {
+      if (n !== undefined && out.length >= n) break;
+      out.push(l);
+    }
+    return out;
+  }
+}
+
+/** A book whose sides are iterated best level first. Arrays (a real book) or SyntheticSides. */
+export interface BookSides {
+  symbol: string;
+  ts: number;
+  bids: Iterable<BookLevel>;
+  asks: Iterable<BookLevel>;
+}
+
+/** Both sides of the synthetic book around a ticker; null when the ticker has no usable price. */
+export function syntheticSides(t: Ticker, inst: Instrument, depth: SyntheticDepth): BookSides | null {
   let bid = t.bid;
   let ask = t.ask;
   if (bid.lte('0') || ask.lte('0') || ask.lt(bid)) {
@@ -36,16 +93,18 @@ export function synthesizeBook(t: Ticker, inst: Instrument, depth: SyntheticDept
     bid = t.last.times(dec('1').minus(half));
     ask = t.last.times(dec('1').plus(half));
   }
-  const step = dec(depth.stepPct);
-  const levelQuote = dec(depth.levelQuote);
-  const asks: BookLevel[] = [];
-  const bids: BookLevel[] = [];
-  for (let i = 0; i < depth.levels; i++) {
-    const away = step.times(String(i));
-    const askPrice = quantize(ask.times(dec('1').plus(away)), inst.priceTick, 'up');
-    const bidPrice = quantize(bid.times(dec('1').minus(away)), inst.priceTick, 'down');
-    asks.push({ price: askPrice, amount: inst.qty(levelQuote.div(askPrice)) });
-    if (bidPrice.gt('0')) bids.push({ price: bidPrice, amount: inst.qty(levelQuote.div(bidPrice)) });
-  }
-  return { symbol: t.symbol, bids, asks, ts: t.ts };
+  return { symbol: t.symbol, ts: t.ts, bids: new SyntheticSide(bid, -1, inst, depth), asks: new SyntheticSide(ask, 1, inst, depth) };
+}
+
+/** The synthetic book as plain levels, at most `levels` per side (all of `depth.levels` by default). */
+export function synthesizeBook(t: Ticker, inst: Instrument, depth: SyntheticDepth, levels?: number): OrderBook | null {
+  const sides = syntheticSides(t, inst, depth);
+  if (!sides) return null;
+  return { symbol: t.symbol, ts: t.ts, bids: (sides.bids as SyntheticSide).take(levels), asks: (sides.asks as SyntheticSide).take(levels) };
+}
+
+/** The best level of a side, or null when it is empty. */
+export function bestLevel(side: Iterable<BookLevel>): BookLevel | null {
+  for (const l of side) return l;
+  return null;
 }
