@@ -2,7 +2,8 @@ import { afterEach, describe, expect, it } from '@jest/globals';
 import { dec, str } from '@cab/domain';
 import { FakeClock } from '@cab/domain/testing';
 import type { BrokerResult } from '@cab/application';
-import { BROKER_CODE, REJECT } from '@cab/infrastructure';
+import { inspect } from 'node:util';
+import { BROKER_CODE, REJECT, Secret } from '@cab/infrastructure';
 import { makeCcxtHarness, type CcxtHarness } from './testing/ccxt-harness';
 
 const SYMBOL = 'BTC/USDT';
@@ -171,6 +172,14 @@ describe('CcxtBroker against injected faults', () => {
       expect(e.message).not.toContain('super-secret-value');
       expect(e.message).not.toContain('wrong-key-0001');
       expect(hits(h, 'GET', '/spot/accounts')).toBe(1); // not retried
+    });
+
+    it('takes the settings Secret (masked when printed) and never shows it', async () => {
+      const secret = new Secret('testsecret');
+      h = await makeCcxtHarness({ broker: { apiKey: new Secret('testkey'), apiSecret: secret } });
+      expect(str(value(await h.broker.fetchBalance(SYMBOL)).freeQuote)).toBe('0');
+      expect(inspect(h.broker, { depth: 5 })).not.toContain('testsecret');
+      expect(JSON.stringify(h.broker)).not.toContain('testsecret');
     });
 
     it('a wrong secret fails the signature check: fatal', async () => {

@@ -11,8 +11,9 @@ import { toGatePair, toGateText } from './symbols';
 export interface CcxtBrokerOptions {
   /** EXCHANGE setting: "gateio" (or "gate"). Default gateio. */
   exchange?: string;
-  apiKey: string;
-  apiSecret: string;
+  /** API_KEY / API_SECRET: a plain string or a settings `Secret` (revealed only to build the ccxt client). */
+  apiKey: SecretLike;
+  apiSecret: SecretLike;
   /** EXCHANGE_API_URL: points every ccxt endpoint here (e.g. the emulator's http://127.0.0.1:8600/api/v4). */
   apiUrl?: string;
   /** HTTP_TIMEOUT_SEC × 1000: per request. */
@@ -29,6 +30,11 @@ export interface CcxtBrokerOptions {
 
 type Raw = Record<string, unknown>;
 
+/** A secret that masks itself when printed (settings' `Secret`), or a plain string. */
+export type SecretLike = string | { reveal(): string };
+
+const reveal = (s: SecretLike): string => (typeof s === 'string' ? s : s.reveal());
+
 const systemClock: Clock = { now: () => Date.now() };
 
 /**
@@ -39,19 +45,20 @@ const systemClock: Clock = { now: () => Date.now() };
  */
 export class CcxtBroker implements Broker {
   readonly name = 'gate';
-  private client: GateClient | null = null;
-  private ccxt: CcxtModule | null = null;
+  // # fields: the ccxt client holds the revealed secret and must not show in inspect/JSON.
+  #client: GateClient | null = null;
+  #ccxt: CcxtModule | null = null;
   private markets: Promise<void> | null = null;
   private readonly instruments = new Map<string, Instrument>();
   private readonly breaker: CircuitBreaker;
-  private readonly secrets: string[];
+  readonly #secrets: string[];
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
   constructor(private readonly opts: CcxtBrokerOptions) {
     ccxtExchangeId(opts.exchange ?? 'gateio');
     this.breaker = new CircuitBreaker(opts.breaker, opts.clock ?? systemClock);
-    this.secrets = [opts.apiKey, opts.apiSecret].filter((s) => s.length > 0);
+    this.#secrets = [reveal(opts.apiKey), reveal(opts.apiSecret)].filter((s) => s.length > 0);
     this.sleep = opts.sleep ?? realSleep;
     this.random = opts.random ?? Math.random;
   }
@@ -192,8 +199,8 @@ export class CcxtBroker implements Broker {
   }
 
   async close(): Promise<void> {
-    const c = this.client as unknown as { close?: () => Promise<void> } | null;
-    this.client = null;
+    const c = this.#client as unknown as { close?: () => Promise<void> } | null;
+    this.#client = null;
     if (c?.close) await c.close();
   }
 
@@ -208,17 +215,17 @@ export class CcxtBroker implements Broker {
   }
 
   private async ensureClient(): Promise<{ ex: GateClient; ccxt: CcxtModule }> {
-    if (!this.client || !this.ccxt) {
-      this.ccxt = await loadCcxt();
-      this.client = makeGateClient(this.ccxt, {
-        apiKey: this.opts.apiKey,
-        apiSecret: this.opts.apiSecret,
+    if (!this.#client || !this.#ccxt) {
+      this.#ccxt = await loadCcxt();
+      this.#client = makeGateClient(this.#ccxt, {
+        apiKey: reveal(this.opts.apiKey),
+        apiSecret: reveal(this.opts.apiSecret),
         apiUrl: this.opts.apiUrl,
         timeoutMs: this.opts.timeoutMs,
         enableRateLimit: this.opts.enableRateLimit ?? true,
       });
     }
-    return { ex: this.client, ccxt: this.ccxt };
+    return { ex: this.#client, ccxt: this.#ccxt };
   }
 
   /** One guarded attempt: the circuit breaker, the call, the classification. */
@@ -237,7 +244,7 @@ export class CcxtBroker implements Broker {
       this.breaker.success();
       return ok(v);
     } catch (err) {
-      const e = classifyCcxtError(err, ccxt, kind, this.secrets);
+      const e = classifyCcxtError(err, ccxt, kind, this.#secrets);
       if (isOutage(e)) this.breaker.failure();
       else this.breaker.success(); // the exchange answered: it is up
       return fail(withHint(e, ex));
