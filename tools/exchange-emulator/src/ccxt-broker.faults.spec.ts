@@ -59,6 +59,16 @@ describe('CcxtBroker against injected faults', () => {
       expect(hits(h, 'GET', '/spot/accounts')).toBe(3);
     });
 
+    it('a read that times out or loses its connection is retried too', async () => {
+      await ready({ broker: { timeoutMs: 300 } });
+      h.emu.faults.next('GET /spot/tickers', { kind: 'delay', ms: 1_500 });
+      h.emu.faults.next('GET /spot/order_book', { kind: 'reset' });
+      expect(value(await h.broker.fetchTicker(SYMBOL)).last.gt('0')).toBe(true);
+      expect(value(await h.broker.fetchOrderBook(SYMBOL, 5)).asks.length).toBe(5);
+      expect(hits(h, 'GET', '/spot/tickers')).toBe(2);
+      expect(hits(h, 'GET', '/spot/order_book')).toBe(2);
+    });
+
     it('retries a cancel too (cancels are safe to repeat)', async () => {
       await ready();
       h.emu.faults.next('DELETE /spot/orders', { kind: 'status', status: 503 });

@@ -212,7 +212,13 @@ export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulato
   emu.port = addr.port;
   emu.url = `http://${opts.host ?? '127.0.0.1'}:${addr.port}/api/v4`;
   // Countdowns fire on time even when no request arrives.
-  const sweep = setInterval(() => exchange.tick(), 500);
+  const sweep = setInterval(() => {
+    try {
+      exchange.tick();
+    } catch (err) {
+      console.error(`exchange-emulator: tick failed: ${(err as Error).message}`);
+    }
+  }, 500);
   sweep.unref();
   server.on('close', () => clearInterval(sweep));
   return emu;
