@@ -173,7 +173,8 @@ export class CcxtBroker implements Broker {
   async fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>> {
     const inst = await this.instrument(symbol);
     if (!inst.ok) return inst;
-    const r = await this.call('read', (ex) => ex.fetchMyTrades(symbol, sinceMs));
+    // Gate's page is 100 fills by default; 1000 is its maximum.
+    const r = await this.call('read', (ex) => ex.fetchMyTrades(symbol, sinceMs, 1000));
     if (!r.ok) return r;
     return ok(r.value.map((t) => fillFromGate(t.info as Raw)));
   }

@@ -1,0 +1,91 @@
+import { afterEach, describe, expect, it } from '@jest/globals';
+import { dec, str } from '@cab/domain';
+import type { BrokerResult } from '@cab/application';
+import { CcxtBroker, ccxtExchangeId, REJECT } from '@cab/infrastructure';
+import { makeCcxtHarness, type CcxtHarness } from './testing/ccxt-harness';
+
+// CcxtBroker behaviour beyond the shared contract, against the emulator.
+const SYMBOL = 'BTC/USDT';
+
+function value<T>(r: BrokerResult<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+function error<T>(r: BrokerResult<T>) {
+  if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r.value)}`);
+  return r.error;
+}
+
+let h: CcxtHarness;
+afterEach(async () => {
+  await h?.close();
+});
+
+const posts = () => h.emu.requests.filter((r) => r.method === 'POST' && r.path === '/spot/orders');
+
+describe('CcxtBroker', () => {
+  it('EXCHANGE=gateio maps to ccxt gate; anything else is refused', () => {
+    expect(ccxtExchangeId('gateio')).toBe('gate');
+    expect(ccxtExchangeId('GATE')).toBe('gate');
+    expect(() => new CcxtBroker({ exchange: 'binance', apiKey: 'k', apiSecret: 's', timeoutMs: 1, retry: { attempts: 1, baseMs: 1, maxMs: 1 }, breaker: { failures: 1, cooldownMs: 1 } })).toThrow(
+      /only gateio/,
+    );
+  });
+
+  it('loads markets once (two requests) and caches the instruments', async () => {
+    h = await makeCcxtHarness();
+    const a = value(await h.broker.instrument(SYMBOL));
+    value(await h.broker.instrument('ETH/USDT'));
+    value(await h.broker.instrument(SYMBOL));
+    expect(h.emu.requests.map((r) => r.path).sort()).toEqual(['/margin/currency_pairs', '/spot/currency_pairs']);
+    expect([str(a.amountStep), str(a.priceTick), str(a.minBase), str(a.minNotional), str(a.takerFee)]).toEqual(['0.000001', '0.01', '0.00001', '3', '0.002']);
+  });
+
+  it('an unknown symbol is rejected with Gate’s label', async () => {
+    h = await makeCcxtHarness();
+    expect(error(await h.broker.instrument('DOGE/USDT'))).toMatchObject({ kind: 'rejected', code: REJECT.UNKNOWN_SYMBOL });
+  });
+
+  it('pre-checks min base and the client id before sending anything', async () => {
+    h = await makeCcxtHarness();
+    await h.fund({ USDT: '1000', BTC: '1' });
+    expect(error(await h.broker.createMarketSellBase(SYMBOL, dec('0.0000059'), 't-small'))).toMatchObject({ kind: 'rejected', code: REJECT.MIN_BASE });
+    expect(error(await h.broker.createMarketSellBase(SYMBOL, dec('0.0000001'), 't-zero'))).toMatchObject({ kind: 'rejected', code: REJECT.MIN_NOTIONAL });
+    expect(error(await h.broker.createMarketBuyQuote(SYMBOL, dec('2.999'), 't-cheap'))).toMatchObject({ kind: 'rejected', code: REJECT.MIN_NOTIONAL });
+    expect(error(await h.broker.createMarketBuyQuote(SYMBOL, dec('10'), 'has space'))).toMatchObject({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID });
+    expect(error(await h.broker.createMarketBuyQuote(SYMBOL, dec('10'), `t-${'x'.repeat(29)}`))).toMatchObject({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID });
+    expect(posts()).toHaveLength(0);
+  });
+
+  it("sends the client id as Gate's text (adding t- when missing) and the quote on the price grid", async () => {
+    h = await makeCcxtHarness();
+    await h.fund({ USDT: '1000' });
+    const o = value(await h.broker.createMarketBuyQuote(SYMBOL, dec('100.129'), 'k3f9a1'));
+    expect(JSON.parse(posts()[0]!.body)).toMatchObject({ currency_pair: 'BTC_USDT', type: 'market', side: 'buy', amount: '100.12', text: 't-k3f9a1', account: 'spot' });
+    expect(o.clientOrderId).toBe('t-k3f9a1');
+    expect(str(o.requestedQuote!)).toBe('100.12');
+    expect(value(await h.broker.fetchOrder(SYMBOL, { clientOrderId: 'k3f9a1' })).id).toBe(o.id);
+  });
+
+  it('reads fills with their fee currency, since a time, a full page at a time', async () => {
+    h = await makeCcxtHarness();
+    await h.fund({ USDT: '1000', BTC: '0.01' });
+    const buy = value(await h.broker.createMarketBuyQuote(SYMBOL, dec('100'), 't-f1'));
+    const sell = value(await h.broker.createMarketSellBase(SYMBOL, dec('0.001'), 't-f2'));
+    const fills = value(await h.broker.fetchMyTrades(SYMBOL));
+    expect(fills.find((f) => f.orderId === buy.id)?.feeCurrency).toBe('BTC');
+    expect(fills.find((f) => f.orderId === sell.id)?.feeCurrency).toBe('USDT');
+    expect(h.emu.requests.filter((r) => r.path === '/spot/my_trades').at(-1)?.query).toContain('limit=1000');
+    const later = value(await h.broker.fetchMyTrades(SYMBOL, Date.now() + 5_000));
+    expect(later).toEqual([]);
+  });
+
+  it('reads the order book as decimals, best first, to the depth asked', async () => {
+    h = await makeCcxtHarness();
+    const b = value(await h.broker.fetchOrderBook(SYMBOL, 3));
+    expect(b.asks).toHaveLength(3);
+    expect(b.asks[0]!.price.lt(b.asks[1]!.price)).toBe(true);
+    expect(b.bids[0]!.price.gt(b.bids[1]!.price)).toBe(true);
+    expect(b.ts).toBeGreaterThan(0);
+  });
+});
