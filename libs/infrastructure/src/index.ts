@@ -2,3 +2,4 @@
 export * from './settings';
 export * from './logging';
 export * from './app';
+export * from './market-data';
