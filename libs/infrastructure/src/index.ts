@@ -2,6 +2,7 @@
 export * from './settings';
 export * from './logging';
 export * from './app';
+export * from './market-data';
 
 // Brokers
 export * from './brokers/reject-codes';
