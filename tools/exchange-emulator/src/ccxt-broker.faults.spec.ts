@@ -60,8 +60,8 @@ describe('CcxtBroker against injected faults', () => {
     });
 
     it('a read that times out or loses its connection is retried too', async () => {
-      await ready({ broker: { timeoutMs: 300 } });
-      h.emu.faults.next('GET /spot/tickers', { kind: 'delay', ms: 1_500 });
+      await ready({ broker: { timeoutMs: 1_000 } });
+      h.emu.faults.next('GET /spot/tickers', { kind: 'delay', ms: 2_500 });
       h.emu.faults.next('GET /spot/order_book', { kind: 'reset' });
       expect(value(await h.broker.fetchTicker(SYMBOL)).last.gt('0')).toBe(true);
       expect(value(await h.broker.fetchOrderBook(SYMBOL, 5)).asks.length).toBe(5);
@@ -101,8 +101,8 @@ describe('CcxtBroker against injected faults', () => {
     });
 
     it('a response slower than the client timeout → ambiguous TIMEOUT; the order did execute', async () => {
-      await ready({ broker: { timeoutMs: 300 } });
-      h.emu.faults.next('POST /spot/orders', { kind: 'delay', ms: 1_500 });
+      await ready({ broker: { timeoutMs: 1_000 } });
+      h.emu.faults.next('POST /spot/orders', { kind: 'delay', ms: 2_500 });
       const e = error(await h.broker.createMarketBuyQuote(SYMBOL, dec('100'), 't-amb-slow'));
       expect(e).toMatchObject({ kind: 'ambiguous', code: BROKER_CODE.TIMEOUT });
       expect(hits(h, 'POST', '/spot/orders')).toBe(1);
