@@ -192,6 +192,13 @@ describe('CcxtBroker against injected faults', () => {
       expect(JSON.stringify(h.broker)).not.toContain('testsecret');
     });
 
+    it('a plain-string secret does not show in a printout of the broker either', async () => {
+      h = await makeCcxtHarness({ broker: { apiSecret: 'plain-secret-123' } });
+      await h.broker.fetchBalance(SYMBOL);
+      expect(inspect(h.broker, { depth: 5 })).not.toContain('plain-secret-123');
+      expect(JSON.stringify(h.broker)).not.toContain('plain-secret-123');
+    });
+
     it('a wrong secret fails the signature check: fatal', async () => {
       h = await makeCcxtHarness({ broker: { apiSecret: 'not-the-secret' } });
       expect(error(await h.broker.fetchBalance(SYMBOL))).toMatchObject({ kind: 'fatal', code: 'INVALID_SIGNATURE' });

@@ -55,10 +55,19 @@ export class CcxtBroker implements Broker {
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
 
-  constructor(private readonly opts: CcxtBrokerOptions) {
+  // Credentials are kept out of `opts` so no printout of the broker can carry them.
+  readonly #apiKey: string;
+  readonly #apiSecret: string;
+  private readonly opts: Omit<CcxtBrokerOptions, 'apiKey' | 'apiSecret'>;
+
+  constructor(options: CcxtBrokerOptions) {
+    const { apiKey, apiSecret, ...opts } = options;
+    this.opts = opts;
+    this.#apiKey = reveal(apiKey);
+    this.#apiSecret = reveal(apiSecret);
     ccxtExchangeId(opts.exchange ?? 'gateio');
     this.breaker = new CircuitBreaker(opts.breaker, opts.clock ?? systemClock);
-    this.#secrets = [reveal(opts.apiKey), reveal(opts.apiSecret)].filter((s) => s.length > 0);
+    this.#secrets = [this.#apiKey, this.#apiSecret].filter((s) => s.length > 0);
     this.sleep = opts.sleep ?? realSleep;
     this.random = opts.random ?? Math.random;
   }
@@ -219,8 +228,8 @@ export class CcxtBroker implements Broker {
     if (!this.#client || !this.#ccxt) {
       this.#ccxt = await loadCcxt();
       this.#client = makeGateClient(this.#ccxt, {
-        apiKey: reveal(this.opts.apiKey),
-        apiSecret: reveal(this.opts.apiSecret),
+        apiKey: this.#apiKey,
+        apiSecret: this.#apiSecret,
         apiUrl: this.opts.apiUrl,
         timeoutMs: this.opts.timeoutMs,
         enableRateLimit: this.opts.enableRateLimit ?? true,
