@@ -44,6 +44,9 @@ describe('CcxtBroker', () => {
   it('an unknown symbol is rejected with Gate’s label', async () => {
     h = await makeCcxtHarness();
     expect(error(await h.broker.instrument('DOGE/USDT'))).toMatchObject({ kind: 'rejected', code: REJECT.UNKNOWN_SYMBOL });
+    expect(error(await h.broker.fetchOrderBook('btc-usdt'))).toMatchObject({ kind: 'rejected', code: REJECT.UNKNOWN_SYMBOL });
+    expect(error(await h.broker.fetchTicker('DOGE/USDT'))).toMatchObject({ kind: 'rejected', code: REJECT.UNKNOWN_SYMBOL });
+    expect(error(await h.broker.fetchBalance('DOGE/USDT'))).toMatchObject({ kind: 'rejected', code: REJECT.UNKNOWN_SYMBOL });
   });
 
   it('pre-checks min base and the client id before sending anything', async () => {

@@ -113,6 +113,8 @@ export class CcxtBroker implements Broker {
   }
 
   async fetchOrderBook(symbol: string, depth = 10): Promise<BrokerResult<OrderBook>> {
+    const inst = await this.instrument(symbol); // an unknown symbol is a rejection, not a throw
+    if (!inst.ok) return inst;
     // The raw endpoint keeps prices as strings (ccxt's parsed book is floats).
     const r = await this.call('read', (ex) =>
       (ex as unknown as { publicSpotGetOrderBook(p: Raw): Promise<Raw> }).publicSpotGetOrderBook({ currency_pair: toGatePair(symbol), limit: depth, with_id: 'true' }),
