@@ -4,3 +4,4 @@ export * from './time/clock';
 export * from './market/types';
 export * from './market/instrument';
 export * from './orders/status';
+export * from './indicators/index';
