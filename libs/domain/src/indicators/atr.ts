@@ -1,4 +1,4 @@
-import { checkFinite, checkPeriod } from './period';
+import { checkPeriod, notFinite } from './period';
 
 /** True range of a bar given the previous close. */
 export function trueRange(high: number, low: number, prevClose: number): number {
@@ -33,7 +33,8 @@ export class Atr {
   }
 
   update(high: number, low: number, close: number): number {
-    checkFinite('Atr', high + low + close);
+    const all = high + low + close;
+    if (all - all !== 0) throw notFinite('Atr', all);
     if (high < low) throw new RangeError(`Atr: high ${high} < low ${low}`);
     const prev = this.prevClose;
     this.prevClose = close;

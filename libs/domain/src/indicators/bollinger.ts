@@ -1,4 +1,4 @@
-import { checkFinite, checkPeriod, resumInterval } from './period';
+import { notFinite, checkPeriod, resumInterval } from './period';
 
 /**
  * Bollinger bands: middle = SMA(period), upper/lower = middle ± mult × σ, σ the population
@@ -43,7 +43,7 @@ export class Bollinger {
   }
 
   update(x: number): number {
-    checkFinite('Bollinger', x);
+    if (x - x !== 0) throw notFinite('Bollinger', x);
     const head = this.head;
     if (this.count < this.period) {
       const n = ++this.count;

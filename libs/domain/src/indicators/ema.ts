@@ -1,4 +1,4 @@
-import { checkFinite, checkPeriod } from './period';
+import { notFinite, checkPeriod } from './period';
 
 /**
  * Exponential moving average with k = 2 / (period + 1), seeded with the SMA of the first
@@ -24,7 +24,7 @@ export class Ema {
   }
 
   update(x: number): number {
-    checkFinite('Ema', x);
+    if (x - x !== 0) throw notFinite('Ema', x);
     if (this.count >= this.period) return (this.value += this.k * (x - this.value));
     this.seed += x;
     if (++this.count === this.period) this.value = this.seed / this.period;

@@ -3,9 +3,13 @@ export function checkPeriod(name: string, period: number, min = 1): void {
   if (!Number.isInteger(period) || period < min) throw new RangeError(`${name}: period must be an integer >= ${min}, got ${period}`);
 }
 
-/** A NaN or an infinity would poison every later value of a running sum: refuse it loudly. */
-export function checkFinite(name: string, x: number): void {
-  if (!Number.isFinite(x)) throw new RangeError(`${name}: input must be a finite number, got ${x}`);
+/**
+ * A NaN or an infinity would poison every later value of a running sum, so updates refuse it
+ * loudly. The test is written inline as `x - x !== 0` (true for NaN and ±Infinity only): a call
+ * across modules on every update costs more than the indicator itself.
+ */
+export function notFinite(name: string, x: number): RangeError {
+  return new RangeError(`${name}: input must be a finite number, got ${x}`);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { checkFinite, checkPeriod } from './period';
+import { checkPeriod, notFinite } from './period';
 
 /**
  * Relative strength index with Wilder's smoothing: the first average gain/loss is the mean of
@@ -29,7 +29,7 @@ export class Rsi {
   }
 
   update(close: number): number {
-    checkFinite('Rsi', close);
+    if (close - close !== 0) throw notFinite('Rsi', close);
     const change = close - this.prev;
     this.prev = close;
     const gain = change > 0 ? change : 0;

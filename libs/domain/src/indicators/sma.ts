@@ -1,4 +1,4 @@
-import { checkFinite, checkPeriod, resumInterval } from './period';
+import { checkPeriod, notFinite, resumInterval } from './period';
 
 /**
  * Simple moving average, O(1) per update: a ring buffer and a running sum.
@@ -9,17 +9,17 @@ export class Sma {
   /** The latest average (NaN while warming up). */
   value = NaN;
   private readonly window: Float64Array;
-  private readonly resumEvery: number;
+  private readonly wrapsPerResum: number;
   private head = 0;
   private count = 0;
   private total = 0;
-  private sinceResum = 0;
+  private wraps = 0;
 
   constructor(period: number) {
     checkPeriod('Sma', period);
     this.period = period;
     this.window = new Float64Array(period);
-    this.resumEvery = resumInterval(period);
+    this.wrapsPerResum = Math.ceil(resumInterval(period) / period);
   }
 
   get ready(): boolean {
@@ -27,25 +27,30 @@ export class Sma {
   }
 
   update(x: number): number {
-    checkFinite('Sma', x);
+    if (x - x !== 0) throw notFinite('Sma', x);
+    if (this.count < this.period) return this.warm(x);
     const head = this.head;
-    if (this.count < this.period) {
-      this.count++;
-      this.total += x;
-    } else {
-      this.total += x - this.window[head]!;
-    }
+    this.total += x - this.window[head]!;
     this.window[head] = x;
-    this.head = head + 1 === this.period ? 0 : head + 1;
-    if (++this.sinceResum === this.resumEvery) this.resum();
-    return (this.value = this.count >= this.period ? this.total / this.period : NaN);
+    if (++this.head === this.period) this.wrap();
+    return (this.value = this.total / this.period);
   }
 
-  private resum(): void {
+  private warm(x: number): number {
+    this.total += x;
+    this.window[this.head] = x;
+    if (++this.head === this.period) this.wrap();
+    return ++this.count < this.period ? NaN : (this.value = this.total / this.period);
+  }
+
+  /** Back at the start of the ring: now and then re-add the window so rounding drift cannot build up. */
+  private wrap(): void {
+    this.head = 0;
+    if (++this.wraps < this.wrapsPerResum) return;
+    this.wraps = 0;
     let t = 0;
-    for (let i = 0; i < this.count; i++) t += this.window[i]!;
+    for (let i = 0; i < this.period; i++) t += this.window[i]!;
     this.total = t;
-    this.sinceResum = 0;
   }
 }
 
