@@ -5,3 +5,8 @@ export * from './market/types';
 export * from './market/instrument';
 export * from './orders/status';
 export * from './indicators/index';
+export * from './orders/transitions';
+export * from './orders/idempotency';
+export * from './pnl/position';
+export * from './pnl/daily';
+export * from './pnl/equity-stats';

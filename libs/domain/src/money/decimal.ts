@@ -44,6 +44,12 @@ export function decOr(v: DecimalInput | null | undefined, fallback: DecimalInput
   return v === null || v === undefined || v === '' ? dec(fallback) : dec(v);
 }
 
+/** A whole JS number (a count, a period) as a Decimal; anything else throws, as for `dec`. */
+export function decInt(n: number): Decimal {
+  if (!Number.isSafeInteger(n)) throw new TypeError(`not a safe integer: ${n}`);
+  return new D(String(n));
+}
+
 export const ZERO: Decimal = new D('0');
 export const ONE: Decimal = new D('1');
 
