@@ -81,6 +81,13 @@ export function roundDp(x: Decimal, dp: number, rounding: Rounding = 'down'): De
   return x.round(dp, MODE[rounding]);
 }
 
+const HUNDRED = new D('100');
+
+/** A fraction as percent text for humans: percent(dec('0.0062')) → "0.62%" (half-even, `dp` places). */
+export function percent(fraction: Decimal, dp = 2): string {
+  return `${fraction.times(HUNDRED).round(dp, BigJs.roundHalfEven).toFixed(dp)}%`;
+}
+
 export const min = (a: Decimal, b: Decimal): Decimal => (a.lte(b) ? a : b);
 export const max = (a: Decimal, b: Decimal): Decimal => (a.gte(b) ? a : b);
 
