@@ -29,3 +29,8 @@ export { ordersPerHourRule } from './risk/rules/orders-per-hour';
 export { slippageRule } from './risk/rules/slippage';
 export { spreadRule } from './risk/rules/spread';
 export { tradingStateRule } from './risk/rules/trading-state';
+export * from './market/timeframe';
+export * from './strategies/types';
+export * from './strategies/ema-cross-rsi';
+export * from './strategies/mean-reversion';
+export * from './strategies/registry';
