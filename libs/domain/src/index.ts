@@ -34,3 +34,4 @@ export * from './strategies/types';
 export * from './strategies/ema-cross-rsi';
 export * from './strategies/mean-reversion';
 export * from './strategies/registry';
+export * from './market/sizing';

@@ -4,12 +4,12 @@ import { ORDER_EVENTS, ORDER_TRANSITIONS, isOpen, isTerminal, transition, type O
 /** The expected table, written out independently of ORDER_TRANSITIONS: `null` = illegal. */
 const EXPECTED: Record<OrderStatus, Record<OrderEvent, OrderStatus | null>> = {
   new: { submitted: 'submitted', partial: null, filled: null, canceled: null, rejected: 'rejected', unknown: 'in_flight' },
-  in_flight: { submitted: 'submitted', partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected', unknown: null },
-  submitted: { submitted: null, partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected', unknown: 'in_flight' },
+  in_flight: { submitted: 'submitted', partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected', unknown: 'in_flight' },
+  submitted: { submitted: 'submitted', partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected', unknown: 'in_flight' },
   partial: { submitted: null, partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: null, unknown: 'in_flight' },
-  filled: { submitted: null, partial: null, filled: null, canceled: null, rejected: null, unknown: null },
-  canceled: { submitted: null, partial: null, filled: 'filled', canceled: null, rejected: null, unknown: null },
-  rejected: { submitted: null, partial: null, filled: null, canceled: null, rejected: null, unknown: null },
+  filled: { submitted: null, partial: null, filled: 'filled', canceled: null, rejected: null, unknown: null },
+  canceled: { submitted: null, partial: null, filled: 'filled', canceled: 'canceled', rejected: null, unknown: null },
+  rejected: { submitted: null, partial: null, filled: null, canceled: null, rejected: 'rejected', unknown: null },
 };
 
 const pairs = ORDER_STATUSES.flatMap((s) => ORDER_EVENTS.map((e) => [s, e, EXPECTED[s][e]] as const));
@@ -44,6 +44,18 @@ describe('order status transition table', () => {
     const r1 = transition('new', 'unknown');
     expect(r1).toEqual({ ok: true, status: 'in_flight' });
     expect(transition('in_flight', 'filled')).toEqual({ ok: true, status: 'filled' });
+  });
+
+  it('every event is idempotent: applying it again changes nothing (reconciliation may repeat itself)', () => {
+    for (const [from, event] of pairs) {
+      const once = transition(from, event);
+      if (!once.ok) continue;
+      expect(transition(once.status, event)).toEqual({ ok: true, status: once.status });
+    }
+  });
+
+  it('nothing leaves a terminal status except a late fill after cancel', () => {
+    for (const [from, , to] of pairs) if (TERMINAL_STATUSES.includes(from) && to !== null && to !== from) expect([from, to]).toEqual(['canceled', 'filled']);
   });
 
   it.each(ORDER_STATUSES.map((s) => [s]))('isTerminal / isOpen of %s', (s) => {

@@ -15,18 +15,22 @@ export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 type Table = { readonly [S in OrderStatus]: Readonly<Partial<Record<OrderEvent, OrderStatus>>> };
 
-/** The whole lifecycle. Anything not listed is an illegal transition. */
+/**
+ * The whole lifecycle. Anything not listed is an illegal transition. Observing the state an order
+ * is already in again (a duplicate ack, a replayed fill, a second timeout) leaves it there, so
+ * reconciliation can apply what it sees any number of times (LESSONS 11).
+ */
 export const ORDER_TRANSITIONS: Table = {
   new: { submitted: 'submitted', rejected: 'rejected', unknown: 'in_flight' },
   // The answer was lost: reconciliation finds the order in any state, or not at all (rejected).
-  in_flight: { submitted: 'submitted', partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected' },
-  submitted: { partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected', unknown: 'in_flight' },
+  in_flight: { submitted: 'submitted', partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected', unknown: 'in_flight' },
+  submitted: { submitted: 'submitted', partial: 'partial', filled: 'filled', canceled: 'canceled', rejected: 'rejected', unknown: 'in_flight' },
   // More fills keep it partial; a cancel of the rest ends it with what was filled.
   partial: { partial: 'partial', filled: 'filled', canceled: 'canceled', unknown: 'in_flight' },
-  filled: {},
+  filled: { filled: 'filled' },
   // A late fill after cancel does happen: the fill raced the cancel on the venue.
-  canceled: { filled: 'filled' },
-  rejected: {},
+  canceled: { canceled: 'canceled', filled: 'filled' },
+  rejected: { rejected: 'rejected' },
 };
 
 export interface IllegalTransition {
