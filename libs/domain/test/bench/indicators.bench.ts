@@ -6,6 +6,7 @@ import path from 'node:path';
 import * as ti from 'technicalindicators';
 import * as ts from 'trading-signals';
 import { Atr, Bollinger, Ema, Macd, Rsi, Sma } from '../../src/indicators/index';
+import { STRATEGY_NAMES, createStrategy } from '../../src/strategies/registry';
 import { BYBIT_1M, loadCandles, TEST_DATA } from '../candles';
 
 /** ../shared/data beside the repository (or beside a worktree's parent), when the machine has it. */
@@ -228,5 +229,24 @@ const lines = rows.map((r) => {
 });
 const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
 for (const l of [head, widths.map((w) => '-'.repeat(w)), ...lines]) console.log(l.map((x, c) => x.padEnd(widths[c]!)).join('  '));
+
+// Strategies re-run their indicators over their window on every evaluation (stateless, so a
+// restart or a backtest gives the same answer): evaluations per second over the same candles.
+console.log('\nstrategy evaluations per second (one per candle, default parameters):');
+for (const name of STRATEGY_NAMES) {
+  const v = createStrategy(name);
+  if (!v.ok) throw new Error(v.problems.join('; '));
+  const strategy = v.value;
+  const tf = candles[1]!.ts - candles[0]!.ts;
+  const evals = Math.min(n, 20_000);
+  const t0 = performance.now();
+  let buys = 0;
+  for (let i = strategy.warmup; i < strategy.warmup + evals && i <= n; i++) {
+    const sig = strategy.evaluate({ symbol: 'BTC/USDT', candles: candles.slice(i - strategy.warmup, i), timeframeMs: tf, now: candles[i - 1]!.ts + tf });
+    if (sig.action === 'buy') buys++;
+  }
+  const per = evals / ((performance.now() - t0) / 1000);
+  console.log(`  ${name.padEnd(16)} warmup ${String(strategy.warmup).padStart(4)}  ${(per / 1000).toFixed(0)}k/s  (${buys} buys)`);
+}
 // `sink` only keeps the JIT from discarding the loops.
 if (sink === 42) console.log('');
