@@ -49,7 +49,9 @@ export class EmaCrossRsi implements Strategy {
     const rsi = new Rsi(rsiPeriod);
     let prevFast = NaN;
     let prevSlow = NaN;
-    for (const c of g.window) {
+    const candles = ctx.candles;
+    for (let i = g.from; i < candles.length; i++) {
+      const c = candles[i]!;
       prevFast = fast.value;
       prevSlow = slow.value;
       fast.update(c.close);

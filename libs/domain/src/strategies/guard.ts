@@ -1,4 +1,3 @@
-import type { Candle } from '../market/types';
 import type { Signal, StrategyContext } from './types';
 
 export const hold = (...reasons: string[]): Signal => ({ action: 'hold', reasons });
@@ -6,9 +5,9 @@ export const hold = (...reasons: string[]): Signal => ({ action: 'hold', reasons
 /**
  * The checks every strategy makes first: enough candles, and fresh ones. A last candle older than
  * two timeframes means the feed stalled; trading on it would trade on the past.
- * Returns the window to evaluate (the last `warmup` candles), or the hold signal.
+ * Returns where the window to evaluate starts (the last `warmup` candles), or the hold signal.
  */
-export function guard(ctx: StrategyContext, warmup: number): { window: readonly Candle[] } | { signal: Signal } {
+export function guard(ctx: StrategyContext, warmup: number): { from: number } | { signal: Signal } {
   const n = ctx.candles.length;
   if (n < warmup) return { signal: hold(`SIGNAL.WARMUP: ${n} candles < ${warmup} needed`) };
   const last = ctx.candles[n - 1]!;
@@ -16,7 +15,7 @@ export function guard(ctx: StrategyContext, warmup: number): { window: readonly 
   if (age > 2 * ctx.timeframeMs) {
     return { signal: hold(`SIGNAL.STALE_DATA: last candle is ${Math.floor(age / 1000)}s old > 2 timeframes (${(2 * ctx.timeframeMs) / 1000}s)`) };
   }
-  return { window: ctx.candles.slice(n - warmup) };
+  return { from: n - warmup };
 }
 
 /** A sell without a position is nothing to do. */

@@ -52,11 +52,12 @@ export class MeanReversion implements Strategy {
     const { bbPeriod, bbMult, rsiPeriod, rsiOversold, rsiOverbought, exitBand } = this.params;
     const bb = new Bollinger(bbPeriod, bbMult);
     const rsi = new Rsi(rsiPeriod);
-    for (const c of g.window) {
-      bb.update(c.close);
-      rsi.update(c.close);
+    const candles = ctx.candles;
+    for (let i = g.from; i < candles.length; i++) {
+      bb.update(candles[i]!.close);
+      rsi.update(candles[i]!.close);
     }
-    const close = g.window[g.window.length - 1]!.close;
+    const close = candles[candles.length - 1]!.close;
     const r = rsi.value;
     const bands = `close ${fmt(close)}, BB(${bbPeriod}, ${bbMult}) ${fmt(bb.lower)} / ${fmt(bb.middle)} / ${fmt(bb.upper)}`;
     const rsiText = `RSI(${rsiPeriod}) ${fmt(r)}`;
