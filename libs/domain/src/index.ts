@@ -35,3 +35,4 @@ export * from './strategies/ema-cross-rsi';
 export * from './strategies/mean-reversion';
 export * from './strategies/registry';
 export * from './market/sizing';
+export * from './orders/venue-event';
