@@ -35,6 +35,8 @@ export function strategyDefaults<K extends StrategyName>(name: K): StrategyParam
  * A built-in strategy by name, with its parameters checked over the defaults. Unknown names and
  * unknown or invalid parameters come back as problems, all at once.
  */
+export function createStrategy<K extends StrategyName>(name: K, params?: Partial<StrategyParams[K]>): Validated<Strategy>;
+export function createStrategy(name: string, params?: Record<string, unknown>): Validated<Strategy>;
 export function createStrategy(name: string, params: Record<string, unknown> = {}): Validated<Strategy> {
   if (!isStrategyName(name)) return { ok: false, problems: [`strategy: unknown name ${JSON.stringify(name)}; one of ${STRATEGY_NAMES.join(', ')}`] };
   const entry = BUILT_INS[name] as Entry<unknown>;
