@@ -36,3 +36,4 @@ export * from './strategies/mean-reversion';
 export * from './strategies/registry';
 export * from './market/sizing';
 export * from './orders/venue-event';
+export * from './orders/config';
