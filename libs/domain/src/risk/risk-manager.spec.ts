@@ -175,6 +175,11 @@ describe('RiskManager', () => {
     });
   });
 
+  it('refuses two rules that report the same limit key (a bug, so it throws)', () => {
+    const twin = { ...DEFAULT_RISK_RULES[2]!, code: 'RISK.SPREAD' as const };
+    expect(() => new RiskManager(aRiskConfig(), [DEFAULT_RISK_RULES[2]!, twin]).check(aBuyIntent(), aRiskState())).toThrow(/both report limit cooldown.sec/);
+  });
+
   it('reasons are independent of rule order (property)', () => {
     const flags = fc.record({
       cooldown: fc.boolean(),

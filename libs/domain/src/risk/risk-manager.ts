@@ -45,7 +45,11 @@ export class RiskManager {
     for (const rule of this.rules) {
       if (rule.entryOnly && !entry) continue;
       const out = rule.evaluate(ctx);
-      Object.assign(limits, out.limits);
+      for (const [k, v] of Object.entries(out.limits)) {
+        // Two rules writing one key would make the answer depend on rule order: a bug in the rules.
+        if (k in limits) throw new Error(`risk rules ${rule.code} and another both report limit ${k}`);
+        limits[k] = v;
+      }
       if (out.failure !== null) violations.push({ code: rule.code, message: out.failure });
     }
     // Sorted so the answer does not depend on the order the rules were given in.
