@@ -1,19 +1,27 @@
 // @cab/domain — the pure trading core. Everything public is exported here and nowhere else.
+
+// money and time
 export * from './money/decimal';
 export * from './time/clock';
+export * from './config/validated';
+
+// market
 export * from './market/types';
 export * from './market/instrument';
-export * from './orders/status';
-export * from './indicators/index';
-export * from './orders/transitions';
-export * from './orders/idempotency';
-export * from './pnl/position';
-export * from './pnl/daily';
-export * from './pnl/equity-stats';
-export * from './config/validated';
 export * from './market/book-walk';
-export * from './exits/config';
-export * from './exits/exit-policy';
+export * from './market/sizing';
+export * from './market/timeframe';
+
+// indicators (float64)
+export * from './indicators/index';
+
+// signals and strategies
+export * from './strategies/types';
+export * from './strategies/ema-cross-rsi';
+export * from './strategies/mean-reversion';
+export * from './strategies/registry';
+
+// risk
 export * from './risk/config';
 export * from './risk/types';
 export * from './risk/intent';
@@ -29,11 +37,19 @@ export { ordersPerHourRule } from './risk/rules/orders-per-hour';
 export { slippageRule } from './risk/rules/slippage';
 export { spreadRule } from './risk/rules/spread';
 export { tradingStateRule } from './risk/rules/trading-state';
-export * from './market/timeframe';
-export * from './strategies/types';
-export * from './strategies/ema-cross-rsi';
-export * from './strategies/mean-reversion';
-export * from './strategies/registry';
-export * from './market/sizing';
+
+// exits
+export * from './exits/config';
+export * from './exits/exit-policy';
+
+// orders
+export * from './orders/status';
+export * from './orders/transitions';
 export * from './orders/venue-event';
+export * from './orders/idempotency';
 export * from './orders/config';
+
+// pnl
+export * from './pnl/position';
+export * from './pnl/daily';
+export * from './pnl/equity-stats';
