@@ -4,7 +4,8 @@ import { notFinite, checkPeriod, resumInterval } from './period';
  * Bollinger bands: middle = SMA(period), upper/lower = middle ± mult × σ, σ the population
  * standard deviation of the window. O(1) per update: the mean and the sum of squared deviations
  * are slid in place (Welford's update for a window), which stays accurate at BTC prices where
- * the naive Σx² − n·mean² cancels catastrophically; the window is re-summed now and then.
+ * the naive Σx² − n·mean² cancels catastrophically; the window is re-summed now and then, and
+ * whenever the slid variance could be mostly rounding error.
  * `update` returns the middle band and refreshes the fields without allocating.
  */
 export class Bollinger {
@@ -21,6 +22,8 @@ export class Bollinger {
   private count = 0;
   private mean = 0;
   private m2 = 0;
+  /** Σ |x − old|·(|x| + |old|) since the last exact sum: the scale of m2's rounding error. */
+  private drift = 0;
   private sinceResum = 0;
 
   constructor(period = 20, mult = 2) {
@@ -53,13 +56,17 @@ export class Bollinger {
     } else {
       const old = this.window[head]!;
       const oldMean = this.mean;
-      this.mean += (x - old) / this.period;
-      this.m2 += (x - old) * (x - this.mean + old - oldMean);
-      if (this.m2 < 0) this.m2 = 0;
+      const delta = x - old;
+      this.mean += delta / this.period;
+      this.m2 += delta * (x - this.mean + old - oldMean);
+      this.drift += (delta < 0 ? -delta : delta) * ((x < 0 ? -x : x) + (old < 0 ? -old : old));
     }
     this.window[head] = x;
     this.head = head + 1 === this.period ? 0 : head + 1;
-    if (++this.sinceResum === this.resumEvery) this.resum();
+    // Re-sum on schedule, and at once when the variance has become small next to the magnitudes
+    // slid through it (a spike leaving the window, flat candles after a halt): its rounding error
+    // (~1e-16 × drift) could then be more than 1e-7 of it.
+    if (++this.sinceResum === this.resumEvery || this.m2 < 1e-9 * this.drift) this.resum();
     if (this.count < this.period) return NaN;
     const sd = (this.stdDev = Math.sqrt(this.m2 / this.period));
     this.upper = this.mean + this.mult * sd;
@@ -76,6 +83,7 @@ export class Bollinger {
     for (let i = 0; i < n; i++) m2 += (this.window[i]! - mean) ** 2;
     this.mean = mean;
     this.m2 = m2;
+    this.drift = 0;
     this.sinceResum = 0;
   }
 }
