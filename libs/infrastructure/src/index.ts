@@ -3,3 +3,11 @@ export * from './settings';
 export * from './logging';
 export * from './app';
 export * from './market-data';
+
+// Brokers
+export * from './brokers/reject-codes';
+export * from './brokers/paper/paper-broker';
+export * from './brokers/paper/paper-market';
+export * from './brokers/paper/synthetic-book';
+export * from './brokers/paper/gate-instruments';
+export * from './brokers/paper/in-memory-ledger';
