@@ -1,3 +1,15 @@
 // @cab/application — ports (interfaces infrastructure implements), use cases and the orchestrator.
 export * from './ports/broker';
 export * from './ports/paper-ledger';
+// Pipeline parts: events, logging/metrics/scheduling ports, monitoring (feat/pipeline-parts).
+export * from './ports/logger';
+export * from './ports/metrics';
+export * from './ports/scheduler';
+export * from './ports/timers';
+export * from './ports/event-bus';
+export * from './ports/dead-letter';
+export * from './events/topics';
+export * from './events/in-process-event-bus';
+export * from './scheduling/virtual-scheduler';
+export * from './monitoring/dead-letter-monitor';
+export * from './monitoring/health-checker';
