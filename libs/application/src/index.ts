@@ -13,3 +13,4 @@ export * from './events/in-process-event-bus';
 export * from './scheduling/virtual-scheduler';
 export * from './monitoring/dead-letter-monitor';
 export * from './monitoring/health-checker';
+export * from './ports/instance-lock';

@@ -25,13 +25,21 @@ export const noopLogger: Logger = {
   child: () => noopLogger,
 };
 
-/** The text of anything thrown, for logs and dead letters (never the stack: it may be long). */
+/**
+ * The text of anything thrown, for logs and dead letters (never the stack: it may be long).
+ * Duck-typed, not `instanceof Error`: errors from another realm (undici's fetch under jest,
+ * a vm context) are not instances of this realm's Error.
+ */
 export function errorText(err: unknown): string {
-  if (err instanceof Error) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
+  if (isErrorLike(err)) return err.name && err.name !== 'Error' ? `${err.name}: ${err.message}` : err.message;
   if (typeof err === 'string') return err;
   try {
     return JSON.stringify(err) ?? String(err);
   } catch {
     return String(err);
   }
+}
+
+export function isErrorLike(err: unknown): err is { name?: string; message: string; cause?: unknown } {
+  return typeof err === 'object' && err !== null && typeof (err as { message?: unknown }).message === 'string';
 }
