@@ -3,6 +3,7 @@ import type { DeadLetterSink } from '../ports/dead-letter';
 import type { EventBus, EventHandler, Unsubscribe } from '../ports/event-bus';
 import { errorText, noopLogger, type Logger } from '../ports/logger';
 import { noopMetrics, type Metrics } from '../ports/metrics';
+import { Fifo } from './fifo';
 import type { AnyEvent, PayloadOf, TopicName, Topics } from './topics';
 
 export interface InProcessEventBusOptions {
@@ -22,7 +23,7 @@ interface Subscription {
   readonly topic: TopicName;
   readonly name: string;
   readonly handler: (event: AnyEvent, topic: TopicName) => void | Promise<void>;
-  readonly queue: AnyEvent[];
+  readonly queue: Fifo<AnyEvent>;
   pumping: Promise<void> | null;
   active: boolean;
 }
@@ -113,14 +114,14 @@ export class InProcessEventBus implements EventBus {
       topic,
       name,
       handler: handler as unknown as Subscription['handler'],
-      queue: [],
+      queue: new Fifo<AnyEvent>(),
       pumping: null,
       active: true,
     };
     this.subs.set(topic, [...list, sub]);
     return () => {
       sub.active = false;
-      sub.queue.length = 0;
+      sub.queue.clear();
       this.subs.set(topic, (this.subs.get(topic) ?? []).filter((s) => s !== sub));
     };
   }

@@ -59,7 +59,11 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
     };
   }
 
-  /** Stops tasks; runs happen only inside `advance`, so none is in flight once it has returned. */
+  /**
+   * Stops tasks. Runs happen only inside `advance`, and the caller of `advance` is the one who
+   * waits for them (`await advance(...)`), so this never waits: a task may stop the scheduler
+   * (a halt) without waiting for itself.
+   */
   async stop(name?: string): Promise<void> {
     for (const e of this.entries) if (e.name !== null && (name === undefined || e.name === name)) e.active = false;
   }

@@ -1,5 +1,6 @@
 import { errorText, noopLogger, noopMetrics, type Logger, type Metrics, type ScheduledTask, type Scheduler } from '@cab/application';
 import type { Clock } from '@cab/domain';
+import { AsyncLocalStorage } from 'node:async_hooks';
 
 export interface TimerSchedulerOptions {
   clock: Clock;
@@ -25,13 +26,16 @@ interface Task {
  * after the previous one STARTED (steady cadence); a run that outlasts its interval is followed at
  * once by the next (counted as an overrun), never by a burst of missed ticks. A run that throws is
  * logged and counted and the task keeps going. `stop()` disarms the timers and waits for the runs
- * in flight, so shutdown never cuts an order placement in half.
+ * in flight, so shutdown never cuts an order placement in half; called from inside a task (a halt)
+ * it waits for the other tasks, not for the caller.
  *
  * Metrics: cab_scheduler_runs_total{task}, cab_scheduler_errors_total{task},
  * cab_scheduler_overruns_total{task}, cab_scheduler_run_seconds{task} (histogram).
  */
 export class TimerScheduler implements Scheduler {
   private readonly tasks = new Map<string, Task>();
+  /** Which task the current async context runs in: a task that stops the scheduler (a halt) must not wait for itself. */
+  private readonly context = new AsyncLocalStorage<string>();
   private readonly logger: Logger;
   private readonly metrics: Metrics;
 
@@ -56,7 +60,8 @@ export class TimerScheduler implements Scheduler {
       t.timer = null;
       this.tasks.delete(t.name);
     }
-    await Promise.all(stopping.map((t) => t.inFlight));
+    const self = this.context.getStore();
+    await Promise.all(stopping.filter((t) => t.name !== self).map((t) => t.inFlight));
   }
 
   /** Names of the scheduled tasks, and whether each is running now (for /health and status). */
@@ -76,7 +81,7 @@ export class TimerScheduler implements Scheduler {
   private async run(task: Task): Promise<void> {
     const started = this.opts.clock.now();
     try {
-      await task.fn();
+      await this.context.run(task.name, task.fn);
     } catch (err) {
       this.metrics.counter('cab_scheduler_errors_total', { task: task.name });
       this.logger.error('scheduled task failed', { task: task.name, error: errorText(err) });
