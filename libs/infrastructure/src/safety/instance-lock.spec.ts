@@ -3,7 +3,8 @@ import { FakeClock } from '@cab/domain/testing';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { accountLockKey, FileInstanceLock, type FileInstanceLockOptions } from './instance-lock';
+import { spawn } from 'node:child_process';
+import { accountLockKey, FileInstanceLock, isPidAlive, type FileInstanceLockOptions } from './instance-lock';
 
 const API_KEY = 'gate-api-key-0123456789abcdef';
 
@@ -157,5 +158,14 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
     await make({ pid: 200, logger }).acquire();
     expect(logger.at('error')[0]).toMatchObject({ msg: 'instance lock refused', fields: { scope: 'db', code: 'LOCK.HELD' } });
     expect(logger.text()).not.toContain(API_KEY);
+  });
+});
+
+describe('isPidAlive', () => {
+  it('is true for this process and false for a child that has exited and been reaped', async () => {
+    expect(isPidAlive(process.pid)).toBe(true);
+    const child = spawn(process.execPath, ['-e', '0']);
+    await new Promise((r) => child.on('exit', r));
+    expect(isPidAlive(child.pid as number)).toBe(false);
   });
 });

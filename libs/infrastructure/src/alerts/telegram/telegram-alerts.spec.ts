@@ -147,6 +147,20 @@ describe('TelegramAlerts against a loopback Bot API', () => {
     expect(logger.text()).not.toContain(TOKEN);
   });
 
+  it('reports degraded to the health checker while the last send failed, ok again after a success', async () => {
+    const { bus, alerts, clock } = setup();
+    expect(await alerts.check()).toEqual({ status: 'ok' });
+    api.reply({ kind: 'status', status: 403, body: { ok: false, error_code: 403, description: 'Forbidden: bot was blocked by the user' } });
+    bus.emit('safety.halted', halted);
+    await bus.drain();
+    expect(await alerts.check()).toEqual({ status: 'degraded', detail: 'last send failed (http): Forbidden: bot was blocked by the user' });
+    clock.advance(1);
+    bus.emit('safety.halted', halted);
+    await bus.drain();
+    expect(await alerts.check()).toEqual({ status: 'ok' });
+    expect(await setup({ botToken: '' }).alerts.check()).toEqual({ status: 'ok', detail: 'disabled' });
+  });
+
   it('a refused connection is logged and counted, the token redacted', async () => {
     // A port that was free a moment ago: nothing listens there.
     const probe = createServer();

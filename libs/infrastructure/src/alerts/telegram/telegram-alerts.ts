@@ -1,4 +1,4 @@
-import { errorText, noopMetrics, type EventBus, type Logger, type Metrics, type Topics, type Unsubscribe } from '@cab/application';
+import { errorText, noopMetrics, type CheckResult, type EventBus, type Logger, type Metrics, type Topics, type Unsubscribe } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { ALERT_TOPICS, formatAlert, URGENT_TOPICS, type AlertTopic } from './format';
 import { TelegramClient } from './telegram-client';
@@ -48,6 +48,8 @@ export class TelegramAlerts {
   private readonly buckets: { normal: TokenBucket; urgent: TokenBucket };
   private pausedUntil = 0;
   private dropped = 0;
+  private lastFailure: { at: number; reason: string; detail: string } | null = null;
+  private lastSuccessAt: number | null = null;
 
   constructor(private readonly opts: TelegramAlertsOptions) {
     this.enabled = opts.botToken.trim() !== '' && opts.chatId.trim() !== '';
@@ -91,6 +93,19 @@ export class TelegramAlerts {
     }
   }
 
+  /**
+   * For the HealthChecker (register it as a non-critical component): degraded while the last send
+   * failed, so a revoked token or a blocked bot shows on /health instead of failing silently.
+   */
+  async check(): Promise<CheckResult> {
+    if (!this.enabled) return { status: 'ok', detail: 'disabled' };
+    const f = this.lastFailure;
+    if (f && (this.lastSuccessAt === null || f.at >= this.lastSuccessAt)) {
+      return { status: 'degraded', detail: `last send failed (${f.reason}): ${f.detail}` };
+    }
+    return this.dropped > 0 ? { status: 'ok', detail: `${this.dropped} alerts dropped by the rate limit` } : { status: 'ok' };
+  }
+
   /** Alerts dropped since the last message that went out. */
   droppedSinceLastSend(): number {
     return this.dropped;
@@ -105,11 +120,13 @@ export class TelegramAlerts {
     const note = dropped > 0 ? `\n(${dropped} earlier alert${dropped === 1 ? '' : 's'} dropped by the rate limit: see logs)` : '';
     const outcome = await this.client.sendMessage(text + note);
     if (outcome.ok) {
+      this.lastSuccessAt = this.opts.clock.now();
       this.dropped -= dropped;
       this.metrics.counter('cab_telegram_alerts_sent_total', { topic });
       return;
     }
     this.metrics.counter('cab_telegram_alerts_failed_total', { reason: outcome.reason });
+    this.lastFailure = { at: this.opts.clock.now(), reason: outcome.reason, detail: outcome.detail };
     if (outcome.reason === 'rate_limited') {
       this.pausedUntil = this.opts.clock.now() + outcome.retryAfterMs;
       this.logger.warn('telegram rate limit: pausing alerts', { topic, retryAfterMs: outcome.retryAfterMs, detail: outcome.detail });
