@@ -10,6 +10,7 @@ export * from './ports/event-bus';
 export * from './ports/dead-letter';
 export * from './events/topics';
 export * from './events/in-process-event-bus';
+export * from './events/dead-letter-queue-sink';
 export * from './scheduling/virtual-scheduler';
 export * from './monitoring/dead-letter-monitor';
 export * from './monitoring/health-checker';

@@ -1,14 +1,14 @@
 // Test helpers for @cab/application: import from '@cab/application/testing' in specs only.
-import type { DeadLetter, DeadLetterSink } from './ports/dead-letter';
+import type { DeadLetterEntry, DeadLetterSink } from './ports/dead-letter';
 import type { LogFields, Logger } from './ports/logger';
 import type { MetricLabels, Metrics } from './ports/metrics';
 
 /** Keeps dead letters in memory; `failWith` makes `put` reject, to test a broken store. */
 export class InMemoryDeadLetterSink implements DeadLetterSink {
-  readonly entries: DeadLetter[] = [];
+  readonly entries: DeadLetterEntry[] = [];
   failWith: Error | null = null;
 
-  async put(entry: DeadLetter): Promise<void> {
+  async put(entry: DeadLetterEntry): Promise<void> {
     if (this.failWith) throw this.failWith;
     this.entries.push(entry);
   }

@@ -56,7 +56,7 @@ export interface TradeFailed extends EventMeta {
 }
 
 /** One payload for every order.* topic: the topic says what happened, `status` where it stands. */
-export interface OrderEvent extends EventMeta {
+export interface OrderStatusChanged extends EventMeta {
   readonly symbol: string;
   readonly side: Side;
   readonly clientOrderId: string;
@@ -141,11 +141,11 @@ export interface Topics {
   'trade.completed': TradeCompleted;
   'trade.blocked': TradeBlocked;
   'trade.failed': TradeFailed;
-  'order.submitted': OrderEvent;
-  'order.filled': OrderEvent;
-  'order.canceled': OrderEvent;
-  'order.rejected': OrderEvent;
-  'order.in_flight': OrderEvent;
+  'order.submitted': OrderStatusChanged;
+  'order.filled': OrderStatusChanged;
+  'order.canceled': OrderStatusChanged;
+  'order.rejected': OrderStatusChanged;
+  'order.in_flight': OrderStatusChanged;
   'reconcile.mismatch': ReconcileMismatch;
   'reconcile.repaired': ReconcileRepaired;
   'reconcile.completed': ReconcileCompleted;

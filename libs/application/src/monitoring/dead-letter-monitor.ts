@@ -1,4 +1,4 @@
-import type { DeadLetter, DeadLetterSink } from '../ports/dead-letter';
+import type { DeadLetterEntry, DeadLetterSink } from '../ports/dead-letter';
 import type { Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
 
@@ -21,7 +21,7 @@ export class DeadLetterMonitor implements DeadLetterSink {
     private readonly metrics: Metrics,
   ) {}
 
-  async put(entry: DeadLetter): Promise<void> {
+  async put(entry: DeadLetterEntry): Promise<void> {
     this.total += 1;
     this.byTopic.set(entry.topic, (this.byTopic.get(entry.topic) ?? 0) + 1);
     this.metrics.counter('cab_dead_letters_total', { topic: entry.topic, subscriber: entry.subscriber });

@@ -5,7 +5,7 @@ import type { AnyEvent, TopicName } from '../events/topics';
  * never sent, a journal row never written) and replay it. The storage adapter writes it to the
  * `dlq` table (event as JSON: its money fields are already strings).
  */
-export interface DeadLetter {
+export interface DeadLetterEntry {
   readonly topic: TopicName;
   /** The subscriber that failed, as named in `subscribe`. */
   readonly subscriber: string;
@@ -18,5 +18,5 @@ export interface DeadLetter {
 
 export interface DeadLetterSink {
   /** Stores one dead letter. May reject (disk full): the bus logs and counts that, never throws. */
-  put(entry: DeadLetter): Promise<void>;
+  put(entry: DeadLetterEntry): Promise<void>;
 }

@@ -131,7 +131,7 @@ export class FileInstanceLock implements InstanceLock {
     for (const f of this.files) fs.mkdirSync(path.dirname(f.path), { recursive: true });
     const tookOver: LockTakeover[] = [];
     for (const file of this.files) {
-      const r = this.acquireOne(file);
+      const r = await this.acquireOne(file);
       if (!r.ok) {
         this.releaseHeld();
         this.logger.error('instance lock refused', { scope: r.scope, code: r.code, holder: r.holder, lockFile: file.path });
@@ -172,9 +172,10 @@ export class FileInstanceLock implements InstanceLock {
 
   // ---- one lock file ----
 
-  private acquireOne(file: LockFile): { ok: true; tookOver?: LockTakeover } | Extract<LockAcquireResult, { ok: false }> {
+  private async acquireOne(file: LockFile): Promise<{ ok: true; tookOver?: LockTakeover } | Extract<LockAcquireResult, { ok: false }>> {
     // A few rounds: a holder can release, or a rival finish a takeover, between our steps.
-    for (let round = 0; round < 3; round++) {
+    let mutexBusy = 0;
+    for (let round = 0; round < 8; round++) {
       if (this.createExclusive(file)) return { ok: true };
       const seen = readLock(file.path);
       if (seen.kind === 'missing') continue;
@@ -193,7 +194,15 @@ export class FileInstanceLock implements InstanceLock {
         );
       }
       const mutex = this.lockMutex(file);
-      if (!mutex) return this.refused(file, 'LOCK.CONTENDED', holderOf(seen.record), `another instance is taking over the ${file.scope} lock (${file.path}.takeover)`);
+      if (!mutex) {
+        // The mutex is held for a few file operations: wait a moment and judge again, so a rival's
+        // fresh takeover is reported as LOCK.HELD with its name. A mutex that stays is reported.
+        if (++mutexBusy >= 5) {
+          return this.refused(file, 'LOCK.CONTENDED', holderOf(seen.record), `another instance is taking over the ${file.scope} lock (${file.path}.takeover)`);
+        }
+        await new Promise((r) => setTimeout(r, 25));
+        continue;
+      }
       try {
         const again = readLock(file.path);
         if (again.kind === 'missing') continue; // released meanwhile: create it normally
