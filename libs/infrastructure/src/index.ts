@@ -1,4 +1,8 @@
-export const INFRA = 'infra';
+// @cab/infrastructure — adapters for the application's ports, settings, logging and composition.
+export * from './settings';
+export * from './logging';
+export * from './app';
+export * from './market-data';
 // Pipeline parts: system time, timer scheduler, Telegram alerts, instance lock (feat/pipeline-parts).
 export * from './time/system-time';
 export * from './scheduling/timer-scheduler';
@@ -6,4 +10,5 @@ export * from './alerts/telegram/format';
 export * from './alerts/telegram/token-bucket';
 export * from './alerts/telegram/telegram-client';
 export * from './alerts/telegram/telegram-alerts';
+export * from './alerts/telegram/from-settings';
 export * from './safety/instance-lock';

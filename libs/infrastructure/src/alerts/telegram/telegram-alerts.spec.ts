@@ -3,6 +3,8 @@ import { InMemoryDeadLetterSink, RecordingLogger, RecordingMetrics } from '@cab/
 import { FakeClock, SequentialIds } from '@cab/domain/testing';
 import { createServer } from 'node:net';
 import { FakeTelegramApi } from '../../testing';
+import { Secret } from '../../settings';
+import { telegramAlertsFromSettings } from './from-settings';
 import { TelegramAlerts, type TelegramAlertsOptions } from './telegram-alerts';
 
 const TOKEN = '123456:AAE-secret-token-value';
@@ -184,5 +186,22 @@ describe('TelegramAlerts against a loopback Bot API', () => {
     expect(metrics.count('cab_telegram_alerts_failed_total', { reason: 'timeout' })).toBe(1);
     expect(logger.at('error')[0]?.fields).toMatchObject({ reason: 'timeout' });
     expect(logger.text()).not.toContain(TOKEN);
+  });
+});
+
+describe('telegramAlertsFromSettings', () => {
+  it('reveals the token only to the client, and is off without a chat id', async () => {
+    const api = new FakeTelegramApi();
+    const baseUrl = await api.start();
+    try {
+      const deps = { clock: new FakeClock(), logger: new RecordingLogger() };
+      const on = telegramAlertsFromSettings({ botToken: new Secret(TOKEN), botSecret: null, chatId: '42', apiUrl: baseUrl }, deps);
+      const off = telegramAlertsFromSettings({ botToken: new Secret(TOKEN), botSecret: null, chatId: null, apiUrl: baseUrl }, deps);
+      expect([on.enabled, off.enabled]).toEqual([true, false]);
+      await on.alert('safety.resumed', { reason: 'operator', eventId: 'e', ts: 0, correlationId: 'c' });
+      expect(api.requests.map((r) => r.path)).toEqual([`/bot${TOKEN}/sendMessage`]);
+    } finally {
+      await api.close();
+    }
   });
 });

@@ -1,0 +1,84 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gunzipSync } from 'node:zlib';
+import type { Candle } from '@cab/domain';
+
+const HEADER = 'timestamp,open,high,low,close,volume';
+
+/** A candle file that cannot be used, with the line that shows why. */
+export class CandleFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    problem: string,
+  ) {
+    super(`${file}:${line}: ${problem}`);
+    this.name = 'CandleFileError';
+  }
+}
+
+/**
+ * Parses `timestamp,open,high,low,close,volume` text (timestamp = open time, epoch ms UTC).
+ * Rows must be strictly ascending and sane (high ≥ open, close ≥ low > 0, volume ≥ 0): a replay
+ * or a backtest on a broken file would trade on nonsense, so it is refused with its line number.
+ */
+export function parseCandleCsv(text: string, file = '<csv>'): Candle[] {
+  const lines = text.split(/\r?\n/);
+  const header = lines[0]?.trim().toLowerCase();
+  if (header !== HEADER) throw new CandleFileError(file, 1, `expected the header "${HEADER}", got ${JSON.stringify(lines[0] ?? '')}`);
+  const out: Candle[] = [];
+  let prev = -Infinity;
+  for (let i = 1; i < lines.length; i++) {
+    const row = lines[i]?.trim();
+    if (!row) continue;
+    const cells = row.split(',');
+    if (cells.length !== 6) throw new CandleFileError(file, i + 1, `expected 6 values, got ${cells.length}`);
+    const [ts, open, high, low, close, volume] = cells.map(Number) as [number, number, number, number, number, number];
+    if (![ts, open, high, low, close, volume].every(Number.isFinite)) throw new CandleFileError(file, i + 1, `not a number in ${JSON.stringify(row)}`);
+    if (!Number.isSafeInteger(ts)) throw new CandleFileError(file, i + 1, `timestamp must be integer epoch ms, got ${cells[0]}`);
+    if (ts <= prev) throw new CandleFileError(file, i + 1, `timestamps must be strictly ascending (${ts} after ${prev})`);
+    if (!(low > 0) || high < Math.max(open, close) || low > Math.min(open, close) || volume < 0)
+      throw new CandleFileError(file, i + 1, `inconsistent candle ${JSON.stringify(row)}`);
+    out.push({ ts, open, high, low, close, volume });
+    prev = ts;
+  }
+  if (out.length === 0) throw new CandleFileError(file, 1, 'no candles');
+  return out;
+}
+
+/** Reads a candle CSV, gzipped when the name ends in .gz. */
+export function readCandleFile(file: string): Candle[] {
+  const raw = fs.readFileSync(file);
+  const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return parseCandleCsv(text, path.basename(file));
+}
+
+/** The most common gap between consecutive candles: the file's timeframe, robust to outages. */
+export function inferTimeframeMs(candles: readonly Candle[]): number {
+  const counts = new Map<number, number>();
+  for (let i = 1; i < Math.min(candles.length, 1000); i++) {
+    const d = (candles[i] as Candle).ts - (candles[i - 1] as Candle).ts;
+    counts.set(d, (counts.get(d) ?? 0) + 1);
+  }
+  let best = 60_000;
+  let n = 0;
+  for (const [d, c] of counts) if (c > n) [best, n] = [d, c];
+  return best;
+}
+
+/**
+ * The bundled sample (real BTC/USDT 1m candles, see assets/candles/README.md). Found next to the
+ * sources in the repo, or next to a built app bundle, which copies assets/ beside main.cjs.
+ */
+export function bundledCandleFile(): string {
+  const name = 'btc_usdt-1m-bybit-2022-12-13.csv';
+  let dir = __dirname;
+  for (let i = 0; i < 8; i++) {
+    for (const candidate of [path.join(dir, 'assets/candles', name), path.join(dir, 'libs/infrastructure/assets/candles', name)])
+      if (fs.existsSync(candidate)) return candidate;
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
+  throw new Error(`bundled candle file ${name} not found near ${__dirname}`);
+}

@@ -1,0 +1,3 @@
+export * from './candle-csv';
+export * from './replay-market-data';
+export * from './synthetic-market-data';

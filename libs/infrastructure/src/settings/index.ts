@@ -1,0 +1,5 @@
+export * from './secret';
+export * from './settings-error';
+export * from './settings';
+export * from './load';
+export * from './summary';

@@ -1,0 +1,280 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { inspect } from 'node:util';
+import { loadSettings } from './load';
+import { Secret } from './secret';
+import { parseSettings, type Settings } from './settings';
+import { SettingsError } from './settings-error';
+import { formatSummary, secretValues, settingsSummary } from './summary';
+
+const KEY = 'KNOWN-api-key-3f9c2a';
+const SECRET = 'KNOWN-api-secret-77e1b0';
+const TOKEN = 'KNOWN-bot-token-5521';
+
+let dir: string;
+beforeEach(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-settings-'));
+});
+afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+const parse = (env: Record<string, string>): Settings => parseSettings(env, { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+
+function problemsOf(env: Record<string, string>): readonly string[] {
+  try {
+    parse(env);
+  } catch (e) {
+    expect(e).toBeInstanceOf(SettingsError);
+    return (e as SettingsError).problems;
+  }
+  throw new Error('expected a SettingsError');
+}
+
+describe('defaults', () => {
+  it("are the seed's", () => {
+    const s = parse({});
+    expect(s.mode).toBe('paper');
+    expect(s.exchange).toBe('gateio');
+    expect(s.symbol).toBe('BTC/USDT');
+    expect(s.symbols).toEqual(['BTC/USDT']);
+    expect(s.trading).toEqual({ fixedAmount: '25', feePctEstimate: '0.001' });
+    expect(s.risk).toMatchObject({
+      cooldownSec: 0,
+      maxSpreadPct: '0.005',
+      maxPositionBase: '0',
+      maxOrdersPerHour: 10,
+      dailyLossLimitQuote: '50',
+      maxFeePct: '0.002',
+      maxSlippagePct: '0.01',
+    });
+    expect(s.idempotency).toEqual({ bucketMs: 60000, ttlSec: 120 });
+    expect(s.intervals).toEqual({ evalSec: 3, exitsSec: 5, reconcileSec: 10, watchdogSec: 3 });
+    expect(s.dmsTimeoutMs).toBe(120000);
+    expect(s.db.path).toBe('./data/crypto_ai_bot.db');
+    expect(s.http.timeoutSec).toBe(30);
+    expect(s.logLevel).toBe('info');
+    expect(s.http.apiToken).toBeNull();
+    expect(s.telegram.botToken).toBeNull();
+  });
+
+  it('are frozen', () => {
+    const s = parse({});
+    expect(Object.isFrozen(s)).toBe(true);
+    expect(Object.isFrozen(s.risk)).toBe(true);
+  });
+});
+
+describe('typed values', () => {
+  it('parses every kind', () => {
+    const s = parse({
+      MODE: 'PAPER',
+      SYMBOL: 'eth/usdt',
+      SYMBOLS: 'BTC/USDT, ETH/USDT',
+      FIXED_AMOUNT: '12.50',
+      RISK_MAX_SPREAD_PCT: '0.01',
+      RISK_MAX_ORDERS_PER_HOUR: '4',
+      EVAL_INTERVAL_SEC: '0.5',
+      LOG_LEVEL: 'DEBUG',
+      AUTOSTART: 'false',
+      PAPER_BALANCE: 'usdt=500,BTC=0.01',
+      EXCHANGE_API_URL: 'http://127.0.0.1:8600/api/v4/',
+    });
+    expect(s.symbol).toBe('ETH/USDT');
+    expect(s.symbols).toEqual(['BTC/USDT', 'ETH/USDT']);
+    expect(s.trading.fixedAmount).toBe('12.5');
+    expect(s.risk.maxSpreadPct).toBe('0.01');
+    expect(s.risk.maxOrdersPerHour).toBe(4);
+    expect(s.intervals.evalSec).toBe(0.5);
+    expect(s.logLevel).toBe('debug');
+    expect(s.autostart).toBe(false);
+    expect(s.paper.balances).toEqual({ USDT: '500', BTC: '0.01' });
+    expect(s.exchangeApi.url).toBe('http://127.0.0.1:8600/api/v4');
+  });
+
+  it('treats a blank value as unset', () => {
+    expect(parse({ FIXED_AMOUNT: '  ' }).trading.fixedAmount).toBe('25');
+  });
+});
+
+describe('validation', () => {
+  it('reports every problem at once, in the documented form', () => {
+    const problems = problemsOf({
+      MODE: 'demo',
+      RISK_MAX_SPREAD_PCT: 'abc',
+      RISK_MAX_FEE_PCT: '2',
+      RISK_MAX_ORDERS_PER_HOUR: '1.5',
+      EVAL_INTERVAL_SEC: '-1',
+      FIXED_AMOUNT: '0',
+      SYMBOL: 'BTCUSDT',
+      LOG_LEVEL: 'loud',
+      AUTOSTART: 'maybe',
+      PORT: '70000',
+      EXCHANGE_API_URL: 'ftp://x',
+      PAPER_BALANCE: 'USDT:10',
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        'MODE: expected one of paper, live, got "demo"',
+        'RISK_MAX_SPREAD_PCT: expected a number between 0 and 1, got "abc"',
+        'RISK_MAX_FEE_PCT: expected a number between 0 and 1, got "2"',
+        'RISK_MAX_ORDERS_PER_HOUR: expected an integer of at least 0, got "1.5"',
+        'EVAL_INTERVAL_SEC: expected a number greater than 0, got "-1"',
+        'FIXED_AMOUNT: expected a number greater than 0, got "0"',
+        'SYMBOL: expected a spot symbol like BTC/USDT, got "BTCUSDT"',
+        'LOG_LEVEL: expected one of ERROR, WARN, INFO, DEBUG, got "loud"',
+        'AUTOSTART: expected true or false, got "maybe"',
+        'PORT: expected an integer between 0 and 65535, got "70000"',
+        'EXCHANGE_API_URL: expected an http(s) URL, got "ftp://x"',
+        'PAPER_BALANCE: expected CURRENCY=AMOUNT pairs like USDT=10000,BTC=0, got "USDT:10"',
+      ]),
+    );
+    expect(problems).toHaveLength(12);
+  });
+
+  it('the error message lists each problem on its own line', () => {
+    expect(() => parse({ RISK_MAX_SPREAD_PCT: 'abc', IDEMPOTENCY_TTL_SEC: '0' })).toThrow(
+      'invalid settings (2 problems):\n  - RISK_MAX_SPREAD_PCT: expected a number between 0 and 1, got "abc"\n  - IDEMPOTENCY_TTL_SEC: expected an integer of at least 1, got "0"',
+    );
+  });
+
+  it('catches a typo in a risk limit instead of silently trading without it', () => {
+    expect(problemsOf({ RISK_MAX_SPRED_PCT: '0.01' })).toEqual(['RISK_MAX_SPRED_PCT: unknown setting (did you mean RISK_MAX_SPREAD_PCT?)']);
+  });
+
+  it('MODE=live without keys names every missing variable in one message', () => {
+    const problems = problemsOf({ MODE: 'live' });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('API_KEY');
+    expect(problems[0]).toContain('API_SECRET');
+    expect(problems[0]).toMatch(/MODE=live/);
+  });
+
+  it('MODE=live with one key names only the other', () => {
+    const problems = problemsOf({ MODE: 'live', API_KEY: KEY });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain('missing API_SECRET');
+    expect(problems[0]).not.toContain(KEY);
+  });
+});
+
+describe('secrets', () => {
+  const write = (name: string, text: string) => {
+    const p = path.join(dir, name);
+    fs.writeFileSync(p, text);
+    return p;
+  };
+  const b64 = (s: string) => Buffer.from(s).toString('base64');
+
+  it('come from NAME', () => {
+    const s = parse({ MODE: 'live', API_KEY: KEY, API_SECRET: SECRET });
+    expect(s.exchangeApi.key?.reveal()).toBe(KEY);
+    expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
+  });
+
+  it('come from NAME_FILE (relative to the working folder, trailing newline trimmed)', () => {
+    write('key.txt', `${KEY}\n`);
+    const s = parse({ MODE: 'live', API_KEY_FILE: 'key.txt', API_SECRET_FILE: write('secret.txt', SECRET) });
+    expect(s.exchangeApi.key?.reveal()).toBe(KEY);
+    expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
+  });
+
+  it('come from NAME_B64', () => {
+    const s = parse({ MODE: 'live', API_KEY_B64: b64(KEY), API_SECRET_B64: b64(SECRET), TELEGRAM_BOT_TOKEN_B64: b64(TOKEN) });
+    expect(s.exchangeApi.key?.reveal()).toBe(KEY);
+    expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
+    expect(s.telegram.botToken?.reveal()).toBe(TOKEN);
+  });
+
+  it('come from SECRETS_FILE (JSON)', () => {
+    const file = write('secrets.json', JSON.stringify({ API_KEY: KEY, api_secret: SECRET, TELEGRAM_BOT_TOKEN: TOKEN }));
+    const s = parse({ MODE: 'live', SECRETS_FILE: file });
+    expect(s.exchangeApi.key?.reveal()).toBe(KEY);
+    expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
+    expect(s.telegram.botToken?.reveal()).toBe(TOKEN);
+  });
+
+  it('set in two places is an error', () => {
+    const problems = problemsOf({ API_KEY: KEY, API_KEY_B64: b64(KEY) });
+    expect(problems).toEqual(['API_KEY: set in more than one place (API_KEY, API_KEY_B64); keep exactly one']);
+  });
+
+  it('bad sources are reported without their content', () => {
+    const bad = write('secrets.json', `{"API_KEY": "${KEY}", oops}`);
+    const problems = problemsOf({ SECRETS_FILE: bad, API_SECRET_FILE: path.join(dir, 'missing.txt'), API_TOKEN_B64: '%%%' });
+    expect([...problems].sort()).toEqual([
+      `SECRETS_FILE: ${bad} is not valid JSON`,
+      `API_SECRET_FILE: cannot read ${path.join(dir, 'missing.txt')} (ENOENT)`,
+      'API_TOKEN_B64: not valid base64',
+    ].sort());
+    expect(problems.join('\n')).not.toContain(KEY);
+  });
+
+  it('an unknown key in SECRETS_FILE is reported by name', () => {
+    const file = write('s.json', JSON.stringify({ API_KYE: KEY }));
+    expect(problemsOf({ SECRETS_FILE: file })[0]).toContain('unknown key(s) "API_KYE"');
+  });
+
+  it('are redacted in every string form of the settings', () => {
+    const s = parse({ MODE: 'live', API_KEY: KEY, API_SECRET: SECRET, API_TOKEN: TOKEN, TELEGRAM_BOT_TOKEN: TOKEN });
+    const forms = [
+      JSON.stringify(s),
+      inspect(s, { depth: null, showHidden: true }),
+      `${s.exchangeApi.key}`,
+      String(s.exchangeApi.secret),
+      formatSummary(settingsSummary(s)),
+      JSON.stringify(settingsSummary(s)),
+      inspect(s.exchangeApi, { depth: null }),
+      `${JSON.stringify({ nested: { s } })}`,
+    ];
+    for (const form of forms) {
+      expect(form).not.toContain(KEY);
+      expect(form).not.toContain(SECRET);
+      expect(form).not.toContain(TOKEN);
+    }
+    expect(JSON.stringify(s.exchangeApi)).toContain('"key":"***"');
+    expect(secretValues(s).sort()).toEqual([KEY, SECRET, TOKEN, TOKEN].sort());
+  });
+
+  it('Secret masks console-style formatting too', () => {
+    const secret = new Secret(KEY);
+    expect(inspect({ secret })).toBe('{ secret: Secret(***) }');
+    expect(`${secret}`).toBe('***');
+  });
+});
+
+describe('loadSettings (process environment and .env)', () => {
+  it('reads a .env file in the working folder; the environment wins over it', () => {
+    fs.writeFileSync(path.join(dir, '.env'), 'SYMBOL=ETH/USDT\nFIXED_AMOUNT=10\n# comment\nRISK_MAX_SPREAD_PCT="0.003"\n');
+    const s = loadSettings({ cwd: dir, env: { FIXED_AMOUNT: '30' } });
+    expect(s.symbol).toBe('ETH/USDT');
+    expect(s.trading.fixedAmount).toBe('30');
+    expect(s.risk.maxSpreadPct).toBe('0.003');
+  });
+
+  it('ENV_FILE names another file, and a missing one is an error', () => {
+    fs.writeFileSync(path.join(dir, 'prod.env'), 'SYMBOL=ETH/USDT\n');
+    expect(loadSettings({ cwd: dir, env: { ENV_FILE: 'prod.env' } }).symbol).toBe('ETH/USDT');
+    expect(() => loadSettings({ cwd: dir, env: { ENV_FILE: 'nope.env' } })).toThrow(/ENV_FILE: cannot read/);
+  });
+
+  it('works with no .env at all', () => {
+    expect(loadSettings({ cwd: dir, env: {} }).mode).toBe('paper');
+  });
+});
+
+describe('.env.example', () => {
+  const example = path.resolve(__dirname, '../../../../.env.example');
+
+  it('is a valid .env that yields the defaults', () => {
+    const s = loadSettings({ cwd: dir, env: { ENV_FILE: example } });
+    expect(JSON.stringify(s)).toBe(JSON.stringify(parse({})));
+  });
+
+  it('documents every setting', () => {
+    const text = fs.readFileSync(example, 'utf8');
+    const missing = settingsSummary(parse({}))
+      .map(([name]) => name)
+      .filter((name) => !new RegExp(`^#? ?${name}=`, 'm').test(text));
+    expect(missing).toEqual([]);
+  });
+});

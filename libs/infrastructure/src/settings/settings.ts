@@ -1,0 +1,290 @@
+import { splitSymbol } from '@cab/domain';
+import { EnvReader, type Env } from './env-reader';
+import { SecretResolver, type ReadFile } from './secrets';
+import type { Secret } from './secret';
+import { SettingsError } from './settings-error';
+
+export type Mode = 'paper' | 'live';
+export type LogLevel = 'error' | 'warn' | 'info' | 'debug';
+export type MarketDataSource = 'exchange' | 'replay' | 'synthetic';
+
+/**
+ * The whole configuration, typed and validated. Money and fractions of money are decimal strings
+ * (exact; turn them into Decimals with `dec()`), durations are numbers. Secrets are `Secret`s:
+ * printing, logging or JSON-encoding a Settings object never shows them.
+ */
+export interface Settings {
+  readonly mode: Mode;
+  /** Exchange id as the seed names it; "gateio" maps to ccxt's `gate`. */
+  readonly exchange: 'gateio';
+  /** The default symbol; `symbols` is the full list the orchestrator trades (SYMBOLS, else [SYMBOL]). */
+  readonly symbol: string;
+  readonly symbols: readonly string[];
+  readonly trading: {
+    /** Quote amount of each entry, e.g. "25" USDT. */
+    readonly fixedAmount: string;
+    /** Fee rate assumed before the exchange tells us, as a fraction ("0.001" = 0.1 %). */
+    readonly feePctEstimate: string;
+  };
+  readonly risk: {
+    readonly cooldownSec: number;
+    readonly maxSpreadPct: string;
+    /** Max position in base; "0" = off. */
+    readonly maxPositionBase: string;
+    readonly maxOrdersPerHour: number;
+    readonly dailyLossLimitQuote: string;
+    readonly maxFeePct: string;
+    readonly maxSlippagePct: string;
+    /** Losing trades in a row that pause entries; 0 = off. */
+    readonly lossStreakMax: number;
+    readonly lossStreakPauseSec: number;
+    /** Max drawdown of equity from its peak, in quote; "0" = off. */
+    readonly maxDrawdownQuote: string;
+  };
+  readonly exits: {
+    /** Hard stop, fraction below entry ("0.02" = 2 %); "0" = off. */
+    readonly stopPct: string;
+    /** Trailing stop arms after this gain over entry; "0" = arms at once. */
+    readonly trailActivatePct: string;
+    /** Trailing distance below the peak; "0" = no trailing stop. */
+    readonly trailPct: string;
+    /** Take-profit above entry; "0" = off. */
+    readonly takeProfitPct: string;
+  };
+  readonly idempotency: { readonly bucketMs: number; readonly ttlSec: number };
+  readonly intervals: {
+    readonly evalSec: number;
+    readonly exitsSec: number;
+    readonly reconcileSec: number;
+    readonly watchdogSec: number;
+  };
+  readonly dmsTimeoutMs: number;
+  readonly db: { readonly path: string };
+  readonly http: {
+    readonly timeoutSec: number;
+    readonly host: string;
+    readonly port: number;
+    readonly workerPort: number;
+    /** Bearer token for the control endpoints; null = open (refused in live mode by the server). */
+    readonly apiToken: Secret | null;
+  };
+  readonly exchangeApi: {
+    readonly key: Secret | null;
+    readonly secret: Secret | null;
+    /** Base URL override, e.g. http://127.0.0.1:8600/api/v4 for the local emulator. */
+    readonly url: string | null;
+  };
+  readonly paper: {
+    /** Starting balances of the simulated account, e.g. { USDT: "10000" }. */
+    readonly balances: Readonly<Record<string, string>>;
+  };
+  readonly marketData: {
+    readonly source: MarketDataSource;
+    /** CSV of candles for replay; null = the bundled sample. */
+    readonly replayFile: string | null;
+    readonly replaySpeed: number;
+  };
+  readonly autostart: boolean;
+  readonly logLevel: LogLevel;
+  readonly telegram: {
+    readonly botToken: Secret | null;
+    readonly botSecret: Secret | null;
+    readonly chatId: string | null;
+    readonly apiUrl: string;
+  };
+}
+
+export interface LoadOptions {
+  /** Folder that relative paths (DB_PATH, *_FILE) are resolved against. */
+  cwd: string;
+  readFile: ReadFile;
+}
+
+/** Prefixes we own: a variable with one of them that we do not know is a typo, and an error. */
+const OWN_PREFIXES = ['RISK_', 'EXIT_', 'IDEMPOTENCY_', 'PAPER_', 'TELEGRAM_', 'REPLAY_', 'DMS_', 'API_'];
+
+const LOG_LEVELS: Record<string, LogLevel> = {
+  error: 'error',
+  critical: 'error',
+  warn: 'warn',
+  warning: 'warn',
+  info: 'info',
+  debug: 'debug',
+  trace: 'debug',
+};
+
+/**
+ * Validates `env` into Settings, or throws SettingsError listing every problem at once.
+ * Pure apart from `readFile` (for *_FILE and SECRETS_FILE), which is injected.
+ */
+export function parseSettings(env: Env, opts: LoadOptions): Settings {
+  const r = new EnvReader(env);
+  const secrets = new SecretResolver(r, opts.cwd, opts.readFile);
+
+  const mode = r.oneOf<Mode>('MODE', ['paper', 'live'], 'paper', { caseInsensitive: true });
+  const exchange = r.oneOf('EXCHANGE', ['gateio'] as const, 'gateio', { caseInsensitive: true });
+  const symbol = r.string('SYMBOL', 'BTC/USDT').toUpperCase();
+  const symbols = r.list('SYMBOLS', [symbol]).map((s) => s.toUpperCase());
+  const named = r.has('SYMBOLS') ? symbols.map((s) => ['SYMBOLS', s] as const) : [['SYMBOL', symbol] as const];
+  for (const [name, s] of named) {
+    try {
+      splitSymbol(s);
+    } catch {
+      r.problem(`${name}: expected a spot symbol like BTC/USDT, got ${JSON.stringify(s)}`);
+    }
+  }
+  if (symbols.length === 0) r.problem('SYMBOLS: expected at least one symbol, e.g. BTC/USDT,ETH/USDT');
+
+  const fraction = { min: 0, max: 1 };
+  const settings: Settings = {
+    mode,
+    exchange,
+    symbol,
+    symbols: [...new Set(symbols)],
+    trading: {
+      fixedAmount: r.decimal('FIXED_AMOUNT', '25', { gt: 0 }),
+      feePctEstimate: r.decimal('FEE_PCT_ESTIMATE', '0.001', fraction),
+    },
+    risk: {
+      cooldownSec: r.int('RISK_COOLDOWN_SEC', 0, { min: 0 }),
+      maxSpreadPct: r.decimal('RISK_MAX_SPREAD_PCT', '0.005', fraction),
+      maxPositionBase: r.decimal('RISK_MAX_POSITION_BASE', '0', { min: 0 }),
+      maxOrdersPerHour: r.int('RISK_MAX_ORDERS_PER_HOUR', 10, { min: 0 }),
+      dailyLossLimitQuote: r.decimal('RISK_DAILY_LOSS_LIMIT_QUOTE', '50', { min: 0 }),
+      maxFeePct: r.decimal('RISK_MAX_FEE_PCT', '0.002', fraction),
+      maxSlippagePct: r.decimal('RISK_MAX_SLIPPAGE_PCT', '0.01', fraction),
+      lossStreakMax: r.int('RISK_LOSS_STREAK_MAX', 3, { min: 0 }),
+      lossStreakPauseSec: r.int('RISK_LOSS_STREAK_PAUSE_SEC', 3600, { min: 0 }),
+      maxDrawdownQuote: r.decimal('RISK_MAX_DRAWDOWN_QUOTE', '0', { min: 0 }),
+    },
+    exits: {
+      stopPct: r.decimal('EXIT_STOP_PCT', '0.02', fraction),
+      trailActivatePct: r.decimal('EXIT_TRAIL_ACTIVATE_PCT', '0.01', { min: 0 }),
+      trailPct: r.decimal('EXIT_TRAIL_PCT', '0.005', fraction),
+      takeProfitPct: r.decimal('EXIT_TAKE_PROFIT_PCT', '0', { min: 0 }),
+    },
+    idempotency: {
+      bucketMs: r.int('IDEMPOTENCY_BUCKET_MS', 60_000, { min: 1 }),
+      ttlSec: r.int('IDEMPOTENCY_TTL_SEC', 120, { min: 1 }),
+    },
+    intervals: {
+      evalSec: r.number('EVAL_INTERVAL_SEC', 3, { gt: 0 }),
+      exitsSec: r.number('EXITS_INTERVAL_SEC', 5, { gt: 0 }),
+      reconcileSec: r.number('RECONCILE_INTERVAL_SEC', 10, { gt: 0 }),
+      watchdogSec: r.number('WATCHDOG_INTERVAL_SEC', 3, { gt: 0 }),
+    },
+    dmsTimeoutMs: r.int('DMS_TIMEOUT_MS', 120_000, { min: 5_000 }),
+    db: { path: r.string('DB_PATH', './data/crypto_ai_bot.db') },
+    http: {
+      timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
+      host: r.string('HOST', '127.0.0.1'),
+      port: r.int('PORT', 8000, { min: 0, max: 65535 }),
+      workerPort: r.int('WORKER_PORT', 8001, { min: 0, max: 65535 }),
+      apiToken: secrets.get('API_TOKEN'),
+    },
+    exchangeApi: {
+      key: secrets.get('API_KEY'),
+      secret: secrets.get('API_SECRET'),
+      url: r.url('EXCHANGE_API_URL'),
+    },
+    paper: { balances: parseBalances(r, 'PAPER_BALANCE', 'USDT=10000') },
+    marketData: {
+      source: r.oneOf<MarketDataSource>('MARKET_DATA', ['exchange', 'replay', 'synthetic'], 'replay', { caseInsensitive: true }),
+      replayFile: r.optionalString('REPLAY_FILE'),
+      replaySpeed: r.number('REPLAY_SPEED', 1, { gt: 0 }),
+    },
+    autostart: r.bool('AUTOSTART', true),
+    logLevel: parseLogLevel(r),
+    telegram: {
+      botToken: secrets.get('TELEGRAM_BOT_TOKEN'),
+      botSecret: secrets.get('TELEGRAM_BOT_SECRET'),
+      chatId: r.optionalString('TELEGRAM_CHAT_ID'),
+      apiUrl: r.url('TELEGRAM_API_URL') ?? 'https://api.telegram.org',
+    },
+  };
+
+  if (mode === 'live') {
+    const missing: string[] = [];
+    if (settings.exchangeApi.key === null && !r.has('API_KEY_FILE') && !r.has('API_KEY_B64')) missing.push('API_KEY');
+    if (settings.exchangeApi.secret === null && !r.has('API_SECRET_FILE') && !r.has('API_SECRET_B64')) missing.push('API_SECRET');
+    if (missing.length > 0)
+      r.problem(
+        `MODE=live needs exchange keys; missing ${missing.join(' and ')} (set ${missing
+          .map((m) => `${m}, ${m}_FILE or ${m}_B64`)
+          .join('; ')}, or put them in SECRETS_FILE)`,
+      );
+  }
+
+  for (const name of r.present(OWN_PREFIXES)) {
+    if (r.known.has(name)) continue;
+    const hint = nearest(name, [...r.known]);
+    r.problem(`${name}: unknown setting${hint ? ` (did you mean ${hint}?)` : ''}`);
+  }
+
+  if (r.problems.length > 0) throw new SettingsError(r.problems);
+  return deepFreeze(settings);
+}
+
+function parseLogLevel(r: EnvReader): LogLevel {
+  const v = r.raw('LOG_LEVEL');
+  if (v === undefined) return 'info';
+  const level = LOG_LEVELS[v.toLowerCase()];
+  if (level === undefined) {
+    r.problem(`LOG_LEVEL: expected one of ERROR, WARN, INFO, DEBUG, got ${JSON.stringify(v)}`);
+    return 'info';
+  }
+  return level;
+}
+
+/** "USDT=10000,BTC=0.5" → { USDT: "10000", BTC: "0.5" }. */
+function parseBalances(r: EnvReader, name: string, def: string): Record<string, string> {
+  const text = r.raw(name) ?? def;
+  const out: Record<string, string> = {};
+  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const m = /^([A-Za-z0-9]+)\s*=\s*([0-9]+(\.[0-9]+)?)$/.exec(part);
+    if (!m || !m[1] || !m[2]) {
+      r.problem(`${name}: expected CURRENCY=AMOUNT pairs like USDT=10000,BTC=0, got ${JSON.stringify(part)}`);
+      continue;
+    }
+    out[m[1].toUpperCase()] = m[2];
+  }
+  return out;
+}
+
+function nearest(name: string, candidates: string[]): string | null {
+  let best: string | null = null;
+  let bestDistance = 4;
+  for (const c of candidates) {
+    const d = levenshtein(name, c);
+    if (d < bestDistance) {
+      best = c;
+      bestDistance = d;
+    }
+  }
+  return best;
+}
+
+function levenshtein(a: string, b: string): number {
+  const prev = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let diag = prev[0] ?? 0;
+    prev[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const tmp = prev[j] ?? 0;
+      prev[j] = Math.min((prev[j] ?? 0) + 1, (prev[j - 1] ?? 0) + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
+      diag = tmp;
+    }
+  }
+  return prev[b.length] ?? 0;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object' && !Object.isFrozen(o) && Object.getPrototypeOf(o) === Object.prototype) {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  } else if (Array.isArray(o)) {
+    for (const v of o) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
