@@ -12,6 +12,7 @@ export * from './ports/dead-letter';
 export * from './events/topics';
 export * from './events/in-process-event-bus';
 export * from './events/dead-letter-queue-sink';
+export * from './events/subscribe-all';
 export * from './scheduling/virtual-scheduler';
 export * from './monitoring/dead-letter-monitor';
 export * from './monitoring/health-checker';

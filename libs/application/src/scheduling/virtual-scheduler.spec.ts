@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { deferred } from '../testing';
 import { VirtualScheduler } from './virtual-scheduler';
 
@@ -122,5 +123,25 @@ describe('VirtualScheduler', () => {
     });
     await s.advance(10);
     expect(await result.promise).toMatch(/already moving/);
+  });
+});
+
+describe('VirtualScheduler properties', () => {
+  it('a task runs floor(T / interval) times however the time T is split into advances', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 500 }),
+        fc.array(fc.integer({ min: 0, max: 2_000 }), { minLength: 1, maxLength: 20 }),
+        async (interval, steps) => {
+          const s = new VirtualScheduler({ startMs: T0 });
+          const at: number[] = [];
+          s.every('t', interval, () => void at.push(s.now()));
+          for (const step of steps) await s.advance(step);
+          const total = steps.reduce((a, b) => a + b, 0);
+          expect(at).toEqual(Array.from({ length: Math.floor(total / interval) }, (_, k) => T0 + (k + 1) * interval));
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });

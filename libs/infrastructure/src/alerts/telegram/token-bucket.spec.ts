@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { FakeClock } from '@cab/domain/testing';
 import { TokenBucket } from './token-bucket';
 
@@ -27,5 +28,29 @@ describe('TokenBucket', () => {
   it('rejects a nonsense configuration', () => {
     expect(() => new TokenBucket(new FakeClock(), 0, 1)).toThrow(RangeError);
     expect(() => new TokenBucket(new FakeClock(), 1, 0)).toThrow(RangeError);
+  });
+});
+
+describe('TokenBucket property', () => {
+  it('never grants more than capacity + rate × elapsed, and grants at least the capacity at once', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 20 }),
+        fc.integer({ min: 1, max: 120 }),
+        fc.array(fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 30_000 })), { maxLength: 200 }),
+        (capacity, perMinute, gaps) => {
+          const clock = new FakeClock(0);
+          const b = new TokenBucket(clock, capacity, perMinute);
+          let granted = 0;
+          for (let i = 0; i < capacity; i++) granted += b.take() ? 1 : 0;
+          expect(granted).toBe(capacity);
+          for (const gap of gaps) {
+            clock.advance(gap);
+            granted += b.take() ? 1 : 0;
+          }
+          expect(granted).toBeLessThanOrEqual(capacity + Math.floor((perMinute * clock.now()) / 60_000));
+        },
+      ),
+    );
   });
 });
