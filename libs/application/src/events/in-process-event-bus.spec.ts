@@ -195,6 +195,32 @@ describe('InProcessEventBus', () => {
     expect(entry?.fields).toMatchObject({ subscriber: 'bad', error: 'boom', sinkError: 'SQLITE_FULL' });
   });
 
+  it('a metrics adapter or a logger that throws never reaches the publisher', async () => {
+    const broken = {
+      counter: () => {
+        throw new Error('label mismatch');
+      },
+      gauge: () => undefined,
+      histogram: () => undefined,
+    };
+    const throwingLogger = new RecordingLogger();
+    throwingLogger.error = () => {
+      throw new Error('log stream closed');
+    };
+    const dlq = new InMemoryDeadLetterSink();
+    dlq.failWith = new Error('SQLITE_FULL');
+    const bus = new InProcessEventBus({ clock: new FakeClock(), ids: new SequentialIds(), deadLetters: dlq, metrics: broken, logger: throwingLogger });
+    const got: string[] = [];
+    bus.subscribe('trade.blocked', 'ok', (e) => void got.push(e.eventId));
+    bus.subscribe('trade.blocked', 'bad', () => {
+      throw new Error('boom');
+    });
+    expect(() => bus.emit('trade.blocked', blocked)).not.toThrow();
+    await expect(bus.drain()).resolves.toBeUndefined();
+    expect(got).toEqual(['id-1']);
+    expect(throwingLogger.at('warn').map((e) => e.fields['error'])).toContain('label mismatch');
+  });
+
   it('unsubscribe stops delivery; a duplicate subscriber name on a topic is a bug', async () => {
     const { bus } = setup();
     const got: string[] = [];

@@ -2,7 +2,7 @@ import type { Clock, IdGenerator } from '@cab/domain';
 import type { DeadLetterSink } from '../ports/dead-letter';
 import type { EventBus, EventHandler, Unsubscribe } from '../ports/event-bus';
 import { errorText, noopLogger, type Logger } from '../ports/logger';
-import { noopMetrics, type Metrics } from '../ports/metrics';
+import { noopMetrics, type MetricLabels, type Metrics } from '../ports/metrics';
 import { Fifo } from './fifo';
 import type { AnyEvent, PayloadOf, TopicName, Topics } from './topics';
 
@@ -40,12 +40,13 @@ export interface EventBusStats {
 /**
  * The in-process EventBus.
  *
- * Delivery is QUEUED, per subscriber, and asynchronous: `publish` freezes the event, appends it
- * to each subscriber's FIFO queue and returns at once; each subscriber's queue is drained by its
- * own pump, one event at a time, starting on a microtask after `publish` returns. So:
+ * Delivery is QUEUED, per subscription (one subscriber on one topic), and asynchronous: `publish`
+ * freezes the event, appends it to each subscription's FIFO queue and returns at once; each queue
+ * is drained by its own pump, one event at a time, starting on a microtask after `publish`
+ * returns. So:
  *  - the publisher never waits for a subscriber, and a slow (awaiting) subscriber delays only its
  *    own queue, never trading and never the other subscribers;
- *  - each subscriber sees events in publish order (one pump per subscriber, awaited handler);
+ *  - a subscriber sees a topic's events in publish order (one pump per queue, awaited handler);
  *  - a handler that throws or rejects sends (event, topic, subscriber, error text) to the
  *    DeadLetterSink; a sink that fails is logged and counted; nothing reaches the publisher;
  *  - a subscriber whose queue is full (stuck handler) has new events dead-lettered as
@@ -75,7 +76,7 @@ export class InProcessEventBus implements EventBus {
     const event = e as unknown as AnyEvent; // one queue type for every topic
     deepFreeze(event);
     this.counts.published += 1;
-    this.metrics.counter('cab_events_published_total', { topic });
+    this.count('cab_events_published_total', { topic });
     for (const sub of this.subs.get(topic) ?? []) {
       if (!sub.active) continue;
       if (sub.queue.length >= this.maxQueue) {
@@ -153,21 +154,38 @@ export class InProcessEventBus implements EventBus {
   }
 
   private async deadLetter(sub: Subscription, topic: TopicName, event: AnyEvent, error: string): Promise<void> {
-    this.metrics.counter('cab_events_failed_total', { topic, subscriber: sub.name });
+    this.count('cab_events_failed_total', { topic, subscriber: sub.name });
     try {
       await this.opts.deadLetters.put({ topic, subscriber: sub.name, event, error, failedAt: this.opts.clock.now() });
     } catch (sinkErr) {
       // The last resort: the event is lost, so say so loudly with everything needed to replay it.
-      this.metrics.counter('cab_dead_letter_write_failures_total', { topic });
-      this.logger.error('dead letter not stored', {
-        topic,
-        subscriber: sub.name,
-        eventId: event.eventId,
-        correlationId: event.correlationId,
-        error,
-        sinkError: errorText(sinkErr),
-        event,
-      });
+      this.count('cab_dead_letter_write_failures_total', { topic });
+      try {
+        this.logger.error('dead letter not stored', {
+          topic,
+          subscriber: sub.name,
+          eventId: event.eventId,
+          correlationId: event.correlationId,
+          error,
+          sinkError: errorText(sinkErr),
+          event,
+        });
+      } catch {
+        // A logger that throws has nowhere left to report to; the counter above still moved.
+      }
+    }
+  }
+
+  /** Metrics are observability, not trading: a broken adapter (label mismatch) must not throw into publish. */
+  private count(name: string, labels: MetricLabels): void {
+    try {
+      this.metrics.counter(name, labels);
+    } catch (err) {
+      try {
+        this.logger.warn('metric update failed', { metric: name, error: errorText(err) });
+      } catch {
+        // see deadLetter
+      }
     }
   }
 

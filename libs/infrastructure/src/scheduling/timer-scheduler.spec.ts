@@ -80,6 +80,25 @@ describe('TimerScheduler (real timers)', () => {
     });
   });
 
+  it('keeps running when the metrics adapter and the logger throw', async () => {
+    const throwing = () => {
+      throw new Error('adapter broken');
+    };
+    const logger = new RecordingLogger();
+    logger.error = throwing;
+    logger.warn = throwing;
+    logger.child = () => logger;
+    const s = new TimerScheduler({ clock: systemClock, logger, metrics: { counter: throwing, gauge: throwing, histogram: throwing } });
+    let runs = 0;
+    s.every('exits', 1, () => {
+      runs += 1;
+      throw new Error('task failed too');
+    });
+    await until(() => runs >= 3);
+    await s.stop();
+    expect(runs).toBeGreaterThanOrEqual(3);
+  });
+
   it('stops one task by name and leaves the others running', async () => {
     const s = new TimerScheduler({ clock: systemClock });
     let a = 0;

@@ -83,17 +83,29 @@ export class TimerScheduler implements Scheduler {
     try {
       await this.context.run(task.name, task.fn);
     } catch (err) {
-      this.metrics.counter('cab_scheduler_errors_total', { task: task.name });
-      this.logger.error('scheduled task failed', { task: task.name, error: errorText(err) });
+      observe(() => {
+        this.metrics.counter('cab_scheduler_errors_total', { task: task.name });
+        this.logger.error('scheduled task failed', { task: task.name, error: errorText(err) });
+      });
     }
     const elapsed = Math.max(0, this.opts.clock.now() - started);
-    this.metrics.counter('cab_scheduler_runs_total', { task: task.name });
-    this.metrics.histogram('cab_scheduler_run_seconds', elapsed / 1000, { task: task.name });
-    if (!task.active) return;
-    if (elapsed >= task.intervalMs) {
-      this.metrics.counter('cab_scheduler_overruns_total', { task: task.name });
-      this.logger.warn('scheduled task overran its interval', { task: task.name, elapsedMs: elapsed, intervalMs: task.intervalMs });
-    }
-    this.arm(task, Math.max(0, task.intervalMs - elapsed));
+    observe(() => {
+      this.metrics.counter('cab_scheduler_runs_total', { task: task.name });
+      this.metrics.histogram('cab_scheduler_run_seconds', elapsed / 1000, { task: task.name });
+      if (elapsed >= task.intervalMs) {
+        this.metrics.counter('cab_scheduler_overruns_total', { task: task.name });
+        this.logger.warn('scheduled task overran its interval', { task: task.name, elapsedMs: elapsed, intervalMs: task.intervalMs });
+      }
+    });
+    if (task.active) this.arm(task, Math.max(0, task.intervalMs - elapsed));
+  }
+}
+
+/** Logging and metrics must never stop a loop: a broken adapter costs a data point, not the exits loop. */
+function observe(fn: () => void): void {
+  try {
+    fn();
+  } catch {
+    // nowhere safer to report it
   }
 }
