@@ -1,5 +1,5 @@
 import type { Topics } from '@cab/application';
-import { formatAlert, MAX_MESSAGE_CHARS } from './format';
+import { formatAlert, MAX_MESSAGE_CHARS, truncate } from './format';
 
 const meta = { eventId: 'e', ts: 0, correlationId: 'c' };
 
@@ -29,5 +29,14 @@ describe('formatAlert', () => {
     expect(text).toHaveLength(MAX_MESSAGE_CHARS);
     expect(text.startsWith('[live] 🛑')).toBe(true);
     expect(text.endsWith('…')).toBe(true);
+  });
+});
+
+describe('truncate', () => {
+  it('keeps short text, cuts long text with an ellipsis, never through an emoji', () => {
+    expect(truncate('abc', 3)).toBe('abc');
+    expect(truncate('abcd', 3)).toBe('ab…');
+    expect(truncate('a🛑bc', 4)).toBe('a🛑…');
+    expect(truncate('a🛑bc', 3)).toBe('a…'); // 🛑 is two UTF-16 units: cut before it, not inside
   });
 });

@@ -57,6 +57,14 @@ const FORMAT: Formatters = {
 
 export function formatAlert<K extends AlertTopic>(topic: K, event: Readonly<Topics[K]>, label?: string): string {
   const body = (FORMAT[topic] as (e: Readonly<Topics[K]>) => string)(event);
-  const text = label ? `[${label}] ${body}` : body;
-  return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS - 1)}…` : text;
+  return truncate(label ? `[${label}] ${body}` : body, MAX_MESSAGE_CHARS);
+}
+
+/** Cuts `text` to `max` UTF-16 units with an ellipsis, never through a surrogate pair (an emoji). */
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = max - 1;
+  const last = text.charCodeAt(cut - 1);
+  if (last >= 0xd800 && last <= 0xdbff) cut -= 1;
+  return `${text.slice(0, cut)}…`;
 }

@@ -1,6 +1,6 @@
 import { errorText, noopMetrics, type CheckResult, type EventBus, type Logger, type Metrics, type Topics, type Unsubscribe } from '@cab/application';
 import type { Clock } from '@cab/domain';
-import { ALERT_TOPICS, formatAlert, URGENT_TOPICS, type AlertTopic } from './format';
+import { ALERT_TOPICS, formatAlert, MAX_MESSAGE_CHARS, truncate, URGENT_TOPICS, type AlertTopic } from './format';
 import { TelegramClient } from './telegram-client';
 import { TokenBucket } from './token-bucket';
 
@@ -48,8 +48,8 @@ export class TelegramAlerts {
   private readonly buckets: { normal: TokenBucket; urgent: TokenBucket };
   private pausedUntil = 0;
   private dropped = 0;
-  private lastFailure: { at: number; reason: string; detail: string } | null = null;
-  private lastSuccessAt: number | null = null;
+  /** The last send's outcome: a failure keeps health degraded until a send succeeds. */
+  private lastFailure: { reason: string; detail: string } | null = null;
 
   constructor(private readonly opts: TelegramAlertsOptions) {
     this.enabled = opts.botToken.trim() !== '' && opts.chatId.trim() !== '';
@@ -87,7 +87,7 @@ export class TelegramAlerts {
     try {
       await this.send(topic, formatAlert(topic, event, this.opts.label));
     } catch (err) {
-      // A bug in formatting must not become a dead letter loop: count it and carry on.
+      // Alerts are best effort by design: a bug here costs one alert, logged and counted.
       this.metrics.counter('cab_telegram_alerts_failed_total', { reason: 'internal' });
       this.logger.error('telegram alert failed', { topic, eventId: event.eventId, error: this.client.redact(errorText(err)) });
     }
@@ -100,7 +100,7 @@ export class TelegramAlerts {
   async check(): Promise<CheckResult> {
     if (!this.enabled) return { status: 'ok', detail: 'disabled' };
     const f = this.lastFailure;
-    if (f && (this.lastSuccessAt === null || f.at >= this.lastSuccessAt)) {
+    if (f) {
       return { status: 'degraded', detail: `last send failed (${f.reason}): ${f.detail}` };
     }
     return this.dropped > 0 ? { status: 'ok', detail: `${this.dropped} alerts dropped by the rate limit` } : { status: 'ok' };
@@ -118,15 +118,15 @@ export class TelegramAlerts {
 
     const dropped = this.dropped;
     const note = dropped > 0 ? `\n(${dropped} earlier alert${dropped === 1 ? '' : 's'} dropped by the rate limit: see logs)` : '';
-    const outcome = await this.client.sendMessage(text + note);
+    const outcome = await this.client.sendMessage(note ? truncate(text, MAX_MESSAGE_CHARS - note.length) + note : text);
     if (outcome.ok) {
-      this.lastSuccessAt = this.opts.clock.now();
+      this.lastFailure = null;
       this.dropped -= dropped;
       this.metrics.counter('cab_telegram_alerts_sent_total', { topic });
       return;
     }
     this.metrics.counter('cab_telegram_alerts_failed_total', { reason: outcome.reason });
-    this.lastFailure = { at: this.opts.clock.now(), reason: outcome.reason, detail: outcome.detail };
+    this.lastFailure = { reason: outcome.reason, detail: outcome.detail };
     if (outcome.reason === 'rate_limited') {
       this.pausedUntil = this.opts.clock.now() + outcome.retryAfterMs;
       this.logger.warn('telegram rate limit: pausing alerts', { topic, retryAfterMs: outcome.retryAfterMs, detail: outcome.detail });
