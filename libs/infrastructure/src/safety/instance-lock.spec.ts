@@ -151,6 +151,22 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
     expect(fs.existsSync(mutex)).toBe(false);
   });
 
+  it('works on a filesystem without hard links (O_EXCL create instead)', async () => {
+    // No such filesystem is at hand in a test, so link(2) fails as it does there.
+    let linkCalls = 0;
+    const link = () => {
+      linkCalls += 1;
+      throw Object.assign(new Error('operation not permitted'), { code: 'EPERM' });
+    };
+    alive.add(100);
+    expect(await make({ pid: 100, link }).acquire()).toEqual({ ok: true, tookOver: [] });
+    expect(await make({ pid: 200, link }).acquire()).toMatchObject({ ok: false, code: 'LOCK.HELD', holder: { pid: 100 } });
+    alive.delete(100);
+    expect(await make({ pid: 200, link }).acquire()).toMatchObject({ ok: true, tookOver: [{ scope: 'db' }, { scope: 'account' }] });
+    expect(linkCalls).toBeGreaterThanOrEqual(3);
+    expect(fs.readdirSync(path.join(dir, 'locks')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+  });
+
   it('logs the refusal without the API key', async () => {
     alive.add(100);
     await make({ pid: 100 }).acquire();

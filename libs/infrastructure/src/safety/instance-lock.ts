@@ -40,6 +40,8 @@ export interface FileInstanceLockOptions {
   hostname?: string;
   bootId?: string | null;
   isPidAlive?: (pid: number) => boolean;
+  /** link(2); a test passes one that fails like a filesystem without hard links. */
+  link?: (existingPath: string, newPath: string) => void;
 }
 
 /** What a lock file holds. Never the API key: `key` names the account by a hash. */
@@ -65,6 +67,8 @@ interface LockFile {
 type Read = { kind: 'missing' } | { kind: 'unreadable'; error: string } | { kind: 'record'; record: LockRecord };
 
 const MUTEX_STALE_MS = 30_000;
+/** link(2) errors of filesystems without hard links (some network and host-mounted volumes). */
+const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
 
 /**
  * InstanceLock over lock files (see the InstanceLock port). Two files: `<db>.lock` for the
@@ -280,13 +284,23 @@ export class FileInstanceLock implements InstanceLock {
     const tmp = `${file.path}.${this.pid}.${this.token}.tmp`;
     writeFileDurable(tmp, JSON.stringify(this.record(file)));
     try {
-      fs.linkSync(tmp, file.path);
+      (this.opts.link ?? fs.linkSync)(tmp, file.path);
+      return true;
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return false;
+      if (!NO_HARD_LINKS.has(code ?? '')) throw err;
+    } finally {
+      fs.rmSync(tmp, { force: true });
+    }
+    // A filesystem without hard links: O_EXCL create instead. A reader may then meet a lock being
+    // written and call it unreadable, which refuses the start: the safe side.
+    try {
+      writeFileDurable(file.path, JSON.stringify(this.record(file)), 'wx');
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
       throw err;
-    } finally {
-      fs.rmSync(tmp, { force: true });
     }
   }
 
@@ -364,8 +378,8 @@ function writeAtomic(p: string, record: LockRecord): void {
   fs.renameSync(tmp, p);
 }
 
-function writeFileDurable(p: string, text: string): void {
-  const fd = fs.openSync(p, 'w', 0o644);
+function writeFileDurable(p: string, text: string, flag: 'w' | 'wx' = 'w'): void {
+  const fd = fs.openSync(p, flag, 0o644);
   try {
     fs.writeSync(fd, text);
     fs.fsyncSync(fd);
