@@ -195,9 +195,15 @@ export class InProcessEventBus implements EventBus {
   }
 }
 
-/** Events are facts: freeze them (and their arrays and records) so no subscriber can edit one. */
+/**
+ * Events are facts: freeze them (and their arrays and records) so no subscriber can edit one.
+ * Only plain objects and arrays: a class instance that slipped in (a Decimal instead of its
+ * string) is left alone rather than broken.
+ */
 function deepFreeze(x: unknown): void {
   if (x === null || typeof x !== 'object' || Object.isFrozen(x)) return;
+  const proto = Object.getPrototypeOf(x);
+  if (!Array.isArray(x) && proto !== Object.prototype && proto !== null) return;
   Object.freeze(x);
   for (const v of Object.values(x)) deepFreeze(v);
 }
