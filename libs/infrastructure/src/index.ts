@@ -3,6 +3,15 @@ export * from './settings';
 export * from './logging';
 export * from './app';
 export * from './market-data';
+
+// Brokers
+export * from './brokers/reject-codes';
+export * from './brokers/paper/paper-broker';
+export * from './brokers/paper/paper-market';
+export * from './brokers/paper/synthetic-book';
+export * from './brokers/paper/gate-instruments';
+export * from './brokers/paper/in-memory-ledger';
+
 // Pipeline parts: system time, timer scheduler, Telegram alerts, instance lock (feat/pipeline-parts).
 export * from './time/system-time';
 export * from './scheduling/timer-scheduler';

@@ -1,6 +1,10 @@
 // Test helpers for @cab/infrastructure: import from '@cab/infrastructure/testing' in specs only.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+export { brokerContract, type BrokerHarness } from './brokers/broker.contract';
+export { makePaperHarness, type PaperHarness, type PaperHarnessOptions } from './brokers/paper/testing/paper-harness';
+
+// Telegram Bot API fake (feat/pipeline-parts).
 
 export interface RecordedRequest {
   method: string;

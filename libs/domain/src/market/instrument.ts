@@ -1,4 +1,4 @@
-import { dec, quantize, str, type Decimal, type DecimalInput, type Rounding } from '../money/decimal';
+import { ZERO, dec, quantize, str, type Decimal, type DecimalInput, type Rounding } from '../money/decimal';
 
 /** Why an order does not fit the exchange's grid. Stable codes: the risk audit and the broker share them. */
 export type InstrumentDenyReason =
@@ -51,9 +51,9 @@ export class Instrument {
     this.minNotional = dec(spec.minNotional);
     this.takerFee = dec(spec.takerFee);
     this.makerFee = dec(spec.makerFee);
-    if (this.priceTick.lte(0)) throw new RangeError(`${spec.symbol}: priceTick must be > 0`);
-    if (this.amountStep.lte(0)) throw new RangeError(`${spec.symbol}: amountStep must be > 0`);
-    if (this.minBase.lt(0) || this.minNotional.lt(0)) throw new RangeError(`${spec.symbol}: minimums must be >= 0`);
+    if (this.priceTick.lte(ZERO)) throw new RangeError(`${spec.symbol}: priceTick must be > 0`);
+    if (this.amountStep.lte(ZERO)) throw new RangeError(`${spec.symbol}: amountStep must be > 0`);
+    if (this.minBase.lt(ZERO) || this.minNotional.lt(ZERO)) throw new RangeError(`${spec.symbol}: minimums must be >= 0`);
   }
 
   /** Quantity on the amount grid; 'down' by default so we never try to sell more than we hold. */
@@ -68,9 +68,9 @@ export class Instrument {
 
   /** Null when (qty, price) is an order the exchange would accept; otherwise the first reason it would not. */
   check(qty: Decimal, price: Decimal): InstrumentDenyReason | null {
-    if (qty.lte(0)) return { code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${this.symbol}: quantity ${str(qty)} must be > 0` };
-    if (price.lte(0)) return { code: 'INSTRUMENT.PRICE_NOT_POSITIVE', message: `${this.symbol}: price ${str(price)} must be > 0` };
-    if (!qty.mod(this.amountStep).eq(0))
+    if (qty.lte(ZERO)) return { code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${this.symbol}: quantity ${str(qty)} must be > 0` };
+    if (price.lte(ZERO)) return { code: 'INSTRUMENT.PRICE_NOT_POSITIVE', message: `${this.symbol}: price ${str(price)} must be > 0` };
+    if (!qty.mod(this.amountStep).eq(ZERO))
       return { code: 'INSTRUMENT.QTY_OFF_GRID', message: `${this.symbol}: quantity ${str(qty)} is not a multiple of ${str(this.amountStep)}` };
     if (qty.lt(this.minBase))
       return { code: 'INSTRUMENT.MIN_BASE', message: `${this.symbol}: quantity ${str(qty)} ${this.base} is below the minimum ${str(this.minBase)}` };
@@ -85,7 +85,7 @@ export class Instrument {
 
   /** Whether a quote amount can buy at least the minimum (used before a market buy by cost). */
   checkQuote(quoteAmount: Decimal): InstrumentDenyReason | null {
-    if (quoteAmount.lte(0)) return { code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${this.symbol}: amount ${str(quoteAmount)} must be > 0` };
+    if (quoteAmount.lte(ZERO)) return { code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${this.symbol}: amount ${str(quoteAmount)} must be > 0` };
     if (quoteAmount.lt(this.minNotional))
       return {
         code: 'INSTRUMENT.MIN_NOTIONAL',

@@ -1,4 +1,6 @@
-import { ZERO, type Decimal } from '../money/decimal';
+import { ZERO, dec, type Decimal } from '../money/decimal';
+
+const TWO = dec('2');
 
 /** Best bid/ask and last trade price at `ts` (epoch ms). Prices are decimals. */
 export interface Ticker {
@@ -42,12 +44,13 @@ export type Side = 'buy' | 'sell';
 
 /** Mid price of a ticker: (bid + ask) / 2. */
 export function mid(t: Pick<Ticker, 'bid' | 'ask'>): Decimal {
-  return t.bid.plus(t.ask).div(2);
+  // A Decimal divisor: strict big.js refuses a JS number even as an argument.
+  return t.bid.plus(t.ask).div(TWO);
 }
 
 /** Relative spread (ask − bid) / mid; 0 when the book is crossed or empty. */
 export function spreadPct(t: Pick<Ticker, 'bid' | 'ask'>): Decimal {
   const m = mid(t);
-  if (m.lte(0) || t.ask.lte(t.bid)) return ZERO;
+  if (m.lte(ZERO) || t.ask.lte(t.bid)) return ZERO;
   return t.ask.minus(t.bid).div(m);
 }

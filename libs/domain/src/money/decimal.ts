@@ -44,6 +44,12 @@ export function decOr(v: DecimalInput | null | undefined, fallback: DecimalInput
   return v === null || v === undefined || v === '' ? dec(fallback) : dec(v);
 }
 
+/** A whole JS number (a count, a period) as a Decimal; anything else throws, as for `dec`. */
+export function decInt(n: number): Decimal {
+  if (!Number.isSafeInteger(n)) throw new TypeError(`not a safe integer: ${n}`);
+  return new D(String(n));
+}
+
 export const ZERO: Decimal = new D('0');
 export const ONE: Decimal = new D('1');
 
@@ -73,6 +79,13 @@ export const quantizeNearest = (x: Decimal, step: Decimal): Decimal => quantize(
 /** Rounds to a number of decimal places ('down' by default): for display and fee rounding. */
 export function roundDp(x: Decimal, dp: number, rounding: Rounding = 'down'): Decimal {
   return x.round(dp, MODE[rounding]);
+}
+
+const HUNDRED = new D('100');
+
+/** A fraction as percent text for humans: percent(dec('0.0062')) → "0.62%" (half-even, `dp` places). */
+export function percent(fraction: Decimal, dp = 2): string {
+  return `${fraction.times(HUNDRED).round(dp, BigJs.roundHalfEven).toFixed(dp)}%`;
 }
 
 export const min = (a: Decimal, b: Decimal): Decimal => (a.lte(b) ? a : b);

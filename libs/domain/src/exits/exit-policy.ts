@@ -1,0 +1,79 @@
+import { ONE, ZERO, max, percent, str, type Decimal } from '../money/decimal';
+import type { ExitConfig } from './config';
+
+/** The exit state of one open position: pure data, persisted by the application. */
+export interface ExitState {
+  readonly entryPrice: Decimal;
+  /** Highest price seen since entry. */
+  readonly peakPrice: Decimal;
+  /** Trailing stop level once armed; null before. Only ever moves up. */
+  readonly trailStop: Decimal | null;
+}
+
+export type ExitReason = 'EXIT.STOP_LOSS' | 'EXIT.TRAILING_STOP' | 'EXIT.TAKE_PROFIT';
+
+export type ExitDecision =
+  | { readonly action: 'hold'; readonly state: ExitState }
+  | { readonly action: 'exit'; readonly reason: ExitReason; readonly message: string; readonly state: ExitState };
+
+/**
+ * Hard stop, trailing stop and optional take-profit as pure state transitions. The bot keeps
+ * stops on its side (Gate's stop orders expire and carry no client id, LESSONS 13) and runs this
+ * on its own exits loop (LESSONS 8). Evaluate with the price a market sell would get (the bid).
+ */
+export class ExitPolicy {
+  constructor(readonly config: ExitConfig) {}
+
+  open(entryPrice: Decimal): ExitState {
+    if (entryPrice.lte(ZERO)) throw new RangeError(`entry price must be > 0, got ${str(entryPrice)}`);
+    return this.ratchet({ entryPrice, peakPrice: entryPrice, trailStop: null }, entryPrice);
+  }
+
+  /** Hard stop level, or null when off. */
+  stopPrice(s: ExitState): Decimal | null {
+    return this.config.stopPct.gt(ZERO) ? s.entryPrice.times(ONE.minus(this.config.stopPct)) : null;
+  }
+
+  /** Take-profit level, or null when off. */
+  takeProfitPrice(s: ExitState): Decimal | null {
+    return this.config.takeProfitPct.gt(ZERO) ? s.entryPrice.times(ONE.plus(this.config.takeProfitPct)) : null;
+  }
+
+  evaluate(state: ExitState, price: Decimal): ExitDecision {
+    const s = this.ratchet(state, price);
+    const p = str(price);
+    if (s.trailStop !== null && price.lte(s.trailStop)) {
+      return {
+        action: 'exit',
+        reason: 'EXIT.TRAILING_STOP',
+        message: `price ${p} <= trailing stop ${str(s.trailStop)} (peak ${str(s.peakPrice)} − ${pct(this.config.trailPct)})`,
+        state: s,
+      };
+    }
+    const stop = this.stopPrice(s);
+    if (stop !== null && price.lte(stop)) {
+      return { action: 'exit', reason: 'EXIT.STOP_LOSS', message: `price ${p} <= stop ${str(stop)} (entry ${str(s.entryPrice)} − ${pct(this.config.stopPct)})`, state: s };
+    }
+    const tp = this.takeProfitPrice(s);
+    if (tp !== null && price.gte(tp)) {
+      return { action: 'exit', reason: 'EXIT.TAKE_PROFIT', message: `price ${p} >= take-profit ${str(tp)} (entry ${str(s.entryPrice)} + ${pct(this.config.takeProfitPct)})`, state: s };
+    }
+    return { action: 'hold', state: s };
+  }
+
+  /** New peak, arming and trailing: the stop level never moves down. */
+  private ratchet(s: ExitState, price: Decimal): ExitState {
+    const peak = price.gt(s.peakPrice) ? price : s.peakPrice;
+    const { trailPct, trailActivatePct } = this.config;
+    let trailStop = s.trailStop;
+    const armed = trailStop !== null || (trailPct.gt(ZERO) && peak.gte(s.entryPrice.times(ONE.plus(trailActivatePct))));
+    if (armed) {
+      const level = peak.times(ONE.minus(trailPct));
+      trailStop = trailStop === null ? level : max(trailStop, level);
+    }
+    if (peak === s.peakPrice && trailStop === s.trailStop) return s;
+    return { entryPrice: s.entryPrice, peakPrice: peak, trailStop };
+  }
+}
+
+const pct = (x: Decimal): string => percent(x);

@@ -1,0 +1,33 @@
+import { dec, str } from '../money/decimal';
+import { anOrderBook } from '../testing';
+import { slippagePct, walkBook } from './book-walk';
+
+const book = anOrderBook(
+  [['100', '1'], ['99', '0'], ['98', '2']],
+  [['101', '1'], ['102', '1']],
+);
+
+describe('walkBook', () => {
+  it('a sell by base walks the bids, skipping empty levels', () => {
+    const f = walkBook(book, 'sell', { base: dec('2') });
+    expect([str(f.base), str(f.quote), str(f.avgPrice!), str(f.worstPrice!), f.complete]).toEqual(['2', '198', '99', '98', true]);
+    expect(str(slippagePct(f, 'sell')!)).toBe('0.01');
+  });
+
+  it('a buy by quote walks the asks and stops exactly at the amount', () => {
+    const f = walkBook(book, 'buy', { quote: dec('152') });
+    expect([str(f.base), str(f.quote), f.complete]).toEqual(['1.5', '152', true]);
+    expect(str(f.worstPrice!)).toBe('102');
+  });
+
+  it('reports a book too thin for the size', () => {
+    const f = walkBook(book, 'buy', { base: dec('5') });
+    expect([str(f.base), f.complete]).toEqual(['2', false]);
+  });
+
+  it('an empty side fills nothing', () => {
+    const f = walkBook(anOrderBook([], []), 'buy', { quote: dec('10') });
+    expect(f).toMatchObject({ avgPrice: null, bestPrice: null, worstPrice: null, complete: false });
+    expect(slippagePct(f, 'buy')).toBeNull();
+  });
+});

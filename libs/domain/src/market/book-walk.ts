@@ -1,0 +1,64 @@
+import { ZERO, type Decimal } from '../money/decimal';
+import type { BookLevel, OrderBook, Side } from './types';
+
+export interface BookFill {
+  /** Base amount the book can fill (up to the requested size). */
+  readonly base: Decimal;
+  /** Quote amount paid (buy) or received (sell) for it, before fees. */
+  readonly quote: Decimal;
+  /** quote / base; null when nothing fills. */
+  readonly avgPrice: Decimal | null;
+  /** Best price on the side taken; null for an empty side. */
+  readonly bestPrice: Decimal | null;
+  /** Price of the last level touched. */
+  readonly worstPrice: Decimal | null;
+  /** False when the visible book is too thin for the whole size. */
+  readonly complete: boolean;
+}
+
+/** How much of an order's size: base for sells and buys by amount, quote for market buys by cost. */
+export type OrderSize = { readonly base: Decimal } | { readonly quote: Decimal };
+
+/**
+ * Walks the visible book as a market order of `size` would: a buy takes the asks, a sell the bids,
+ * best level first. Used to estimate slippage before sending and to fill paper orders.
+ */
+export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill {
+  const levels: readonly BookLevel[] = side === 'buy' ? book.asks : book.bids;
+  const byQuote = 'quote' in size;
+  let left = byQuote ? size.quote : size.base;
+  let base = ZERO;
+  let quote = ZERO;
+  let worst: Decimal | null = null;
+  for (const level of levels) {
+    if (left.lte(ZERO)) break;
+    if (level.amount.lte(ZERO) || level.price.lte(ZERO)) continue;
+    const levelQuote = level.amount.times(level.price);
+    // The level that finishes the order takes exactly what is left: dividing a quote rest by the
+    // price rounds at 40 places and must not leave a phantom remainder.
+    const finishes = byQuote ? levelQuote.gte(left) : level.amount.gte(left);
+    const takeBase = finishes ? (byQuote ? left.div(level.price) : left) : level.amount;
+    base = base.plus(takeBase);
+    quote = quote.plus(finishes && byQuote ? left : takeBase.times(level.price));
+    left = finishes ? ZERO : left.minus(byQuote ? levelQuote : takeBase);
+    worst = level.price;
+  }
+  return {
+    base,
+    quote,
+    avgPrice: base.gt(ZERO) ? quote.div(base) : null,
+    bestPrice: levels[0]?.price ?? null,
+    worstPrice: worst,
+    complete: left.lte(ZERO),
+  };
+}
+
+/**
+ * Relative cost of walking the book versus its best price: (avg − best) / best for a buy,
+ * (best − avg) / best for a sell. Null when nothing fills.
+ */
+export function slippagePct(fill: BookFill, side: Side): Decimal | null {
+  if (fill.avgPrice === null || fill.bestPrice === null) return null;
+  const diff = side === 'buy' ? fill.avgPrice.minus(fill.bestPrice) : fill.bestPrice.minus(fill.avgPrice);
+  return diff.div(fill.bestPrice);
+}

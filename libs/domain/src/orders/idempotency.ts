@@ -1,0 +1,53 @@
+import type { Side } from '../market/types';
+
+/**
+ * Default width of the idempotency time bucket: one intent per (symbol, side) per minute. The
+ * application takes IDEMPOTENCY_BUCKET_MS from its settings and passes it in.
+ */
+export const IDEMPOTENCY_BUCKET_MS = 60_000;
+
+/**
+ * The idempotency key of a trade intent: f(symbol, side, floor(ts / bucketMs)). Two evaluations
+ * of the same signal inside one bucket give the same key, so the database's unique constraint
+ * refuses the second order before it is sent (LESSONS 3).
+ */
+export function idempotencyKey(symbol: string, side: Side, ts: number, bucketMs: number = IDEMPOTENCY_BUCKET_MS): string {
+  if (!Number.isInteger(bucketMs) || bucketMs <= 0) throw new RangeError(`bucketMs must be a positive integer, got ${bucketMs}`);
+  if (!Number.isFinite(ts)) throw new RangeError(`ts must be finite, got ${ts}`);
+  return `${symbol}:${side}:${Math.floor(ts / bucketMs)}`;
+}
+
+/** Gate's `text` field: "t-" followed by 1–28 of [0-9A-Za-z_.-]. */
+export const GATE_TEXT_RE = /^t-[0-9A-Za-z_.-]{1,28}$/;
+
+export function isGateClientOrderId(s: string): boolean {
+  return GATE_TEXT_RE.test(s);
+}
+
+const CANONICAL_KEY_RE = /^[A-Z0-9]+\/[A-Z0-9]+:(buy|sell):\d+$/;
+
+/** FNV-1a (32 bit) of a string, from a given offset basis: a stable, dependency-free fingerprint. */
+function fnv1a(s: string, basis: number): number {
+  let h = basis >>> 0;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h;
+}
+
+/**
+ * A client order id that fits Gate's `text` rule, derived from the idempotency key alone (so a
+ * restart derives the same id and can look the order up). Readable when it fits —
+ * `t-BTC_USDT-b-29123456` — otherwise a shortened readable part plus a 64-bit fingerprint of the
+ * whole key, which keeps distinct keys apart.
+ */
+export function clientOrderId(key: string): string {
+  const readable = key.replace(/\//g, '_').replace(/:buy:/, '-b-').replace(/:sell:/, '-s-');
+  // Only a canonical key maps readably (that mapping is one-to-one, and never contains a "."),
+  // so a readable id can never equal another key's id.
+  const body = `t-${readable}`;
+  if (CANONICAL_KEY_RE.test(key) && GATE_TEXT_RE.test(body)) return body;
+  const hash = fnv1a(key, 0x811c9dc5).toString(36).padStart(7, '0') + fnv1a(key, 0x050c5d1f).toString(36).padStart(7, '0');
+  return `t-${readable.replace(/[^0-9A-Za-z_.-]/g, '').slice(0, 13)}.${hash}`;
+}

@@ -1,0 +1,61 @@
+import type { RiskConfig } from './config';
+import { isEntry } from './intent';
+import { cooldownRule } from './rules/cooldown';
+import { dailyLossRule } from './rules/daily-loss';
+import { invalidIntentRule } from './rules/invalid-intent';
+import { lossStreakRule } from './rules/loss-streak';
+import { maxDrawdownRule } from './rules/max-drawdown';
+import { maxFeeRule } from './rules/max-fee';
+import { maxPositionRule } from './rules/max-position';
+import { ordersPerHourRule } from './rules/orders-per-hour';
+import { slippageRule } from './rules/slippage';
+import { spreadRule } from './rules/spread';
+import { tradingStateRule } from './rules/trading-state';
+import type { RiskDecision, RiskRule, RiskState, RiskViolation, TradeIntent } from './types';
+
+export const DEFAULT_RISK_RULES: readonly RiskRule[] = [
+  invalidIntentRule,
+  tradingStateRule,
+  cooldownRule,
+  spreadRule,
+  maxPositionRule,
+  ordersPerHourRule,
+  dailyLossRule,
+  maxFeeRule,
+  slippageRule,
+  lossStreakRule,
+  maxDrawdownRule,
+];
+
+/**
+ * A pure gate: runs every rule and lists every failure, not just the first. Entry-only rules are
+ * skipped for orders that reduce or close a position, so a stop can always get out.
+ */
+export class RiskManager {
+  constructor(
+    readonly config: RiskConfig,
+    private readonly rules: readonly RiskRule[] = DEFAULT_RISK_RULES,
+  ) {}
+
+  check(intent: TradeIntent, state: RiskState): RiskDecision {
+    const ctx = { intent, state, config: this.config };
+    const entry = isEntry(intent);
+    const violations: RiskViolation[] = [];
+    const limits: Record<string, string> = {};
+    for (const rule of this.rules) {
+      if (rule.entryOnly && !entry) continue;
+      const out = rule.evaluate(ctx);
+      for (const [k, v] of Object.entries(out.limits)) {
+        // Two rules writing one key would make the answer depend on rule order: a bug in the rules.
+        if (k in limits) throw new Error(`risk rules ${rule.code} and another both report limit ${k}`);
+        limits[k] = v;
+      }
+      if (out.failure !== null) violations.push({ code: rule.code, message: out.failure });
+    }
+    // Sorted so the answer does not depend on the order the rules were given in.
+    violations.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
+    const sortedLimits: Record<string, string> = {};
+    for (const k of Object.keys(limits).sort()) sortedLimits[k] = limits[k]!;
+    return { ok: violations.length === 0, reasons: violations.map((v) => `${v.code}: ${v.message}`), violations, limits: sortedLimits };
+  }
+}

@@ -1,0 +1,17 @@
+import { ZERO, str } from '../../money/decimal';
+import type { RiskRule, RuleOutcome } from '../types';
+
+/** The intent itself must make sense: one positive amount, the ticker's symbol, no reduce-only buy. */
+export const invalidIntentRule: RiskRule = {
+  code: 'RISK.INVALID_INTENT',
+  entryOnly: false,
+  evaluate({ intent, state }): RuleOutcome {
+    const problems: string[] = [];
+    const { quoteAmount: q, baseAmount: b } = intent;
+    if ((q === undefined) === (b === undefined)) problems.push('give exactly one of quoteAmount and baseAmount');
+    else if ((q ?? b)!.lte(ZERO)) problems.push(`amount ${str((q ?? b)!)} must be > 0`);
+    if (intent.side === 'buy' && intent.reduceOnly) problems.push('a buy cannot be reduce-only in a long-only bot');
+    if (intent.symbol !== state.ticker.symbol) problems.push(`ticker is for ${state.ticker.symbol}, intent for ${intent.symbol}`);
+    return { failure: problems.length ? problems.join('; ') : null, limits: {} };
+  },
+};

@@ -1,0 +1,17 @@
+import { ZERO, str } from '../../money/decimal';
+import type { RiskRule, RuleOutcome } from '../types';
+
+/** RISK_MAX_DRAWDOWN_QUOTE: entries stop once equity has fallen this far below its peak. */
+export const maxDrawdownRule: RiskRule = {
+  code: 'RISK.MAX_DRAWDOWN',
+  entryOnly: true,
+  evaluate({ state, config }): RuleOutcome {
+    const max = config.maxDrawdownQuote;
+    if (max.eq(ZERO)) return { failure: null, limits: { 'drawdown.maxQuote': 'off' } };
+    const dd = state.equityPeakQuote.minus(state.equityQuote);
+    const drawdown = dd.gt(ZERO) ? dd : ZERO;
+    const limits = { 'drawdown.maxQuote': str(max), 'drawdown.quote': str(drawdown) };
+    if (drawdown.gte(max)) return { failure: `equity drawdown ${str(drawdown)} >= max ${str(max)}`, limits };
+    return { failure: null, limits };
+  },
+};

@@ -1,0 +1,15 @@
+import { ZERO, percent, str } from '../../money/decimal';
+import type { RiskRule, RuleOutcome } from '../types';
+
+/** RISK_MAX_FEE_PCT: no entry when the taker fee rate exceeds the limit. */
+export const maxFeeRule: RiskRule = {
+  code: 'RISK.MAX_FEE',
+  entryOnly: true,
+  evaluate({ state, config }): RuleOutcome {
+    const max = config.maxFeePct;
+    if (max.eq(ZERO)) return { failure: null, limits: { 'fee.maxPct': 'off' } };
+    const limits = { 'fee.maxPct': str(max), 'fee.pct': str(state.feeRate) };
+    if (state.feeRate.gt(max)) return { failure: `fee ${percent(state.feeRate)} > max ${percent(max)}`, limits };
+    return { failure: null, limits };
+  },
+};

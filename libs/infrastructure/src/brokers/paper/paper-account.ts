@@ -1,0 +1,75 @@
+import { dec, str, ZERO, type Decimal } from '@cab/domain';
+import type { PaperBalances } from '@cab/application';
+
+export interface Holding {
+  free: Decimal;
+  used: Decimal;
+}
+
+/**
+ * The simulated account's balances per currency. Changes are made on a copy (`draft`) that the
+ * broker persists first and adopts only once saved, so a failed save changes nothing.
+ */
+export class PaperAccount {
+  private constructor(private readonly holdings: Map<string, Holding>) {}
+
+  static fromBalances(b: PaperBalances): PaperAccount {
+    const m = new Map<string, Holding>();
+    for (const [currency, { free, used }] of Object.entries(b)) m.set(currency, { free: dec(free), used: dec(used) });
+    return new PaperAccount(m);
+  }
+
+  static seed(starting: Record<string, string>): PaperAccount {
+    const m = new Map<string, Holding>();
+    for (const [currency, free] of Object.entries(starting)) m.set(currency, { free: dec(free), used: ZERO });
+    return new PaperAccount(m);
+  }
+
+  get(currency: string): Holding {
+    return this.holdings.get(currency) ?? { free: ZERO, used: ZERO };
+  }
+
+  draft(): PaperAccount {
+    return new PaperAccount(new Map(this.holdings));
+  }
+
+  set(currency: string, h: Holding): this {
+    if (h.free.lt('0') || h.used.lt('0')) throw new RangeError(`paper balance of ${currency} would go negative: free ${str(h.free)}, used ${str(h.used)}`);
+    this.holdings.set(currency, h);
+    return this;
+  }
+
+  addFree(currency: string, delta: Decimal): this {
+    const h = this.get(currency);
+    return this.set(currency, { free: h.free.plus(delta), used: h.used });
+  }
+
+  /** Moves `amount` from free to used (a resting order locks it). */
+  lock(currency: string, amount: Decimal): this {
+    const h = this.get(currency);
+    return this.set(currency, { free: h.free.minus(amount), used: h.used.plus(amount) });
+  }
+
+  unlock(currency: string, amount: Decimal): this {
+    const h = this.get(currency);
+    return this.set(currency, { free: h.free.plus(amount), used: h.used.minus(amount) });
+  }
+
+  /** Every `used` amount back to free: resting orders do not survive a restart. */
+  releaseAll(): this {
+    for (const [currency, h] of this.holdings) this.holdings.set(currency, { free: h.free.plus(h.used), used: ZERO });
+    return this;
+  }
+
+  hasLocked(): boolean {
+    for (const h of this.holdings.values()) if (!h.used.eq('0')) return true;
+    return false;
+  }
+
+  toBalances(): PaperBalances {
+    const out: PaperBalances = {};
+    for (const [currency, h] of [...this.holdings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      out[currency] = { free: str(h.free), used: str(h.used) };
+    return out;
+  }
+}

@@ -1,0 +1,453 @@
+import {
+  dec,
+  Instrument,
+  roundDp,
+  str,
+  ZERO,
+  type Clock,
+  type Decimal,
+  type DecimalInput,
+  type IdGenerator,
+  type InstrumentSpec,
+  type OrderBook,
+  type Side,
+  type Ticker,
+} from '@cab/domain';
+import {
+  fail,
+  ok,
+  type BalanceDTO,
+  type Broker,
+  type BrokerResult,
+  type FillDTO,
+  type OrderDTO,
+  type OrderRef,
+  type PaperLedgerStore,
+  type TickerDTO,
+} from '@cab/application';
+import { REJECT } from '../reject-codes';
+import { onGrid } from './grid';
+import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
+import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
+import { PaperAccount } from './paper-account';
+import { PaperOrders } from './paper-orders';
+import type { PaperMarket } from './paper-market';
+import { bestLevel, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
+
+export interface PaperBrokerOptions {
+  /** Prices: the ticker and, when it has one, the book of each symbol. */
+  market: PaperMarket;
+  /** Where balances live between restarts. */
+  ledger: PaperLedgerStore;
+  clock: Clock;
+  /** Order ids and trade ids. The same ids, clock, market and calls give the same orders and fills. */
+  ids: IdGenerator;
+  /** The account on first start (empty ledger), e.g. {USDT: "10000"}. Ignored once the ledger holds balances. */
+  startingBalances: Record<string, string>;
+  /** Tradable pairs; Gate-like BTC/USDT and ETH/USDT by default. */
+  instruments?: readonly InstrumentSpec[];
+  /** The book model used when the market gives only a ticker. */
+  depth?: Partial<SyntheticDepth>;
+  /** Name for logs and metrics; "paper" by default. */
+  name?: string;
+}
+
+/** What Gate accepts as `text` (client order id), with or without ccxt's "t-" prefix. */
+const CLIENT_ID_RE = /^[0-9A-Za-z_.-]{1,30}$/;
+
+/**
+ * A simulated Gate.io spot account behind the Broker port. It fills market orders against the
+ * market's book (or a synthetic one around the ticker, with slippage for size), with Gate's
+ * rules: a market buy spends QUOTE and pays its fee in BASE, a sell pays its fee in quote,
+ * amounts are rounded down onto the grid, min-notional / min-base / balance refusals carry Gate's
+ * labels, and market orders are IOC (closed, or canceled with what filled when the book runs out).
+ *
+ * Balances are saved to the ledger after every change, before the change is reported. Orders
+ * and fills live in memory only: after a restart the account is back, its order history is not,
+ * and any resting order is gone (its locked balance is released on load).
+ *
+ * Calls that change the account run one at a time, in call order: no two orders can both spend
+ * the same balance.
+ */
+export class PaperBroker implements Broker {
+  readonly name: string;
+  private readonly market: PaperMarket;
+  private readonly ledger: PaperLedgerStore;
+  private readonly clock: Clock;
+  private readonly ids: IdGenerator;
+  private readonly starting: Record<string, string>;
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly depth: SyntheticDepth;
+
+  private account: PaperAccount | null = null;
+  private loading: Promise<PaperAccount> | null = null;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly orders = new PaperOrders();
+  /** Synthetic books by the ticker they were built from. */
+  private readonly synthetic = new WeakMap<Ticker, BookSides | null>();
+  /** Limit price of each resting order (OrderDTO has no price field). */
+  private readonly restingPrice = new Map<string, Decimal>();
+
+  constructor(opts: PaperBrokerOptions) {
+    this.name = opts.name ?? 'paper';
+    this.market = opts.market;
+    this.ledger = opts.ledger;
+    this.clock = opts.clock;
+    this.ids = opts.ids;
+    this.starting = { ...opts.startingBalances };
+    for (const [currency, amount] of Object.entries(this.starting))
+      if (dec(amount).lt('0')) throw new RangeError(`starting balance of ${currency} must be >= 0, got ${amount}`);
+    for (const spec of opts.instruments ?? GATE_LIKE_INSTRUMENTS) this.instruments.set(spec.symbol, new Instrument(spec));
+    this.depth = { ...DEFAULT_DEPTH, ...opts.depth };
+    if (!Number.isInteger(this.depth.levels) || this.depth.levels < 1) throw new RangeError('depth.levels must be a positive integer');
+  }
+
+  // ---- reads -------------------------------------------------------------------------------
+
+  async instrument(symbol: string): Promise<BrokerResult<Instrument>> {
+    const inst = this.instruments.get(symbol);
+    return inst ? ok(inst) : unknownSymbol(symbol);
+  }
+
+  async fetchTicker(symbol: string): Promise<BrokerResult<TickerDTO>> {
+    if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
+    const t = await this.market.ticker(symbol);
+    if (!t) return noMarket(symbol);
+    return ok({ symbol, bid: t.bid, ask: t.ask, last: t.last, ts: t.ts });
+  }
+
+  async fetchOrderBook(symbol: string, depth?: number): Promise<BrokerResult<OrderBook>> {
+    const inst = this.instruments.get(symbol);
+    if (!inst) return unknownSymbol(symbol);
+    const book = await this.market.book(symbol);
+    if (book) return ok(depth === undefined ? book : { ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) });
+    const t = await this.market.ticker(symbol);
+    const synthetic = t ? synthesizeBook(t, inst, this.depth, depth) : null;
+    return synthetic ? ok(synthetic) : noMarket(symbol);
+  }
+
+  async fetchBalance(symbol: string): Promise<BrokerResult<BalanceDTO>> {
+    const inst = this.instruments.get(symbol);
+    if (!inst) return unknownSymbol(symbol);
+    const loaded = await this.loaded();
+    if (!loaded.ok) return loaded;
+    const acc = loaded.value;
+    const base = acc.get(inst.base);
+    const quote = acc.get(inst.quote);
+    return ok({ symbol, base: inst.base, quote: inst.quote, freeBase: base.free, usedBase: base.used, freeQuote: quote.free, usedQuote: quote.used });
+  }
+
+  async fetchOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
+    if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
+    const order = 'id' in ref ? this.orders.get(ref.id) : this.orders.getByClientId(ref.clientOrderId);
+    if (!order || order.symbol !== symbol) {
+      const what = 'id' in ref ? `id ${ref.id}` : `client order id ${ref.clientOrderId}`;
+      return fail({ kind: 'rejected', code: REJECT.NOT_FOUND, message: `${symbol}: no order with ${what}` });
+    }
+    return ok(copyOrder(order));
+  }
+
+  async fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
+    if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
+    return ok(this.orders.openOrders(symbol).map(copyOrder));
+  }
+
+  async fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>> {
+    if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
+    return ok(this.orders.fillsSince(symbol, sinceMs).map((f) => ({ ...f })));
+  }
+
+  // ---- orders ------------------------------------------------------------------------------
+
+  createMarketBuyQuote(symbol: string, quoteAmount: Decimal, clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
+    return this.serially(async (): Promise<BrokerResult<OrderDTO>> => {
+      const inst = this.instruments.get(symbol);
+      if (!inst) return unknownSymbol(symbol);
+      const bad = checkClientId(clientOrderId);
+      if (bad) return bad;
+      // ccxt sends a market buy's cost on the price grid, truncated (costToPrecision).
+      const quote = onGrid(quoteAmount, inst.priceTick, 'down');
+      if (quote.lte('0') || quote.lt(inst.minNotional))
+        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
+      const free = acc.get(inst.quote).free;
+      if (quote.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: buying for ${str(quote)} ${inst.quote} needs more than the free ${str(free)}`);
+      const book = await this.bookFor(inst);
+      if (!book) return noMarket(symbol);
+      const bestAsk = bestLevel(book.asks);
+      if (bestAsk && quote.lt(inst.minBase.times(bestAsk.price)))
+        return rejected(REJECT.MIN_BASE, `${symbol}: ${str(quote)} ${inst.quote} buys less than the minimum ${str(inst.minBase)} ${inst.base}`);
+
+      const walk = walkBuyByQuote(book.asks, quote, inst.amountStep);
+      const now = this.clock.now();
+      const order = this.newOrder(inst, 'buy', clientOrderId, now, { requestedQuote: quote, requestedBase: null });
+      this.applyWalk(order, walk, inst, now);
+      const draft = acc.draft().addFree(inst.quote, order.filledQuote.neg()).addFree(inst.base, order.filledBase.minus(order.fee));
+      return this.commit(draft, order);
+    });
+  }
+
+  createMarketSellBase(symbol: string, baseAmount: Decimal, clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
+    return this.serially(async (): Promise<BrokerResult<OrderDTO>> => {
+      const inst = this.instruments.get(symbol);
+      if (!inst) return unknownSymbol(symbol);
+      const bad = checkClientId(clientOrderId);
+      if (bad) return bad;
+      const base = onGrid(baseAmount, inst.amountStep, 'down');
+      if (base.lte('0') || base.lt(inst.minBase))
+        return rejected(REJECT.MIN_BASE, `${symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
+      const book = await this.bookFor(inst);
+      if (!book) return noMarket(symbol);
+      const bestBid = bestLevel(book.bids);
+      if (bestBid && base.times(bestBid.price).lt(inst.minNotional))
+        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(bestBid.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
+      const free = acc.get(inst.base).free;
+      if (base.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: selling ${str(base)} ${inst.base} needs more than the free ${str(free)}`);
+
+      const walk = walkSellByBase(book.bids, base, inst.amountStep);
+      const now = this.clock.now();
+      const order = this.newOrder(inst, 'sell', clientOrderId, now, { requestedQuote: null, requestedBase: base });
+      this.applyWalk(order, walk, inst, now);
+      const draft = acc.draft().addFree(inst.base, order.filledBase.neg()).addFree(inst.quote, order.filledQuote.minus(order.fee));
+      return this.commit(draft, order);
+    });
+  }
+
+  cancelAllOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
+    return this.serially(async (): Promise<BrokerResult<OrderDTO[]>> => {
+      const inst = this.instruments.get(symbol);
+      if (!inst) return unknownSymbol(symbol);
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
+      const open = this.orders.openOrders(symbol);
+      if (open.length === 0) return ok([]);
+      const draft = acc.draft();
+      for (const o of open) draft.unlock(...this.lockedBy(o, inst));
+      const saved = await this.save(draft);
+      if (!saved.ok) return saved;
+      const now = this.clock.now();
+      for (const o of open) this.orders.finish(o, 'canceled', now);
+      return ok(open.map(copyOrder));
+    });
+  }
+
+  /**
+   * Paper only: a resting limit order that locks its balance (amount × price of quote for a buy,
+   * the base for a sell) and stays open until canceled. It is never matched against the market:
+   * it exists so open-order, cancel-all and adoption flows run in paper mode as they do live.
+   */
+  placeRestingOrder(symbol: string, side: Side, amount: Decimal, price: Decimal, clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
+    return this.serially(async (): Promise<BrokerResult<OrderDTO>> => {
+      const inst = this.instruments.get(symbol);
+      if (!inst) return unknownSymbol(symbol);
+      const bad = checkClientId(clientOrderId);
+      if (bad) return bad;
+      if (price.lte('0') || !price.mod(inst.priceTick).eq('0'))
+        return rejected(REJECT.PRECISION, `${symbol}: price ${str(price)} is not a positive multiple of ${str(inst.priceTick)}`);
+      const base = inst.qty(amount, 'down');
+      const deny = inst.check(base, price);
+      if (deny) return rejected(deny.code === 'INSTRUMENT.MIN_NOTIONAL' ? REJECT.MIN_NOTIONAL : REJECT.MIN_BASE, deny.message);
+      const [currency, need] = side === 'buy' ? [inst.quote, base.times(price)] : [inst.base, base];
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
+      const free = acc.get(currency).free;
+      if (need.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: the order locks ${str(need)} ${currency}, more than the free ${str(free)}`);
+      const now = this.clock.now();
+      const order = this.newOrder(inst, side, clientOrderId, now, { requestedQuote: null, requestedBase: base });
+      order.type = 'limit';
+      order.status = 'open';
+      this.restingPrice.set(order.id, price);
+      return this.commit(acc.draft().lock(currency, need), order);
+    });
+  }
+
+  /** Paper only: sets the free balance of a currency (top up or drain the simulated account). Persisted. */
+  setFreeBalance(currency: string, amount: DecimalInput): Promise<BrokerResult<void>> {
+    return this.serially(async (): Promise<BrokerResult<void>> => {
+      const free = dec(amount);
+      if (free.lt('0')) throw new RangeError(`paper balance of ${currency} must be >= 0, got ${str(free)}`);
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const acc = loaded.value;
+      const draft = acc.draft().set(currency, { free, used: acc.get(currency).used });
+      return this.save(draft);
+    });
+  }
+
+  /**
+   * Loads the account from the ledger now (seeding it from `startingBalances` when the ledger is
+   * empty), so a composition root can fail fast at start; otherwise this happens on first use.
+   */
+  async ready(): Promise<BrokerResult<void>> {
+    const loaded = await this.loaded();
+    return loaded.ok ? ok(undefined) : loaded;
+  }
+
+  async close(): Promise<void> {
+    // Wait for the calls in progress: their balances must reach the ledger.
+    await this.queue.catch(() => undefined);
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** The account, loaded from the ledger on first use (seeded from the settings when the ledger is empty). */
+  private async loaded(): Promise<BrokerResult<PaperAccount>> {
+    if (this.account) return ok(this.account);
+    if (!this.loading) {
+      this.loading = this.load();
+      // A failed load is tried again on the next call.
+      this.loading.catch(() => {
+        this.loading = null;
+      });
+    }
+    try {
+      return ok(await this.loading);
+    } catch (e) {
+      return fail({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE', message: `paper ledger load failed: ${(e as Error).message}` });
+    }
+  }
+
+  private async load(): Promise<PaperAccount> {
+    const saved = await this.ledger.load();
+    let acc: PaperAccount;
+    if (saved === null) {
+      acc = PaperAccount.seed(this.starting);
+      await this.ledger.save(acc.toBalances());
+    } else {
+      acc = PaperAccount.fromBalances(saved);
+      if (acc.hasLocked()) {
+        // The resting orders that locked these amounts were in memory and are gone.
+        acc = acc.draft().releaseAll();
+        await this.ledger.save(acc.toBalances());
+      }
+    }
+    this.account = acc;
+    return acc;
+  }
+
+  /** The market's book, or the synthetic one around its ticker (levels built only as a walk reaches them). */
+  private async bookFor(inst: Instrument): Promise<BookSides | null> {
+    const book = await this.market.book(inst.symbol);
+    if (book) return book;
+    const t = await this.market.ticker(inst.symbol);
+    if (!t) return null;
+    // Levels already built for this very quote are reused: a market usually hands out one ticker
+    // object per quote, and building a level costs a long division.
+    let sides = this.synthetic.get(t);
+    if (sides === undefined) {
+      sides = syntheticSides(t, inst, this.depth);
+      this.synthetic.set(t, sides);
+    }
+    return sides;
+  }
+
+  /** What a resting order holds locked: quote amount × price for a buy, the base for a sell. */
+  private lockedBy(o: OrderDTO, inst: Instrument): [currency: string, amount: Decimal] {
+    const base = o.requestedBase ?? ZERO;
+    if (o.side === 'sell') return [inst.base, base];
+    const price = this.restingPrice.get(o.id);
+    if (!price) throw new Error(`resting order ${o.id} has no price`);
+    return [inst.quote, base.times(price)];
+  }
+
+  private newOrder(
+    inst: Instrument,
+    side: Side,
+    clientOrderId: string,
+    now: number,
+    requested: { requestedQuote: Decimal | null; requestedBase: Decimal | null },
+  ): OrderDTO {
+    return {
+      id: this.ids.next(),
+      clientOrderId,
+      symbol: inst.symbol,
+      side,
+      type: 'market',
+      status: 'closed',
+      ...requested,
+      filledBase: ZERO,
+      filledQuote: ZERO,
+      averagePrice: null,
+      fee: ZERO,
+      feeCurrency: null,
+      createdAt: now,
+      updatedAt: now,
+      fills: [],
+    };
+  }
+
+  /** Turns a walk into fills with Gate's fees (buy: base; sell: quote) and an IOC status. */
+  private applyWalk(order: OrderDTO, walk: Walk, inst: Instrument, now: number): void {
+    const feeCurrency = order.side === 'buy' ? inst.base : inst.quote;
+    let fee = ZERO;
+    for (const e of walk.executions) {
+      const f = order.side === 'buy' ? e.amount.times(inst.takerFee) : e.cost.times(inst.takerFee);
+      fee = fee.plus(f);
+      order.fills.push({ id: this.ids.next(), orderId: order.id, ts: now, side: order.side, price: e.price, amount: e.amount, cost: e.cost, fee: f, feeCurrency });
+    }
+    order.filledBase = walk.filledBase;
+    order.filledQuote = walk.filledQuote;
+    order.averagePrice = walk.filledBase.gt('0') ? roundDp(walk.filledQuote.div(walk.filledBase), 12, 'nearest') : null;
+    order.fee = fee;
+    order.feeCurrency = walk.executions.length > 0 ? feeCurrency : null;
+    // IOC: what the book could not fill is canceled (Gate: finish_as "ioc"); nothing filled → canceled too.
+    order.status = walk.exhausted || walk.executions.length === 0 ? 'canceled' : 'closed';
+  }
+
+  /** Saves the new balances, then records the order and its fills: nothing is reported that was not persisted. */
+  private async commit(draft: PaperAccount, order: OrderDTO): Promise<BrokerResult<OrderDTO>> {
+    const saved = await this.save(draft);
+    if (!saved.ok) {
+      this.restingPrice.delete(order.id);
+      return saved;
+    }
+    this.orders.add(order);
+    return ok(copyOrder(order));
+  }
+
+  private async save(draft: PaperAccount): Promise<BrokerResult<void>> {
+    try {
+      await this.ledger.save(draft.toBalances());
+    } catch (e) {
+      // Nothing happened: the account in memory and in the ledger are both unchanged.
+      return fail({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE', message: `paper ledger save failed: ${(e as Error).message}` });
+    }
+    this.account = draft;
+    return ok(undefined);
+  }
+}
+
+function copyOrder(o: OrderDTO): OrderDTO {
+  return { ...o, fills: o.fills.map((f) => ({ ...f })) };
+}
+
+function rejected(code: string, message: string): BrokerResult<never> {
+  return fail({ kind: 'rejected', code, message });
+}
+
+function unknownSymbol(symbol: string): BrokerResult<never> {
+  return rejected(REJECT.UNKNOWN_SYMBOL, `paper broker does not trade ${symbol}`);
+}
+
+function noMarket(symbol: string): BrokerResult<never> {
+  return fail({ kind: 'retryable', code: 'PAPER.NO_MARKET_DATA', message: `no price for ${symbol} yet` });
+}
+
+function checkClientId(clientOrderId: string): BrokerResult<never> | null {
+  return CLIENT_ID_RE.test(clientOrderId)
+    ? null
+    : rejected(REJECT.INVALID_CLIENT_ID, `client order id ${JSON.stringify(clientOrderId)} must be 1-30 characters of [0-9A-Za-z_.-]`);
+}

@@ -1,0 +1,110 @@
+import { dec, type BookLevel, type Decimal, type Instrument, type OrderBook, type Ticker } from '@cab/domain';
+import { onGrid } from './grid';
+
+/**
+ * The book the paper broker fills against when the market gives only a ticker.
+ *
+ * Model (deterministic: the same ticker gives the same book): `levels` price levels per side,
+ * the first at the touch (best ask / best bid), each next one `stepPct` of the touch further
+ * away, each holding `levelQuote` of quote value (its base amount rounded down to the amount
+ * step). Level prices are put on the tick grid away from the mid (asks up, bids down).
+ *
+ * So slippage grows with size: an order up to `levelQuote` fills at the touch; one of
+ * k × levelQuote walks k levels and pays about stepPct × (k − 1) / 2 more on average; past
+ * levels × levelQuote the book is exhausted and the IOC order fills partly.
+ *
+ * When the ticker's bid/ask are missing or crossed (a replayed candle gives only a close), the
+ * touch is last ± half of `fallbackSpread`.
+ */
+export interface SyntheticDepth {
+  levels: number;
+  /** Distance between levels as a fraction of the touch price, e.g. "0.0005" = 5 bps. */
+  stepPct: string;
+  /** Quote value of each level, e.g. "25000". */
+  levelQuote: string;
+  /** Spread used when the ticker has no usable bid/ask. */
+  fallbackSpread: string;
+}
+
+export const DEFAULT_DEPTH: SyntheticDepth = { levels: 20, stepPct: '0.0005', levelQuote: '25000', fallbackSpread: '0.0002' };
+
+/**
+ * One side of a synthetic book, computed level by level as a walk reaches it (most market orders
+ * touch one level; building all of them would cost more than the order). Iterating it again
+ * reuses the levels already computed.
+ */
+export class SyntheticSide implements Iterable<BookLevel> {
+  private readonly built: BookLevel[] = [];
+
+  constructor(
+    private readonly touch: Decimal,
+    private readonly away: 1 | -1,
+    private readonly inst: Instrument,
+    private readonly depth: SyntheticDepth,
+  ) {}
+
+  level(i: number): BookLevel | null {
+    if (i >= this.depth.levels) return null;
+    while (this.built.length <= i) {
+      const k = this.built.length;
+      const shift = dec(this.depth.stepPct).times(String(k));
+      const raw = this.touch.times(this.away === 1 ? dec('1').plus(shift) : dec('1').minus(shift));
+      const price = onGrid(raw, this.inst.priceTick, this.away === 1 ? 'up' : 'down');
+      if (price.lte('0')) return null;
+      this.built.push({ price, amount: onGrid(dec(this.depth.levelQuote).div(price), this.inst.amountStep, 'down') });
+    }
+    return this.built[i] ?? null;
+  }
+
+  *[Symbol.iterator](): Iterator<BookLevel> {
+    for (let i = 0; ; i++) {
+      const l = this.level(i);
+      if (!l) return;
+      yield l;
+    }
+  }
+
+  /** The first `n` levels (all of them when n is undefined). */
+  take(n?: number): BookLevel[] {
+    const out: BookLevel[] = [];
+    for (const l of this) {
+      if (n !== undefined && out.length >= n) break;
+      out.push(l);
+    }
+    return out;
+  }
+}
+
+/** A book whose sides are iterated best level first. Arrays (a real book) or SyntheticSides. */
+export interface BookSides {
+  symbol: string;
+  ts: number;
+  bids: Iterable<BookLevel>;
+  asks: Iterable<BookLevel>;
+}
+
+/** Both sides of the synthetic book around a ticker; null when the ticker has no usable price. */
+export function syntheticSides(t: Ticker, inst: Instrument, depth: SyntheticDepth): BookSides | null {
+  let bid = t.bid;
+  let ask = t.ask;
+  if (bid.lte('0') || ask.lte('0') || ask.lt(bid)) {
+    if (t.last.lte('0')) return null;
+    const half = dec(depth.fallbackSpread).div('2');
+    bid = t.last.times(dec('1').minus(half));
+    ask = t.last.times(dec('1').plus(half));
+  }
+  return { symbol: t.symbol, ts: t.ts, bids: new SyntheticSide(bid, -1, inst, depth), asks: new SyntheticSide(ask, 1, inst, depth) };
+}
+
+/** The synthetic book as plain levels, at most `levels` per side (all of `depth.levels` by default). */
+export function synthesizeBook(t: Ticker, inst: Instrument, depth: SyntheticDepth, levels?: number): OrderBook | null {
+  const sides = syntheticSides(t, inst, depth);
+  if (!sides) return null;
+  return { symbol: t.symbol, ts: t.ts, bids: (sides.bids as SyntheticSide).take(levels), asks: (sides.asks as SyntheticSide).take(levels) };
+}
+
+/** The best level of a side, or null when it is empty. */
+export function bestLevel(side: Iterable<BookLevel>): BookLevel | null {
+  for (const l of side) return l;
+  return null;
+}
