@@ -16,3 +16,14 @@ export { BROKER_CODE } from './brokers/ccxt/errors';
 export { ccxtExchangeId } from './brokers/ccxt/gate-client';
 export * from './resilience/retry';
 export * from './resilience/circuit-breaker';
+
+
+// Pipeline parts: system time, timer scheduler, Telegram alerts, instance lock (feat/pipeline-parts).
+export * from './time/system-time';
+export * from './scheduling/timer-scheduler';
+export * from './alerts/telegram/format';
+export * from './alerts/telegram/token-bucket';
+export * from './alerts/telegram/telegram-client';
+export * from './alerts/telegram/telegram-alerts';
+export * from './alerts/telegram/from-settings';
+export * from './safety/instance-lock';

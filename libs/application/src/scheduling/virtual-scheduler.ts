@@ -1,0 +1,128 @@
+import type { Clock } from '@cab/domain';
+import type { Scheduler, ScheduledTask } from '../ports/scheduler';
+import type { CancelTimer, Timers } from '../ports/timers';
+
+export interface VirtualSchedulerOptions {
+  /** Virtual start time, epoch ms. */
+  startMs: number;
+  /**
+   * Called when a task throws or rejects; the task keeps its schedule. Without it the error
+   * rejects `advance`, so a test or a backtest never loses an error silently.
+   */
+  onError?: (name: string, err: unknown) => void;
+}
+
+interface Entry {
+  readonly name: string | null;
+  readonly seq: number;
+  due: number;
+  readonly intervalMs: number | null;
+  readonly fn: ScheduledTask | (() => void);
+  active: boolean;
+}
+
+/**
+ * Virtual time for backtests and tests: a Clock, a Scheduler and Timers in one object. Time moves
+ * only in `advance`/`advanceTo`, which run every task and timer that falls due, in order of due
+ * time and then of registration, each awaited before the next: the same inputs always give the
+ * same run order, whatever the tasks await. A run takes no virtual time, so a periodic task runs
+ * at exactly start + k·interval.
+ *
+ * Caveat: a task awaiting something that only a later virtual moment resolves (a Timers.after in
+ * this same scheduler) would wait forever inside `advance`; such waits belong outside tasks.
+ */
+export class VirtualScheduler implements Clock, Scheduler, Timers {
+  private ms: number;
+  private seq = 0;
+  private readonly entries: Entry[] = [];
+  private advancing = false;
+
+  constructor(private readonly opts: VirtualSchedulerOptions) {
+    this.ms = opts.startMs;
+  }
+
+  now(): number {
+    return this.ms;
+  }
+
+  every(name: string, intervalMs: number, fn: ScheduledTask): void {
+    if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError(`interval of ${name} must be > 0, got ${intervalMs}`);
+    if (this.entries.some((e) => e.active && e.name === name)) throw new Error(`task "${name}" is already scheduled`);
+    this.entries.push({ name, seq: this.seq++, due: this.ms + intervalMs, intervalMs, fn, active: true });
+  }
+
+  after(ms: number, fn: () => void): CancelTimer {
+    const entry: Entry = { name: null, seq: this.seq++, due: this.ms + Math.max(0, ms), intervalMs: null, fn, active: true };
+    this.entries.push(entry);
+    return () => {
+      entry.active = false;
+    };
+  }
+
+  /**
+   * Stops tasks. Runs happen only inside `advance`, and the caller of `advance` is the one who
+   * waits for them (`await advance(...)`), so this never waits: a task may stop the scheduler
+   * (a halt) without waiting for itself.
+   */
+  async stop(name?: string): Promise<void> {
+    for (const e of this.entries) if (e.name !== null && (name === undefined || e.name === name)) e.active = false;
+  }
+
+  /** Moves time forward by `ms`, running everything due on the way. */
+  advance(ms: number): Promise<void> {
+    if (!(ms >= 0)) throw new RangeError(`cannot advance by ${ms}`);
+    return this.advanceTo(this.ms + ms);
+  }
+
+  /** Moves time to `targetMs` (not backwards), running everything due on the way. */
+  async advanceTo(targetMs: number): Promise<void> {
+    if (targetMs < this.ms) throw new RangeError(`time only moves forward: ${targetMs} < ${this.ms}`);
+    if (this.advancing) throw new Error('advance called from inside a task: virtual time is already moving');
+    this.advancing = true;
+    try {
+      for (let e = this.nextDue(targetMs); e; e = this.nextDue(targetMs)) {
+        this.ms = e.due;
+        if (e.intervalMs === null) e.active = false;
+        else e.due += e.intervalMs;
+        await this.run(e);
+      }
+      this.ms = targetMs;
+    } finally {
+      this.advancing = false;
+    }
+  }
+
+  /** Due time of the next task or timer, or null when nothing is scheduled. */
+  nextDueAt(): number | null {
+    const e = this.nextDue(Number.POSITIVE_INFINITY);
+    return e ? e.due : null;
+  }
+
+  /** Names of the active periodic tasks. */
+  tasks(): string[] {
+    return this.entries.filter((e) => e.active && e.name !== null).map((e) => e.name as string);
+  }
+
+  private async run(e: Entry): Promise<void> {
+    try {
+      await e.fn();
+    } catch (err) {
+      if (!this.opts.onError) throw err;
+      this.opts.onError(e.name ?? 'timer', err);
+    }
+  }
+
+  private nextDue(limit: number): Entry | undefined {
+    let best: Entry | undefined;
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const e = this.entries[i] as Entry;
+      if (!e.active) {
+        this.entries.splice(i, 1);
+        continue;
+      }
+      if (e.due > limit) continue;
+      if (!best || e.due < best.due || (e.due === best.due && e.seq < best.seq)) best = e;
+    }
+    return best;
+  }
+}
