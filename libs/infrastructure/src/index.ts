@@ -1,1 +1,3 @@
 export const INFRA = 'infra';
+export * from './time/system-clock';
+export * from './storage';
