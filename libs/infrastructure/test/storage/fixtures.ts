@@ -70,13 +70,25 @@ export function aPosition(overrides: Partial<PositionRecord> = {}): PositionReco
  * Starts a TypeScript child (through tsx, so it runs the real adapters) with an IPC channel.
  * The child inherits nothing but PATH-like basics and the tsconfig that maps @cab/* paths.
  */
+const started = new Set<ChildProcess>();
+
 export function forkTs(script: string, args: string[]): ChildProcess {
-  return fork(resolve(__dirname, 'children', script), args, {
+  const child = fork(resolve(__dirname, 'children', script), args, {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],
     env: { ...process.env, TSX_TSCONFIG_PATH: resolve(REPO_ROOT, 'tsconfig.base.json') },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+  return child;
+}
+
+/** For afterEach: a failed assertion must not leave a child writing into a deleted folder. */
+export async function killChildren(): Promise<void> {
+  const alive = [...started];
+  for (const c of alive) c.kill('SIGKILL');
+  await Promise.all(alive.map(waitExit));
 }
 
 /** Resolves with the first IPC message matching `pred`; rejects if the child exits first. */
@@ -115,4 +127,42 @@ export function waitExit(child: ChildProcess): Promise<{ code: number | null; si
     return Promise.resolve({ code: child.exitCode, signal: child.signalCode });
   }
   return new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+}
+
+/** The shape of one trade written by children/writer.ts. */
+export const FILLS_PER_ORDER = 5;
+export const FILL_AMOUNT = '0.001';
+
+/**
+ * Checks, on the raw file, that every trade written by children/writer.ts is whole: each order has
+ * all its fills and an audit entry, its filled amount equals its fills, and the position equals
+ * the sum of every fill. A half-written transaction breaks at least one of these.
+ */
+export function assertWholeTrades(db: import('better-sqlite3').Database): { orders: number; fills: number } {
+  const orders = db.prepare('SELECT client_order_id, filled_base FROM orders').all() as { client_order_id: string; filled_base: string }[];
+  const fillsByOrder = new Map<string, string[]>();
+  for (const f of db.prepare('SELECT client_order_id, amount FROM fills').all() as { client_order_id: string; amount: string }[]) {
+    fillsByOrder.set(f.client_order_id, [...(fillsByOrder.get(f.client_order_id) ?? []), f.amount]);
+  }
+  const audited = new Set((db.prepare('SELECT correlation_id FROM audit').all() as { correlation_id: string }[]).map((r) => r.correlation_id));
+  let total = ZERO;
+  let fills = 0;
+  const problems: string[] = [];
+  for (const o of orders) {
+    const amounts = fillsByOrder.get(o.client_order_id) ?? [];
+    fillsByOrder.delete(o.client_order_id);
+    fills += amounts.length;
+    const sum = amounts.reduce((acc, a) => acc.plus(dec(a)), ZERO);
+    total = total.plus(sum);
+    if (amounts.length !== FILLS_PER_ORDER) problems.push(`${o.client_order_id}: ${amounts.length} fills`);
+    if (!sum.eq(dec(o.filled_base))) problems.push(`${o.client_order_id}: fills sum ${sum.toFixed()} != filled ${o.filled_base}`);
+    if (!audited.has(o.client_order_id)) problems.push(`${o.client_order_id}: no audit entry`);
+  }
+  for (const orphan of fillsByOrder.keys()) problems.push(`fills without an order: ${orphan}`);
+  const pos = db.prepare("SELECT base_qty FROM positions WHERE symbol = 'BTC/USDT'").get() as { base_qty: string } | undefined;
+  const held = pos ? dec(pos.base_qty) : ZERO;
+  if (!held.eq(total)) problems.push(`position ${held.toFixed()} != sum of fills ${total.toFixed()}`);
+  if (audited.size !== orders.length) problems.push(`${audited.size} audit entries for ${orders.length} orders`);
+  if (problems.length > 0) throw new Error(`half-written trades:\n${problems.slice(0, 10).join('\n')}`);
+  return { orders: orders.length, fills };
 }

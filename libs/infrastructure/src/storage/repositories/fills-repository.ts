@@ -4,6 +4,11 @@ import type { Selectable } from 'kysely';
 import type { FillsTable } from '../schema';
 import { clampLimit, inTransaction, toSide, type Db } from './support';
 
+/** Rows per INSERT: 12 parameters each stays far below SQLite's 32,766-parameter limit. */
+const CHUNK = 500;
+
+const fillKey = (exchange: string, tradeId: string): string => `${exchange}\u0000${tradeId}`;
+
 export function fillToRow(f: FillRecord): FillsTable {
   return {
     exchange: f.exchange,
@@ -44,16 +49,22 @@ export class SqlFillsRepository implements FillsRepository {
   insertMany(fills: readonly FillRecord[]): Promise<FillsInsertResult> {
     if (fills.length === 0) return Promise.resolve({ inserted: [], duplicates: 0 });
     return inTransaction(this.db, async (trx) => {
-      const inserted: FillRecord[] = [];
-      // One statement per fill so RETURNING tells exactly which ones were new (LESSONS 11).
-      for (const fill of fills) {
-        const row = await trx
+      // One multi-row INSERT … ON CONFLICT DO NOTHING per chunk; RETURNING names exactly the rows
+      // that were new (LESSONS 11). A trade repeated within the input conflicts with its first copy.
+      const fresh = new Set<string>();
+      for (let i = 0; i < fills.length; i += CHUNK) {
+        const rows = await trx
           .insertInto('fills')
-          .values(fillToRow(fill))
+          .values(fills.slice(i, i + CHUNK).map(fillToRow))
           .onConflict((oc) => oc.columns(['exchange', 'trade_id']).doNothing())
-          .returning('trade_id')
-          .executeTakeFirst();
-        if (row) inserted.push(fill);
+          .returning(['exchange', 'trade_id'])
+          .execute();
+        for (const r of rows) fresh.add(fillKey(r.exchange, r.trade_id));
+      }
+      const inserted: FillRecord[] = [];
+      for (const f of fills) {
+        // delete: only the first copy of a trade repeated in the input counts as inserted.
+        if (fresh.delete(fillKey(f.exchange, f.tradeId))) inserted.push(f);
       }
       return { inserted, duplicates: fills.length - inserted.length };
     });
