@@ -12,6 +12,7 @@ import type {
 import type { Clock } from '@cab/domain';
 import { locateMigrationsDir } from './migrations/files';
 import { migrate, type MigrateResult } from './migrations/runner';
+import { QueryTemplates } from './repositories/query-templates';
 import { SqlCandleRepository } from './repositories/candle-repository';
 import { SqlDeadLetterQueue } from './repositories/dead-letter-queue';
 import { SqlPaperLedgerStore } from './repositories/paper-ledger-store';
@@ -54,14 +55,15 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     throw e;
   }
   const { db } = connection;
+  const templates = new QueryTemplates();
   return {
     connection,
     migrations,
-    ...transactionalStores(db, options.clock),
+    ...transactionalStores(db, options.clock, templates),
     candles: new SqlCandleRepository(db),
     dlq: new SqlDeadLetterQueue(db),
     paperLedger: new SqlPaperLedgerStore(db, options.clock),
-    unitOfWork: new SqlUnitOfWork(db, options.clock),
+    unitOfWork: new SqlUnitOfWork(db, options.clock, templates),
     close: () => connection.close(),
   };
 }

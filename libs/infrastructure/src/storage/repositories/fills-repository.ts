@@ -2,10 +2,26 @@ import type { FillRecord, FillsInsertResult, FillsRepository } from '@cab/applic
 import { dec, str } from '@cab/domain';
 import type { Selectable } from 'kysely';
 import type { FillsTable } from '../schema';
+import { QueryTemplates } from './query-templates';
 import { clampLimit, inTransaction, toSide, type Db } from './support';
 
 /** Rows per INSERT: 12 parameters each stays far below SQLite's 32,766-parameter limit. */
 const CHUNK = 500;
+
+const FILL_COLUMNS: readonly (keyof FillsTable)[] = [
+  'exchange',
+  'trade_id',
+  'client_order_id',
+  'exchange_order_id',
+  'symbol',
+  'side',
+  'price',
+  'amount',
+  'cost',
+  'fee',
+  'fee_currency',
+  'ts',
+];
 
 const fillKey = (exchange: string, tradeId: string): string => `${exchange}\u0000${tradeId}`;
 
@@ -44,7 +60,10 @@ export function rowToFill(r: Selectable<FillsTable>): FillRecord {
 }
 
 export class SqlFillsRepository implements FillsRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly templates: QueryTemplates = new QueryTemplates(),
+  ) {}
 
   insertMany(fills: readonly FillRecord[]): Promise<FillsInsertResult> {
     if (fills.length === 0) return Promise.resolve({ inserted: [], duplicates: 0 });
@@ -53,12 +72,19 @@ export class SqlFillsRepository implements FillsRepository {
       // that were new (LESSONS 11). A trade repeated within the input conflicts with its first copy.
       const fresh = new Set<string>();
       for (let i = 0; i < fills.length; i += CHUNK) {
-        const rows = await trx
-          .insertInto('fills')
-          .values(fills.slice(i, i + CHUNK).map(fillToRow))
-          .onConflict((oc) => oc.columns(['exchange', 'trade_id']).doNothing())
-          .returning(['exchange', 'trade_id'])
-          .execute();
+        const chunk = fills.slice(i, i + CHUNK).map(fillToRow);
+        // Parameters are flattened as "<row>.<column>": the SQL depends only on the row count.
+        const params: Record<string, unknown> = {};
+        chunk.forEach((row, r) => {
+          for (const c of FILL_COLUMNS) params[`${r}.${c}`] = row[c];
+        });
+        const rows = await this.templates.run(trx, `fills.insert:${chunk.length}`, params, (p) =>
+          trx
+            .insertInto('fills')
+            .values(chunk.map((_, r) => Object.fromEntries(FILL_COLUMNS.map((c) => [c, p[`${r}.${c}`]])) as unknown as FillsTable))
+            .onConflict((oc) => oc.columns(['exchange', 'trade_id']).doNothing())
+            .returning(['exchange', 'trade_id']),
+        );
         for (const r of rows) fresh.add(fillKey(r.exchange, r.trade_id));
       }
       const inserted: FillRecord[] = [];

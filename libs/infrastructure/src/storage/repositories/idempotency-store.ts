@@ -1,11 +1,13 @@
 import type { IdempotencyEntry, IdempotencyStore, ReserveResult } from '@cab/application';
 import type { Clock } from '@cab/domain';
+import { QueryTemplates } from './query-templates';
 import type { Db } from './support';
 
 export class SqlIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly templates: QueryTemplates = new QueryTemplates(),
   ) {}
 
   /**
@@ -17,21 +19,22 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be > 0, got ${ttlMs}`);
     const now = this.clock.now();
     const expiresAt = now + ttlMs;
-    const won = await this.db
-      .insertInto('idempotency_keys')
-      .values({ key, ref, created_at: now, expires_at: expiresAt })
-      .onConflict((oc) =>
-        oc
-          .column('key')
-          .doUpdateSet((eb) => ({
-            ref: eb.ref('excluded.ref'),
-            created_at: eb.ref('excluded.created_at'),
-            expires_at: eb.ref('excluded.expires_at'),
-          }))
-          .where('idempotency_keys.expires_at', '<=', now),
-      )
-      .returning('expires_at')
-      .executeTakeFirst();
+    const [won] = await this.templates.run(this.db, 'idempotency.reserve', { key, ref, now, expiresAt }, (p) =>
+      this.db
+        .insertInto('idempotency_keys')
+        .values({ key: p.key, ref: p.ref, created_at: p.now, expires_at: p.expiresAt })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({
+              ref: eb.ref('excluded.ref'),
+              created_at: eb.ref('excluded.created_at'),
+              expires_at: eb.ref('excluded.expires_at'),
+            }))
+            .where('idempotency_keys.expires_at', '<=', p.now),
+        )
+        .returning('expires_at'),
+    );
     if (won) return { ok: true, key, expiresAt: won.expires_at };
     const held = await this.get(key);
     // The holder may have released it between our two statements; it was still taken when we asked.

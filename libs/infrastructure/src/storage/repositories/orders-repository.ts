@@ -2,6 +2,7 @@ import type { OrderInsertResult, OrderPatch, OrderQuery, OrderRecord, OrdersRepo
 import { dec, str, type OrderStatus } from '@cab/domain';
 import type { Selectable, Updateable } from 'kysely';
 import type { OrdersTable } from '../schema';
+import { QueryTemplates } from './query-templates';
 import { clampLimit, decOrNull, strOrNull, toOrderStatus, toSide, type Db } from './support';
 
 const OPEN_STATUSES: readonly OrderStatus[] = ['new', 'submitted', 'in_flight', 'partial'];
@@ -68,17 +69,21 @@ function patchToRow(p: OrderPatch): Updateable<OrdersTable> {
 }
 
 export class SqlOrdersRepository implements OrdersRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly templates: QueryTemplates = new QueryTemplates(),
+  ) {}
 
   async insert(order: OrderRecord): Promise<OrderInsertResult> {
     // ON CONFLICT DO NOTHING + RETURNING: a duplicate is reported, not thrown, and the statement
     // never aborts the caller's transaction (Postgres would abort it on a unique violation).
-    const inserted = await this.db
-      .insertInto('orders')
-      .values(orderToRow(order))
-      .onConflict((oc) => oc.doNothing())
-      .returning('client_order_id')
-      .executeTakeFirst();
+    const [inserted] = await this.templates.run(this.db, 'orders.insert', orderToRow(order), (row) =>
+      this.db
+        .insertInto('orders')
+        .values(row)
+        .onConflict((oc) => oc.doNothing())
+        .returning('client_order_id'),
+    );
     if (inserted) return { ok: true };
     const sameClientId = await this.byClientOrderId(order.clientOrderId);
     if (sameClientId) {
@@ -92,9 +97,21 @@ export class SqlOrdersRepository implements OrdersRepository {
   }
 
   async update(clientOrderId: string, patch: OrderPatch, expectedStatus?: OrderStatus): Promise<OrderRecord | null> {
-    let q = this.db.updateTable('orders').set(patchToRow(patch)).where('client_order_id', '=', clientOrderId);
-    if (expectedStatus !== undefined) q = q.where('status', '=', expectedStatus);
-    const row = await q.returningAll().executeTakeFirst();
+    const set = patchToRow(patch);
+    const cas = expectedStatus !== undefined;
+    // The SQL depends on which fields are patched and whether the status is compared.
+    const shape = `orders.update:${Object.keys(set).join(',')}${cas ? ':cas' : ''}`;
+    const params: Record<string, unknown> = { ...set, $id: clientOrderId };
+    if (cas) params['$expected'] = expectedStatus;
+    const [row] = await this.templates.run(this.db, shape, params, (p) => {
+      const { $id, $expected, ...changes } = p;
+      let q = this.db
+        .updateTable('orders')
+        .set(changes as Updateable<OrdersTable>)
+        .where('client_order_id', '=', $id as string);
+      if (cas) q = q.where('status', '=', $expected as OrderStatus);
+      return q.returningAll();
+    });
     return row ? rowToOrder(row) : null;
   }
 

@@ -2,6 +2,7 @@ import type { PositionRecord, PositionSaveResult, PositionsRepository } from '@c
 import { dec, str } from '@cab/domain';
 import { sql, type Selectable } from 'kysely';
 import type { PositionsTable } from '../schema';
+import { QueryTemplates } from './query-templates';
 import { decOrNull, strOrNull, type Db } from './support';
 
 type PositionValues = Omit<PositionsTable, 'version'>;
@@ -40,10 +41,15 @@ export function rowToPosition(r: Selectable<PositionsTable>): PositionRecord {
 }
 
 export class SqlPositionsRepository implements PositionsRepository {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly templates: QueryTemplates = new QueryTemplates(),
+  ) {}
 
   async get(symbol: string): Promise<PositionRecord | null> {
-    const row = await this.db.selectFrom('positions').selectAll().where('symbol', '=', symbol).executeTakeFirst();
+    const [row] = await this.templates.run(this.db, 'positions.get', { symbol }, (p) =>
+      this.db.selectFrom('positions').selectAll().where('symbol', '=', p.symbol),
+    );
     return row ? rowToPosition(row) : null;
   }
 
@@ -80,26 +86,28 @@ export class SqlPositionsRepository implements PositionsRepository {
         .executeTakeFirst();
       return row ? { ok: true, version: row.version } : conflict();
     }
-    const row = await this.db
-      .insertInto('positions')
-      .values({ ...values, version: 1 })
-      .onConflict((oc) =>
-        oc.column('symbol').doUpdateSet((eb) => ({
-          base_qty: eb.ref('excluded.base_qty'),
-          avg_entry: eb.ref('excluded.avg_entry'),
-          realized_pnl: eb.ref('excluded.realized_pnl'),
-          fees_quote: eb.ref('excluded.fees_quote'),
-          peak_price: eb.ref('excluded.peak_price'),
-          stop_price: eb.ref('excluded.stop_price'),
-          trailing_stop_price: eb.ref('excluded.trailing_stop_price'),
-          trailing_active: eb.ref('excluded.trailing_active'),
-          opened_at: eb.ref('excluded.opened_at'),
-          updated_at: eb.ref('excluded.updated_at'),
-          version: sql<number>`positions.version + 1`,
-        })),
-      )
-      .returning('version')
-      .executeTakeFirstOrThrow();
+    const [row] = await this.templates.run(this.db, 'positions.upsert', values, (v) =>
+      this.db
+        .insertInto('positions')
+        .values({ ...v, version: 1 })
+        .onConflict((oc) =>
+          oc.column('symbol').doUpdateSet((eb) => ({
+            base_qty: eb.ref('excluded.base_qty'),
+            avg_entry: eb.ref('excluded.avg_entry'),
+            realized_pnl: eb.ref('excluded.realized_pnl'),
+            fees_quote: eb.ref('excluded.fees_quote'),
+            peak_price: eb.ref('excluded.peak_price'),
+            stop_price: eb.ref('excluded.stop_price'),
+            trailing_stop_price: eb.ref('excluded.trailing_stop_price'),
+            trailing_active: eb.ref('excluded.trailing_active'),
+            opened_at: eb.ref('excluded.opened_at'),
+            updated_at: eb.ref('excluded.updated_at'),
+            version: sql<number>`positions.version + 1`,
+          })),
+        )
+        .returning('version'),
+    );
+    if (!row) throw new Error(`upsert of position ${position.symbol} returned no row`);
     return { ok: true, version: row.version };
   }
 }
