@@ -192,6 +192,38 @@ describe('maintenance (real files)', () => {
     }
   });
 
+  it('restores over a database a crashed process left with a -wal file, without replaying it', async () => {
+    await s.orders.insert(anOrder({ clientOrderId: 'in-backup' }));
+    const b = await backupDatabase(s.dbPath, backups, clock);
+    await s.close();
+    const writer = forkTs('writer.ts', [s.dbPath, 'loop']);
+    const stderr = captureStderr(writer);
+    await nextMessage(writer, committed(5), stderr);
+    writer.kill('SIGKILL'); // no clean close: its last transactions are only in bot.db-wal
+    await waitExit(writer);
+    expect(existsSync(`${s.dbPath}-wal`)).toBe(true);
+
+    clock.advance(1000);
+    const r = await restoreDatabase(b.path, s.dbPath, { clock });
+    expect(r.ok).toBe(true);
+    const db = new Database(s.dbPath, { readonly: true });
+    try {
+      expect(db.prepare('SELECT client_order_id FROM orders').all()).toEqual([{ client_order_id: 'in-backup' }]);
+      expect(db.prepare('SELECT count(*) n FROM fills').get()).toEqual({ n: 0 });
+    } finally {
+      db.close();
+    }
+    // The safety copy kept the crashed process's committed trades, WAL included.
+    const safety = new Database(r.ok && r.safetyCopy ? r.safetyCopy : '', { readonly: true });
+    try {
+      const n = (q: string): number => (safety.prepare(q).get() as { n: number }).n;
+      expect(n("SELECT count(*) n FROM orders WHERE client_order_id LIKE 'w-%'")).toBeGreaterThanOrEqual(5);
+      expect(n("SELECT count(*) n FROM fills")).toBe(5 * n("SELECT count(*) n FROM orders WHERE client_order_id LIKE 'w-%'"));
+    } finally {
+      safety.close();
+    }
+  });
+
   it('refuses to restore a corrupt backup and leaves the database untouched', async () => {
     await s.orders.insert(anOrder({ clientOrderId: 'keep-me' }));
     const junk = join(backups, 'db-20200101-000000.sqlite3');

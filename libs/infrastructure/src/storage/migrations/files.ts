@@ -39,7 +39,8 @@ export function readMigrationFiles(dir: string): MigrationFile[] {
     if (!m || !m[1] || !m[2]) {
       throw new MigrationError('MIGRATION.BAD_NAME', `${fileName}: migration files are named V0001__what_it_does.sql`);
     }
-    const sql = readFileSync(join(dir, fileName), 'utf8');
+    // A BOM is not SQL: SQLite would reject it as an unrecognized token.
+    const sql = readFileSync(join(dir, fileName), 'utf8').replace(/^\uFEFF/, '');
     files.push({ version: Number(m[1]), name: m[2], fileName, sql, checksum: migrationChecksum(sql) });
   }
   files.sort((a, b) => a.version - b.version);
