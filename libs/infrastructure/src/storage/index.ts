@@ -4,6 +4,7 @@ export * from './sqlite/connection';
 export * from './migrations/errors';
 export * from './migrations/files';
 export * from './migrations/runner';
+export * from './migrations/status-at';
 export * from './repositories/query-templates';
 export * from './repositories/orders-repository';
 export * from './repositories/fills-repository';

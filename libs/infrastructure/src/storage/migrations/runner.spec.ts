@@ -1,11 +1,12 @@
 import Database from 'better-sqlite3';
 import { FakeClock } from '@cab/domain/testing';
 import { tempDir } from '@cab/infrastructure/testing';
-import { appendFileSync, copyFileSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyPragmas } from '../sqlite/connection';
 import { locateMigrationsDir, migrationChecksum, readMigrationFiles } from './files';
 import { migrate, migrationStatus } from './runner';
+import { migrationStatusAt } from './status-at';
 
 const REPO_MIGRATIONS = locateMigrationsDir();
 const ALL = readMigrationFiles(REPO_MIGRATIONS);
@@ -180,6 +181,16 @@ describe('migrations runner (real SQLite files)', () => {
     const s = migrationStatus(db, { dir: REPO_MIGRATIONS });
     expect(s.applied.map((a) => [a.version, a.checksumOk])).toEqual([[1, true]]);
     expect(s.pending.map((p) => p.version)).toEqual(ALL.slice(1).map((f) => f.version));
+  });
+
+  it('status by path does not create a missing database, and reads an existing one', () => {
+    const missing = join(tmp.dir, 'not-yet.db');
+    expect(migrationStatusAt(missing, REPO_MIGRATIONS).pending).toHaveLength(ALL.length);
+    expect(existsSync(missing)).toBe(false);
+    const db = openDb('there.db');
+    migrate(db, { dir: folderWith(2, 'two'), clock });
+    const st = migrationStatusAt(join(tmp.dir, 'there.db'), REPO_MIGRATIONS);
+    expect([st.version, st.applied.length, st.pending.map((p) => p.version)]).toEqual([2, 2, ALL.slice(2).map((f) => f.version)]);
   });
 
   it('locateMigrationsDir fails with a clear message away from the repository', () => {
