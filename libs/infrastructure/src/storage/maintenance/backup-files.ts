@@ -7,6 +7,9 @@ import type { Clock } from '@cab/domain';
  * "-2", "-3"). The time in the name, not the file's mtime, is the backup's age: copying a backups
  * folder elsewhere must not make old backups look new to `rotate`.
  */
+/** Where backups go unless the CLI is told otherwise (relative to the working directory). */
+export const DEFAULT_BACKUPS_DIR = './backups';
+
 const NAME_RE = /^db-(\d{4})(\d{2})(\d{2})-(\d{2})(\d{2})(\d{2})(?:-(\d+))?\.sqlite3$/;
 
 const pad = (n: number, w = 2): string => String(n).padStart(w, '0');
