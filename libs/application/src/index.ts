@@ -17,3 +17,12 @@ export * from './scheduling/virtual-scheduler';
 export * from './monitoring/dead-letter-monitor';
 export * from './monitoring/health-checker';
 export * from './ports/instance-lock';
+
+export * from './ports/orders-repository';
+export * from './ports/fills-repository';
+export * from './ports/positions-repository';
+export * from './ports/idempotency-store';
+export * from './ports/audit-log';
+export * from './ports/market-data-repository';
+export * from './ports/dead-letter-queue';
+export * from './ports/unit-of-work';

@@ -109,3 +109,6 @@ export function deferred<T = void>(): Deferred<T> {
   });
   return { promise, resolve, reject };
 }
+
+// Test helpers for @cab/application users: import from '@cab/application/testing' in specs only.
+export * from './testing/in-memory-storage';

@@ -17,7 +17,6 @@ export { ccxtExchangeId } from './brokers/ccxt/gate-client';
 export * from './resilience/retry';
 export * from './resilience/circuit-breaker';
 
-
 // Pipeline parts: system time, timer scheduler, Telegram alerts, instance lock (feat/pipeline-parts).
 export * from './time/system-time';
 export * from './scheduling/timer-scheduler';
@@ -27,3 +26,7 @@ export * from './alerts/telegram/telegram-client';
 export * from './alerts/telegram/telegram-alerts';
 export * from './alerts/telegram/from-settings';
 export * from './safety/instance-lock';
+
+// Storage (feat/storage).
+export * from './time/system-clock';
+export * from './storage';

@@ -1,0 +1,116 @@
+import type { FillRecord, FillsInsertResult, FillsRepository } from '@cab/application';
+import { dec, str } from '@cab/domain';
+import type { Selectable } from 'kysely';
+import type { FillsTable } from '../schema';
+import { QueryTemplates } from './query-templates';
+import { clampLimit, inTransaction, toSide, type Db } from './support';
+
+/** Rows per INSERT: 12 parameters each stays far below SQLite's 32,766-parameter limit. */
+const CHUNK = 500;
+
+const FILL_COLUMNS: readonly (keyof FillsTable)[] = [
+  'exchange',
+  'trade_id',
+  'client_order_id',
+  'exchange_order_id',
+  'symbol',
+  'side',
+  'price',
+  'amount',
+  'cost',
+  'fee',
+  'fee_currency',
+  'ts',
+];
+
+const fillKey = (exchange: string, tradeId: string): string => `${exchange}\u0000${tradeId}`;
+
+export function fillToRow(f: FillRecord): FillsTable {
+  return {
+    exchange: f.exchange,
+    trade_id: f.tradeId,
+    client_order_id: f.clientOrderId,
+    exchange_order_id: f.exchangeOrderId,
+    symbol: f.symbol,
+    side: f.side,
+    price: str(f.price),
+    amount: str(f.amount),
+    cost: str(f.cost),
+    fee: str(f.fee),
+    fee_currency: f.feeCurrency,
+    ts: f.ts,
+  };
+}
+
+export function rowToFill(r: Selectable<FillsTable>): FillRecord {
+  return {
+    exchange: r.exchange,
+    tradeId: r.trade_id,
+    clientOrderId: r.client_order_id,
+    exchangeOrderId: r.exchange_order_id,
+    symbol: r.symbol,
+    side: toSide(r.side),
+    price: dec(r.price),
+    amount: dec(r.amount),
+    cost: dec(r.cost),
+    fee: dec(r.fee),
+    feeCurrency: r.fee_currency,
+    ts: r.ts,
+  };
+}
+
+export class SqlFillsRepository implements FillsRepository {
+  constructor(
+    private readonly db: Db,
+    private readonly templates: QueryTemplates = new QueryTemplates(),
+  ) {}
+
+  insertMany(fills: readonly FillRecord[]): Promise<FillsInsertResult> {
+    if (fills.length === 0) return Promise.resolve({ inserted: [], duplicates: 0 });
+    return inTransaction(this.db, async (trx) => {
+      // One multi-row INSERT … ON CONFLICT DO NOTHING per chunk; RETURNING names exactly the rows
+      // that were new (LESSONS 11). A trade repeated within the input conflicts with its first copy.
+      const fresh = new Set<string>();
+      for (let i = 0; i < fills.length; i += CHUNK) {
+        const chunk = fills.slice(i, i + CHUNK).map(fillToRow);
+        // Parameters are flattened as "<row>.<column>": the SQL depends only on the row count.
+        const params: Record<string, unknown> = {};
+        chunk.forEach((row, r) => {
+          for (const c of FILL_COLUMNS) params[`${r}.${c}`] = row[c];
+        });
+        const rows = await this.templates.run(trx, `fills.insert:${chunk.length}`, params, (p) =>
+          trx
+            .insertInto('fills')
+            .values(chunk.map((_, r) => Object.fromEntries(FILL_COLUMNS.map((c) => [c, p[`${r}.${c}`]])) as unknown as FillsTable))
+            .onConflict((oc) => oc.columns(['exchange', 'trade_id']).doNothing())
+            .returning(['exchange', 'trade_id']),
+        );
+        for (const r of rows) fresh.add(fillKey(r.exchange, r.trade_id));
+      }
+      const inserted: FillRecord[] = [];
+      for (const f of fills) {
+        // delete: only the first copy of a trade repeated in the input counts as inserted.
+        if (fresh.delete(fillKey(f.exchange, f.tradeId))) inserted.push(f);
+      }
+      return { inserted, duplicates: fills.length - inserted.length };
+    });
+  }
+
+  async byOrder(clientOrderId: string): Promise<FillRecord[]> {
+    const rows = await this.db
+      .selectFrom('fills')
+      .selectAll()
+      .where('client_order_id', '=', clientOrderId)
+      .orderBy('ts', 'asc')
+      .orderBy('trade_id', 'asc')
+      .execute();
+    return rows.map(rowToFill);
+  }
+
+  async bySymbol(symbol: string, since?: number, limit?: number): Promise<FillRecord[]> {
+    let q = this.db.selectFrom('fills').selectAll().where('symbol', '=', symbol);
+    if (since !== undefined) q = q.where('ts', '>=', since);
+    const rows = await q.orderBy('ts', 'asc').orderBy('trade_id', 'asc').limit(clampLimit(limit, 1000)).execute();
+    return rows.map(rowToFill);
+  }
+}

@@ -1,0 +1,58 @@
+import type { IdempotencyEntry, IdempotencyStore, ReserveResult } from '@cab/application';
+import type { Clock } from '@cab/domain';
+import { QueryTemplates } from './query-templates';
+import type { Db } from './support';
+
+export class SqlIdempotencyStore implements IdempotencyStore {
+  constructor(
+    private readonly db: Db,
+    private readonly clock: Clock,
+    private readonly templates: QueryTemplates = new QueryTemplates(),
+  ) {}
+
+  /**
+   * One statement, so it is atomic in any process and on any SQL database: insert the key, or
+   * take over a row whose TTL has passed. RETURNING a row means we won; none means a live key
+   * is held by someone else.
+   */
+  async reserve(key: string, ttlMs: number, ref: string | null = null): Promise<ReserveResult> {
+    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be > 0, got ${ttlMs}`);
+    const now = this.clock.now();
+    const expiresAt = now + ttlMs;
+    const [won] = await this.templates.run(this.db, 'idempotency.reserve', { key, ref, now, expiresAt }, (p) =>
+      this.db
+        .insertInto('idempotency_keys')
+        .values({ key: p.key, ref: p.ref, created_at: p.now, expires_at: p.expiresAt })
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet((eb) => ({
+              ref: eb.ref('excluded.ref'),
+              created_at: eb.ref('excluded.created_at'),
+              expires_at: eb.ref('excluded.expires_at'),
+            }))
+            .where('idempotency_keys.expires_at', '<=', p.now),
+        )
+        .returning('expires_at'),
+    );
+    if (won) return { ok: true, key, expiresAt: won.expires_at };
+    const held = await this.get(key);
+    // The holder may have released it between our two statements; it was still taken when we asked.
+    return { ok: false, code: 'IDEMPOTENCY.TAKEN', key, expiresAt: held?.expiresAt ?? expiresAt, ref: held?.ref ?? null };
+  }
+
+  async get(key: string): Promise<IdempotencyEntry | null> {
+    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+    return row ? { key: row.key, ref: row.ref, createdAt: row.created_at, expiresAt: row.expires_at } : null;
+  }
+
+  async release(key: string): Promise<boolean> {
+    const res = await this.db.deleteFrom('idempotency_keys').where('key', '=', key).executeTakeFirst();
+    return res.numDeletedRows > 0n;
+  }
+
+  async purgeExpired(): Promise<number> {
+    const res = await this.db.deleteFrom('idempotency_keys').where('expires_at', '<=', this.clock.now()).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+}

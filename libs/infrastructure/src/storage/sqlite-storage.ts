@@ -1,0 +1,69 @@
+import type {
+  AuditLog,
+  CandleRepository,
+  DeadLetterQueue,
+  FillsRepository,
+  IdempotencyStore,
+  OrdersRepository,
+  PaperLedgerStore,
+  PositionsRepository,
+  UnitOfWork,
+} from '@cab/application';
+import type { Clock } from '@cab/domain';
+import { locateMigrationsDir } from './migrations/files';
+import { migrate, type MigrateResult } from './migrations/runner';
+import { QueryTemplates } from './repositories/query-templates';
+import { SqlCandleRepository } from './repositories/candle-repository';
+import { SqlDeadLetterQueue } from './repositories/dead-letter-queue';
+import { SqlPaperLedgerStore } from './repositories/paper-ledger-store';
+import { openSqlite, type SqliteConnection, type SqliteOptions } from './sqlite/connection';
+import { SqlUnitOfWork, transactionalStores } from './unit-of-work';
+
+export interface SqliteStorageOptions extends SqliteOptions {
+  clock: Clock;
+  /** Folder of V*.sql files; default: `locateMigrationsDir()` (the repo's or the bundle's migrations/). */
+  migrationsDir?: string;
+}
+
+/** Every storage port, over one SQLite connection, with the schema migrated. */
+export interface SqliteStorage {
+  readonly connection: SqliteConnection;
+  readonly migrations: MigrateResult;
+  readonly orders: OrdersRepository;
+  readonly fills: FillsRepository;
+  readonly positions: PositionsRepository;
+  readonly idempotency: IdempotencyStore;
+  readonly audit: AuditLog;
+  readonly candles: CandleRepository;
+  readonly dlq: DeadLetterQueue;
+  readonly paperLedger: PaperLedgerStore;
+  readonly unitOfWork: UnitOfWork;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database, applies pending migrations (refusing to start on an edited one) and builds
+ * the repositories. What compose() calls at start.
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  const connection = openSqlite(options);
+  let migrations: MigrateResult;
+  try {
+    migrations = migrate(connection.raw, { dir: options.migrationsDir ?? locateMigrationsDir(), clock: options.clock });
+  } catch (e) {
+    connection.raw.close();
+    throw e;
+  }
+  const { db } = connection;
+  const templates = new QueryTemplates();
+  return {
+    connection,
+    migrations,
+    ...transactionalStores(db, options.clock, templates),
+    candles: new SqlCandleRepository(db),
+    dlq: new SqlDeadLetterQueue(db),
+    paperLedger: new SqlPaperLedgerStore(db, options.clock),
+    unitOfWork: new SqlUnitOfWork(db, options.clock, templates),
+    close: () => connection.close(),
+  };
+}
