@@ -26,3 +26,5 @@ export * from './ports/audit-log';
 export * from './ports/market-data-repository';
 export * from './ports/dead-letter-queue';
 export * from './ports/unit-of-work';
+// Backtest reporting.
+export * from './backtest';
