@@ -9,7 +9,7 @@
  * orders are IOC (closed or canceled, never open) and the filled amounts are the truth.
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { dec, str, type Decimal, type Instrument, type Side } from '@cab/domain';
+import { clientOrderId, dec, str, type Decimal, type Instrument, type Side } from '@cab/domain';
 import type { BalanceDTO, Broker, BrokerResult, OrderDTO } from '@cab/application';
 import { REJECT } from './reject-codes';
 
@@ -126,6 +126,25 @@ export function brokerContract(name: string, make: () => Promise<BrokerHarness>)
         expect(str(b.freeBase)).toBe(str(o.filledBase.minus(o.fee)));
         expect(str(b.usedQuote)).toBe('0');
         expect(str(b.usedBase)).toBe('0');
+      });
+    });
+
+    describe('client order ids', () => {
+      it('accepts the longest id the domain derives (28 characters, "t-" included)', async () => {
+        await fund('1000', '0');
+        const id = clientOrderId('1000SATS/USDT:buy:1763950000000');
+        expect(id).toHaveLength(28);
+        const o = value(await broker.createMarketBuyQuote(symbol, dec('10'), id));
+        expect(o.clientOrderId).toBe(id);
+        expect(value(await broker.fetchOrder(symbol, { clientOrderId: id })).id).toBe(o.id);
+      });
+
+      it('refuses a longer id as a value, before anything is sent', async () => {
+        await fund('1000', '0');
+        const r = await broker.createMarketBuyQuote(symbol, dec('10'), 't-0123456789012345678901234567');
+        expect(r.ok).toBe(false);
+        if (!r.ok) expect(r.error.kind).toBe('rejected');
+        expect(str((await balance()).freeQuote)).toBe('1000');
       });
     });
 

@@ -285,6 +285,6 @@ function withHint(e: BrokerError, ex: GateClient): BrokerError {
 }
 
 function rejectClientId(id: string): BrokerResult<never> {
-  return fail({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID, message: `client order id ${JSON.stringify(id)} must be "t-" + 1-28 of [0-9A-Za-z_.-]` });
+  return fail({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID, message: `client order id ${JSON.stringify(id)} must be "t-" + [0-9A-Za-z_.-], at most 28 characters in all` });
 }
 
