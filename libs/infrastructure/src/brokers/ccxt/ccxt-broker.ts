@@ -104,7 +104,10 @@ export class CcxtBroker implements Broker {
       const info = (t.info ?? {}) as Raw;
       const [bid, ask, last] = [info['highest_bid'], info['lowest_ask'], info['last']].map((v) => (typeof v === 'string' && isDecimalString(v) ? v : null));
       // A halted or empty pair answers without a quote: an unusable answer (retryable), never a throw.
-      if (!bid || !ask || !last) throw new this.#ccxtModule().BadResponse(`gate ticker for ${symbol} has no bid, ask or last`);
+      if (!bid || !ask || !last) {
+        const { BadResponse } = this.#ccxtModule();
+        throw new BadResponse(`gate ticker for ${symbol} has no bid, ask or last`);
+      }
       return { bid, ask, last, ts: t.timestamp };
     });
     if (!r.ok) return r;
