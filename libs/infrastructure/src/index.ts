@@ -30,3 +30,6 @@ export * from './safety/instance-lock';
 // Storage (feat/storage).
 export * from './time/system-clock';
 export * from './storage';
+
+// Composition root (feat/pipeline).
+export * from './compose';

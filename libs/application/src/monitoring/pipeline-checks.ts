@@ -67,7 +67,8 @@ export function loopsCheck(status: () => OrchestratorStatus, clock: Clock, stale
       const now = clock.now();
       const late: string[] = [];
       for (const [name, l] of Object.entries(s.loops)) {
-        const since = l.lastRunAt ?? s.startedAt ?? now;
+        // Since the (re)start at the earliest: a loop stopped for a while is not late once restarted.
+        const since = Math.max(l.lastRunAt ?? 0, s.startedAt ?? now);
         if (now - since > staleFactor * l.intervalMs + (l.lastDurationMs ?? 0)) late.push(`${name} last ran ${Math.round((now - since) / 1000)} s ago`);
       }
       if (late.length > 0) return { status: 'down', detail: late.join('; ') };
