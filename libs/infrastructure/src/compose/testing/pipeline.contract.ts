@@ -207,7 +207,9 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
       await b.step('exits');
       const sells = (await b.orders()).filter((o) => o.side === 'sell');
       expect(sells).toHaveLength(1);
+      expect(sells[0]?.status).toBe('filled');
       expect(sells[0]?.reason).toContain('EXIT.TRAILING_STOP');
+      expect(str(await position(b))).toBe(str(await venueBase(b)));
       expect(b.app.orchestrator.status().trading).toBe('halted');
     });
 
