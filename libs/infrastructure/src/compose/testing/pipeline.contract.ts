@@ -9,6 +9,7 @@
  * ScriptedStrategy. Assertions are on decimals and on what the database and the broker hold.
  */
 import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { VirtualScheduler, type Broker, type CountdownSwitch, type OrderRecord } from '@cab/application';
@@ -122,7 +123,7 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
     };
 
     beforeEach(async () => {
-      dir = fs.mkdtempSync(join(require('node:os').tmpdir(), 'cab-pipeline-'));
+      dir = fs.mkdtempSync(join(tmpdir(), 'cab-pipeline-'));
       world = await makeWorld();
     });
     afterEach(async () => {
