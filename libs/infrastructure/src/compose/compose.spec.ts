@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { VirtualScheduler } from '@cab/application';
-import { RecordingLogger } from '@cab/application/testing';
+import { RecordingLogger, deferred } from '@cab/application/testing';
+import { ScriptedMarketData, ScriptedStrategy } from './testing/scripted';
+import { systemClock } from '../time/system-time';
 import { SequentialIds } from '@cab/domain/testing';
 import { parseSettings, type Settings } from '../settings';
 import { tempDir } from '../testing';
@@ -57,6 +59,33 @@ describe('compose (paper, replay, virtual time)', () => {
     expect(health.components.map((c) => `${c.name}:${c.status}`)).toEqual(
       expect.arrayContaining(['db:ok', 'broker:ok', 'market_data:ok', 'loops:ok', 'telegram:ok', 'dead_letters:ok']),
     );
+  });
+
+  it('stop() on real timers finishes the evaluation in flight before it resolves', async () => {
+    const market = new ScriptedMarketData(systemClock);
+    market.setPrice('BTC/USDT', '50000');
+    const gate = deferred();
+    const settings = settingsFor(tmp.dir, { EVAL_INTERVAL_SEC: '0.02', EXITS_INTERVAL_SEC: '3600', RECONCILE_INTERVAL_SEC: '3600', WATCHDOG_INTERVAL_SEC: '3600' });
+    app = await compose(settings, { marketData: market, strategy: new ScriptedStrategy(), logger: new RecordingLogger() });
+    market.gate = gate.promise;
+    await app.orchestrator.start();
+    while (!app.orchestrator.status().loops.eval.running) await new Promise((r) => setTimeout(r, 5));
+    let stopped = false;
+    const stopping = app.orchestrator.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stopped).toBe(false);
+    expect(app.orchestrator.status().state).toBe('stopping');
+    market.gate = null;
+    gate.resolve();
+    await stopping;
+    const s = app.orchestrator.status();
+    expect(s.state).toBe('stopped');
+    expect(s.loops.eval.runs).toBe(1);
+    expect(s.loops.eval.lastError).toBeNull();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(app.orchestrator.status().loops.eval.runs).toBe(1);
   });
 
   it('refuses MARKET_DATA=exchange with a clear error', async () => {

@@ -99,6 +99,23 @@ describe('pipeline under exchange faults (live mode)', () => {
     expect(world.emu.exchange.orders).toHaveLength(1);
   });
 
+  it('reconciliation adopts orders found only on the exchange (an open one, and a filled one behind unknown trades)', async () => {
+    const manual = world.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'market', side: 'buy', amount: '200', text: 't-manual1', account: 'spot' });
+    const resting = world.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'limit', side: 'buy', amount: '0.001', price: '40000', account: 'spot' });
+    await bot.step('reconcile');
+    await bot.app.bus.drain();
+    const orders = await bot.orders();
+    expect(orders.map((o) => o.clientOrderId).sort()).toEqual([`adopted-${resting.id}`, 't-manual1']);
+    expect(orders.find((o) => o.clientOrderId === 't-manual1')?.status).toBe('filled');
+    expect(orders.find((o) => o.exchangeOrderId === resting.id)?.status).toBe('submitted');
+    expect(orders.every((o) => o.reason?.startsWith('adopted'))).toBe(true);
+    expect(str(await held())).toBe(str(manual.filledAmount.minus(manual.fee)));
+    expect(events.filter((x) => x.topic === 'reconcile.repaired')).toHaveLength(2);
+    // Idempotent: a second pass adopts nothing more.
+    await bot.step('reconcile');
+    expect(await bot.orders()).toHaveLength(2);
+  });
+
   it('an authentication failure is fatal: trading halts (BROKER.FATAL) and only the operator resumes it', async () => {
     world.emu.faults.next('POST /spot/orders', { kind: 'status', status: 401, label: 'INVALID_KEY', message: 'Invalid key provided' });
     await buy();

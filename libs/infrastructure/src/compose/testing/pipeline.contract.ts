@@ -266,7 +266,7 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
       expect(Object.keys(verdict?.data['limits'] as object).length).toBeGreaterThan(5);
     });
 
-    it('reconciliation at start settles an order left in flight, once, and adopts an order found only on the venue', async () => {
+    it('reconciliation settles an order left in flight, once, and the position follows', async () => {
       const b = await start();
       b.strategy.next = 'buy';
       await b.step('eval');
