@@ -173,8 +173,9 @@ export class Orchestrator implements OrchestratorControl {
   }
 
   private async watchdogStep(): Promise<void> {
-    const fallback = this.startedAt ?? this.deps.clock.now();
-    const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].lastAliveAt(fallback) }));
+    const now = this.deps.clock.now();
+    const since = this.startedAt ?? now;
+    const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].owedSince(since, now) }));
     await this.opts.watchdog.run(watched, this.deps.ids.next());
   }
 }

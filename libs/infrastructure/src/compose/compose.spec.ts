@@ -6,7 +6,7 @@ import { ScriptedMarketData, ScriptedStrategy } from './testing/scripted';
 import { systemClock } from '../time/system-time';
 import { SequentialIds } from '@cab/domain/testing';
 import { parseSettings, type Settings } from '../settings';
-import { tempDir } from '../testing';
+import { FakeTelegramApi, tempDir } from '../testing';
 import { compose, type BotApp } from './compose';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -86,6 +86,49 @@ describe('compose (paper, replay, virtual time)', () => {
     expect(s.loops.eval.lastError).toBeNull();
     await new Promise((r) => setTimeout(r, 60));
     expect(app.orchestrator.status().loops.eval.runs).toBe(1);
+  });
+
+  it('a subscriber that throws never breaks the publisher: its event lands in the dlq table, logged and counted', async () => {
+    const vs = new VirtualScheduler({ startMs: T0 });
+    const logger = new RecordingLogger();
+    app = await compose(settingsFor(tmp.dir), { clock: vs, scheduler: vs, timers: vs, logger });
+    app.bus.subscribe('safety.halted', 'broken-journal', () => {
+      throw new Error('journal down');
+    });
+    await app.orchestrator.halt('spec');
+    await app.bus.drain();
+    expect(app.orchestrator.status().trading).toBe('halted');
+    const letters = await app.storage.dlq.list();
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ topic: 'safety.halted', subscriber: 'broken-journal', error: 'journal down' });
+    expect(JSON.parse(letters[0]!.payload)).toMatchObject({ code: 'OPERATOR', reason: 'spec' });
+    expect(logger.at('warn').some((e) => e.msg === 'event dead-lettered')).toBe(true);
+    expect(app.deadLetters.counts().total).toBe(1);
+    const health = await app.health.health();
+    expect(health.components.find((c) => c.name === 'dead_letters')?.status).toBe('degraded');
+  });
+
+  it('sends Telegram alerts for halts to the Bot API at TELEGRAM_API_URL (a loopback fake)', async () => {
+    const fake = new FakeTelegramApi();
+    const url = await fake.start();
+    try {
+      const vs = new VirtualScheduler({ startMs: T0 });
+      app = await compose(settingsFor(tmp.dir, { TELEGRAM_BOT_TOKEN: '123:secret-token', TELEGRAM_CHAT_ID: '42', TELEGRAM_API_URL: url }), {
+        clock: vs,
+        scheduler: vs,
+        timers: vs,
+        logger: new RecordingLogger(),
+      });
+      await app.orchestrator.halt('maintenance window');
+      await app.bus.drain();
+      for (let i = 0; i < 100 && fake.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(fake.texts().join('\n')).toContain('maintenance window');
+      expect(fake.requests[0]?.path).toContain('/bot123:secret-token/sendMessage');
+    } finally {
+      await app?.close();
+      app = null;
+      await fake.close();
+    }
   });
 
   it('refuses MARKET_DATA=exchange with a clear error', async () => {
