@@ -95,7 +95,8 @@ export class Orchestrator implements OrchestratorControl {
       if (this.state === 'stopped') return;
       this.state = 'stopping';
       // Resolves once the runs in flight have finished: an order placement is never cut in half.
-      for (const name of LOOP_NAMES) await this.opts.scheduler.stop(name);
+      // Every loop is disarmed at once, then the runs in flight are awaited together.
+      await Promise.all(LOOP_NAMES.map((name) => this.opts.scheduler.stop(name)));
       try {
         await this.opts.watchdog.disarm();
       } catch (e) {

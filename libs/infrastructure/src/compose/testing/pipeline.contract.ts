@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { VirtualScheduler, type Broker, type CountdownSwitch, type OrderRecord } from '@cab/application';
+import { RecordingLogger } from '@cab/application/testing';
 import { dec, str, ZERO } from '@cab/domain';
 import { SequentialIds } from '@cab/domain/testing';
 import { parseSettings, type Settings } from '../../settings';
@@ -88,6 +89,8 @@ export async function startBot(world: PipelineWorld, dir: string, env: Record<st
     marketData: market,
     strategy,
     lockDir: join(dir, 'locks'),
+    // Recorded, not printed: the specs assert on the database, the bus and the venue.
+    logger: new RecordingLogger(),
     ...(world.broker ? { broker: world.broker } : {}),
     ...(world.countdown ? { countdown: world.countdown } : {}),
     ...over,
