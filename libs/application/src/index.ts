@@ -28,3 +28,31 @@ export * from './ports/dead-letter-queue';
 export * from './ports/unit-of-work';
 // Backtest reporting.
 export * from './backtest';
+
+// The trading pipeline (feat/pipeline): use cases, exits, reconciliation, safety, orchestrator.
+export * from './pipeline/deps';
+export * from './pipeline/metric-names';
+export * from './pipeline/trading-state';
+export * from './use-cases/instruments';
+export * from './use-cases/trade-reason';
+export * from './use-cases/fill-accounting';
+export * from './use-cases/order-settler';
+export * from './use-cases/place-order';
+export * from './use-cases/evaluate-and-execute';
+export * from './risk-state/risk-ledger';
+export * from './risk-state/risk-state-builder';
+export * from './exits/protective-exits';
+export * from './reconciliation/compare-orders';
+export * from './reconciliation/compare-positions';
+export * from './reconciliation/compare-balances';
+export * from './reconciliation/reconcile-report';
+export * from './reconciliation/orders-reconciler';
+export * from './reconciliation/positions-reconciler';
+export * from './reconciliation/balances-reconciler';
+export * from './reconciliation/reconcile';
+export * from './safety/countdown-switch';
+export * from './safety/watchdog';
+export * from './orchestrator/types';
+export * from './orchestrator/loop-runner';
+export * from './orchestrator/orchestrator';
+export * from './monitoring/pipeline-checks';

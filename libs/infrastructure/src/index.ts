@@ -33,3 +33,5 @@ export * from './storage';
 
 // Backtest reports.
 export * from './backtest';
+// Composition root (feat/pipeline).
+export * from './compose';

@@ -1,0 +1,118 @@
+import {
+  MS,
+  ZERO,
+  applyFill,
+  dailyPnl,
+  flatPosition,
+  max,
+  splitSymbol,
+  type ClosedTrade,
+  type Decimal,
+  type Fill,
+  type FillOutcome,
+  type PnlEntry,
+  type Position,
+} from '@cab/domain';
+import type { OrderRecord } from '../ports/orders-repository';
+
+const KEEP_TRADES = 200;
+
+/**
+ * The risk manager's memory, kept in process so a backtest step costs no query: order times (orders
+ * per hour), last trade per symbol (cooldown), PnL entries of the last day (daily loss), closed
+ * round trips (loss streak) and the equity peak (drawdown). Rebuilt at start from the stored
+ * orders (`replay`), then fed by the OrderSettler for every fill that moves a position.
+ */
+export class RiskLedger {
+  private readonly orderTs: number[] = [];
+  private readonly lastTrade: Record<string, number> = {};
+  private pnl: PnlEntry[] = [];
+  private readonly closed: ClosedTrade[] = [];
+  private readonly roundTrips = new Map<string, Position>();
+  private equityPeak: Decimal = ZERO;
+
+  /**
+   * `isDust(symbol, base, price)`: whether what is left after a sell can no longer be sold (below
+   * the exchange minimum). Such a remainder is kept on the position as explicit dust, and the round
+   * trip counts as closed for the loss streak.
+   */
+  constructor(private readonly isDust: (symbol: string, base: Decimal, price: Decimal) => boolean = () => false) {}
+
+  /** Replays stored orders (oldest first) with a fill: what a restart needs to keep the limits. */
+  replay(orders: readonly OrderRecord[]): void {
+    const sorted = [...orders].sort((a, b) => a.createdAt - b.createdAt);
+    for (const o of sorted) {
+      this.orderPlaced(o.createdAt);
+      if (!o.filledBase.gt(ZERO)) continue;
+      const price = o.averagePrice ?? (o.filledQuote.gt(ZERO) ? o.filledQuote.div(o.filledBase) : null);
+      if (!price) continue;
+      const fill: Fill = { side: o.side, amount: o.filledBase, price, fee: o.fee, feeCurrency: o.feeCurrency === splitSymbol(o.symbol).base ? 'base' : 'quote', ts: o.updatedAt };
+      this.apply(o.symbol, fill);
+    }
+  }
+
+  orderPlaced(ts: number): void {
+    this.orderTs.push(ts);
+  }
+
+  /** A fill moved a position (the settler's listener). */
+  filled(symbol: string, fill: Fill, outcome: FillOutcome): void {
+    this.lastTrade[symbol] = fill.ts;
+    this.pnl.push({ ts: fill.ts, realizedQuote: outcome.realizedQuote, feeQuote: outcome.feeQuote });
+    this.track(symbol, fill);
+  }
+
+  private apply(symbol: string, fill: Fill): void {
+    this.lastTrade[symbol] = fill.ts;
+    const out = this.track(symbol, fill);
+    if (out) this.pnl.push({ ts: fill.ts, realizedQuote: out.realizedQuote, feeQuote: out.feeQuote });
+  }
+
+  /** Moves the round-trip mirror; a sell that leaves only dust closes the round trip. */
+  private track(symbol: string, fill: Fill): FillOutcome | null {
+    const before = this.roundTrips.get(symbol) ?? flatPosition(symbol);
+    // A replay window can start mid-position: a sell larger than what we saw is clamped, not thrown.
+    const f = fill.side === 'sell' && fill.amount.gt(before.base) ? { ...fill, amount: before.base } : fill;
+    if (f.amount.lte(ZERO)) return null;
+    let out: FillOutcome;
+    try {
+      out = applyFill(before, f);
+    } catch {
+      // The stored position (not this mirror) is the truth; a mismatch here only affects the streak.
+      return null;
+    }
+    let pos = out.position;
+    let closed = out.closed;
+    if (!closed && f.side === 'sell' && pos.base.gt(ZERO) && this.isDust(symbol, pos.base, f.price)) {
+      closed = { symbol, openedTs: pos.openedTs ?? f.ts, closedTs: f.ts, realizedQuote: pos.realizedQuote, feesQuote: pos.feesQuote, pnlQuote: pos.realizedQuote.minus(pos.feesQuote) };
+      pos = flatPosition(symbol);
+    }
+    this.roundTrips.set(symbol, pos);
+    if (closed) this.pushClosed({ closedTs: closed.closedTs, pnlQuote: closed.pnlQuote });
+    return out;
+  }
+
+  private pushClosed(t: ClosedTrade): void {
+    this.closed.push(t);
+    if (this.closed.length > KEEP_TRADES) this.closed.splice(0, this.closed.length - KEEP_TRADES);
+  }
+
+  /** Records the current equity and returns the peak so far. */
+  equity(equityQuote: Decimal): Decimal {
+    this.equityPeak = max(this.equityPeak, equityQuote);
+    return this.equityPeak;
+  }
+
+  snapshot(now: number): {
+    lastTradeTs: Readonly<Record<string, number>>;
+    recentOrderTs: readonly number[];
+    daily: ReturnType<typeof dailyPnl>;
+    recentTrades: readonly ClosedTrade[];
+  } {
+    const hourAgo = now - MS.hour;
+    while (this.orderTs.length > 0 && (this.orderTs[0] ?? 0) < hourAgo) this.orderTs.shift();
+    const dayAgo = now - MS.day;
+    if (this.pnl.length > 0 && (this.pnl[0]?.ts ?? 0) < dayAgo) this.pnl = this.pnl.filter((e) => e.ts >= dayAgo);
+    return { lastTradeTs: this.lastTrade, recentOrderTs: this.orderTs, daily: dailyPnl(this.pnl, now), recentTrades: this.closed };
+  }
+}
