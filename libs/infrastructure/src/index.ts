@@ -30,3 +30,7 @@ export * from './safety/instance-lock';
 // Storage (feat/storage).
 export * from './time/system-clock';
 export * from './storage';
+
+// Apps (feat/apps): prom-client metrics, reports, HTTP layer, CLI commands.
+export * from './observability';
+export * from './reports';
