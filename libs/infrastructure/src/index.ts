@@ -34,3 +34,4 @@ export * from './storage';
 // Apps (feat/apps): prom-client metrics, reports, HTTP layer, CLI commands.
 export * from './observability';
 export * from './reports';
+export * from './http';
