@@ -35,3 +35,4 @@ export * from './storage';
 export * from './observability';
 export * from './reports';
 export * from './http';
+export * from './cli';
