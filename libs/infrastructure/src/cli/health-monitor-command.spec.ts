@@ -1,6 +1,5 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { systemTimers } from '../time/system-time';
 import { monitorHealth, probeHealth } from './health-monitor-command';
 
 /** A real HTTP server on 127.0.0.1 whose /health answer the test sets. */
@@ -55,7 +54,7 @@ describe('probeHealth', () => {
 describe('monitorHealth', () => {
   const run = (count?: number) => {
     const lines: string[] = [];
-    const code = monitorHealth({ url: `${base}/health`, timeoutMs: 2_000, intervalSec: 0.01, ...(count ? { count } : {}), timers: systemTimers, now: () => 0, print: (l) => lines.push(l) });
+    const code = monitorHealth({ url: `${base}/health`, timeoutMs: 2_000, intervalSec: 0.01, ...(count ? { count } : {}), now: () => 0, print: (l) => lines.push(l) });
     return { code, lines };
   };
 

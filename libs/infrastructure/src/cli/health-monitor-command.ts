@@ -1,4 +1,3 @@
-import type { Timers } from '@cab/application';
 import { errorText } from '@cab/application';
 
 export interface HealthProbe {
@@ -48,7 +47,8 @@ export interface MonitorOptions {
   intervalSec: number;
   /** Stop after this many probes (default: until unhealthy). */
   count?: number;
-  timers: Timers;
+  /** Waits between probes. Default: a referenced setTimeout, so the pause keeps the process alive (unlike the unref'd systemTimers). */
+  sleep?: (ms: number) => Promise<void>;
   now: () => number;
   print: (line: string) => void;
   fetchFn?: typeof fetch;
@@ -61,6 +61,8 @@ export async function monitorHealth(o: MonitorOptions): Promise<number> {
     o.print(`${new Date(o.now()).toISOString()} ${p.line}`);
     if (!p.healthy) return 1;
     if (o.count !== undefined && n >= o.count) return 0;
-    await new Promise<void>((r) => o.timers.after(o.intervalSec * 1000, r));
+    await (o.sleep ?? sleep)(o.intervalSec * 1000);
   }
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

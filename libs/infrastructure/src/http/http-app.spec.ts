@@ -6,7 +6,7 @@ import { dec } from '@cab/domain';
 import { PromMetrics } from '../observability/prom-metrics';
 import { systemTimers } from '../time/system-time';
 import { openTempStorage } from '../testing';
-import { SEED_DAY, SEED_EXPECTED, seedTrades } from '../../test/reports/seed-trades';
+import { SEED_DAY, SEED_EXPECTED, seedTrades } from '../reports/testing/seed-trades';
 import { createHttpApp, HttpConfigError, type HttpAppOptions } from './http-app';
 import { storageReadModels } from './read-models';
 import { tokenMatches } from './bearer-auth';

@@ -1,7 +1,7 @@
 import { FakeClock } from '@cab/domain/testing';
 import { dec } from '@cab/domain';
 import { openTempStorage } from '../testing';
-import { SEED_DAY, SEED_EXPECTED, seedTrades } from '../../test/reports/seed-trades';
+import { SEED_DAY, SEED_EXPECTED, seedTrades } from './testing/seed-trades';
 import { isoDay, parseIsoDay, performanceReport } from './performance-report';
 
 describe('performanceReport over real SQLite', () => {

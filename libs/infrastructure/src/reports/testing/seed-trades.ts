@@ -1,6 +1,13 @@
 // A known day of trading for the reports, HTTP and CLI specs: two closed round trips (a win and a
 // loss) and one open position, with Gate's fee currencies (buy fee in base, sell fee in quote).
-import type { FillRecord, SqliteStorageLike } from './seed-types';
+import type { FillRecord, FillsRepository, OrdersRepository, PositionsRepository } from '@cab/application';
+
+/** What the seed needs of a storage (a SqliteStorage has all of it). */
+export interface SeedableStorage {
+  orders: OrdersRepository;
+  fills: FillsRepository;
+  positions: PositionsRepository;
+}
 import { dec } from '@cab/domain';
 
 /** 2026-11-23 00:00 UTC. */
@@ -38,7 +45,7 @@ export const SEED_EXPECTED = {
   avgEntry: '50000',
 };
 
-export async function seedTrades(storage: SqliteStorageLike, day = SEED_DAY): Promise<void> {
+export async function seedTrades(storage: SeedableStorage, day = SEED_DAY): Promise<void> {
   for (const leg of LEGS) {
     const ts = day + leg.hour * H;
     const amount = dec(leg.amount);
