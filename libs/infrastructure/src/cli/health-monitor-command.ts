@@ -21,7 +21,7 @@ export async function probeHealth(url: string, timeoutMs: number, fetchFn: typeo
     const timedOut = (e as { name?: string }).name === 'TimeoutError';
     return { healthy: false, line: timedOut ? `no answer within ${timeoutMs} ms` : `unreachable: ${causeText(e)}`, httpStatus: null, body: null };
   }
-  let body: unknown = null;
+  let body: unknown;
   try {
     body = await res.json();
   } catch {
