@@ -36,3 +36,6 @@ export * from './observability';
 export * from './reports';
 export * from './http';
 export * from './cli';
+
+// Composition root (feat/pipeline).
+export * from './compose';
