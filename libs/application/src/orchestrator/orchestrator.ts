@@ -8,6 +8,7 @@ import type { ReconcileFindings } from '../reconciliation/reconcile-report';
 import type { RiskLedger } from '../risk-state/risk-ledger';
 import type { Watchdog } from '../safety/watchdog';
 import type { EvaluateAndExecute } from '../use-cases/evaluate-and-execute';
+import type { InstrumentCache } from '../use-cases/instruments';
 import { LoopRunner } from './loop-runner';
 import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from './types';
 
@@ -24,6 +25,8 @@ export interface OrchestratorOptions {
   watchdog: Watchdog;
   trading: TradingStateController;
   ledger: RiskLedger;
+  /** Loaded at start, before the ledger replays (it needs them to tell dust from a position). */
+  instruments?: InstrumentCache;
   /** How far back the ledger replays stored orders at the first start (default 7 days). */
   ledgerReplayMs?: number;
 }
@@ -92,7 +95,8 @@ export class Orchestrator implements OrchestratorControl {
       if (this.state === 'stopped') return;
       this.state = 'stopping';
       // Resolves once the runs in flight have finished: an order placement is never cut in half.
-      for (const name of LOOP_NAMES) await this.opts.scheduler.stop(name);
+      // Every loop is disarmed at once, then the runs in flight are awaited together.
+      await Promise.all(LOOP_NAMES.map((name) => this.opts.scheduler.stop(name)));
       try {
         await this.opts.watchdog.disarm();
       } catch (e) {
@@ -144,6 +148,8 @@ export class Orchestrator implements OrchestratorControl {
 
   private async loadLedger(): Promise<void> {
     if (this.ledgerLoaded) return;
+    // Failures here are not fatal: the first reconcile reports an unreachable broker.
+    if (this.opts.instruments) for (const symbol of this.opts.symbols) await this.opts.instruments.get(symbol);
     const since = this.deps.clock.now() - (this.opts.ledgerReplayMs ?? 7 * 86_400_000);
     for (const symbol of this.opts.symbols) this.opts.ledger.replay(await this.deps.stores.orders.find({ symbol, since, limit: 10_000 }));
     this.ledgerLoaded = true;
@@ -164,12 +170,15 @@ export class Orchestrator implements OrchestratorControl {
 
   private async reconcileStep(): Promise<void> {
     const f = await this.opts.reconciliation.run(this.opts.symbols, this.deps.ids.next());
+    // Housekeeping on the slowest loop: expired idempotency keys are only history.
+    await this.deps.stores.idempotency.purgeExpired();
     if (f.errors.length > 0) throw new Error(`reconcile incomplete: ${f.errors.join('; ')}`);
   }
 
   private async watchdogStep(): Promise<void> {
-    const fallback = this.startedAt ?? this.deps.clock.now();
-    const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].lastAliveAt(fallback) }));
+    const now = this.deps.clock.now();
+    const since = this.startedAt ?? now;
+    const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].owedSince(since, now) }));
     await this.opts.watchdog.run(watched, this.deps.ids.next());
   }
 }

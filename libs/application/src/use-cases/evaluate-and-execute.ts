@@ -44,6 +44,8 @@ const HALTING_RULES: Readonly<Record<string, HaltCode>> = {
  */
 export class EvaluateAndExecute {
   private readonly lastAction = new Map<string, string>();
+  /** Last trade.blocked published per symbol: the same verdict in the same bucket is audited, not re-alerted. */
+  private readonly lastBlocked = new Map<string, string>();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -58,7 +60,9 @@ export class EvaluateAndExecute {
     const now = clock.now();
     const position = await stores.positions.get(symbol);
     const held = position?.baseQty ?? ZERO;
-    const signal = strategy.evaluate({ symbol, candles: candles.value, timeframeMs: marketData.timeframeMs(symbol), now, inPosition: held.gt(ZERO) });
+    // A position with base but no open round trip is dust (see applyToPosition): not "in position".
+    const inPosition = held.gt(ZERO) && position?.openedAt !== null;
+    const signal = strategy.evaluate({ symbol, candles: candles.value, timeframeMs: marketData.timeframeMs(symbol), now, inPosition });
     metrics.counter(PIPELINE_METRICS.signals, { symbol, action: signal.action });
     const changed = this.lastAction.get(symbol) !== signal.action;
     this.lastAction.set(symbol, signal.action);
@@ -78,7 +82,7 @@ export class EvaluateAndExecute {
     if (signal.action === 'buy') {
       intent = { symbol, side: 'buy', quoteAmount: this.opts.fixedAmount, ts: now };
     } else {
-      if (!held.gt(ZERO)) return { kind: 'skipped', signal, reason: 'no position to sell' };
+      if (!inPosition) return { kind: 'skipped', signal, reason: 'no position to sell' };
       if (!balance.ok) return { kind: 'skipped', signal, reason: `balance: ${balance.error.code}` };
       const size = sellSize(inst.value, held, balance.value.freeBase, ticker.value.bid);
       if (size.deny) return { kind: 'skipped', signal, reason: `dust: ${size.deny.code}: ${size.deny.message}` };
@@ -108,7 +112,11 @@ export class EvaluateAndExecute {
     if (intent.side === 'buy') await this.syncRiskHalts(decision, correlationId);
     if (!decision.ok) {
       for (const v of decision.violations) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol, code: v.code });
-      this.deps.bus.emit('trade.blocked', { symbol, side: intent.side, reasons: [...decision.reasons], limits: { ...decision.limits } }, correlationId);
+      const key = `${intent.side}|${decision.violations.map((v) => v.code).join(',')}|${Math.floor(now / this.opts.bucketMs)}`;
+      if (this.lastBlocked.get(symbol) !== key) {
+        this.lastBlocked.set(symbol, key);
+        this.deps.bus.emit('trade.blocked', { symbol, side: intent.side, reasons: [...decision.reasons], limits: { ...decision.limits } }, correlationId);
+      }
       return { kind: 'blocked', signal, decision };
     }
     const outcome = await this.opts.placeOrder.execute({
