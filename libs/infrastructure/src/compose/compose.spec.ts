@@ -137,8 +137,4 @@ describe('compose (paper, replay, virtual time)', () => {
       await fake.close();
     }
   });
-
-  it('refuses MARKET_DATA=exchange with a clear error', async () => {
-    await expect(compose(settingsFor(tmp.dir, { MARKET_DATA: 'exchange' }))).rejects.toThrow('MARKET_DATA=exchange is not available yet');
-  });
 });
