@@ -33,5 +33,12 @@ export * from './storage';
 
 // Backtest reports.
 export * from './backtest';
+
+// Apps (feat/apps): prom-client metrics, reports, HTTP layer, CLI commands.
+export * from './observability';
+export * from './reports';
+export * from './http';
+export * from './cli';
+
 // Composition root (feat/pipeline).
 export * from './compose';

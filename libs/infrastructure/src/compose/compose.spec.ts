@@ -7,6 +7,7 @@ import { systemClock } from '../time/system-time';
 import { SequentialIds } from '@cab/domain/testing';
 import { parseSettings, type Settings } from '../settings';
 import { FakeTelegramApi, tempDir } from '../testing';
+import { ExchangeMarketData } from '../market-data/exchange-market-data';
 import { compose, type BotApp } from './compose';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -59,6 +60,12 @@ describe('compose (paper, replay, virtual time)', () => {
     expect(health.components.map((c) => `${c.name}:${c.status}`)).toEqual(
       expect.arrayContaining(['db:ok', 'broker:ok', 'market_data:ok', 'loops:ok', 'telegram:ok', 'dead_letters:ok']),
     );
+  });
+
+  it('MARKET_DATA=exchange composes the ccxt public market data (loaded lazily: nothing is fetched here)', async () => {
+    app = await compose(settingsFor(tmp.dir, { MARKET_DATA: 'exchange' }), { logger: new RecordingLogger() });
+    expect(app.marketData).toBeInstanceOf(ExchangeMarketData);
+    expect(app.marketData.name).toBe('exchange');
   });
 
   it('stop() on real timers finishes the evaluation in flight before it resolves', async () => {
@@ -129,9 +136,5 @@ describe('compose (paper, replay, virtual time)', () => {
       app = null;
       await fake.close();
     }
-  });
-
-  it('refuses MARKET_DATA=exchange with a clear error', async () => {
-    await expect(compose(settingsFor(tmp.dir, { MARKET_DATA: 'exchange' }))).rejects.toThrow('MARKET_DATA=exchange is not available yet');
   });
 });
