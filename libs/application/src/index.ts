@@ -54,3 +54,5 @@ export * from './orchestrator/types';
 export * from './orchestrator/loop-runner';
 export * from './orchestrator/orchestrator';
 export * from './monitoring/pipeline-checks';
+// Backtest reporting.
+export * from './backtest';

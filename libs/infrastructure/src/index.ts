@@ -33,3 +33,5 @@ export * from './storage';
 
 // Composition root (feat/pipeline).
 export * from './compose';
+// Backtest reports.
+export * from './backtest';

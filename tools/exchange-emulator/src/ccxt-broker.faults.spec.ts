@@ -45,10 +45,17 @@ describe('CcxtBroker against injected faults', () => {
     });
 
     it("takes the server's Retry-After as a floor for the backoff", async () => {
-      await ready();
+      await ready({ broker: { retry: { attempts: 3, baseMs: 100, maxMs: 5_000 } } });
       h.emu.faults.next('GET /spot/tickers', { kind: 'status', status: 429, retryAfterSec: 2 });
       value(await h.broker.fetchTicker(SYMBOL));
       expect(h.sleeps).toEqual([2000]);
+    });
+
+    it('caps a Retry-After longer than the policy allows (a read must not stall a loop for minutes)', async () => {
+      await ready({ broker: { retry: { attempts: 3, baseMs: 100, maxMs: 5_000 } } });
+      h.emu.faults.next('GET /spot/tickers', { kind: 'status', status: 429, retryAfterSec: 600 });
+      value(await h.broker.fetchTicker(SYMBOL));
+      expect(h.sleeps).toEqual([5_000]);
     });
 
     it('gives up after the configured attempts with a retryable error', async () => {
@@ -164,6 +171,23 @@ describe('CcxtBroker against injected faults', () => {
       expect(str(value(await h.broker.fetchBalance(SYMBOL)).freeQuote)).toBe('1000');
       expect(h.broker.circuitState()).toBe('closed');
       value(await h.broker.fetchTicker(SYMBOL));
+    });
+
+    it('an answer without a quote is a value (BAD_RESPONSE), never a throw; as a probe it keeps the circuit open', async () => {
+      const clock = new FakeClock();
+      await ready({ broker: { clock, breaker: { failures: 2, cooldownMs: 30_000 }, retry: { attempts: 1, baseMs: 100, maxMs: 1_000 } } });
+      h.emu.faults.always('GET /spot/tickers', { kind: 'status', status: 503 });
+      for (let i = 0; i < 2; i++) error(await h.broker.fetchTicker(SYMBOL));
+      expect(h.broker.circuitState()).toBe('open');
+      clock.advance(30_000);
+      // The probe gets a 200 with no quote in it (a halted pair, a broken proxy).
+      h.emu.faults.clear();
+      h.emu.faults.next('GET /spot/tickers', { kind: 'respond', status: 200, body: [] });
+      expect(error(await h.broker.fetchTicker(SYMBOL))).toMatchObject({ kind: 'retryable', code: BROKER_CODE.BAD_RESPONSE });
+      expect(h.broker.circuitState()).toBe('open');
+      clock.advance(30_000);
+      expect(value(await h.broker.fetchTicker(SYMBOL)).last.gt('0')).toBe(true);
+      expect(h.broker.circuitState()).toBe('closed');
     });
 
     it('rejections do not count: the exchange answered', async () => {

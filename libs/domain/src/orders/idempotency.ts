@@ -17,8 +17,13 @@ export function idempotencyKey(symbol: string, side: Side, ts: number, bucketMs:
   return `${symbol}:${side}:${Math.floor(ts / bucketMs)}`;
 }
 
-/** Gate's `text` field: "t-" followed by 1–28 of [0-9A-Za-z_.-]. */
-export const GATE_TEXT_RE = /^t-[0-9A-Za-z_.-]{1,28}$/;
+/**
+ * A client order id that both Gate and ccxt accept: "t-" + 1–26 of [0-9A-Za-z_.-], 28 characters
+ * in all. Gate itself allows 28 after the prefix, but ccxt's gate.createOrder refuses any
+ * clientOrderId longer than 28 characters counting the "t-", before the request is sent.
+ */
+export const GATE_TEXT_RE = /^t-[0-9A-Za-z_.-]{1,26}$/;
+export const GATE_TEXT_MAX_LENGTH = 28;
 
 export function isGateClientOrderId(s: string): boolean {
   return GATE_TEXT_RE.test(s);
@@ -49,5 +54,5 @@ export function clientOrderId(key: string): string {
   const body = `t-${readable}`;
   if (CANONICAL_KEY_RE.test(key) && GATE_TEXT_RE.test(body)) return body;
   const hash = fnv1a(key, 0x811c9dc5).toString(36).padStart(7, '0') + fnv1a(key, 0x050c5d1f).toString(36).padStart(7, '0');
-  return `t-${readable.replace(/[^0-9A-Za-z_.-]/g, '').slice(0, 13)}.${hash}`;
+  return `t-${readable.replace(/[^0-9A-Za-z_.-]/g, '').slice(0, 11)}.${hash}`;
 }

@@ -118,11 +118,19 @@ describe('RiskManager', () => {
       ['no amount', aSellIntent('1', { baseAmount: undefined }), 'give exactly one of quoteAmount and baseAmount'],
       ['zero amount', aSellIntent('0'), 'amount 0 must be > 0'],
       ['reduce-only buy', aBuyIntent({ reduceOnly: true }), 'a buy cannot be reduce-only in a long-only bot'],
+      ['protective buy', aBuyIntent({ protective: true }), 'a buy cannot be a protective exit'],
       ['other symbol', aSellIntent('1', { symbol: 'ETH/USDT' }), 'ticker is for BTC/USDT, intent for ETH/USDT'],
     ])('%s', (_n, intent, message) => {
       const d = check(intent);
       expect(d.violations).toContainEqual({ code: 'RISK.INVALID_INTENT', message });
     });
+  });
+
+  it('a halt lets a protective sell through but never a buy that calls itself protective', () => {
+    expect(check(aSellIntent('0.001', { protective: true, reduceOnly: true }), { tradingState: 'halted' }).ok).toBe(true);
+    const buy = check(aBuyIntent({ protective: true }), { tradingState: 'halted' });
+    expect(buy.ok).toBe(false);
+    expect(buy.violations.map((v) => v.code)).toContain('RISK.INVALID_INTENT');
   });
 
   describe('single rules at their edges', () => {

@@ -80,6 +80,14 @@ describe('logger', () => {
     expect(raw()).not.toContain('late-secret-42');
   });
 
+  it('writes a value shared by two fields twice (only a true cycle is cut)', async () => {
+    const { logger, lines } = capture();
+    const zero = { v: '0' };
+    logger.info('order', { filled: zero, fee: zero, key: 'BTC/USDT:buy:28333333' });
+    const [line] = await lines();
+    expect(line).toMatchObject({ filled: { v: '0' }, fee: { v: '0' }, key: 'BTC/USDT:buy:28333333' });
+  });
+
   it('survives circular fields', async () => {
     const { logger, lines } = capture();
     const a: Record<string, unknown> = { name: 'a' };

@@ -1,5 +1,5 @@
 /** Field names whose values are always secret, whatever they hold. */
-const SECRET_KEY = /(secret|token|password|passphrase|api[_-]?key|authorization|cookie|signature|^sign$|^key$)/i;
+const SECRET_KEY = /(secret|token|password|passphrase|api[_-]?key|authorization|cookie|signature|^sign$)/i;
 export const REDACTED = '[REDACTED]';
 
 /**
@@ -29,21 +29,28 @@ export class Redactor {
     return out;
   }
 
-  value(v: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  value(v: unknown, depth = 0, ancestors = new WeakSet<object>()): unknown {
     if (typeof v === 'string') return this.text(v);
     if (v === null || typeof v !== 'object') return v;
     if (depth > 8) return '[depth limit]';
-    if (seen.has(v)) return '[circular]';
-    seen.add(v);
-    if (v instanceof Error) {
-      return { name: v.name, message: this.text(v.message), stack: v.stack === undefined ? undefined : this.text(v.stack) };
+    // Only an object inside itself is circular: the same object twice side by side (a shared
+    // ZERO in `{ filled, fee }`) is written twice.
+    if (ancestors.has(v)) return '[circular]';
+    ancestors.add(v);
+    try {
+      if (v instanceof Error) {
+        return { name: v.name, message: this.text(v.message), stack: v.stack === undefined ? undefined : this.text(v.stack) };
+      }
+      if (Array.isArray(v)) return v.map((x) => this.value(x, depth + 1, ancestors));
+      // Objects with their own JSON form (Secret, Big, Date) are written as that form.
+      const toJSON = (v as { toJSON?: () => unknown }).toJSON;
+      if (typeof toJSON === 'function') return this.value(toJSON.call(v), depth + 1, ancestors);
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v))
+        out[k] = SECRET_KEY.test(k) && x !== null && x !== undefined && x !== '' ? REDACTED : this.value(x, depth + 1, ancestors);
+      return out;
+    } finally {
+      ancestors.delete(v);
     }
-    if (Array.isArray(v)) return v.map((x) => this.value(x, depth + 1, seen));
-    // Objects with their own JSON form (Secret, Big, Date) are written as that form.
-    const toJSON = (v as { toJSON?: () => unknown }).toJSON;
-    if (typeof toJSON === 'function') return this.value(toJSON.call(v), depth + 1, seen);
-    const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = SECRET_KEY.test(k) && x !== null && x !== undefined && x !== '' ? REDACTED : this.value(x, depth + 1, seen);
-    return out;
   }
 }

@@ -26,19 +26,52 @@ export function parseCandleCsv(text: string, file = '<csv>'): Candle[] {
   const lines = text.split(/\r?\n/);
   const header = lines[0]?.trim().toLowerCase();
   if (header !== HEADER) throw new CandleFileError(file, 1, `expected the header "${HEADER}", got ${JSON.stringify(lines[0] ?? '')}`);
-  const out: Candle[] = [];
-  let prev = -Infinity;
+  const rows: { line: number; values: number[]; text: string }[] = [];
   for (let i = 1; i < lines.length; i++) {
     const row = lines[i]?.trim();
     if (!row) continue;
     const cells = row.split(',');
     if (cells.length !== 6) throw new CandleFileError(file, i + 1, `expected 6 values, got ${cells.length}`);
-    const [ts, open, high, low, close, volume] = cells.map(Number) as [number, number, number, number, number, number];
-    if (![ts, open, high, low, close, volume].every(Number.isFinite)) throw new CandleFileError(file, i + 1, `not a number in ${JSON.stringify(row)}`);
-    if (!Number.isSafeInteger(ts)) throw new CandleFileError(file, i + 1, `timestamp must be integer epoch ms, got ${cells[0]}`);
-    if (ts <= prev) throw new CandleFileError(file, i + 1, `timestamps must be strictly ascending (${ts} after ${prev})`);
+    rows.push({ line: i + 1, values: cells.map((c) => (c.trim() === '' ? NaN : Number(c))), text: row });
+  }
+  return checkedCandles(rows, file);
+}
+
+/**
+ * freqtrade's JSON candle format (what `freqtrade download-data` writes): an array of
+ * [timestamp ms, open, high, low, close, volume] arrays. Same checks as the CSV.
+ */
+export function parseFreqtradeJson(text: string, file = '<json>'): Candle[] {
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw new CandleFileError(file, 1, 'not valid JSON');
+  }
+  if (!Array.isArray(data)) throw new CandleFileError(file, 1, 'expected an array of [timestamp, open, high, low, close, volume] rows');
+  return checkedCandles(
+    data.map((row, i) => {
+      if (!Array.isArray(row) || row.length < 6) throw new CandleFileError(file, i + 1, `row ${i + 1}: expected 6 values`);
+      return { line: i + 1, values: row.slice(0, 6).map((v) => (typeof v === 'number' ? v : NaN)), text: JSON.stringify(row) };
+    }),
+    file,
+  );
+}
+
+/**
+ * Rows must be strictly ascending and sane (high ≥ open, close ≥ low > 0, volume ≥ 0): a replay
+ * or a backtest on a broken file would trade on nonsense, so it is refused with its line (or row).
+ */
+function checkedCandles(rows: readonly { line: number; values: number[]; text: string }[], file: string): Candle[] {
+  const out: Candle[] = [];
+  let prev = -Infinity;
+  for (const { line, values, text } of rows) {
+    const [ts, open, high, low, close, volume] = values as [number, number, number, number, number, number];
+    if (![ts, open, high, low, close, volume].every(Number.isFinite)) throw new CandleFileError(file, line, `not a number in ${text}`);
+    if (!Number.isSafeInteger(ts)) throw new CandleFileError(file, line, `timestamp must be integer epoch ms, got ${ts}`);
+    if (ts <= prev) throw new CandleFileError(file, line, `timestamps must be strictly ascending (${ts} after ${prev})`);
     if (!(low > 0) || high < Math.max(open, close) || low > Math.min(open, close) || volume < 0)
-      throw new CandleFileError(file, i + 1, `inconsistent candle ${JSON.stringify(row)}`);
+      throw new CandleFileError(file, line, `inconsistent candle ${text}`);
     out.push({ ts, open, high, low, close, volume });
     prev = ts;
   }
@@ -46,11 +79,17 @@ export function parseCandleCsv(text: string, file = '<csv>'): Candle[] {
   return out;
 }
 
-/** Reads a candle CSV, gzipped when the name ends in .gz. */
+/** Candles as CSV text in the layout parseCandleCsv reads. */
+export function formatCandleCsv(candles: readonly Candle[]): string {
+  return `${HEADER}\n${candles.map((c) => `${c.ts},${c.open},${c.high},${c.low},${c.close},${c.volume}`).join('\n')}\n`;
+}
+
+/** Reads a candle file: CSV, or freqtrade JSON (.json), either gzipped when the name ends in .gz. */
 export function readCandleFile(file: string): Candle[] {
   const raw = fs.readFileSync(file);
   const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
-  return parseCandleCsv(text, path.basename(file));
+  const plain = file.replace(/\.gz$/, '');
+  return plain.endsWith('.json') ? parseFreqtradeJson(text, path.basename(file)) : parseCandleCsv(text, path.basename(file));
 }
 
 /** The most common gap between consecutive candles: the file's timeframe, robust to outages. */

@@ -23,6 +23,7 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
       heartbeatIntervalMs: 0,
       hostname: 'host-a',
       bootId: 'boot-1',
+      pidNamespace: 'pid:[1]',
       isPidAlive: (pid) => alive.has(pid),
       ...over,
     });
@@ -91,6 +92,16 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
       ok: true,
       tookOver: [{ scope: 'db', why: 'last heartbeat 60 s ago (limit 60 s)' }, { scope: 'account' }],
     });
+  });
+
+  it('a holder in another container with the same hostname is judged by its heartbeat, not by a pid', async () => {
+    // Same hostname and boot id, another pid namespace: its pid 1 means nothing here.
+    alive.clear();
+    await make({ pid: 1, pidNamespace: 'pid:[2]' }).acquire();
+    expect(await make({ pid: 1 }).acquire()).toMatchObject({ ok: false, code: 'LOCK.HELD' });
+    expect(await make({ pid: 7 }).acquire()).toMatchObject({ ok: false, code: 'LOCK.HELD' });
+    clock.advance(60_001);
+    expect(await make({ pid: 7 }).acquire()).toMatchObject({ ok: true, tookOver: [{ scope: 'db', why: expect.stringMatching(/last heartbeat/) }, { scope: 'account' }] });
   });
 
   it('heartbeats keep a live holder fresh; a holder that lost its lock is told once', async () => {

@@ -39,6 +39,8 @@ export interface FileInstanceLockOptions {
   pid?: number;
   hostname?: string;
   bootId?: string | null;
+  /** Linux pid namespace (e.g. "pid:[4026531836]"); containers sharing a hostname differ here. */
+  pidNamespace?: string | null;
   isPidAlive?: (pid: number) => boolean;
   /** link(2); a test passes one that fails like a filesystem without hard links. */
   link?: (existingPath: string, newPath: string) => void;
@@ -52,6 +54,8 @@ interface LockRecord {
   host: string;
   /** Linux boot id: the same pid after a reboot is another process. */
   bootId: string | null;
+  /** Pid namespace of the holder: a pid says something only inside the same namespace. */
+  pidNs?: string | null;
   startedAt: string;
   heartbeatAt: number;
   /** Random per instance: tells our lock from a previous incarnation with the same pid. */
@@ -94,6 +98,7 @@ export class FileInstanceLock implements InstanceLock {
   private readonly pid: number;
   private readonly host: string;
   private readonly bootId: string | null;
+  private readonly pidNs: string | null;
   private readonly staleAfterMs: number;
   private readonly logger: Logger;
   private readonly isAlive: (pid: number) => boolean;
@@ -106,6 +111,7 @@ export class FileInstanceLock implements InstanceLock {
     this.pid = opts.pid ?? process.pid;
     this.host = opts.hostname ?? os.hostname();
     this.bootId = opts.bootId !== undefined ? opts.bootId : readBootId();
+    this.pidNs = opts.pidNamespace !== undefined ? opts.pidNamespace : readPidNamespace();
     this.staleAfterMs = opts.staleAfterMs ?? 60_000;
     this.logger = (opts.logger ?? noopLogger).child({ component: 'instance-lock' });
     this.isAlive = opts.isPidAlive ?? isPidAlive;
@@ -256,7 +262,11 @@ export class FileInstanceLock implements InstanceLock {
   // ---- building blocks ----
 
   private deadReason(r: LockRecord): string | null {
-    if (r.host === this.host) {
+    // Two containers can share a hostname (network_mode: host, a fixed `hostname:`) and a lock
+    // folder, but not their pids: only trust a pid inside the holder's own pid namespace, and
+    // otherwise wait for its heartbeat to go stale.
+    const samePidSpace = (r.pidNs ?? null) === this.pidNs;
+    if (r.host === this.host && samePidSpace) {
       if (r.bootId && this.bootId && r.bootId !== this.bootId) return `host ${r.host} has rebooted since pid ${r.pid} took the lock`;
       if (r.pid === this.pid) return `pid ${r.pid} is this process, so the lock is a previous run's`;
       if (!this.isAlive(r.pid)) return `pid ${r.pid} is not running on ${r.host}`;
@@ -273,6 +283,7 @@ export class FileInstanceLock implements InstanceLock {
       pid: this.pid,
       host: this.host,
       bootId: this.bootId,
+      pidNs: this.pidNs,
       startedAt: this.startedAt ?? new Date(this.opts.clock.now()).toISOString(),
       heartbeatAt: this.opts.clock.now(),
       token: this.token,
@@ -409,6 +420,14 @@ export function isPidAlive(pid: number): boolean {
 function readBootId(): string | null {
   try {
     return fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
+}
+
+function readPidNamespace(): string | null {
+  try {
+    return fs.readlinkSync('/proc/self/ns/pid');
   } catch {
     return null;
   }

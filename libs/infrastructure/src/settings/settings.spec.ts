@@ -137,6 +137,18 @@ describe('validation', () => {
     );
   });
 
+  it("asks the domain about its own limits, in the settings' names", () => {
+    expect(problemsOf({ EXIT_STOP_PCT: '1' })).toEqual([expect.stringMatching(/^EXIT_STOP_PCT: /)]);
+    expect(problemsOf({ RISK_LOSS_STREAK_MAX: '3', RISK_LOSS_STREAK_PAUSE_SEC: '0' })).toEqual([expect.stringMatching(/^RISK_LOSS_STREAK_PAUSE_SEC: must be > 0/)]);
+    expect(problemsOf({ IDEMPOTENCY_BUCKET_MS: '10', IDEMPOTENCY_TTL_SEC: '120' })).toEqual([expect.stringMatching(/^IDEMPOTENCY_BUCKET_MS: /)]);
+  });
+
+  it('refuses an idempotency key that would expire inside its own bucket', () => {
+    expect(problemsOf({ IDEMPOTENCY_BUCKET_MS: '3600000', IDEMPOTENCY_TTL_SEC: '120' })).toEqual([
+      'IDEMPOTENCY_TTL_SEC: must cover a whole IDEMPOTENCY_BUCKET_MS (3600000 ms), got 120 s',
+    ]);
+  });
+
   it('catches a typo in a risk limit instead of silently trading without it', () => {
     expect(problemsOf({ RISK_MAX_SPRED_PCT: '0.01' })).toEqual(['RISK_MAX_SPRED_PCT: unknown setting (did you mean RISK_MAX_SPREAD_PCT?)']);
   });

@@ -1,4 +1,13 @@
-import { splitSymbol } from '@cab/domain';
+import {
+  EXIT_SETTING_NAMES,
+  ORDERS_SETTING_NAMES,
+  RISK_SETTING_NAMES,
+  splitSymbol,
+  validateExitConfig,
+  validateOrdersConfig,
+  validateRiskConfig,
+  type Validated,
+} from '@cab/domain';
 import { EnvReader, type Env } from './env-reader';
 import { SecretResolver, type ReadFile } from './secrets';
 import type { Secret } from './secret';
@@ -202,6 +211,24 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       apiUrl: r.url('TELEGRAM_API_URL') ?? 'https://api.telegram.org',
     },
   };
+
+  // The domain owns the meaning of its limits (ranges, combinations); ask it, in the settings'
+  // names, so a value the risk manager or the exit policy would refuse never gets this far.
+  if (r.problems.length === 0) {
+    const domainProblems = (v: Validated<unknown>, names: Readonly<Record<string, string>>) =>
+      v.ok ? [] : v.problems.map((p) => p.replace(/^(\w+):/, (_, field: string) => `${names[field] ?? field}:`));
+    for (const p of [
+      ...domainProblems(validateRiskConfig(settings.risk), RISK_SETTING_NAMES),
+      ...domainProblems(validateExitConfig(settings.exits), EXIT_SETTING_NAMES),
+      ...domainProblems(validateOrdersConfig({ idempotencyBucketMs: settings.idempotency.bucketMs }), ORDERS_SETTING_NAMES),
+    ])
+      r.problem(p);
+    // A key that expires inside its own bucket can be reserved again in that bucket: a second order.
+    if (settings.idempotency.ttlSec * 1000 < settings.idempotency.bucketMs)
+      r.problem(
+        `IDEMPOTENCY_TTL_SEC: must cover a whole IDEMPOTENCY_BUCKET_MS (${settings.idempotency.bucketMs} ms), got ${settings.idempotency.ttlSec} s`,
+      );
+  }
 
   if (mode === 'live') {
     const missing: string[] = [];

@@ -1,4 +1,4 @@
-import { dec, quantize, str, ZERO, type Clock, type Decimal, type Instrument, type OrderBook } from '@cab/domain';
+import { dec, isDecimalString, quantize, str, ZERO, type Clock, type Decimal, type Instrument, type OrderBook } from '@cab/domain';
 import { fail, ok, type BalanceDTO, type Broker, type BrokerError, type BrokerResult, type FillDTO, type OrderDTO, type OrderRef, type TickerDTO } from '@cab/application';
 import { CircuitBreaker, type BreakerPolicy, type BreakerState } from '../../resilience/circuit-breaker';
 import { realSleep, retry, type RetryPolicy } from '../../resilience/retry';
@@ -99,16 +99,25 @@ export class CcxtBroker implements Broker {
   }
 
   async fetchTicker(symbol: string): Promise<BrokerResult<TickerDTO>> {
-    const r = await this.call('read', (ex) => ex.fetchTicker(symbol));
+    const r = await this.call('read', async (ex) => {
+      const t = await ex.fetchTicker(symbol);
+      const info = (t.info ?? {}) as Raw;
+      const [bid, ask, last] = [info['highest_bid'], info['lowest_ask'], info['last']].map((v) => (typeof v === 'string' && isDecimalString(v) ? v : null));
+      // A halted or empty pair answers without a quote: an unusable answer (retryable), never a throw.
+      if (!bid || !ask || !last) {
+        const { BadResponse } = this.#ccxtModule();
+        throw new BadResponse(`gate ticker for ${symbol} has no bid, ask or last`);
+      }
+      return { bid, ask, last, ts: t.timestamp };
+    });
     if (!r.ok) return r;
-    const info = r.value.info as Raw;
     return ok({
       symbol,
-      bid: dec(String(info['highest_bid'])),
-      ask: dec(String(info['lowest_ask'])),
-      last: dec(String(info['last'])),
+      bid: dec(r.value.bid),
+      ask: dec(r.value.ask),
+      last: dec(r.value.last),
       // Gate's ticker has no time; ccxt leaves it null.
-      ts: r.value.timestamp ?? (this.opts.clock ?? systemClock).now(),
+      ts: r.value.ts ?? (this.opts.clock ?? systemClock).now(),
     });
   }
 
@@ -226,6 +235,12 @@ export class CcxtBroker implements Broker {
     return ok(orderFromGate(info, inst));
   }
 
+  /** The loaded ccxt module (only called from inside a call, after ensureClient). */
+  #ccxtModule(): CcxtModule {
+    if (!this.#ccxt) throw new Error('ccxt not loaded yet');
+    return this.#ccxt;
+  }
+
   private async ensureClient(): Promise<{ ex: GateClient; ccxt: CcxtModule }> {
     if (!this.#client || !this.#ccxt) {
       this.#ccxt = await loadCcxt();
@@ -250,16 +265,31 @@ export class CcxtBroker implements Broker {
         message: `circuit open after repeated exchange failures; next probe in ${admission.retryAfterMs} ms`,
         retryAfterMs: admission.retryAfterMs,
       });
-    const { ex, ccxt } = await this.ensureClient();
+    // Every path out of an admitted call settles the breaker: a half-open probe that ended in an
+    // exception would otherwise leave the circuit refusing every call, exits included, for good.
+    let client: { ex: GateClient; ccxt: CcxtModule };
+    try {
+      client = await this.ensureClient();
+    } catch (err) {
+      this.breaker.failure();
+      throw err;
+    }
+    const { ex, ccxt } = client;
     try {
       const v = await fn(ex);
       this.breaker.success();
       return ok(v);
     } catch (err) {
-      const e = classifyCcxtError(err, ccxt, kind, this.#secrets);
+      let e: BrokerError;
+      try {
+        e = classifyCcxtError(err, ccxt, kind, this.#secrets);
+      } catch (bug) {
+        this.breaker.failure();
+        throw bug;
+      }
       if (isOutage(e)) this.breaker.failure();
       else this.breaker.success(); // the exchange answered: it is up
-      return fail(withHint(e, ex));
+      return fail(withHint(e, ex, this.opts.retry.maxMs));
     }
   }
 
@@ -275,16 +305,19 @@ export class CcxtBroker implements Broker {
   }
 }
 
-/** A 429's Retry-After header (seconds), when the server sent one: a floor for the backoff. */
-function withHint(e: BrokerError, ex: GateClient): BrokerError {
+/**
+ * A 429's Retry-After header (seconds), when the server sent one: a floor for the backoff, capped
+ * at the retry policy's longest wait so one hint cannot stall the exits loop for minutes.
+ */
+function withHint(e: BrokerError, ex: GateClient, capMs: number): BrokerError {
   if (e.kind !== 'retryable' || e.code !== BROKER_CODE.RATE_LIMITED) return e;
   const headers = (ex as unknown as { last_response_headers?: Record<string, string> }).last_response_headers ?? {};
   const v = headers['Retry-After'] ?? headers['retry-after'];
   const secs = v === undefined ? NaN : Number(v);
-  return Number.isFinite(secs) ? { ...e, retryAfterMs: secs * 1000 } : e;
+  return Number.isFinite(secs) ? { ...e, retryAfterMs: Math.min(secs * 1000, capMs) } : e;
 }
 
 function rejectClientId(id: string): BrokerResult<never> {
-  return fail({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID, message: `client order id ${JSON.stringify(id)} must be "t-" + 1-28 of [0-9A-Za-z_.-]` });
+  return fail({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID, message: `client order id ${JSON.stringify(id)} must be "t-" + [0-9A-Za-z_.-], at most 28 characters in all` });
 }
 

@@ -41,9 +41,16 @@ describe('classifyCcxtError', () => {
     expect(() => classifyCcxtError(bug, ccxt, 'read')).toThrow(bug);
   });
 
+  it('on a create, an answer it cannot read is ambiguous, never fatal or an exception', () => {
+    for (const err of [new ccxt.BadResponse('gate <html>…</html>'), new ccxt.NullResponse('gate null'), new TypeError("Cannot read properties of undefined (reading 'id')")]) {
+      expect(classifyCcxtError(err, ccxt, 'create')).toMatchObject({ kind: 'ambiguous', code: 'BAD_RESPONSE' });
+    }
+    expect(classifyCcxtError(new ccxt.BadResponse('gate <html>'), ccxt, 'read')).toMatchObject({ kind: 'retryable', code: 'BAD_RESPONSE' });
+  });
+
   it('redacts secrets from the message', () => {
     const e = classifyCcxtError(new ccxt.AuthenticationError('gate key abcd1234 secret s3cr3t-value'), ccxt, 'read', ['abcd1234', 's3cr3t-value']);
-    expect(e.message).toBe('gate key *** secret ***');
+    expect(e.message).toBe('gate key [REDACTED] secret [REDACTED]');
   });
 });
 

@@ -1,4 +1,5 @@
 import type { BrokerError } from '@cab/application';
+import { Redactor } from '../../logging/redact';
 import { REJECT } from '../reject-codes';
 
 /** The ccxt module (its error classes), loaded lazily by the broker. */
@@ -17,6 +18,7 @@ export const BROKER_CODE = {
   AUTH: 'AUTH',
   CONFIG: 'CONFIG',
   EXCHANGE_ERROR: 'EXCHANGE_ERROR',
+  BAD_RESPONSE: 'BAD_RESPONSE',
 } as const;
 
 /** Gate's `{"label": …}` from a ccxt message ("gate {"label":"…","message":"…"}"), if any. */
@@ -31,20 +33,26 @@ export function gateLabel(message: string): string | undefined {
   }
 }
 
-/** Removes every secret from a text that may reach a log or an API response. */
+/** Removes every secret from a text that may reach a log or an API response (the logger's rules). */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const s of secrets) if (s.length >= 4) out = out.split(s).join('***');
-  return out;
+  return new Redactor(secrets).text(text);
 }
 
 /**
  * The one place ccxt's exception classes become BrokerErrors. Order matters: subclasses first
  * (OrderNotFound is an InvalidOrder, BadSymbol a BadRequest, RateLimitExceeded a NetworkError).
- * Anything that is not a ccxt error is a bug and is rethrown.
+ * On a read or a cancel, anything that is not a ccxt error is a bug and is rethrown. On a create,
+ * nothing may escape as an exception or a "fatal": once the request may have left, every
+ * unclassified failure (ccxt's BadResponse/NullResponse for an HTML 200 from a proxy, a TypeError
+ * while parsing a malformed answer) is "ambiguous", so the order stays in flight and
+ * reconciliation settles it by client order id (LESSONS 2).
  */
 export function classifyCcxtError(err: unknown, ccxt: CcxtModule, kind: CallKind, secrets: readonly string[] = []): BrokerError {
-  if (!(err instanceof ccxt.BaseError)) throw err;
+  if (!(err instanceof ccxt.BaseError)) {
+    if (kind !== 'create') throw err;
+    const text = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+    return { kind: 'ambiguous', code: BROKER_CODE.BAD_RESPONSE, message: redact(text, secrets) };
+  }
   const message = redact(err.message, secrets);
   const label = gateLabel(err.message);
   const rejected = (fallback: string): BrokerError => ({ kind: 'rejected', code: label ?? fallback, message });
@@ -66,7 +74,9 @@ export function classifyCcxtError(err: unknown, ccxt: CcxtModule, kind: CallKind
   if (err instanceof ccxt.NotSupported || err instanceof ccxt.ArgumentsRequired) return { kind: 'fatal', code: BROKER_CODE.CONFIG, message };
   // Any other answer with a label: the venue said no.
   if (err instanceof ccxt.ExchangeError) return rejected(BROKER_CODE.EXCHANGE_ERROR);
-  return { kind: 'fatal', code: BROKER_CODE.CONFIG, message };
+  // OperationFailed and its kin (BadResponse, NullResponse): an answer we could not read.
+  if (err instanceof ccxt.OperationFailed) return unsure(BROKER_CODE.BAD_RESPONSE);
+  return kind === 'create' ? { kind: 'ambiguous', code: BROKER_CODE.BAD_RESPONSE, message } : { kind: 'fatal', code: BROKER_CODE.CONFIG, message };
 }
 
 /** Whether an error says the exchange is unhealthy (counts towards opening the circuit). */

@@ -1,3 +1,4 @@
+import { GATE_TEXT_RE } from '@cab/domain';
 /** Unified "BTC/USDT" ↔ Gate's "BTC_USDT". */
 export function toGatePair(symbol: string): string {
   const m = /^([A-Z0-9]+)\/([A-Z0-9]+)$/.exec(symbol);
@@ -12,12 +13,13 @@ export function fromGatePair(pair: string): string {
 }
 
 /**
- * Gate's `text` for our client order id. Gate wants "t-" + up to 28 of [0-9A-Za-z_.-]; ids
- * already in that form go as they are, others get the prefix (and come back with it).
+ * Gate's `text` for our client order id: "t-" + [0-9A-Za-z_.-], at most 28 characters in all
+ * (ccxt refuses longer ids before sending, prefix included; see GATE_TEXT_RE in @cab/domain).
+ * Ids already in that form go as they are, others get the prefix (and come back with it).
  */
 export function toGateText(clientOrderId: string): string | null {
   const text = clientOrderId.startsWith('t-') ? clientOrderId : `t-${clientOrderId}`;
-  return /^t-[0-9A-Za-z_.-]{1,28}$/.test(text) ? text : null;
+  return GATE_TEXT_RE.test(text) ? text : null;
 }
 
 /** Our client order id from Gate's `text`: only "t-…" texts are ours ("apiv4", "web" are not). */

@@ -53,7 +53,8 @@ export interface PaperBrokerOptions {
 }
 
 /** What Gate accepts as `text` (client order id), with or without ccxt's "t-" prefix. */
-const CLIENT_ID_RE = /^[0-9A-Za-z_.-]{1,30}$/;
+// As through ccxt to Gate: at most 28 characters, the "t-" prefix included.
+const CLIENT_ID_RE = /^[0-9A-Za-z_.-]{1,28}$/;
 
 /**
  * A simulated Gate.io spot account behind the Broker port. It fills market orders against the
@@ -449,5 +450,5 @@ function noMarket(symbol: string): BrokerResult<never> {
 function checkClientId(clientOrderId: string): BrokerResult<never> | null {
   return CLIENT_ID_RE.test(clientOrderId)
     ? null
-    : rejected(REJECT.INVALID_CLIENT_ID, `client order id ${JSON.stringify(clientOrderId)} must be 1-30 characters of [0-9A-Za-z_.-]`);
+    : rejected(REJECT.INVALID_CLIENT_ID, `client order id ${JSON.stringify(clientOrderId)} must be 1-28 characters of [0-9A-Za-z_.-]`);
 }

@@ -1,0 +1,60 @@
+import { approx, type Decimal } from '@cab/domain';
+
+export interface EquityPoint {
+  ts: number;
+  /** Equity in quote, as decimal text. */
+  equity: string;
+  /** The market price at that time (for the chart; float is fine there). */
+  price: number;
+}
+
+/**
+ * Samples the equity curve of a run in constant memory: every step is offered, at most
+ * `maxPoints`–2×`maxPoints` are kept. When the buffer fills, every other point is dropped and the
+ * stride doubles, so a year of one-minute candles costs the same memory as a day. The last point
+ * offered is always kept (the final equity must be exact), and time-in-market is counted on every
+ * step, not on the samples.
+ */
+export class EquityRecorder {
+  private readonly points: EquityPoint[] = [];
+  private stride = 1;
+  private seen = 0;
+  private steps = 0;
+  private inMarket = 0;
+  private last: EquityPoint | null = null;
+
+  constructor(private readonly maxPoints = 2_000) {
+    if (maxPoints < 2) throw new RangeError('maxPoints must be >= 2');
+  }
+
+  record(ts: number, equity: Decimal, price: Decimal, holding: boolean): void {
+    this.steps += 1;
+    if (holding) this.inMarket += 1;
+    const point = { ts, equity: equity.toFixed(), price: approx(price) };
+    this.last = point;
+    if (this.seen++ % this.stride !== 0) return;
+    this.points.push(point);
+    if (this.points.length >= 2 * this.maxPoints) {
+      let w = 0;
+      for (let r = 0; r < this.points.length; r += 2) this.points[w++] = this.points[r] as EquityPoint;
+      this.points.length = w;
+      this.stride *= 2;
+    }
+  }
+
+  /** The sampled curve, oldest first, ending with the last point recorded. */
+  curve(): EquityPoint[] {
+    const out = [...this.points];
+    if (this.last && out[out.length - 1] !== this.last) out.push(this.last);
+    return out;
+  }
+
+  /** Fraction of recorded steps spent holding a position. */
+  exposure(): number {
+    return this.steps === 0 ? 0 : this.inMarket / this.steps;
+  }
+
+  get stepCount(): number {
+    return this.steps;
+  }
+}

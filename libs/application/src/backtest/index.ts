@@ -1,0 +1,2 @@
+export * from './equity-recorder';
+export * from './report';

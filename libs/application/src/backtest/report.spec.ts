@@ -1,0 +1,100 @@
+import { dec } from '@cab/domain';
+import { EquityRecorder } from './equity-recorder';
+import { buildReport, type ReportFill } from './report';
+
+const fill = (ts: number, side: 'buy' | 'sell', price: string, amount: string, fee: string, feeCurrency: string): ReportFill => ({
+  ts,
+  symbol: 'BTC/USDT',
+  side,
+  price,
+  amount,
+  cost: dec(price).times(dec(amount)).toFixed(),
+  fee,
+  feeCurrency,
+  orderId: `o${ts}`,
+  clientOrderId: null,
+  reason: null,
+});
+
+describe('buildReport', () => {
+  // Round trip 1: buy 0.25 @ 100 (fee 0.0005 BTC, Gate-style in base), sell the 0.2495 held @ 110.
+  // Round trip 2: buy 0.2 @ 120, sell 0.1996 @ 114 — a loss.
+  const fills = [
+    fill(1, 'buy', '100', '0.25', '0.0005', 'BTC'),
+    fill(2, 'sell', '110', '0.2495', '0.054890', 'USDT'),
+    fill(3, 'buy', '120', '0.2', '0.0004', 'BTC'),
+    fill(4, 'sell', '114', '0.1996', '0.0455088', 'USDT'),
+  ];
+  const rec = new EquityRecorder();
+  const curve = [
+    ['1000', 100],
+    ['1002.39011', 110],
+    ['1001', 120],
+    ['1000.9', 114],
+  ] as const;
+  curve.forEach(([e, p], i) => rec.record(i * 60_000, dec(e), dec(String(p)), i % 2 === 0));
+
+  const report = buildReport({
+    symbol: 'BTC/USDT',
+    base: 'BTC',
+    quote: 'USDT',
+    strategy: 'ema_cross_rsi',
+    params: {},
+    from: 0,
+    to: 180_000,
+    candles: 4,
+    elapsedMs: 2,
+    startEquity: dec('1000'),
+    fills,
+    curve: rec.curve(),
+    exposure: rec.exposure(),
+    timeframeMs: 60_000,
+  });
+
+  it('counts round trips with fees in their real currency', () => {
+    expect(report.closedTrades).toEqual([
+      // realized 0.2495 × (110 − 100) = 2.495; fees 0.0005 × 100 + 0.05489 = 0.10489
+      { openedTs: 1, closedTs: 2, realized: '2.495', fees: '0.10489', pnl: '2.39011' },
+      // realized 0.1996 × (114 − 120) = −1.1976; fees 0.0004 × 120 + 0.0455088 = 0.0935088
+      { openedTs: 3, closedTs: 4, realized: '-1.1976', fees: '0.0935088', pnl: '-1.2911088' },
+    ]);
+  });
+
+  it('summarises the run', () => {
+    expect(report.summary).toMatchObject({
+      candles: 4,
+      fills: 4,
+      trades: 2,
+      wins: 1,
+      losses: 1,
+      winRate: '0.5',
+      profitFactor: '1.8512',
+      startEquity: '1000',
+      endEquity: '1000.9',
+      netPnl: '0.9',
+      returnPct: '0.09',
+      realizedPnl: '1.2974',
+      fees: '0.1983988',
+      maxDrawdown: '1.49011', // peak 1002.39011 → 1000.9
+      exposure: 0.5,
+      candlesPerSecond: 2000,
+    });
+    expect(report.trades).toHaveLength(4);
+  });
+});
+
+describe('EquityRecorder', () => {
+  it('keeps memory bounded over a year of one-minute steps and the last point exact', () => {
+    const rec = new EquityRecorder(500);
+    const steps = 525_600;
+    for (let i = 0; i < steps; i++) rec.record(i * 60_000, dec(String(1000 + (i % 7))), dec('100'), i % 4 === 0);
+    const curve = rec.curve();
+    expect(curve.length).toBeLessThanOrEqual(1001);
+    expect(curve.length).toBeGreaterThanOrEqual(500);
+    expect(curve[0]?.ts).toBe(0);
+    expect(curve[curve.length - 1]).toEqual({ ts: (steps - 1) * 60_000, equity: String(1000 + ((steps - 1) % 7)), price: 100 });
+    expect(curve.every((p, i) => i === 0 || p.ts > (curve[i - 1]?.ts ?? 0))).toBe(true);
+    expect(rec.exposure()).toBe(0.25);
+    expect(rec.stepCount).toBe(steps);
+  });
+});
