@@ -1,1 +1,2 @@
 export * from './report-render';
+export * from './run-backtest';
