@@ -118,3 +118,8 @@ export function openTempStorage(
     },
   };
 }
+
+// The pipeline contract (feat/pipeline): the same specs in paper and live (emulator) mode.
+export { pipelineContract, startBot, settingsFor, SYMBOL as PIPELINE_SYMBOL, type PipelineWorld, type PipelineBot } from './compose/testing/pipeline.contract';
+export { ScriptedMarketData, ScriptedStrategy } from './compose/testing/scripted';
+export { makePaperPipelineWorld, ordersFromTrades } from './compose/testing/paper-world';
