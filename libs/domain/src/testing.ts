@@ -1,5 +1,5 @@
 // Test helpers for @cab/domain users: import from '@cab/domain/testing' in specs only.
-import type { Clock, IdGenerator } from './time/clock';
+import type { Clock } from './time/clock';
 import { dec, type Decimal } from './money/decimal';
 import type { BookLevel, OrderBook, Ticker } from './market/types';
 import { Instrument, type InstrumentSpec } from './market/instrument';
