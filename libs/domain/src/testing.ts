@@ -1,5 +1,5 @@
 // Test helpers for @cab/domain users: import from '@cab/domain/testing' in specs only.
-import type { Clock, IdGenerator } from './time/clock';
+import type { Clock } from './time/clock';
 import { dec, type Decimal } from './money/decimal';
 import type { BookLevel, OrderBook, Ticker } from './market/types';
 import { Instrument, type InstrumentSpec } from './market/instrument';
@@ -23,15 +23,8 @@ export class FakeClock implements Clock {
   }
 }
 
-/** Ids "id-1", "id-2", …: deterministic. */
-export class SequentialIds implements IdGenerator {
-  private n = 0;
-  constructor(private readonly prefix = 'id-') {}
-  next(): string {
-    this.n += 1;
-    return `${this.prefix}${this.n}`;
-  }
-}
+// SequentialIds lives in the main API (backtests need deterministic ids); re-exported here for specs.
+export { SequentialIds } from './time/clock';
 
 // ---- Builders: a valid default, overridden per test. ----
 

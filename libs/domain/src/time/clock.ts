@@ -19,3 +19,13 @@ export const MS = { second: 1_000, minute: 60_000, hour: 3_600_000, day: 86_400_
 export function utcDayStart(ts: number): number {
   return ts - (((ts % MS.day) + MS.day) % MS.day);
 }
+
+/** Ids "prefix1", "prefix2", …: deterministic, for backtests and tests (live code injects random ids). */
+export class SequentialIds implements IdGenerator {
+  private n = 0;
+  constructor(private readonly prefix = 'id-') {}
+  next(): string {
+    this.n += 1;
+    return `${this.prefix}${this.n}`;
+  }
+}

@@ -1,6 +1,7 @@
 // Updates per second of each streaming indicator beside technicalindicators (nextValue) and
 // trading-signals (update), in one run, on real candles. Prints figures; never fails.
-//   nx run domain:bench         (or: npx tsx libs/domain/test/bench/indicators.bench.ts [file.csv[.gz]])
+//   nx run domain:bench         (or: npx tsx libs/domain/test/bench/indicators.bench.ts [file.csv[.gz]] [--json])
+// With --json it prints one JSON line instead of the tables (for `npm run bench`'s combined table).
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import * as ti from 'technicalindicators';
@@ -19,8 +20,14 @@ function sharedData(): string | undefined {
   return undefined;
 }
 
+const json = process.argv.includes('--json');
+const fileArg = process.argv.slice(2).find((a) => !a.startsWith('--'));
+const say = (...xs: unknown[]): void => {
+  if (!json) console.log(...xs);
+};
+
 function pickFile(): string {
-  if (process.argv[2]) return path.resolve(process.argv[2]);
+  if (fileArg) return path.resolve(fileArg);
   const shared = sharedData();
   if (shared) {
     const f = readdirSync(shared)
@@ -218,21 +225,24 @@ const baseline = (): void => {
 };
 
 const fmt = (x: number): string => `${(x / 1e6).toFixed(1)}M`;
-console.log(`candles: ${path.basename(file)} (${n} rows); node ${process.version}`);
-console.log(`best of ${ROUNDS} interleaved slices of >= ${SLICE_MS} ms per cell; updates per second\n`);
+say(`candles: ${path.basename(file)} (${n} rows); node ${process.version}`);
+say(`best of ${ROUNDS} interleaved slices of >= ${SLICE_MS} ms per cell; updates per second\n`);
 const [empty] = measure([baseline]) as [number];
-console.log(`empty method call (scale of this machine right now): ${fmt(empty)}/s\n`);
+say(`empty method call (scale of this machine right now): ${fmt(empty)}/s\n`);
+const measured: { name: string; ours: number; ti: number; ts: number }[] = [];
 const head = ['indicator', 'ours', 'technicalindicators', 'trading-signals', 'ours/ti (>=3x)', 'ours/ts (>=2x)'];
 const lines = rows.map((r) => {
   const [o, a, b] = measure([r.ours, r.ti, r.ts]) as [number, number, number];
+  measured.push({ name: r.name, ours: o, ti: a, ts: b });
   return [r.name, fmt(o), fmt(a), fmt(b), `${(o / a).toFixed(1)}x${o / a >= 3 ? '' : ' (below)'}`, `${(o / b).toFixed(1)}x${o / b >= 2 ? '' : ' (below)'}`];
 });
 const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
-for (const l of [head, widths.map((w) => '-'.repeat(w)), ...lines]) console.log(l.map((x, c) => x.padEnd(widths[c]!)).join('  '));
+for (const l of [head, widths.map((w) => '-'.repeat(w)), ...lines]) say(l.map((x, c) => x.padEnd(widths[c]!)).join('  '));
 
 // Strategies re-run their indicators over their window on every evaluation (stateless, so a
 // restart or a backtest gives the same answer): evaluations per second over the same candles.
-console.log('\nstrategy evaluations per second (one per candle, default parameters):');
+say('\nstrategy evaluations per second (one per candle, default parameters):');
+const strategies: { name: string; perSec: number }[] = [];
 for (const name of STRATEGY_NAMES) {
   const v = createStrategy(name);
   if (!v.ok) throw new Error(v.problems.join('; '));
@@ -246,7 +256,9 @@ for (const name of STRATEGY_NAMES) {
     if (sig.action === 'buy') buys++;
   }
   const per = evals / ((performance.now() - t0) / 1000);
-  console.log(`  ${name.padEnd(16)} warmup ${String(strategy.warmup).padStart(4)}  ${(per / 1000).toFixed(0)}k/s  (${buys} buys)`);
+  strategies.push({ name, perSec: per });
+  say(`  ${name.padEnd(16)} warmup ${String(strategy.warmup).padStart(4)}  ${(per / 1000).toFixed(0)}k/s  (${buys} buys)`);
 }
 // `sink` only keeps the JIT from discarding the loops.
-if (sink === 42) console.log('');
+if (sink === 42) say('');
+if (json) console.log(JSON.stringify({ file: path.basename(file), candles: n, emptyCallPerSec: empty, indicators: measured, strategies }));

@@ -1,1 +1,3 @@
+export * from './backtest-command';
 export * from './report-render';
+export * from './run-backtest';

@@ -117,11 +117,12 @@ export class PaperBroker implements Broker {
     return ok({ symbol, bid: t.bid, ask: t.ask, last: t.last, ts: t.ts });
   }
 
-  async fetchOrderBook(symbol: string, depth?: number): Promise<BrokerResult<OrderBook>> {
+  /** Ten levels a side by default, as CcxtBroker asks Gate for: the same view in paper and live. */
+  async fetchOrderBook(symbol: string, depth = 10): Promise<BrokerResult<OrderBook>> {
     const inst = this.instruments.get(symbol);
     if (!inst) return unknownSymbol(symbol);
     const book = await this.market.book(symbol);
-    if (book) return ok(depth === undefined ? book : { ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) });
+    if (book) return ok({ ...book, bids: book.bids.slice(0, depth), asks: book.asks.slice(0, depth) });
     const t = await this.market.ticker(symbol);
     const synthetic = t ? synthesizeBook(t, inst, this.depth, depth) : null;
     return synthetic ? ok(synthetic) : noMarket(symbol);

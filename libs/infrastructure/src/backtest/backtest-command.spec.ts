@@ -1,0 +1,55 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { bundledCandleFile } from '../market-data/candle-csv';
+import { parseSettings } from '../settings';
+import { tempDir } from '../testing';
+import { BacktestArgsError, backtestCommand } from './backtest-command';
+
+describe('backtestCommand (cab backtest)', () => {
+  let tmp: { dir: string; cleanup: () => void };
+  beforeEach(() => {
+    tmp = tempDir('cab-btc-');
+  });
+  afterEach(() => tmp.cleanup());
+  const settings = () => parseSettings({}, { cwd: tmp.dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+  const io = () => {
+    const out: string[] = [];
+    const err: string[] = [];
+    return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), isTty: true } };
+  };
+
+  it('runs a .csv.gz over a date range, prints the table and a progress bar, writes report.json and report.html', async () => {
+    const data = path.join(tmp.dir, 'btc.csv.gz');
+    fs.writeFileSync(data, gzipSync(fs.readFileSync(bundledCandleFile())));
+    const { out, err, io: cio } = io();
+    const code = await backtestCommand(
+      { data, symbol: 'btc/usdt', strategy: 'ema_cross_rsi', params: '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}', from: '2022-12-13T06:00:00Z', to: '2022-12-13T18:00:00Z', out: path.join(tmp.dir, 'out') },
+      settings(),
+      cio,
+    );
+    expect(code).toBe(0);
+    expect(out.join('')).toMatch(/^candles\s+720$/m);
+    expect(err.join('')).toMatch(/\[#+\] 100 % 720\/720 candles/);
+    const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'out', 'report.json'), 'utf8')) as { trades: unknown[]; summary: { candles: number; elapsedMs: number } };
+    expect(Array.isArray(report.trades)).toBe(true);
+    expect(report.summary.candles).toBe(720);
+    expect(typeof report.summary.elapsedMs).toBe('number');
+    expect(fs.existsSync(path.join(tmp.dir, 'out', 'report.html'))).toBe(true);
+  });
+
+  it.each([
+    [{ params: '{oops' }, /--params: not valid JSON/],
+    [{ params: '[1]' }, /--params: expected a JSON object/],
+    [{ from: 'yesterday' }, /--from: expected a date/],
+    [{ data: '/nonexistent.csv' }, /--data: /],
+    [{ strategy: 'nope' }, /unknown name "nope"/],
+    [{ params: '{"fastPeriod": 50, "slowPeriod": 10}' }, /fastPeriod \(50\) must be < slowPeriod/],
+  ])('a bad argument %j is a BacktestArgsError with a clear message', async (over, why) => {
+    const { io: cio } = io();
+    const args = { data: bundledCandleFile(), symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', out: path.join(tmp.dir, 'o'), ...over };
+    const p = backtestCommand(args, settings(), cio);
+    await expect(p).rejects.toBeInstanceOf(BacktestArgsError);
+    await expect(backtestCommand(args, settings(), cio)).rejects.toThrow(why);
+  });
+});

@@ -1,0 +1,148 @@
+import { performance } from 'node:perf_hooks';
+import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type Logger, type ReportFill } from '@cab/application';
+import { createStrategy, dec, SequentialIds, splitSymbol, str, ZERO, type Candle, type Decimal } from '@cab/domain';
+import { compose } from '../compose/compose';
+import { inferTimeframeMs } from '../market-data/candle-csv';
+import { ReplayMarketData } from '../market-data/replay-market-data';
+import type { Settings } from '../settings';
+import { openSqliteStorage } from '../storage/sqlite-storage';
+
+export interface BacktestOptions {
+  /** One symbol's candles, ascending, one timeframe. */
+  candles: readonly Candle[];
+  symbol: string;
+  strategy: string;
+  params?: Record<string, unknown>;
+  /** Only candles with from ≤ open time < to. */
+  from?: number;
+  to?: number;
+  /**
+   * The same settings as paper trading: fees, risk, exits, idempotency, paper balances. The
+   * backtest overrides only what a virtual run needs: MODE=paper, the symbol, the loop intervals
+   * (one evaluation and one exit check per candle) and an in-memory database.
+   */
+  settings: Settings;
+  /** Reconcile every this many candles (default 60): the live pipeline's reconcile, in virtual time. */
+  reconcileEveryCandles?: number;
+  logger?: Logger;
+  /** Called every `progressEvery` candles (default 10,000) with candles done and total. */
+  onProgress?: (done: number, total: number) => void;
+  progressEvery?: number;
+}
+
+/**
+ * A backtest is the live pipeline on a virtual clock: compose() builds exactly what paper trading
+ * runs — orchestrator, use cases, risk manager, exits, idempotency, PaperBroker, SQLite (in
+ * memory) — and a VirtualScheduler drives its loops over the replayed candles. Nothing here
+ * decides a trade; it only feeds time and records equity. Same inputs → byte-identical fills
+ * (sequential ids, virtual time).
+ */
+export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport> {
+  const candles = opts.candles.filter((c) => (opts.from === undefined || c.ts >= opts.from) && (opts.to === undefined || c.ts < opts.to));
+  const first = candles[0];
+  const last = candles[candles.length - 1];
+  if (!first || !last) throw new RangeError('no candles in the selected range');
+  const tf = inferTimeframeMs(candles);
+  const { base, quote } = splitSymbol(opts.symbol);
+  const strategy = createStrategy(opts.strategy, opts.params ?? {});
+  if (!strategy.ok) throw new RangeError(strategy.problems.join('; '));
+
+  const s = opts.settings;
+  const reconcileMs = tf * (opts.reconcileEveryCandles ?? 60);
+  const settings: Settings = {
+    ...s,
+    mode: 'paper',
+    symbol: opts.symbol,
+    symbols: [opts.symbol],
+    intervals: { evalSec: tf / 1000, exitsSec: tf / 1000, reconcileSec: reconcileMs / 1000, watchdogSec: tf / 1000 },
+    // In virtual time a loop is stalled only past its own interval: keep the watchdog's limit above the longest.
+    dmsTimeoutMs: Math.max(s.dmsTimeoutMs, 3 * reconcileMs),
+    db: { path: ':memory:' },
+    autostart: false,
+  };
+
+  const vs = new VirtualScheduler({ startMs: first.ts });
+  const marketData = new ReplayMarketData({ series: new Map([[opts.symbol, candles]]), clock: vs, speed: 1, loop: false, anchorMs: first.ts, timeframeMs: tf });
+  const storage = openSqliteStorage({ path: ':memory:', allowInMemory: true, clock: vs });
+  const logger = opts.logger ?? noopLogger;
+  const app = await compose(settings, {
+    clock: vs,
+    scheduler: vs,
+    timers: vs,
+    ids: new SequentialIds('bt-'),
+    marketData,
+    storage,
+    strategy: strategy.value,
+    logger,
+    instanceLock: null,
+  });
+
+  const startBalances = settings.paper.balances;
+  const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
+  const recorder = new EquityRecorder();
+  const started = performance.now();
+  try {
+    await app.orchestrator.start();
+    // Registered after the orchestrator's loops: at each candle it runs after evaluate and exits.
+    vs.every('backtest.equity', tf, async () => {
+      const n = marketData.closedCount(opts.symbol);
+      const c = candles[n - 1];
+      if (!c) return;
+      const b = await app.broker.fetchBalance(opts.symbol);
+      if (!b.ok) return;
+      const price = dec(String(c.close));
+      const held = b.value.freeBase.plus(b.value.usedBase);
+      const equity = b.value.freeQuote.plus(b.value.usedQuote).plus(held.times(price));
+      recorder.record(c.ts + tf, equity, price, held.gt(ZERO));
+    });
+    const end = last.ts + tf;
+    const step = tf * (opts.progressEvery ?? 10_000);
+    for (let t = first.ts + step; ; t += step) {
+      await vs.advanceTo(Math.min(t, end));
+      opts.onProgress?.(Math.min(marketData.closedCount(opts.symbol), candles.length), candles.length);
+      if (t >= end) break;
+    }
+    await app.orchestrator.stop();
+    await app.bus.drain();
+    const elapsedMs = Math.round(performance.now() - started);
+
+    const fills = await app.storage.fills.bySymbol(opts.symbol);
+    const reasons = new Map<string, string | null>();
+    const reportFills: ReportFill[] = [];
+    for (const f of fills) {
+      if (!reasons.has(f.clientOrderId)) reasons.set(f.clientOrderId, (await app.storage.orders.byClientOrderId(f.clientOrderId))?.reason ?? null);
+      reportFills.push({
+        ts: f.ts,
+        symbol: f.symbol,
+        side: f.side,
+        price: str(f.price),
+        amount: str(f.amount),
+        cost: str(f.cost),
+        fee: str(f.fee),
+        feeCurrency: f.feeCurrency ?? quote,
+        orderId: f.exchangeOrderId,
+        clientOrderId: f.clientOrderId,
+        reason: reasons.get(f.clientOrderId) ?? null,
+      });
+    }
+    return buildReport({
+      symbol: opts.symbol,
+      base,
+      quote,
+      strategy: strategy.value.name,
+      params: opts.params ?? {},
+      from: first.ts,
+      to: end,
+      candles: candles.length,
+      elapsedMs,
+      startEquity: startEquity as Decimal,
+      fills: reportFills,
+      curve: recorder.curve(),
+      exposure: recorder.exposure(),
+      timeframeMs: tf,
+    });
+  } finally {
+    await app.close();
+    await storage.close();
+  }
+}

@@ -1,0 +1,183 @@
+// npm run bench: one table of the figures the project promises, measured now on this machine.
+// Prints; never fails on speed. See README.md beside this file for how each row is measured.
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { VirtualScheduler, noopLogger } from '@cab/application';
+import { SequentialIds, type Strategy } from '@cab/domain';
+import { bundledCandleFile, compose, parseSettings, readCandleFile, ReplayMarketData, runBacktest } from '@cab/infrastructure';
+
+const root = path.resolve(__dirname, '../../..');
+
+interface Row {
+  what: string;
+  value: string;
+  target: string;
+  note?: string;
+}
+const rows: Row[] = [];
+const fmtM = (x: number) => `${(x / 1e6).toFixed(1)}M/s`;
+const fmtK = (x: number) => `${Math.round(x).toLocaleString('en-US')}/s`;
+
+function sharedData(): string | null {
+  const dir = path.resolve(root, '..', 'shared', 'data');
+  return fs.existsSync(dir) ? dir : null;
+}
+
+function oneMinuteFile(): string {
+  const shared = sharedData();
+  const f = shared && fs.readdirSync(shared).filter((n) => /^btc_usdt-1m-binance-.*\.csv\.gz$/.test(n)).sort().at(-1);
+  return shared && f ? path.join(shared, f) : bundledCandleFile();
+}
+
+function settings(env: Record<string, string>) {
+  return parseSettings(env, { cwd: os.tmpdir(), readFile: (p) => fs.readFileSync(p, 'utf8') });
+}
+
+function percentile(xs: number[], p: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
+}
+
+function indicators(): void {
+  const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['libs/domain/test/bench/indicators.bench.ts', oneMinuteFile(), '--json'], { cwd: root, encoding: 'utf8' });
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  const j = JSON.parse(line) as { indicators: { name: string; ours: number; ti: number; ts: number }[] };
+  for (const i of j.indicators) {
+    rows.push({
+      what: `${i.name} updates (ours / technicalindicators / trading-signals)`,
+      value: `${fmtM(i.ours)} / ${fmtM(i.ti)} / ${fmtM(i.ts)}`,
+      target: '≥3× ti, ≥2× ts',
+      note: `${(i.ours / i.ti).toFixed(1)}× ti, ${(i.ours / i.ts).toFixed(1)}× ts`,
+    });
+  }
+}
+
+async function backtest(): Promise<void> {
+  const file = oneMinuteFile();
+  const candles = readCandleFile(file);
+  const rss0 = process.memoryUsage().rss;
+  const r = await runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings({}) });
+  rows.push({
+    what: `backtest candles/s (${path.basename(file)}, ${candles.length.toLocaleString('en-US')} 1m candles, ${r.summary.fills} fills)`,
+    value: fmtK(r.summary.candlesPerSecond),
+    target: '≥ 500,000/s',
+    note: `RSS +${Math.round((process.memoryUsage().rss - rss0) / 1e6)} MB`,
+  });
+}
+
+/** A strategy that buys when flat and sells when holding: every evaluation places an order. */
+const toggle: Strategy = {
+  name: 'toggle',
+  warmup: 1,
+  evaluate: (ctx) => (ctx.inPosition ? { action: 'sell', reasons: ['bench: sell'] } : { action: 'buy', reasons: ['bench: buy'] }),
+};
+
+async function tickToOrder(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-bench-'));
+  const vs = new VirtualScheduler({ startMs: Date.UTC(2026, 0, 1) });
+  const candles = readCandleFile(bundledCandleFile());
+  const s = settings({
+    DB_PATH: path.join(dir, 'bench.db'),
+    EVAL_INTERVAL_SEC: '1',
+    EXITS_INTERVAL_SEC: '86400',
+    RECONCILE_INTERVAL_SEC: '86400',
+    WATCHDOG_INTERVAL_SEC: '86400',
+    DMS_TIMEOUT_MS: '300000000',
+    IDEMPOTENCY_BUCKET_MS: '1000',
+    RISK_MAX_ORDERS_PER_HOUR: '100000',
+    RISK_DAILY_LOSS_LIMIT_QUOTE: '0',
+    RISK_LOSS_STREAK_MAX: '0',
+    EXIT_STOP_PCT: '0',
+    EXIT_TRAIL_PCT: '0',
+  });
+  const marketData = new ReplayMarketData({ series: new Map([['BTC/USDT', candles]]), clock: vs, speed: 60, loop: true, warmupCandles: 5 });
+  const app = await compose(s, { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('b-'), marketData, strategy: toggle, logger: noopLogger, instanceLock: null });
+  const times: number[] = [];
+  try {
+    await app.orchestrator.start();
+    for (let i = 0; i < 1200; i++) {
+      const t0 = performance.now();
+      await vs.advance(1000);
+      times.push((performance.now() - t0) * 1000);
+    }
+    const orders = (await app.storage.orders.find({ limit: 1_000_000 })).length;
+    const warm = times.slice(200);
+    rows.push({
+      what: `tick-to-order, paper, file DB (WAL, synchronous=FULL): evaluation → risk → order → persisted (${orders} orders in ${times.length} ticks)`,
+      value: `p50 ${percentile(warm, 50).toFixed(0)} µs, p99 ${percentile(warm, 99).toFixed(0)} µs`,
+      target: 'p50 ≤ 200 µs, p99 ≤ 1 ms',
+    });
+  } finally {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function coldStart(): void {
+  const bin = path.join(root, 'dist/apps/cli/main.cjs');
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-cold-'));
+  try {
+    const ms: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const t0 = performance.now();
+      const r = spawnSync(process.execPath, [bin, 'maintenance', 'list'], { cwd, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      if (r.status !== 0) throw new Error(r.stderr || `exit ${r.status}`);
+      ms.push(performance.now() - t0);
+    }
+    rows.push({ what: 'cold start: cab-maintenance list (built CLI, fresh process)', value: `median ${percentile(ms, 50).toFixed(0)} ms`, target: '≤ 400 ms' });
+  } catch (e) {
+    rows.push({ what: 'cold start: cab-maintenance list', value: 'n/a', target: '≤ 400 ms', note: `needs the built CLI with \`maintenance list\`: ${String((e as Error).message).split('\n')[0]}` });
+  } finally {
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+async function workerRss(): Promise<void> {
+  const bin = path.join(root, 'dist/apps/worker/main.cjs');
+  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-worker-'));
+  const child = spawn(process.execPath, [bin], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', MODE: 'paper', MARKET_DATA: 'replay', REPLAY_SPEED: '600', EVAL_INTERVAL_SEC: '0.1', WORKER_PORT: '0', LOG_LEVEL: 'ERROR' },
+    stdio: 'ignore',
+  });
+  try {
+    const samples: number[] = [];
+    for (let i = 0; i < 20 && child.exitCode === null; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+      const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
+      samples.push(kb / 1024);
+    }
+    if (child.exitCode !== null || samples.length < 10) throw new Error(`worker exited (${child.exitCode})`);
+    const steady = samples.slice(samples.length / 2);
+    rows.push({ what: 'worker steady RSS (paper, replay ×600, after 10 s)', value: `${Math.max(...steady).toFixed(0)} MB`, target: '≤ 150 MB' });
+  } catch (e) {
+    rows.push({ what: 'worker steady RSS', value: 'n/a', target: '≤ 150 MB', note: String((e as Error).message) });
+  } finally {
+    child.kill('SIGTERM');
+    fs.rmSync(cwd, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const load = os.loadavg()[0]?.toFixed(2);
+  console.log(`crypto-ai-bot benchmarks — node ${process.version}, ${os.cpus().length} cores, load average ${load} (figures vary with load)\n`);
+  indicators();
+  await backtest();
+  await tickToOrder();
+  coldStart();
+  await workerRss();
+  const head: Row = { what: 'what', value: 'measured', target: 'target', note: 'note' };
+  const w = (k: keyof Row) => Math.max(...[head, ...rows].map((r) => (r[k] ?? '').length));
+  const [a, b, c] = [w('what'), w('value'), w('target')];
+  for (const r of [head, { what: '-'.repeat(a), value: '-'.repeat(b), target: '-'.repeat(c), note: '' }, ...rows])
+    console.log(`${r.what.padEnd(a)}  ${r.value.padEnd(b)}  ${r.target.padEnd(c)}  ${r.note ?? ''}`.trimEnd());
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exitCode = 1;
+});
