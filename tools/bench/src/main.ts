@@ -123,7 +123,7 @@ function coldStart(): void {
     const ms: number[] = [];
     for (let i = 0; i < 7; i++) {
       const t0 = performance.now();
-      const r = spawnSync(process.execPath, [bin, 'maintenance', 'list'], { cwd, encoding: 'utf8', env: { PATH: process.env['PATH'] ?? '' } });
+      const r = spawnSync(process.execPath, [bin, 'maintenance', 'list'], { cwd, encoding: 'utf8' });
       if (r.status !== 0) throw new Error(r.stderr || `exit ${r.status}`);
       ms.push(performance.now() - t0);
     }
@@ -138,11 +138,9 @@ function coldStart(): void {
 async function workerRss(): Promise<void> {
   const bin = path.join(root, 'dist/apps/worker/main.cjs');
   const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-worker-'));
-  const child = spawn(process.execPath, [bin], {
-    cwd,
-    env: { PATH: process.env['PATH'] ?? '', MODE: 'paper', MARKET_DATA: 'replay', REPLAY_SPEED: '600', EVAL_INTERVAL_SEC: '0.1', WORKER_PORT: '0', LOG_LEVEL: 'ERROR' },
-    stdio: 'ignore',
-  });
+  // The worker takes its settings from a .env file in its working folder, as a user's would.
+  fs.writeFileSync(path.join(cwd, '.env'), 'MODE=paper\nMARKET_DATA=replay\nREPLAY_SPEED=600\nEVAL_INTERVAL_SEC=0.1\nWORKER_PORT=0\nLOG_LEVEL=ERROR\n');
+  const child = spawn(process.execPath, [bin], { cwd, stdio: 'ignore' });
   try {
     const samples: number[] = [];
     for (let i = 0; i < 20 && child.exitCode === null; i++) {

@@ -43,7 +43,7 @@ const strategy: Strategy & { next: Signal['action'] } = {
 
 async function main(): Promise<void> {
   const settings = parseSettings(
-    { MODE: 'paper', DB_PATH: dbPath, FIXED_AMOUNT: '100', PAPER_BALANCE: 'USDT=10000', IDEMPOTENCY_BUCKET_MS: '3600000', EVAL_INTERVAL_SEC: '3600', EXITS_INTERVAL_SEC: '3600', RECONCILE_INTERVAL_SEC: '3600', WATCHDOG_INTERVAL_SEC: '3600', LOG_LEVEL: 'WARN' },
+    { MODE: 'paper', DB_PATH: dbPath, FIXED_AMOUNT: '100', PAPER_BALANCE: 'USDT=10000', IDEMPOTENCY_BUCKET_MS: '3600000', IDEMPOTENCY_TTL_SEC: '7200', EVAL_INTERVAL_SEC: '3600', EXITS_INTERVAL_SEC: '3600', RECONCILE_INTERVAL_SEC: '3600', WATCHDOG_INTERVAL_SEC: '3600', LOG_LEVEL: 'WARN' },
     { cwd: process.cwd(), readFile: (p) => fs.readFileSync(p, 'utf8') },
   );
   if (mode === 'crash-on-send') {
