@@ -1,5 +1,23 @@
 import yargs from 'yargs';
-import { APP_VERSION, formatSummary, loadSettings, settingsSummary, SettingsError } from '@cab/infrastructure';
+import {
+  APP_VERSION,
+  DEFAULT_BACKUPS_DIR,
+  formatSummary,
+  loadSettings,
+  MAINTENANCE_ACTIONS,
+  maintenanceCommand,
+  MaintenanceError,
+  monitorHealth,
+  parseIsoDay,
+  performanceCommand,
+  probeHealth,
+  settingsSummary,
+  SettingsError,
+  systemClock,
+  type CommandResult,
+  type MaintenanceAction,
+} from '@cab/infrastructure';
+import { utcDayStart } from '@cab/domain';
 
 export interface CliIo {
   stdout: (s: string) => void;
@@ -9,14 +27,22 @@ export interface CliIo {
 /** Exit codes: 0 ok, 1 a check failed or a bug, 2 the user's input is wrong (arguments or settings). */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
 
-/**
- * The `cab` command line. Commands are added by the issues that build them (smoke, maintenance,
- * reconcile, health-monitor, performance, backtest, data); this foundation has `settings`.
- */
 /** A mistake in the arguments: usage is printed, not a stack. */
 class UsageError extends Error {}
 
+/**
+ * The `cab` command line. Each command's logic lives in @cab/infrastructure; this file only maps
+ * arguments to it and its result to output and an exit code. Commands that never trade do not
+ * load ccxt (CcxtBroker loads it lazily), so they start fast.
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  let code: number = EXIT.ok;
+  const emit = (r: CommandResult): void => {
+    if (r.stdout) io.stdout(r.stdout);
+    if (r.stderr) io.stderr(r.stderr);
+    code = r.code;
+  };
+
   const parser = yargs([...argv])
     .scriptName('cab')
     .version(APP_VERSION)
@@ -28,6 +54,88 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       (args) => {
         const settings = loadSettings();
         io.stdout(args.json ? `${JSON.stringify(settings, null, 2)}\n` : `${formatSummary(settingsSummary(settings))}\n`);
+      },
+    )
+    .command(
+      'maintenance <action> [file]',
+      'Database maintenance: backup | rotate --days N | vacuum | integrity | list | restore <file> | migrate | status',
+      (y) =>
+        y
+          .positional('action', { choices: MAINTENANCE_ACTIONS, describe: 'what to do' })
+          .positional('file', { type: 'string', describe: 'restore: the backup file' })
+          .option('days', { type: 'number', describe: 'rotate: delete backups older than N days' })
+          .option('dir', { type: 'string', default: DEFAULT_BACKUPS_DIR, describe: 'backups folder' })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+          .check((a) => {
+            if (a.days !== undefined && !(Number.isFinite(a.days) && a.days >= 0)) throw new UsageError('--days must be a number >= 0');
+            if (a.action === 'rotate' && a.days === undefined) throw new UsageError('rotate needs --days N');
+            if (a.action === 'restore' && !a.file) throw new UsageError('restore needs the backup file: cab maintenance restore <file>');
+            return true;
+          }),
+      async (a) => {
+        const settings = loadSettings();
+        emit(
+          await maintenanceCommand({
+            action: a.action as MaintenanceAction,
+            dbPath: settings.db.path,
+            backupsDir: a.dir,
+            clock: systemClock,
+            json: a.json,
+            ...(a.days !== undefined ? { days: a.days } : {}),
+            ...(a.file ? { file: a.file } : {}),
+          }),
+        );
+      },
+    )
+    .command(
+      'health-monitor',
+      'Check a running bot: --oneshot (exit 0 healthy, 1 unhealthy) or poll every --interval seconds until unhealthy',
+      (y) =>
+        y
+          .option('url', { type: 'string', describe: 'the /health URL (default: http://HOST:PORT/health from the settings)' })
+          .option('oneshot', { type: 'boolean', default: false, describe: 'probe once and exit' })
+          .option('interval', { type: 'number', default: 30, describe: 'seconds between probes' })
+          .option('count', { type: 'number', describe: 'stop after N healthy probes (default: run until unhealthy)' })
+          .option('timeout', { type: 'number', default: 5, describe: 'seconds to wait for an answer' })
+          .check((a) => {
+            if (!(a.interval > 0) || !(a.timeout > 0)) throw new UsageError('--interval and --timeout must be > 0');
+            if (a.count !== undefined && !(Number.isInteger(a.count) && a.count > 0)) throw new UsageError('--count must be a whole number > 0');
+            if (a.url !== undefined && !/^https?:\/\/\S+$/.test(a.url)) throw new UsageError(`--url must be an http(s) URL, got ${JSON.stringify(a.url)}`);
+            return true;
+          }),
+      async (a) => {
+        const url = a.url ?? defaultHealthUrl();
+        const timeoutMs = Math.round(a.timeout * 1000);
+        if (a.oneshot) {
+          const p = await probeHealth(url, timeoutMs);
+          emit({ code: p.healthy ? EXIT.ok : EXIT.failed, stdout: `${url} ${p.line}\n` });
+          return;
+        }
+        code = await monitorHealth({
+          url,
+          timeoutMs,
+          intervalSec: a.interval,
+          ...(a.count !== undefined ? { count: a.count } : {}),
+          now: () => systemClock.now(),
+          print: (line) => io.stdout(`${line}\n`),
+        });
+      },
+    )
+    .command(
+      'performance',
+      "The day's trades, fees, realized and unrealized PnL and win rate (UTC day; default today)",
+      (y) =>
+        y
+          .option('date', { type: 'string', describe: 'the UTC day, YYYY-MM-DD' })
+          .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
+          .check((a) => {
+            if (a.date !== undefined && parseIsoDay(a.date) === null) throw new UsageError(`--date must be a real day as YYYY-MM-DD, got ${JSON.stringify(a.date)}`);
+            return true;
+          }),
+      async (a) => {
+        const settings = loadSettings();
+        const day = a.date !== undefined ? parseIsoDay(a.date)! : utcDayStart(systemClock.now());
+        emit(await performanceCommand({ dbPath: settings.db.path, symbols: settings.symbols, day, clock: systemClock, json: a.json }));
       },
     )
     .demandCommand(1, 'Name a command.')
@@ -55,7 +163,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
     }
+    if (e instanceof MaintenanceError) {
+      io.stderr(`cab: ${e.message}\n`);
+      return e.code === 'MAINTENANCE.BAD_ARGUMENT' ? EXIT.usage : EXIT.failed;
+    }
     throw e;
   }
-  return EXIT.ok;
+  return code;
+}
+
+function defaultHealthUrl(): string {
+  const { host, port } = loadSettings().http;
+  const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
+  return `http://${h}:${port}/health`;
 }

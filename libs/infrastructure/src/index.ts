@@ -30,3 +30,12 @@ export * from './safety/instance-lock';
 // Storage (feat/storage).
 export * from './time/system-clock';
 export * from './storage';
+
+// Apps (feat/apps): prom-client metrics, reports, HTTP layer, CLI commands.
+export * from './observability';
+export * from './reports';
+export * from './http';
+export * from './cli';
+
+// Composition root (feat/pipeline).
+export * from './compose';

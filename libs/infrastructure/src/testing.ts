@@ -118,3 +118,4 @@ export function openTempStorage(
     },
   };
 }
+export { SEED_DAY, SEED_EXPECTED, seedTrades, type SeedableStorage } from './reports/testing/seed-trades';

@@ -1,0 +1,4 @@
+#!/usr/bin/env node
+// `cab`: the built CLI.
+'use strict';
+require('./run')();

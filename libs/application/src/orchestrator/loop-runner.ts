@@ -1,0 +1,66 @@
+import type { Clock } from '@cab/domain';
+import { errorText, type Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
+import type { Scheduler } from '../ports/scheduler';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
+import type { LoopName, LoopStatus } from './types';
+
+/**
+ * One named loop: runs `step` on the Scheduler every `intervalMs` and keeps its status (runs,
+ * errors, last run, last error). A step that throws is counted and logged; the loop keeps going.
+ */
+export class LoopRunner {
+  private readonly s: LoopStatus;
+  private inFlightSince: number | null = null;
+  private lastEndAt: number | null = null;
+
+  constructor(
+    readonly name: LoopName,
+    intervalMs: number,
+    private readonly step: () => Promise<void>,
+    private readonly deps: { clock: Clock; logger: Logger; metrics: Metrics },
+  ) {
+    if (!(intervalMs > 0)) throw new RangeError(`interval of loop ${name} must be > 0, got ${intervalMs}`);
+    this.s = { intervalMs, runs: 0, errors: 0, lastRunAt: null, lastDurationMs: null, lastError: null, running: false };
+  }
+
+  schedule(scheduler: Scheduler): void {
+    scheduler.every(this.name, this.s.intervalMs, () => this.runOnce());
+  }
+
+  /** Runs the step now (the first reconcile at start, tests). Never throws. */
+  async runOnce(): Promise<void> {
+    const { clock, metrics, logger } = this.deps;
+    const started = clock.now();
+    this.inFlightSince = started;
+    this.s.running = true;
+    try {
+      await this.step();
+      this.s.lastError = null;
+    } catch (err) {
+      this.s.errors++;
+      this.s.lastError = errorText(err);
+      metrics.counter(PIPELINE_METRICS.loopErrors, { loop: this.name });
+      logger.error('loop step failed', { loop: this.name, error: this.s.lastError });
+    } finally {
+      const end = clock.now();
+      this.s.runs++;
+      this.s.lastRunAt = started;
+      this.s.lastDurationMs = end - started;
+      this.lastEndAt = end;
+      this.inFlightSince = null;
+      this.s.running = false;
+      metrics.counter(PIPELINE_METRICS.loopRuns, { loop: this.name });
+      metrics.histogram(PIPELINE_METRICS.loopSeconds, (end - started) / 1000, { loop: this.name });
+    }
+  }
+
+  status(): LoopStatus {
+    return { ...this.s };
+  }
+
+  /** When the loop last showed life: the end of its last run, else `fallback` (the start). */
+  lastAliveAt(fallback: number): number {
+    return this.lastEndAt ?? fallback;
+  }
+}

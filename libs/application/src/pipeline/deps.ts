@@ -1,0 +1,34 @@
+import type { Clock, IdGenerator } from '@cab/domain';
+import type { AuditLog } from '../ports/audit-log';
+import type { Broker } from '../ports/broker';
+import type { EventBus } from '../ports/event-bus';
+import type { FillsRepository } from '../ports/fills-repository';
+import type { IdempotencyStore } from '../ports/idempotency-store';
+import type { Logger } from '../ports/logger';
+import type { MarketData } from '../ports/market-data';
+import type { Metrics } from '../ports/metrics';
+import type { OrdersRepository } from '../ports/orders-repository';
+import type { PositionsRepository } from '../ports/positions-repository';
+import type { UnitOfWork } from '../ports/unit-of-work';
+
+/** The storage ports the pipeline reads and writes (SqliteStorage and InMemoryStorage both fit). */
+export interface PipelineStores {
+  orders: OrdersRepository;
+  fills: FillsRepository;
+  positions: PositionsRepository;
+  idempotency: IdempotencyStore;
+  audit: AuditLog;
+  unitOfWork: UnitOfWork;
+}
+
+/** What every use case, loop and reconciler is built from: ports only, injected by compose(). */
+export interface PipelineDeps {
+  broker: Broker;
+  marketData: MarketData;
+  stores: PipelineStores;
+  bus: EventBus;
+  clock: Clock;
+  ids: IdGenerator;
+  logger: Logger;
+  metrics: Metrics;
+}

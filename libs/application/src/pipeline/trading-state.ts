@@ -1,0 +1,103 @@
+import type { Clock, TradingState } from '@cab/domain';
+import type { AuditLog } from '../ports/audit-log';
+import type { EventBus } from '../ports/event-bus';
+import { errorText, type Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
+import { PIPELINE_METRICS } from './metric-names';
+
+/**
+ * Stable codes of halt causes. Each cause is held separately: clearing one (a clean reconcile)
+ * never clears another (an operator halt).
+ */
+export type HaltCode =
+  | 'OPERATOR'
+  | 'RECONCILE.MISMATCH'
+  | 'DMS.STALL'
+  | 'BROKER.FATAL'
+  | 'LOCK.LOST'
+  | 'RISK.DAILY_LOSS'
+  | 'RISK.LOSS_STREAK'
+  | 'RISK.MAX_DRAWDOWN';
+
+export interface Halt {
+  code: HaltCode;
+  /** halted: only protective exits; reducing: no entries, any sell. */
+  level: Exclude<TradingState, 'active'>;
+  reason: string;
+  since: number;
+}
+
+/**
+ * Who may trade right now. `halted` and `reducing` stop entries; protective exits always run.
+ *
+ * Resume rules (documented in the README):
+ *  - RECONCILE.MISMATCH is cleared by the next clean reconcile pass;
+ *  - DMS.STALL is cleared by the watchdog once every loop is live again and the countdown refreshed;
+ *  - RISK.* halts are cleared by the eval loop when the rule passes again (next UTC day, pause over);
+ *  - OPERATOR, BROKER.FATAL and LOCK.LOST need the operator: `resume()` (POST /orchestrator/start).
+ */
+export class TradingStateController {
+  private readonly halts = new Map<HaltCode, Halt>();
+
+  constructor(
+    private readonly deps: { bus: EventBus; audit: AuditLog; clock: Clock; logger: Logger; metrics: Metrics },
+  ) {}
+
+  state(): TradingState {
+    let s: TradingState = 'active';
+    for (const h of this.halts.values()) {
+      if (h.level === 'halted') return 'halted';
+      s = 'reducing';
+    }
+    return s;
+  }
+
+  reasons(): string[] {
+    return [...this.halts.values()].map((h) => `${h.code}: ${h.reason}`);
+  }
+
+  has(code: HaltCode): boolean {
+    return this.halts.has(code);
+  }
+
+  /** Adds a halt cause (a repeat of the same code only updates its text, without a new alert). */
+  async halt(code: HaltCode, reason: string, level: Halt['level'] = 'halted', correlationId?: string): Promise<void> {
+    const existing = this.halts.get(code);
+    this.halts.set(code, { code, level, reason, since: existing?.since ?? this.deps.clock.now() });
+    this.gauge();
+    if (existing) return;
+    this.deps.metrics.counter(PIPELINE_METRICS.halts, { code });
+    this.deps.logger.warn('trading halted', { code, reason, level });
+    this.deps.bus.emit('safety.halted', { code, reason }, correlationId);
+    await this.audit(`halt ${code}: ${reason}`, { code, reason, level, state: this.state() });
+  }
+
+  /** Removes one cause; returns whether it was set. */
+  async clear(code: HaltCode, reason: string): Promise<boolean> {
+    if (!this.halts.delete(code)) return false;
+    this.gauge();
+    this.deps.logger.info('halt cleared', { code, reason, state: this.state() });
+    this.deps.bus.emit('safety.resumed', { reason: `${code} cleared: ${reason}` });
+    await this.audit(`resume ${code}: ${reason}`, { code, reason, state: this.state() });
+    return true;
+  }
+
+  /** Operator resume: clears every cause. */
+  async resume(reason = 'operator resume'): Promise<void> {
+    for (const code of [...this.halts.keys()]) await this.clear(code, reason);
+  }
+
+  private gauge(): void {
+    const s = this.state();
+    this.deps.metrics.gauge(PIPELINE_METRICS.tradingState, s === 'active' ? 0 : s === 'reducing' ? 1 : 2);
+  }
+
+  private async audit(summary: string, data: { [k: string]: string }): Promise<void> {
+    try {
+      await this.deps.audit.record({ ts: this.deps.clock.now(), kind: 'safety', symbol: null, correlationId: null, summary, data });
+    } catch (err) {
+      // The halt itself is in memory and published; a failing audit store must not undo it.
+      this.deps.logger.error('audit of a halt failed', { error: errorText(err) });
+    }
+  }
+}

@@ -1,0 +1,125 @@
+import { ZERO, type OrderStatus } from '@cab/domain';
+import type { OrderDTO } from '../ports/broker';
+import type { OrderRecord } from '../ports/orders-repository';
+import type { PipelineDeps } from '../pipeline/deps';
+import type { InstrumentCache } from '../use-cases/instruments';
+import type { OrderSettler } from '../use-cases/order-settler';
+import { adoptedClientOrderId, classifyLookup, unknownOrders } from './compare-orders';
+import { noFindings, type ReconcileFindings, type ReconcileReporter } from './reconcile-report';
+
+export interface OrdersReconcilerOptions {
+  settler: OrderSettler;
+  instruments: InstrumentCache;
+  reporter: ReconcileReporter;
+  /** How long an order unseen on the exchange may still be in transit before it is closed. */
+  notFoundGraceMs: number;
+}
+
+/**
+ * Our open and in-flight orders vs the exchange, by client order id (LESSONS 1, 2): each is looked
+ * up and settled through the same OrderSettler as a live answer (fills deduplicated, position moved
+ * once). Orders found only on the exchange (open ones, and those behind trades we do not know) are
+ * adopted: inserted under their client id and settled, so the position follows.
+ */
+export class OrdersReconciler {
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly opts: OrdersReconcilerOptions,
+  ) {}
+
+  async reconcile(symbol: string, correlationId: string, tradesSince: number | null): Promise<ReconcileFindings> {
+    const f = noFindings();
+    const { broker, stores, clock } = this.deps;
+    const inst = await this.opts.instruments.get(symbol);
+    if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`] };
+    for (const local of await stores.orders.open(symbol)) {
+      f.checked++;
+      const look = classifyLookup(local, await broker.fetchOrder(symbol, { clientOrderId: local.clientOrderId }), clock.now(), this.opts.notFoundGraceMs);
+      if (look.kind === 'error') f.errors.push(`${local.clientOrderId}: ${look.detail}`);
+      else if (look.kind === 'settle') {
+        const r = await this.opts.settler.settle(local.clientOrderId, look.venue, inst.value, correlationId);
+        if (r?.changed) {
+          f.repaired++;
+          await this.opts.reporter.repaired(symbol, 'order', local.clientOrderId, `${local.status} → ${r.order.status} (filled ${r.order.filledBase.toFixed()})`, correlationId);
+        }
+      } else if (look.kind === 'close') {
+        f.mismatches++;
+        await this.opts.reporter.mismatch(symbol, 'order', { subject: local.clientOrderId, expected: local.status, actual: 'not found', detail: look.detail }, correlationId);
+        if (await this.close(local, look.status)) {
+          f.repaired++;
+          await this.opts.reporter.repaired(symbol, 'order', local.clientOrderId, `marked ${look.status}`, correlationId);
+        }
+      }
+    }
+
+    const open = await broker.fetchOpenOrders(symbol);
+    if (!open.ok) f.errors.push(`open orders: ${open.error.code}`);
+    const candidates: OrderDTO[] = open.ok ? [...open.value] : [];
+    if (tradesSince !== null) {
+      const trades = await broker.fetchMyTrades(symbol, tradesSince);
+      if (!trades.ok) f.errors.push(`trades: ${trades.error.code}`);
+      else {
+        const ids = [...new Set(trades.value.map((t) => t.orderId))].filter((id) => !candidates.some((o) => o.id === id));
+        for (const id of ids) {
+          if (await stores.orders.byExchangeOrderId(broker.name, id)) continue;
+          const o = await broker.fetchOrder(symbol, { id });
+          if (o.ok) candidates.push(o.value);
+          else f.errors.push(`order ${id}: ${o.error.code}`);
+        }
+      }
+    }
+    for (const venue of await this.unknown(candidates)) {
+      f.checked++;
+      f.mismatches++;
+      const coid = adoptedClientOrderId(venue);
+      await this.opts.reporter.mismatch(symbol, 'order', { subject: coid, expected: 'none', actual: `${venue.status} ${venue.side}`, detail: 'order found only on the exchange' }, correlationId);
+      const ins = await stores.orders.insert(adoptable(venue, coid, broker.name, clock.now()));
+      if (!ins.ok) {
+        f.errors.push(`adopt ${coid}: ${ins.code}`);
+        continue;
+      }
+      await this.opts.settler.settle(coid, venue, inst.value, correlationId);
+      f.repaired++;
+      await this.opts.reporter.repaired(symbol, 'order', coid, `adopted ${venue.side} ${venue.id}`, correlationId);
+    }
+    return f;
+  }
+
+  private async unknown(candidates: OrderDTO[]): Promise<OrderDTO[]> {
+    const known = new Set<string>();
+    const knownEx = new Set<string>();
+    for (const o of candidates) {
+      if (o.clientOrderId && (await this.deps.stores.orders.byClientOrderId(o.clientOrderId))) known.add(o.clientOrderId);
+      if (await this.deps.stores.orders.byExchangeOrderId(this.deps.broker.name, o.id)) knownEx.add(o.id);
+    }
+    return unknownOrders(candidates, known, knownEx);
+  }
+
+  private async close(local: OrderRecord, status: OrderStatus): Promise<boolean> {
+    const r = await this.deps.stores.orders.update(local.clientOrderId, { status, updatedAt: this.deps.clock.now() }, local.status);
+    return r !== null;
+  }
+}
+
+function adoptable(o: OrderDTO, coid: string, exchange: string, now: number): OrderRecord {
+  return {
+    clientOrderId: coid,
+    exchange,
+    exchangeOrderId: o.id,
+    symbol: o.symbol,
+    side: o.side,
+    type: o.type,
+    requestedQuote: o.requestedQuote,
+    requestedBase: o.requestedBase,
+    status: 'submitted',
+    filledBase: ZERO,
+    filledQuote: ZERO,
+    averagePrice: null,
+    fee: ZERO,
+    feeCurrency: null,
+    idempotencyKey: null,
+    reason: 'adopted: found only on the exchange',
+    createdAt: o.createdAt || now,
+    updatedAt: now,
+  };
+}

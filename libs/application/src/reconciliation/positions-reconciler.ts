@@ -1,0 +1,66 @@
+import { dec, str, type Decimal } from '@cab/domain';
+import type { BalanceDTO } from '../ports/broker';
+import type { PipelineDeps } from '../pipeline/deps';
+import type { InstrumentCache } from '../use-cases/instruments';
+import { emptyPosition } from '../use-cases/fill-accounting';
+import { comparePosition } from './compare-positions';
+import { noFindings, type ReconcileFindings, type ReconcileReporter } from './reconcile-report';
+
+export interface PositionsReconcilerOptions {
+  instruments: InstrumentCache;
+  reporter: ReconcileReporter;
+  /** Relative tolerance on the position (default 0.001 = 0.1 %), never below one amount step. */
+  tolerancePct?: Decimal;
+}
+
+/**
+ * Our position vs the exchange's base balance (free + used). The exchange holding LESS than our
+ * books is beyond tolerance: the position is set down to what exists (audited, published) and
+ * entries halt until a clean pass. Holding MORE is base the bot does not manage: reported once per
+ * distinct amount, never adopted into the position (it may be the owner's own coins).
+ */
+export class PositionsReconciler {
+  private readonly reportedSurplus = new Map<string, string>();
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly opts: PositionsReconcilerOptions,
+  ) {}
+
+  async reconcile(symbol: string, balance: BalanceDTO, correlationId: string): Promise<ReconcileFindings> {
+    const f = noFindings();
+    f.checked = 1;
+    const { stores, clock } = this.deps;
+    const inst = await this.opts.instruments.get(symbol);
+    if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`] };
+    const pos = (await stores.positions.get(symbol)) ?? emptyPosition(symbol, clock.now());
+    const exchange = balance.freeBase.plus(balance.usedBase);
+    const c = comparePosition(pos.baseQty, exchange, inst.value.amountStep, this.opts.tolerancePct ?? dec('0.001'));
+    if (c.kind === 'match') {
+      this.reportedSurplus.delete(symbol);
+      return f;
+    }
+    if (c.kind === 'surplus') {
+      if (this.reportedSurplus.get(symbol) === str(exchange)) return f;
+      this.reportedSurplus.set(symbol, str(exchange));
+      f.mismatches++;
+      await this.opts.reporter.mismatch(
+        symbol,
+        'position',
+        { subject: balance.base, expected: str(pos.baseQty), actual: str(exchange), detail: `the exchange holds ${str(c.diff)} ${balance.base} the bot does not manage` },
+        correlationId,
+      );
+      return f;
+    }
+    f.mismatches++;
+    const detail = `the exchange holds ${str(c.diff)} ${balance.base} less than the position`;
+    f.halting.push(`position ${symbol}: ${detail}`);
+    await this.opts.reporter.mismatch(symbol, 'position', { subject: balance.base, expected: str(pos.baseQty), actual: str(exchange), detail }, correlationId);
+    const r = await stores.positions.save({ ...pos, baseQty: exchange, updatedAt: clock.now(), ...(exchange.eq('0') ? { openedAt: null, peakPrice: null, stopPrice: null, trailingStopPrice: null, trailingActive: false } : {}) }, pos.version);
+    if (r.ok) {
+      f.repaired++;
+      await this.opts.reporter.repaired(symbol, 'position', balance.base, `position set from ${str(pos.baseQty)} to ${str(exchange)}`, correlationId);
+    } else f.errors.push(`position save: ${r.code}`);
+    return f;
+  }
+}

@@ -1,0 +1,146 @@
+import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskDecision, type RiskManager, type Signal, type Strategy, type TradeIntent } from '@cab/domain';
+import type { HaltCode, TradingStateController } from '../pipeline/trading-state';
+import type { PipelineDeps } from '../pipeline/deps';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
+import type { RiskLedger } from '../risk-state/risk-ledger';
+import { buildRiskState } from '../risk-state/risk-state-builder';
+import type { InstrumentCache } from './instruments';
+import type { PlaceOrder, PlaceOrderOutcome } from './place-order';
+
+export interface EvaluateOptions {
+  strategy: Strategy;
+  risk: RiskManager;
+  /** FIXED_AMOUNT: quote spent on each entry. */
+  fixedAmount: Decimal;
+  /** IDEMPOTENCY_BUCKET_MS. */
+  bucketMs: number;
+  placeOrder: PlaceOrder;
+  instruments: InstrumentCache;
+  ledger: RiskLedger;
+  trading: TradingStateController;
+}
+
+export type EvaluateOutcome =
+  | { kind: 'no-data'; reason: string }
+  | { kind: 'hold'; signal: Signal }
+  | { kind: 'blocked'; signal: Signal; decision: RiskDecision }
+  | { kind: 'skipped'; signal: Signal; reason: string }
+  | { kind: 'order'; signal: Signal; decision: RiskDecision; outcome: PlaceOrderOutcome };
+
+/** Risk rules whose failure also puts trading in `reducing` until the rule passes again. */
+const HALTING_RULES: Readonly<Record<string, HaltCode>> = {
+  'RISK.DAILY_LOSS': 'RISK.DAILY_LOSS',
+  'RISK.LOSS_STREAK': 'RISK.LOSS_STREAK',
+  'RISK.MAX_DRAWDOWN': 'RISK.MAX_DRAWDOWN',
+};
+
+/**
+ * One evaluation of one symbol: market data → strategy → risk → place-order.
+ *
+ * Audit policy: every buy/sell signal is audited with its risk verdict (reasons and limits) and
+ * every order; `hold` is audited only when the action changes from the previous evaluation of the
+ * symbol (a sample, not one row per candle), so a backtest over a year of candles writes per trade,
+ * not per step. Stale or missing data ends the step as `no-data` (no signal).
+ */
+export class EvaluateAndExecute {
+  private readonly lastAction = new Map<string, string>();
+
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly opts: EvaluateOptions,
+  ) {}
+
+  async run(symbol: string, correlationId: string): Promise<EvaluateOutcome> {
+    const { marketData, stores, clock, metrics, broker } = this.deps;
+    const { strategy } = this.opts;
+    const candles = await marketData.candles(symbol, strategy.warmup);
+    if (!candles.ok) return { kind: 'no-data', reason: `${candles.error.code}: ${candles.error.message}` };
+    const now = clock.now();
+    const position = await stores.positions.get(symbol);
+    const held = position?.baseQty ?? ZERO;
+    const signal = strategy.evaluate({ symbol, candles: candles.value, timeframeMs: marketData.timeframeMs(symbol), now, inPosition: held.gt(ZERO) });
+    metrics.counter(PIPELINE_METRICS.signals, { symbol, action: signal.action });
+    const changed = this.lastAction.get(symbol) !== signal.action;
+    this.lastAction.set(symbol, signal.action);
+    if (signal.action === 'hold') {
+      if (changed) await this.auditSignal(symbol, signal, correlationId, now);
+      return { kind: 'hold', signal };
+    }
+    await this.auditSignal(symbol, signal, correlationId, now);
+
+    const ticker = await marketData.ticker(symbol);
+    if (!ticker.ok) return { kind: 'no-data', reason: `${ticker.error.code}: ${ticker.error.message}` };
+    const inst = await this.opts.instruments.get(symbol);
+    if (!inst.ok) return { kind: 'skipped', signal, reason: `${inst.error.code}: ${inst.error.message}` };
+    const balance = await broker.fetchBalance(symbol);
+
+    let intent: TradeIntent;
+    if (signal.action === 'buy') {
+      intent = { symbol, side: 'buy', quoteAmount: this.opts.fixedAmount, ts: now };
+    } else {
+      if (!held.gt(ZERO)) return { kind: 'skipped', signal, reason: 'no position to sell' };
+      if (!balance.ok) return { kind: 'skipped', signal, reason: `balance: ${balance.error.code}` };
+      const size = sellSize(inst.value, held, balance.value.freeBase, ticker.value.bid);
+      if (size.deny) return { kind: 'skipped', signal, reason: `dust: ${size.deny.code}: ${size.deny.message}` };
+      intent = { symbol, side: 'sell', baseAmount: size.qty, reduceOnly: true, ts: now };
+    }
+    // The book is only needed for the slippage estimate of an entry.
+    const book = intent.side === 'buy' && this.opts.risk.config.maxSlippagePct.gt(ZERO) ? await broker.fetchOrderBook(symbol, 50) : null;
+    const state = buildRiskState(this.opts.ledger, {
+      tradingState: this.opts.trading.state(),
+      ticker: ticker.value,
+      orderBook: book && book.ok ? book.value : null,
+      instrument: inst.value,
+      positionBase: held,
+      balance: balance.ok ? balance.value : null,
+      now,
+    });
+    const decision = this.opts.risk.check(intent, state);
+    await stores.audit.record({
+      ts: now,
+      kind: 'risk',
+      symbol,
+      correlationId,
+      summary: decision.ok ? `${intent.side} allowed` : `${intent.side} blocked: ${decision.violations.map((v) => v.code).join(', ')}`,
+      data: { ok: decision.ok, side: intent.side, reasons: [...decision.reasons], codes: decision.violations.map((v) => v.code), limits: { ...decision.limits } },
+    });
+    // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
+    if (intent.side === 'buy') await this.syncRiskHalts(decision, correlationId);
+    if (!decision.ok) {
+      for (const v of decision.violations) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol, code: v.code });
+      this.deps.bus.emit('trade.blocked', { symbol, side: intent.side, reasons: [...decision.reasons], limits: { ...decision.limits } }, correlationId);
+      return { kind: 'blocked', signal, decision };
+    }
+    const outcome = await this.opts.placeOrder.execute({
+      symbol,
+      side: intent.side,
+      ...(intent.quoteAmount ? { quoteAmount: intent.quoteAmount } : {}),
+      ...(intent.baseAmount ? { baseAmount: intent.baseAmount } : {}),
+      idempotencyKey: idempotencyKey(symbol, intent.side, now, this.opts.bucketMs),
+      reason: `signal: ${signal.reasons.join('; ')}`,
+      correlationId,
+    });
+    return { kind: 'order', signal, decision, outcome };
+  }
+
+  /** Daily loss, loss streak and drawdown put trading in `reducing` while they fail; cleared when they pass. */
+  private async syncRiskHalts(decision: RiskDecision, correlationId: string): Promise<void> {
+    const failing = new Map(decision.violations.filter((v) => v.code in HALTING_RULES).map((v) => [HALTING_RULES[v.code] as HaltCode, v.message]));
+    for (const code of Object.values(HALTING_RULES)) {
+      const msg = failing.get(code);
+      if (msg !== undefined) await this.opts.trading.halt(code, msg, 'reducing', correlationId);
+      else if (this.opts.trading.has(code)) await this.opts.trading.clear(code, 'the rule passes again');
+    }
+  }
+
+  private async auditSignal(symbol: string, signal: Signal, correlationId: string, now: number): Promise<void> {
+    await this.deps.stores.audit.record({
+      ts: now,
+      kind: 'signal',
+      symbol,
+      correlationId,
+      summary: `${this.opts.strategy.name}: ${signal.action}`,
+      data: { action: signal.action, strategy: this.opts.strategy.name, reasons: [...signal.reasons] },
+    });
+  }
+}

@@ -1,0 +1,16 @@
+import type { Instrument } from '@cab/domain';
+import type { Broker, BrokerError } from '../ports/broker';
+
+/** Instruments per symbol, loaded once from the broker (precision and minimums change rarely). */
+export class InstrumentCache {
+  private readonly cache = new Map<string, Instrument>();
+  constructor(private readonly broker: Broker) {}
+
+  async get(symbol: string): Promise<{ ok: true; value: Instrument } | { ok: false; error: BrokerError }> {
+    const hit = this.cache.get(symbol);
+    if (hit) return { ok: true, value: hit };
+    const r = await this.broker.instrument(symbol);
+    if (r.ok) this.cache.set(symbol, r.value);
+    return r;
+  }
+}

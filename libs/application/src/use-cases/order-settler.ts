@@ -1,0 +1,129 @@
+import { isTerminal, str, type Fill, type FillOutcome, type Instrument } from '@cab/domain';
+import type { OrderStatusChanged, TopicName } from '../events/topics';
+import type { OrderDTO } from '../ports/broker';
+import type { OrderRecord } from '../ports/orders-repository';
+import type { PipelineDeps } from '../pipeline/deps';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
+import { applyToPosition, emptyPosition, settleOrder } from './fill-accounting';
+import { tradeReasonOf } from './trade-reason';
+
+/** Told about every fill that moved a position (the risk ledger listens: daily PnL, loss streak). */
+export type FillListener = (symbol: string, fill: Fill, outcome: FillOutcome) => void;
+
+export interface SettleResult {
+  order: OrderRecord;
+  /** True when this look changed the order or moved the position. */
+  changed: boolean;
+  outcome: FillOutcome | null;
+}
+
+const STATUS_TOPIC: Partial<Record<OrderRecord['status'], TopicName>> = {
+  submitted: 'order.submitted',
+  partial: 'order.submitted',
+  filled: 'order.filled',
+  canceled: 'order.canceled',
+  rejected: 'order.rejected',
+  in_flight: 'order.in_flight',
+};
+
+/**
+ * Writes what the venue says about one of our orders: the order row (compare-and-set on its
+ * status), its fills (deduplicated by trade id) and the position (moved by the order-level delta,
+ * so once), all in one unit of work. Shared by place-order (the answer to our request) and
+ * reconciliation (a later look), so the crash-recovery path is the normal path (LESSONS 1).
+ */
+export class OrderSettler {
+  private readonly listeners: FillListener[] = [];
+
+  constructor(private readonly deps: PipelineDeps) {}
+
+  onFill(listener: FillListener): void {
+    this.listeners.push(listener);
+  }
+
+  async settle(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string): Promise<SettleResult | null> {
+    const { stores, clock, logger } = this.deps;
+    const now = clock.now();
+    const result = await stores.unitOfWork.run(async (tx) => {
+      const local = await tx.orders.byClientOrderId(clientOrderId);
+      if (!local) return null;
+      const s = settleOrder(local, venue, inst, now);
+      if (s.status === null) logger.warn('illegal order transition ignored', { clientOrderId, from: local.status, event: s.event });
+      const updated = (await tx.orders.update(clientOrderId, s.patch, local.status)) ?? local;
+      if (s.fills.length > 0) await tx.fills.insertMany(s.fills);
+      let outcome: FillOutcome | null = null;
+      if (s.delta) {
+        const pos = (await tx.positions.get(local.symbol)) ?? emptyPosition(local.symbol, now);
+        const change = applyToPosition(pos, s.delta, now);
+        if (change.clampedBase.gt('0'))
+          logger.warn('sell larger than the position: clamped', { symbol: local.symbol, clientOrderId, excessBase: str(change.clampedBase) });
+        const saved = await tx.positions.save(change.position, pos.version);
+        // A lost race means another writer moved the position inside our transaction's view: a bug.
+        if (!saved.ok) throw new Error(`${saved.code}: ${saved.message}`);
+        outcome = change.outcome;
+        this.deps.metrics.gauge(PIPELINE_METRICS.positionBase, Number(str(change.position.baseQty)), { symbol: local.symbol });
+      }
+      const changed = updated.status !== local.status || s.delta !== null;
+      if (changed) {
+        await tx.audit.record({
+          ts: now,
+          kind: 'order',
+          symbol: local.symbol,
+          correlationId,
+          summary: `${local.side} ${clientOrderId} ${local.status} → ${updated.status} (filled ${str(updated.filledBase)} base, ${str(updated.filledQuote)} quote)`,
+          data: {
+            clientOrderId,
+            exchangeOrderId: updated.exchangeOrderId,
+            from: local.status,
+            to: updated.status,
+            filledBase: str(updated.filledBase),
+            filledQuote: str(updated.filledQuote),
+            fee: str(updated.fee),
+            feeCurrency: updated.feeCurrency,
+          },
+        });
+      }
+      return { order: updated, changed, outcome, previous: local, delta: s.delta };
+    });
+    if (!result) return null;
+    const { outcome, delta } = result;
+    if (outcome && delta) for (const l of this.listeners) l(result.order.symbol, delta, outcome);
+    if (result.changed) this.publish(result.previous, result.order, correlationId, result.outcome);
+    return { order: result.order, changed: result.changed, outcome: result.outcome };
+  }
+
+  /** Publishes order.* for a status change and trade.completed when an order ends with a fill. */
+  publish(previous: OrderRecord, order: OrderRecord, correlationId: string, outcome: FillOutcome | null): void {
+    const topic = STATUS_TOPIC[order.status];
+    const payload: Omit<OrderStatusChanged, 'eventId' | 'ts' | 'correlationId'> = {
+      symbol: order.symbol,
+      side: order.side,
+      clientOrderId: order.clientOrderId,
+      orderId: order.exchangeOrderId,
+      status: order.status,
+      filledBase: str(order.filledBase),
+      filledQuote: str(order.filledQuote),
+      ...(order.reason ? { reason: order.reason } : {}),
+    };
+    if (topic && order.status !== previous.status) this.deps.bus.emit(topic as 'order.filled', payload, correlationId);
+    if (isTerminal(order.status) && order.filledBase.gt('0') && (order.status !== previous.status || outcome)) {
+      this.deps.bus.emit(
+        'trade.completed',
+        {
+          symbol: order.symbol,
+          side: order.side,
+          reason: tradeReasonOf(order.reason),
+          clientOrderId: order.clientOrderId,
+          orderId: order.exchangeOrderId ?? '',
+          filledBase: str(order.filledBase),
+          filledQuote: str(order.filledQuote),
+          averagePrice: order.averagePrice ? str(order.averagePrice) : null,
+          fee: str(order.fee),
+          feeCurrency: order.feeCurrency,
+          ...(outcome && order.side === 'sell' ? { realizedPnl: str(outcome.realizedQuote) } : {}),
+        },
+        correlationId,
+      );
+    }
+  }
+}

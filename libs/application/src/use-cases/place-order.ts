@@ -1,0 +1,198 @@
+import { ZERO, clientOrderId as deriveClientOrderId, str, type Decimal, type Instrument, type Side } from '@cab/domain';
+import type { BrokerError, BrokerResult, OrderDTO } from '../ports/broker';
+import { errorText } from '../ports/logger';
+import type { OrderRecord } from '../ports/orders-repository';
+import type { PipelineDeps } from '../pipeline/deps';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
+import type { InstrumentCache } from './instruments';
+import type { OrderSettler } from './order-settler';
+
+export interface PlaceOrderRequest {
+  symbol: string;
+  side: Side;
+  /** Market buy by cost (quote). */
+  quoteAmount?: Decimal;
+  /** Market sell of base; quantized down to the amount step here. */
+  baseAmount?: Decimal;
+  /** Reserved before anything is sent; the client order id is derived from it. */
+  idempotencyKey: string;
+  /** Why: "signal: …", "exit EXIT.STOP_LOSS: …". Stored on the order and shown in alerts. */
+  reason: string;
+  correlationId: string;
+}
+
+export type PlaceOrderOutcome =
+  /** The key was already reserved (evaluate fired twice in one bucket): nothing was sent. */
+  | { kind: 'duplicate'; idempotencyKey: string; clientOrderId: string; heldBy: string | null }
+  /** The venue answered: submitted, partial, filled or canceled (see order.status). */
+  | { kind: 'placed'; order: OrderRecord }
+  /** Sent, outcome unknown: the order stays in_flight and reconciliation settles it. Never re-sent. */
+  | { kind: 'in_flight'; order: OrderRecord; error: BrokerError }
+  /** Refused before or by the venue; `order` is null when nothing was written. */
+  | { kind: 'failed'; order: OrderRecord | null; error: BrokerError | { kind: 'internal'; code: string; message: string } };
+
+export interface PlaceOrderOptions {
+  /** IDEMPOTENCY_TTL_SEC × 1000. */
+  idempotencyTtlMs: number;
+  instruments: InstrumentCache;
+  settler: OrderSettler;
+  /** Called on a fatal broker error (auth, config): the orchestrator halts trading. */
+  onFatal?: (error: BrokerError, correlationId: string) => Promise<void>;
+  /** Called when an order is about to be sent (the risk ledger counts orders per hour). */
+  onSend?: (ts: number) => void;
+}
+
+/**
+ * The one path every order takes, entries and exits alike (LESSONS 2, 3):
+ *  1. reserve the idempotency key and insert the order row (status new) in one transaction;
+ *  2. send it with the client order id derived from the key;
+ *  3. store the answer, fills and position in one transaction (OrderSettler).
+ * An ambiguous answer (timeout, 5xx, lost response) leaves the order in_flight: never re-sent.
+ */
+export class PlaceOrder {
+  constructor(
+    private readonly deps: PipelineDeps,
+    private readonly opts: PlaceOrderOptions,
+  ) {}
+
+  async execute(req: PlaceOrderRequest): Promise<PlaceOrderOutcome> {
+    const { stores, clock, broker, metrics } = this.deps;
+    const started = clock.now();
+    const inst = await this.opts.instruments.get(req.symbol);
+    if (!inst.ok) return this.failedBeforeSend(req, inst.error);
+    const amount = this.amount(req, inst.value);
+    if (!amount.ok) return this.failedBeforeSend(req, amount.error);
+
+    const coid = deriveClientOrderId(req.idempotencyKey);
+    const reserved = await stores.unitOfWork.run(async (tx) => {
+      const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
+      if (!r.ok) return { ok: false as const, heldBy: r.ref };
+      const order: OrderRecord = {
+        clientOrderId: coid,
+        exchange: broker.name,
+        exchangeOrderId: null,
+        symbol: req.symbol,
+        side: req.side,
+        type: 'market',
+        requestedQuote: req.side === 'buy' ? amount.value : null,
+        requestedBase: req.side === 'sell' ? amount.value : null,
+        status: 'new',
+        filledBase: ZERO,
+        filledQuote: ZERO,
+        averagePrice: null,
+        fee: ZERO,
+        feeCurrency: null,
+        idempotencyKey: req.idempotencyKey,
+        reason: req.reason,
+        createdAt: started,
+        updatedAt: started,
+      };
+      const ins = await tx.orders.insert(order);
+      // The same client id under an expired key: the order exists already, so this is a duplicate too.
+      if (!ins.ok) return { ok: false as const, heldBy: coid };
+      await tx.audit.record({
+        ts: started,
+        kind: 'order',
+        symbol: req.symbol,
+        correlationId: req.correlationId,
+        summary: `placing ${req.side} ${str(amount.value)} ${req.side === 'buy' ? 'quote' : 'base'} as ${coid}: ${req.reason}`,
+        data: { clientOrderId: coid, idempotencyKey: req.idempotencyKey, side: req.side, amount: str(amount.value), reason: req.reason },
+      });
+      return { ok: true as const, order };
+    });
+    if (!reserved.ok) {
+      metrics.counter(PIPELINE_METRICS.orders, { symbol: req.symbol, side: req.side, outcome: 'duplicate' });
+      return { kind: 'duplicate', idempotencyKey: req.idempotencyKey, clientOrderId: coid, heldBy: reserved.heldBy };
+    }
+
+    let sent: BrokerResult<OrderDTO>;
+    this.opts.onSend?.(started);
+    try {
+      sent =
+        req.side === 'buy'
+          ? await broker.createMarketBuyQuote(req.symbol, amount.value, coid)
+          : await broker.createMarketSellBase(req.symbol, amount.value, coid);
+    } catch (err) {
+      // A broker must not throw; if one does, the request may have gone out: treat it as ambiguous.
+      sent = { ok: false, error: { kind: 'ambiguous', code: 'BROKER.THREW', message: errorText(err) } };
+    }
+    const outcome = sent.ok ? await this.answered(req, coid, sent.value, inst.value) : await this.refused(req, reserved.order, sent.error);
+    metrics.histogram(PIPELINE_METRICS.orderSeconds, (clock.now() - started) / 1000, { side: req.side });
+    metrics.counter(PIPELINE_METRICS.orders, {
+      symbol: req.symbol,
+      side: req.side,
+      outcome: outcome.kind === 'placed' ? outcome.order.status : outcome.kind,
+    });
+    return outcome;
+  }
+
+  private amount(req: PlaceOrderRequest, inst: Instrument): { ok: true; value: Decimal } | { ok: false; error: BrokerError } {
+    if (req.side === 'buy') {
+      if (!req.quoteAmount) return { ok: false, error: { kind: 'rejected', code: 'ORDER.NO_AMOUNT', message: 'a buy needs a quote amount' } };
+      const deny = inst.checkQuote(req.quoteAmount);
+      return deny ? { ok: false, error: { kind: 'rejected', code: deny.code, message: deny.message } } : { ok: true, value: req.quoteAmount };
+    }
+    if (!req.baseAmount) return { ok: false, error: { kind: 'rejected', code: 'ORDER.NO_AMOUNT', message: 'a sell needs a base amount' } };
+    const qty = inst.qty(req.baseAmount, 'down');
+    if (qty.lte('0')) return { ok: false, error: { kind: 'rejected', code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${req.symbol}: ${str(req.baseAmount)} rounds down to 0` } };
+    return { ok: true, value: qty };
+  }
+
+  private async answered(req: PlaceOrderRequest, coid: string, dto: OrderDTO, inst: Instrument): Promise<PlaceOrderOutcome> {
+    const settled = await this.opts.settler.settle(coid, dto, inst, req.correlationId);
+    if (!settled) throw new Error(`order ${coid} vanished between insert and settle`);
+    return { kind: 'placed', order: settled.order };
+  }
+
+  private async refused(req: PlaceOrderRequest, order: OrderRecord, error: BrokerError): Promise<PlaceOrderOutcome> {
+    const { stores, clock, bus, logger } = this.deps;
+    const now = clock.now();
+    const status = error.kind === 'ambiguous' ? 'in_flight' : 'rejected';
+    const updated = (await stores.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? order;
+    // Nothing reached the venue on a retryable refusal (429, circuit open): the key may be used again.
+    if (error.kind === 'retryable') await stores.idempotency.release(req.idempotencyKey);
+    await stores.audit.record({
+      ts: now,
+      kind: 'order',
+      symbol: req.symbol,
+      correlationId: req.correlationId,
+      summary: `${req.side} ${order.clientOrderId} ${status}: ${error.kind} ${error.code}`,
+      data: { clientOrderId: order.clientOrderId, status, kind: error.kind, code: error.code, message: error.message },
+    });
+    logger.warn(status === 'in_flight' ? 'order outcome unknown: left in flight' : 'order refused', {
+      symbol: req.symbol,
+      clientOrderId: order.clientOrderId,
+      kind: error.kind,
+      code: error.code,
+    });
+    const payload = {
+      symbol: req.symbol,
+      side: req.side,
+      clientOrderId: order.clientOrderId,
+      orderId: null,
+      status: updated.status,
+      filledBase: '0',
+      filledQuote: '0',
+      reason: req.reason,
+    };
+    bus.emit(status === 'in_flight' ? 'order.in_flight' : 'order.rejected', payload, req.correlationId);
+    bus.emit('trade.failed', { symbol: req.symbol, side: req.side, clientOrderId: order.clientOrderId, kind: error.kind, code: error.code, message: error.message }, req.correlationId);
+    if (error.kind === 'fatal') await this.opts.onFatal?.(error, req.correlationId);
+    return status === 'in_flight' ? { kind: 'in_flight', order: updated, error } : { kind: 'failed', order: updated, error };
+  }
+
+  private async failedBeforeSend(req: PlaceOrderRequest, error: BrokerError): Promise<PlaceOrderOutcome> {
+    const { stores, clock, bus } = this.deps;
+    await stores.audit.record({
+      ts: clock.now(),
+      kind: 'order',
+      symbol: req.symbol,
+      correlationId: req.correlationId,
+      summary: `${req.side} not sent: ${error.code}: ${error.message}`,
+      data: { kind: error.kind, code: error.code, message: error.message, reason: req.reason },
+    });
+    bus.emit('trade.failed', { symbol: req.symbol, side: req.side, clientOrderId: null, kind: error.kind, code: error.code, message: error.message }, req.correlationId);
+    if (error.kind === 'fatal') await this.opts.onFatal?.(error, req.correlationId);
+    return { kind: 'failed', order: null, error };
+  }
+}

@@ -1,0 +1,278 @@
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import {
+  BalancesReconciler,
+  DeadLetterMonitor,
+  DeadLetterQueueSink,
+  EvaluateAndExecute,
+  HealthChecker,
+  InProcessEventBus,
+  InstrumentCache,
+  Orchestrator,
+  OrderSettler,
+  OrdersReconciler,
+  PlaceOrder,
+  PositionsReconciler,
+  ProtectiveExits,
+  Reconciliation,
+  ReconcileReporter,
+  RiskLedger,
+  TradingStateController,
+  Watchdog,
+  brokerCheck,
+  databaseCheck,
+  loopsCheck,
+  marketDataCheck,
+  noopCountdownSwitch,
+  noopMetrics,
+  type Broker,
+  type CountdownSwitch,
+  type InstanceLock,
+  type Logger,
+  type MarketData,
+  type Metrics,
+  type PipelineDeps,
+  type Scheduler,
+  type Timers,
+} from '@cab/application';
+import { ExitPolicy, RiskManager, createStrategy, dec, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type Strategy } from '@cab/domain';
+import { telegramAlertsFromSettings } from '../alerts/telegram/from-settings';
+import type { TelegramAlerts } from '../alerts/telegram/telegram-alerts';
+import { CcxtBroker } from '../brokers/ccxt/ccxt-broker';
+import { PaperBroker } from '../brokers/paper/paper-broker';
+import { createLogger } from '../logging/logger';
+import { FileInstanceLock } from '../safety/instance-lock';
+import { TimerScheduler } from '../scheduling/timer-scheduler';
+import type { Settings } from '../settings';
+import { secretValues } from '../settings/summary';
+import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite-storage';
+import { systemClock, systemTimers, uuidIds } from '../time/system-time';
+import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
+import { ComposeError, marketDataFromSettings } from './market-data-from-settings';
+import { paperMarketFrom } from './paper-market-from-market-data';
+
+/** What tests, backtests and the apps may inject instead of the defaults built from settings. */
+export interface ComposeOverrides {
+  clock?: Clock;
+  ids?: IdGenerator;
+  /** The orchestrator's scheduler (a VirtualScheduler in backtests); TimerScheduler by default. */
+  scheduler?: Scheduler;
+  timers?: Timers;
+  marketData?: MarketData;
+  broker?: Broker;
+  /** The dead man's switch; CcxtCountdownSwitch in live mode (with the default broker), no-op otherwise. */
+  countdown?: CountdownSwitch;
+  logger?: Logger;
+  /** The prom-client adapter (apps); noopMetrics by default. */
+  metrics?: Metrics;
+  storage?: SqliteStorage;
+  strategy?: Strategy;
+  /** Live only: the instance lock; null turns it off (tests); a FileInstanceLock by default. */
+  instanceLock?: InstanceLock | null;
+  /** Where account locks live (shared by every instance on the host); default <tmpdir>/crypto-ai-bot-locks. */
+  lockDir?: string;
+  /** How long an order unseen on the exchange may be in transit before reconciliation closes it. */
+  notFoundGraceMs?: number;
+}
+
+/** The whole bot, composed. Apps start `orchestrator` and serve `health`; `close()` releases everything. */
+export interface BotApp {
+  settings: Settings;
+  orchestrator: Orchestrator;
+  health: HealthChecker;
+  bus: InProcessEventBus;
+  storage: SqliteStorage;
+  broker: Broker;
+  marketData: MarketData;
+  logger: Logger;
+  metrics: Metrics;
+  clock: Clock;
+  ids: IdGenerator;
+  trading: TradingStateController;
+  deadLetters: DeadLetterMonitor;
+  telegram: TelegramAlerts;
+  /** Stops the orchestrator, drains the bus, releases the lock, closes broker and DB. Idempotent. */
+  close(): Promise<void>;
+}
+
+function unwrap<T>(v: { ok: true; value: T } | { ok: false; problems: readonly string[] }, what: string): T {
+  if (!v.ok) throw new ComposeError('COMPOSE.CONFIG', `${what}: ${v.problems.join('; ')}`);
+  return v.value;
+}
+
+/**
+ * The composition root: settings (+ overrides) → the object graph. MODE picks the broker
+ * (PaperBroker over the market data with balances in SQLite, or CcxtBroker with EXCHANGE_API_URL),
+ * MARKET_DATA the market source. Live mode takes the instance lock first and refuses to start,
+ * naming the holder, when another live instance holds it. Nothing trades until
+ * `orchestrator.start()`.
+ */
+export async function compose(settings: Settings, overrides: ComposeOverrides = {}): Promise<BotApp> {
+  const clock = overrides.clock ?? systemClock;
+  const ids = overrides.ids ?? uuidIds;
+  const timers = overrides.timers ?? systemTimers;
+  const metrics = overrides.metrics ?? noopMetrics;
+  const logger = overrides.logger ?? createLogger({ level: settings.logLevel, secrets: secretValues(settings), base: { mode: settings.mode } });
+  const live = settings.mode === 'live';
+
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async (): Promise<void> => {
+    for (const c of cleanups.reverse()) await c().catch((e: unknown) => logger.warn('cleanup failed', { error: String(e) }));
+  };
+
+  try {
+    let lock: InstanceLock | null = null;
+    if (live) {
+      lock =
+        overrides.instanceLock !== undefined
+          ? overrides.instanceLock
+          : new FileInstanceLock({
+              dbPath: settings.db.path,
+              exchange: settings.exchange,
+              apiKey: settings.exchangeApi.key?.reveal() ?? '',
+              lockDir: overrides.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
+              clock,
+              logger,
+            });
+      if (lock) {
+        const got = await lock.acquire();
+        if (!got.ok) {
+          const h = got.holder;
+          const who = h ? `pid ${h.pid} on ${h.host}, started ${h.startedAt}` : 'an unknown holder';
+          throw new ComposeError('COMPOSE.LOCK_REFUSED', `another live instance holds the ${got.scope} lock (${who}): ${got.message}`);
+        }
+        const held = lock;
+        cleanups.push(() => held.release());
+      }
+    }
+
+    const storage = overrides.storage ?? openSqliteStorage({ path: settings.db.path, clock });
+    if (!overrides.storage) cleanups.push(() => storage.close());
+
+    const marketData = overrides.marketData ?? marketDataFromSettings(settings, clock);
+
+    let broker: Broker;
+    let countdown: CountdownSwitch = overrides.countdown ?? noopCountdownSwitch;
+    if (overrides.broker) broker = overrides.broker;
+    else if (live) {
+      const key = settings.exchangeApi.key;
+      const secret = settings.exchangeApi.secret;
+      if (!key || !secret) throw new ComposeError('COMPOSE.LIVE_KEYS', 'MODE=live needs API_KEY and API_SECRET');
+      const ccxt = new CcxtBroker({
+        exchange: settings.exchange,
+        apiKey: key,
+        apiSecret: secret,
+        ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}),
+        timeoutMs: settings.http.timeoutSec * 1000,
+        retry: { attempts: 3, baseMs: 250, maxMs: 5_000 },
+        breaker: { failures: 5, cooldownMs: 30_000 },
+        clock,
+      });
+      broker = ccxt;
+      if (!overrides.countdown) countdown = new CcxtCountdownSwitch(ccxt);
+    } else {
+      broker = new PaperBroker({ market: paperMarketFrom(marketData), ledger: storage.paperLedger, clock, ids, startingBalances: { ...settings.paper.balances } });
+    }
+    cleanups.push(() => broker.close());
+
+    const deadLetters = new DeadLetterMonitor(new DeadLetterQueueSink(storage.dlq), logger.child({ component: 'dlq' }), metrics);
+    const bus = new InProcessEventBus({ clock, ids, deadLetters, logger: logger.child({ component: 'bus' }), metrics });
+    cleanups.push(() => bus.drain());
+    const telegram = telegramAlertsFromSettings(settings.telegram, { clock, logger, metrics, label: `${settings.mode} ${settings.symbols.join(',')}` });
+    const detachTelegram = telegram.attach(bus);
+    cleanups.push(async () => detachTelegram());
+
+    const deps: PipelineDeps = { broker, marketData, stores: storage, bus, clock, ids, logger: logger.child({ component: 'pipeline' }), metrics };
+    const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger, metrics });
+    const instruments = new InstrumentCache(broker);
+    const settler = new OrderSettler(deps);
+    const ledger = new RiskLedger();
+    settler.onFill((symbol, fill, outcome) => ledger.filled(symbol, fill, outcome));
+    const placeOrder = new PlaceOrder(deps, {
+      idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
+      instruments,
+      settler,
+      onSend: (ts) => ledger.orderPlaced(ts),
+      onFatal: (e, cid) => trading.halt('BROKER.FATAL', `${e.code}: ${e.message}`, 'halted', cid),
+    });
+    const strategy = overrides.strategy ?? unwrap(createStrategy('ema_cross_rsi'), 'strategy');
+    const riskConfig = unwrap(validateRiskConfig(settings.risk), 'risk settings');
+    const exitConfig = unwrap(validateExitConfig(settings.exits), 'exit settings');
+    const evaluate = new EvaluateAndExecute(deps, {
+      strategy,
+      risk: new RiskManager(riskConfig),
+      fixedAmount: dec(settings.trading.fixedAmount),
+      bucketMs: settings.idempotency.bucketMs,
+      placeOrder,
+      instruments,
+      ledger,
+      trading,
+    });
+    const exits = new ProtectiveExits(deps, { policy: new ExitPolicy(exitConfig), placeOrder, instruments, bucketMs: settings.idempotency.bucketMs });
+    const reporter = new ReconcileReporter(deps);
+    const reconciliation = new Reconciliation(deps, {
+      orders: new OrdersReconciler(deps, { settler, instruments, reporter, notFoundGraceMs: overrides.notFoundGraceMs ?? Math.max(60_000, 2 * settings.http.timeoutSec * 1000) }),
+      positions: new PositionsReconciler(deps, { instruments, reporter }),
+      balances: new BalancesReconciler(deps, reporter),
+      trading,
+    });
+    const watchdog = new Watchdog(deps, { symbols: settings.symbols, countdown, dmsTimeoutMs: settings.dmsTimeoutMs, trading });
+    const scheduler = overrides.scheduler ?? new TimerScheduler({ clock, logger: logger.child({ component: 'scheduler' }), metrics });
+    const orchestrator = new Orchestrator(deps, {
+      mode: settings.mode,
+      symbols: settings.symbols,
+      intervalsMs: {
+        eval: settings.intervals.evalSec * 1000,
+        exits: settings.intervals.exitsSec * 1000,
+        reconcile: settings.intervals.reconcileSec * 1000,
+        watchdog: settings.intervals.watchdogSec * 1000,
+      },
+      scheduler,
+      evaluate,
+      exits,
+      reconciliation,
+      watchdog,
+      trading,
+      ledger,
+    });
+    cleanups.push(() => orchestrator.stop());
+
+    const health = new HealthChecker({ clock, timers }, [
+      databaseCheck(() => storage.positions.all()),
+      brokerCheck(broker, settings.symbol),
+      marketDataCheck(marketData, settings.symbols, clock),
+      loopsCheck(() => orchestrator.status(), clock),
+      { name: 'telegram', critical: false, check: () => telegram.check() },
+      {
+        name: 'dead_letters',
+        critical: false,
+        async check() {
+          const n = deadLetters.counts().total;
+          return n === 0 ? { status: 'ok' } : { status: 'degraded', detail: `${n} events dead-lettered since start` };
+        },
+      },
+    ]);
+
+    let closed: Promise<void> | null = null;
+    return {
+      settings,
+      orchestrator,
+      health,
+      bus,
+      storage,
+      broker,
+      marketData,
+      logger,
+      metrics,
+      clock,
+      ids,
+      trading,
+      deadLetters,
+      telegram,
+      close: () => (closed ??= cleanup()),
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}

@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import express, { type Express, type Request, type Response } from 'express';
+import type { HealthReport, Logger, Metrics } from '@cab/application';
+import { errorText } from '@cab/application';
+import type { Clock } from '@cab/domain';
+import { utcDayStart } from '@cab/domain';
+import { withCorrelationId } from '../logging/correlation';
+import { parseIsoDay } from '../reports/performance-report';
+import { bearerAuth } from './bearer-auth';
+import { BadRequest, errorHandler, sendError } from './errors';
+import type { ControllableOrchestrator } from './orchestrator-port';
+import { intParam, stringParam } from './query';
+import type { ApiReadModels } from './read-models';
+
+export interface HealthSource {
+  health(): Promise<HealthReport>;
+  readiness(): Promise<HealthReport>;
+}
+
+/** What GET /metrics serves: PromMetrics has both. */
+export interface MetricsExposition {
+  text(): Promise<string>;
+  readonly contentType: string;
+}
+
+export interface HttpAppOptions {
+  orchestrator: ControllableOrchestrator;
+  health: HealthSource;
+  metrics: Metrics & MetricsExposition;
+  /** /api/trades, /api/positions, /api/pnl; omitted = no /api routes (the worker). */
+  readModels?: ApiReadModels;
+  /** Serve POST /orchestrator/start|stop and GET /orchestrator/status (default true; the worker: false). */
+  control?: boolean;
+  /** Bearer token for /orchestrator/* and /api/*; null = open, which live mode refuses. */
+  apiToken: string | null;
+  mode: 'paper' | 'live';
+  version: string;
+  logger: Logger;
+  clock: Clock;
+  /** Request ids when the client sends none; default crypto.randomUUID. */
+  newRequestId?: () => string;
+}
+
+export class HttpConfigError extends Error {
+  readonly code = 'HTTP.CONFIG';
+}
+
+const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
+
+/**
+ * The express 5 app behind the server and the worker. Routes only map results to status codes;
+ * the work is in the orchestrator, the health checker and the read models it is given.
+ *  - /health, /ready, /metrics are open (probes and scrapers carry no secrets; LESSONS 14);
+ *  - /orchestrator/* and /api/* need the Bearer token when one is set;
+ *  - every answer carries X-Request-Id, and every log line of the request its correlation id.
+ */
+export function createHttpApp(o: HttpAppOptions): Express {
+  if (o.mode === 'live' && !o.apiToken) {
+    throw new HttpConfigError('live mode refuses to serve the control API without API_TOKEN');
+  }
+  const newId = o.newRequestId ?? randomUUID;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+
+  app.use((req, res, next) => {
+    const incoming = req.get('x-request-id');
+    const id = incoming && REQUEST_ID_RE.test(incoming) ? incoming : newId();
+    res.locals['requestId'] = id;
+    res.set('X-Request-Id', id);
+    res.set('Cache-Control', 'no-store');
+    const started = o.clock.now();
+    res.on('finish', () => {
+      const route = req.route ? String((req.route as { path: string }).path) : 'unmatched';
+      o.metrics.counter('cab_http_requests_total', { method: req.method, route, status: String(res.statusCode) });
+      o.metrics.histogram('cab_http_request_duration_seconds', Math.max(0, o.clock.now() - started) / 1000, { method: req.method, route });
+    });
+    withCorrelationId(id, () => next());
+  });
+  app.use(express.json({ limit: '16kb' }));
+
+  app.get('/health', async (_req, res) => {
+    const report = await o.health.health();
+    res.status(report.status === 'down' ? 503 : 200).json({ ...report, mode: o.mode, version: o.version, orchestrator: orchestratorSummary(o.orchestrator) });
+  });
+
+  app.get('/ready', async (_req, res) => {
+    const report = await o.health.readiness();
+    res.status(report.ready ? 200 : 503).json({ ready: report.ready, checkedAt: report.checkedAt, components: report.components });
+  });
+
+  app.get('/metrics', async (_req, res) => {
+    res.type(o.metrics.contentType).send(await o.metrics.text());
+  });
+
+  const auth = bearerAuth(o.apiToken);
+
+  if (o.control ?? true) {
+    app.get('/orchestrator/status', auth, (_req, res) => {
+      res.json(o.orchestrator.status());
+    });
+    app.post('/orchestrator/start', auth, async (_req, res) => {
+      await control(res, o, 'start');
+    });
+    app.post('/orchestrator/stop', auth, async (_req, res) => {
+      await control(res, o, 'stop');
+    });
+  }
+
+  const models = o.readModels;
+  if (models) {
+    app.get('/api/trades', auth, async (req, res) => {
+      const q = req.query as Record<string, unknown>;
+      const symbol = stringParam(q, 'symbol')?.toUpperCase();
+      const since = intParam(q, 'since', undefined, 0, Number.MAX_SAFE_INTEGER);
+      const limit = intParam(q, 'limit', 100, 1, 1000)!;
+      res.json({ trades: await models.trades({ ...(symbol ? { symbol } : {}), ...(since !== undefined ? { since } : {}), limit }) });
+    });
+    app.get('/api/positions', auth, async (_req, res) => {
+      res.json({ positions: await models.positions() });
+    });
+    app.get('/api/pnl', auth, async (req, res) => {
+      const date = stringParam(req.query as Record<string, unknown>, 'date');
+      const day = date === undefined ? utcDayStart(o.clock.now()) : parseIsoDay(date);
+      if (day === null) throw new BadRequest(`date: expected YYYY-MM-DD, got ${JSON.stringify(date)}`);
+      res.json(await models.pnl(day));
+    });
+  }
+
+  app.use((req: Request, res: Response) => sendError(res, 404, 'HTTP.NOT_FOUND', `no route ${req.method} ${req.path}`));
+  app.use(errorHandler(o.logger));
+  return app;
+}
+
+function orchestratorSummary(orch: ControllableOrchestrator): { state: string; trading: string; haltReasons: string[] } | { error: string } {
+  try {
+    const s = orch.status();
+    return { state: s.state, trading: s.trading, haltReasons: s.haltReasons };
+  } catch (e) {
+    return { error: errorText(e) };
+  }
+}
+
+/** start/stop are idempotent on the orchestrator's side; a failure is reported, never a stack. */
+async function control(res: Response, o: HttpAppOptions, action: 'start' | 'stop'): Promise<void> {
+  try {
+    await (action === 'start' ? o.orchestrator.start() : o.orchestrator.stop());
+  } catch (e) {
+    o.logger.error(`orchestrator ${action} failed`, { error: errorText(e) });
+    return sendError(res, 500, action === 'start' ? 'ORCHESTRATOR.START_FAILED' : 'ORCHESTRATOR.STOP_FAILED', errorText(e));
+  }
+  o.logger.info(`orchestrator ${action} requested over HTTP`);
+  res.json(o.orchestrator.status());
+}

@@ -1,0 +1,2 @@
+export * from './metric-catalogue';
+export * from './prom-metrics';
