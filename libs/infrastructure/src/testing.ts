@@ -119,3 +119,8 @@ export function openTempStorage(
   };
 }
 export { SEED_DAY, SEED_EXPECTED, seedTrades, type SeedableStorage } from './reports/testing/seed-trades';
+
+// The pipeline contract (feat/pipeline): the same specs in paper and live (emulator) mode.
+export { pipelineContract, startBot, settingsFor, SYMBOL as PIPELINE_SYMBOL, type PipelineWorld, type PipelineBot } from './compose/testing/pipeline.contract';
+export { ScriptedMarketData, ScriptedStrategy } from './compose/testing/scripted';
+export { makePaperPipelineWorld, ordersFromTrades } from './compose/testing/paper-world';

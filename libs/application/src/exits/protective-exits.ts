@@ -42,7 +42,8 @@ export class ProtectiveExits {
   async run(symbol: string, correlationId: string): Promise<ExitOutcome> {
     const { stores, marketData, clock, broker, logger, metrics } = this.deps;
     const pos = await stores.positions.get(symbol);
-    if (!pos || !pos.baseQty.gt(ZERO) || !pos.avgEntry.gt(ZERO)) return { kind: 'flat' };
+    // openedAt null with base left: dust from the last round trip, recorded when it was left.
+    if (!pos || !pos.baseQty.gt(ZERO) || !pos.avgEntry.gt(ZERO) || pos.openedAt === null) return { kind: 'flat' };
     const ticker = await marketData.ticker(symbol);
     if (!ticker.ok) return { kind: 'no-data', reason: `${ticker.error.code}: ${ticker.error.message}` };
     const price = ticker.value.bid;

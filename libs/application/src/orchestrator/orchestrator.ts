@@ -8,6 +8,7 @@ import type { ReconcileFindings } from '../reconciliation/reconcile-report';
 import type { RiskLedger } from '../risk-state/risk-ledger';
 import type { Watchdog } from '../safety/watchdog';
 import type { EvaluateAndExecute } from '../use-cases/evaluate-and-execute';
+import type { InstrumentCache } from '../use-cases/instruments';
 import { LoopRunner } from './loop-runner';
 import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from './types';
 
@@ -24,6 +25,8 @@ export interface OrchestratorOptions {
   watchdog: Watchdog;
   trading: TradingStateController;
   ledger: RiskLedger;
+  /** Loaded at start, before the ledger replays (it needs them to tell dust from a position). */
+  instruments?: InstrumentCache;
   /** How far back the ledger replays stored orders at the first start (default 7 days). */
   ledgerReplayMs?: number;
 }
@@ -144,6 +147,8 @@ export class Orchestrator implements OrchestratorControl {
 
   private async loadLedger(): Promise<void> {
     if (this.ledgerLoaded) return;
+    // Failures here are not fatal: the first reconcile reports an unreachable broker.
+    if (this.opts.instruments) for (const symbol of this.opts.symbols) await this.opts.instruments.get(symbol);
     const since = this.deps.clock.now() - (this.opts.ledgerReplayMs ?? 7 * 86_400_000);
     for (const symbol of this.opts.symbols) this.opts.ledger.replay(await this.deps.stores.orders.find({ symbol, since, limit: 10_000 }));
     this.ledgerLoaded = true;

@@ -31,6 +31,13 @@ export class RiskLedger {
   private readonly roundTrips = new Map<string, Position>();
   private equityPeak: Decimal = ZERO;
 
+  /**
+   * `isDust(symbol, base, price)`: whether what is left after a sell can no longer be sold (below
+   * the exchange minimum). Such a remainder is kept on the position as explicit dust, and the round
+   * trip counts as closed for the loss streak.
+   */
+  constructor(private readonly isDust: (symbol: string, base: Decimal, price: Decimal) => boolean = () => false) {}
+
   /** Replays stored orders (oldest first) with a fill: what a restart needs to keep the limits. */
   replay(orders: readonly OrderRecord[]): void {
     const sorted = [...orders].sort((a, b) => a.createdAt - b.createdAt);
@@ -56,33 +63,33 @@ export class RiskLedger {
   }
 
   private apply(symbol: string, fill: Fill): void {
+    this.lastTrade[symbol] = fill.ts;
+    const out = this.track(symbol, fill);
+    if (out) this.pnl.push({ ts: fill.ts, realizedQuote: out.realizedQuote, feeQuote: out.feeQuote });
+  }
+
+  /** Moves the round-trip mirror; a sell that leaves only dust closes the round trip. */
+  private track(symbol: string, fill: Fill): FillOutcome | null {
     const before = this.roundTrips.get(symbol) ?? flatPosition(symbol);
     // A replay window can start mid-position: a sell larger than what we saw is clamped, not thrown.
     const f = fill.side === 'sell' && fill.amount.gt(before.base) ? { ...fill, amount: before.base } : fill;
-    if (f.amount.lte(ZERO)) return;
+    if (f.amount.lte(ZERO)) return null;
     let out: FillOutcome;
     try {
       out = applyFill(before, f);
     } catch {
-      return;
-    }
-    this.lastTrade[symbol] = f.ts;
-    this.pnl.push({ ts: f.ts, realizedQuote: out.realizedQuote, feeQuote: out.feeQuote });
-    this.roundTrips.set(symbol, out.position);
-    if (out.closed) this.pushClosed({ closedTs: out.closed.closedTs, pnlQuote: out.closed.pnlQuote });
-  }
-
-  private track(symbol: string, fill: Fill): void {
-    const before = this.roundTrips.get(symbol) ?? flatPosition(symbol);
-    const f = fill.side === 'sell' && fill.amount.gt(before.base) ? { ...fill, amount: before.base } : fill;
-    if (f.amount.lte(ZERO)) return;
-    try {
-      const out = applyFill(before, f);
-      this.roundTrips.set(symbol, out.position);
-      if (out.closed) this.pushClosed({ closedTs: out.closed.closedTs, pnlQuote: out.closed.pnlQuote });
-    } catch {
       // The stored position (not this mirror) is the truth; a mismatch here only affects the streak.
+      return null;
     }
+    let pos = out.position;
+    let closed = out.closed;
+    if (!closed && f.side === 'sell' && pos.base.gt(ZERO) && this.isDust(symbol, pos.base, f.price)) {
+      closed = { symbol, openedTs: pos.openedTs ?? f.ts, closedTs: f.ts, realizedQuote: pos.realizedQuote, feesQuote: pos.feesQuote, pnlQuote: pos.realizedQuote.minus(pos.feesQuote) };
+      pos = flatPosition(symbol);
+    }
+    this.roundTrips.set(symbol, pos);
+    if (closed) this.pushClosed({ closedTs: closed.closedTs, pnlQuote: closed.pnlQuote });
+    return out;
   }
 
   private pushClosed(t: ClosedTrade): void {

@@ -58,7 +58,9 @@ export class EvaluateAndExecute {
     const now = clock.now();
     const position = await stores.positions.get(symbol);
     const held = position?.baseQty ?? ZERO;
-    const signal = strategy.evaluate({ symbol, candles: candles.value, timeframeMs: marketData.timeframeMs(symbol), now, inPosition: held.gt(ZERO) });
+    // A position with base but no open round trip is dust (see applyToPosition): not "in position".
+    const inPosition = held.gt(ZERO) && position?.openedAt !== null;
+    const signal = strategy.evaluate({ symbol, candles: candles.value, timeframeMs: marketData.timeframeMs(symbol), now, inPosition });
     metrics.counter(PIPELINE_METRICS.signals, { symbol, action: signal.action });
     const changed = this.lastAction.get(symbol) !== signal.action;
     this.lastAction.set(symbol, signal.action);
@@ -78,7 +80,7 @@ export class EvaluateAndExecute {
     if (signal.action === 'buy') {
       intent = { symbol, side: 'buy', quoteAmount: this.opts.fixedAmount, ts: now };
     } else {
-      if (!held.gt(ZERO)) return { kind: 'skipped', signal, reason: 'no position to sell' };
+      if (!inPosition) return { kind: 'skipped', signal, reason: 'no position to sell' };
       if (!balance.ok) return { kind: 'skipped', signal, reason: `balance: ${balance.error.code}` };
       const size = sellSize(inst.value, held, balance.value.freeBase, ticker.value.bid);
       if (size.deny) return { kind: 'skipped', signal, reason: `dust: ${size.deny.code}: ${size.deny.message}` };

@@ -134,6 +134,8 @@ export interface PositionChange {
   outcome: FillOutcome | null;
   /** Base of a sell that exceeded the position (a repaired or adopted position): ignored, logged by the caller. */
   clampedBase: Decimal;
+  /** What a sell left that cannot be sold (below the exchange minimum): kept on the position as dust. */
+  dust: Decimal;
 }
 
 /**
@@ -141,7 +143,7 @@ export interface PositionChange {
  * LESSONS 4). A sell larger than the position is clamped to it rather than thrown: the books follow
  * the venue, and reconciliation compares the result with the balance.
  */
-export function applyToPosition(p: PositionRecord, fill: Fill, now: number): PositionChange {
+export function applyToPosition(p: PositionRecord, fill: Fill, now: number, isDust: (base: Decimal, price: Decimal) => boolean = () => false): PositionChange {
   let f = fill;
   let clampedBase = ZERO;
   if (f.side === 'sell') {
@@ -150,14 +152,17 @@ export function applyToPosition(p: PositionRecord, fill: Fill, now: number): Pos
     if (out.gt(p.baseQty)) {
       clampedBase = out.minus(p.baseQty);
       const amount = min(f.amount, p.baseQty.minus(feeInBase));
-      if (amount.lte(ZERO)) return { position: { ...p, updatedAt: now }, outcome: null, clampedBase: out };
+      if (amount.lte(ZERO)) return { position: { ...p, updatedAt: now }, outcome: null, clampedBase: out, dust: ZERO };
       f = { ...f, amount };
     }
   }
   const outcome = applyFill(toDomainPosition(p), f);
   const after = outcome.position;
-  const flat = after.base.eq(ZERO);
-  const opened = p.baseQty.eq(ZERO) && !flat;
+  // A sell that leaves only dust ends the round trip: the dust stays, explicitly, with no exit state.
+  const dust = f.side === 'sell' && after.base.gt(ZERO) && isDust(after.base, f.price) ? after.base : ZERO;
+  const flat = after.base.eq(ZERO) || dust.gt(ZERO);
+  // A buy on a flat (or dust-only) position opens a new round trip: fresh exit state.
+  const opened = f.side === 'buy' && (p.baseQty.eq(ZERO) || p.openedAt === null);
   return {
     position: {
       ...p,
@@ -169,11 +174,12 @@ export function applyToPosition(p: PositionRecord, fill: Fill, now: number): Pos
       stopPrice: flat || opened ? null : p.stopPrice,
       trailingStopPrice: flat || opened ? null : p.trailingStopPrice,
       trailingActive: flat || opened ? false : p.trailingActive,
-      openedAt: flat ? null : (p.openedAt ?? f.ts),
+      openedAt: flat ? null : opened ? f.ts : (p.openedAt ?? f.ts),
       updatedAt: now,
     },
     outcome,
     clampedBase,
+    dust,
   };
 }
 

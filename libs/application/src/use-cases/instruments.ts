@@ -6,6 +6,11 @@ export class InstrumentCache {
   private readonly cache = new Map<string, Instrument>();
   constructor(private readonly broker: Broker) {}
 
+  /** The cached instrument, without asking the broker (null before the first `get`). */
+  peek(symbol: string): Instrument | null {
+    return this.cache.get(symbol) ?? null;
+  }
+
   async get(symbol: string): Promise<{ ok: true; value: Instrument } | { ok: false; error: BrokerError }> {
     const hit = this.cache.get(symbol);
     if (hit) return { ok: true, value: hit };

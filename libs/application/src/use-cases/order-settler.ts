@@ -54,7 +54,18 @@ export class OrderSettler {
       let outcome: FillOutcome | null = null;
       if (s.delta) {
         const pos = (await tx.positions.get(local.symbol)) ?? emptyPosition(local.symbol, now);
-        const change = applyToPosition(pos, s.delta, now);
+        const change = applyToPosition(pos, s.delta, now, (base, price) => inst.check(inst.qty(base), price) !== null);
+        if (change.dust.gt('0')) {
+          logger.info('position left dust', { symbol: local.symbol, clientOrderId, dustBase: str(change.dust) });
+          await tx.audit.record({
+            ts: now,
+            kind: 'order',
+            symbol: local.symbol,
+            correlationId,
+            summary: `${str(change.dust)} ${inst.base} left as dust (below the exchange minimum)`,
+            data: { clientOrderId, dustBase: str(change.dust) },
+          });
+        }
         if (change.clampedBase.gt('0'))
           logger.warn('sell larger than the position: clamped', { symbol: local.symbol, clientOrderId, excessBase: str(change.clampedBase) });
         const saved = await tx.positions.save(change.position, pos.version);

@@ -186,7 +186,10 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger, metrics });
     const instruments = new InstrumentCache(broker);
     const settler = new OrderSettler(deps);
-    const ledger = new RiskLedger();
+    const ledger = new RiskLedger((symbol, base, price) => {
+      const inst = instruments.peek(symbol);
+      return inst !== null && inst.check(inst.qty(base), price) !== null;
+    });
     settler.onFill((symbol, fill, outcome) => ledger.filled(symbol, fill, outcome));
     const placeOrder = new PlaceOrder(deps, {
       idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
@@ -234,6 +237,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       watchdog,
       trading,
       ledger,
+      instruments,
     });
     cleanups.push(() => orchestrator.stop());
 

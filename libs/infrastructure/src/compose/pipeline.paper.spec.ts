@@ -1,0 +1,4 @@
+import { makePaperPipelineWorld } from './testing/paper-world';
+import { pipelineContract } from './testing/pipeline.contract';
+
+pipelineContract('paper', makePaperPipelineWorld);

@@ -1,0 +1,55 @@
+import type { MarketData, MarketDataResult, TickerDTO } from '@cab/application';
+import { dec, type Candle, type Clock, type Signal, type Strategy, type StrategyContext } from '@cab/domain';
+
+/**
+ * A market the spec sets by hand: a price (bid/ask around it with `spread`) and always-fresh
+ * candles at that price. `hang` makes every call wait forever (a stalled data source).
+ */
+export class ScriptedMarketData implements MarketData {
+  readonly name = 'scripted';
+  private readonly prices = new Map<string, { price: string; spread: string }>();
+  hang = false;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly tf = 60_000,
+  ) {}
+
+  setPrice(symbol: string, price: string, spread = '0.0002'): void {
+    this.prices.set(symbol, { price, spread });
+  }
+
+  timeframeMs(): number {
+    return this.tf;
+  }
+
+  async candles(symbol: string, limit: number): Promise<MarketDataResult<Candle[]>> {
+    if (this.hang) await new Promise<never>(() => undefined);
+    const p = this.prices.get(symbol);
+    if (!p) return { ok: false, error: { code: 'MARKET_DATA.UNKNOWN_SYMBOL', message: symbol } };
+    const close = Number(p.price);
+    const lastOpen = Math.floor(this.clock.now() / this.tf) * this.tf - this.tf;
+    const n = Math.max(1, limit);
+    return { ok: true, value: Array.from({ length: n }, (_, i) => ({ ts: lastOpen - (n - 1 - i) * this.tf, open: close, high: close, low: close, close, volume: 1 })) };
+  }
+
+  async ticker(symbol: string): Promise<MarketDataResult<TickerDTO>> {
+    if (this.hang) await new Promise<never>(() => undefined);
+    const p = this.prices.get(symbol);
+    if (!p) return { ok: false, error: { code: 'MARKET_DATA.UNKNOWN_SYMBOL', message: symbol } };
+    const price = dec(p.price);
+    const half = dec(p.spread).div('2');
+    return { ok: true, value: { symbol, bid: price.times(dec('1').minus(half)), ask: price.times(dec('1').plus(half)), last: price, ts: this.clock.now() } };
+  }
+}
+
+/** A strategy that says what the spec tells it to (`next`), with a reason naming itself. */
+export class ScriptedStrategy implements Strategy {
+  readonly name = 'scripted';
+  readonly warmup = 2;
+  next: Signal['action'] = 'hold';
+  evaluate(ctx: StrategyContext): Signal {
+    const action = this.next === 'sell' && ctx.inPosition === false ? 'hold' : this.next;
+    return { action, reasons: [`SIGNAL.SCRIPTED: ${action}`] };
+  }
+}
