@@ -1,9 +1,12 @@
-// The headless worker app: the orchestrator without the control API (issue "Apps").
-// For now it loads and validates the settings and prints its version and their summary.
-import { APP_VERSION, formatSummary, loadSettings, runMain, settingsSummary } from '@cab/infrastructure';
+// The headless worker: the orchestrator with /health and /metrics on WORKER_PORT (no control API).
+// Composition only: settings → startBot (compose + HTTP + autostart) → wait for a signal.
+import { loadSettings, runMain, shutdownSignal, startBot } from '@cab/infrastructure';
 
 void runMain('worker', async () => {
   const settings = loadSettings();
-  process.stdout.write(`crypto-ai-bot worker ${APP_VERSION}\n${formatSummary(settingsSummary(settings))}\n`);
-  process.stdout.write('The trading loops are not built yet: this build only validates settings.\n');
+  const bot = await startBot(settings, { role: 'worker' });
+  process.stdout.write(`crypto-ai-bot worker (${settings.mode}) on ${bot.http.url}\n`);
+  await shutdownSignal();
+  await bot.stop();
+  return 0;
 });

@@ -1,1 +1,3 @@
 export * from './run-main';
+export * from './startup-refused';
+export * from './bot-server';

@@ -1,4 +1,5 @@
 import { SettingsError } from '../settings/settings-error';
+import { StartupRefused } from './startup-refused';
 import { Redactor } from '../logging/redact';
 import { version } from '../../../../package.json';
 
@@ -16,7 +17,7 @@ const processIo: MainIo = {
 
 /**
  * Runs an app's main function and turns its outcome into an exit code. A user's mistake
- * (SettingsError) prints its message and exits 2 with no stack trace; anything else is a bug and
+ * (SettingsError, StartupRefused) prints its message and exits 2 with no stack trace; anything else is a bug and
  * prints its stack (with known secrets masked) and exits 1.
  */
 export async function runMain(name: string, main: () => Promise<number | void>, io: MainIo = processIo, secrets: readonly string[] = []): Promise<number> {
@@ -24,7 +25,7 @@ export async function runMain(name: string, main: () => Promise<number | void>, 
   try {
     code = (await main()) ?? 0;
   } catch (e) {
-    if (e instanceof SettingsError) {
+    if (e instanceof SettingsError || e instanceof StartupRefused) {
       io.stderr(`${name}: ${e.message}\n`);
       code = 2;
     } else {

@@ -139,7 +139,7 @@ describe('/metrics', () => {
     const r = await request(app).get('/metrics');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
-    for (const name of ['cab_orders_total', 'cab_fills_total', 'cab_trades_blocked_total', 'cab_loop_duration_seconds', 'cab_loop_last_run_timestamp_seconds', 'cab_position_base', 'cab_pnl_realized_quote', 'cab_equity_quote', 'cab_dlq_size']) {
+    for (const name of ['cab_orders_total', 'cab_trades_completed_total', 'cab_risk_blocked_total', 'cab_loop_seconds', 'cab_loop_last_run_timestamp_seconds', 'cab_position_base', 'cab_pnl_realized_quote', 'cab_equity_quote', 'cab_dlq_size']) {
       expect(r.text).toContain(`# TYPE ${name} `);
     }
     expect(r.text).toContain('cab_http_requests_total{method="GET",route="/health",status="200"} 1');

@@ -1,2 +1,3 @@
 export * from './metric-catalogue';
 export * from './prom-metrics';
+export * from './business-metrics';

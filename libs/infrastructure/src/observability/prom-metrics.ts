@@ -9,6 +9,11 @@ export interface PromMetricsOptions {
   catalogue?: Readonly<Record<string, MetricSpec>>;
   /** Histogram buckets in seconds. */
   buckets?: number[];
+  /**
+   * Throw on a misused metric (wrong type or labels). Specs turn it on; in the running bot a
+   * metric bug must not break a trade, so it is counted in cab_metrics_errors_total instead.
+   */
+  strict?: boolean;
 }
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
@@ -35,28 +40,38 @@ export class PromMetrics implements Metrics {
   readonly registry = new Registry();
   private readonly entries = new Map<string, Entry>();
   private readonly buckets: number[];
+  private readonly strict: boolean;
+  private readonly collectors: (() => Promise<void>)[] = [];
 
   constructor(options: PromMetricsOptions = {}) {
     this.buckets = options.buckets ?? DEFAULT_BUCKETS;
+    this.strict = options.strict ?? false;
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'cab_' });
     for (const [name, spec] of Object.entries(options.catalogue ?? METRIC_CATALOGUE)) this.define(name, spec);
   }
 
   counter(name: string, labels: MetricLabels = {}, by = 1): void {
     if (!(by >= 0)) throw new RangeError(`counter ${name}: increment must be >= 0, got ${by}`);
-    (this.get(name, 'counter', labels) as Counter<string>).inc(labels, by);
+    const m = this.get(name, 'counter', labels) as Counter<string> | null;
+    m?.inc(labels, by);
   }
 
   gauge(name: string, value: number, labels: MetricLabels = {}): void {
-    (this.get(name, 'gauge', labels) as Gauge<string>).set(labels, value);
+    (this.get(name, 'gauge', labels) as Gauge<string> | null)?.set(labels, value);
   }
 
   histogram(name: string, value: number, labels: MetricLabels = {}): void {
-    (this.get(name, 'histogram', labels) as Histogram<string>).observe(labels, value);
+    (this.get(name, 'histogram', labels) as Histogram<string> | null)?.observe(labels, value);
   }
 
-  /** The text exposition format for GET /metrics. */
-  text(): Promise<string> {
+  /** Runs before each scrape: gauges read from state (positions, DLQ size) are refreshed there. */
+  onScrape(collect: () => Promise<void>): void {
+    this.collectors.push(collect);
+  }
+
+  /** The text exposition format for GET /metrics. A failing collector leaves its gauges as they were. */
+  async text(): Promise<string> {
+    await Promise.all(this.collectors.map((c) => c().catch(() => this.counter('cab_metrics_errors_total', { metric: 'collector' }))));
     return this.registry.metrics();
   }
 
@@ -64,14 +79,20 @@ export class PromMetrics implements Metrics {
     return this.registry.contentType;
   }
 
-  private get(name: string, type: MetricType, labels: MetricLabels): AnyMetric {
-    const names = Object.keys(labels).sort();
-    const entry = this.entries.get(name) ?? this.define(name, { type, help: `${name} (recorded by the bot)`, labels: names });
-    if (entry.type !== type) throw new MetricDefinitionError(`metric ${name} is a ${entry.type}, used as a ${type}`);
-    if (entry.labels.length !== names.length || entry.labels.some((l, i) => l !== names[i])) {
-      throw new MetricDefinitionError(`metric ${name} has labels [${entry.labels.join(', ')}], got [${names.join(', ')}]`);
+  private get(name: string, type: MetricType, labels: MetricLabels): AnyMetric | null {
+    try {
+      const names = Object.keys(labels).sort();
+      const entry = this.entries.get(name) ?? this.define(name, { type, help: `${name} (recorded by the bot)`, labels: names });
+      if (entry.type !== type) throw new MetricDefinitionError(`metric ${name} is a ${entry.type}, used as a ${type}`);
+      if (entry.labels.length !== names.length || entry.labels.some((l, i) => l !== names[i])) {
+        throw new MetricDefinitionError(`metric ${name} has labels [${entry.labels.join(', ')}], got [${names.join(', ')}]`);
+      }
+      return entry.metric;
+    } catch (e) {
+      if (this.strict || !(e instanceof MetricDefinitionError) || name === 'cab_metrics_errors_total') throw e;
+      this.counter('cab_metrics_errors_total', { metric: name });
+      return null;
     }
-    return entry.metric;
   }
 
   private define(name: string, spec: MetricSpec): Entry {
