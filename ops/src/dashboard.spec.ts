@@ -43,7 +43,7 @@ describe('ops/grafana dashboard', () => {
       'cab_pnl_unrealized_quote',
       'cab_position_base',
       'cab_orders_total',
-      'cab_fills_total',
+      'cab_trades_completed_total',
       'cab_risk_blocked_total',
       'cab_loop_seconds',
       'cab_loop_errors_total',

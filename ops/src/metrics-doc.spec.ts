@@ -67,13 +67,14 @@ describe('docs/metrics.md', () => {
 
 describe('the live registry (PromMetrics during a paper run of the composed bot)', () => {
   const declaredOnly = new PromMetrics();
-  const prom = new PromMetrics();
+  // strict: a refused use throws (and RecordingMetrics records it) instead of being counted away.
+  const prom = new PromMetrics({ strict: true });
   const rec = new RecordingMetrics(prom);
   let families: { name: string; type: string }[] = [];
   let missingRequired: string[] = [];
 
   beforeAll(async () => {
-    await runPaperSession(rec);
+    await runPaperSession(rec, prom);
     families = (await prom.registry.getMetricsAsJSON()).map((m) => ({ name: m.name, type: String(m.type) }));
     const recorded = new Set([...rec.uses.values()].map((u) => u.name));
     missingRequired = doc.required.map((r) => r.name).filter((n) => !recorded.has(n));
