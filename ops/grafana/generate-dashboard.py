@@ -66,7 +66,7 @@ panel("Loop errors / s", [("sum by (loop) (rate(cab_loop_errors_total" + S + R +
 panel("Failed and rejected orders (per interval)", [("sum by (outcome) (increase(cab_orders_total" + FAILED + R + "))", "{{outcome}}")])
 panel("Reconcile mismatches (per interval)", [("sum by (scope) (increase(cab_reconcile_mismatches_total" + S + R + "))", "{{scope}}")])
 endrow()
-panel("Dead letters (per interval)", [("sum by (topic) (increase(cab_dead_letters_total" + S + R + "))", "{{topic}}")])
+panel("Dead letter queue", [("cab_dlq_size" + S, "waiting {{instance}}"), ("sum by (topic) (increase(cab_dead_letters_total" + S + R + "))", "new {{topic}}")], desc="DeadLetterQueueGrowing fires while the size grows.")
 panel("HTTP 5xx / s", [("sum by (route) (rate(cab_http_requests_total" + H5XX + R + "))", "{{route}}")])
 panel("Up, circuit breaker, DMS trips", [("up" + UP, "up {{job}}"), ("cab_broker_circuit_open" + S, "circuit open"), ("cab_orchestrator_running" + S, "orchestrator running"), ("increase(cab_dms_trips_total" + S + R + ")", "DMS trips")])
 endrow()

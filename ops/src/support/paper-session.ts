@@ -16,7 +16,7 @@ export async function runPaperSession(metrics: Metrics, prom: PromMetrics): Prom
   const dir = mkdtempSync(path.join(tmpdir(), 'cab-ops-session-'));
   const world = await makePaperPipelineWorld();
   try {
-    const bot = await startBot(world, dir, {}, { metrics });
+    const bot = await startBot(world, dir, { LOG_LEVEL: 'ERROR' }, { metrics });
     const detach = attachBusinessMetrics(bot.app, prom);
     try {
       await bot.app.orchestrator.start();
