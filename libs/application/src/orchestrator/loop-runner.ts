@@ -59,8 +59,14 @@ export class LoopRunner {
     return { ...this.s };
   }
 
-  /** When the loop last showed life: the end of its last run, else `fallback` (the start). */
-  lastAliveAt(fallback: number): number {
-    return this.lastEndAt ?? fallback;
+  /**
+   * For the stall detector: since when the loop has owed us a run. While a run is in flight, its
+   * start (a run stuck for long is a stall); otherwise when the next run fell due (end of the last
+   * run, or `since` = the orchestrator's start, plus one interval), never later than `now`. So a
+   * long interval never looks like a stall, and a dead timer does once its run is overdue.
+   */
+  owedSince(since: number, now: number): number {
+    if (this.inFlightSince !== null) return this.inFlightSince;
+    return Math.min(now, Math.max(this.lastEndAt ?? since, since) + this.s.intervalMs);
   }
 }

@@ -95,7 +95,8 @@ export class Orchestrator implements OrchestratorControl {
       if (this.state === 'stopped') return;
       this.state = 'stopping';
       // Resolves once the runs in flight have finished: an order placement is never cut in half.
-      for (const name of LOOP_NAMES) await this.opts.scheduler.stop(name);
+      // Every loop is disarmed at once, then the runs in flight are awaited together.
+      await Promise.all(LOOP_NAMES.map((name) => this.opts.scheduler.stop(name)));
       try {
         await this.opts.watchdog.disarm();
       } catch (e) {
@@ -173,8 +174,9 @@ export class Orchestrator implements OrchestratorControl {
   }
 
   private async watchdogStep(): Promise<void> {
-    const fallback = this.startedAt ?? this.deps.clock.now();
-    const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].lastAliveAt(fallback) }));
+    const now = this.deps.clock.now();
+    const since = this.startedAt ?? now;
+    const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].owedSince(since, now) }));
     await this.opts.watchdog.run(watched, this.deps.ids.next());
   }
 }

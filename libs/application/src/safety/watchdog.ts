@@ -6,7 +6,7 @@ import type { CountdownSwitch } from './countdown-switch';
 /** What the watchdog needs to know of each watched loop. */
 export interface LoopLiveness {
   name: string;
-  /** End of the last run, or the orchestrator's start when it never ran (epoch ms). */
+  /** Since when the loop owes a run (see LoopRunner.owedSince): the start of a run still in flight, or when the next run fell due. */
   lastAliveAt: number;
 }
 
@@ -20,7 +20,8 @@ export interface WatchdogOptions {
 
 /**
  * The watchdog step (its own loop): a heartbeat event, the stall detector and the dead man's
- * switch. While every watched loop finished a run within DMS_TIMEOUT_MS, it refreshes the
+ * switch. A loop is stalled when it has owed a run (stuck in one, or overdue) for more than
+ * DMS_TIMEOUT_MS. While no loop is stalled, it refreshes the
  * exchange's countdown. When one has not, the bot is stuck: entries halt (DMS.STALL), a stall and a
  * DMS trip are published (alerts), and the countdown is NOT refreshed, so the exchange cancels our
  * open orders when it runs out. Once every loop is live again the halt clears and the countdown is

@@ -88,7 +88,9 @@ export function settleOrder(local: OrderRecord, venue: OrderDTO, inst: Instrumen
     const countable = venue.feeCurrency === inst.base || venue.feeCurrency === inst.quote;
     const dFee = countable && dFeeRaw.gt(ZERO) ? dFeeRaw : ZERO;
     const price = dQuote.gt(ZERO) ? dQuote.div(dBase) : (venue.averagePrice ?? ZERO);
-    if (price.gt(ZERO)) delta = { side: local.side, amount: dBase, price, fee: dFee, feeCurrency, ts: venue.updatedAt || now };
+    // Stamped with the pipeline's clock, not the venue's: risk windows (UTC day, cooldown, streak pause)
+    // run on the pipeline's time, which is virtual in a backtest.
+    if (price.gt(ZERO)) delta = { side: local.side, amount: dBase, price, fee: dFee, feeCurrency, ts: now };
   }
   const fills: FillRecord[] = venue.fills.map((f) => ({
     exchange: local.exchange,

@@ -24,6 +24,12 @@ export function isGateClientOrderId(s: string): boolean {
   return GATE_TEXT_RE.test(s);
 }
 
+/**
+ * Longest client order id we derive, "t-" included. Gate allows "t-" + 28, but ccxt's gate client
+ * (4.5.x createOrder) refuses a `text` longer than 28 characters counting the prefix, so 28 in all.
+ */
+export const MAX_CLIENT_ID_CHARS = 28;
+
 const CANONICAL_KEY_RE = /^[A-Z0-9]+\/[A-Z0-9]+:(buy|sell):\d+$/;
 
 /** FNV-1a (32 bit) of a string, from a given offset basis: a stable, dependency-free fingerprint. */
@@ -49,5 +55,5 @@ export function clientOrderId(key: string): string {
   const body = `t-${readable}`;
   if (CANONICAL_KEY_RE.test(key) && GATE_TEXT_RE.test(body)) return body;
   const hash = fnv1a(key, 0x811c9dc5).toString(36).padStart(7, '0') + fnv1a(key, 0x050c5d1f).toString(36).padStart(7, '0');
-  return `t-${readable.replace(/[^0-9A-Za-z_.-]/g, '').slice(0, 13)}.${hash}`;
+  return `t-${readable.replace(/[^0-9A-Za-z_.-]/g, '').slice(0, MAX_CLIENT_ID_CHARS - 17)}.${hash}`;
 }

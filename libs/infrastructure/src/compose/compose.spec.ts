@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { VirtualScheduler } from '@cab/application';
-import { RecordingLogger } from '@cab/application/testing';
+import { RecordingLogger, deferred } from '@cab/application/testing';
+import { ScriptedMarketData, ScriptedStrategy } from './testing/scripted';
+import { systemClock } from '../time/system-time';
 import { SequentialIds } from '@cab/domain/testing';
 import { parseSettings, type Settings } from '../settings';
-import { tempDir } from '../testing';
+import { FakeTelegramApi, tempDir } from '../testing';
 import { compose, type BotApp } from './compose';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -57,6 +59,76 @@ describe('compose (paper, replay, virtual time)', () => {
     expect(health.components.map((c) => `${c.name}:${c.status}`)).toEqual(
       expect.arrayContaining(['db:ok', 'broker:ok', 'market_data:ok', 'loops:ok', 'telegram:ok', 'dead_letters:ok']),
     );
+  });
+
+  it('stop() on real timers finishes the evaluation in flight before it resolves', async () => {
+    const market = new ScriptedMarketData(systemClock);
+    market.setPrice('BTC/USDT', '50000');
+    const gate = deferred();
+    const settings = settingsFor(tmp.dir, { EVAL_INTERVAL_SEC: '0.02', EXITS_INTERVAL_SEC: '3600', RECONCILE_INTERVAL_SEC: '3600', WATCHDOG_INTERVAL_SEC: '3600' });
+    app = await compose(settings, { marketData: market, strategy: new ScriptedStrategy(), logger: new RecordingLogger() });
+    market.gate = gate.promise;
+    await app.orchestrator.start();
+    while (!app.orchestrator.status().loops.eval.running) await new Promise((r) => setTimeout(r, 5));
+    let stopped = false;
+    const stopping = app.orchestrator.stop().then(() => {
+      stopped = true;
+    });
+    await new Promise((r) => setTimeout(r, 50));
+    expect(stopped).toBe(false);
+    expect(app.orchestrator.status().state).toBe('stopping');
+    market.gate = null;
+    gate.resolve();
+    await stopping;
+    const s = app.orchestrator.status();
+    expect(s.state).toBe('stopped');
+    expect(s.loops.eval.runs).toBe(1);
+    expect(s.loops.eval.lastError).toBeNull();
+    await new Promise((r) => setTimeout(r, 60));
+    expect(app.orchestrator.status().loops.eval.runs).toBe(1);
+  });
+
+  it('a subscriber that throws never breaks the publisher: its event lands in the dlq table, logged and counted', async () => {
+    const vs = new VirtualScheduler({ startMs: T0 });
+    const logger = new RecordingLogger();
+    app = await compose(settingsFor(tmp.dir), { clock: vs, scheduler: vs, timers: vs, logger });
+    app.bus.subscribe('safety.halted', 'broken-journal', () => {
+      throw new Error('journal down');
+    });
+    await app.orchestrator.halt('spec');
+    await app.bus.drain();
+    expect(app.orchestrator.status().trading).toBe('halted');
+    const letters = await app.storage.dlq.list();
+    expect(letters).toHaveLength(1);
+    expect(letters[0]).toMatchObject({ topic: 'safety.halted', subscriber: 'broken-journal', error: 'journal down' });
+    expect(JSON.parse(letters[0]!.payload)).toMatchObject({ code: 'OPERATOR', reason: 'spec' });
+    expect(logger.at('warn').some((e) => e.msg === 'event dead-lettered')).toBe(true);
+    expect(app.deadLetters.counts().total).toBe(1);
+    const health = await app.health.health();
+    expect(health.components.find((c) => c.name === 'dead_letters')?.status).toBe('degraded');
+  });
+
+  it('sends Telegram alerts for halts to the Bot API at TELEGRAM_API_URL (a loopback fake)', async () => {
+    const fake = new FakeTelegramApi();
+    const url = await fake.start();
+    try {
+      const vs = new VirtualScheduler({ startMs: T0 });
+      app = await compose(settingsFor(tmp.dir, { TELEGRAM_BOT_TOKEN: '123:secret-token', TELEGRAM_CHAT_ID: '42', TELEGRAM_API_URL: url }), {
+        clock: vs,
+        scheduler: vs,
+        timers: vs,
+        logger: new RecordingLogger(),
+      });
+      await app.orchestrator.halt('maintenance window');
+      await app.bus.drain();
+      for (let i = 0; i < 100 && fake.requests.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+      expect(fake.texts().join('\n')).toContain('maintenance window');
+      expect(fake.requests[0]?.path).toContain('/bot123:secret-token/sendMessage');
+    } finally {
+      await app?.close();
+      app = null;
+      await fake.close();
+    }
   });
 
   it('refuses MARKET_DATA=exchange with a clear error', async () => {

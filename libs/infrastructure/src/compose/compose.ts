@@ -121,6 +121,8 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
   };
 
   try {
+    // The lock is taken before anything else exists; a lock lost later halts trading through this.
+    let onLockLost: (message: string) => void = (message) => logger.error('instance lock lost before start', { message });
     let lock: InstanceLock | null = null;
     if (live) {
       lock =
@@ -133,6 +135,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
               lockDir: overrides.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
               clock,
               logger,
+              onLost: (r) => onLockLost(r.message),
             });
       if (lock) {
         const got = await lock.acquire();
@@ -184,6 +187,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
 
     const deps: PipelineDeps = { broker, marketData, stores: storage, bus, clock, ids, logger: logger.child({ component: 'pipeline' }), metrics };
     const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger, metrics });
+    onLockLost = (message) => void trading.halt('LOCK.LOST', `instance lock lost: ${message}`);
     const instruments = new InstrumentCache(broker);
     const settler = new OrderSettler(deps);
     const ledger = new RiskLedger((symbol, base, price) => {

@@ -9,6 +9,8 @@ export class ScriptedMarketData implements MarketData {
   readonly name = 'scripted';
   private readonly prices = new Map<string, { price: string; spread: string }>();
   hang = false;
+  /** While set, candles() waits for it: holds an evaluation in flight. */
+  gate: Promise<void> | null = null;
 
   constructor(
     private readonly clock: Clock,
@@ -25,6 +27,7 @@ export class ScriptedMarketData implements MarketData {
 
   async candles(symbol: string, limit: number): Promise<MarketDataResult<Candle[]>> {
     if (this.hang) await new Promise<never>(() => undefined);
+    if (this.gate) await this.gate;
     const p = this.prices.get(symbol);
     if (!p) return { ok: false, error: { code: 'MARKET_DATA.UNKNOWN_SYMBOL', message: symbol } };
     const close = Number(p.price);

@@ -1,0 +1,59 @@
+import { FakeClock, SequentialIds } from '@cab/domain/testing';
+import { InProcessEventBus } from '../events/in-process-event-bus';
+import { noopLogger } from '../ports/logger';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
+import { TradingStateController } from '../pipeline/trading-state';
+import type { PipelineDeps } from '../pipeline/deps';
+import { InMemoryDeadLetterSink, InMemoryStorage, RecordingMetrics } from '../testing';
+import type { CountdownSwitch } from './countdown-switch';
+import { Watchdog } from './watchdog';
+
+/** The exchange's countdown as a table of trigger times: what Gate keeps, without HTTP. */
+class CountdownTable implements CountdownSwitch {
+  readonly armedUntil = new Map<string, number>();
+  constructor(private readonly clock: FakeClock) {}
+  async arm(symbol: string, timeoutMs: number) {
+    this.armedUntil.set(symbol, this.clock.now() + timeoutMs);
+    return { ok: true as const };
+  }
+  async disarm(symbol: string) {
+    this.armedUntil.delete(symbol);
+    return { ok: true as const };
+  }
+}
+
+describe('Watchdog (dead man\'s switch)', () => {
+  it('refreshes the countdown while loops are live; a stall stops refreshing, halts entries and alerts once; recovery clears it', async () => {
+    const clock = new FakeClock();
+    const bus = new InProcessEventBus({ clock, ids: new SequentialIds('e-'), deadLetters: new InMemoryDeadLetterSink() });
+    const storage = new InMemoryStorage(clock);
+    const metrics = new RecordingMetrics();
+    const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger: noopLogger, metrics });
+    const countdown = new CountdownTable(clock);
+    const deps = { bus, clock, metrics, logger: noopLogger, ids: new SequentialIds('c-'), stores: storage } as unknown as PipelineDeps;
+    const w = new Watchdog(deps, { symbols: ['BTC/USDT', 'ETH/USDT'], countdown, dmsTimeoutMs: 10_000, trading });
+    const trips: string[] = [];
+    bus.subscribe('safety.dms_tripped', 'spec', (e) => void trips.push(e.detail));
+    const start = clock.now();
+
+    expect(await w.run([{ name: 'eval', lastAliveAt: start }], 'c')).toEqual({ stalled: [], refreshed: true });
+    expect(countdown.armedUntil.get('ETH/USDT')).toBe(start + 10_000);
+
+    clock.advance(10_001);
+    const r = await w.run([{ name: 'eval', lastAliveAt: start }, { name: 'exits', lastAliveAt: clock.now() }], 'c');
+    expect(r).toEqual({ stalled: ['eval'], refreshed: false });
+    expect(countdown.armedUntil.get('BTC/USDT')).toBe(start + 10_000); // not refreshed: the exchange will cancel
+    expect(trading.state()).toBe('halted');
+    clock.advance(1_000);
+    await w.run([{ name: 'eval', lastAliveAt: start }], 'c');
+    await bus.drain();
+    expect(trips).toHaveLength(1);
+    expect(metrics.count(PIPELINE_METRICS.dmsTrips)).toBe(1);
+
+    await w.run([{ name: 'eval', lastAliveAt: clock.now() }], 'c');
+    expect(trading.state()).toBe('active');
+    expect(countdown.armedUntil.get('BTC/USDT')).toBe(clock.now() + 10_000);
+    await w.disarm();
+    expect(countdown.armedUntil.size).toBe(0);
+  });
+});
