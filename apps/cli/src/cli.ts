@@ -11,6 +11,10 @@ import {
   parseIsoDay,
   performanceCommand,
   probeHealth,
+  reconcileCommand,
+  secretValues,
+  smokeCommand,
+  createLogger,
   settingsSummary,
   SettingsError,
   systemClock,
@@ -138,6 +142,23 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         emit(await performanceCommand({ dbPath: settings.db.path, symbols: settings.symbols, day, clock: systemClock, json: a.json }));
       },
     )
+    .command(
+      'smoke',
+      'One-shot health of the build: settings, migrations, database, broker, market data, one dry evaluation (never trades)',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      async (a) => {
+        emit(await smokeCommand({ logger: quietLogger(), json: a.json }));
+      },
+    )
+    .command(
+      'reconcile',
+      'Run the three reconcilers (orders, positions, balances) once and print what they found and repaired',
+      (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
+      async (a) => {
+        const settings = loadSettings();
+        emit(await reconcileCommand({ settings, logger: quietLogger(secretValues(settings)), json: a.json }));
+      },
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
@@ -176,4 +197,9 @@ function defaultHealthUrl(): string {
   const { host, port } = loadSettings().http;
   const h = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host.includes(':') ? `[${host}]` : host;
   return `http://${h}:${port}/health`;
+}
+
+/** Warnings and errors of the composed bot go to stderr as JSON; stdout stays the command's output. */
+function quietLogger(secrets: readonly string[] = []) {
+  return createLogger({ level: 'warn', stream: process.stderr, secrets, base: { app: 'cab' } });
 }

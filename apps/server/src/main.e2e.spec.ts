@@ -1,35 +1,153 @@
-// Runs the BUILT server (dist/apps/server/main.cjs) as a child process.
+// Runs the BUILT server (dist/apps/server/main.cjs) as a child process on a free port, in paper
+// mode on the bundled real candles replayed fast, and in live mode against the exchange emulator.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { killAll, startProcess, waitFor, type Started } from './e2e/processes';
 
-const bin = path.resolve(__dirname, '../../../dist/apps/server/main.cjs');
+const root = path.resolve(__dirname, '../../..');
+const bin = path.join(root, 'dist/apps/server/main.cjs');
+const cliBin = path.join(root, 'dist/apps/cli/main.cjs');
+const TOKEN = 'e2e-token-5f4dcc3b5aa765d61d8327deb882cf99';
+const auth = { Authorization: `Bearer ${TOKEN}` };
+const READY = /crypto-ai-bot server \((?:paper|live)\) on (http:\/\/127\.0\.0\.1:\d+)/;
 
-function run(env: Record<string, string>) {
-  const cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-server-'));
-  try {
-    const r = spawnSync(process.execPath, [bin], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
-    return { code: r.status, out: r.stdout, err: r.stderr };
-  } finally {
-    fs.rmSync(cwd, { recursive: true, force: true });
+/** Fast replay: one 1-minute candle every 100 ms, loops every fraction of a second. */
+const FAST = { PORT: '0', REPLAY_SPEED: '600', EVAL_INTERVAL_SEC: '0.2', EXITS_INTERVAL_SEC: '0.2', RECONCILE_INTERVAL_SEC: '1', WATCHDOG_INTERVAL_SEC: '0.5', LOG_LEVEL: 'warn' };
+
+let cwd: string;
+beforeEach(() => {
+  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-server-'));
+});
+afterEach(async () => {
+  await killAll();
+  fs.rmSync(cwd, { recursive: true, force: true });
+});
+
+function runToExit(env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [bin], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const get = async (url: string, headers: Record<string, string> = {}) => {
+  const r = await fetch(url, { headers, signal: AbortSignal.timeout(10_000) });
+  const text = await r.text();
+  return { status: r.status, text, json: () => JSON.parse(text) as Record<string, unknown> };
+};
+const post = async (url: string, headers: Record<string, string> = {}) => {
+  const r = await fetch(url, { method: 'POST', headers, signal: AbortSignal.timeout(20_000) });
+  return { status: r.status, body: (await r.json()) as Record<string, unknown> };
+};
+
+function cab(args: string[], env: Record<string, string>) {
+  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+/** The checks both modes share: health, readiness, metrics, auth on control, clean SIGTERM. */
+async function exerciseRunningServer(s: Started, env: Record<string, string>): Promise<void> {
+  const health = await waitFor('ready', async () => ((await get(`${s.url}/ready`)).status === 200 ? true : null), 60_000);
+  expect(health).toBe(true);
+  const h = (await get(`${s.url}/health`)).json();
+  expect(h['status']).not.toBe('down');
+  expect((h['components'] as { name: string }[]).map((c) => c.name)).toEqual(expect.arrayContaining(['db', 'broker', 'market_data', 'loops']));
+
+  const m = await get(`${s.url}/metrics`);
+  for (const name of ['cab_process_cpu_user_seconds_total', 'cab_orders_total', 'cab_risk_blocked_total', 'cab_trades_completed_total', 'cab_loop_seconds', 'cab_loop_last_run_timestamp_seconds', 'cab_position_base', 'cab_pnl_realized_quote', 'cab_equity_quote', 'cab_dlq_size']) {
+    expect(m.text).toContain(`# TYPE ${name} `);
   }
+
+  // Control: without or with a wrong token nothing happens; with it, stop and start work.
+  expect((await post(`${s.url}/orchestrator/stop`)).status).toBe(401);
+  expect((await post(`${s.url}/orchestrator/stop`, { Authorization: 'Bearer nope' })).status).toBe(401);
+  const stopped = await post(`${s.url}/orchestrator/stop`, auth);
+  expect(stopped.status).toBe(200);
+  expect(stopped.body['state']).toBe('stopped');
+  expect((await post(`${s.url}/orchestrator/start`)).status).toBe(401);
+  const started = await post(`${s.url}/orchestrator/start`, auth);
+  expect(started.body['state']).toBe('running');
+
+  // The CLI's maintenance commands against the live database, while the bot writes to it.
+  for (const action of ['backup', 'integrity', 'list', 'status']) {
+    const r = cab(['maintenance', action], env);
+    expect({ action, code: r.code, err: r.err }).toEqual({ action, code: 0, err: '' });
+  }
+  expect(cab(['maintenance', 'list'], env).out).toMatch(/db-\d{8}-\d{6}\.sqlite3/);
+
+  s.child.kill('SIGTERM');
+  const exit = await s.exited;
+  expect(exit).toEqual({ code: 0, signal: null });
+  expect(s.output()).not.toMatch(/\n\s+at /);
+  expect(cab(['maintenance', 'integrity'], env).code).toBe(0);
 }
 
 describe('server (built bundle)', () => {
-  it('prints its version and the settings summary', () => {
-    const r = run({ SYMBOL: 'ETH/USDT' });
-    expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^crypto-ai-bot server \d+\.\d+\.\d+/);
-    expect(r.out).toMatch(/SYMBOLS\s+ETH\/USDT/);
-  });
-
   it('refuses bad settings with every problem listed, exit 2 and no stack trace', () => {
-    const r = run({ MODE: 'live', EVAL_INTERVAL_SEC: 'soon', API_SECRET: 'KNOWN-secret-0042' });
+    const r = runToExit({ MODE: 'live', EVAL_INTERVAL_SEC: 'soon', API_SECRET: 'KNOWN-secret-0042' });
     expect(r.code).toBe(2);
     expect(r.err).toContain('EVAL_INTERVAL_SEC: expected a number greater than 0, got "soon"');
     expect(r.err).toContain('missing API_KEY');
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.out + r.err).not.toContain('KNOWN-secret-0042');
   });
+
+  it('live mode refuses to start without API_TOKEN: a clear message, exit 2, no stack', () => {
+    const r = runToExit({ MODE: 'live', API_KEY: 'k', API_SECRET: 's', EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4', PORT: '0' });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('refuses to start the server without API_TOKEN');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
+  it('paper mode on the bundled real candles: trades, serves, obeys the token, survives maintenance, stops cleanly on SIGTERM', async () => {
+    const env = { ...FAST, API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'bot.db') };
+    const s = await startProcess([bin], { cwd, env, ready: READY });
+    const trades = await waitFor('a trade', async () => {
+      const r = (await get(`${s.url}/api/trades`, auth)).json();
+      const list = r['trades'] as unknown[];
+      return list.length > 0 ? list : null;
+    }, 90_000);
+    expect(trades[0]).toMatchObject({ symbol: 'BTC/USDT', status: 'filled', filledQuote: expect.stringMatching(/^\d+(\.\d+)?$/) });
+    expect((await get(`${s.url}/api/positions`, auth)).status).toBe(200);
+    const pnl = (await get(`${s.url}/api/pnl`, auth)).json();
+    expect((pnl['totals'] as { fills: number }).fills).toBeGreaterThan(0);
+    await exerciseRunningServer(s, env);
+  }, 180_000);
+
+  it('AUTOSTART=false serves but does not trade until started', async () => {
+    const env = { ...FAST, AUTOSTART: 'false', DB_PATH: path.join(cwd, 'bot.db') };
+    const s = await startProcess([bin], { cwd, env, ready: READY });
+    const status = (await get(`${s.url}/orchestrator/status`)).json();
+    expect(status['state']).toBe('stopped');
+    expect((await get(`${s.url}/api/trades`)).json()['trades']).toEqual([]);
+    // No API_TOKEN in paper mode: the control API is open.
+    expect((await post(`${s.url}/orchestrator/start`)).body['state']).toBe('running');
+    s.child.kill('SIGTERM');
+    expect((await s.exited).code).toBe(0);
+  }, 60_000);
+});
+
+describe('server in live mode against the exchange emulator', () => {
+  it('does not start trading by itself; starts with the token, serves, stops cleanly', async () => {
+    const key = `e2e-key-${process.pid}-${Date.now()}`; // a fresh account: no clash with another instance lock
+    const emu = await startProcess(['--import', 'tsx', path.join(root, 'tools/exchange-emulator/src/main.ts'), '--port', '0', '--api-key', key, '--api-secret', 'e2e-secret', '--candle-step-ms', '100'], {
+      cwd: root,
+      env: { TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
+      ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
+    });
+    const env = { ...FAST, MODE: 'live', EXCHANGE_API_URL: emu.url, API_KEY: key, API_SECRET: 'e2e-secret', API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'live.db') };
+    const s = await startProcess([bin], { cwd, env, ready: READY });
+    expect((await get(`${s.url}/orchestrator/status`, auth)).json()['state']).toBe('stopped');
+    expect((await post(`${s.url}/orchestrator/start`)).status).toBe(401);
+    expect((await post(`${s.url}/orchestrator/start`, auth)).body['state']).toBe('running');
+    const h = (await get(`${s.url}/health`)).json();
+    expect(h['mode']).toBe('live');
+    // Orders go through ccxt to the emulator: the trade shows up with the emulator's order id.
+    const trades = await waitFor('a live trade', async () => {
+      const list = (await get(`${s.url}/api/trades`, auth)).json()['trades'] as { exchangeOrderId: string | null }[];
+      return list.length > 0 ? list : null;
+    }, 90_000);
+    expect(trades[0]!.exchangeOrderId).toMatch(/^\d+$/);
+    await exerciseRunningServer(s, env);
+  }, 180_000);
 });

@@ -7,6 +7,7 @@ import { systemClock } from '../time/system-time';
 import { SequentialIds } from '@cab/domain/testing';
 import { parseSettings, type Settings } from '../settings';
 import { FakeTelegramApi, tempDir } from '../testing';
+import { ExchangeMarketData } from '../market-data/exchange-market-data';
 import { compose, type BotApp } from './compose';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -131,7 +132,13 @@ describe('compose (paper, replay, virtual time)', () => {
     }
   });
 
-  it('refuses MARKET_DATA=exchange with a clear error', async () => {
-    await expect(compose(settingsFor(tmp.dir, { MARKET_DATA: 'exchange' }))).rejects.toThrow('MARKET_DATA=exchange is not available yet');
+  it('MARKET_DATA=exchange composes the ccxt public market data (loaded lazily: nothing is fetched here)', async () => {
+    const app = await compose(settingsFor(tmp.dir, { MARKET_DATA: 'exchange' }));
+    try {
+      expect(app.marketData).toBeInstanceOf(ExchangeMarketData);
+      expect(app.marketData.name).toBe('exchange');
+    } finally {
+      await app.close();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { MarketData } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { bundledCandleFile, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
+import { ExchangeMarketData } from '../market-data/exchange-market-data';
 import { ReplayMarketData } from '../market-data/replay-market-data';
 import { SyntheticMarketData } from '../market-data/synthetic-market-data';
 import type { Settings } from '../settings';
@@ -21,11 +22,13 @@ export class ComposeError extends Error {
 /**
  * MARKET_DATA → a MarketData source on the pipeline clock. replay: REPLAY_FILE or the bundled real
  * BTC/USDT day, at REPLAY_SPEED, looping, the same series for every symbol; synthetic: a seeded walk.
- * `exchange` (ccxt public API) is not built yet: a clear startup error.
+ * exchange: Gate's public API through ccxt (EXCHANGE_API_URL applies), loaded lazily.
  */
 export function marketDataFromSettings(settings: Settings, clock: Clock): MarketData {
   const { source, replayFile, replaySpeed } = settings.marketData;
-  if (source === 'exchange') throw new ComposeError('COMPOSE.MARKET_DATA', 'MARKET_DATA=exchange is not available yet: use replay or synthetic');
+  if (source === 'exchange') {
+    return new ExchangeMarketData({ clock, timeoutMs: settings.http.timeoutSec * 1000, ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}) });
+  }
   if (source === 'synthetic') return new SyntheticMarketData({ symbols: settings.symbols, clock, speed: replaySpeed, warmupCandles: WARMUP_CANDLES });
   const candles = readCandleFile(replayFile ?? bundledCandleFile());
   const series = new Map(settings.symbols.map((s) => [s, candles] as const));

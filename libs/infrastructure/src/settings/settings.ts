@@ -191,7 +191,8 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     marketData: {
       source: r.oneOf<MarketDataSource>('MARKET_DATA', ['exchange', 'replay', 'synthetic'], 'replay', { caseInsensitive: true }),
       replayFile: r.optionalString('REPLAY_FILE'),
-      replaySpeed: r.number('REPLAY_SPEED', 1, { gt: 0 }),
+      // 60: a person watching `npm start` sees trades within minutes (one 1-minute candle a second).
+      replaySpeed: r.number('REPLAY_SPEED', 60, { gt: 0 }),
     },
     autostart: r.bool('AUTOSTART', true),
     logLevel: parseLogLevel(r),
