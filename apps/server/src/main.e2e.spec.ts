@@ -14,7 +14,7 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 const READY = /crypto-ai-bot server \((?:paper|live)\) on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /** Fast replay: one 1-minute candle every 100 ms, loops every fraction of a second. */
-const FAST = { PORT: '0', REPLAY_SPEED: '600', EVAL_INTERVAL_SEC: '0.2', EXITS_INTERVAL_SEC: '0.2', RECONCILE_INTERVAL_SEC: '1', WATCHDOG_INTERVAL_SEC: '0.5', LOG_LEVEL: 'warn' };
+const FAST = { PATH: process.env['PATH'] ?? '', PORT: '0', REPLAY_SPEED: '600', EVAL_INTERVAL_SEC: '0.2', EXITS_INTERVAL_SEC: '0.2', RECONCILE_INTERVAL_SEC: '1', WATCHDOG_INTERVAL_SEC: '0.5', LOG_LEVEL: 'warn' };
 
 let cwd: string;
 beforeEach(() => {
@@ -57,6 +57,11 @@ async function exerciseRunningServer(s: Started, env: Record<string, string>): P
   for (const name of ['cab_process_cpu_user_seconds_total', 'cab_orders_total', 'cab_risk_blocked_total', 'cab_trades_completed_total', 'cab_loop_seconds', 'cab_loop_last_run_timestamp_seconds', 'cab_position_base', 'cab_pnl_realized_quote', 'cab_equity_quote', 'cab_dlq_size']) {
     expect(m.text).toContain(`# TYPE ${name} `);
   }
+  // Values, not just names: read from state at scrape time and counted from the bus.
+  expect(m.text).toMatch(/^cab_loop_last_run_timestamp_seconds\{loop="eval"\} \d+(\.\d+)?$/m);
+  expect(m.text).toMatch(/^cab_trades_completed_total\{symbol="BTC\/USDT",side="buy"\} [1-9]/m);
+  expect(m.text).toMatch(/^cab_equity_quote [1-9]/m);
+  expect(m.text).toMatch(/^cab_dlq_size \d+$/m);
 
   // Control: without or with a wrong token nothing happens; with it, stop and start work.
   expect((await post(`${s.url}/orchestrator/stop`)).status).toBe(401);
@@ -132,7 +137,7 @@ describe('server in live mode against the exchange emulator', () => {
     const key = `e2e-key-${process.pid}-${Date.now()}`; // a fresh account: no clash with another instance lock
     const emu = await startProcess(['--import', 'tsx', path.join(root, 'tools/exchange-emulator/src/main.ts'), '--port', '0', '--api-key', key, '--api-secret', 'e2e-secret', '--candle-step-ms', '100'], {
       cwd: root,
-      env: { TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
+      env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
       ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
     });
     const env = { ...FAST, MODE: 'live', EXCHANGE_API_URL: emu.url, API_KEY: key, API_SECRET: 'e2e-secret', API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'live.db') };

@@ -10,9 +10,9 @@ export interface Started {
 
 const children = new Set<ChildProcess>();
 
-/** Spawns `node <args>` and resolves once a line matches `ready` (its first group is the URL). */
+/** Spawns `node <args>` with exactly `opts.env` (the spec passes PATH) and resolves once a line matches `ready` (its first group is the URL). */
 export function startProcess(args: string[], opts: { cwd: string; env: Record<string, string>; ready: RegExp; timeoutMs?: number }): Promise<Started> {
-  const child = spawn(process.execPath, args, { cwd: opts.cwd, env: { PATH: process.env['PATH'] ?? '', ...opts.env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, args, { cwd: opts.cwd, env: opts.env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let out = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>

@@ -170,6 +170,8 @@ export class Orchestrator implements OrchestratorControl {
 
   private async reconcileStep(): Promise<void> {
     const f = await this.opts.reconciliation.run(this.opts.symbols, this.deps.ids.next());
+    // Housekeeping on the slowest loop: expired idempotency keys are only history.
+    await this.deps.stores.idempotency.purgeExpired();
     if (f.errors.length > 0) throw new Error(`reconcile incomplete: ${f.errors.join('; ')}`);
   }
 

@@ -44,6 +44,8 @@ const HALTING_RULES: Readonly<Record<string, HaltCode>> = {
  */
 export class EvaluateAndExecute {
   private readonly lastAction = new Map<string, string>();
+  /** Last trade.blocked published per symbol: the same verdict in the same bucket is audited, not re-alerted. */
+  private readonly lastBlocked = new Map<string, string>();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -110,7 +112,11 @@ export class EvaluateAndExecute {
     if (intent.side === 'buy') await this.syncRiskHalts(decision, correlationId);
     if (!decision.ok) {
       for (const v of decision.violations) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol, code: v.code });
-      this.deps.bus.emit('trade.blocked', { symbol, side: intent.side, reasons: [...decision.reasons], limits: { ...decision.limits } }, correlationId);
+      const key = `${intent.side}|${decision.violations.map((v) => v.code).join(',')}|${Math.floor(now / this.opts.bucketMs)}`;
+      if (this.lastBlocked.get(symbol) !== key) {
+        this.lastBlocked.set(symbol, key);
+        this.deps.bus.emit('trade.blocked', { symbol, side: intent.side, reasons: [...decision.reasons], limits: { ...decision.limits } }, correlationId);
+      }
       return { kind: 'blocked', signal, decision };
     }
     const outcome = await this.opts.placeOrder.execute({

@@ -148,16 +148,20 @@ export class PlaceOrder {
     const { stores, clock, bus, logger } = this.deps;
     const now = clock.now();
     const status = error.kind === 'ambiguous' ? 'in_flight' : 'rejected';
-    const updated = (await stores.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? order;
-    // Nothing reached the venue on a retryable refusal (429, circuit open): the key may be used again.
-    if (error.kind === 'retryable') await stores.idempotency.release(req.idempotencyKey);
-    await stores.audit.record({
-      ts: now,
-      kind: 'order',
-      symbol: req.symbol,
-      correlationId: req.correlationId,
-      summary: `${req.side} ${order.clientOrderId} ${status}: ${error.kind} ${error.code}`,
-      data: { clientOrderId: order.clientOrderId, status, kind: error.kind, code: error.code, message: error.message },
+    // The outcome and its audit in one transaction; the key is freed only when nothing reached the venue.
+    const updated = await stores.unitOfWork.run(async (tx) => {
+      // A reconcile pass may have settled it meanwhile (it found the order on the venue): keep its word.
+      const u = (await tx.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? (await tx.orders.byClientOrderId(order.clientOrderId)) ?? order;
+      if (error.kind === 'retryable') await tx.idempotency.release(req.idempotencyKey);
+      await tx.audit.record({
+        ts: now,
+        kind: 'order',
+        symbol: req.symbol,
+        correlationId: req.correlationId,
+        summary: `${req.side} ${order.clientOrderId} ${status}: ${error.kind} ${error.code}`,
+        data: { clientOrderId: order.clientOrderId, status, kind: error.kind, code: error.code, message: error.message },
+      });
+      return u;
     });
     logger.warn(status === 'in_flight' ? 'order outcome unknown: left in flight' : 'order refused', {
       symbol: req.symbol,

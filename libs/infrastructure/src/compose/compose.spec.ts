@@ -62,6 +62,12 @@ describe('compose (paper, replay, virtual time)', () => {
     );
   });
 
+  it('MARKET_DATA=exchange composes the ccxt public market data (loaded lazily: nothing is fetched here)', async () => {
+    app = await compose(settingsFor(tmp.dir, { MARKET_DATA: 'exchange' }), { logger: new RecordingLogger() });
+    expect(app.marketData).toBeInstanceOf(ExchangeMarketData);
+    expect(app.marketData.name).toBe('exchange');
+  });
+
   it('stop() on real timers finishes the evaluation in flight before it resolves', async () => {
     const market = new ScriptedMarketData(systemClock);
     market.setPrice('BTC/USDT', '50000');
@@ -129,16 +135,6 @@ describe('compose (paper, replay, virtual time)', () => {
       await app?.close();
       app = null;
       await fake.close();
-    }
-  });
-
-  it('MARKET_DATA=exchange composes the ccxt public market data (loaded lazily: nothing is fetched here)', async () => {
-    const app = await compose(settingsFor(tmp.dir, { MARKET_DATA: 'exchange' }));
-    try {
-      expect(app.marketData).toBeInstanceOf(ExchangeMarketData);
-      expect(app.marketData.name).toBe('exchange');
-    } finally {
-      await app.close();
     }
   });
 });

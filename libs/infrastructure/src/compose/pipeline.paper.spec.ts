@@ -28,6 +28,24 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(orders[0]?.status).toBe('filled');
   });
 
+  it('a verdict repeated within a bucket is audited every time but alerted (trade.blocked) once', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir, { RISK_MAX_FEE_PCT: '0.001' });
+    await bot.app.orchestrator.start();
+    const blocked: unknown[] = [];
+    bot.app.bus.subscribe('trade.blocked', 'spec', (e) => void blocked.push(e));
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    await bot.vs.advance(3_000);
+    await bot.step('eval');
+    await bot.app.bus.drain();
+    expect(blocked).toHaveLength(1);
+    expect(await bot.app.storage.audit.find({ kind: 'risk' })).toHaveLength(2);
+    await bot.vs.advance(60_000);
+    await bot.step('eval');
+    await bot.app.bus.drain();
+    expect(blocked).toHaveLength(2);
+  });
+
   it('trades every symbol of SYMBOLS, each with its own key, position and exits', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir, { SYMBOLS: 'BTC/USDT,ETH/USDT' });
     bot.market.setPrice('ETH/USDT', '2500');

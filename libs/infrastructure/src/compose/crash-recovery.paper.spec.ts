@@ -1,0 +1,57 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { tempDir } from '../testing';
+
+const REPO_ROOT = resolve(__dirname, '../../../..');
+const CHILD = resolve(__dirname, '../../test/pipeline/paper-bot-child.ts');
+
+function run(args: string[]): { child: ChildProcess; messages: { kind: string; [k: string]: unknown }[]; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+  const child = fork(CHILD, args, {
+    cwd: REPO_ROOT,
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, TSX_TSCONFIG_PATH: resolve(REPO_ROOT, 'tsconfig.base.json') },
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  const messages: { kind: string; [k: string]: unknown }[] = [];
+  let stderr = '';
+  child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
+  child.stdout?.on('data', () => undefined);
+  child.on('message', (m: { kind: string }) => void messages.push(m));
+  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((r) => child.once('exit', (code, signal) => r({ code, signal, stderr })));
+  return { child, messages, done };
+}
+
+describe('crash recovery (paper mode, real processes)', () => {
+  it('SIGKILL as the order is sent: the restart closes the unsent order, nothing moved, and the signal is never sent twice', async () => {
+    const tmp = tempDir('cab-paper-crash-');
+    try {
+      const db = join(tmp.dir, 'bot.db');
+      const first = run(['crash-on-send', db]);
+      const death = await first.done;
+      expect(death.signal).toBe('SIGKILL');
+      expect(first.messages.map((m) => m.kind)).toEqual(['sending']);
+
+      const second = run(['restart', db]);
+      const exit = await second.done;
+      expect(exit.code).toBe(0);
+      const report = second.messages.find((m) => m.kind === 'report');
+      expect(report).toBeDefined();
+      const reconciled = report!['reconciled'] as { orders: { status: string }[]; position: string; balance: { base: string; quote: string } };
+      expect(reconciled.orders).toEqual([{ status: 'rejected', side: 'buy', filledBase: '0' }]);
+      expect(reconciled.position).toBe('0');
+      expect(reconciled.balance).toEqual({ base: '0', quote: '10000' });
+      const again = report!['again'] as typeof reconciled;
+      if (report!['sameBucket'] === true) {
+        // The key of the bucket is spent: the same signal is never sent again.
+        expect(again.orders).toHaveLength(1);
+        expect(again.balance).toEqual({ base: '0', quote: '10000' });
+      } else {
+        // The hour turned between the two runs (rare): a new bucket is a new intent, placed once.
+        expect(again.orders.filter((o) => o.status === 'filled')).toHaveLength(1);
+      }
+      expect(report!['trading']).toBe('active');
+    } finally {
+      tmp.cleanup();
+    }
+  }, 60_000);
+});
