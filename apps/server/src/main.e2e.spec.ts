@@ -57,6 +57,11 @@ async function exerciseRunningServer(s: Started, env: Record<string, string>): P
   for (const name of ['cab_process_cpu_user_seconds_total', 'cab_orders_total', 'cab_risk_blocked_total', 'cab_trades_completed_total', 'cab_loop_seconds', 'cab_loop_last_run_timestamp_seconds', 'cab_position_base', 'cab_pnl_realized_quote', 'cab_equity_quote', 'cab_dlq_size']) {
     expect(m.text).toContain(`# TYPE ${name} `);
   }
+  // Values, not just names: read from state at scrape time and counted from the bus.
+  expect(m.text).toMatch(/^cab_loop_last_run_timestamp_seconds\{loop="eval"\} \d+(\.\d+)?$/m);
+  expect(m.text).toMatch(/^cab_trades_completed_total\{symbol="BTC\/USDT",side="buy"\} [1-9]/m);
+  expect(m.text).toMatch(/^cab_equity_quote [1-9]/m);
+  expect(m.text).toMatch(/^cab_dlq_size \d+$/m);
 
   // Control: without or with a wrong token nothing happens; with it, stop and start work.
   expect((await post(`${s.url}/orchestrator/stop`)).status).toBe(401);

@@ -48,6 +48,7 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     if (e instanceof ComposeError) throw new StartupRefused(e.code, e.message);
     throw e;
   }
+  let http: Listening | null = null;
   try {
     const detachMetrics = attachBusinessMetrics(app, metrics);
     const express = createHttpApp({
@@ -62,8 +63,9 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
       logger: app.logger.child({ component: 'http' }),
       clock: app.clock,
     });
-    const http = await listen(express, settings.http.host, server ? settings.http.port : settings.http.workerPort);
-    app.logger.info(`${options.role} listening`, { url: http.url, mode: settings.mode, marketData: settings.marketData.source });
+    const bound = await listen(express, settings.http.host, server ? settings.http.port : settings.http.workerPort);
+    http = bound;
+    app.logger.info(`${options.role} listening`, { url: bound.url, mode: settings.mode, marketData: settings.marketData.source });
 
     const autostart = settings.autostart && (!server || settings.mode === 'paper');
     if (autostart) await app.orchestrator.start();
@@ -73,16 +75,19 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         app.logger.info(`${options.role} stopping`);
-        await http.close();
+        await bound.close();
         await app.orchestrator.stop();
         detachMetrics();
         await app.close();
         app.logger.info(`${options.role} stopped`);
       })());
-    return { app, http, express, metrics, stop };
+    return { app, http: bound, express, metrics, stop };
   } catch (e) {
+    // A failed autostart must not leave a listening socket keeping the process alive.
+    await http?.close(0);
     await app.close();
-    if (e instanceof Error && 'code' in e && (e as { code?: string }).code === 'EADDRINUSE') {
+    // Duck-typed: a Node error may come from another realm (jest), where instanceof Error fails.
+    if ((e as { code?: unknown } | null)?.code === 'EADDRINUSE') {
       throw new StartupRefused('HTTP.ADDRESS_IN_USE', `${settings.http.host}:${server ? settings.http.port : settings.http.workerPort} is in use (set ${server ? 'PORT' : 'WORKER_PORT'})`);
     }
     throw e;
