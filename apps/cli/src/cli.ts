@@ -20,6 +20,11 @@ import {
   systemClock,
   type CommandResult,
   type MaintenanceAction,
+  BacktestArgsError,
+  backtestCommand,
+  DataArgsError,
+  dataDownloadCommand,
+  dataImportCommand,
 } from '@cab/infrastructure';
 import { utcDayStart } from '@cab/domain';
 
@@ -159,6 +164,66 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         emit(await reconcileCommand({ settings, logger: quietLogger(secretValues(settings)), json: a.json }));
       },
     )
+    .command(
+      'backtest',
+      'Run the live pipeline over a candle file on virtual time; print a summary and write DIR/report.json and report.html',
+      (y) =>
+        y
+          .option('data', { type: 'string', demandOption: true, describe: 'candles: CSV (timestamp,open,high,low,close,volume; ms) or freqtrade JSON, optionally .gz' })
+          .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
+          .option('strategy', { type: 'string', default: 'ema_cross_rsi', describe: 'ema_cross_rsi | mean_reversion' })
+          .option('params', { type: 'string', describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21}' })
+          .option('from', { type: 'string', describe: 'first candle (date, ISO time or epoch ms)' })
+          .option('to', { type: 'string', describe: 'end, exclusive (date, ISO time or epoch ms)' })
+          .option('out', { type: 'string', default: './reports/backtest', describe: 'folder for report.json and report.html' }),
+      async (a) => {
+        const settings = loadSettings();
+        code = await backtestCommand(
+          {
+            data: a.data,
+            symbol: a.symbol ?? settings.symbol,
+            strategy: a.strategy,
+            out: a.out,
+            ...(a.params !== undefined ? { params: a.params } : {}),
+            ...(a.from !== undefined ? { from: a.from } : {}),
+            ...(a.to !== undefined ? { to: a.to } : {}),
+          },
+          settings,
+          { stdout: io.stdout, stderr: io.stderr, isTty: process.stderr.isTTY === true },
+        );
+      },
+    )
+    .command('data <action> [file]', 'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --since DATE (ccxt fetchOHLCV)', (y) =>
+      y
+        .positional('action', { choices: ['import', 'download'] as const, describe: 'what to do' })
+        .positional('file', { type: 'string', describe: 'import: the candle file' })
+        .option('symbol', { type: 'string', describe: 'default: SYMBOL' })
+        .option('timeframe', { type: 'string', describe: 'import: default from the file; download: default 1m' })
+        .option('since', { type: 'string', describe: 'download: first candle (date, ISO time or epoch ms)' })
+        .option('until', { type: 'string', describe: 'download: end, exclusive (default: now)' })
+        .option('out', { type: 'string', describe: 'download: also write a CSV file' })
+        .option('db', { type: 'boolean', default: true, describe: 'download: store in the database (--no-db to skip)' })
+        .check((a) => {
+          if (a.action === 'import' && !a.file) throw new UsageError('import needs the candle file: cab data import <file>');
+          if (a.action === 'download' && !a.since) throw new UsageError('download needs --since DATE');
+          return true;
+        }),
+      async (a) => {
+        const settings = loadSettings();
+        if (a.action === 'import') {
+          emit(await dataImportCommand({ file: a.file as string, ...(a.symbol ? { symbol: a.symbol } : {}), ...(a.timeframe ? { timeframe: a.timeframe } : {}) }, settings, systemClock));
+          return;
+        }
+        emit(
+          await dataDownloadCommand(
+            { timeframe: a.timeframe ?? '1m', since: a.since as string, db: a.db, ...(a.symbol ? { symbol: a.symbol } : {}), ...(a.until ? { until: a.until } : {}), ...(a.out ? { out: a.out } : {}) },
+            settings,
+            systemClock,
+            (line) => io.stderr(`${line}\n`),
+          ),
+        );
+      },
+    )
     .demandCommand(1, 'Name a command.')
     .strict()
     .help()
@@ -181,6 +246,10 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       return EXIT.usage;
     }
     if (e instanceof SettingsError) {
+      io.stderr(`cab: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof BacktestArgsError || e instanceof DataArgsError) {
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
     }

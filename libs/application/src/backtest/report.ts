@@ -35,6 +35,12 @@ export interface ReportInput {
   exposure: number;
   /** Length of one candle, ms (to annualise Sharpe). */
   timeframeMs: number;
+  /**
+   * Whether a base amount left after a sell can no longer be sold (below the exchange minimum).
+   * Such dust ends the round trip, as the pipeline's own accounting does; without it only an exact
+   * zero would, and a Gate buy (fee taken in base) practically never sells down to zero.
+   */
+  isDust?: (base: Decimal, price: Decimal) => boolean;
 }
 
 export interface ReportSummary {
@@ -94,6 +100,18 @@ export function buildReport(input: ReportInput): BacktestReport {
     position = outcome.position;
     fees.push(outcome.feeQuote);
     if (outcome.closed) closed.push(outcome.closed);
+    else if (f.side === 'sell' && position.base.gt(ZERO) && input.isDust?.(position.base, dec(f.price))) {
+      closed.push({
+        symbol: input.symbol,
+        openedTs: position.openedTs ?? f.ts,
+        closedTs: f.ts,
+        realizedQuote: position.realizedQuote,
+        feesQuote: position.feesQuote,
+        pnlQuote: position.realizedQuote.minus(position.feesQuote),
+      });
+      // The dust stays held (with its cost); the next buy starts a new round trip.
+      position = { ...position, realizedQuote: ZERO, feesQuote: ZERO, openedTs: null };
+    }
   }
   const stats = tradeStats(closed);
   const equity = input.curve.map((p) => dec(p.equity));

@@ -125,7 +125,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
         reason: reasons.get(f.clientOrderId) ?? null,
       });
     }
+    const inst = await app.broker.instrument(opts.symbol);
+    const isDust = inst.ok ? (b: Decimal, price: Decimal) => inst.value.check(inst.value.qty(b), price) !== null : undefined;
     return buildReport({
+      ...(isDust ? { isDust } : {}),
       symbol: opts.symbol,
       base,
       quote,

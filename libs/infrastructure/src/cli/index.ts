@@ -4,3 +4,4 @@ export * from './health-monitor-command';
 export * from './performance-command';
 export * from './smoke-command';
 export * from './reconcile-command';
+export * from './data-commands';

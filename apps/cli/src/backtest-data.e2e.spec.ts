@@ -1,0 +1,77 @@
+// `cab backtest` and `cab data import` of the BUILT CLI, on the bundled real candles.
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { FakeClock } from '@cab/domain/testing';
+import { bundledCandleFile, openSqliteStorage } from '@cab/infrastructure';
+
+const root = path.resolve(__dirname, '../../..');
+const bin = path.join(root, 'dist/apps/cli/main.cjs');
+let cwd: string;
+
+function cab(args: string[]) {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', DB_PATH: path.join(cwd, 'bot.db') }, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr, all: r.stdout + r.stderr };
+}
+
+beforeEach(() => {
+  cwd = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-cli-bt-'));
+});
+afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
+
+describe('cab backtest (built bundle)', () => {
+  it('runs over a gzipped file and writes the report', () => {
+    fs.writeFileSync(path.join(cwd, 'day.csv.gz'), gzipSync(fs.readFileSync(bundledCandleFile())));
+    const r = cab(['backtest', '--data', 'day.csv.gz', '--symbol', 'BTC/USDT', '--strategy', 'ema_cross_rsi', '--params', '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}', '--out', 'out']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/^candles\s+1440$/m);
+    expect(r.out).toMatch(/^fills \/ round trips\s+\d+ \/ [1-9]\d*$/m);
+    const report = JSON.parse(fs.readFileSync(path.join(cwd, 'out', 'report.json'), 'utf8')) as { trades: unknown[]; summary: { candles: number; elapsedMs: number } };
+    expect(report.trades.length).toBeGreaterThan(0);
+    expect(report.summary.candles).toBe(1440);
+    expect(fs.readFileSync(path.join(cwd, 'out', 'report.html'), 'utf8')).toContain('<svg');
+  });
+
+  it.each([
+    [['backtest'], 'Missing required argument: data'],
+    [['backtest', '--data', 'missing.csv'], '--data: '],
+    [['backtest', '--data', '__BUNDLED__', '--params', '{x'], '--params: not valid JSON'],
+    [['backtest', '--data', '__BUNDLED__', '--strategy', 'nope'], 'unknown name "nope"'],
+  ])('%j: exit 2 with a clear message and no stack', (args, why) => {
+    const r = cab((args as string[]).map((a) => (a === '__BUNDLED__' ? bundledCandleFile() : a)));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(why);
+    expect(r.all).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('cab data import (built bundle)', () => {
+  it('imports CSV and freqtrade JSON into the candle store, idempotently', async () => {
+    const csv = cab(['data', 'import', bundledCandleFile()]);
+    expect(csv.code).toBe(0);
+    expect(csv.out).toMatch(/^imported 1440 BTC\/USDT 1m candles/);
+    const rows = fs.readFileSync(bundledCandleFile(), 'utf8').trim().split('\n').slice(1, 11).map((l) => l.split(',').map(Number));
+    fs.writeFileSync(path.join(cwd, 'ETH_USDT-1m.json'), JSON.stringify(rows));
+    expect(cab(['data', 'import', 'ETH_USDT-1m.json', '--symbol', 'eth/usdt']).out).toMatch(/^imported 10 ETH\/USDT 1m candles/);
+    expect(cab(['data', 'import', bundledCandleFile()]).code).toBe(0);
+    const storage = openSqliteStorage({ path: path.join(cwd, 'bot.db'), clock: new FakeClock() });
+    try {
+      expect(await storage.candles.latest({ exchange: 'gateio', symbol: 'BTC/USDT', timeframe: '1m' }, 5000)).toHaveLength(1440);
+      expect(await storage.candles.latest({ exchange: 'gateio', symbol: 'ETH/USDT', timeframe: '1m' }, 5000)).toHaveLength(10);
+    } finally {
+      await storage.close();
+    }
+  });
+
+  it.each([
+    [['data', 'import'], 'import needs the candle file'],
+    [['data', 'download'], 'download needs --since'],
+    [['data', 'import', 'missing.csv'], 'missing.csv: '],
+  ])('%j: exit 2 with a clear message', (args, why) => {
+    const r = cab(args as string[]);
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(why);
+  });
+});
