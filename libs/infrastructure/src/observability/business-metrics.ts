@@ -1,6 +1,6 @@
-import { approx, ZERO, type Decimal } from '@cab/domain';
+import { approx, dec, ZERO, type Decimal } from '@cab/domain';
 import type { BotApp } from '../compose/compose';
-import type { PriceSource } from '../reports/performance-report';
+import { performanceReport, type PriceSource } from '../reports/performance-report';
 import type { PromMetrics } from './prom-metrics';
 
 /** The last price from the bot's market data source (what the pipeline itself sees), or null. */
@@ -30,6 +30,21 @@ export function attachBusinessMetrics(app: BotApp, metrics: PromMetrics): () => 
     }
   });
   metrics.onScrape(async () => metrics.gauge('cab_dlq_size', await app.storage.dlq.count()));
+
+  // What the alerts need (docs/metrics.md "Required by alerts"):
+  // - the time of the last completed reconcile pass (ReconcileStale);
+  const offReconciled = app.bus.subscribe('reconcile.completed', 'metrics', (e) => metrics.gauge('cab_reconcile_last_success_timestamp_seconds', e.ts / 1000));
+  // - the exchange circuit breaker (ExchangeCircuitOpen): CcxtBroker has one, the paper broker none;
+  const breaker = app.broker as { circuitState?: () => string };
+  metrics.onScrape(async () => metrics.gauge('cab_broker_circuit_open', breaker.circuitState && breaker.circuitState() !== 'closed' ? 1 : 0));
+  // - today's loss against its limit (DailyLossNearLimit), rebuilt from the day's fills with the
+  //   domain's own PnL code, as the daily-loss rule counts it (realized PnL and fees; 0 in profit).
+  metrics.gauge('cab_risk_daily_loss_limit_quote', approx(dec(app.settings.risk.dailyLossLimitQuote)));
+  metrics.onScrape(async () => {
+    const day = await performanceReport({ fills: app.storage.fills, symbols: app.settings.symbols, day: app.clock.now() });
+    const net = dec(day.totals.netQuote);
+    metrics.gauge('cab_risk_daily_loss_quote', net.lt(ZERO) ? approx(net.neg()) : 0);
+  });
   metrics.onScrape(async () => {
     let equity: Decimal | null = null;
     let quoteCounted = false;
@@ -52,5 +67,6 @@ export function attachBusinessMetrics(app: BotApp, metrics: PromMetrics): () => 
   return () => {
     offCompleted();
     offBlocked();
+    offReconciled();
   };
 }
