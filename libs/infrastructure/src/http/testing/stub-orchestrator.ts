@@ -1,6 +1,7 @@
-import type { ControllableOrchestrator, LoopStatus, OrchestratorStatusView } from '../orchestrator-port';
+import type { LoopStatus } from '@cab/application';
+import type { ControllableOrchestrator, OrchestratorStatusView } from '../orchestrator-port';
 
-const loop = (intervalMs: number): LoopStatus => ({ intervalMs, runs: 0, errors: 0, lastRunAt: null, lastDurationMs: null, lastError: null });
+const loop = (intervalMs: number): LoopStatus => ({ intervalMs, runs: 0, errors: 0, lastRunAt: null, lastDurationMs: null, lastError: null, running: false });
 
 /**
  * A stand-in orchestrator for the HTTP specs: it keeps a state and counts calls; `failNext` makes
