@@ -21,7 +21,7 @@ export class ComposeError extends Error {
 
 /**
  * MARKET_DATA → a MarketData source on the pipeline clock. replay: REPLAY_FILE or the bundled real
- * BTC/USDT day, at REPLAY_SPEED, looping, the same series for every symbol; synthetic: a seeded walk.
+ * BTC/USDT day, at REPLAY_SPEED, looping unless REPLAY_LOOP=false, the same series for every symbol; synthetic: a seeded walk.
  * exchange: Gate's public API through ccxt (EXCHANGE_API_URL applies), loaded lazily.
  */
 export function marketDataFromSettings(settings: Settings, clock: Clock): MarketData {
@@ -32,5 +32,5 @@ export function marketDataFromSettings(settings: Settings, clock: Clock): Market
   if (source === 'synthetic') return new SyntheticMarketData({ symbols: settings.symbols, clock, speed: replaySpeed, warmupCandles: WARMUP_CANDLES });
   const candles = readCandleFile(replayFile ?? bundledCandleFile());
   const series = new Map(settings.symbols.map((s) => [s, candles] as const));
-  return new ReplayMarketData({ series, clock, speed: replaySpeed, loop: true, warmupCandles: Math.min(WARMUP_CANDLES, candles.length - 1), timeframeMs: inferTimeframeMs(candles) });
+  return new ReplayMarketData({ series, clock, speed: replaySpeed, loop: settings.marketData.replayLoop, warmupCandles: Math.min(WARMUP_CANDLES, candles.length - 1), timeframeMs: inferTimeframeMs(candles) });
 }

@@ -92,6 +92,8 @@ export interface Settings {
     /** CSV of candles for replay; null = the bundled sample. */
     readonly replayFile: string | null;
     readonly replaySpeed: number;
+    /** Start the replay over at its end (default) or stop there: the market then goes stale and the bot holds. */
+    readonly replayLoop: boolean;
   };
   readonly autostart: boolean;
   readonly logLevel: LogLevel;
@@ -202,6 +204,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       replayFile: r.optionalString('REPLAY_FILE'),
       // 60: a person watching `npm start` sees trades within minutes (one 1-minute candle a second).
       replaySpeed: r.number('REPLAY_SPEED', 60, { gt: 0 }),
+      replayLoop: r.bool('REPLAY_LOOP', true),
     },
     autostart: r.bool('AUTOSTART', true),
     logLevel: parseLogLevel(r),

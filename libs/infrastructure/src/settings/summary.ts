@@ -46,6 +46,7 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['MARKET_DATA', s.marketData.source],
     ['REPLAY_FILE', s.marketData.replayFile ?? '(bundled sample)'],
     ['REPLAY_SPEED', String(s.marketData.replaySpeed)],
+    ['REPLAY_LOOP', String(s.marketData.replayLoop)],
     ['AUTOSTART', String(s.autostart)],
     ['LOG_LEVEL', s.logLevel],
     ['TELEGRAM_BOT_TOKEN', secret(s.telegram.botToken)],
