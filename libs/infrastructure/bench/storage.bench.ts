@@ -12,7 +12,7 @@ import { dec, ZERO } from '@cab/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { SystemClock } from '../src/time/system-clock';
+import { systemClock } from '../src/time/system-time';
 import { openSqliteStorage } from '../src/storage/sqlite-storage';
 import { openSqlite, type SynchronousMode } from '../src/storage/sqlite/connection';
 import { locateMigrationsDir } from '../src/storage/migrations/files';
@@ -21,7 +21,7 @@ import { aFill, anOrder, aPosition } from '../test/storage/fixtures';
 
 async function run(synchronous: SynchronousMode, count: number): Promise<number> {
   const dir = mkdtempSync(join(tmpdir(), 'cab-bench-'));
-  const clock = new SystemClock();
+  const clock = systemClock;
   const storage = openSqliteStorage({ path: join(dir, 'bench.db'), clock, synchronous });
   try {
     const amount = dec('0.0005');
@@ -54,7 +54,7 @@ async function run(synchronous: SynchronousMode, count: number): Promise<number>
 /** The same statements with better-sqlite3 directly: what SQLite itself costs on this machine. */
 function rawCeiling(count: number): number {
   const dir = mkdtempSync(join(tmpdir(), 'cab-bench-raw-'));
-  const clock = new SystemClock();
+  const clock = systemClock;
   const conn = openSqlite({ path: join(dir, 'raw.db'), synchronous: 'NORMAL' });
   try {
     migrate(conn.raw, { dir: locateMigrationsDir(), clock });

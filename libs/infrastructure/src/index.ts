@@ -28,7 +28,6 @@ export * from './alerts/telegram/from-settings';
 export * from './safety/instance-lock';
 
 // Storage (feat/storage).
-export * from './time/system-clock';
 export * from './storage';
 
 // Backtest reports.

@@ -5,12 +5,12 @@
  * at once and answers {key, ok}. The parent sends the same key to two such children at the same
  * moment, so each round is a real race between two processes on one row.
  */
-import { openSqliteStorage, SystemClock } from '@cab/infrastructure';
+import { openSqliteStorage, systemClock } from '@cab/infrastructure';
 
 async function main(): Promise<void> {
   const [dbPath] = process.argv.slice(2);
   if (!dbPath) throw new Error('usage: reserver.ts <dbPath>');
-  const storage = openSqliteStorage({ path: dbPath, clock: new SystemClock() });
+  const storage = openSqliteStorage({ path: dbPath, clock: systemClock });
   process.on('message', (m: unknown) => {
     if (m === 'exit') {
       void storage.close().then(() => process.exit(0));

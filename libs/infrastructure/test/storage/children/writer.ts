@@ -7,13 +7,13 @@
  *   writer.ts <dbPath> hang  — open one trade, write order + fills, send {inside: true}, then wait forever
  */
 import { dec, str, ZERO } from '@cab/domain';
-import { openSqliteStorage, SystemClock } from '@cab/infrastructure';
+import { openSqliteStorage, systemClock } from '@cab/infrastructure';
 import { aFill, anOrder, aPosition, FILL_AMOUNT, FILLS_PER_ORDER } from '../fixtures';
 
 async function main(): Promise<void> {
   const [dbPath, mode] = process.argv.slice(2);
   if (!dbPath || (mode !== 'loop' && mode !== 'hang')) throw new Error('usage: writer.ts <dbPath> loop|hang');
-  const clock = new SystemClock();
+  const clock = systemClock;
   const storage = openSqliteStorage({ path: dbPath, clock });
   const send = (m: object): void => {
     process.send?.(m);
