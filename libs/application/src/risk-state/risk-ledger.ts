@@ -2,16 +2,17 @@ import {
   MS,
   ZERO,
   applyFill,
-  dailyPnl,
   flatPosition,
   max,
   splitSymbol,
   type ClosedTrade,
+  type DailyPnl,
   type Decimal,
   type Fill,
   type FillOutcome,
   type PnlEntry,
   type Position,
+  utcDayStart,
 } from '@cab/domain';
 import type { OrderRecord } from '../ports/orders-repository';
 
@@ -26,7 +27,10 @@ const KEEP_TRADES = 200;
 export class RiskLedger {
   private readonly orderTs: number[] = [];
   private readonly lastTrade: Record<string, number> = {};
+  /** PnL entries since the start of the UTC day of the last snapshot (the daily loss looks at no other). */
   private pnl: PnlEntry[] = [];
+  /** Running totals of `pnl` over that day: entries [0, counted) are added. A snapshot costs the new fills, not the day's. */
+  private day = { start: Number.NaN, counted: 0, realized: ZERO, fees: ZERO };
   private readonly closed: ClosedTrade[] = [];
   private readonly roundTrips = new Map<string, Position>();
   private equityPeak: Decimal = ZERO;
@@ -106,13 +110,29 @@ export class RiskLedger {
   snapshot(now: number): {
     lastTradeTs: Readonly<Record<string, number>>;
     recentOrderTs: readonly number[];
-    daily: ReturnType<typeof dailyPnl>;
+    daily: DailyPnl;
     recentTrades: readonly ClosedTrade[];
   } {
     const hourAgo = now - MS.hour;
     while (this.orderTs.length > 0 && (this.orderTs[0] ?? 0) < hourAgo) this.orderTs.shift();
-    const dayAgo = now - MS.day;
-    if (this.pnl.length > 0 && (this.pnl[0]?.ts ?? 0) < dayAgo) this.pnl = this.pnl.filter((e) => e.ts >= dayAgo);
-    return { lastTradeTs: this.lastTrade, recentOrderTs: this.orderTs, daily: dailyPnl(this.pnl, now), recentTrades: this.closed };
+    return { lastTradeTs: this.lastTrade, recentOrderTs: this.orderTs, daily: this.daily(now), recentTrades: this.closed };
+  }
+
+  /** `dailyPnl(entries, now)`, kept as running totals: on a busy day it would otherwise re-add every fill of the day per order. */
+  private daily(now: number): DailyPnl {
+    const start = utcDayStart(now);
+    if (start !== this.day.start) {
+      this.pnl = this.pnl.filter((e) => e.ts >= start);
+      this.day = { start, counted: 0, realized: ZERO, fees: ZERO };
+    }
+    const end = start + MS.day;
+    const d = this.day;
+    for (; d.counted < this.pnl.length; d.counted++) {
+      const e = this.pnl[d.counted] as PnlEntry;
+      if (e.ts < start || e.ts >= end) continue;
+      d.realized = d.realized.plus(e.realizedQuote);
+      d.fees = d.fees.plus(e.feeQuote);
+    }
+    return { dayStart: start, realizedQuote: d.realized, feesQuote: d.fees, netQuote: d.realized.minus(d.fees) };
   }
 }

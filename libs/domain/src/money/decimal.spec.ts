@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { approx, dec, decOr, isDecimalString, max, min, quantize, quantizeDown, quantizeNearest, quantizeUp, roundDp, str, sum, ZERO } from './decimal';
+import { approx, dec, decOr, divOnGrid, powerOfTenPlaces, isDecimalString, max, min, quantize, quantizeDown, quantizeNearest, quantizeUp, roundDp, str, sum, ZERO } from './decimal';
 
 describe('dec', () => {
   it.each(['0', '1', '-2.5', '0.00000001', '1e-8', '+3', ' 42 ', '.5'])('accepts decimal text %j', (s) => {
@@ -76,6 +76,46 @@ describe('quantize', () => {
         const q = quantizeUp(x, s);
         expect(q.gte(x)).toBe(true);
         expect(q.mod(s).eq(ZERO)).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('divOnGrid', () => {
+  it('divides straight onto a power-of-ten grid', () => {
+    expect(str(divOnGrid(dec('25000'), dec('60123.4'), dec('0.000001'), 'down'))).toBe('0.415811');
+    expect(str(divOnGrid(dec('25000'), dec('60123.4'), dec('0.000001'), 'up'))).toBe('0.415812');
+    expect(str(divOnGrid(dec('1'), dec('8'), dec('0.01'), 'nearest'))).toBe('0.12');
+    expect(str(divOnGrid(dec('10'), dec('4'), dec('1'), 'down'))).toBe('2');
+  });
+
+  it('falls back to quantize for other steps, and leaves the global precision alone', () => {
+    expect(str(divOnGrid(dec('10'), dec('3'), dec('0.5'), 'down'))).toBe('3');
+    divOnGrid(dec('1'), dec('3'), dec('0.1'), 'up');
+    expect(str(dec('1').div(dec('3')))).toBe(`0.${'3'.repeat(24)}`);
+  });
+
+  it('knows the power-of-ten steps', () => {
+    expect([dec('1'), dec('0.1'), dec('1e-8'), dec('0.5'), dec('10'), dec('0.011')].map(powerOfTenPlaces)).toEqual([0, 1, 8, null, null, null]);
+  });
+
+  const positive = fc
+    .tuple(fc.integer({ min: 1, max: 10 ** 12 }), fc.integer({ min: 0, max: 12 }))
+    .map(([units, scale]) => dec(`${units}e-${scale}`));
+  const step = fc.integer({ min: 0, max: 10 }).map((k) => dec(`1e-${k}`));
+
+  it('is the exact quotient on the grid, checked by multiplication (property)', () => {
+    fc.assert(
+      fc.property(positive, positive, step, (a, b, s) => {
+        const down = divOnGrid(a, b, s, 'down');
+        expect(down.times(b).lte(a)).toBe(true);
+        expect(down.plus(s).times(b).gt(a)).toBe(true);
+        const up = divOnGrid(a, b, s, 'up');
+        expect(up.times(b).gte(a)).toBe(true);
+        expect(up.minus(s).times(b).lt(a)).toBe(true);
+        const near = divOnGrid(a, b, s, 'nearest');
+        expect(near.times(b).minus(a).abs().lte(s.times(b).div(dec('2')))).toBe(true);
+        for (const q of [down, up, near]) expect(q.mod(s).eq(ZERO)).toBe(true);
       }),
     );
   });

@@ -46,6 +46,18 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
     expect(Math.max(0, ...perHour.values())).toBeLessThanOrEqual(4);
   });
 
+  // The fills repository answers at most 1,000 rows by default: a report must not stop there.
+  it('reports every fill of a busy run, past a thousand', async () => {
+    const days = [0, 1, 2, 3].flatMap((k) => candles.map((c) => ({ ...c, ts: c.ts + k * 86_400_000 })));
+    const busy = settings({ RISK_LOSS_STREAK_MAX: '0', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_DAILY_LOSS_LIMIT_QUOTE: '0' });
+    const r = await runBacktest({ candles: days, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 }, settings: busy });
+    expect(r.trades.length).toBeGreaterThan(1000);
+    expect(r.summary.fills).toBe(r.trades.length);
+    expect(new Set(r.trades.map((f) => f.clientOrderId)).size).toBe(r.trades.length);
+    expect(r.trades.every((f, i) => i === 0 || f.ts >= (r.trades[i - 1]?.ts ?? 0))).toBe(true);
+    expect(r.trades[r.trades.length - 1]?.ts).toBeGreaterThan(days[3 * 1440]?.ts ?? Infinity);
+  });
+
   it('refuses an unknown strategy or an empty range with a clear error', async () => {
     await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'nope', settings: settings() })).rejects.toThrow(/unknown name "nope"/);
     await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), from: 0, to: 1 })).rejects.toThrow(/no candles/);

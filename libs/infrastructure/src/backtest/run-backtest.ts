@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type Logger, type ReportFill } from '@cab/application';
+import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type FillRecord, type FillsRepository, type Logger, type ReportFill } from '@cab/application';
 import { createStrategy, dec, SequentialIds, splitSymbol, str, ZERO, type Candle, type Decimal } from '@cab/domain';
 import { compose } from '../compose/compose';
 import { inferTimeframeMs } from '../market-data/candle-csv';
@@ -19,7 +19,7 @@ export interface BacktestOptions {
   /**
    * The same settings as paper trading: fees, risk, exits, idempotency, paper balances. The
    * backtest overrides only what a virtual run needs: MODE=paper, the symbol, the loop intervals
-   * (one evaluation and one exit check per candle) and an in-memory database.
+   * (one evaluation and one exit check per candle, reconcile and watchdog every `reconcileEveryCandles`) and an in-memory database.
    */
   settings: Settings;
   /** Reconcile every this many candles (default 60): the live pipeline's reconcile, in virtual time. */
@@ -54,10 +54,12 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     mode: 'paper',
     symbol: opts.symbol,
     symbols: [opts.symbol],
-    intervals: { evalSec: tf / 1000, exitsSec: tf / 1000, reconcileSec: reconcileMs / 1000, watchdogSec: tf / 1000 },
+    // The watchdog runs on the reconcile's cadence: in virtual time a loop cannot stall (time moves
+    // only when every step has finished), so a check per candle would only cost time.
+    intervals: { evalSec: tf / 1000, exitsSec: tf / 1000, reconcileSec: reconcileMs / 1000, watchdogSec: reconcileMs / 1000 },
     // In virtual time a loop is stalled only past its own interval: keep the watchdog's limit above the longest.
     dmsTimeoutMs: Math.max(s.dmsTimeoutMs, 3 * reconcileMs),
-    db: { path: ':memory:' },
+    db: { ...s.db, path: ':memory:' },
     autostart: false,
   };
 
@@ -106,7 +108,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     await app.bus.drain();
     const elapsedMs = Math.round(performance.now() - started);
 
-    const fills = await app.storage.fills.bySymbol(opts.symbol);
+    const fills = await allFills(app.storage.fills, opts.symbol);
     const reasons = new Map<string, string | null>();
     const reportFills: ReportFill[] = [];
     for (const f of fills) {
@@ -147,5 +149,32 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
   } finally {
     await app.close();
     await storage.close();
+  }
+}
+
+const PAGE = 10_000;
+
+/**
+ * Every fill of the run, oldest first. The repository answers at most 10,000 rows a call (1,000
+ * by default — a year's report once stopped there), so it is read in pages from the last
+ * timestamp seen, dropping the fills of that timestamp already read.
+ */
+async function allFills(fills: FillsRepository, symbol: string): Promise<FillRecord[]> {
+  const out: FillRecord[] = [];
+  const seen = new Set<string>();
+  let since: number | undefined;
+  for (;;) {
+    const page = await fills.bySymbol(symbol, since, PAGE);
+    let added = 0;
+    for (const f of page) {
+      const key = `${f.exchange}|${f.tradeId}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      out.push(f);
+      added++;
+    }
+    const last = page[page.length - 1];
+    if (page.length < PAGE || !last || added === 0) return out;
+    since = last.ts;
   }
 }

@@ -149,7 +149,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       }
     }
 
-    const storage = overrides.storage ?? openSqliteStorage({ path: settings.db.path, clock });
+    const storage = overrides.storage ?? openSqliteStorage({ path: settings.db.path, synchronous: settings.db.synchronous, clock });
     if (!overrides.storage) cleanups.push(() => storage.close());
 
     const marketData = overrides.marketData ?? marketDataFromSettings(settings, clock);

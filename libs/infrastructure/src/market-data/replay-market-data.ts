@@ -105,6 +105,8 @@ export class ReplayMarketData implements MarketData {
     const first = s.candles[0] as Candle;
     const fileTs = c.ts + Math.floor(k / n) * s.span;
     const ts = this.anchor + (fileTs - first.ts - this.warmup * this.tf) / this.opts.speed;
+    // A backtest's view (speed 1, anchored on the file): the file's own candle, not a copy per read.
+    if (ts === c.ts) return c;
     return { ts, open: c.open, high: c.high, low: c.low, close: c.close, volume: c.volume };
   }
 }

@@ -68,7 +68,12 @@ export interface Settings {
     readonly watchdogSec: number;
   };
   readonly dmsTimeoutMs: number;
-  readonly db: { readonly path: string };
+  /**
+   * DB_SYNCHRONOUS: FULL (default) fsyncs every commit — a recorded order survives a power cut;
+   * NORMAL survives any crash of the bot (kill -9 included) but may lose the last commits if the
+   * machine itself loses power, and cuts the time from signal to order by about the fsync.
+   */
+  readonly db: { readonly path: string; readonly synchronous: 'FULL' | 'NORMAL' };
   readonly http: {
     readonly timeoutSec: number;
     readonly host: string;
@@ -185,7 +190,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       watchdogSec: r.number('WATCHDOG_INTERVAL_SEC', 3, { gt: 0 }),
     },
     dmsTimeoutMs: r.int('DMS_TIMEOUT_MS', 120_000, { min: 5_000 }),
-    db: { path: r.string('DB_PATH', './data/crypto_ai_bot.db') },
+    db: { path: r.string('DB_PATH', './data/crypto_ai_bot.db'), synchronous: r.oneOf('DB_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', { caseInsensitive: true }) },
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
       host: r.string('HOST', '127.0.0.1'),

@@ -12,6 +12,7 @@ import type {
 import type { Clock } from '@cab/domain';
 import { locateMigrationsDir } from './migrations/files';
 import { migrate, type MigrateResult } from './migrations/runner';
+import { PositionsCache } from './repositories/positions-repository';
 import { QueryTemplates } from './repositories/query-templates';
 import { SqlCandleRepository } from './repositories/candle-repository';
 import { SqlDeadLetterQueue } from './repositories/dead-letter-queue';
@@ -56,14 +57,16 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
   }
   const { db } = connection;
   const templates = new QueryTemplates();
+  // Only a private in-memory database is certain to have no other writer (see PositionsCache).
+  const positionsCache = connection.path === ':memory:' ? new PositionsCache() : null;
   return {
     connection,
     migrations,
-    ...transactionalStores(db, options.clock, templates),
+    ...transactionalStores(db, options.clock, templates, positionsCache),
     candles: new SqlCandleRepository(db),
     dlq: new SqlDeadLetterQueue(db),
     paperLedger: new SqlPaperLedgerStore(db, options.clock),
-    unitOfWork: new SqlUnitOfWork(db, options.clock, templates),
+    unitOfWork: new SqlUnitOfWork(db, options.clock, templates, positionsCache),
     close: () => connection.close(),
   };
 }

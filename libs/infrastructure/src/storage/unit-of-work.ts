@@ -4,16 +4,16 @@ import { SqlAuditLog } from './repositories/audit-log';
 import { SqlFillsRepository } from './repositories/fills-repository';
 import { SqlIdempotencyStore } from './repositories/idempotency-store';
 import { SqlOrdersRepository } from './repositories/orders-repository';
-import { SqlPositionsRepository } from './repositories/positions-repository';
+import { SqlPositionsRepository, type PositionsCache } from './repositories/positions-repository';
 import { QueryTemplates } from './repositories/query-templates';
 import type { Db } from './repositories/support';
 
 /** The repositories over one kysely handle (the database or a transaction). */
-export function transactionalStores(db: Db, clock: Clock, templates: QueryTemplates = new QueryTemplates()): TransactionalStores {
+export function transactionalStores(db: Db, clock: Clock, templates: QueryTemplates = new QueryTemplates(), positionsCache: PositionsCache | null = null): TransactionalStores {
   return {
     orders: new SqlOrdersRepository(db, templates),
     fills: new SqlFillsRepository(db, templates),
-    positions: new SqlPositionsRepository(db, templates),
+    positions: new SqlPositionsRepository(db, templates, positionsCache),
     idempotency: new SqlIdempotencyStore(db, clock, templates),
     audit: new SqlAuditLog(db),
   };
@@ -30,10 +30,12 @@ export class SqlUnitOfWork implements UnitOfWork {
     private readonly clock: Clock,
     /** Shared with the storage's other repositories: compiled hot-path SQL is reused across transactions. */
     private readonly templates: QueryTemplates = new QueryTemplates(),
+    /** The storage's positions cache (in-memory databases only): a transaction's writes must empty it. */
+    private readonly positionsCache: PositionsCache | null = null,
   ) {}
 
   run<T>(work: (tx: TransactionalStores) => Promise<T>): Promise<T> {
     if (this.db.isTransaction) throw new Error('UnitOfWork.run does not nest: pass the open transaction\'s stores instead');
-    return this.db.transaction().execute((trx) => work(transactionalStores(trx, this.clock, this.templates)));
+    return this.db.transaction().execute((trx) => work(transactionalStores(trx, this.clock, this.templates, this.positionsCache)));
   }
 }

@@ -98,7 +98,8 @@ describe('crash recovery and instance safety (live mode, real processes)', () =>
     children.push(holder.child);
     const ready = await holder.next('ready');
     const world2 = { ...world, mode: 'live' as const };
-    const settings = { ...settingsFor(dir, world2), db: { path: db } };
+    const base = settingsFor(dir, world2);
+    const settings = { ...base, db: { ...base.db, path: db } };
     const market = new ScriptedMarketData({ now: () => Date.now() });
     const attempt = compose(settings, { marketData: market, strategy: new ScriptedStrategy(), lockDir: locks, broker: world.broker });
     await expect(attempt).rejects.toBeInstanceOf(ComposeError);

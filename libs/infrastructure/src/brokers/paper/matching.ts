@@ -1,4 +1,4 @@
-import { ZERO, type BookLevel, type Decimal } from '@cab/domain';
+import { ZERO, divOnGrid, type BookLevel, type Decimal } from '@cab/domain';
 import { onGrid } from './grid';
 
 /** One execution against one book level, before fees. */
@@ -28,7 +28,7 @@ export function walkBuyByQuote(asks: Iterable<BookLevel>, quote: Decimal, amount
   let last: BookLevel | undefined;
   for (const level of asks) {
     last = level;
-    const affordable = onGrid(left.div(level.price), amountStep, 'down');
+    const affordable = divOnGrid(left, level.price, amountStep, 'down');
     if (affordable.lte('0')) return { executions, filledBase, filledQuote, exhausted: false };
     // A level smaller than one step cannot be traded on the grid: skip it.
     const available = onGrid(level.amount, amountStep, 'down');
@@ -41,7 +41,7 @@ export function walkBuyByQuote(asks: Iterable<BookLevel>, quote: Decimal, amount
     filledQuote = filledQuote.plus(cost);
     if (amount.lt(available)) return { executions, filledBase, filledQuote, exhausted: false };
   }
-  const couldBuyMore = last !== undefined ? onGrid(left.div(last.price), amountStep, 'down').gt('0') : left.gt('0');
+  const couldBuyMore = last !== undefined ? divOnGrid(left, last.price, amountStep, 'down').gt('0') : left.gt('0');
   return { executions, filledBase, filledQuote, exhausted: couldBuyMore };
 }
 

@@ -1,4 +1,4 @@
-import { dec, type BookLevel, type Decimal, type Instrument, type OrderBook, type Ticker } from '@cab/domain';
+import { ONE, ZERO, dec, divOnGrid, type BookLevel, type Decimal, type Instrument, type OrderBook, type Ticker } from '@cab/domain';
 import { onGrid } from './grid';
 
 /**
@@ -28,6 +28,33 @@ export interface SyntheticDepth {
 
 export const DEFAULT_DEPTH: SyntheticDepth = { levels: 20, stepPct: '0.0005', levelQuote: '25000', fallbackSpread: '0.0002' };
 
+interface DepthConstants {
+  /** 1 + k × stepPct and 1 − k × stepPct for each level k: the same for every book of this depth. */
+  up: Decimal[];
+  down: Decimal[];
+  levelQuote: Decimal;
+}
+
+// A book is synthesized per order (and per risk check); its per-level factors only per depth.
+const constants = new WeakMap<SyntheticDepth, DepthConstants>();
+
+function constantsOf(depth: SyntheticDepth): DepthConstants {
+  let c = constants.get(depth);
+  if (!c) {
+    const step = dec(depth.stepPct);
+    const up: Decimal[] = [];
+    const down: Decimal[] = [];
+    for (let k = 0; k < depth.levels; k++) {
+      const shift = step.times(String(k));
+      up.push(ONE.plus(shift));
+      down.push(ONE.minus(shift));
+    }
+    c = { up, down, levelQuote: dec(depth.levelQuote) };
+    constants.set(depth, c);
+  }
+  return c;
+}
+
 /**
  * One side of a synthetic book, computed level by level as a walk reaches it (most market orders
  * touch one level; building all of them would cost more than the order). Iterating it again
@@ -35,23 +62,27 @@ export const DEFAULT_DEPTH: SyntheticDepth = { levels: 20, stepPct: '0.0005', le
  */
 export class SyntheticSide implements Iterable<BookLevel> {
   private readonly built: BookLevel[] = [];
+  private readonly factors: readonly Decimal[];
+  private readonly levelQuote: Decimal;
 
   constructor(
     private readonly touch: Decimal,
     private readonly away: 1 | -1,
     private readonly inst: Instrument,
     private readonly depth: SyntheticDepth,
-  ) {}
+  ) {
+    const c = constantsOf(depth);
+    this.factors = away === 1 ? c.up : c.down;
+    this.levelQuote = c.levelQuote;
+  }
 
   level(i: number): BookLevel | null {
     if (i >= this.depth.levels) return null;
     while (this.built.length <= i) {
-      const k = this.built.length;
-      const shift = dec(this.depth.stepPct).times(String(k));
-      const raw = this.touch.times(this.away === 1 ? dec('1').plus(shift) : dec('1').minus(shift));
+      const raw = this.touch.times(this.factors[this.built.length] as Decimal);
       const price = onGrid(raw, this.inst.priceTick, this.away === 1 ? 'up' : 'down');
-      if (price.lte('0')) return null;
-      this.built.push({ price, amount: onGrid(dec(this.depth.levelQuote).div(price), this.inst.amountStep, 'down') });
+      if (price.lte(ZERO)) return null;
+      this.built.push({ price, amount: divOnGrid(this.levelQuote, price, this.inst.amountStep, 'down') });
     }
     return this.built[i] ?? null;
   }

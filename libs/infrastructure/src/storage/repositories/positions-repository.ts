@@ -40,17 +40,56 @@ export function rowToPosition(r: Selectable<PositionsTable>): PositionRecord {
   };
 }
 
+/**
+ * Positions as last read, for a database only this process's one connection can write (an
+ * in-memory SQLite: a backtest). The pipeline reads the position twice per candle (evaluate and
+ * exits) and writes it a few times per trade, so the reads are most of a backtest's SQL.
+ *
+ * Every write bumps `generation` and empties the cache — inside a transaction too, before its
+ * commit or rollback; a read outside a transaction keeps its row only if no write happened while
+ * it was in flight. A transaction's own reads never use or fill the cache (they may see rows that
+ * are rolled back). A file database is never cached: the CLI may write it from another process.
+ */
+export class PositionsCache {
+  private readonly rows = new Map<string, PositionRecord | null>();
+  private gen = 0;
+
+  get generation(): number {
+    return this.gen;
+  }
+
+  lookup(symbol: string): PositionRecord | null | undefined {
+    return this.rows.get(symbol);
+  }
+
+  keep(symbol: string, row: PositionRecord | null, generation: number): void {
+    if (generation === this.gen) this.rows.set(symbol, row === null ? null : Object.freeze(row));
+  }
+
+  invalidate(): void {
+    this.gen++;
+    this.rows.clear();
+  }
+}
+
 export class SqlPositionsRepository implements PositionsRepository {
   constructor(
     private readonly db: Db,
     private readonly templates: QueryTemplates = new QueryTemplates(),
+    private readonly cache: PositionsCache | null = null,
   ) {}
 
   async get(symbol: string): Promise<PositionRecord | null> {
+    const cache = this.cache && !this.db.isTransaction ? this.cache : null;
+    const hit = cache?.lookup(symbol);
+    if (hit !== undefined) return hit;
+    const generation = cache?.generation ?? 0;
     const [row] = await this.templates.run(this.db, 'positions.get', { symbol }, (p) =>
       this.db.selectFrom('positions').selectAll().where('symbol', '=', p.symbol),
     );
-    return row ? rowToPosition(row) : null;
+    const position = row ? rowToPosition(row) : null;
+    cache?.keep(symbol, position, generation);
+    return position;
   }
 
   async all(): Promise<PositionRecord[]> {
@@ -59,6 +98,15 @@ export class SqlPositionsRepository implements PositionsRepository {
   }
 
   async save(position: PositionRecord, expectedVersion?: number): Promise<PositionSaveResult> {
+    this.cache?.invalidate();
+    try {
+      return await this.write(position, expectedVersion);
+    } finally {
+      this.cache?.invalidate();
+    }
+  }
+
+  private async write(position: PositionRecord, expectedVersion?: number): Promise<PositionSaveResult> {
     const values = positionToValues(position);
     const conflict = (): PositionSaveResult => ({
       ok: false,
