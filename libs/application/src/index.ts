@@ -20,6 +20,7 @@ export * from './ports/instance-lock';
 
 export * from './ports/orders-repository';
 export * from './ports/fills-repository';
+export * from './ports/storage-housekeeping';
 export * from './ports/positions-repository';
 export * from './ports/idempotency-store';
 export * from './ports/audit-log';

@@ -170,8 +170,10 @@ export class Orchestrator implements OrchestratorControl {
 
   private async reconcileStep(): Promise<void> {
     const f = await this.opts.reconciliation.run(this.opts.symbols, this.deps.ids.next());
-    // Housekeeping on the slowest loop: expired idempotency keys are only history.
+    // Housekeeping on the slowest loop: expired idempotency keys are only history, and the WAL
+    // checkpoint runs here instead of inside some order's commit.
     await this.deps.stores.idempotency.purgeExpired();
+    await this.deps.stores.housekeeping?.checkpoint();
     if (f.errors.length > 0) throw new Error(`reconcile incomplete: ${f.errors.join('; ')}`);
   }
 

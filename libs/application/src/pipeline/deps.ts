@@ -9,6 +9,7 @@ import type { MarketData } from '../ports/market-data';
 import type { Metrics } from '../ports/metrics';
 import type { OrdersRepository } from '../ports/orders-repository';
 import type { PositionsRepository } from '../ports/positions-repository';
+import type { StorageHousekeeping } from '../ports/storage-housekeeping';
 import type { UnitOfWork } from '../ports/unit-of-work';
 
 /** The storage ports the pipeline reads and writes (SqliteStorage and InMemoryStorage both fit). */
@@ -19,6 +20,8 @@ export interface PipelineStores {
   idempotency: IdempotencyStore;
   audit: AuditLog;
   unitOfWork: UnitOfWork;
+  /** Run on the reconcile loop, never inside an order's path. */
+  housekeeping?: StorageHousekeeping;
 }
 
 /** What every use case, loop and reconciler is built from: ports only, injected by compose(). */

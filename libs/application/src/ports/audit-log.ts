@@ -32,5 +32,7 @@ export interface AuditQuery {
 
 export interface AuditLog {
   record(entry: AuditEntry): Promise<number>;
+  /** Several entries, in order, in one write (one statement: all or none). */
+  recordAll(entries: readonly AuditEntry[]): Promise<void>;
   find(query?: AuditQuery): Promise<AuditRecord[]>;
 }

@@ -292,6 +292,13 @@ class MemoryAudit implements AuditLog {
     });
   }
 
+  async recordAll(entries: readonly AuditEntry[]): Promise<void> {
+    const rows = entries.map((e) => ({ ...e, data: JSON.parse(JSON.stringify(e.data)) as AuditEntry['data'] }));
+    return this.access((s) => {
+      for (const r of rows) s.audit.push({ ...r, id: s.nextAuditId++ });
+    });
+  }
+
   async find(query: AuditQuery = {}): Promise<AuditRecord[]> {
     const limit = limitOf(query.limit, 100);
     return this.access((s) =>

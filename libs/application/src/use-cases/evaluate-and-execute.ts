@@ -1,4 +1,5 @@
 import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskDecision, type RiskManager, type Signal, type Strategy, type TradeIntent } from '@cab/domain';
+import type { AuditEntry } from '../ports/audit-log';
 import type { HaltCode, TradingStateController } from '../pipeline/trading-state';
 import type { PipelineDeps } from '../pipeline/deps';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
@@ -40,7 +41,9 @@ const HALTING_RULES: Readonly<Record<string, HaltCode>> = {
  * Audit policy: every buy/sell signal is audited with its risk verdict (reasons and limits) and
  * every order; `hold` is audited only when the action changes from the previous evaluation of the
  * symbol (a sample, not one row per candle), so a backtest over a year of candles writes per trade,
- * not per step. Stale or missing data ends the step as `no-data` (no signal).
+ * not per step. A step's entries are written together at its end — or, when it places an order,
+ * in the order's reservation transaction, so the send waits for one commit, not three. Stale or
+ * missing data ends the step as `no-data` (no signal).
  */
 export class EvaluateAndExecute {
   private readonly lastAction = new Map<string, string>();
@@ -53,6 +56,19 @@ export class EvaluateAndExecute {
   ) {}
 
   async run(symbol: string, correlationId: string): Promise<EvaluateOutcome> {
+    // Audit entries of this step: written with the order when one is placed (one commit before
+    // the send), otherwise together when the step ends.
+    // An order takes the entries over (see below); whatever is left — a hold, a refusal, a step
+    // that threw halfway — is written here.
+    const pending: AuditEntry[] = [];
+    try {
+      return await this.decide(symbol, correlationId, pending);
+    } finally {
+      if (pending.length > 0) await this.deps.stores.audit.recordAll(pending);
+    }
+  }
+
+  private async decide(symbol: string, correlationId: string, pending: AuditEntry[]): Promise<EvaluateOutcome> {
     const { marketData, stores, clock, metrics, broker } = this.deps;
     const { strategy } = this.opts;
     const candles = await marketData.candles(symbol, strategy.warmup);
@@ -67,10 +83,10 @@ export class EvaluateAndExecute {
     const changed = this.lastAction.get(symbol) !== signal.action;
     this.lastAction.set(symbol, signal.action);
     if (signal.action === 'hold') {
-      if (changed) await this.auditSignal(symbol, signal, correlationId, now);
+      if (changed) pending.push(this.signalEntry(symbol, signal, correlationId, now));
       return { kind: 'hold', signal };
     }
-    await this.auditSignal(symbol, signal, correlationId, now);
+    pending.push(this.signalEntry(symbol, signal, correlationId, now));
 
     const ticker = await marketData.ticker(symbol);
     if (!ticker.ok) return { kind: 'no-data', reason: `${ticker.error.code}: ${ticker.error.message}` };
@@ -100,7 +116,7 @@ export class EvaluateAndExecute {
       now,
     });
     const decision = this.opts.risk.check(intent, state);
-    await stores.audit.record({
+    pending.push({
       ts: now,
       kind: 'risk',
       symbol,
@@ -127,6 +143,7 @@ export class EvaluateAndExecute {
       idempotencyKey: idempotencyKey(symbol, intent.side, now, this.opts.bucketMs),
       reason: `signal: ${signal.reasons.join('; ')}`,
       correlationId,
+      audit: pending.splice(0),
     });
     return { kind: 'order', signal, decision, outcome };
   }
@@ -141,14 +158,15 @@ export class EvaluateAndExecute {
     }
   }
 
-  private async auditSignal(symbol: string, signal: Signal, correlationId: string, now: number): Promise<void> {
-    await this.deps.stores.audit.record({
+
+  private signalEntry(symbol: string, signal: Signal, correlationId: string, now: number): AuditEntry {
+    return {
       ts: now,
       kind: 'signal',
       symbol,
       correlationId,
       summary: `${this.opts.strategy.name}: ${signal.action}`,
       data: { action: signal.action, strategy: this.opts.strategy.name, reasons: [...signal.reasons] },
-    });
+    };
   }
 }

@@ -1,4 +1,5 @@
 import { ZERO, clientOrderId as deriveClientOrderId, str, type Decimal, type Instrument, type Side } from '@cab/domain';
+import type { AuditEntry } from '../ports/audit-log';
 import type { BrokerError, BrokerResult, OrderDTO } from '../ports/broker';
 import { errorText } from '../ports/logger';
 import type { OrderRecord } from '../ports/orders-repository';
@@ -19,6 +20,13 @@ export interface PlaceOrderRequest {
   /** Why: "signal: …", "exit EXIT.STOP_LOSS: …". Stored on the order and shown in alerts. */
   reason: string;
   correlationId: string;
+  /**
+   * Entries to record with the order, in the reservation's transaction and before the order's own
+   * entry: the signal and risk verdict that led to it. One commit before the send instead of one
+   * per entry (each commit is an fsync at DB_SYNCHRONOUS=FULL), and the decision is stored
+   * atomically with the order it caused. Recorded as well when the order is not sent.
+   */
+  audit?: readonly AuditEntry[];
 }
 
 export type PlaceOrderOutcome =
@@ -66,7 +74,10 @@ export class PlaceOrder {
     const coid = deriveClientOrderId(req.idempotencyKey);
     const reserved = await stores.unitOfWork.run(async (tx) => {
       const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
-      if (!r.ok) return { ok: false as const, heldBy: r.ref };
+      if (!r.ok) {
+        await tx.audit.recordAll(req.audit ?? []);
+        return { ok: false as const, heldBy: r.ref };
+      }
       const order: OrderRecord = {
         clientOrderId: coid,
         exchange: broker.name,
@@ -89,15 +100,21 @@ export class PlaceOrder {
       };
       const ins = await tx.orders.insert(order);
       // The same client id under an expired key: the order exists already, so this is a duplicate too.
-      if (!ins.ok) return { ok: false as const, heldBy: coid };
-      await tx.audit.record({
-        ts: started,
-        kind: 'order',
-        symbol: req.symbol,
-        correlationId: req.correlationId,
-        summary: `placing ${req.side} ${str(amount.value)} ${req.side === 'buy' ? 'quote' : 'base'} as ${coid}: ${req.reason}`,
-        data: { clientOrderId: coid, idempotencyKey: req.idempotencyKey, side: req.side, amount: str(amount.value), reason: req.reason },
-      });
+      if (!ins.ok) {
+        await tx.audit.recordAll(req.audit ?? []);
+        return { ok: false as const, heldBy: coid };
+      }
+      await tx.audit.recordAll([
+        ...(req.audit ?? []),
+        {
+          ts: started,
+          kind: 'order',
+          symbol: req.symbol,
+          correlationId: req.correlationId,
+          summary: `placing ${req.side} ${str(amount.value)} ${req.side === 'buy' ? 'quote' : 'base'} as ${coid}: ${req.reason}`,
+          data: { clientOrderId: coid, idempotencyKey: req.idempotencyKey, side: req.side, amount: str(amount.value), reason: req.reason },
+        },
+      ]);
       return { ok: true as const, order };
     });
     if (!reserved.ok) {
@@ -187,14 +204,17 @@ export class PlaceOrder {
 
   private async failedBeforeSend(req: PlaceOrderRequest, error: BrokerError): Promise<PlaceOrderOutcome> {
     const { stores, clock, bus } = this.deps;
-    await stores.audit.record({
-      ts: clock.now(),
-      kind: 'order',
-      symbol: req.symbol,
-      correlationId: req.correlationId,
-      summary: `${req.side} not sent: ${error.code}: ${error.message}`,
-      data: { kind: error.kind, code: error.code, message: error.message, reason: req.reason },
-    });
+    await stores.audit.recordAll([
+      ...(req.audit ?? []),
+      {
+        ts: clock.now(),
+        kind: 'order',
+        symbol: req.symbol,
+        correlationId: req.correlationId,
+        summary: `${req.side} not sent: ${error.code}: ${error.message}`,
+        data: { kind: error.kind, code: error.code, message: error.message, reason: req.reason },
+      },
+    ]);
     bus.emit('trade.failed', { symbol: req.symbol, side: req.side, clientOrderId: null, kind: error.kind, code: error.code, message: error.message }, req.correlationId);
     if (error.kind === 'fatal') await this.opts.onFatal?.(error, req.correlationId);
     return { kind: 'failed', order: null, error };

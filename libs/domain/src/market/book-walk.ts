@@ -30,8 +30,12 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
   let base = ZERO;
   let quote = ZERO;
   let worst: Decimal | null = null;
-  for (const level of levels) {
-    if (left.lte(ZERO)) break;
+  let touched = 0;
+  // By index, stopping as soon as the size is filled: a lazily built book (the paper broker's)
+  // then computes only the levels the order reaches.
+  for (let i = 0; left.gt(ZERO); i++) {
+    const level = levels[i];
+    if (!level) break;
     if (level.amount.lte(ZERO) || level.price.lte(ZERO)) continue;
     const levelQuote = level.amount.times(level.price);
     // The level that finishes the order takes exactly what is left: dividing a quote rest by the
@@ -42,11 +46,13 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
     quote = quote.plus(finishes && byQuote ? left : takeBase.times(level.price));
     left = finishes ? ZERO : left.minus(byQuote ? levelQuote : takeBase);
     worst = level.price;
+    touched++;
   }
   return {
     base,
     quote,
-    avgPrice: base.gt(ZERO) ? quote.div(base) : null,
+    // One level: its price, exactly (quote ÷ base would only round it back, slowly).
+    avgPrice: base.gt(ZERO) ? (touched === 1 && worst ? worst : quote.div(base)) : null,
     bestPrice: levels[0]?.price ?? null,
     worstPrice: worst,
     complete: left.lte(ZERO),

@@ -104,6 +104,22 @@ describe('divOnGrid', () => {
     .map(([units, scale]) => dec(`${units}e-${scale}`));
   const step = fc.integer({ min: 0, max: 10 }).map((k) => dec(`1e-${k}`));
 
+  const anyStep = fc.oneof(step, fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 8 })).map(([u, k]) => dec(`${u}e-${k}`)));
+
+  it('rounds down and up exactly for any step, zero included (property)', () => {
+    fc.assert(
+      fc.property(fc.oneof(positive, fc.constant(ZERO)), positive, anyStep, (a, b, s) => {
+        const down = divOnGrid(a, b, s, 'down');
+        expect(down.times(b).lte(a)).toBe(true);
+        expect(down.plus(s).times(b).gt(a)).toBe(true);
+        const up = divOnGrid(a, b, s, 'up');
+        expect(up.times(b).gte(a)).toBe(true);
+        expect(up.minus(s).times(b).lt(a)).toBe(true);
+        expect(down.mod(s).eq(ZERO) && up.mod(s).eq(ZERO)).toBe(true);
+      }),
+    );
+  });
+
   it('is the exact quotient on the grid, checked by multiplication (property)', () => {
     fc.assert(
       fc.property(positive, positive, step, (a, b, s) => {

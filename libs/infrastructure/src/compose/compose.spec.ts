@@ -8,6 +8,7 @@ import { SequentialIds } from '@cab/domain/testing';
 import { parseSettings, type Settings } from '../settings';
 import { FakeTelegramApi, tempDir } from '../testing';
 import { ExchangeMarketData } from '../market-data/exchange-market-data';
+import { openSqliteStorage } from '../storage/sqlite-storage';
 import { compose, type BotApp } from './compose';
 
 const T0 = Date.UTC(2026, 0, 5, 0, 0, 0);
@@ -60,6 +61,23 @@ describe('compose (paper, replay, virtual time)', () => {
     expect(health.components.map((c) => `${c.name}:${c.status}`)).toEqual(
       expect.arrayContaining(['db:ok', 'broker:ok', 'market_data:ok', 'loops:ok', 'telegram:ok', 'dead_letters:ok']),
     );
+  });
+
+  it('checkpoints the WAL on the reconcile loop, not inside an order\'s commit', async () => {
+    const vs = new VirtualScheduler({ startMs: T0 });
+    const storage = openSqliteStorage({ path: join(tmp.dir, 'bot.db'), clock: vs });
+    const checkpoint = storage.housekeeping.checkpoint.bind(storage.housekeeping);
+    let checkpoints = 0;
+    const counted = { ...storage, housekeeping: { checkpoint: () => (checkpoints++, checkpoint()) } };
+    app = await compose(settingsFor(tmp.dir, { RECONCILE_INTERVAL_SEC: '10' }), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-'), storage: counted });
+    await app.orchestrator.start();
+    expect(checkpoints).toBe(1); // the reconcile before any evaluation
+    await vs.advance(60_000);
+    expect(checkpoints).toBe(1 + 6);
+    expect(app.orchestrator.status().loops.reconcile.lastError).toBeNull();
+    await app.close();
+    app = null;
+    await storage.close(); // an injected storage is the caller's to close
   });
 
   it('MARKET_DATA=exchange composes the ccxt public market data (loaded lazily: nothing is fetched here)', async () => {

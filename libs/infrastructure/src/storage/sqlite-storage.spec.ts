@@ -1,9 +1,9 @@
 import { FakeClock } from '@cab/domain/testing';
 import { tempDir } from '@cab/infrastructure/testing';
-import { appendFileSync, copyFileSync, mkdirSync, readdirSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { locateMigrationsDir } from './migrations/files';
-import { openSqliteStorage } from './sqlite-storage';
+import { BACKSTOP_CHECKPOINT_PAGES, openSqliteStorage } from './sqlite-storage';
 import { SqlUnitOfWork } from './unit-of-work';
 
 describe('openSqliteStorage', () => {
@@ -21,6 +21,30 @@ describe('openSqliteStorage', () => {
     expect(second.migrations.applied).toEqual([]);
     expect(second.migrations.version).toBe(first.migrations.version);
     await second.close();
+  });
+
+  it('leaves WAL checkpoints to housekeeping: commits only append to the WAL until it runs', async () => {
+    const clock = new FakeClock();
+    const path = join(tmp.dir, 'wal.db');
+    const s = openSqliteStorage({ path, clock });
+    try {
+      expect(s.connection.raw.pragma('wal_autocheckpoint', { simple: true })).toBe(BACKSTOP_CHECKPOINT_PAGES);
+      const before = statSync(path).size;
+      // Well past SQLite's default threshold of 1000 pages: a default connection would have checkpointed.
+      for (let i = 0; i < 1500; i++) await s.audit.record({ ts: i, kind: 'system', symbol: null, correlationId: null, summary: 'x'.repeat(2000), data: {} });
+      expect(statSync(path).size).toBe(before);
+      expect(statSync(`${path}-wal`).size).toBeGreaterThan(1000 * 4096);
+      await s.housekeeping.checkpoint();
+      expect(statSync(path).size).toBeGreaterThan(1500 * 2000);
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('has no checkpoint to do in memory', async () => {
+    const s = openSqliteStorage({ path: ':memory:', allowInMemory: true, clock: new FakeClock() });
+    await expect(s.housekeeping.checkpoint()).resolves.toBeUndefined();
+    await s.close();
   });
 
   it('refuses to open on a tampered migration', async () => {

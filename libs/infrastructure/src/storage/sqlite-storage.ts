@@ -7,9 +7,11 @@ import type {
   OrdersRepository,
   PaperLedgerStore,
   PositionsRepository,
+  StorageHousekeeping,
   UnitOfWork,
 } from '@cab/application';
 import type { Clock } from '@cab/domain';
+import { sql } from 'kysely';
 import { locateMigrationsDir } from './migrations/files';
 import { migrate, type MigrateResult } from './migrations/runner';
 import { PositionsCache } from './repositories/positions-repository';
@@ -39,15 +41,20 @@ export interface SqliteStorage {
   readonly dlq: DeadLetterQueue;
   readonly paperLedger: PaperLedgerStore;
   readonly unitOfWork: UnitOfWork;
+  /** A passive WAL checkpoint (file databases; nothing in memory): the orchestrator runs it on its reconcile loop. */
+  readonly housekeeping: StorageHousekeeping;
   close(): Promise<void>;
 }
+
+/** WAL pages before a commit checkpoints by itself: ~40 MB, far above what a reconcile interval writes. */
+export const BACKSTOP_CHECKPOINT_PAGES = 10_000;
 
 /**
  * Opens the database, applies pending migrations (refusing to start on an edited one) and builds
  * the repositories. What compose() calls at start.
  */
 export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
-  const connection = openSqlite(options);
+  const connection = openSqlite({ walAutoCheckpointPages: BACKSTOP_CHECKPOINT_PAGES, ...options });
   let migrations: MigrateResult;
   try {
     migrations = migrate(connection.raw, { dir: options.migrationsDir ?? locateMigrationsDir(), clock: options.clock });
@@ -67,6 +74,12 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     dlq: new SqlDeadLetterQueue(db),
     paperLedger: new SqlPaperLedgerStore(db, options.clock),
     unitOfWork: new SqlUnitOfWork(db, options.clock, templates, positionsCache),
+    housekeeping: {
+      // Through kysely, so it waits for a transaction in flight on the same connection.
+      checkpoint: async () => {
+        if (connection.path !== ':memory:') await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
+      },
+    },
     close: () => connection.close(),
   };
 }

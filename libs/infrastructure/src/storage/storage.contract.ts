@@ -218,6 +218,20 @@ describe(`storage contract: ${name}`, () => {
       expect((await s.audit.find({ since: 10, limit: 1 })).map((a) => a.kind)).toEqual(['reconcile']);
       expect((await s.audit.find({ symbol: 'BTC/USDT' })).length).toBe(2);
     });
+
+    it('records several entries at once, in order, and nothing of a batch that fails', async () => {
+      const e = (ts: number, summary: string) => ({ ts, kind: 'order' as const, symbol: 'BTC/USDT', correlationId: 'c-2', summary, data: { n: ts } });
+      await s.audit.recordAll([]);
+      await s.audit.recordAll([e(1, 'one')]);
+      await s.audit.recordAll([e(2, 'two'), e(2, 'three'), e(3, 'four')]);
+      const all = await s.audit.find({ correlationId: 'c-2' });
+      expect(all.map((a) => a.summary)).toEqual(['four', 'three', 'two', 'one']);
+      expect(all.map((a) => a.id)).toEqual([...all.map((a) => a.id)].sort((a, b) => b - a));
+      expect(all[0]).toMatchObject(e(3, 'four'));
+      const notJson = { ...e(4, 'bad'), data: { n: 1n as unknown as number } };
+      await expect(s.audit.recordAll([e(4, 'good'), notJson])).rejects.toThrow();
+      expect((await s.audit.find({ correlationId: 'c-2' })).length).toBe(4);
+    });
   });
 
   describe('candles', () => {

@@ -15,7 +15,7 @@ export function transactionalStores(db: Db, clock: Clock, templates: QueryTempla
     fills: new SqlFillsRepository(db, templates),
     positions: new SqlPositionsRepository(db, templates, positionsCache),
     idempotency: new SqlIdempotencyStore(db, clock, templates),
-    audit: new SqlAuditLog(db),
+    audit: new SqlAuditLog(db, templates),
   };
 }
 

@@ -1,4 +1,4 @@
-import { dec, Instrument, str } from '@cab/domain';
+import { dec, Instrument, str, walkBook } from '@cab/domain';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { bestLevel, DEFAULT_DEPTH, SyntheticSide, synthesizeBook } from './synthetic-book';
 
@@ -16,6 +16,25 @@ describe('synthesizeBook', () => {
     const book = synthesizeBook(ticker('49995', '50005', '50000'), btc, { ...DEFAULT_DEPTH, levels: 1, levelQuote: '1000' })!;
     expect(str(book.asks[0]!.amount)).toBe('0.019998');
     expect(str(book.bids[0]!.amount)).toBe('0.020002');
+  });
+
+  it('builds a level only when it is read: a small order walks one level of a deep book', () => {
+    const level = jest.spyOn(SyntheticSide.prototype, 'level');
+    try {
+      const book = synthesizeBook(ticker('49995', '50005', '50000'), btc, { ...DEFAULT_DEPTH, levels: 1000 }, 50)!;
+      const fill = walkBook(book, 'buy', { quote: dec('100') });
+      expect(fill.complete).toBe(true);
+      expect(str(fill.bestPrice!)).toBe('50005');
+      expect(level.mock.calls.every(([i]) => i <= 1)).toBe(true);
+      // Anything that needs the whole side gets it, the same levels in the same order.
+      expect(book.asks).toHaveLength(50);
+      const eager = new SyntheticSide(dec('50005'), 1, btc, { ...DEFAULT_DEPTH, levels: 1000 }).take(50);
+      expect(book.asks.map((l) => str(l.price))).toEqual(eager.map((l) => str(l.price)));
+      expect([...book.asks].map((l) => str(l.amount))).toEqual(eager.map((l) => str(l.amount)));
+      expect(book.asks[50]).toBeUndefined();
+    } finally {
+      level.mockRestore();
+    }
   });
 
   it('is the same book for the same ticker', () => {

@@ -127,11 +127,50 @@ export function syntheticSides(t: Ticker, inst: Instrument, depth: SyntheticDept
   return { symbol: t.symbol, ts: t.ts, bids: new SyntheticSide(bid, -1, inst, depth), asks: new SyntheticSide(ask, 1, inst, depth) };
 }
 
-/** The synthetic book as plain levels, at most `levels` per side (all of `depth.levels` by default). */
+/**
+ * The synthetic book as plain levels, at most `levels` per side (all of `depth.levels` by default).
+ * Each side is an array whose levels are computed only when read: an entry's slippage check walks
+ * one or two asks, and each level costs an exact division. Index reads and iteration build levels
+ * up to what they reach; anything else (length, slice, JSON) builds the whole side first.
+ */
 export function synthesizeBook(t: Ticker, inst: Instrument, depth: SyntheticDepth, levels?: number): OrderBook | null {
   const sides = syntheticSides(t, inst, depth);
   if (!sides) return null;
-  return { symbol: t.symbol, ts: t.ts, bids: (sides.bids as SyntheticSide).take(levels), asks: (sides.asks as SyntheticSide).take(levels) };
+  const n = levels ?? depth.levels;
+  return { symbol: t.symbol, ts: t.ts, bids: lazyLevels(sides.bids as SyntheticSide, n), asks: lazyLevels(sides.asks as SyntheticSide, n) };
+}
+
+const INDEX = /^(0|[1-9]\d*)$/;
+
+function lazyLevels(side: SyntheticSide, n: number): readonly BookLevel[] {
+  const all: BookLevel[] = [];
+  let whole = false;
+  const materialize = (): BookLevel[] => {
+    if (!whole) {
+      all.push(...side.take(n));
+      whole = true;
+    }
+    return all;
+  };
+  const at = (i: number): BookLevel | undefined => (i < n ? (side.level(i) ?? undefined) : undefined);
+  return new Proxy(all, {
+    get(target, prop) {
+      if (prop === Symbol.iterator) {
+        return function* levelsInOrder(): Generator<BookLevel> {
+          for (let i = 0; ; i++) {
+            const l = at(i);
+            if (!l) return;
+            yield l;
+          }
+        };
+      }
+      if (typeof prop === 'string' && INDEX.test(prop)) return at(Number(prop));
+      return Reflect.get(materialize(), prop, target);
+    },
+    has: (_t, prop) => Reflect.has(materialize(), prop),
+    ownKeys: () => Reflect.ownKeys(materialize()),
+    getOwnPropertyDescriptor: (_t, prop) => Reflect.getOwnPropertyDescriptor(materialize(), prop),
+  });
 }
 
 /** The best level of a side, or null when it is empty. */

@@ -116,17 +116,16 @@ export class SqlOrdersRepository implements OrdersRepository {
   }
 
   async byClientOrderId(clientOrderId: string): Promise<OrderRecord | null> {
-    const row = await this.db.selectFrom('orders').selectAll().where('client_order_id', '=', clientOrderId).executeTakeFirst();
+    const [row] = await this.templates.run(this.db, 'orders.byClientOrderId', { clientOrderId }, (p) =>
+      this.db.selectFrom('orders').selectAll().where('client_order_id', '=', p.clientOrderId),
+    );
     return row ? rowToOrder(row) : null;
   }
 
   async byExchangeOrderId(exchange: string, exchangeOrderId: string): Promise<OrderRecord | null> {
-    const row = await this.db
-      .selectFrom('orders')
-      .selectAll()
-      .where('exchange', '=', exchange)
-      .where('exchange_order_id', '=', exchangeOrderId)
-      .executeTakeFirst();
+    const [row] = await this.templates.run(this.db, 'orders.byExchangeOrderId', { exchange, exchangeOrderId }, (p) =>
+      this.db.selectFrom('orders').selectAll().where('exchange', '=', p.exchange).where('exchange_order_id', '=', p.exchangeOrderId),
+    );
     return row ? rowToOrder(row) : null;
   }
 

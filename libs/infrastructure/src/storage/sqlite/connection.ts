@@ -22,6 +22,12 @@ export interface SqliteOptions {
   allowInMemory?: boolean;
   /** Prepared statements kept per connection (kysely re-prepares each query otherwise). Default 200. */
   statementCacheSize?: number;
+  /**
+   * WAL pages after which a commit also checkpoints (SQLite's default: 1000). The bot raises it and
+   * checkpoints on its reconcile loop instead, so no order's commit pays for one; the threshold
+   * stays as a backstop for a loop that stopped.
+   */
+  walAutoCheckpointPages?: number;
 }
 
 export interface SqliteConnection {
@@ -65,13 +71,14 @@ export function openSqlite(options: SqliteOptions): SqliteConnection {
   return { path, raw, db, close: () => db.destroy() };
 }
 
-export function applyPragmas(raw: Database.Database, options: Pick<SqliteOptions, 'busyTimeoutMs' | 'synchronous'>): void {
+export function applyPragmas(raw: Database.Database, options: Pick<SqliteOptions, 'busyTimeoutMs' | 'synchronous' | 'walAutoCheckpointPages'>): void {
   // busy_timeout first: switching to WAL itself needs a lock another process may hold.
   raw.pragma(`busy_timeout = ${Math.max(0, Math.trunc(options.busyTimeoutMs ?? 5000))}`);
   const mode = raw.pragma('journal_mode = WAL', { simple: true });
   if (mode !== 'wal' && mode !== 'memory') throw new StorageConfigError(`could not switch ${raw.name} to WAL (got ${String(mode)})`);
   raw.pragma('foreign_keys = ON');
   raw.pragma(`synchronous = ${options.synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`);
+  if (options.walAutoCheckpointPages !== undefined) raw.pragma(`wal_autocheckpoint = ${Math.max(0, Math.trunc(options.walAutoCheckpointPages))}`);
 }
 
 /**
