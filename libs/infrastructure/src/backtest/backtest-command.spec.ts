@@ -42,6 +42,8 @@ describe('backtestCommand (cab backtest)', () => {
     [{ params: '{oops' }, /--params: not valid JSON/],
     [{ params: '[1]' }, /--params: expected a JSON object/],
     [{ from: 'yesterday' }, /--from: expected a date/],
+    [{ warmup: 1.5 }, /--warmup: expected a whole number of candles ≥ 0, got 1.5/],
+    [{ warmup: 5000 }, /no candles in the selected range after 1440 candles of warm-up/],
     [{ data: '/nonexistent.csv' }, /--data: /],
     [{ strategy: 'nope' }, /unknown name "nope"/],
     [{ params: '{"fastPeriod": 50, "slowPeriod": 10}' }, /fastPeriod \(50\) must be < slowPeriod/],
