@@ -25,6 +25,7 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
     // The first REPLAY_WARMUP_CANDLES are history, as in the server's replay: 1440 − 200 traded.
     expect(r.summary.candles).toBe(1440 - REPLAY_WARMUP_CANDLES);
     expect(r.summary.from).toBe(candles[REPLAY_WARMUP_CANDLES]!.ts);
+    expect(r.summary.warmupCandles).toBe(REPLAY_WARMUP_CANDLES);
     expect(progress[progress.length - 1]).toBe(1440 - REPLAY_WARMUP_CANDLES);
     expect(r.summary.fills).toBeGreaterThan(0);
     expect(r.trades.every((f) => f.clientOrderId?.startsWith('t-'))).toBe(true);
@@ -62,7 +63,7 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
       // Nothing is decided on history: the first decision is at the close of the first traded candle.
       expect(Math.min(...byFrom.trades.map((t) => t.ts))).toBeGreaterThanOrEqual(from + 60_000);
       // The report covers the traded range only.
-      expect(byFrom.summary).toMatchObject({ candles: 1440 - at, from });
+      expect(byFrom.summary).toMatchObject({ candles: 1440 - at, warmupCandles: at, from });
       expect(byFrom.equity[0]!.ts).toBe(from + 60_000);
     });
 
@@ -75,7 +76,7 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
 
     it('without history the strategy first has to warm up: warmupCandles 0 trades from the very first candle it can', async () => {
       const none = await runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', params, settings: settings(), warmupCandles: 0 });
-      expect(none.summary).toMatchObject({ candles: 1440, from: candles[0]!.ts });
+      expect(none.summary).toMatchObject({ candles: 1440, warmupCandles: 0, from: candles[0]!.ts });
       const withHistory = await runBacktest({ candles: candles.slice(at), symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', params, settings: settings(), warmupCandles: 0 });
       // 53 candles of the strategy's window must pass before a first signal can come.
       expect(Math.min(...withHistory.trades.map((t) => t.ts))).toBeGreaterThanOrEqual(candles[at + 52]!.ts + 60_000);

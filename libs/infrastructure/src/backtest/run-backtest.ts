@@ -151,6 +151,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       from: first.ts,
       to: end,
       candles: candles.length,
+      warmupCandles: history,
       elapsedMs,
       startEquity: startEquity as Decimal,
       fills: reportFills,
