@@ -178,7 +178,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('to', { type: 'string', describe: 'end, exclusive (date, ISO time or epoch ms)' })
           .option('warmup', {
             type: 'number',
-            describe: `without --from: the first N candles are history, not traded (default ${REPLAY_WARMUP_CANDLES}, as the paper replay); the report covers the traded candles only`,
+            describe: `without --from: the first N candles are history, not traded (default ${REPLAY_WARMUP_CANDLES}, as the paper replay); the report covers the traded candles only. With --from, the candles before it are the history`,
           })
           .option('out', { type: 'string', default: './reports/backtest', describe: 'folder for report.json and report.html' }),
       async (a) => {

@@ -44,6 +44,7 @@ describe('backtestCommand (cab backtest)', () => {
     [{ from: 'yesterday' }, /--from: expected a date/],
     [{ warmup: 1.5 }, /--warmup: expected a whole number of candles ≥ 0, got 1.5/],
     [{ warmup: 5000 }, /no candles in the selected range after 1440 candles of warm-up/],
+    [{ warmup: 10, from: '2022-12-13T06:00:00Z' }, /--warmup: give it or --from, not both/],
     [{ data: '/nonexistent.csv' }, /--data: /],
     [{ strategy: 'nope' }, /unknown name "nope"/],
     [{ params: '{"fastPeriod": 50, "slowPeriod": 10}' }, /fastPeriod \(50\) must be < slowPeriod/],

@@ -59,6 +59,7 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
   const to = parseTime('to', args.to);
   const params = parseParams(args.params);
   if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0)) throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
+  if (args.warmup !== undefined && from !== undefined) throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
   let candles;
   try {
     candles = readCandleFile(args.data);

@@ -86,6 +86,7 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
       const few = candles.slice(0, 50);
       await expect(runBacktest({ candles: few, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings() })).rejects.toThrow(/no candles in the selected range after 50 candles of warm-up/);
       await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), warmupCandles: -1 })).rejects.toThrow(/warmupCandles: expected a whole number/);
+      await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), warmupCandles: 10, from })).rejects.toThrow(/give it or from, not both/);
       await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), from: candles[1439]!.ts + 60_000 })).rejects.toThrow(/no candles in the selected range after 1440 candles of warm-up/);
     });
   });

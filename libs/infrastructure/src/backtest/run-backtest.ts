@@ -22,7 +22,7 @@ export interface BacktestOptions {
   /**
    * Without `from`: how many of the first candles are history (default REPLAY_WARMUP_CANDLES, the
    * server replay's warm-up, so a backtest and a paper replay of one file trade the same candles).
-   * Ignored when `from` is given.
+   * Not with `from` (a RangeError): then the candles before `from` are the history.
    */
   warmupCandles?: number;
   /**
@@ -172,6 +172,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
 function splitWarmup(opts: BacktestOptions): { series: readonly Candle[]; history: number } {
   const series = opts.to === undefined ? opts.candles : opts.candles.filter((c) => c.ts < (opts.to as number));
   if (opts.from !== undefined) {
+    if (opts.warmupCandles !== undefined) throw new RangeError('warmupCandles: give it or from, not both (the candles before from are the history)');
     const from = opts.from;
     const i = series.findIndex((c) => c.ts >= from);
     return { series, history: i === -1 ? series.length : i };
