@@ -26,11 +26,15 @@ describe('cab backtest (built bundle)', () => {
     fs.writeFileSync(path.join(cwd, 'day.csv.gz'), gzipSync(fs.readFileSync(bundledCandleFile())));
     const r = cab(['backtest', '--data', 'day.csv.gz', '--symbol', 'BTC/USDT', '--strategy', 'ema_cross_rsi', '--params', '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}', '--out', 'out']);
     expect(r.code).toBe(0);
-    expect(r.out).toMatch(/^candles\s+1440$/m);
+    // The first 200 candles are history (the paper replay's warm-up): 1,240 traded.
+    expect(r.out).toMatch(/^candles\s+1240$/m);
     expect(r.out).toMatch(/^fills \/ round trips\s+\d+ \/ [1-9]\d*$/m);
     const report = JSON.parse(fs.readFileSync(path.join(cwd, 'out', 'report.json'), 'utf8')) as { trades: unknown[]; summary: { candles: number; elapsedMs: number } };
     expect(report.trades.length).toBeGreaterThan(0);
-    expect(report.summary.candles).toBe(1440);
+    expect(report.summary.candles).toBe(1240);
+    const all = cab(['backtest', '--data', 'day.csv.gz', '--warmup', '0', '--out', 'out0']);
+    expect(all.code).toBe(0);
+    expect(all.out).toMatch(/^candles\s+1440$/m);
     expect(fs.readFileSync(path.join(cwd, 'out', 'report.html'), 'utf8')).toContain('<svg');
   });
 
@@ -39,6 +43,8 @@ describe('cab backtest (built bundle)', () => {
     [['backtest', '--data', 'missing.csv'], '--data: '],
     [['backtest', '--data', '__BUNDLED__', '--params', '{x'], '--params: not valid JSON'],
     [['backtest', '--data', '__BUNDLED__', '--strategy', 'nope'], 'unknown name "nope"'],
+    [['backtest', '--data', '__BUNDLED__', '--warmup', '-3'], '--warmup: expected a whole number of candles'],
+    [['backtest', '--data', '__BUNDLED__', '--warmup', '1440'], 'no candles in the selected range after 1440 candles of warm-up'],
   ])('%j: exit 2 with a clear message and no stack', (args, why) => {
     const r = cab((args as string[]).map((a) => (a === '__BUNDLED__' ? bundledCandleFile() : a)));
     expect(r.code).toBe(2);

@@ -23,6 +23,7 @@ import {
   BacktestArgsError,
   backtestCommand,
   DataArgsError,
+  REPLAY_WARMUP_CANDLES,
   dataDownloadCommand,
   dataImportCommand,
 } from '@cab/infrastructure';
@@ -173,8 +174,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
           .option('strategy', { type: 'string', default: 'ema_cross_rsi', describe: 'ema_cross_rsi | mean_reversion' })
           .option('params', { type: 'string', describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21}' })
-          .option('from', { type: 'string', describe: 'first candle (date, ISO time or epoch ms)' })
+          .option('from', { type: 'string', describe: 'first traded candle (date, ISO time or epoch ms); earlier candles are history the strategy sees but never trades on' })
           .option('to', { type: 'string', describe: 'end, exclusive (date, ISO time or epoch ms)' })
+          .option('warmup', {
+            type: 'number',
+            describe: `without --from: the first N candles are history, not traded (default ${REPLAY_WARMUP_CANDLES}, as the paper replay); the report covers the traded candles only. With --from, the candles before it are the history`,
+          })
           .option('out', { type: 'string', default: './reports/backtest', describe: 'folder for report.json and report.html' }),
       async (a) => {
         const settings = loadSettings();
@@ -187,6 +192,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(a.params !== undefined ? { params: a.params } : {}),
             ...(a.from !== undefined ? { from: a.from } : {}),
             ...(a.to !== undefined ? { to: a.to } : {}),
+            ...(a.warmup !== undefined ? { warmup: a.warmup } : {}),
           },
           settings,
           { stdout: io.stdout, stderr: io.stderr, isTty: process.stderr.isTTY === true },

@@ -28,6 +28,8 @@ export interface ReportInput {
   from: number;
   to: number;
   candles: number;
+  /** Candles of history before `from` (default 0). */
+  warmupCandles?: number;
   elapsedMs: number;
   startEquity: Decimal;
   fills: readonly ReportFill[];
@@ -49,8 +51,10 @@ export interface ReportSummary {
   params: Record<string, unknown>;
   from: number;
   to: number;
-  /** Candles processed. */
+  /** Candles processed: the traded range, from `from` to `to`. */
   candles: number;
+  /** Candles of history before `from`: seen by the strategy, never traded on, not in `candles` or the equity curve. */
+  warmupCandles: number;
   elapsedMs: number;
   candlesPerSecond: number;
   fills: number;
@@ -128,6 +132,7 @@ export function buildReport(input: ReportInput): BacktestReport {
       from: input.from,
       to: input.to,
       candles: input.candles,
+      warmupCandles: input.warmupCandles ?? 0,
       elapsedMs: input.elapsedMs,
       candlesPerSecond: input.elapsedMs > 0 ? Math.round((input.candles * 1000) / input.elapsedMs) : 0,
       fills: input.fills.length,

@@ -13,6 +13,8 @@ export interface BacktestCommandArgs {
   to?: string;
   /** JSON object of strategy parameters. */
   params?: string;
+  /** Without --from: how many first candles are history (default REPLAY_WARMUP_CANDLES). */
+  warmup?: number;
   out: string;
 }
 
@@ -50,11 +52,14 @@ function parseParams(v: string | undefined): Record<string, unknown> {
 /**
  * `cab backtest`: reads the candle file, runs the live pipeline over it on virtual time, prints
  * the summary table and writes DIR/report.json and DIR/report.html. Returns the exit code.
+ * Candles before --from (or the first --warmup candles) are history: seen, not traded, not reported.
  */
 export async function backtestCommand(args: BacktestCommandArgs, settings: Settings, io: CommandIo): Promise<number> {
   const from = parseTime('from', args.from);
   const to = parseTime('to', args.to);
   const params = parseParams(args.params);
+  if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0)) throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
+  if (args.warmup !== undefined && from !== undefined) throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
   let candles;
   try {
     candles = readCandleFile(args.data);
@@ -69,6 +74,7 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     params,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
+    ...(args.warmup !== undefined ? { warmupCandles: args.warmup } : {}),
     settings,
     progressEvery: 5_000,
     onProgress: (done, total) => {

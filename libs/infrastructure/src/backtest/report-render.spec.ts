@@ -19,6 +19,7 @@ describe('backtest report rendering', () => {
     const t = renderSummaryTable(sampleReport());
     expect(t).toMatch(/^symbol\s+BTC\/USDT$/m);
     expect(t).toMatch(/^candles\s+50$/m);
+    expect(t).toMatch(/^warm-up\s+0 candles of history before the period \(seen by the strategy, not traded, not counted\)$/m);
     expect(t).toMatch(/^fills \/ round trips\s+2 \/ 1$/m);
     expect(t).toMatch(/^exposure\s+38\.00 %$/m);
   });

@@ -12,6 +12,7 @@ export function renderSummaryTable(r: BacktestReport): string {
     ['strategy', `${s.strategy} ${JSON.stringify(s.params)}`],
     ['period', `${iso(s.from)} → ${iso(s.to)}`],
     ['candles', String(s.candles)],
+    ['warm-up', `${s.warmupCandles} candles of history before the period (seen by the strategy, not traded, not counted)`],
     ['elapsed', `${s.elapsedMs} ms (${s.candlesPerSecond.toLocaleString('en-US')} candles/s)`],
     ['fills / round trips', `${s.fills} / ${s.trades}`],
     ['win rate', s.winRate === null ? 'n/a' : `${(Number(s.winRate) * 100).toFixed(2)} % (${s.wins} won, ${s.losses} lost)`],

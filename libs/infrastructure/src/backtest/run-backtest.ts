@@ -3,7 +3,7 @@ import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type Backtes
 import { createStrategy, dec, SequentialIds, splitSymbol, str, ZERO, type Candle, type Decimal } from '@cab/domain';
 import { compose } from '../compose/compose';
 import { inferTimeframeMs } from '../market-data/candle-csv';
-import { ReplayMarketData } from '../market-data/replay-market-data';
+import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../market-data/replay-market-data';
 import type { Settings } from '../settings';
 import { openSqliteStorage } from '../storage/sqlite-storage';
 
@@ -13,9 +13,18 @@ export interface BacktestOptions {
   symbol: string;
   strategy: string;
   params?: Record<string, unknown>;
-  /** Only candles with from ≤ open time < to. */
+  /**
+   * Trade only candles with from ≤ open time < to. Candles before `from` are history: the strategy
+   * sees them, nothing is decided on them, and the report does not count them.
+   */
   from?: number;
   to?: number;
+  /**
+   * Without `from`: how many of the first candles are history (default REPLAY_WARMUP_CANDLES, the
+   * server replay's warm-up, so a backtest and a paper replay of one file trade the same candles).
+   * Not with `from` (a RangeError): then the candles before `from` are the history.
+   */
+  warmupCandles?: number;
   /**
    * The same settings as paper trading: fees, risk, exits, idempotency, paper balances. The
    * backtest overrides only what a virtual run needs: MODE=paper, the symbol, the loop intervals
@@ -38,11 +47,13 @@ export interface BacktestOptions {
  * (sequential ids, virtual time).
  */
 export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport> {
-  const candles = opts.candles.filter((c) => (opts.from === undefined || c.ts >= opts.from) && (opts.to === undefined || c.ts < opts.to));
+  const { series, history } = splitWarmup(opts);
+  // The traded range: what the loop below steps through and what the report covers.
+  const candles = series.slice(history);
   const first = candles[0];
   const last = candles[candles.length - 1];
-  if (!first || !last) throw new RangeError('no candles in the selected range');
-  const tf = inferTimeframeMs(candles);
+  if (!first || !last) throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
+  const tf = inferTimeframeMs(series);
   const { base, quote } = splitSymbol(opts.symbol);
   const strategy = createStrategy(opts.strategy, opts.params ?? {});
   if (!strategy.ok) throw new RangeError(strategy.problems.join('; '));
@@ -64,7 +75,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
   };
 
   const vs = new VirtualScheduler({ startMs: first.ts });
-  const marketData = new ReplayMarketData({ series: new Map([[opts.symbol, candles]]), clock: vs, speed: 1, loop: false, anchorMs: first.ts, timeframeMs: tf });
+  // As in the server's replay: the history is already closed when the clock starts at the first traded candle.
+  const replay = new ReplayMarketData({ series: new Map([[opts.symbol, series]]), clock: vs, speed: 1, loop: false, anchorMs: first.ts, warmupCandles: history, timeframeMs: tf });
+  // The loop counts traded candles only (candles[closed - 1] is the last closed one).
+  const marketData = { closedCount: (symbol: string) => replay.closedCount(symbol) - history };
   const storage = openSqliteStorage({ path: ':memory:', allowInMemory: true, clock: vs });
   const logger = opts.logger ?? noopLogger;
   const app = await compose(settings, {
@@ -72,7 +86,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
     scheduler: vs,
     timers: vs,
     ids: new SequentialIds('bt-'),
-    marketData,
+    marketData: replay,
     storage,
     strategy: strategy.value,
     logger,
@@ -139,6 +153,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       from: first.ts,
       to: end,
       candles: candles.length,
+      warmupCandles: history,
       elapsedMs,
       startEquity: startEquity as Decimal,
       fills: reportFills,
@@ -177,4 +192,21 @@ async function allFills(fills: FillsRepository, symbol: string): Promise<FillRec
     if (page.length < PAGE || !last || added === 0) return out;
     since = last.ts;
   }
+}
+
+/**
+ * The candles the replay shows (history, then the traded range, ending before `to`) and how many
+ * of them are history: those before `from`, or the first `warmupCandles` without it.
+ */
+function splitWarmup(opts: BacktestOptions): { series: readonly Candle[]; history: number } {
+  const series = opts.to === undefined ? opts.candles : opts.candles.filter((c) => c.ts < (opts.to as number));
+  if (opts.from !== undefined) {
+    if (opts.warmupCandles !== undefined) throw new RangeError('warmupCandles: give it or from, not both (the candles before from are the history)');
+    const from = opts.from;
+    const i = series.findIndex((c) => c.ts >= from);
+    return { series, history: i === -1 ? series.length : i };
+  }
+  const n = opts.warmupCandles ?? REPLAY_WARMUP_CANDLES;
+  if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`warmupCandles: expected a whole number ≥ 0, got ${n}`);
+  return { series, history: Math.min(n, series.length) };
 }

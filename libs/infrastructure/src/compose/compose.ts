@@ -49,6 +49,7 @@ import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite-storage
 import { systemClock, systemTimers, uuidIds } from '../time/system-time';
 import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
 import { ComposeError, marketDataFromSettings } from './market-data-from-settings';
+import { ReplayMarketData } from '../market-data/replay-market-data';
 import { paperMarketFrom } from './paper-market-from-market-data';
 
 /** What tests, backtests and the apps may inject instead of the defaults built from settings. */
@@ -153,6 +154,8 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     if (!overrides.storage) cleanups.push(() => storage.close());
 
     const marketData = overrides.marketData ?? marketDataFromSettings(settings, clock);
+    // Where the replay starts on the wall clock: with it a paper run's fills map back to the file's candles.
+    if (marketData instanceof ReplayMarketData && !overrides.marketData) logger.info('replay started', { file: settings.marketData.replayFile ?? 'bundled', ...marketData.describe() });
 
     let broker: Broker;
     let countdown: CountdownSwitch = overrides.countdown ?? noopCountdownSwitch;

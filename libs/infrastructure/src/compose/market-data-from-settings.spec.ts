@@ -2,13 +2,36 @@ import * as fs from 'node:fs';
 import { join } from 'node:path';
 import { FakeClock } from '@cab/domain/testing';
 import { bundledCandleFile, formatCandleCsv, readCandleFile } from '../market-data/candle-csv';
-import { ReplayMarketData } from '../market-data/replay-market-data';
+import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../market-data/replay-market-data';
 import { parseSettings } from '../settings';
 import { tempDir } from '../testing';
 import { marketDataFromSettings } from './market-data-from-settings';
 
 describe('marketDataFromSettings: replay', () => {
   const candles = readCandleFile(bundledCandleFile()).slice(0, 300);
+
+  it('starts with the warm-up as history and the first candle to trade on just closed, as a backtest decides first on it', async () => {
+    const { dir, cleanup } = tempDir('cab-md-');
+    try {
+      fs.writeFileSync(join(dir, 'short.csv'), formatCandleCsv(candles));
+      const settings = parseSettings({ MARKET_DATA: 'replay', REPLAY_FILE: join(dir, 'short.csv'), REPLAY_SPEED: '60' }, { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+      const clock = new FakeClock(1_000_000);
+      const md = marketDataFromSettings(settings, clock) as ReplayMarketData;
+      // At start: 200 candles of history + candle 200, which closed at this instant (1 s candles at ×60).
+      const seen = await md.candles('BTC/USDT', 1000);
+      if (!seen.ok) throw new Error('no candles');
+      expect(seen.value).toHaveLength(REPLAY_WARMUP_CANDLES + 1);
+      expect(seen.value.at(-1)).toMatchObject({ ts: 1_000_000 - 1_000, close: candles[REPLAY_WARMUP_CANDLES]!.close });
+      expect(md.describe()).toEqual({ candles: 300, warmupCandles: REPLAY_WARMUP_CANDLES, speed: 60, loop: true, timeframeMs: 60_000, anchorMs: 999_000, firstLiveCandleTs: candles[REPLAY_WARMUP_CANDLES]!.ts });
+      // Until the next close the latest candle stays the same; then one more each second.
+      clock.advance(999);
+      expect(md.closedCount('BTC/USDT')).toBe(REPLAY_WARMUP_CANDLES + 1);
+      clock.advance(1);
+      expect(md.closedCount('BTC/USDT')).toBe(REPLAY_WARMUP_CANDLES + 2);
+    } finally {
+      cleanup();
+    }
+  });
 
   it.each([
     ['true', false],

@@ -2,12 +2,9 @@ import type { MarketData } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { bundledCandleFile, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
 import { ExchangeMarketData } from '../market-data/exchange-market-data';
-import { ReplayMarketData } from '../market-data/replay-market-data';
+import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../market-data/replay-market-data';
 import { SyntheticMarketData } from '../market-data/synthetic-market-data';
 import type { Settings } from '../settings';
-
-/** Candles already closed when the replay starts, so the strategy can decide from the first tick. */
-const WARMUP_CANDLES = 200;
 
 export class ComposeError extends Error {
   constructor(
@@ -21,7 +18,8 @@ export class ComposeError extends Error {
 
 /**
  * MARKET_DATA → a MarketData source on the pipeline clock. replay: REPLAY_FILE or the bundled real
- * BTC/USDT day, at REPLAY_SPEED, looping unless REPLAY_LOOP=false, the same series for every symbol; synthetic: a seeded walk.
+ * BTC/USDT day, at REPLAY_SPEED, looping unless REPLAY_LOOP=false, the same series for every symbol,
+ * REPLAY_WARMUP_CANDLES of history and the first candle to trade on closed at start; synthetic: a seeded walk.
  * exchange: Gate's public API through ccxt (EXCHANGE_API_URL applies), loaded lazily.
  */
 export function marketDataFromSettings(settings: Settings, clock: Clock): MarketData {
@@ -29,8 +27,21 @@ export function marketDataFromSettings(settings: Settings, clock: Clock): Market
   if (source === 'exchange') {
     return new ExchangeMarketData({ clock, timeoutMs: settings.http.timeoutSec * 1000, ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}) });
   }
-  if (source === 'synthetic') return new SyntheticMarketData({ symbols: settings.symbols, clock, speed: replaySpeed, warmupCandles: WARMUP_CANDLES });
+  if (source === 'synthetic') return new SyntheticMarketData({ symbols: settings.symbols, clock, speed: replaySpeed, warmupCandles: REPLAY_WARMUP_CANDLES });
   const candles = readCandleFile(replayFile ?? bundledCandleFile());
   const series = new Map(settings.symbols.map((s) => [s, candles] as const));
-  return new ReplayMarketData({ series, clock, speed: replaySpeed, loop: settings.marketData.replayLoop, warmupCandles: Math.min(WARMUP_CANDLES, candles.length - 1), timeframeMs: inferTimeframeMs(candles) });
+  const timeframeMs = inferTimeframeMs(candles);
+  return new ReplayMarketData({
+    series,
+    clock,
+    speed: replaySpeed,
+    loop: settings.marketData.replayLoop,
+    warmupCandles: Math.min(REPLAY_WARMUP_CANDLES, candles.length - 1),
+    // The first candle after the warm-up has just closed when the bot starts, so its first
+    // evaluation decides on that candle, as a backtest's does. Anchored at now instead, the first
+    // evaluation (before that candle closes) would decide on the warm-up's last candle: history a
+    // backtest never trades on.
+    anchorMs: clock.now() - timeframeMs / replaySpeed,
+    timeframeMs,
+  });
 }

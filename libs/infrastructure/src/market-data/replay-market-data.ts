@@ -1,6 +1,12 @@
 import { dec, type Candle, type Clock } from '@cab/domain';
 import type { MarketData, MarketDataResult, TickerDTO } from '@cab/application';
 
+/**
+ * Candles of history before the first traded one: already closed when the server's replay starts,
+ * and a backtest's default warm-up (without --from), so both give the strategy the same past.
+ */
+export const REPLAY_WARMUP_CANDLES = 200;
+
 export interface ReplayOptions {
   /** Candles per symbol, ascending, one timeframe each. */
   series: ReadonlyMap<string, readonly Candle[]>;
@@ -17,6 +23,21 @@ export interface ReplayOptions {
   halfSpread?: string;
   /** Timeframe per symbol in the file's time, ms (default 60,000). */
   timeframeMs?: number;
+}
+
+/** Where a replay stands on the pipeline's clock: logged at start so a run can be mapped back to the file. */
+export interface ReplayDescription {
+  /** Candles in the file (per symbol, all the same length when one file serves every symbol). */
+  candles: number;
+  warmupCandles: number;
+  speed: number;
+  loop: boolean;
+  /** The file's timeframe, ms; on the pipeline clock a candle lasts timeframeMs / speed. */
+  timeframeMs: number;
+  /** Pipeline time (epoch ms) at which the first candle after the warm-up opens. */
+  anchorMs: number;
+  /** File time (epoch ms) of that candle, or null when the warm-up covers the whole file. */
+  firstLiveCandleTs: number | null;
 }
 
 interface Series {
@@ -55,6 +76,24 @@ export class ReplayMarketData implements MarketData {
       if (!first || !last) throw new RangeError(`${symbol}: no candles to replay`);
       this.series.set(symbol, { candles, span: last.ts - first.ts + this.tf });
     }
+  }
+
+  /**
+   * The replay's mapping from pipeline time to the file: candle k (0-based) of a non-looping file
+   * is the last closed one from anchorMs + (k + 1 − warmupCandles) × timeframeMs / speed on.
+   */
+  describe(): ReplayDescription {
+    const first = this.series.values().next().value as Series | undefined;
+    const live = first?.candles[this.warmup];
+    return {
+      candles: first?.candles.length ?? 0,
+      warmupCandles: this.warmup,
+      speed: this.opts.speed,
+      loop: this.opts.loop,
+      timeframeMs: this.tf,
+      anchorMs: this.anchor,
+      firstLiveCandleTs: live ? live.ts : null,
+    };
   }
 
   timeframeMs(_symbol?: string): number {
