@@ -50,7 +50,6 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
     expect(Math.max(0, ...perHour.values())).toBeLessThanOrEqual(4);
   });
 
-<<<<<<< HEAD
   // The fills repository answers at most 1,000 rows by default: a report must not stop there.
   it('reports every fill of a busy run, past a thousand', async () => {
     const days = [0, 1, 2, 3].flatMap((k) => candles.map((c) => ({ ...c, ts: c.ts + k * 86_400_000 })));
@@ -61,7 +60,8 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
     expect(new Set(r.trades.map((f) => f.clientOrderId)).size).toBe(r.trades.length);
     expect(r.trades.every((f, i) => i === 0 || f.ts >= (r.trades[i - 1]?.ts ?? 0))).toBe(true);
     expect(r.trades[r.trades.length - 1]?.ts).toBeGreaterThan(days[3 * 1440]?.ts ?? Infinity);
-=======
+  });
+
   describe('warm-up: history the strategy sees but never trades on', () => {
     const at = 600;
     const from = candles[at]!.ts;
@@ -101,7 +101,6 @@ describe('runBacktest: the live pipeline on a virtual clock', () => {
       await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), warmupCandles: 10, from })).rejects.toThrow(/give it or from, not both/);
       await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), from: candles[1439]!.ts + 60_000 })).rejects.toThrow(/no candles in the selected range after 1440 candles of warm-up/);
     });
->>>>>>> feat/equivalence
   });
 
   it('refuses an unknown strategy or an empty range with a clear error', async () => {
