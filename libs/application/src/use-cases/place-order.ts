@@ -72,7 +72,7 @@ export class PlaceOrder {
     if (!amount.ok) return this.failedBeforeSend(req, amount.error);
 
     const coid = deriveClientOrderId(req.idempotencyKey);
-    const reserved = await stores.unitOfWork.run(async (tx) => {
+    const reserve = () => stores.unitOfWork.run(async (tx) => {
       const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
       if (!r.ok) {
         await tx.audit.recordAll(req.audit ?? []);
@@ -117,6 +117,14 @@ export class PlaceOrder {
       ]);
       return { ok: true as const, order };
     });
+    let reserved: Awaited<ReturnType<typeof reserve>>;
+    try {
+      reserved = await reserve();
+    } catch (err) {
+      // The transaction rolled back with the decision's entries in it: keep them (best effort), then fail as before.
+      await stores.audit.recordAll(req.audit ?? []).catch(() => undefined);
+      throw err;
+    }
     if (!reserved.ok) {
       metrics.counter(PIPELINE_METRICS.orders, { symbol: req.symbol, side: req.side, outcome: 'duplicate' });
       return { kind: 'duplicate', idempotencyKey: req.idempotencyKey, clientOrderId: coid, heldBy: reserved.heldBy };

@@ -28,6 +28,20 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(orders[0]?.status).toBe('filled');
   });
 
+  it('an order is recorded with the decision that caused it: signal, risk verdict and order entry, in that order', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
+    const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
+    expect(trail.slice(0, 3).map((a) => a.kind)).toEqual(['signal', 'risk', 'order']);
+    expect(trail[2]?.summary).toMatch(/^placing buy/);
+    // Consecutive ids: nothing was written between the decision and its order.
+    expect(trail.slice(0, 3).map((a) => a.id - trail[0]!.id)).toEqual([0, 1, 2]);
+    expect(await bot.orders()).toHaveLength(1);
+  });
+
   it('a verdict repeated within a bucket is audited every time but alerted (trade.blocked) once', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir, { RISK_MAX_FEE_PCT: '0.001' });
     await bot.app.orchestrator.start();
