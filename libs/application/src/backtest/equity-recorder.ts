@@ -21,19 +21,22 @@ export class EquityRecorder {
   private seen = 0;
   private steps = 0;
   private inMarket = 0;
-  private last: EquityPoint | null = null;
+  // The last point offered, kept unformatted: most points are never sampled, so text is made only
+  // for those that are (a year of one-minute steps would otherwise format half a million numbers).
+  private last: { ts: number; equity: Decimal; price: number } | null = null;
 
   constructor(private readonly maxPoints = 2_000) {
     if (maxPoints < 2) throw new RangeError('maxPoints must be >= 2');
   }
 
-  record(ts: number, equity: Decimal, price: Decimal, holding: boolean): void {
+  /** `price` is for the chart only: a float is fine (a Decimal is converted). */
+  record(ts: number, equity: Decimal, price: Decimal | number, holding: boolean): void {
     this.steps += 1;
     if (holding) this.inMarket += 1;
-    const point = { ts, equity: equity.toFixed(), price: approx(price) };
-    this.last = point;
+    const p = typeof price === 'number' ? price : approx(price);
+    this.last = { ts, equity, price: p };
     if (this.seen++ % this.stride !== 0) return;
-    this.points.push(point);
+    this.points.push({ ts, equity: equity.toFixed(), price: p });
     if (this.points.length >= 2 * this.maxPoints) {
       let w = 0;
       for (let r = 0; r < this.points.length; r += 2) this.points[w++] = this.points[r] as EquityPoint;
@@ -45,7 +48,8 @@ export class EquityRecorder {
   /** The sampled curve, oldest first, ending with the last point recorded. */
   curve(): EquityPoint[] {
     const out = [...this.points];
-    if (this.last && out[out.length - 1] !== this.last) out.push(this.last);
+    const last = this.last;
+    if (last && out[out.length - 1]?.ts !== last.ts) out.push({ ts: last.ts, equity: last.equity.toFixed(), price: last.price });
     return out;
   }
 

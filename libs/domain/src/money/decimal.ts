@@ -68,6 +68,10 @@ const MODE: Record<Rounding, 0 | 1 | 2 | 3> = {
 
 /** Puts `x` on the grid of `step` (> 0). 'down' rounds toward zero: never more than you have. */
 export function quantize(x: Decimal, step: Decimal, rounding: Rounding): Decimal {
+  // A power-of-ten step (every Gate grid: 0.01, 0.000001, 1) is a rounding to decimal places, the
+  // same result without a 24-place long division.
+  const dp = powerOfTenPlaces(step);
+  if (dp !== null) return x.round(dp, MODE[rounding]);
   if (step.lte(ZERO)) throw new RangeError(`step must be > 0, got ${str(step)}`);
   return x.div(step).round(0, MODE[rounding]).times(step);
 }
@@ -118,10 +122,17 @@ export function divOnGrid(a: Decimal, b: Decimal, step: Decimal, rounding: Round
 
 /** Decimal places of a power-of-ten step ("0.001" → 3, "1" → 0); null for any other step. */
 export function powerOfTenPlaces(step: Decimal): number | null {
-  const s = step.toFixed();
-  if (s === '1') return 0;
-  return /^0\.0*1$/.test(s) ? s.length - 2 : null;
+  let dp = placesOf.get(step);
+  if (dp === undefined) {
+    const s = step.toFixed();
+    dp = s === '1' ? 0 : /^0\.0*1$/.test(s) ? s.length - 2 : null;
+    placesOf.set(step, dp);
+  }
+  return dp;
 }
+
+// Steps are instrument constants: their answer is kept per object.
+const placesOf = new WeakMap<Decimal, number | null>();
 
 export const quantizeDown = (x: Decimal, step: Decimal): Decimal => quantize(x, step, 'down');
 export const quantizeUp = (x: Decimal, step: Decimal): Decimal => quantize(x, step, 'up');

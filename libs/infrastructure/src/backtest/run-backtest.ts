@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type FillRecord, type FillsRepository, type Logger, type ReportFill } from '@cab/application';
+import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type BalanceDTO, type FillRecord, type FillsRepository, type Logger, type ReportFill } from '@cab/application';
 import { createStrategy, dec, SequentialIds, splitSymbol, str, ZERO, type Candle, type Decimal } from '@cab/domain';
 import { compose } from '../compose/compose';
 import { inferTimeframeMs } from '../market-data/candle-csv';
@@ -100,16 +100,26 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
   try {
     await app.orchestrator.start();
     // Registered after the orchestrator's loops: at each candle it runs after evaluate and exits.
+    // Balances change only when an order executes; the paper broker then hands out new Decimals,
+    // so the same four objects mean the same balances and the sums need not be redone.
+    let seen: BalanceDTO | null = null;
+    let held = ZERO;
+    let cash = ZERO;
     vs.every('backtest.equity', tf, async () => {
       const n = marketData.closedCount(opts.symbol);
       const c = candles[n - 1];
       if (!c) return;
       const b = await app.broker.fetchBalance(opts.symbol);
       if (!b.ok) return;
-      const price = dec(String(c.close));
-      const held = b.value.freeBase.plus(b.value.usedBase);
-      const equity = b.value.freeQuote.plus(b.value.usedQuote).plus(held.times(price));
-      recorder.record(c.ts + tf, equity, price, held.gt(ZERO));
+      const v = b.value;
+      if (!seen || v.freeBase !== seen.freeBase || v.usedBase !== seen.usedBase || v.freeQuote !== seen.freeQuote || v.usedQuote !== seen.usedQuote) {
+        seen = v;
+        held = v.freeBase.plus(v.usedBase);
+        cash = v.freeQuote.plus(v.usedQuote);
+      }
+      const holding = held.gt(ZERO);
+      const equity = holding ? cash.plus(held.times(dec(String(c.close)))) : cash;
+      recorder.record(c.ts + tf, equity, c.close, holding);
     });
     const end = last.ts + tf;
     const step = tf * (opts.progressEvery ?? 10_000);

@@ -72,7 +72,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     ...transactionalStores(db, options.clock, templates, positionsCache),
     candles: new SqlCandleRepository(db),
     dlq: new SqlDeadLetterQueue(db),
-    paperLedger: new SqlPaperLedgerStore(db, options.clock),
+    paperLedger: new SqlPaperLedgerStore(db, options.clock, templates),
     unitOfWork: new SqlUnitOfWork(db, options.clock, templates, positionsCache),
     housekeeping: {
       // Through kysely, so it waits for a transaction in flight on the same connection.

@@ -1,5 +1,6 @@
 import type { PaperBalances, PaperLedgerStore } from '@cab/application';
 import { dec, str, type Clock } from '@cab/domain';
+import { QueryTemplates } from './query-templates';
 import { inTransaction, type Db } from './support';
 
 /** The paper broker's account in the paper_balances table: one row per currency. */
@@ -7,6 +8,7 @@ export class SqlPaperLedgerStore implements PaperLedgerStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
+    private readonly templates: QueryTemplates = new QueryTemplates(),
   ) {}
 
   async load(): Promise<PaperBalances | null> {
@@ -26,9 +28,27 @@ export class SqlPaperLedgerStore implements PaperLedgerStore {
       used: str(dec(b.used)),
       updated_at: this.clock.now(),
     }));
+    // Compiled once per row count (the paper broker saves after every fill).
+    const params: Record<string, unknown> = {};
+    rows.forEach((r, i) => {
+      params[`currency${i}`] = r.currency;
+      params[`free${i}`] = r.free;
+      params[`used${i}`] = r.used;
+      params[`updated_at${i}`] = r.updated_at;
+    });
     return inTransaction(this.db, async (trx) => {
-      await trx.deleteFrom('paper_balances').execute();
-      if (rows.length > 0) await trx.insertInto('paper_balances').values(rows).execute();
+      await this.templates.run(trx, 'paper.clear', {}, () => trx.deleteFrom('paper_balances'));
+      if (rows.length === 0) return;
+      await this.templates.run(trx, `paper.insert:${rows.length}`, params, (p) =>
+        trx.insertInto('paper_balances').values(
+          rows.map((_, i) => ({
+            currency: p[`currency${i}`] as string,
+            free: p[`free${i}`] as string,
+            used: p[`used${i}`] as string,
+            updated_at: p[`updated_at${i}`] as number,
+          })),
+        ),
+      );
     });
   }
 }

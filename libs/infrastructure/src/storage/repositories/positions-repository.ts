@@ -114,24 +114,28 @@ export class SqlPositionsRepository implements PositionsRepository {
       message: `position ${position.symbol} is no longer at version ${String(expectedVersion)}`,
     });
 
+    // Compiled once each (QueryTemplates): the settlement and the exits save a position per fill
+    // and per trailing-stop move.
     if (expectedVersion === 0) {
-      const row = await this.db
-        .insertInto('positions')
-        .values({ ...values, version: 1 })
-        .onConflict((oc) => oc.column('symbol').doNothing())
-        .returning('version')
-        .executeTakeFirst();
+      const [row] = await this.templates.run(this.db, 'positions.insertNew', values, (v) =>
+        this.db
+          .insertInto('positions')
+          .values({ ...v, version: 1 })
+          .onConflict((oc) => oc.column('symbol').doNothing())
+          .returning('version'),
+      );
       return row ? { ok: true, version: row.version } : conflict();
     }
     if (expectedVersion !== undefined) {
-      const { symbol: _symbol, ...changes } = values;
-      const row = await this.db
-        .updateTable('positions')
-        .set({ ...changes, version: expectedVersion + 1 })
-        .where('symbol', '=', position.symbol)
-        .where('version', '=', expectedVersion)
-        .returning('version')
-        .executeTakeFirst();
+      const [row] = await this.templates.run(this.db, 'positions.updateAtVersion', { ...values, expected: expectedVersion, next: expectedVersion + 1 }, (v) => {
+        const { symbol, expected, next, ...changes } = v;
+        return this.db
+          .updateTable('positions')
+          .set({ ...changes, version: next })
+          .where('symbol', '=', symbol)
+          .where('version', '=', expected)
+          .returning('version');
+      });
       return row ? { ok: true, version: row.version } : conflict();
     }
     const [row] = await this.templates.run(this.db, 'positions.upsert', values, (v) =>
