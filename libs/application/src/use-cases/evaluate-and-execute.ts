@@ -56,10 +56,9 @@ export class EvaluateAndExecute {
   ) {}
 
   async run(symbol: string, correlationId: string): Promise<EvaluateOutcome> {
-    // Audit entries of this step: written with the order when one is placed (one commit before
-    // the send), otherwise together when the step ends.
-    // An order takes the entries over (see below); whatever is left — a hold, a refusal, a step
-    // that threw halfway — is written here.
+    // Audit entries of this step. An order takes them over (written in its reservation: one commit
+    // before the send); whatever is left — a hold, a refusal, a step that threw halfway — is
+    // written here, in one statement.
     const pending: AuditEntry[] = [];
     try {
       return await this.decide(symbol, correlationId, pending);
@@ -157,7 +156,6 @@ export class EvaluateAndExecute {
       else if (this.opts.trading.has(code)) await this.opts.trading.clear(code, 'the rule passes again');
     }
   }
-
 
   private signalEntry(symbol: string, signal: Signal, correlationId: string, now: number): AuditEntry {
     return {
