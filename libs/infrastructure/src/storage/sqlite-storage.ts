@@ -64,8 +64,10 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
   }
   const { db } = connection;
   const templates = new QueryTemplates();
-  // Only a private in-memory database is certain to have no other writer (see PositionsCache).
-  const positionsCache = connection.path === ':memory:' ? new PositionsCache() : null;
+  // A file may be written by another connection (the CLI, a second process): the cache asks
+  // SQLite's data_version, which changes when one commits, before every lookup.
+  const dataVersion = connection.raw.prepare('pragma data_version').pluck();
+  const positionsCache = new PositionsCache(connection.path === ':memory:' ? null : () => dataVersion.get() as number);
   return {
     connection,
     migrations,

@@ -5,7 +5,7 @@ import { aPosition } from '../../../test/storage/fixtures';
 import { openSqliteStorage, type SqliteStorage } from '../sqlite-storage';
 
 // The cache must never answer with a row the database does not hold (or no longer holds).
-describe('positions read cache (in-memory SQLite)', () => {
+describe('positions read cache', () => {
   let s: SqliteStorage;
   const base = (p: PositionRecord | null) => (p ? str(p.baseQty) : null);
   beforeEach(() => {
@@ -51,7 +51,7 @@ describe('positions read cache (in-memory SQLite)', () => {
     expect(base(await s.positions.get('BTC/USDT'))).toBe(raw.base_qty);
   });
 
-  it('is off for a file database, which another process may write', async () => {
+  it('on a file, answers from memory until another connection commits, then reads again', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');
     const { tmpdir } = await import('node:os');
@@ -60,9 +60,17 @@ describe('positions read cache (in-memory SQLite)', () => {
     const other = openSqliteStorage({ path: join(dir, 'a.db'), clock: new FakeClock(0) });
     try {
       await file.positions.save(aPosition({ baseQty: dec('1') }));
-      expect(base(await file.positions.get('BTC/USDT'))).toBe('1');
+      const first = await file.positions.get('BTC/USDT');
+      expect(base(first)).toBe('1');
+      expect(await file.positions.get('BTC/USDT')).toBe(first); // a hit: nobody else wrote
       await other.positions.save(aPosition({ baseQty: dec('5') }));
       expect(base(await file.positions.get('BTC/USDT'))).toBe('5');
+      // Any commit by the other connection counts, not only to positions: the cache just reads again.
+      const again = await file.positions.get('BTC/USDT');
+      await other.audit.record({ ts: 1, kind: 'system', symbol: null, correlationId: null, summary: 'x', data: {} });
+      const after = await file.positions.get('BTC/USDT');
+      expect(after).not.toBe(again);
+      expect(base(after)).toBe('5');
     } finally {
       await other.close();
       await file.close();

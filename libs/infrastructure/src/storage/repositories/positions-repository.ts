@@ -41,24 +41,36 @@ export function rowToPosition(r: Selectable<PositionsTable>): PositionRecord {
 }
 
 /**
- * Positions as last read, for a database only this process's one connection can write (an
- * in-memory SQLite: a backtest). The pipeline reads the position twice per candle (evaluate and
- * exits) and writes it a few times per trade, so the reads are most of a backtest's SQL.
+ * Positions as last read. The pipeline reads the position on every evaluation and every exit
+ * check and writes it a few times per trade, so without this the reads are most of its SQL.
  *
- * Every write bumps `generation` and empties the cache — inside a transaction too, before its
- * commit or rollback; a read outside a transaction keeps its row only if no write happened while
- * it was in flight. A transaction's own reads never use or fill the cache (they may see rows that
- * are rolled back). A file database is never cached: the CLI may write it from another process.
+ * Every write through this storage bumps `generation` and empties the cache — inside a
+ * transaction too, before its commit or rollback; a read outside a transaction keeps its row only
+ * if no write happened while it was in flight. A transaction's own reads never use or fill the
+ * cache (they may see rows that are rolled back). Writes by anyone else — the CLI or another
+ * process on the same file — are noticed through `externalVersion` (SQLite's data_version, which
+ * changes when another connection commits), checked before every lookup. An in-memory database
+ * has no other connection and needs no check.
  */
 export class PositionsCache {
   private readonly rows = new Map<string, PositionRecord | null>();
   private gen = 0;
+  private external: number | null = null;
+
+  constructor(private readonly externalVersion: (() => number) | null = null) {}
 
   get generation(): number {
     return this.gen;
   }
 
   lookup(symbol: string): PositionRecord | null | undefined {
+    if (this.externalVersion) {
+      const v = this.externalVersion();
+      if (v !== this.external) {
+        this.external = v;
+        this.invalidate();
+      }
+    }
     return this.rows.get(symbol);
   }
 
