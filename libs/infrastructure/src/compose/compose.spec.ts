@@ -32,8 +32,11 @@ describe('compose (paper, replay, virtual time)', () => {
   it('starts (reconciling first), runs every loop on the scheduler, and stops and starts again', async () => {
     const vs = new VirtualScheduler({ startMs: T0 });
     const logger = new RecordingLogger();
-    app = await compose(settingsFor(tmp.dir), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-'), logger });
+    // The seed's live intervals (3 s evaluation, 5 s exits), set explicitly: the replay's own default is half a candle.
+    app = await compose(settingsFor(tmp.dir, { EVAL_INTERVAL_SEC: '3', EXITS_INTERVAL_SEC: '5' }), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-'), logger });
     expect(app.orchestrator.status().state).toBe('stopped');
+    // …which at REPLAY_SPEED=60 (a candle a second) skips candles: said at start.
+    expect(logger.at('warn').some((e) => /loops slower than the replayed candles/.test(e.msg))).toBe(true);
     await app.orchestrator.start();
     await app.orchestrator.start(); // idempotent
     const s = app.orchestrator.status();
@@ -61,6 +64,19 @@ describe('compose (paper, replay, virtual time)', () => {
     expect(health.components.map((c) => `${c.name}:${c.status}`)).toEqual(
       expect.arrayContaining(['db:ok', 'broker:ok', 'market_data:ok', 'loops:ok', 'telegram:ok', 'dead_letters:ok']),
     );
+  });
+
+  it('a replay evaluates and checks exits twice per replayed candle by default, and does not warn', async () => {
+    const vs = new VirtualScheduler({ startMs: T0 });
+    const logger = new RecordingLogger();
+    app = await compose(settingsFor(tmp.dir), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-'), logger });
+    await app.orchestrator.start();
+    await vs.advance(10_000); // ten replayed candles at ×60
+    const s = app.orchestrator.status();
+    expect(s.loops.eval.intervalMs).toBe(500);
+    expect(s.loops.eval.runs).toBe(20);
+    expect(s.loops.exits.runs).toBe(20);
+    expect(logger.entries.some((e) => /loops slower/.test(e.msg))).toBe(false);
   });
 
   it('checkpoints the WAL on the reconcile loop, not inside an order\'s commit', async () => {

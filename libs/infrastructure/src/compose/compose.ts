@@ -154,6 +154,18 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     if (!overrides.storage) cleanups.push(() => storage.close());
 
     const marketData = overrides.marketData ?? marketDataFromSettings(settings, clock);
+    if (!overrides.marketData && settings.marketData.source !== 'exchange') {
+      // A cross lives for one candle: a loop slower than the replayed candles skips some of them.
+      const candleMs = Math.min(...settings.symbols.map((s) => marketData.timeframeMs(s)));
+      const slow = (['evalSec', 'exitsSec'] as const).filter((k) => settings.intervals[k] * 1000 > candleMs);
+      if (slow.length > 0)
+        logger.warn('loops slower than the replayed candles: some candles will never be evaluated', {
+          candleMs,
+          evalIntervalSec: settings.intervals.evalSec,
+          exitsIntervalSec: settings.intervals.exitsSec,
+          hint: 'unset EVAL_INTERVAL_SEC / EXITS_INTERVAL_SEC (their replay default is half a candle) or lower REPLAY_SPEED',
+        });
+    }
     // Where the replay starts on the wall clock: with it a paper run's fills map back to the file's candles.
     if (marketData instanceof ReplayMarketData && !overrides.marketData) logger.info('replay started', { file: settings.marketData.replayFile ?? 'bundled', ...marketData.describe() });
 

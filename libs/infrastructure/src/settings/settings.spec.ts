@@ -48,13 +48,22 @@ describe('defaults', () => {
       maxSlippagePct: '0.01',
     });
     expect(s.idempotency).toEqual({ bucketMs: 60000, ttlSec: 120 });
-    expect(s.intervals).toEqual({ evalSec: 3, exitsSec: 5, reconcileSec: 10, watchdogSec: 3 });
+    // The seed's 3 s / 5 s are for live data; the default replay (×60) looks twice per candle.
+    expect(s.intervals).toEqual({ evalSec: 0.5, exitsSec: 0.5, reconcileSec: 10, watchdogSec: 3 });
+    expect(parse({ MARKET_DATA: 'exchange' }).intervals).toEqual({ evalSec: 3, exitsSec: 5, reconcileSec: 10, watchdogSec: 3 });
     expect(s.dmsTimeoutMs).toBe(120000);
     expect(s.db.path).toBe('./data/crypto_ai_bot.db');
     expect(s.http.timeoutSec).toBe(30);
     expect(s.logLevel).toBe('info');
     expect(s.http.apiToken).toBeNull();
     expect(s.telegram.botToken).toBeNull();
+  });
+
+  it('let a replay see every candle: evaluation and exits at half a replayed candle, unless set', () => {
+    expect(parse({ REPLAY_SPEED: '600' }).intervals).toMatchObject({ evalSec: 0.05, exitsSec: 0.05 });
+    expect(parse({ REPLAY_SPEED: '1' }).intervals).toMatchObject({ evalSec: 3, exitsSec: 5 });
+    expect(parse({ MARKET_DATA: 'synthetic', REPLAY_SPEED: '10' }).intervals).toMatchObject({ evalSec: 3, exitsSec: 3 });
+    expect(parse({ EVAL_INTERVAL_SEC: '3', EXITS_INTERVAL_SEC: '7' }).intervals).toMatchObject({ evalSec: 3, exitsSec: 7 });
   });
 
   it('are frozen', () => {

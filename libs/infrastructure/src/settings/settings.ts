@@ -138,6 +138,13 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
   const secrets = new SecretResolver(r, opts.cwd, opts.readFile);
 
   const mode = r.oneOf<Mode>('MODE', ['paper', 'live'], 'paper', { caseInsensitive: true });
+  const marketSource = r.oneOf<MarketDataSource>('MARKET_DATA', ['exchange', 'replay', 'synthetic'], 'replay', { caseInsensitive: true });
+  // 60: a person watching `npm start` sees trades within minutes (one 1-minute candle a second).
+  const replaySpeed = r.number('REPLAY_SPEED', 60, { gt: 0 });
+  // A cross lives for one candle, and a replay shows a 1-minute candle every 60 / REPLAY_SPEED s:
+  // unless told otherwise, the evaluation and exit loops look at least twice per replayed candle
+  // (3 s and 5 s would skip two candles in three at speed 60). Live data keeps 3 s and 5 s.
+  const halfReplayCandleSec = marketSource !== 'exchange' && Number.isFinite(replaySpeed) && replaySpeed > 0 ? 30 / replaySpeed : Number.POSITIVE_INFINITY;
   const exchange = r.oneOf('EXCHANGE', ['gateio'] as const, 'gateio', { caseInsensitive: true });
   const symbol = r.string('SYMBOL', 'BTC/USDT').toUpperCase();
   const symbols = r.list('SYMBOLS', [symbol]).map((s) => s.toUpperCase());
@@ -184,8 +191,8 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       ttlSec: r.int('IDEMPOTENCY_TTL_SEC', 120, { min: 1 }),
     },
     intervals: {
-      evalSec: r.number('EVAL_INTERVAL_SEC', 3, { gt: 0 }),
-      exitsSec: r.number('EXITS_INTERVAL_SEC', 5, { gt: 0 }),
+      evalSec: r.number('EVAL_INTERVAL_SEC', Math.min(3, halfReplayCandleSec), { gt: 0 }),
+      exitsSec: r.number('EXITS_INTERVAL_SEC', Math.min(5, halfReplayCandleSec), { gt: 0 }),
       reconcileSec: r.number('RECONCILE_INTERVAL_SEC', 10, { gt: 0 }),
       watchdogSec: r.number('WATCHDOG_INTERVAL_SEC', 3, { gt: 0 }),
     },
@@ -205,10 +212,9 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     },
     paper: { balances: parseBalances(r, 'PAPER_BALANCE', 'USDT=10000') },
     marketData: {
-      source: r.oneOf<MarketDataSource>('MARKET_DATA', ['exchange', 'replay', 'synthetic'], 'replay', { caseInsensitive: true }),
+      source: marketSource,
       replayFile: r.optionalString('REPLAY_FILE'),
-      // 60: a person watching `npm start` sees trades within minutes (one 1-minute candle a second).
-      replaySpeed: r.number('REPLAY_SPEED', 60, { gt: 0 }),
+      replaySpeed,
       replayLoop: r.bool('REPLAY_LOOP', true),
     },
     autostart: r.bool('AUTOSTART', true),
