@@ -20,6 +20,15 @@ describe('walkBook', () => {
     expect(str(f.worstPrice!)).toBe('102');
   });
 
+  it('an order filled by one level pays exactly that level\'s price (no slippage from rounding)', () => {
+    const odd = anOrderBook([], [['30000.7', '1']]);
+    const f = walkBook(odd, 'buy', { quote: dec('10') });
+    expect(str(f.avgPrice!)).toBe('30000.7');
+    expect(slippagePct(f, 'buy')!.eq(dec('0'))).toBe(true);
+    // The base is still the exact quotient, to the library's precision.
+    expect(f.base.times(dec('30000.7')).minus(dec('10')).abs().lt(dec('1e-18'))).toBe(true);
+  });
+
   it('reports a book too thin for the size', () => {
     const f = walkBook(book, 'buy', { base: dec('5') });
     expect([str(f.base), f.complete]).toEqual(['2', false]);
