@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { approx, dec, decOr, divOnGrid, powerOfTenPlaces, isDecimalString, max, min, quantize, quantizeDown, quantizeNearest, quantizeUp, roundDp, str, sum, ZERO } from './decimal';
+import { approx, dec, decOr, divOnGrid, powerOfTenPlaces, isDecimalString, max, min, quantize, quantizeDown, quantizeNearest, quantizeUp, roundDp, str, sum, ZERO, type Rounding } from './decimal';
 
 describe('dec', () => {
   it.each(['0', '1', '-2.5', '0.00000001', '1e-8', '+3', ' 42 ', '.5'])('accepts decimal text %j', (s) => {
@@ -48,6 +48,38 @@ describe('quantize', () => {
     expect(str(quantizeUp(dec('0.123401'), dec('0.0001')))).toBe('0.1235');
     expect(str(quantizeNearest(dec('100.26'), dec('0.5')))).toBe('100.5');
     expect(str(quantize(dec('7'), dec('5'), 'down'))).toBe('5');
+  });
+
+  // Moved from the paper broker's grid helper, which quantize's power-of-ten path replaced.
+  it.each([
+    ['1.23456789', '0.01', 'down', '1.23'],
+    ['1.23456789', '0.01', 'up', '1.24'],
+    ['1.235', '0.01', 'nearest', '1.24'],
+    ['1.245', '0.01', 'nearest', '1.24'],
+    ['-1.239', '0.01', 'down', '-1.23'],
+    ['7.9', '1', 'down', '7'],
+    ['0.123', '0.05', 'down', '0.1'],
+    ['0.123', '0.05', 'up', '0.15'],
+  ])('%s on %s rounded %s is %s', (x, step, rounding, expected) => {
+    expect(str(quantize(dec(x), dec(step), rounding as Rounding))).toBe(expected);
+  });
+
+  it('on a power-of-ten step gives what the long division gives, for any value and rounding (property)', () => {
+    const mode = { down: 0, up: 3, nearest: 2 } as const;
+    fc.assert(
+      fc.property(
+        fc.integer({ min: -1e12, max: 1e12 }),
+        fc.integer({ min: 0, max: 12 }),
+        fc.integer({ min: 0, max: 8 }),
+        fc.constantFrom<Rounding>('down', 'up', 'nearest'),
+        (n, scale, stepDp, rounding) => {
+          const x = dec(String(n)).div(dec('1' + '0'.repeat(scale)));
+          const step = dec(stepDp === 0 ? '1' : '0.' + '0'.repeat(stepDp - 1) + '1');
+          expect(str(quantize(x, step, rounding))).toBe(str(x.div(step).round(0, mode[rounding]).times(step)));
+        },
+      ),
+      { seed: 7, numRuns: 500 },
+    );
   });
 
   it('refuses a step that is not positive', () => {

@@ -1,5 +1,4 @@
-import { ZERO, divOnGrid, type BookLevel, type Decimal } from '@cab/domain';
-import { onGrid } from './grid';
+import { ZERO, divOnGrid, quantize, type BookLevel, type Decimal } from '@cab/domain';
 
 /** One execution against one book level, before fees. */
 export interface Execution {
@@ -31,7 +30,7 @@ export function walkBuyByQuote(asks: Iterable<BookLevel>, quote: Decimal, amount
     const affordable = divOnGrid(left, level.price, amountStep, 'down');
     if (affordable.lte('0')) return { executions, filledBase, filledQuote, exhausted: false };
     // A level smaller than one step cannot be traded on the grid: skip it.
-    const available = onGrid(level.amount, amountStep, 'down');
+    const available = quantize(level.amount, amountStep, 'down');
     if (available.lte('0')) continue;
     const amount = affordable.lt(available) ? affordable : available;
     const cost = amount.times(level.price);
@@ -53,7 +52,7 @@ export function walkSellByBase(bids: Iterable<BookLevel>, base: Decimal, amountS
   let filledQuote = ZERO;
   for (const level of bids) {
     if (left.lte('0')) break;
-    const amount = onGrid(left.lt(level.amount) ? left : level.amount, amountStep, 'down');
+    const amount = quantize(left.lt(level.amount) ? left : level.amount, amountStep, 'down');
     if (amount.lte('0')) continue;
     const cost = amount.times(level.price);
     executions.push({ price: level.price, amount, cost });

@@ -1,6 +1,7 @@
 import {
   dec,
   Instrument,
+  quantize,
   roundDp,
   str,
   ZERO,
@@ -26,7 +27,6 @@ import {
   type TickerDTO,
 } from '@cab/application';
 import { REJECT } from '../reject-codes';
-import { onGrid } from './grid';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
 import { PaperAccount } from './paper-account';
@@ -168,7 +168,7 @@ export class PaperBroker implements Broker {
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
       // ccxt sends a market buy's cost on the price grid, truncated (costToPrecision).
-      const quote = onGrid(quoteAmount, inst.priceTick, 'down');
+      const quote = quantize(quoteAmount, inst.priceTick, 'down');
       if (quote.lte('0') || quote.lt(inst.minNotional))
         return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
       const loaded = await this.loaded();
@@ -197,7 +197,7 @@ export class PaperBroker implements Broker {
       if (!inst) return unknownSymbol(symbol);
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
-      const base = onGrid(baseAmount, inst.amountStep, 'down');
+      const base = quantize(baseAmount, inst.amountStep, 'down');
       if (base.lte('0') || base.lt(inst.minBase))
         return rejected(REJECT.MIN_BASE, `${symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
       const book = await this.bookFor(inst);

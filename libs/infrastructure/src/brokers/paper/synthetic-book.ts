@@ -1,5 +1,4 @@
-import { ONE, ZERO, dec, divOnGrid, type BookLevel, type Decimal, type Instrument, type OrderBook, type Ticker } from '@cab/domain';
-import { onGrid } from './grid';
+import { ONE, ZERO, dec, divOnGrid, quantize, type BookLevel, type Decimal, type Instrument, type OrderBook, type Ticker } from '@cab/domain';
 
 /**
  * The book the paper broker fills against when the market gives only a ticker.
@@ -80,7 +79,7 @@ export class SyntheticSide implements Iterable<BookLevel> {
     if (i >= this.depth.levels) return null;
     while (this.built.length <= i) {
       const raw = this.touch.times(this.factors[this.built.length] as Decimal);
-      const price = onGrid(raw, this.inst.priceTick, this.away === 1 ? 'up' : 'down');
+      const price = quantize(raw, this.inst.priceTick, this.away === 1 ? 'up' : 'down');
       if (price.lte(ZERO)) return null;
       this.built.push({ price, amount: divOnGrid(this.levelQuote, price, this.inst.amountStep, 'down') });
     }
