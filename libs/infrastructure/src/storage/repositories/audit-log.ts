@@ -25,17 +25,6 @@ function toRow(entry: AuditEntry): AuditRow {
   return { ts: entry.ts, kind: entry.kind, symbol: entry.symbol, correlation_id: entry.correlationId, summary: entry.summary, data: JSON.stringify(entry.data) };
 }
 
-function rowAt(p: Record<string, unknown>, i: number): AuditRow {
-  return {
-    ts: p[`ts${i}`] as number,
-    kind: p[`kind${i}`] as string,
-    symbol: p[`symbol${i}`] as string | null,
-    correlation_id: p[`correlation_id${i}`] as string | null,
-    summary: p[`summary${i}`] as string,
-    data: p[`data${i}`] as string,
-  };
-}
-
 /** Append-only: entries are never updated or deleted by the bot. */
 export class SqlAuditLog implements AuditLog {
   constructor(
@@ -51,20 +40,10 @@ export class SqlAuditLog implements AuditLog {
   }
 
   // A step's entries (signal, risk verdict, order) as one multi-row INSERT: one statement, and
-  // outside a transaction one commit. Compiled once per row count.
+  // outside a transaction one commit.
   async recordAll(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    if (entries.length === 1) {
-      await this.record(entries[0] as AuditEntry);
-      return;
-    }
-    const params: Record<string, unknown> = {};
-    entries.forEach((e, i) => {
-      for (const [k, v] of Object.entries(toRow(e))) params[`${k}${i}`] = v;
-    });
-    await this.templates.run(this.db, `audit.insert:${entries.length}`, params, (p) =>
-      this.db.insertInto('audit').values(entries.map((_, i) => rowAt(p, i))),
-    );
+    await this.templates.runRows(this.db, 'audit.insert', entries.map(toRow), (rows) => this.db.insertInto('audit').values(rows));
   }
 
   async find(query: AuditQuery = {}): Promise<AuditRecord[]> {

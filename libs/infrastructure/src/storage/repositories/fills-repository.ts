@@ -8,21 +8,6 @@ import { clampLimit, inTransaction, toSide, type Db } from './support';
 /** Rows per INSERT: 12 parameters each stays far below SQLite's 32,766-parameter limit. */
 const CHUNK = 500;
 
-const FILL_COLUMNS: readonly (keyof FillsTable)[] = [
-  'exchange',
-  'trade_id',
-  'client_order_id',
-  'exchange_order_id',
-  'symbol',
-  'side',
-  'price',
-  'amount',
-  'cost',
-  'fee',
-  'fee_currency',
-  'ts',
-];
-
 const fillKey = (exchange: string, tradeId: string): string => `${exchange}\u0000${tradeId}`;
 
 export function fillToRow(f: FillRecord): FillsTable {
@@ -73,15 +58,10 @@ export class SqlFillsRepository implements FillsRepository {
       const fresh = new Set<string>();
       for (let i = 0; i < fills.length; i += CHUNK) {
         const chunk = fills.slice(i, i + CHUNK).map(fillToRow);
-        // Parameters are flattened as "<row>.<column>": the SQL depends only on the row count.
-        const params: Record<string, unknown> = {};
-        chunk.forEach((row, r) => {
-          for (const c of FILL_COLUMNS) params[`${r}.${c}`] = row[c];
-        });
-        const rows = await this.templates.run(trx, `fills.insert:${chunk.length}`, params, (p) =>
+        const rows = await this.templates.runRows(trx, 'fills.insert', chunk, (values) =>
           trx
             .insertInto('fills')
-            .values(chunk.map((_, r) => Object.fromEntries(FILL_COLUMNS.map((c) => [c, p[`${r}.${c}`]])) as unknown as FillsTable))
+            .values(values)
             .onConflict((oc) => oc.columns(['exchange', 'trade_id']).doNothing())
             .returning(['exchange', 'trade_id']),
         );

@@ -29,26 +29,9 @@ export class SqlPaperLedgerStore implements PaperLedgerStore {
       updated_at: this.clock.now(),
     }));
     // Compiled once per row count (the paper broker saves after every fill).
-    const params: Record<string, unknown> = {};
-    rows.forEach((r, i) => {
-      params[`currency${i}`] = r.currency;
-      params[`free${i}`] = r.free;
-      params[`used${i}`] = r.used;
-      params[`updated_at${i}`] = r.updated_at;
-    });
     return inTransaction(this.db, async (trx) => {
       await this.templates.run(trx, 'paper.clear', {}, () => trx.deleteFrom('paper_balances'));
-      if (rows.length === 0) return;
-      await this.templates.run(trx, `paper.insert:${rows.length}`, params, (p) =>
-        trx.insertInto('paper_balances').values(
-          rows.map((_, i) => ({
-            currency: p[`currency${i}`] as string,
-            free: p[`free${i}`] as string,
-            used: p[`used${i}`] as string,
-            updated_at: p[`updated_at${i}`] as number,
-          })),
-        ),
-      );
+      if (rows.length > 0) await this.templates.runRows(trx, 'paper.insert', rows, (values) => trx.insertInto('paper_balances').values(values));
     });
   }
 }

@@ -53,4 +53,22 @@ describe('QueryTemplates', () => {
       t.run(db, 'inlines', { key: 'a' }, (p) => db.selectFrom('idempotency_keys').selectAll().where('key', '=', sql.lit(p.key))),
     ).rejects.toThrow(/inlined a parameter/);
   });
+
+  it('compiles a multi-row statement once per row count', async () => {
+    const t = new QueryTemplates();
+    const db = s.connection.db;
+    const insert = (keys: string[]) =>
+      t.runRows(db, 'keys', keys.map((key, i) => ({ key, ref: null, created_at: i, expires_at: 10 + i })), (rows) => db.insertInto('idempotency_keys').values(rows));
+    await insert(['a', 'b']);
+    await insert(['c', 'd']);
+    await insert(['e']);
+    expect(t.size).toBe(2);
+    expect((await db.selectFrom('idempotency_keys').select(['key', 'expires_at']).orderBy('key').execute()).map((r) => `${r.key}${r.expires_at}`)).toEqual([
+      'a10',
+      'b11',
+      'c10',
+      'd11',
+      'e10',
+    ]);
+  });
 });

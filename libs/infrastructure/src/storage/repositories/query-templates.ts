@@ -24,6 +24,21 @@ export class QueryTemplates {
     return result.rows;
   }
 
+  /**
+   * `run` for a multi-row statement: the SQL depends only on the row count, so it is compiled once
+   * per count (`<shape>:<count>`). `build` gets rows of the same keys whose values are placeholders.
+   */
+  async runRows<Row extends object, R>(db: Db, shape: string, rows: readonly Row[], build: (rows: Row[]) => Compilable<R>): Promise<R[]> {
+    const params: Record<string, unknown> = {};
+    rows.forEach((row, i) => {
+      for (const [k, v] of Object.entries(row)) params[`${i}.${k}`] = v;
+    });
+    const keys = rows.map((row) => Object.keys(row));
+    return this.run(db, `${shape}:${rows.length}`, params, (p) =>
+      build(keys.map((ks, i) => Object.fromEntries(ks.map((k) => [k, p[`${i}.${k}`]])) as Row)),
+    );
+  }
+
   /** How many shapes are compiled (for tests). */
   get size(): number {
     return this.compiled.size;
