@@ -106,6 +106,12 @@ describe('typed values', () => {
 });
 
 describe('validation', () => {
+  it('DB_SYNCHRONOUS takes FULL or NORMAL, any case, and names the choices otherwise', () => {
+    expect(parse({ DB_SYNCHRONOUS: 'normal' }).db.synchronous).toBe('NORMAL');
+    expect(parse({}).db.synchronous).toBe('FULL');
+    expect(problemsOf({ DB_SYNCHRONOUS: 'OFF' }).join('\n')).toMatch(/DB_SYNCHRONOUS.*FULL.*NORMAL/);
+  });
+
   it('reports every problem at once, in the documented form', () => {
     const problems = problemsOf({
       MODE: 'demo',
