@@ -51,6 +51,69 @@ describe('positions read cache', () => {
     expect(base(await s.positions.get('BTC/USDT'))).toBe(raw.base_qty);
   });
 
+  // A probe: a write straight to the connection bypasses the storage, so a read that still answers
+  // the storage's own row came from memory, and one that answers the probe's row ran a query.
+  const poke = (baseQty: string) => s.connection.raw.prepare('update positions set base_qty = ? where symbol = ?').run(baseQty, 'BTC/USDT');
+
+  it('keeps the row a save wrote: the next read needs no query (write-through)', async () => {
+    await s.positions.save(aPosition({ baseQty: dec('1') }));
+    poke('7');
+    const read = await s.positions.get('BTC/USDT');
+    expect(base(read)).toBe('1');
+    expect(read!.version).toBe(1);
+    // The kept row is what a query would give back: the stored strings and the new version.
+    await s.positions.save({ ...read!, baseQty: dec('2.50') }, read!.version);
+    const kept = await s.positions.get('BTC/USDT');
+    const raw = s.connection.raw.prepare('select base_qty, version from positions where symbol = ?').get('BTC/USDT') as { base_qty: string; version: number };
+    expect([str(kept!.baseQty), kept!.version]).toEqual([dec(raw.base_qty).toString(), raw.version]);
+  });
+
+  it('keeps a transaction\'s rows once it commits, never when it rolls back', async () => {
+    await s.positions.save(aPosition({ baseQty: dec('1') }));
+    await s.unitOfWork.run(async (tx) => {
+      await tx.positions.save(aPosition({ baseQty: dec('3') }), 1);
+    });
+    poke('8');
+    expect(base(await s.positions.get('BTC/USDT'))).toBe('3');
+    await expect(
+      s.unitOfWork.run(async (tx) => {
+        await tx.positions.save(aPosition({ baseQty: dec('9') }), 2);
+        throw new Error('rollback');
+      }),
+    ).rejects.toThrow('rollback');
+    // Nothing kept from the rolled-back save: the read queries and sees the probe's row.
+    expect(base(await s.positions.get('BTC/USDT'))).toBe('8');
+  });
+
+  it('lets a transaction read through the cache until it writes a position', async () => {
+    await s.positions.save(aPosition({ baseQty: dec('1') }));
+    poke('4');
+    await s.unitOfWork.run(async (tx) => {
+      expect(base(await tx.positions.get('BTC/USDT'))).toBe('1'); // from memory
+      await tx.positions.save(aPosition({ baseQty: dec('5') }), 1);
+      expect(base(await tx.positions.get('BTC/USDT'))).toBe('5'); // its own write, from the database
+    });
+    expect(base(await s.positions.get('BTC/USDT'))).toBe('5');
+  });
+
+  it('keeps neither row when two saves overlap, so the cache never holds the older one', async () => {
+    await s.positions.save(aPosition({ baseQty: dec('1') }));
+    // A read after each save's own continuation: none may see a row older than the database's.
+    const stored = () => (s.connection.raw.prepare('select base_qty from positions where symbol = ?').get('BTC/USDT') as { base_qty: string }).base_qty;
+    const seen: Array<[string | null, string]> = [];
+    const saveThenRead = (q: string) => s.positions.save(aPosition({ baseQty: dec(q) })).then(() => s.positions.get('BTC/USDT').then((p) => seen.push([base(p), stored()])));
+    await Promise.all([saveThenRead('2'), saveThenRead('3')]);
+    for (const [read, db] of seen) expect(read).toBe(db);
+    expect(base(await s.positions.get('BTC/USDT'))).toBe(stored());
+    // And the same inside transactions, which commit one after the other.
+    await Promise.all([
+      s.unitOfWork.run((tx) => tx.positions.save(aPosition({ baseQty: dec('4') }))),
+      s.unitOfWork.run((tx) => tx.positions.save(aPosition({ baseQty: dec('6') }))),
+    ]);
+    const after = s.connection.raw.prepare('select base_qty from positions where symbol = ?').get('BTC/USDT') as { base_qty: string };
+    expect(base(await s.positions.get('BTC/USDT'))).toBe(after.base_qty);
+  });
+
   it('on a file, answers from memory until another connection commits, then reads again', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');

@@ -41,16 +41,18 @@ export function rowToPosition(r: Selectable<PositionsTable>): PositionRecord {
 }
 
 /**
- * Positions as last read. The pipeline reads the position on every evaluation and every exit
- * check and writes it a few times per trade, so without this the reads are most of its SQL.
+ * Positions as last read or written. The pipeline reads the position on every evaluation and every
+ * exit check and writes it a few times per trade, so without this the reads are most of its SQL.
  *
  * Every write through this storage bumps `generation` and empties the cache — inside a
  * transaction too, before its commit or rollback; a read outside a transaction keeps its row only
- * if no write happened while it was in flight. A transaction's own reads never use or fill the
- * cache (they may see rows that are rolled back). Writes by anyone else — the CLI or another
- * process on the same file — are noticed through `externalVersion` (SQLite's data_version, which
- * changes when another connection commits), checked before every lookup. An in-memory database
- * has no other connection and needs no check.
+ * if no write happened while it was in flight. A committed write then puts the row it wrote
+ * (write-through: the next evaluation after a trade needs no query), again only if no other write
+ * started since. A transaction reads through the cache until it writes a position itself (it sees
+ * committed rows until then) and never fills it (it may see rows that are rolled back). Writes by
+ * anyone else — the CLI or another process on the same file — are noticed through
+ * `externalVersion` (SQLite's data_version, which changes when another connection commits),
+ * checked before every lookup. An in-memory database has no other connection and needs no check.
  */
 export class PositionsCache {
   private readonly rows = new Map<string, PositionRecord | null>();
@@ -85,6 +87,11 @@ export class PositionsCache {
 }
 
 export class SqlPositionsRepository implements PositionsRepository {
+  /** In a transaction: whether it wrote a position (its reads then bypass the cache). */
+  private wrote = false;
+  /** In a transaction: the rows it wrote, for the cache once it commits (see `committed`). */
+  private readonly written = new Map<string, { row: PositionRecord; generation: number }>();
+
   constructor(
     private readonly db: Db,
     private readonly templates: QueryTemplates = new QueryTemplates(),
@@ -92,9 +99,11 @@ export class SqlPositionsRepository implements PositionsRepository {
   ) {}
 
   async get(symbol: string): Promise<PositionRecord | null> {
-    const cache = this.cache && !this.db.isTransaction ? this.cache : null;
-    const hit = cache?.lookup(symbol);
+    // A transaction sees the committed rows until it writes a position; its reads never fill the cache.
+    const tx = this.db.isTransaction;
+    const hit = this.cache && !(tx && this.wrote) ? this.cache.lookup(symbol) : undefined;
     if (hit !== undefined) return hit;
+    const cache = tx ? null : this.cache;
     const generation = cache?.generation ?? 0;
     const [row] = await this.templates.run(this.db, 'positions.get', { symbol }, (p) =>
       this.db.selectFrom('positions').selectAll().where('symbol', '=', p.symbol),
@@ -110,12 +119,33 @@ export class SqlPositionsRepository implements PositionsRepository {
   }
 
   async save(position: PositionRecord, expectedVersion?: number): Promise<PositionSaveResult> {
+    if (this.db.isTransaction) this.wrote = true;
     this.cache?.invalidate();
+    const before = this.cache?.generation;
+    let result: PositionSaveResult | undefined;
     try {
-      return await this.write(position, expectedVersion);
+      result = await this.write(position, expectedVersion);
+      return result;
     } finally {
+      // Another save started while this one was in flight: its row may be the newer one, so keep neither.
+      const alone = this.cache?.generation === before;
       this.cache?.invalidate();
+      if (this.cache && result?.ok && alone) {
+        // The row as a read would give it back (the stored strings, the new version).
+        const row = Object.freeze(rowToPosition({ ...positionToValues(position), version: result.version }));
+        if (this.db.isTransaction) this.written.set(position.symbol, { row, generation: this.cache.generation });
+        else this.cache.keep(position.symbol, row, this.cache.generation);
+      }
     }
+  }
+
+  /**
+   * Called by the unit of work after its transaction committed: the rows it wrote go into the
+   * cache, each only if no other write started since (the generation is still the one it left).
+   */
+  committed(): void {
+    for (const [symbol, { row, generation }] of this.written) this.cache?.keep(symbol, row, generation);
+    this.written.clear();
   }
 
   private async write(position: PositionRecord, expectedVersion?: number): Promise<PositionSaveResult> {
