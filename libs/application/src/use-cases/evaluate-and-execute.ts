@@ -42,8 +42,8 @@ const HALTING_RULES: Readonly<Record<string, HaltCode>> = {
  * every order; `hold` is audited only when the action changes from the previous evaluation of the
  * symbol (a sample, not one row per candle), so a backtest over a year of candles writes per trade,
  * not per step. A step's entries are written together at its end — or, when it places an order,
- * in the order's reservation transaction, so the send waits for one commit, not three. Stale or
- * missing data ends the step as `no-data` (no signal).
+ * with the order's outcome (see PlaceOrderRequest.audit), so the send waits for no audit write.
+ * Stale or missing data ends the step as `no-data` (no signal).
  */
 export class EvaluateAndExecute {
   private readonly lastAction = new Map<string, string>();
@@ -56,9 +56,9 @@ export class EvaluateAndExecute {
   ) {}
 
   async run(symbol: string, correlationId: string): Promise<EvaluateOutcome> {
-    // Audit entries of this step. An order takes them over (written in its reservation: one commit
-    // before the send); whatever is left — a hold, a refusal, a step that threw halfway — is
-    // written here, in one statement.
+    // Audit entries of this step. An order takes them over (written with its outcome, after the
+    // send); whatever is left — a hold, a refusal, a step that threw halfway — is written here, in
+    // one statement.
     const pending: AuditEntry[] = [];
     try {
       return await this.decide(symbol, correlationId, pending);

@@ -1,5 +1,6 @@
 import { isTerminal, str, type Fill, type FillOutcome, type Instrument } from '@cab/domain';
 import type { OrderStatusChanged, TopicName } from '../events/topics';
+import type { AuditEntry } from '../ports/audit-log';
 import type { OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { PipelineDeps } from '../pipeline/deps';
@@ -41,10 +42,15 @@ export class OrderSettler {
     this.listeners.push(listener);
   }
 
-  async settle(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string): Promise<SettleResult | null> {
+  /**
+   * `audit`: entries written first in the same transaction (place-order's decision: signal, risk
+   * verdict, "placing"), whether or not the order is found or changes.
+   */
+  async settle(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string, audit: readonly AuditEntry[] = []): Promise<SettleResult | null> {
     const { stores, clock, logger } = this.deps;
     const now = clock.now();
     const result = await stores.unitOfWork.run(async (tx) => {
+      if (audit.length > 0) await tx.audit.recordAll(audit);
       const local = await tx.orders.byClientOrderId(clientOrderId);
       if (!local) return null;
       const s = settleOrder(local, venue, inst, now);

@@ -21,10 +21,12 @@ export interface PlaceOrderRequest {
   reason: string;
   correlationId: string;
   /**
-   * Entries to record with the order, in the reservation's transaction and before the order's own
-   * entry: the signal and risk verdict that led to it. One commit before the send instead of one
-   * per entry (each commit is an fsync at DB_SYNCHRONOUS=FULL), and the decision is stored
-   * atomically with the order it caused. Recorded as well when the order is not sent.
+   * Entries to record with the order, before its own entries: the signal and risk verdict that led
+   * to it. They are written with the order's outcome, in the transaction that stores the venue's
+   * answer (or the refusal), not before the send: the send waits only for what makes it safe —
+   * the idempotency key and the order row — so its commit writes two tables' pages, not three.
+   * A crash between the send and that transaction loses these entries; the order row keeps the
+   * reason, and reconciliation settles the order. Recorded as well when the order is not sent.
    */
   audit?: readonly AuditEntry[];
 }
@@ -54,7 +56,8 @@ export interface PlaceOrderOptions {
  * The one path every order takes, entries and exits alike (LESSONS 2, 3):
  *  1. reserve the idempotency key and insert the order row (status new) in one transaction;
  *  2. send it with the client order id derived from the key;
- *  3. store the answer, fills and position in one transaction (OrderSettler).
+ *  3. store the answer, fills, position and the decision's audit entries in one transaction
+ *     (OrderSettler), or the refusal and those entries.
  * An ambiguous answer (timeout, 5xx, lost response) leaves the order in_flight: never re-sent.
  */
 export class PlaceOrder {
@@ -104,17 +107,6 @@ export class PlaceOrder {
         await tx.audit.recordAll(req.audit ?? []);
         return { ok: false as const, heldBy: coid };
       }
-      await tx.audit.recordAll([
-        ...(req.audit ?? []),
-        {
-          ts: started,
-          kind: 'order',
-          symbol: req.symbol,
-          correlationId: req.correlationId,
-          summary: `placing ${req.side} ${str(amount.value)} ${req.side === 'buy' ? 'quote' : 'base'} as ${coid}: ${req.reason}`,
-          data: { clientOrderId: coid, idempotencyKey: req.idempotencyKey, side: req.side, amount: str(amount.value), reason: req.reason },
-        },
-      ]);
       return { ok: true as const, order };
     });
     let reserved: Awaited<ReturnType<typeof reserve>>;
@@ -129,6 +121,18 @@ export class PlaceOrder {
       metrics.counter(PIPELINE_METRICS.orders, { symbol: req.symbol, side: req.side, outcome: 'duplicate' });
       return { kind: 'duplicate', idempotencyKey: req.idempotencyKey, clientOrderId: coid, heldBy: reserved.heldBy };
     }
+    // Written with the outcome (see PlaceOrderRequest.audit), in the order they happened.
+    const decision: AuditEntry[] = [
+      ...(req.audit ?? []),
+      {
+        ts: started,
+        kind: 'order',
+        symbol: req.symbol,
+        correlationId: req.correlationId,
+        summary: `placing ${req.side} ${str(amount.value)} ${req.side === 'buy' ? 'quote' : 'base'} as ${coid}: ${req.reason}`,
+        data: { clientOrderId: coid, idempotencyKey: req.idempotencyKey, side: req.side, amount: str(amount.value), reason: req.reason },
+      },
+    ];
 
     let sent: BrokerResult<OrderDTO>;
     this.opts.onSend?.(started);
@@ -141,7 +145,14 @@ export class PlaceOrder {
       // A broker must not throw; if one does, the request may have gone out: treat it as ambiguous.
       sent = { ok: false, error: { kind: 'ambiguous', code: 'BROKER.THREW', message: errorText(err) } };
     }
-    const outcome = sent.ok ? await this.answered(req, coid, sent.value, inst.value) : await this.refused(req, reserved.order, sent.error);
+    let outcome: PlaceOrderOutcome;
+    try {
+      outcome = sent.ok ? await this.answered(req, coid, sent.value, inst.value, decision) : await this.refused(req, reserved.order, sent.error, decision);
+    } catch (err) {
+      // Storing the outcome failed and took the entries with it: keep them (best effort); reconciliation settles the order.
+      await stores.audit.recordAll(decision).catch(() => undefined);
+      throw err;
+    }
     metrics.histogram(PIPELINE_METRICS.orderSeconds, (clock.now() - started) / 1000, { side: req.side });
     metrics.counter(PIPELINE_METRICS.orders, {
       symbol: req.symbol,
@@ -163,13 +174,13 @@ export class PlaceOrder {
     return { ok: true, value: qty };
   }
 
-  private async answered(req: PlaceOrderRequest, coid: string, dto: OrderDTO, inst: Instrument): Promise<PlaceOrderOutcome> {
-    const settled = await this.opts.settler.settle(coid, dto, inst, req.correlationId);
+  private async answered(req: PlaceOrderRequest, coid: string, dto: OrderDTO, inst: Instrument, decision: readonly AuditEntry[]): Promise<PlaceOrderOutcome> {
+    const settled = await this.opts.settler.settle(coid, dto, inst, req.correlationId, decision);
     if (!settled) throw new Error(`order ${coid} vanished between insert and settle`);
     return { kind: 'placed', order: settled.order };
   }
 
-  private async refused(req: PlaceOrderRequest, order: OrderRecord, error: BrokerError): Promise<PlaceOrderOutcome> {
+  private async refused(req: PlaceOrderRequest, order: OrderRecord, error: BrokerError, decision: readonly AuditEntry[]): Promise<PlaceOrderOutcome> {
     const { stores, clock, bus, logger } = this.deps;
     const now = clock.now();
     const status = error.kind === 'ambiguous' ? 'in_flight' : 'rejected';
@@ -178,6 +189,7 @@ export class PlaceOrder {
       // A reconcile pass may have settled it meanwhile (it found the order on the venue): keep its word.
       const u = (await tx.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? (await tx.orders.byClientOrderId(order.clientOrderId)) ?? order;
       if (error.kind === 'retryable') await tx.idempotency.release(req.idempotencyKey);
+      await tx.audit.recordAll(decision);
       await tx.audit.record({
         ts: now,
         kind: 'order',

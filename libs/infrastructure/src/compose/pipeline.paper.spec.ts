@@ -28,18 +28,54 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(orders[0]?.status).toBe('filled');
   });
 
-  it('an order is recorded with the decision that caused it: signal, risk verdict and order entry, in that order', async () => {
+  it('an order is recorded with the decision that caused it: signal, risk verdict, order entry and outcome, in that order', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
+    // What the database holds when the order reaches the broker: the key and the order row, not
+    // yet the decision's entries (they are written with the outcome, so the send waits for less).
+    const atSend: { orders: number; audit: number }[] = [];
+    const broker = bot.app.broker;
+    const send = broker.createMarketBuyQuote.bind(broker);
+    broker.createMarketBuyQuote = async (...args) => {
+      atSend.push({ orders: (await bot!.orders()).length, audit: (await bot!.app.storage.audit.find({ limit: 100 })).filter((a) => a.kind !== 'system').length });
+      return send(...args);
+    };
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    expect(atSend).toEqual([{ orders: 1, audit: 0 }]);
+    const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
+    const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
+    expect(trail.slice(0, 4).map((a) => a.kind)).toEqual(['signal', 'risk', 'order', 'order']);
+    expect(trail[2]?.summary).toMatch(/^placing buy/);
+    expect(trail[3]?.summary).toMatch(/ new → filled /);
+    // Consecutive ids: one transaction wrote the decision with the order's outcome.
+    expect(trail.slice(0, 4).map((a) => a.id - trail[0]!.id)).toEqual([0, 1, 2, 3]);
+    expect(await bot.orders()).toHaveLength(1);
+  });
+
+  it('an order the venue refuses is recorded with its decision too, and so is one whose outcome could not be stored', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    const broker = bot.app.broker;
+    broker.createMarketBuyQuote = async () => ({ ok: false, error: { kind: 'rejected', code: 'SPEC.REFUSED', message: 'refused by the spec' } });
     bot.strategy.next = 'buy';
     await bot.step('eval');
     const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
     const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
-    expect(trail.slice(0, 3).map((a) => a.kind)).toEqual(['signal', 'risk', 'order']);
-    expect(trail[2]?.summary).toMatch(/^placing buy/);
-    // Consecutive ids: nothing was written between the decision and its order.
-    expect(trail.slice(0, 3).map((a) => a.id - trail[0]!.id)).toEqual([0, 1, 2]);
-    expect(await bot.orders()).toHaveLength(1);
+    expect(trail.map((a) => a.kind)).toEqual(['signal', 'risk', 'order', 'order']);
+    expect(trail[3]?.summary).toMatch(/rejected: rejected SPEC\.REFUSED$/);
+
+    // The outcome's transaction throws: the entries are still written, on their own.
+    const settle = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
+    let calls = 0;
+    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('disk full (spec)')) : settle(work));
+    broker.createMarketBuyQuote = async () => ({ ok: false, error: { kind: 'rejected', code: 'SPEC.REFUSED', message: 'refused by the spec' } });
+    await bot.vs.advance(120_000);
+    await expect(bot.app.orchestrator.runLoopOnce('eval')).resolves.toBeUndefined();
+    expect(calls).toBe(2);
+    const signals = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
+    const second = (await bot.app.storage.audit.find({ correlationId: signals[0]!.correlationId! })).reverse();
+    expect(second.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing']);
   });
 
   it('a verdict repeated within a bucket is audited every time but alerted (trade.blocked) once', async () => {
