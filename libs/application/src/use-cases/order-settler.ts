@@ -50,9 +50,13 @@ export class OrderSettler {
     const { stores, clock, logger } = this.deps;
     const now = clock.now();
     const result = await stores.unitOfWork.run(async (tx) => {
-      if (audit.length > 0) await tx.audit.recordAll(audit);
+      // This transaction's entries, written together in one statement at its end.
+      const entries: AuditEntry[] = [...audit];
       const local = await tx.orders.byClientOrderId(clientOrderId);
-      if (!local) return null;
+      if (!local) {
+        await tx.audit.recordAll(entries);
+        return null;
+      }
       const s = settleOrder(local, venue, inst, now);
       if (s.status === null) logger.warn('illegal order transition ignored', { clientOrderId, from: local.status, event: s.event });
       const updated = (await tx.orders.update(clientOrderId, s.patch, local.status)) ?? local;
@@ -63,7 +67,7 @@ export class OrderSettler {
         const change = applyToPosition(pos, s.delta, now, (base, price) => inst.check(inst.qty(base), price) !== null);
         if (change.dust.gt('0')) {
           logger.info('position left dust', { symbol: local.symbol, clientOrderId, dustBase: str(change.dust) });
-          await tx.audit.record({
+          entries.push({
             ts: now,
             kind: 'order',
             symbol: local.symbol,
@@ -82,7 +86,7 @@ export class OrderSettler {
       }
       const changed = updated.status !== local.status || s.delta !== null;
       if (changed) {
-        await tx.audit.record({
+        entries.push({
           ts: now,
           kind: 'order',
           symbol: local.symbol,
@@ -100,6 +104,7 @@ export class OrderSettler {
           },
         });
       }
+      await tx.audit.recordAll(entries);
       return { order: updated, changed, outcome, previous: local, delta: s.delta };
     });
     if (!result) return null;
