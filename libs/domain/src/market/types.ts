@@ -1,6 +1,6 @@
 import { ZERO, dec, type Decimal } from '../money/decimal';
 
-const TWO = dec('2');
+const HALF = dec('0.5');
 
 /** Best bid/ask and last trade price at `ts` (epoch ms). Prices are decimals. */
 export interface Ticker {
@@ -44,8 +44,8 @@ export type Side = 'buy' | 'sell';
 
 /** Mid price of a ticker: (bid + ask) / 2. */
 export function mid(t: Pick<Ticker, 'bid' | 'ask'>): Decimal {
-  // A Decimal divisor: strict big.js refuses a JS number even as an argument.
-  return t.bid.plus(t.ask).div(TWO);
+  // Halving is exact as a product; a division would run to 24 places (and cost as much).
+  return t.bid.plus(t.ask).times(HALF);
 }
 
 /** Relative spread (ask − bid) / mid; 0 when the book is crossed or empty. */
