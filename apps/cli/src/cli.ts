@@ -172,8 +172,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         y
           .option('data', { type: 'string', demandOption: true, describe: 'candles: CSV (timestamp,open,high,low,close,volume; ms) or freqtrade JSON, optionally .gz' })
           .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
-          .option('strategy', { type: 'string', default: 'ema_cross_rsi', describe: 'ema_cross_rsi | mean_reversion' })
-          .option('params', { type: 'string', describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21}' })
+          .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY, as paper and live trading)' })
+          .option('params', { type: 'string', describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21} (default: STRATEGY_PARAMS for STRATEGY\'s strategy)' })
           .option('from', { type: 'string', describe: 'first traded candle (date, ISO time or epoch ms); earlier candles are history the strategy sees but never trades on' })
           .option('to', { type: 'string', describe: 'end, exclusive (date, ISO time or epoch ms)' })
           .option('warmup', {
@@ -187,8 +187,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           {
             data: a.data,
             symbol: a.symbol ?? settings.symbol,
-            strategy: a.strategy,
             out: a.out,
+            ...(a.strategy !== undefined ? { strategy: a.strategy } : {}),
             ...(a.params !== undefined ? { params: a.params } : {}),
             ...(a.from !== undefined ? { from: a.from } : {}),
             ...(a.to !== undefined ? { to: a.to } : {}),

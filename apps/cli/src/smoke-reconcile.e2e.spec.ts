@@ -32,6 +32,15 @@ describe('cab smoke (built bundle)', () => {
     expect(cab(['performance', '--json']).out).toContain('"fills": 0');
   });
 
+  it('evaluates the configured STRATEGY with its STRATEGY_PARAMS', () => {
+    const r = cab(['smoke'], { STRATEGY: 'mean_reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' });
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/mean_reversion: (buy|sell|hold) on \d+ candles/);
+    const bad = cab(['smoke'], { STRATEGY_PARAMS: '{"bbPeriod":30}' });
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/^settings\s+FAIL\s+.*STRATEGY_PARAMS: bbPeriod: not a parameter of ema_cross_rsi/m);
+  });
+
   it('an unreachable live exchange fails the broker checks: table still printed, exit 1, no stack', () => {
     const r = cab(['smoke', '--json'], { MODE: 'live', API_KEY: 'k', API_SECRET: 's', EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4', HTTP_TIMEOUT_SEC: '2' });
     expect(r.code).toBe(1);

@@ -38,6 +38,20 @@ describe('backtestCommand (cab backtest)', () => {
     expect(fs.existsSync(path.join(tmp.dir, 'out', 'report.html'))).toBe(true);
   });
 
+  it('without --strategy runs STRATEGY with STRATEGY_PARAMS, as paper and live trading do; --params replaces them', async () => {
+    const env = { STRATEGY: 'mean_reversion', STRATEGY_PARAMS: '{"bbPeriod":30,"rsiOversold":35}' };
+    const configured = parseSettings(env, { cwd: tmp.dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+    const run = async (args: { strategy?: string; params?: string }, dir: string) => {
+      const code = await backtestCommand({ data: bundledCandleFile(), symbol: 'BTC/USDT', out: path.join(tmp.dir, dir), ...args }, configured, io().io);
+      expect(code).toBe(0);
+      return (JSON.parse(fs.readFileSync(path.join(tmp.dir, dir, 'report.json'), 'utf8')) as { summary: { strategy: string; params: unknown } }).summary;
+    };
+    expect(await run({}, 'a')).toMatchObject({ strategy: 'mean_reversion', params: { bbPeriod: 30, rsiOversold: 35 } });
+    expect(await run({ params: '{"bbPeriod":25}' }, 'b')).toMatchObject({ strategy: 'mean_reversion', params: { bbPeriod: 25 } });
+    // Another strategy does not inherit STRATEGY_PARAMS (they are another strategy's parameters).
+    expect(await run({ strategy: 'ema_cross_rsi' }, 'c')).toMatchObject({ strategy: 'ema_cross_rsi', params: {} });
+  });
+
   it.each([
     [{ params: '{oops' }, /--params: not valid JSON/],
     [{ params: '[1]' }, /--params: expected a JSON object/],

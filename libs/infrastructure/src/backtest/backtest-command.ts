@@ -7,11 +7,12 @@ import { runBacktest } from './run-backtest';
 export interface BacktestCommandArgs {
   data: string;
   symbol: string;
-  strategy: string;
+  /** Default: STRATEGY, the one paper and live trading run. */
+  strategy?: string;
   /** ISO date/time or epoch ms. */
   from?: string;
   to?: string;
-  /** JSON object of strategy parameters. */
+  /** JSON object of strategy parameters. Default: STRATEGY_PARAMS when the strategy is STRATEGY's, else none. */
   params?: string;
   /** Without --from: how many first candles are history (default REPLAY_WARMUP_CANDLES). */
   warmup?: number;
@@ -57,7 +58,8 @@ function parseParams(v: string | undefined): Record<string, unknown> {
 export async function backtestCommand(args: BacktestCommandArgs, settings: Settings, io: CommandIo): Promise<number> {
   const from = parseTime('from', args.from);
   const to = parseTime('to', args.to);
-  const params = parseParams(args.params);
+  const strategy = args.strategy ?? settings.strategy.name;
+  const params = args.params === undefined && strategy === settings.strategy.name ? { ...settings.strategy.params } : parseParams(args.params);
   if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0)) throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
   if (args.warmup !== undefined && from !== undefined) throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
   let candles;
@@ -70,7 +72,7 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
   const report = await runBacktest({
     candles,
     symbol: args.symbol.toUpperCase(),
-    strategy: args.strategy,
+    strategy,
     params,
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),

@@ -69,7 +69,7 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
         if (bal.ok) add(`balance ${symbol}`, 'ok', `${bal.value.freeBase.toString()} ${bal.value.base} free, ${bal.value.freeQuote.toString()} ${bal.value.quote} free`);
         else add(`balance ${symbol}`, 'FAIL', `${bal.error.kind}${'code' in bal.error ? ` ${bal.error.code}` : ''}${'message' in bal.error ? `: ${bal.error.message}` : ''}`);
       }
-      const strategy = createStrategy('ema_cross_rsi');
+      const strategy = createStrategy(settings.strategy.name, { ...settings.strategy.params });
       if (!strategy.ok) add('dry evaluation', 'FAIL', strategy.problems.join('; '));
       else {
         for (const symbol of settings.symbols) {

@@ -29,6 +29,16 @@ describe('compose (paper, replay, virtual time)', () => {
     tmp.cleanup();
   });
 
+  it('trades the strategy STRATEGY names, with STRATEGY_PARAMS', async () => {
+    const vs = new VirtualScheduler({ startMs: T0 });
+    app = await compose(settingsFor(tmp.dir, { STRATEGY: 'mean_reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-') });
+    await app.orchestrator.start();
+    await vs.advance(1_000);
+    const [signal] = await app.storage.audit.find({ kind: 'signal', limit: 1 });
+    expect(signal?.summary).toMatch(/^mean_reversion: (buy|sell|hold)$/);
+    await app.orchestrator.stop();
+  });
+
   it('starts (reconciling first), runs every loop on the scheduler, and stops and starts again', async () => {
     const vs = new VirtualScheduler({ startMs: T0 });
     const logger = new RecordingLogger();

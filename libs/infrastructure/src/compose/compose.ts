@@ -217,7 +217,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       onSend: (ts) => ledger.orderPlaced(ts),
       onFatal: (e, cid) => trading.halt('BROKER.FATAL', `${e.code}: ${e.message}`, 'halted', cid),
     });
-    const strategy = overrides.strategy ?? unwrap(createStrategy('ema_cross_rsi'), 'strategy');
+    const strategy = overrides.strategy ?? unwrap(createStrategy(settings.strategy.name, { ...settings.strategy.params }), 'strategy');
     const riskConfig = unwrap(validateRiskConfig(settings.risk), 'risk settings');
     const exitConfig = unwrap(validateExitConfig(settings.exits), 'exit settings');
     const evaluate = new EvaluateAndExecute(deps, {

@@ -112,6 +112,19 @@ describe('validation', () => {
     expect(problemsOf({ DB_SYNCHRONOUS: 'OFF' }).join('\n')).toMatch(/DB_SYNCHRONOUS.*FULL.*NORMAL/);
   });
 
+  it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {
+    expect(parse({}).strategy).toEqual({ name: 'ema_cross_rsi', params: {} });
+    expect(parse({ STRATEGY: 'Mean_Reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }).strategy).toEqual({ name: 'mean_reversion', params: { bbPeriod: 30 } });
+    expect(problemsOf({ STRATEGY: 'macd_magic' }).join('\n')).toMatch(/STRATEGY: expected one of ema_cross_rsi, mean_reversion, got "macd_magic"/);
+    expect(problemsOf({ STRATEGY_PARAMS: '{fastPeriod: 9}' })).toEqual(['STRATEGY_PARAMS: expected a JSON object like {"fastPeriod":9}, got "{fastPeriod: 9}" (not valid JSON)']);
+    expect(problemsOf({ STRATEGY_PARAMS: '[9, 21]' }).join('\n')).toMatch(/STRATEGY_PARAMS: expected a JSON object/);
+    expect(problemsOf({ STRATEGY_PARAMS: '{"fastPeriod":30,"slowPerod":21}' })).toEqual([
+      'STRATEGY_PARAMS: slowPerod: not a parameter of ema_cross_rsi (STRATEGY=ema_cross_rsi)',
+      'STRATEGY_PARAMS: fastPeriod (30) must be < slowPeriod (21) (STRATEGY=ema_cross_rsi)',
+    ]);
+    expect(problemsOf({ STRATEGY_PERIOD: '5' }).join('\n')).toMatch(/STRATEGY_PERIOD: unknown setting/);
+  });
+
   it('reports every problem at once, in the documented form', () => {
     const problems = problemsOf({
       MODE: 'demo',

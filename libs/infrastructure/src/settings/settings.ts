@@ -2,6 +2,8 @@ import {
   EXIT_SETTING_NAMES,
   ORDERS_SETTING_NAMES,
   RISK_SETTING_NAMES,
+  STRATEGY_NAMES,
+  createStrategy,
   splitSymbol,
   validateExitConfig,
   validateOrdersConfig,
@@ -29,6 +31,11 @@ export interface Settings {
   /** The default symbol; `symbols` is the full list the orchestrator trades (SYMBOLS, else [SYMBOL]). */
   readonly symbol: string;
   readonly symbols: readonly string[];
+  /**
+   * STRATEGY (a built-in: ema_cross_rsi, mean_reversion) and STRATEGY_PARAMS (a JSON object over
+   * its defaults), checked by the domain here: the bot never starts with a strategy it cannot build.
+   */
+  readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
   readonly trading: {
     /** Quote amount of each entry, e.g. "25" USDT. */
     readonly fixedAmount: string;
@@ -117,7 +124,7 @@ export interface LoadOptions {
 }
 
 /** Prefixes we own: a variable with one of them that we do not know is a typo, and an error. */
-const OWN_PREFIXES = ['RISK_', 'EXIT_', 'IDEMPOTENCY_', 'PAPER_', 'TELEGRAM_', 'REPLAY_', 'DMS_', 'API_'];
+const OWN_PREFIXES = ['RISK_', 'EXIT_', 'IDEMPOTENCY_', 'PAPER_', 'TELEGRAM_', 'REPLAY_', 'DMS_', 'API_', 'STRATEGY_'];
 
 const LOG_LEVELS: Record<string, LogLevel> = {
   error: 'error',
@@ -164,6 +171,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     exchange,
     symbol,
     symbols: [...new Set(symbols)],
+    strategy: { name: r.oneOf('STRATEGY', STRATEGY_NAMES, 'ema_cross_rsi', { caseInsensitive: true }), params: parseJsonObject(r, 'STRATEGY_PARAMS') },
     trading: {
       fixedAmount: r.decimal('FIXED_AMOUNT', '25', { gt: 0 }),
       feePctEstimate: r.decimal('FEE_PCT_ESTIMATE', '0.001', fraction),
@@ -236,6 +244,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       ...domainProblems(validateRiskConfig(settings.risk), RISK_SETTING_NAMES),
       ...domainProblems(validateExitConfig(settings.exits), EXIT_SETTING_NAMES),
       ...domainProblems(validateOrdersConfig({ idempotencyBucketMs: settings.idempotency.bucketMs }), ORDERS_SETTING_NAMES),
+      ...strategyProblems(settings.strategy),
     ])
       r.problem(p);
     // A key that expires inside its own bucket can be reserved again in that bucket: a second order.
@@ -276,6 +285,30 @@ function parseLogLevel(r: EnvReader): LogLevel {
     return 'info';
   }
   return level;
+}
+
+/** A JSON object setting, {} when unset; anything else is a problem. */
+function parseJsonObject(r: EnvReader, name: string): Record<string, unknown> {
+  const text = r.raw(name);
+  if (text === undefined || text.trim() === '') return {};
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    r.problem(`${name}: expected a JSON object like {"fastPeriod":9}, got ${JSON.stringify(text)} (not valid JSON)`);
+    return {};
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    r.problem(`${name}: expected a JSON object like {"fastPeriod":9}, got ${JSON.stringify(text)}`);
+    return {};
+  }
+  return v as Record<string, unknown>;
+}
+
+/** The strategy's own checks (unknown or out-of-range parameters), named after the setting. */
+function strategyProblems(strategy: Settings['strategy']): string[] {
+  const built = createStrategy(strategy.name, { ...strategy.params });
+  return built.ok ? [] : built.problems.map((p) => `STRATEGY_PARAMS: ${p} (STRATEGY=${strategy.name})`);
 }
 
 /** "USDT=10000,BTC=0.5" → { USDT: "10000", BTC: "0.5" }. */

@@ -10,6 +10,8 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['MODE', s.mode],
     ['EXCHANGE', s.exchange],
     ['SYMBOLS', s.symbols.join(',')],
+    ['STRATEGY', s.strategy.name],
+    ['STRATEGY_PARAMS', JSON.stringify(s.strategy.params)],
     ['FIXED_AMOUNT', s.trading.fixedAmount],
     ['FEE_PCT_ESTIMATE', s.trading.feePctEstimate],
     ['RISK_COOLDOWN_SEC', String(s.risk.cooldownSec)],
