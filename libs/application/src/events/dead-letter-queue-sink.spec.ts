@@ -1,15 +1,16 @@
 import { FakeClock, SequentialIds } from '@cab/domain/testing';
-import { DeadLetterQueueSink, type DeadLetterRow } from './dead-letter-queue-sink';
+import type { DeadLetter } from '../ports/dead-letter-queue';
+import { DeadLetterQueueSink } from './dead-letter-queue-sink';
 import { InProcessEventBus } from './in-process-event-bus';
 
 describe('DeadLetterQueueSink', () => {
   it('stores a failed delivery as a row with the event as JSON, money as strings', async () => {
-    const rows: DeadLetterRow[] = [];
+    const rows: DeadLetter[] = [];
     const clock = new FakeClock(1_700_000_000_000);
     const bus = new InProcessEventBus({
       clock,
       ids: new SequentialIds('ev-'),
-      deadLetters: new DeadLetterQueueSink({ push: async (r) => void rows.push(r) }),
+      deadLetters: new DeadLetterQueueSink({ push: async (r) => rows.push(r) }),
     });
     bus.subscribe('trade.completed', 'journal', () => {
       throw new Error('SQLITE_BUSY');

@@ -1,34 +1,18 @@
 import type { DeadLetterEntry, DeadLetterSink } from '../ports/dead-letter';
-
-/**
- * The row a durable dead-letter queue stores: the event as JSON text (its money fields are
- * already strings, so nothing is lost). Structurally the storage lib's `DeadLetter`, declared
- * here so this adapter does not depend on which branch lands first.
- */
-export interface DeadLetterRow {
-  ts: number;
-  topic: string;
-  subscriber: string | null;
-  payload: string;
-  error: string;
-  attempts: number;
-}
-
-/** Anything with a `push(row)`: the SQLite `dlq` repository. */
-export interface DeadLetterRowWriter {
-  push(row: DeadLetterRow): Promise<unknown>;
-}
+import type { DeadLetter, DeadLetterQueue } from '../ports/dead-letter-queue';
 
 /** Adapts the bus's DeadLetterSink port to a row store such as the `dlq` table. */
 export class DeadLetterQueueSink implements DeadLetterSink {
-  constructor(private readonly queue: DeadLetterRowWriter) {}
+  /** Only `push` is needed: the SQLite `dlq` repository, or any row store. */
+  constructor(private readonly queue: Pick<DeadLetterQueue, 'push'>) {}
 
   async put(entry: DeadLetterEntry): Promise<void> {
     await this.queue.push(toDeadLetterRow(entry));
   }
 }
 
-export function toDeadLetterRow(entry: DeadLetterEntry): DeadLetterRow {
+/** The row a durable queue stores: the event as JSON text (its money fields are already strings, so nothing is lost). */
+export function toDeadLetterRow(entry: DeadLetterEntry): DeadLetter {
   return {
     ts: entry.failedAt,
     topic: entry.topic,
