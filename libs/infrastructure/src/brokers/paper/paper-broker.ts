@@ -31,10 +31,10 @@ import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
 import { PaperAccount } from './paper-account';
 import { PaperOrders, RETAIN_FINISHED_MS } from './paper-orders';
-
-export { RETAIN_FINISHED_MS } from './paper-orders';
 import type { PaperMarket } from './paper-market';
 import { bestLevel, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
+
+export { RETAIN_FINISHED_MS } from './paper-orders';
 
 export interface PaperBrokerOptions {
   /** Prices: the ticker and, when it has one, the book of each symbol. */
