@@ -30,9 +30,11 @@ import { REJECT } from '../reject-codes';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
 import { PaperAccount } from './paper-account';
-import { PaperOrders } from './paper-orders';
+import { PaperOrders, RETAIN_FINISHED_MS } from './paper-orders';
 import type { PaperMarket } from './paper-market';
 import { bestLevel, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
+
+export { RETAIN_FINISHED_MS } from './paper-orders';
 
 export interface PaperBrokerOptions {
   /** Prices: the ticker and, when it has one, the book of each symbol. */
@@ -50,6 +52,8 @@ export interface PaperBrokerOptions {
   depth?: Partial<SyntheticDepth>;
   /** Name for logs and metrics; "paper" by default. */
   name?: string;
+  /** How long a finished order and its fills stay answerable (fetchOrder, fetchMyTrades); RETAIN_FINISHED_MS (7 days) by default. */
+  retainFinishedMs?: number;
 }
 
 /** What Gate accepts as `text` (client order id), with or without ccxt's "t-" prefix. */
@@ -65,7 +69,9 @@ const CLIENT_ID_RE = /^[0-9A-Za-z_.-]{1,28}$/;
  *
  * Balances are saved to the ledger after every change, before the change is reported. Orders
  * and fills live in memory only: after a restart the account is back, its order history is not,
- * and any resting order is gone (its locked balance is released on load).
+ * and any resting order is gone (its locked balance is released on load). A finished order is
+ * forgotten `retainFinishedMs` after it finished (7 days by default, see RETAIN_FINISHED_MS), so
+ * a paper server or a backtest that runs for months holds a week of orders, not all of them.
  *
  * Calls that change the account run one at a time, in call order: no two orders can both spend
  * the same balance.
@@ -83,7 +89,7 @@ export class PaperBroker implements Broker {
   private account: PaperAccount | null = null;
   private loading: Promise<PaperAccount> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly orders = new PaperOrders();
+  private readonly orders: PaperOrders;
   /** Synthetic books by the ticker they were built from. */
   private readonly synthetic = new WeakMap<Ticker, BookSides | null>();
   /** Limit price of each resting order (OrderDTO has no price field). */
@@ -100,6 +106,7 @@ export class PaperBroker implements Broker {
       if (dec(amount).lt('0')) throw new RangeError(`starting balance of ${currency} must be >= 0, got ${amount}`);
     for (const spec of opts.instruments ?? GATE_LIKE_INSTRUMENTS) this.instruments.set(spec.symbol, new Instrument(spec));
     this.depth = { ...DEFAULT_DEPTH, ...opts.depth };
+    this.orders = new PaperOrders(opts.retainFinishedMs ?? RETAIN_FINISHED_MS);
     if (!Number.isInteger(this.depth.levels) || this.depth.levels < 1) throw new RangeError('depth.levels must be a positive integer');
   }
 
@@ -234,7 +241,10 @@ export class PaperBroker implements Broker {
       const saved = await this.save(draft);
       if (!saved.ok) return saved;
       const now = this.clock.now();
-      for (const o of open) this.orders.finish(o, 'canceled', now);
+      for (const o of open) {
+        this.orders.finish(o, 'canceled', now);
+        this.restingPrice.delete(o.id);
+      }
       return ok(open.map(copyOrder));
     });
   }
@@ -281,6 +291,11 @@ export class PaperBroker implements Broker {
       const draft = acc.draft().set(currency, { free, used: acc.get(currency).used });
       return this.save(draft);
     });
+  }
+
+  /** Paper only: how many orders and fills it holds in memory now (bounded by `retainFinishedMs`). */
+  retained(): { orders: number; fills: number } {
+    return this.orders.size;
   }
 
   /**
@@ -416,7 +431,7 @@ export class PaperBroker implements Broker {
       this.restingPrice.delete(order.id);
       return saved;
     }
-    this.orders.add(order);
+    this.orders.add(order, this.clock.now());
     return ok(copyOrder(order));
   }
 
