@@ -84,7 +84,13 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
         this.ms = e.due;
         if (e.intervalMs === null) e.active = false;
         else e.due += e.intervalMs;
-        await this.run(e);
+        // Inline rather than a helper: one promise less per run, and a backtest makes millions.
+        try {
+          await e.fn();
+        } catch (err) {
+          if (!this.opts.onError) throw err;
+          this.opts.onError(e.name ?? 'timer', err);
+        }
       }
       this.ms = targetMs;
     } finally {
@@ -101,15 +107,6 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
   /** Names of the active periodic tasks. */
   tasks(): string[] {
     return this.entries.filter((e) => e.active && e.name !== null).map((e) => e.name as string);
-  }
-
-  private async run(e: Entry): Promise<void> {
-    try {
-      await e.fn();
-    } catch (err) {
-      if (!this.opts.onError) throw err;
-      this.opts.onError(e.name ?? 'timer', err);
-    }
   }
 
   private nextDue(limit: number): Entry | undefined {

@@ -44,6 +44,11 @@ interface Series {
   candles: readonly Candle[];
   /** Length of one replay cycle in the file's time: last open − first open + one timeframe. */
   span: number;
+  /**
+   * The first cycle is shown with the file's own timestamps (speed 1, anchored on the file's first
+   * traded candle: a backtest's view), so a window of it is a slice of the file, not a copy per candle.
+   */
+  inPlace: boolean;
 }
 
 /**
@@ -74,7 +79,7 @@ export class ReplayMarketData implements MarketData {
       const first = candles[0];
       const last = candles[candles.length - 1];
       if (!first || !last) throw new RangeError(`${symbol}: no candles to replay`);
-      this.series.set(symbol, { candles, span: last.ts - first.ts + this.tf });
+      this.series.set(symbol, { candles, span: last.ts - first.ts + this.tf, inPlace: opts.speed === 1 && this.anchor === first.ts + this.warmup * this.tf });
     }
   }
 
@@ -120,6 +125,8 @@ export class ReplayMarketData implements MarketData {
     if (!s) return unknown(symbol);
     const end = this.closedCount(symbol);
     const start = Math.max(0, end - limit);
+    // Same candles as at() would give (it returns the file's own object when the times agree).
+    if (s.inPlace && end <= s.candles.length) return { ok: true, value: s.candles.slice(start, end) };
     const out: Candle[] = [];
     for (let k = start; k < end; k++) out.push(this.at(s, k));
     return { ok: true, value: out };
