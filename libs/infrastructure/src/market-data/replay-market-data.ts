@@ -1,4 +1,4 @@
-import { dec, type Candle, type Clock } from '@cab/domain';
+import { dec, type Candle, type Clock, type Decimal } from '@cab/domain';
 import type { MarketData, MarketDataResult, TickerDTO } from '@cab/application';
 
 /**
@@ -67,14 +67,14 @@ export class ReplayMarketData implements MarketData {
   private readonly anchor: number;
   private readonly tf: number;
   private readonly warmup: number;
-  private readonly halfSpread: string;
+  private readonly halfSpread: Decimal;
 
   constructor(private readonly opts: ReplayOptions) {
     if (!(opts.speed > 0)) throw new RangeError('speed must be > 0');
     this.tf = opts.timeframeMs ?? 60_000;
     this.anchor = opts.anchorMs ?? opts.clock.now();
     this.warmup = opts.warmupCandles ?? 0;
-    this.halfSpread = opts.halfSpread ?? '0.00005';
+    this.halfSpread = dec(opts.halfSpread ?? '0.00005');
     for (const [symbol, candles] of opts.series) {
       const first = candles[0];
       const last = candles[candles.length - 1];
@@ -140,7 +140,7 @@ export class ReplayMarketData implements MarketData {
     const c = this.at(s, n - 1);
     // String(number) of a value parsed from decimal text gives that text back (shortest round trip).
     const last = dec(String(c.close));
-    const half = last.times(dec(this.halfSpread));
+    const half = last.times(this.halfSpread);
     return { ok: true, value: { symbol, bid: last.minus(half), ask: last.plus(half), last, ts: c.ts + this.timeframeMs() } };
   }
 
