@@ -11,6 +11,8 @@ import type { LoopName, LoopStatus } from './types';
  */
 export class LoopRunner {
   private readonly s: LoopStatus;
+  /** The loop's metric labels, made once: a run (one per candle in a backtest) allocates none. */
+  private readonly labels: { readonly loop: LoopName };
   private inFlightSince: number | null = null;
   private lastEndAt: number | null = null;
 
@@ -21,6 +23,7 @@ export class LoopRunner {
     private readonly deps: { clock: Clock; logger: Logger; metrics: Metrics },
   ) {
     if (!(intervalMs > 0)) throw new RangeError(`interval of loop ${name} must be > 0, got ${intervalMs}`);
+    this.labels = Object.freeze({ loop: name });
     this.s = { intervalMs, runs: 0, errors: 0, lastRunAt: null, lastDurationMs: null, lastError: null, running: false };
   }
 
@@ -40,7 +43,7 @@ export class LoopRunner {
     } catch (err) {
       this.s.errors++;
       this.s.lastError = errorText(err);
-      metrics.counter(PIPELINE_METRICS.loopErrors, { loop: this.name });
+      metrics.counter(PIPELINE_METRICS.loopErrors, this.labels);
       logger.error('loop step failed', { loop: this.name, error: this.s.lastError });
     } finally {
       const end = clock.now();
@@ -50,8 +53,8 @@ export class LoopRunner {
       this.lastEndAt = end;
       this.inFlightSince = null;
       this.s.running = false;
-      metrics.counter(PIPELINE_METRICS.loopRuns, { loop: this.name });
-      metrics.histogram(PIPELINE_METRICS.loopSeconds, (end - started) / 1000, { loop: this.name });
+      metrics.counter(PIPELINE_METRICS.loopRuns, this.labels);
+      metrics.histogram(PIPELINE_METRICS.loopSeconds, (end - started) / 1000, this.labels);
     }
   }
 

@@ -52,9 +52,12 @@ export class Orchestrator implements OrchestratorControl {
   ) {
     if (opts.symbols.length === 0) throw new RangeError('the orchestrator needs at least one symbol');
     const d = { clock: deps.clock, logger: deps.logger.child({ component: 'orchestrator' }), metrics: deps.metrics };
+    // The per-symbol steps are made once, not per run.
+    const evaluate = (s: string, cid: string): Promise<unknown> => opts.evaluate.run(s, cid);
+    const exits = (s: string, cid: string): Promise<unknown> => opts.exits.run(s, cid);
     this.loops = {
-      eval: new LoopRunner('eval', opts.intervalsMs.eval, () => this.forEachSymbol('eval', (s, cid) => opts.evaluate.run(s, cid)), d),
-      exits: new LoopRunner('exits', opts.intervalsMs.exits, () => this.forEachSymbol('exits', (s, cid) => opts.exits.run(s, cid)), d),
+      eval: new LoopRunner('eval', opts.intervalsMs.eval, () => this.forEachSymbol('eval', evaluate), d),
+      exits: new LoopRunner('exits', opts.intervalsMs.exits, () => this.forEachSymbol('exits', exits), d),
       reconcile: new LoopRunner('reconcile', opts.intervalsMs.reconcile, () => this.reconcileStep(), d),
       watchdog: new LoopRunner('watchdog', opts.intervalsMs.watchdog, () => this.watchdogStep(), d),
     };
@@ -156,16 +159,16 @@ export class Orchestrator implements OrchestratorControl {
   }
 
   private async forEachSymbol(loop: LoopName, step: (symbol: string, correlationId: string) => Promise<unknown>): Promise<void> {
-    const failures: string[] = [];
+    let failures: string[] | null = null;
     for (const symbol of this.opts.symbols) {
       try {
         await step(symbol, this.deps.ids.next());
       } catch (e) {
         // One symbol's failure must not starve the others (an exit on ETH while BTC's data is broken).
-        failures.push(`${symbol}: ${errorText(e)}`);
+        (failures ??= []).push(`${symbol}: ${errorText(e)}`);
       }
     }
-    if (failures.length > 0) throw new Error(`${loop}: ${failures.join('; ')}`);
+    if (failures !== null) throw new Error(`${loop}: ${failures.join('; ')}`);
   }
 
   private async reconcileStep(): Promise<void> {

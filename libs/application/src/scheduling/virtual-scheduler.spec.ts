@@ -144,4 +144,41 @@ describe('VirtualScheduler properties', () => {
       { numRuns: 200 },
     );
   });
+
+  it('runs everything in order of due time, then registration, with tasks, timers and stops mixed', async () => {
+    const task = fc.record({ kind: fc.constant('every' as const), interval: fc.integer({ min: 1, max: 60 }), stopAt: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }) });
+    const timer = fc.record({ kind: fc.constant('after' as const), delay: fc.integer({ min: 0, max: 300 }), cancelled: fc.boolean() });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(task, timer), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 300 }), async (specs, horizon) => {
+        const s = new VirtualScheduler({ startMs: T0 });
+        const log: string[] = [];
+        // The model: every firing (time, registration, name) up to the horizon, sorted.
+        const expected: [number, number, string][] = [];
+        specs.forEach((spec, i) => {
+          const name = `x${i}`;
+          if (spec.kind === 'every') {
+            s.every(name, spec.interval, () => {
+              log.push(`${name}@${s.now() - T0}`);
+              if (spec.stopAt !== undefined && s.now() - T0 >= spec.stopAt) void s.stop(name);
+            });
+            for (let t = spec.interval; t <= horizon; t += spec.interval) {
+              expected.push([t, i, `${name}@${t}`]);
+              if (spec.stopAt !== undefined && t >= spec.stopAt) break;
+            }
+          } else {
+            const cancel = s.after(spec.delay, () => void log.push(`${name}@${s.now() - T0}`));
+            if (spec.cancelled) cancel();
+            else if (spec.delay <= horizon) expected.push([spec.delay, i, `${name}@${spec.delay}`]);
+          }
+        });
+        await s.advance(horizon);
+        expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+        expect(log).toEqual(expected.map((e) => e[2]));
+        // A task stops itself at its first run at or after stopAt, if that run is within the horizon.
+        const stopped = (interval: number, stopAt: number | undefined) => stopAt !== undefined && Math.max(interval, Math.ceil(stopAt / interval) * interval) <= horizon;
+        expect(s.tasks()).toEqual(specs.flatMap((spec, i) => (spec.kind === 'every' && !stopped(spec.interval, spec.stopAt) ? [`x${i}`] : [])));
+      }),
+      { numRuns: 300 },
+    );
+  });
 });

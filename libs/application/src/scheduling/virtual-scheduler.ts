@@ -21,6 +21,9 @@ interface Entry {
   active: boolean;
 }
 
+/** Run order: due time, then registration (seq is unique, so this is a total order). */
+const before = (a: Entry, b: Entry): boolean => a.due < b.due || (a.due === b.due && a.seq < b.seq);
+
 /**
  * Virtual time for backtests and tests: a Clock, a Scheduler and Timers in one object. Time moves
  * only in `advance`/`advanceTo`, which run every task and timer that falls due, in order of due
@@ -34,7 +37,8 @@ interface Entry {
 export class VirtualScheduler implements Clock, Scheduler, Timers {
   private ms: number;
   private seq = 0;
-  private readonly entries: Entry[] = [];
+  /** Every task and timer, a binary min-heap on (due, seq); stopped ones leave it when they reach the top. */
+  private readonly heap: Entry[] = [];
   private advancing = false;
 
   constructor(private readonly opts: VirtualSchedulerOptions) {
@@ -47,13 +51,13 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
 
   every(name: string, intervalMs: number, fn: ScheduledTask): void {
     if (!(Number.isFinite(intervalMs) && intervalMs > 0)) throw new RangeError(`interval of ${name} must be > 0, got ${intervalMs}`);
-    if (this.entries.some((e) => e.active && e.name === name)) throw new Error(`task "${name}" is already scheduled`);
-    this.entries.push({ name, seq: this.seq++, due: this.ms + intervalMs, intervalMs, fn, active: true });
+    if (this.heap.some((e) => e.active && e.name === name)) throw new Error(`task "${name}" is already scheduled`);
+    this.push({ name, seq: this.seq++, due: this.ms + intervalMs, intervalMs, fn, active: true });
   }
 
   after(ms: number, fn: () => void): CancelTimer {
     const entry: Entry = { name: null, seq: this.seq++, due: this.ms + Math.max(0, ms), intervalMs: null, fn, active: true };
-    this.entries.push(entry);
+    this.push(entry);
     return () => {
       entry.active = false;
     };
@@ -65,7 +69,7 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
    * (a halt) without waiting for itself.
    */
   async stop(name?: string): Promise<void> {
-    for (const e of this.entries) if (e.name !== null && (name === undefined || e.name === name)) e.active = false;
+    for (const e of this.heap) if (e.name !== null && (name === undefined || e.name === name)) e.active = false;
   }
 
   /** Moves time forward by `ms`, running everything due on the way. */
@@ -80,11 +84,22 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
     if (this.advancing) throw new Error('advance called from inside a task: virtual time is already moving');
     this.advancing = true;
     try {
-      for (let e = this.nextDue(targetMs); e; e = this.nextDue(targetMs)) {
+      for (let e = this.top(); e && e.due <= targetMs; e = this.top()) {
         this.ms = e.due;
+        this.pop();
         if (e.intervalMs === null) e.active = false;
-        else e.due += e.intervalMs;
-        await this.run(e);
+        else {
+          // Rescheduled before it runs, as a periodic task keeps its slot whatever the run does.
+          e.due += e.intervalMs;
+          this.push(e);
+        }
+        // Inline rather than a helper: one promise less per run, and a backtest makes millions.
+        try {
+          await e.fn();
+        } catch (err) {
+          if (!this.opts.onError) throw err;
+          this.opts.onError(e.name ?? 'timer', err);
+        }
       }
       this.ms = targetMs;
     } finally {
@@ -94,35 +109,58 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
 
   /** Due time of the next task or timer, or null when nothing is scheduled. */
   nextDueAt(): number | null {
-    const e = this.nextDue(Number.POSITIVE_INFINITY);
+    const e = this.top();
     return e ? e.due : null;
   }
 
-  /** Names of the active periodic tasks. */
+  /** Names of the active periodic tasks, in the order they were scheduled. */
   tasks(): string[] {
-    return this.entries.filter((e) => e.active && e.name !== null).map((e) => e.name as string);
+    return this.heap
+      .filter((e) => e.active && e.name !== null)
+      .sort((a, b) => a.seq - b.seq)
+      .map((e) => e.name as string);
   }
 
-  private async run(e: Entry): Promise<void> {
-    try {
-      await e.fn();
-    } catch (err) {
-      if (!this.opts.onError) throw err;
-      this.opts.onError(e.name ?? 'timer', err);
+  /** The active entry due first (then registered first), dropping stopped ones on the way; it stays in the heap. */
+  private top(): Entry | undefined {
+    let e = this.heap[0];
+    while (e && !e.active) {
+      this.pop();
+      e = this.heap[0];
     }
+    return e;
   }
 
-  private nextDue(limit: number): Entry | undefined {
-    let best: Entry | undefined;
-    for (let i = this.entries.length - 1; i >= 0; i--) {
-      const e = this.entries[i] as Entry;
-      if (!e.active) {
-        this.entries.splice(i, 1);
-        continue;
-      }
-      if (e.due > limit) continue;
-      if (!best || e.due < best.due || (e.due === best.due && e.seq < best.seq)) best = e;
+  private push(e: Entry): void {
+    const h = this.heap;
+    let i = h.length;
+    h.push(e);
+    while (i > 0) {
+      const up = (i - 1) >> 1;
+      const p = h[up] as Entry;
+      if (!before(e, p)) break;
+      h[i] = p;
+      i = up;
     }
-    return best;
+    h[i] = e;
   }
+
+  private pop(): void {
+    const h = this.heap;
+    const last = h.pop();
+    if (last === undefined || h.length === 0) return;
+    let i = 0;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= h.length) break;
+      const r = l + 1;
+      const c = r < h.length && before(h[r] as Entry, h[l] as Entry) ? r : l;
+      const child = h[c] as Entry;
+      if (!before(child, last)) break;
+      h[i] = child;
+      i = c;
+    }
+    h[i] = last;
+  }
+
 }

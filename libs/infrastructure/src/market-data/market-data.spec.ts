@@ -88,6 +88,28 @@ describe('ReplayMarketData', () => {
     expect(r.ok && r.value).toEqual(real.slice(0, 100));
   });
 
+  it('a backtest view with warm-up hands out windows of the file itself; any other view the same candles moved in time', async () => {
+    const w = 200;
+    const anchor = (real[w]?.ts ?? 0) as number;
+    const clock = new FakeClock(anchor);
+    const inPlace = new ReplayMarketData({ series, clock, speed: 1, loop: false, anchorMs: anchor, warmupCandles: w });
+    const shifted = new ReplayMarketData({ series, clock, speed: 1, loop: false, anchorMs: anchor - 7, warmupCandles: w });
+    for (const k of [0, 1, 500, 1440 - w]) {
+      clock.set(anchor + k * 60_000);
+      const a = await inPlace.candles('BTC/USDT', 85);
+      const b = await shifted.candles('BTC/USDT', 85);
+      if (!a.ok || !b.ok) throw new Error('no candles');
+      expect(a.value).toEqual(real.slice(w + k - 85, w + k));
+      expect(a.value.every((c, i) => c === real[w + k - 85 + i])).toBe(true);
+      expect(b.value.map((c) => c.ts)).toEqual(a.value.map((c) => c.ts - 7));
+      expect(b.value.map((c) => c.close)).toEqual(a.value.map((c) => c.close));
+    }
+    // A window handed out is the caller's: changing it leaves the replay as it was.
+    const mine = await inPlace.candles('BTC/USDT', 3);
+    if (mine.ok) mine.value.length = 0;
+    expect((await inPlace.candles('BTC/USDT', 3)).ok && (await inPlace.candles('BTC/USDT', 3))).toEqual({ ok: true, value: real.slice(1437, 1440) });
+  });
+
   it('stops at the end, or loops with time still moving forward', async () => {
     const clock = new FakeClock(0);
     const once = new ReplayMarketData({ series, clock, speed: 1, loop: false });

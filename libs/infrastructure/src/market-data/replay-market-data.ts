@@ -1,4 +1,4 @@
-import { dec, type Candle, type Clock } from '@cab/domain';
+import { dec, type Candle, type Clock, type Decimal } from '@cab/domain';
 import type { MarketData, MarketDataResult, TickerDTO } from '@cab/application';
 
 /**
@@ -44,6 +44,11 @@ interface Series {
   candles: readonly Candle[];
   /** Length of one replay cycle in the file's time: last open − first open + one timeframe. */
   span: number;
+  /**
+   * The first cycle is shown with the file's own timestamps (speed 1, anchored on the file's first
+   * traded candle: a backtest's view), so a window of it is a slice of the file, not a copy per candle.
+   */
+  inPlace: boolean;
 }
 
 /**
@@ -62,19 +67,19 @@ export class ReplayMarketData implements MarketData {
   private readonly anchor: number;
   private readonly tf: number;
   private readonly warmup: number;
-  private readonly halfSpread: string;
+  private readonly halfSpread: Decimal;
 
   constructor(private readonly opts: ReplayOptions) {
     if (!(opts.speed > 0)) throw new RangeError('speed must be > 0');
     this.tf = opts.timeframeMs ?? 60_000;
     this.anchor = opts.anchorMs ?? opts.clock.now();
     this.warmup = opts.warmupCandles ?? 0;
-    this.halfSpread = opts.halfSpread ?? '0.00005';
+    this.halfSpread = dec(opts.halfSpread ?? '0.00005');
     for (const [symbol, candles] of opts.series) {
       const first = candles[0];
       const last = candles[candles.length - 1];
       if (!first || !last) throw new RangeError(`${symbol}: no candles to replay`);
-      this.series.set(symbol, { candles, span: last.ts - first.ts + this.tf });
+      this.series.set(symbol, { candles, span: last.ts - first.ts + this.tf, inPlace: opts.speed === 1 && this.anchor === first.ts + this.warmup * this.tf });
     }
   }
 
@@ -120,6 +125,8 @@ export class ReplayMarketData implements MarketData {
     if (!s) return unknown(symbol);
     const end = this.closedCount(symbol);
     const start = Math.max(0, end - limit);
+    // Same candles as at() would give (it returns the file's own object when the times agree).
+    if (s.inPlace && end <= s.candles.length) return { ok: true, value: s.candles.slice(start, end) };
     const out: Candle[] = [];
     for (let k = start; k < end; k++) out.push(this.at(s, k));
     return { ok: true, value: out };
@@ -133,7 +140,7 @@ export class ReplayMarketData implements MarketData {
     const c = this.at(s, n - 1);
     // String(number) of a value parsed from decimal text gives that text back (shortest round trip).
     const last = dec(String(c.close));
-    const half = last.times(dec(this.halfSpread));
+    const half = last.times(this.halfSpread);
     return { ok: true, value: { symbol, bid: last.minus(half), ask: last.plus(half), last, ts: c.ts + this.timeframeMs() } };
   }
 

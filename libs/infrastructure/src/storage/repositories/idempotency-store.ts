@@ -52,7 +52,11 @@ export class SqlIdempotencyStore implements IdempotencyStore {
   }
 
   async purgeExpired(): Promise<number> {
-    const res = await this.db.deleteFrom('idempotency_keys').where('expires_at', '<=', this.clock.now()).executeTakeFirst();
-    return Number(res.numDeletedRows);
+    // Compiled once (QueryTemplates): the reconcile loop runs it every pass.
+    const now = this.clock.now();
+    const rows = await this.templates.run(this.db, 'idempotency.purgeExpired', { now }, (p) =>
+      this.db.deleteFrom('idempotency_keys').where('expires_at', '<=', p.now).returning('key'),
+    );
+    return rows.length;
   }
 }

@@ -130,9 +130,14 @@ export class SqlOrdersRepository implements OrdersRepository {
   }
 
   async open(symbol?: string): Promise<OrderRecord[]> {
-    let q = this.db.selectFrom('orders').selectAll().where('status', 'in', OPEN_STATUSES);
-    if (symbol !== undefined) q = q.where('symbol', '=', symbol);
-    const rows = await q.orderBy('created_at', 'asc').orderBy('client_order_id', 'asc').execute();
+    // Compiled once (QueryTemplates): every reconcile pass reads the open orders twice per symbol.
+    const open = () => this.db.selectFrom('orders').selectAll().where('status', 'in', OPEN_STATUSES);
+    const rows =
+      symbol === undefined
+        ? await this.templates.run(this.db, 'orders.open', {}, () => open().orderBy('created_at', 'asc').orderBy('client_order_id', 'asc'))
+        : await this.templates.run(this.db, 'orders.openOf', { symbol }, (p) =>
+            open().where('symbol', '=', p.symbol).orderBy('created_at', 'asc').orderBy('client_order_id', 'asc'),
+          );
     return rows.map(rowToOrder);
   }
 
