@@ -21,22 +21,27 @@ export class EquityRecorder {
   private seen = 0;
   private steps = 0;
   private inMarket = 0;
-  // The last point offered, kept unformatted: most points are never sampled, so text is made only
-  // for those that are (a year of one-minute steps would otherwise format half a million numbers).
-  private last: { ts: number; equity: Decimal; price: number } | null = null;
+  // The last point offered, kept unformatted and possibly uncomputed: most points are never
+  // sampled, so equity is worked out and formatted only for those that are (a year of one-minute
+  // steps would otherwise value and format half a million points).
+  private last: { ts: number; equity: Decimal | (() => Decimal); price: number } | null = null;
 
   constructor(private readonly maxPoints = 2_000) {
     if (maxPoints < 2) throw new RangeError('maxPoints must be >= 2');
   }
 
-  /** `price` is for the chart only: a float is fine (a Decimal is converted). */
-  record(ts: number, equity: Decimal, price: Decimal | number, holding: boolean): void {
+  /**
+   * `equity` may be a function, called only if this point is kept (sampled, or the last one): it
+   * must capture the step's values, not read state that changes later. `price` is for the chart
+   * only: a float is fine (a Decimal is converted).
+   */
+  record(ts: number, equity: Decimal | (() => Decimal), price: Decimal | number, holding: boolean): void {
     this.steps += 1;
     if (holding) this.inMarket += 1;
     const p = typeof price === 'number' ? price : approx(price);
     this.last = { ts, equity, price: p };
     if (this.seen++ % this.stride !== 0) return;
-    this.points.push({ ts, equity: equity.toFixed(), price: p });
+    this.points.push({ ts, equity: valueOf(equity).toFixed(), price: p });
     if (this.points.length >= 2 * this.maxPoints) {
       let w = 0;
       for (let r = 0; r < this.points.length; r += 2) this.points[w++] = this.points[r] as EquityPoint;
@@ -49,7 +54,7 @@ export class EquityRecorder {
   curve(): EquityPoint[] {
     const out = [...this.points];
     const last = this.last;
-    if (last && out[out.length - 1]?.ts !== last.ts) out.push({ ts: last.ts, equity: last.equity.toFixed(), price: last.price });
+    if (last && out[out.length - 1]?.ts !== last.ts) out.push({ ts: last.ts, equity: valueOf(last.equity).toFixed(), price: last.price });
     return out;
   }
 
@@ -61,4 +66,8 @@ export class EquityRecorder {
   get stepCount(): number {
     return this.steps;
   }
+}
+
+function valueOf(equity: Decimal | (() => Decimal)): Decimal {
+  return typeof equity === 'function' ? equity() : equity;
 }

@@ -109,4 +109,21 @@ describe('EquityRecorder', () => {
     expect(rec.exposure()).toBe(0.25);
     expect(rec.stepCount).toBe(steps);
   });
+
+  it('values an equity given as a function only for the points it keeps, the same as given as a value', () => {
+    const eager = new EquityRecorder(50);
+    const lazy = new EquityRecorder(50);
+    let valued = 0;
+    const steps = 10_000;
+    for (let i = 0; i < steps; i++) {
+      const e = String(1000 + (i % 13));
+      eager.record(i * 60_000, dec(e), 100, i % 3 === 0);
+      lazy.record(i * 60_000, () => (valued++, dec(e)), 100, i % 3 === 0);
+    }
+    expect(lazy.curve()).toEqual(eager.curve());
+    expect(lazy.exposure()).toBe(eager.exposure());
+    // Only points that were sampled at some time (about maxPoints per halving of the stride) and
+    // the last one were valued: 430 of 10,000 steps here.
+    expect(valued).toBeLessThan(steps / 20);
+  });
 });

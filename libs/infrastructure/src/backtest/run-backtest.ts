@@ -118,8 +118,10 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
         cash = v.freeQuote.plus(v.usedQuote);
       }
       const holding = held.gt(ZERO);
-      const equity = holding ? cash.plus(held.times(dec(String(c.close)))) : cash;
-      recorder.record(c.ts + tf, equity, c.close, holding);
+      // Valued only if the recorder keeps this point: most candles are not sampled.
+      const base = held;
+      const quote = cash;
+      recorder.record(c.ts + tf, holding ? () => quote.plus(base.times(dec(String(c.close)))) : quote, c.close, holding);
     });
     const end = last.ts + tf;
     const step = tf * (opts.progressEvery ?? 10_000);
