@@ -44,7 +44,7 @@ export class OrderSettler {
 
   /**
    * `audit`: entries written first in the same transaction (place-order's decision: signal, risk
-   * verdict, "placing"), whether or not the order is found or changes.
+   * verdict, "placing") when the order is found, whether or not it changes.
    */
   async settle(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string, audit: readonly AuditEntry[] = []): Promise<SettleResult | null> {
     const { stores, clock, logger } = this.deps;
@@ -53,10 +53,8 @@ export class OrderSettler {
       // This transaction's entries, written together in one statement at its end.
       const entries: AuditEntry[] = [...audit];
       const local = await tx.orders.byClientOrderId(clientOrderId);
-      if (!local) {
-        await tx.audit.recordAll(entries);
-        return null;
-      }
+      // Unknown order: nothing is written, the caller keeps its entries (place-order records them on its own).
+      if (!local) return null;
       const s = settleOrder(local, venue, inst, now);
       if (s.status === null) logger.warn('illegal order transition ignored', { clientOrderId, from: local.status, event: s.event });
       const updated = (await tx.orders.update(clientOrderId, s.patch, local.status)) ?? local;

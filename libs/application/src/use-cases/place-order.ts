@@ -189,15 +189,17 @@ export class PlaceOrder {
       // A reconcile pass may have settled it meanwhile (it found the order on the venue): keep its word.
       const u = (await tx.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? (await tx.orders.byClientOrderId(order.clientOrderId)) ?? order;
       if (error.kind === 'retryable') await tx.idempotency.release(req.idempotencyKey);
-      await tx.audit.recordAll(decision);
-      await tx.audit.record({
-        ts: now,
-        kind: 'order',
-        symbol: req.symbol,
-        correlationId: req.correlationId,
-        summary: `${req.side} ${order.clientOrderId} ${status}: ${error.kind} ${error.code}`,
-        data: { clientOrderId: order.clientOrderId, status, kind: error.kind, code: error.code, message: error.message },
-      });
+      await tx.audit.recordAll([
+        ...decision,
+        {
+          ts: now,
+          kind: 'order',
+          symbol: req.symbol,
+          correlationId: req.correlationId,
+          summary: `${req.side} ${order.clientOrderId} ${status}: ${error.kind} ${error.code}`,
+          data: { clientOrderId: order.clientOrderId, status, kind: error.kind, code: error.code, message: error.message },
+        },
+      ]);
       return u;
     });
     logger.warn(status === 'in_flight' ? 'order outcome unknown: left in flight' : 'order refused', {

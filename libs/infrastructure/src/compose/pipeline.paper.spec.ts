@@ -78,6 +78,23 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(second.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing']);
   });
 
+  it('an order row that vanished before its settlement: the step fails, its decision is recorded once', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    const broker = bot.app.broker;
+    const send = broker.createMarketBuyQuote.bind(broker);
+    broker.createMarketBuyQuote = async (symbol, quote, coid) => {
+      bot!.app.storage.connection.raw.prepare('delete from orders where client_order_id = ?').run(coid);
+      return send(symbol, quote, coid);
+    };
+    bot.strategy.next = 'buy';
+    await bot.app.orchestrator.runLoopOnce('eval');
+    expect(bot.app.orchestrator.status().loops.eval.lastError).toMatch(/vanished between insert and settle/);
+    const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
+    const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
+    expect(trail.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing']);
+  });
+
   it('a verdict repeated within a bucket is audited every time but alerted (trade.blocked) once', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir, { RISK_MAX_FEE_PCT: '0.001' });
     await bot.app.orchestrator.start();
