@@ -191,22 +191,32 @@ describe('PaperBroker', () => {
       await again.close();
       expect(text(after)).toBe(text(before));
       expect(str(after.freeBase)).toBe(str(buy.filledBase.minus(buy.fee).minus('0.001')));
-      // Orders live in memory only: the restarted broker does not know the old one.
-      expect(errorOf(await again.broker.fetchOrder(SYMBOL, { id: buy.id }))).toEqual({ kind: 'rejected', code: REJECT.NOT_FOUND });
+      // Orders are saved with the balances: the restarted broker answers for the old one as before.
+      expect(text(value(await again.broker.fetchOrder(SYMBOL, { id: buy.id })))).toBe(text(buy));
     });
 
-    it('releases balances locked by resting orders on restart (those orders are gone)', async () => {
+    it('keeps a resting order and the balance it locks across a restart', async () => {
       h = await makePaperHarness({ startingBalances: { USDT: '1000' } });
       h.market.setPrice(SYMBOL, '50000');
-      await h.createRestingOrder(SYMBOL, 'buy', dec('0.01'), dec('40000'), 'rest');
+      const rest = await h.createRestingOrder(SYMBOL, 'buy', dec('0.01'), dec('40000'), 'rest');
       expect(await h.saved()).toEqual({ USDT: { free: '600', used: '400' } });
 
-      const again = await makePaperHarness({ ledger: h.ledger });
+      const again = await makePaperHarness({ ledger: h.ledger, ids: new SequentialIds('again-') });
       const b = value(await again.broker.fetchBalance(SYMBOL));
-      expect(str(b.freeQuote)).toBe('1000');
-      expect(str(b.usedQuote)).toBe('0');
-      expect(value(await again.broker.fetchOpenOrders(SYMBOL))).toEqual([]);
+      expect([str(b.freeQuote), str(b.usedQuote)]).toEqual(['600', '400']);
+      expect(text(value(await again.broker.fetchOpenOrders(SYMBOL)))).toBe(text([rest]));
+      // Its limit price came back too: canceling releases exactly what it locked.
+      value(await again.broker.cancelAllOrders(SYMBOL));
       expect(await again.saved()).toEqual({ USDT: { free: '1000', used: '0' } });
+      await again.close();
+    });
+
+    it('releases a locked balance that no saved open order holds (a ledger from before orders were saved)', async () => {
+      h = await makePaperHarness({ ledger: new InMemoryPaperLedger({ USDT: { free: '600', used: '400' } }) });
+      const b = value(await h.broker.fetchBalance(SYMBOL));
+      expect([str(b.freeQuote), str(b.usedQuote)]).toEqual(['1000', '0']);
+      expect(value(await h.broker.fetchOpenOrders(SYMBOL))).toEqual([]);
+      expect(await h.saved()).toEqual({ USDT: { free: '1000', used: '0' } });
     });
 
     it('reports a failed save as retryable and changes nothing', async () => {
@@ -214,9 +224,10 @@ describe('PaperBroker', () => {
       let broken = false;
       const ledger: PaperLedgerStore = {
         load: () => inner.load(),
-        save: async (b: PaperBalances) => {
+        loadOrders: (since) => inner.loadOrders(since),
+        save: async (b: PaperBalances, change) => {
           if (broken) throw new Error('disk full');
-          await inner.save(b);
+          await inner.save(b, change);
         },
       };
       h = await makePaperHarness({ ledger: inner });
@@ -241,7 +252,8 @@ describe('PaperBroker', () => {
           if (fails-- > 0) throw new Error('database is locked');
           return inner.load();
         },
-        save: (b: PaperBalances) => inner.save(b),
+        loadOrders: (since) => inner.loadOrders(since),
+        save: (b: PaperBalances, change) => inner.save(b, change),
       };
       h = await makePaperHarness({ ledger: inner });
       const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds(), startingBalances: { USDT: '1' } });
