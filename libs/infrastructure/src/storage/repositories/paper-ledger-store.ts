@@ -61,6 +61,18 @@ export class SqlPaperLedgerStore implements PaperLedgerStore {
 
 type OrderRow = Omit<Insertable<PaperOrdersTable>, 'seq'>;
 
+/** What str() writes: no exponent, no leading or trailing zeros. */
+const CANONICAL = /^-?(0|[1-9]\d*)(\.\d*[1-9])?$/;
+
+/**
+ * The stored text of a decimal: str(dec(v)), but text already in that form (what the broker
+ * writes, on every fill) is kept as it is without a round trip through big.js. Throws on a
+ * non-decimal, as dec does.
+ */
+function decimalText(v: string): string {
+  return CANONICAL.test(v) ? v : str(dec(v));
+}
+
 /** Insert, or on a known id replace what can change (status, fills, amounts, updated_at); `seq` stays, so does the order of restore. */
 function upsert(db: Db, values: OrderRow[]) {
   return db
@@ -81,7 +93,7 @@ function upsert(db: Db, values: OrderRow[]) {
 }
 
 function toRow(o: PaperOrderRecord): OrderRow {
-  const d = (v: string): string => str(dec(v));
+  const d = decimalText;
   const dn = (v: string | null): string | null => (v === null ? null : d(v));
   return {
     id: o.id,
