@@ -244,6 +244,30 @@ describe('PaperBroker', () => {
       value(await broker.createMarketBuyQuote(SYMBOL, dec('100'), 'kept'));
       expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote).startsWith('900')).toBe(true);
     });
+    it('restores nothing twice when a load fails after reading the orders and is retried', async () => {
+      h = await makePaperHarness({ startingBalances: { USDT: '1000' } });
+      h.market.setPrice(SYMBOL, '50000');
+      const buy = value(await h.broker.createMarketBuyQuote(SYMBOL, dec('100'), 'b-1'));
+      await h.close();
+      // A lock no open order holds makes the load save the released balances: that save fails once.
+      const saved = (await h.ledger.load())!;
+      await h.ledger.save({ ...saved, USDT: { free: '800', used: '100' } });
+      let fails = 1;
+      const ledger: PaperLedgerStore = {
+        load: () => h.ledger.load(),
+        loadOrders: (since) => h.ledger.loadOrders(since),
+        save: async (b: PaperBalances, change) => {
+          if (fails-- > 0) throw new Error('database is locked');
+          await h.ledger.save(b, change);
+        },
+      };
+      const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds('again-'), startingBalances: {} });
+      expect(errorOf(await broker.fetchMyTrades(SYMBOL))).toEqual({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE' });
+      expect(text(value(await broker.fetchMyTrades(SYMBOL)))).toBe(text(buy.fills));
+      expect(broker.retained()).toEqual({ orders: 1, fills: buy.fills.length });
+      expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote)).toBe('900');
+    });
+
     it('reports a failed load as retryable and loads again on the next call', async () => {
       let fails = 1;
       const inner = new InMemoryPaperLedger({ USDT: { free: '42', used: '0' } });

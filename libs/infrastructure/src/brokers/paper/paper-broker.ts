@@ -95,7 +95,8 @@ export class PaperBroker implements Broker {
   private account: PaperAccount | null = null;
   private loading: Promise<PaperAccount> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly orders: PaperOrders;
+  /** Replaced once, by the load: a load that fails leaves nothing half restored. */
+  private orders: PaperOrders;
   /** Synthetic books by the ticker they were built from. */
   private readonly synthetic = new WeakMap<Ticker, BookSides | null>();
   /** Limit price of each resting order (OrderDTO has no price field). */
@@ -366,8 +367,18 @@ export class PaperBroker implements Broker {
       const now = this.clock.now();
       const records = await this.ledger.loadOrders(now - this.retainFinishedMs);
       acc = PaperAccount.fromBalances(saved);
-      this.restore(records, now);
-      const locked = this.lockedByOpenOrders();
+      // Restored aside and adopted only once the load has succeeded: a retry starts clean.
+      const orders = new PaperOrders(this.retainFinishedMs);
+      const prices = new Map<string, Decimal>();
+      for (const r of records) {
+        const { order, price } = fromRecord(r);
+        // Orders of a pair no longer configured are not answerable anyway (unknown symbol).
+        if (!this.instruments.has(order.symbol)) continue;
+        if (order.status === 'open' && price !== null) prices.set(order.id, price);
+        // In first-save order, so fills stay in time order.
+        orders.add(order, now);
+      }
+      const locked = this.lockedByOpenOrders(orders, prices);
       if (!sameLocks(acc, locked)) {
         // Saved together, balances and open orders agree; they differ only in a ledger written
         // before orders were saved (V0004), whose resting orders are gone: what no open order
@@ -375,27 +386,19 @@ export class PaperBroker implements Broker {
         acc = acc.draft().relock(locked);
         await this.ledger.save(acc.toBalances());
       }
+      this.orders = orders;
+      for (const [id, price] of prices) this.restingPrice.set(id, price);
     }
     this.account = acc;
     return acc;
   }
 
-  /** Puts the saved orders back in memory, in the order they were first saved (so their fills stay in time order). */
-  private restore(records: readonly PaperOrderRecord[], now: number): void {
-    for (const r of records) {
-      const { order, price } = fromRecord(r);
-      if (!this.instruments.has(order.symbol)) continue;
-      if (order.status === 'open' && price !== null) this.restingPrice.set(order.id, price);
-      this.orders.add(order, now);
-    }
-  }
-
   /** What the open orders lock, by currency. */
-  private lockedByOpenOrders(): Map<string, Decimal> {
+  private lockedByOpenOrders(orders: PaperOrders, prices: ReadonlyMap<string, Decimal>): Map<string, Decimal> {
     const out = new Map<string, Decimal>();
     for (const inst of this.instruments.values())
-      for (const o of this.orders.openOrders(inst.symbol)) {
-        const [currency, amount] = this.lockedBy(o, inst);
+      for (const o of orders.openOrders(inst.symbol)) {
+        const [currency, amount] = this.lockedBy(o, inst, prices);
         out.set(currency, (out.get(currency) ?? ZERO).plus(amount));
       }
     return out;
@@ -418,10 +421,10 @@ export class PaperBroker implements Broker {
   }
 
   /** What a resting order holds locked: quote amount × price for a buy, the base for a sell. */
-  private lockedBy(o: OrderDTO, inst: Instrument): [currency: string, amount: Decimal] {
+  private lockedBy(o: OrderDTO, inst: Instrument, prices: ReadonlyMap<string, Decimal> = this.restingPrice): [currency: string, amount: Decimal] {
     const base = o.requestedBase ?? ZERO;
     if (o.side === 'sell') return [inst.base, base];
-    const price = this.restingPrice.get(o.id);
+    const price = prices.get(o.id);
     if (!price) throw new Error(`resting order ${o.id} has no price`);
     return [inst.quote, base.times(price)];
   }
