@@ -171,6 +171,21 @@ describe('PaperBroker on a SQLite file: orders and fills survive a restart', () 
     expect(str(value(await b.broker.fetchBalance(SYMBOL)).usedQuote)).toBe('400');
   });
 
+  it('surfaces a corrupt order row as a failed load (retryable), never as a wrong answer', async () => {
+    b = new Bench();
+    b.market.setPrice(SYMBOL, '50000');
+    value(await b.broker.createMarketBuyQuote(SYMBOL, dec('100'), 'buy-1'));
+    await b.broker.close();
+    await b.storage.close();
+    const other = new Database(b.path);
+    other.prepare(`UPDATE paper_orders SET fills = '[{"id":"t","ts":1,"price":50000}]'`).run();
+    other.close();
+    b.start();
+    const r = await b.broker.fetchOrder(SYMBOL, { clientOrderId: 'buy-1' });
+    expect(errorOf(r)).toEqual({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE' });
+    expect(r.ok ? '' : r.error.message).toMatch(/stored fill price is not a string/);
+  });
+
   it('refuses an id generator that repeats an id it restored (it would overwrite that order)', async () => {
     b = new Bench();
     b.market.setPrice(SYMBOL, '50000');
