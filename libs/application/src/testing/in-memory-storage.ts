@@ -5,7 +5,7 @@ import type { FillRecord, FillsInsertResult, FillsRepository } from '../ports/fi
 import type { IdempotencyEntry, IdempotencyStore, ReserveResult } from '../ports/idempotency-store';
 import type { CandleRepository, CandleSeriesKey } from '../ports/market-data-repository';
 import type { OrderInsertResult, OrderPatch, OrderQuery, OrderRecord, OrdersRepository } from '../ports/orders-repository';
-import type { PaperBalances, PaperLedgerStore } from '../ports/paper-ledger';
+import type { PaperBalances, PaperLedgerStore, PaperOrderRecord, PaperOrdersChange } from '../ports/paper-ledger';
 import type { PositionRecord, PositionSaveResult, PositionsRepository } from '../ports/positions-repository';
 import type { TransactionalStores, UnitOfWork } from '../ports/unit-of-work';
 
@@ -25,6 +25,8 @@ interface State {
   candles: Map<string, Candle>;
   dlq: Map<number, DeadLetterRecord>;
   paper: PaperBalances | null;
+  /** Paper orders by id, in the order first saved. */
+  paperOrders: Map<string, PaperOrderRecord>;
   nextAuditId: number;
   nextDlqId: number;
 }
@@ -38,6 +40,7 @@ const emptyState = (): State => ({
   candles: new Map(),
   dlq: new Map(),
   paper: null,
+  paperOrders: new Map(),
   nextAuditId: 1,
   nextDlqId: 1,
 });
@@ -51,6 +54,7 @@ const snapshot = (s: State): State => ({
   candles: new Map(s.candles),
   dlq: new Map(s.dlq),
   paper: s.paper,
+  paperOrders: new Map(s.paperOrders),
   nextAuditId: s.nextAuditId,
   nextDlqId: s.nextDlqId,
 });
@@ -390,13 +394,44 @@ class MemoryPaperLedger implements PaperLedgerStore {
     return this.access((s) => (s.paper && Object.keys(s.paper).length > 0 ? structuredClone(s.paper) : null));
   }
 
-  async save(balances: PaperBalances): Promise<void> {
+  async save(balances: PaperBalances, change?: PaperOrdersChange): Promise<void> {
     const clean: PaperBalances = {};
     for (const [currency, b] of Object.entries(balances)) clean[currency] = { free: str(dec(b.free)), used: str(dec(b.used)) };
+    // Checked like the SQL store does: a bad amount fails the whole save.
+    const orders = (change?.orders ?? []).map(cleanPaperOrder);
     await this.access((s) => {
       s.paper = clean;
+      for (const o of orders) s.paperOrders.set(o.id, o);
+      if (change?.forgetFinishedBefore !== undefined) forgetPaperOrders(s, change.forgetFinishedBefore);
     });
   }
+
+  loadOrders(finishedSince: number): Promise<PaperOrderRecord[]> {
+    return this.access((s) => {
+      forgetPaperOrders(s, finishedSince);
+      return [...s.paperOrders.values()].map((o) => structuredClone(o));
+    });
+  }
+}
+
+function cleanPaperOrder(o: PaperOrderRecord): PaperOrderRecord {
+  const d = (v: string): string => str(dec(v));
+  const dn = (v: string | null): string | null => (v === null ? null : d(v));
+  return {
+    ...o,
+    price: dn(o.price),
+    requestedQuote: dn(o.requestedQuote),
+    requestedBase: dn(o.requestedBase),
+    filledBase: d(o.filledBase),
+    filledQuote: d(o.filledQuote),
+    averagePrice: dn(o.averagePrice),
+    fee: d(o.fee),
+    fills: o.fills.map((f) => ({ ...f, price: d(f.price), amount: d(f.amount), cost: d(f.cost), fee: d(f.fee) })),
+  };
+}
+
+function forgetPaperOrders(s: State, before: number): void {
+  for (const [id, o] of s.paperOrders) if (o.status !== 'open' && o.updatedAt < before) s.paperOrders.delete(id);
 }
 
 /**

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { join, resolve } from 'node:path';
+import { dec } from '@cab/domain';
 import { tempDir } from '../testing';
 
 const REPO_ROOT = resolve(__dirname, '../../../..');
@@ -50,6 +51,39 @@ describe('crash recovery (paper mode, real processes)', () => {
         expect(again.orders.filter((o) => o.status === 'filled')).toHaveLength(1);
       }
       expect(report!['trading']).toBe('active');
+    } finally {
+      tmp.cleanup();
+    }
+  }, 60_000);
+
+  it('SIGKILL after the paper broker filled the order, before the settlement committed: the restart settles it from the broker, as against Gate', async () => {
+    const tmp = tempDir('cab-paper-crash-fill-');
+    try {
+      const db = join(tmp.dir, 'bot.db');
+      const first = run(['crash-after-fill', db]);
+      const death = await first.done;
+      expect(death.signal).toBe('SIGKILL');
+      expect(first.messages.map((m) => m.kind)).toEqual(['sending', 'filled']);
+      const filled = first.messages[1]!;
+      expect(filled['ok']).toBe(true);
+      expect(filled['status']).toBe('closed');
+
+      const second = run(['restart', db]);
+      const exit = await second.done;
+      expect({ code: exit.code, error: second.messages.find((m) => m.kind === 'error') }).toEqual({ code: 0, error: undefined });
+      const report = second.messages.find((m) => m.kind === 'report')!;
+      const reconciled = report['reconciled'] as { orders: { status: string; side: string; filledBase: string }[]; position: string; balance: { base: string; quote: string } };
+      // The order the broker filled is settled as filled, with what the broker filled.
+      expect(reconciled.orders).toEqual([{ status: 'filled', side: 'buy', filledBase: filled['filledBase'] }]);
+      // Gate takes the buy fee in base: the position is what was filled less that fee, and the
+      // broker's free base agrees with it; the quote spent left the account once.
+      const held = dec(filled['filledBase'] as string).minus(filled['fee'] as string).toFixed();
+      expect(reconciled.position).toBe(held);
+      expect(reconciled.balance).toEqual({ base: held, quote: dec('10000').minus(filled['filledQuote'] as string).toFixed() });
+      // The same signal in the same bucket is not sent again.
+      const again = report['again'] as typeof reconciled;
+      if (report['sameBucket'] === true) expect(again).toEqual(reconciled);
+      expect(report['trading']).toBe('active');
     } finally {
       tmp.cleanup();
     }

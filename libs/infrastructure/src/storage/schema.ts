@@ -102,6 +102,28 @@ export interface PaperBalancesTable {
   updated_at: number;
 }
 
+/** V0004: the paper broker's orders; `fills` is a JSON array of PaperFillRecord (decimal strings). */
+export interface PaperOrdersTable {
+  seq: Generated<number>;
+  id: string;
+  client_order_id: string | null;
+  symbol: string;
+  side: string;
+  type: string;
+  status: string;
+  price: string | null;
+  requested_quote: string | null;
+  requested_base: string | null;
+  filled_base: string;
+  filled_quote: string;
+  average_price: string | null;
+  fee: string;
+  fee_currency: string | null;
+  fills: string;
+  created_at: number;
+  updated_at: number;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -119,5 +141,6 @@ export interface StorageSchema {
   market_data: MarketDataTable;
   dlq: DlqTable;
   paper_balances: PaperBalancesTable;
+  paper_orders: PaperOrdersTable;
   schema_migrations: SchemaMigrationsTable;
 }

@@ -6,6 +6,7 @@ import type {
   IdempotencyStore,
   OrdersRepository,
   PaperLedgerStore,
+  PaperOrderRecord,
   PositionsRepository,
   UnitOfWork,
 } from '@cab/application';
@@ -279,6 +280,48 @@ describe(`storage contract: ${name}`, () => {
       expect(await s.paperLedger.load()).toEqual({ USDT: { free: '900.1', used: '100' } });
       await expect(s.paperLedger.save({ USDT: { free: 'lots', used: '0' } })).rejects.toThrow(/not a decimal/);
       expect(await s.paperLedger.load()).toEqual({ USDT: { free: '900.1', used: '100' } });
+    });
+
+    it('saves orders with the balances, replaces one by id in place, and forgets finished ones (never open ones) before a time', async () => {
+      const order = (id: string, status: PaperOrderRecord['status'], updatedAt: number, fills = 0): PaperOrderRecord => ({
+        id,
+        clientOrderId: `c-${id}`,
+        symbol: 'BTC/USDT',
+        side: 'buy',
+        type: status === 'open' ? 'limit' : 'market',
+        status,
+        price: status === 'open' ? '40000' : null,
+        requestedQuote: status === 'open' ? null : '100',
+        requestedBase: status === 'open' ? '0.01' : null,
+        filledBase: fills > 0 ? '0.002' : '0',
+        filledQuote: fills > 0 ? '100.01' : '0',
+        averagePrice: fills > 0 ? '50005' : null,
+        fee: fills > 0 ? '0.000004' : '0',
+        feeCurrency: fills > 0 ? 'BTC' : null,
+        createdAt: updatedAt,
+        updatedAt,
+        fills: Array.from({ length: fills }, (_, k) => ({ id: `${id}-f${k}`, ts: updatedAt, price: '50005', amount: '0.001', cost: '50.005', fee: '0.000002', feeCurrency: 'BTC' })),
+      });
+      expect(await s.paperLedger.loadOrders(0)).toEqual([]);
+      await s.paperLedger.save({ USDT: { free: '9900', used: '0' } }, { orders: [order('a', 'closed', 1000, 2)] });
+      await s.paperLedger.save({ USDT: { free: '9500', used: '400' } }, { orders: [order('b', 'open', 2000)] });
+      await s.paperLedger.save({ USDT: { free: '9400', used: '400' } }, { orders: [order('c', 'closed', 3000, 1)] });
+      expect(await s.paperLedger.loadOrders(0)).toEqual([order('a', 'closed', 1000, 2), order('b', 'open', 2000), order('c', 'closed', 3000, 1)]);
+      // Canceling b replaces it where it was (restore order is first-save order).
+      await s.paperLedger.save({ USDT: { free: '9800', used: '0' } }, { orders: [{ ...order('b', 'open', 2000), status: 'canceled', updatedAt: 4000 }] });
+      expect((await s.paperLedger.loadOrders(0)).map((o) => [o.id, o.status])).toEqual([['a', 'closed'], ['b', 'canceled'], ['c', 'closed']]);
+      // A bad amount in an order fails the whole save: the balances stay as they were.
+      await expect(s.paperLedger.save({ USDT: { free: '1', used: '0' } }, { orders: [{ ...order('d', 'closed', 5000), fee: 'lots' }] })).rejects.toThrow(/not a decimal/);
+      expect(await s.paperLedger.load()).toEqual({ USDT: { free: '9800', used: '0' } });
+      // Forgetting on save and on load: finished orders before the time go, an open one never does.
+      await s.paperLedger.save({ USDT: { free: '9400', used: '400' } }, { orders: [order('e', 'open', 500)], forgetFinishedBefore: 2000 });
+      expect((await s.paperLedger.loadOrders(0)).map((o) => o.id)).toEqual(['b', 'c', 'e']);
+      expect((await s.paperLedger.loadOrders(3500)).map((o) => o.id)).toEqual(['b', 'e']);
+      expect((await s.paperLedger.loadOrders(0)).map((o) => o.id)).toEqual(['b', 'e']);
+      // Amounts are stored in str()'s form whatever form they came in.
+      await s.paperLedger.save({ USDT: { free: '1', used: '0' } }, { orders: [{ ...order('f', 'closed', 9000, 1), filledQuote: '100.0100', fee: '4e-6' }] });
+      const f = (await s.paperLedger.loadOrders(0)).find((o) => o.id === 'f');
+      expect([f?.filledQuote, f?.fee]).toEqual(['100.01', '0.000004']);
     });
   });
 

@@ -6,6 +6,9 @@
  *   mode = crash-on-send: start, evaluate once with a buy signal, and SIGKILL itself at the moment
  *          the order is handed to the paper broker (the point of death is this wrapper, never
  *          production code): the order row exists (status new), nothing reached the venue;
+ *   mode = crash-after-fill: the same, but the paper broker fills the order (balances, order and
+ *          fills persisted) and answers; the wrapper reports the answer and SIGKILLs itself
+ *          before the settlement transaction can commit: the order row is still `new`;
  *   mode = restart:       compose as the app does (no wrapper), start (reconcile first), report,
  *                         then evaluate the same buy signal again (same bucket) and report.
  */
@@ -46,14 +49,22 @@ async function main(): Promise<void> {
     { MODE: 'paper', DB_PATH: dbPath, FIXED_AMOUNT: '100', PAPER_BALANCE: 'USDT=10000', IDEMPOTENCY_BUCKET_MS: '3600000', IDEMPOTENCY_TTL_SEC: '7200', EVAL_INTERVAL_SEC: '3600', EXITS_INTERVAL_SEC: '3600', RECONCILE_INTERVAL_SEC: '3600', WATCHDOG_INTERVAL_SEC: '3600', LOG_LEVEL: 'WARN' },
     { cwd: process.cwd(), readFile: (p) => fs.readFileSync(p, 'utf8') },
   );
-  if (mode === 'crash-on-send') {
+  if (mode === 'crash-on-send' || mode === 'crash-after-fill') {
     const storage = openSqliteStorage({ path: dbPath, clock: systemClock });
     const real = new PaperBroker({ market: paperMarketFrom(market), ledger: storage.paperLedger, clock: systemClock, ids: uuidIds, startingBalances: { USDT: '10000' } });
     const broker: Broker = new Proxy(real, {
       get(target, prop, receiver) {
         if (prop === 'createMarketBuyQuote') {
-          return async () => {
+          return async (...args: Parameters<PaperBroker['createMarketBuyQuote']>) => {
             send({ kind: 'sending' });
+            if (mode === 'crash-after-fill') {
+              const answer = await target.createMarketBuyQuote(...args);
+              const o = answer.ok ? answer.value : null;
+              // Delivered before dying: the spec compares the restart with what the broker answered.
+              await new Promise<void>((r) => {
+                if (!process.send?.({ kind: 'filled', ok: answer.ok, status: o?.status, filledBase: o?.filledBase.toFixed(), fee: o?.fee.toFixed(), filledQuote: o?.filledQuote.toFixed() }, () => r())) r();
+              });
+            }
             process.kill(process.pid, 'SIGKILL');
             return new Promise<never>(() => undefined);
           };
@@ -80,7 +91,7 @@ async function main(): Promise<void> {
   // Same bucket: the signal again is refused by its key, never sent a second time.
   strategy.next = 'buy';
   await app.orchestrator.runLoopOnce('eval');
-  const first = (await app.storage.orders.find({ symbol: 'BTC/USDT' })).find((o) => o.status === 'rejected');
+  const first = (await app.storage.orders.find({ symbol: 'BTC/USDT' })).reduce<{ createdAt: number } | undefined>((a, o) => (a === undefined || o.createdAt < a.createdAt ? o : a), undefined);
   const bucket = (ts: number): number => Math.floor(ts / settings.idempotency.bucketMs);
   const sameBucket = first !== undefined && bucket(first.createdAt) === bucket(Date.now());
   send({ kind: 'report', reconciled, again: await after(), sameBucket, trading: app.orchestrator.status().trading });

@@ -55,10 +55,25 @@ export class PaperAccount {
     return this.set(currency, { free: h.free.plus(amount), used: h.used.minus(amount) });
   }
 
-  /** Every `used` amount back to free: resting orders do not survive a restart. */
+  /** Every `used` amount back to free. */
   releaseAll(): this {
     for (const [currency, h] of this.holdings) this.holdings.set(currency, { free: h.free.plus(h.used), used: ZERO });
     return this;
+  }
+
+  /**
+   * Sets each currency's `used` to what `locked` says (zero where it says nothing), moving the
+   * difference from or to free; the total of each currency is unchanged. Throws if free would go
+   * negative (the locks need more than the account holds: a corrupt ledger).
+   */
+  relock(locked: ReadonlyMap<string, Decimal>): this {
+    this.releaseAll();
+    for (const [currency, amount] of locked) this.lock(currency, amount);
+    return this;
+  }
+
+  entries(): IterableIterator<[string, Holding]> {
+    return this.holdings.entries();
   }
 
   hasLocked(): boolean {

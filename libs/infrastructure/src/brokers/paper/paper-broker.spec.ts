@@ -191,22 +191,32 @@ describe('PaperBroker', () => {
       await again.close();
       expect(text(after)).toBe(text(before));
       expect(str(after.freeBase)).toBe(str(buy.filledBase.minus(buy.fee).minus('0.001')));
-      // Orders live in memory only: the restarted broker does not know the old one.
-      expect(errorOf(await again.broker.fetchOrder(SYMBOL, { id: buy.id }))).toEqual({ kind: 'rejected', code: REJECT.NOT_FOUND });
+      // Orders are saved with the balances: the restarted broker answers for the old one as before.
+      expect(text(value(await again.broker.fetchOrder(SYMBOL, { id: buy.id })))).toBe(text(buy));
     });
 
-    it('releases balances locked by resting orders on restart (those orders are gone)', async () => {
+    it('keeps a resting order and the balance it locks across a restart', async () => {
       h = await makePaperHarness({ startingBalances: { USDT: '1000' } });
       h.market.setPrice(SYMBOL, '50000');
-      await h.createRestingOrder(SYMBOL, 'buy', dec('0.01'), dec('40000'), 'rest');
+      const rest = await h.createRestingOrder(SYMBOL, 'buy', dec('0.01'), dec('40000'), 'rest');
       expect(await h.saved()).toEqual({ USDT: { free: '600', used: '400' } });
 
-      const again = await makePaperHarness({ ledger: h.ledger });
+      const again = await makePaperHarness({ ledger: h.ledger, ids: new SequentialIds('again-') });
       const b = value(await again.broker.fetchBalance(SYMBOL));
-      expect(str(b.freeQuote)).toBe('1000');
-      expect(str(b.usedQuote)).toBe('0');
-      expect(value(await again.broker.fetchOpenOrders(SYMBOL))).toEqual([]);
+      expect([str(b.freeQuote), str(b.usedQuote)]).toEqual(['600', '400']);
+      expect(text(value(await again.broker.fetchOpenOrders(SYMBOL)))).toBe(text([rest]));
+      // Its limit price came back too: canceling releases exactly what it locked.
+      value(await again.broker.cancelAllOrders(SYMBOL));
       expect(await again.saved()).toEqual({ USDT: { free: '1000', used: '0' } });
+      await again.close();
+    });
+
+    it('releases a locked balance that no saved open order holds (a ledger from before orders were saved)', async () => {
+      h = await makePaperHarness({ ledger: new InMemoryPaperLedger({ USDT: { free: '600', used: '400' } }) });
+      const b = value(await h.broker.fetchBalance(SYMBOL));
+      expect([str(b.freeQuote), str(b.usedQuote)]).toEqual(['1000', '0']);
+      expect(value(await h.broker.fetchOpenOrders(SYMBOL))).toEqual([]);
+      expect(await h.saved()).toEqual({ USDT: { free: '1000', used: '0' } });
     });
 
     it('reports a failed save as retryable and changes nothing', async () => {
@@ -214,9 +224,10 @@ describe('PaperBroker', () => {
       let broken = false;
       const ledger: PaperLedgerStore = {
         load: () => inner.load(),
-        save: async (b: PaperBalances) => {
+        loadOrders: (since) => inner.loadOrders(since),
+        save: async (b: PaperBalances, change) => {
           if (broken) throw new Error('disk full');
-          await inner.save(b);
+          await inner.save(b, change);
         },
       };
       h = await makePaperHarness({ ledger: inner });
@@ -233,6 +244,30 @@ describe('PaperBroker', () => {
       value(await broker.createMarketBuyQuote(SYMBOL, dec('100'), 'kept'));
       expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote).startsWith('900')).toBe(true);
     });
+    it('restores nothing twice when a load fails after reading the orders and is retried', async () => {
+      h = await makePaperHarness({ startingBalances: { USDT: '1000' } });
+      h.market.setPrice(SYMBOL, '50000');
+      const buy = value(await h.broker.createMarketBuyQuote(SYMBOL, dec('100'), 'b-1'));
+      await h.close();
+      // A lock no open order holds makes the load save the released balances: that save fails once.
+      const saved = (await h.ledger.load())!;
+      await h.ledger.save({ ...saved, USDT: { free: '800', used: '100' } });
+      let fails = 1;
+      const ledger: PaperLedgerStore = {
+        load: () => h.ledger.load(),
+        loadOrders: (since) => h.ledger.loadOrders(since),
+        save: async (b: PaperBalances, change) => {
+          if (fails-- > 0) throw new Error('database is locked');
+          await h.ledger.save(b, change);
+        },
+      };
+      const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds('again-'), startingBalances: {} });
+      expect(errorOf(await broker.fetchMyTrades(SYMBOL))).toEqual({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE' });
+      expect(text(value(await broker.fetchMyTrades(SYMBOL)))).toBe(text(buy.fills));
+      expect(broker.retained()).toEqual({ orders: 1, fills: buy.fills.length });
+      expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote)).toBe('900');
+    });
+
     it('reports a failed load as retryable and loads again on the next call', async () => {
       let fails = 1;
       const inner = new InMemoryPaperLedger({ USDT: { free: '42', used: '0' } });
@@ -241,7 +276,8 @@ describe('PaperBroker', () => {
           if (fails-- > 0) throw new Error('database is locked');
           return inner.load();
         },
-        save: (b: PaperBalances) => inner.save(b),
+        loadOrders: (since) => inner.loadOrders(since),
+        save: (b: PaperBalances, change) => inner.save(b, change),
       };
       h = await makePaperHarness({ ledger: inner });
       const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds(), startingBalances: { USDT: '1' } });

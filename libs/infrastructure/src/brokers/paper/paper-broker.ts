@@ -24,11 +24,14 @@ import {
   type OrderDTO,
   type OrderRef,
   type PaperLedgerStore,
+  type PaperOrderRecord,
+  type PaperOrdersChange,
   type TickerDTO,
 } from '@cab/application';
 import { REJECT } from '../reject-codes';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
+import { fromRecord, toRecord } from './order-records';
 import { PaperAccount } from './paper-account';
 import { PaperOrders, RETAIN_FINISHED_MS } from './paper-orders';
 import type { PaperMarket } from './paper-market';
@@ -39,7 +42,7 @@ export { RETAIN_FINISHED_MS } from './paper-orders';
 export interface PaperBrokerOptions {
   /** Prices: the ticker and, when it has one, the book of each symbol. */
   market: PaperMarket;
-  /** Where balances live between restarts. */
+  /** Where balances, orders and fills live between restarts. */
   ledger: PaperLedgerStore;
   clock: Clock;
   /** Order ids and trade ids. The same ids, clock, market and calls give the same orders and fills. */
@@ -67,11 +70,14 @@ const CLIENT_ID_RE = /^[0-9A-Za-z_.-]{1,28}$/;
  * amounts are rounded down onto the grid, min-notional / min-base / balance refusals carry Gate's
  * labels, and market orders are IOC (closed, or canceled with what filled when the book runs out).
  *
- * Balances are saved to the ledger after every change, before the change is reported. Orders
- * and fills live in memory only: after a restart the account is back, its order history is not,
- * and any resting order is gone (its locked balance is released on load). A finished order is
- * forgotten `retainFinishedMs` after it finished (7 days by default, see RETAIN_FINISHED_MS), so
- * a paper server or a backtest that runs for months holds a week of orders, not all of them.
+ * Every change is saved to the ledger before it is reported: the new balances and the order that
+ * moved them (with its fills) in one transaction, never one without the other. So after a restart,
+ * even a kill -9 between the fill and the bot's own settlement, the broker answers for its orders
+ * as Gate does: fetchOrder by id or client id, fetchOpenOrders (resting orders come back with
+ * their balance still locked) and fetchMyTrades say what they said before. A finished order is
+ * forgotten `retainFinishedMs` after it finished (7 days by default, see RETAIN_FINISHED_MS), in
+ * memory and in the ledger, so a paper server or a backtest that runs for months holds a week of
+ * orders, not all of them.
  *
  * Calls that change the account run one at a time, in call order: no two orders can both spend
  * the same balance.
@@ -89,11 +95,15 @@ export class PaperBroker implements Broker {
   private account: PaperAccount | null = null;
   private loading: Promise<PaperAccount> | null = null;
   private queue: Promise<unknown> = Promise.resolve();
-  private readonly orders: PaperOrders;
+  /** Replaced once, by the load: a load that fails leaves nothing half restored. */
+  private orders: PaperOrders;
   /** Synthetic books by the ticker they were built from. */
   private readonly synthetic = new WeakMap<Ticker, BookSides | null>();
   /** Limit price of each resting order (OrderDTO has no price field). */
   private readonly restingPrice = new Map<string, Decimal>();
+  private readonly retainFinishedMs: number;
+  /** When the ledger last deleted the orders past retention (at most every FORGET_EVERY_MS). */
+  private lastForget = Number.NEGATIVE_INFINITY;
 
   constructor(opts: PaperBrokerOptions) {
     this.name = opts.name ?? 'paper';
@@ -106,7 +116,8 @@ export class PaperBroker implements Broker {
       if (dec(amount).lt('0')) throw new RangeError(`starting balance of ${currency} must be >= 0, got ${amount}`);
     for (const spec of opts.instruments ?? GATE_LIKE_INSTRUMENTS) this.instruments.set(spec.symbol, new Instrument(spec));
     this.depth = { ...DEFAULT_DEPTH, ...opts.depth };
-    this.orders = new PaperOrders(opts.retainFinishedMs ?? RETAIN_FINISHED_MS);
+    this.retainFinishedMs = opts.retainFinishedMs ?? RETAIN_FINISHED_MS;
+    this.orders = new PaperOrders(this.retainFinishedMs);
     if (!Number.isInteger(this.depth.levels) || this.depth.levels < 1) throw new RangeError('depth.levels must be a positive integer');
   }
 
@@ -148,6 +159,9 @@ export class PaperBroker implements Broker {
 
   async fetchOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
+    // The orders come back from the ledger with the account: a lookup right after a restart must see them.
+    const loaded = await this.loaded();
+    if (!loaded.ok) return loaded;
     const order = 'id' in ref ? this.orders.get(ref.id) : this.orders.getByClientId(ref.clientOrderId);
     if (!order || order.symbol !== symbol) {
       const what = 'id' in ref ? `id ${ref.id}` : `client order id ${ref.clientOrderId}`;
@@ -158,11 +172,15 @@ export class PaperBroker implements Broker {
 
   async fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
+    const loaded = await this.loaded();
+    if (!loaded.ok) return loaded;
     return ok(this.orders.openOrders(symbol).map(copyOrder));
   }
 
   async fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>> {
     if (!this.instruments.has(symbol)) return unknownSymbol(symbol);
+    const loaded = await this.loaded();
+    if (!loaded.ok) return loaded;
     return ok(this.orders.fillsSince(symbol, sinceMs).map((f) => ({ ...f })));
   }
 
@@ -238,9 +256,11 @@ export class PaperBroker implements Broker {
       if (open.length === 0) return ok([]);
       const draft = acc.draft();
       for (const o of open) draft.unlock(...this.lockedBy(o, inst));
-      const saved = await this.save(draft);
-      if (!saved.ok) return saved;
       const now = this.clock.now();
+      // The canceled orders are saved with the balances they release, then changed in memory.
+      const records = open.map((o) => toRecord({ ...o, status: 'canceled', updatedAt: now }, this.restingPrice.get(o.id) ?? null));
+      const saved = await this.save(draft, records);
+      if (!saved.ok) return saved;
       for (const o of open) {
         this.orders.finish(o, 'canceled', now);
         this.restingPrice.delete(o.id);
@@ -344,15 +364,44 @@ export class PaperBroker implements Broker {
       acc = PaperAccount.seed(this.starting);
       await this.ledger.save(acc.toBalances());
     } else {
+      const now = this.clock.now();
+      const records = await this.ledger.loadOrders(now - this.retainFinishedMs);
       acc = PaperAccount.fromBalances(saved);
-      if (acc.hasLocked()) {
-        // The resting orders that locked these amounts were in memory and are gone.
-        acc = acc.draft().releaseAll();
+      // Restored aside and adopted only once the load has succeeded: a retry starts clean.
+      const orders = new PaperOrders(this.retainFinishedMs);
+      const prices = new Map<string, Decimal>();
+      for (const r of records) {
+        const { order, price } = fromRecord(r);
+        // Orders of a pair no longer configured are not answerable anyway (unknown symbol).
+        if (!this.instruments.has(order.symbol)) continue;
+        if (order.status === 'open' && price !== null) prices.set(order.id, price);
+        // In first-save order, so fills stay in time order.
+        orders.add(order, now);
+      }
+      const locked = this.lockedByOpenOrders(orders, prices);
+      if (!sameLocks(acc, locked)) {
+        // Saved together, balances and open orders agree; they differ only in a ledger written
+        // before orders were saved (V0004), whose resting orders are gone: what no open order
+        // holds is released, what one does is locked.
+        acc = acc.draft().relock(locked);
         await this.ledger.save(acc.toBalances());
       }
+      this.orders = orders;
+      for (const [id, price] of prices) this.restingPrice.set(id, price);
     }
     this.account = acc;
     return acc;
+  }
+
+  /** What the open orders lock, by currency. */
+  private lockedByOpenOrders(orders: PaperOrders, prices: ReadonlyMap<string, Decimal>): Map<string, Decimal> {
+    const out = new Map<string, Decimal>();
+    for (const inst of this.instruments.values())
+      for (const o of orders.openOrders(inst.symbol)) {
+        const [currency, amount] = this.lockedBy(o, inst, prices);
+        out.set(currency, (out.get(currency) ?? ZERO).plus(amount));
+      }
+    return out;
   }
 
   /** The market's book, or the synthetic one around its ticker (levels built only as a walk reaches them). */
@@ -372,10 +421,10 @@ export class PaperBroker implements Broker {
   }
 
   /** What a resting order holds locked: quote amount × price for a buy, the base for a sell. */
-  private lockedBy(o: OrderDTO, inst: Instrument): [currency: string, amount: Decimal] {
+  private lockedBy(o: OrderDTO, inst: Instrument, prices: ReadonlyMap<string, Decimal> = this.restingPrice): [currency: string, amount: Decimal] {
     const base = o.requestedBase ?? ZERO;
     if (o.side === 'sell') return [inst.base, base];
-    const price = this.restingPrice.get(o.id);
+    const price = prices.get(o.id);
     if (!price) throw new Error(`resting order ${o.id} has no price`);
     return [inst.quote, base.times(price)];
   }
@@ -387,8 +436,11 @@ export class PaperBroker implements Broker {
     now: number,
     requested: { requestedQuote: Decimal | null; requestedBase: Decimal | null },
   ): OrderDTO {
+    const id = this.ids.next();
+    // Restored orders share the id space: a repeated id would overwrite one in the ledger.
+    if (this.orders.get(id)) throw new Error(`paper order id ${id} is already taken: the id generator repeats (a restart needs ids that continue)`);
     return {
-      id: this.ids.next(),
+      id,
       clientOrderId,
       symbol: inst.symbol,
       side,
@@ -424,9 +476,9 @@ export class PaperBroker implements Broker {
     order.status = walk.exhausted || walk.executions.length === 0 ? 'canceled' : 'closed';
   }
 
-  /** Saves the new balances, then records the order and its fills: nothing is reported that was not persisted. */
+  /** Saves the new balances with the order and its fills, then records them: nothing is reported that was not persisted. */
   private async commit(draft: PaperAccount, order: OrderDTO): Promise<BrokerResult<OrderDTO>> {
-    const saved = await this.save(draft);
+    const saved = await this.save(draft, [toRecord(order, this.restingPrice.get(order.id) ?? null)]);
     if (!saved.ok) {
       this.restingPrice.delete(order.id);
       return saved;
@@ -435,16 +487,31 @@ export class PaperBroker implements Broker {
     return ok(copyOrder(order));
   }
 
-  private async save(draft: PaperAccount): Promise<BrokerResult<void>> {
+  private async save(draft: PaperAccount, orders: readonly PaperOrderRecord[] = []): Promise<BrokerResult<void>> {
+    const now = this.clock.now();
+    // The ledger forgets finished orders as memory does, in the same transaction, but at most once
+    // every FORGET_EVERY_MS: the table then holds at most that much more than the window.
+    const forget = now - this.lastForget >= Math.min(FORGET_EVERY_MS, this.retainFinishedMs);
+    const change: PaperOrdersChange = forget ? { orders, forgetFinishedBefore: now - this.retainFinishedMs } : { orders };
     try {
-      await this.ledger.save(draft.toBalances());
+      await this.ledger.save(draft.toBalances(), change);
     } catch (e) {
       // Nothing happened: the account in memory and in the ledger are both unchanged.
       return fail({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE', message: `paper ledger save failed: ${(e as Error).message}` });
     }
     this.account = draft;
+    if (forget) this.lastForget = now;
     return ok(undefined);
   }
+}
+
+/** How often a save also deletes the ledger's orders past retention. */
+const FORGET_EVERY_MS = 3_600_000;
+
+function sameLocks(acc: PaperAccount, locked: ReadonlyMap<string, Decimal>): boolean {
+  for (const [currency, amount] of locked) if (!acc.get(currency).used.eq(amount)) return false;
+  for (const [currency, h] of acc.entries()) if (!locked.has(currency) && !h.used.eq('0')) return false;
+  return true;
 }
 
 function copyOrder(o: OrderDTO): OrderDTO {

@@ -11,8 +11,9 @@ import type { FillDTO, OrderDTO } from '@cab/application';
  *   that finished on the broker is settled by the next pass that succeeds (every
  *   RECONCILE_INTERVAL_SEC, 10 s by default). It asks for trades since its previous pass (24 h back
  *   on its first), then for each trade's order by id.
- * - Crash recovery: the paper broker keeps orders in memory only, so after a restart it has none
- *   anyway; only its balances come back from the ledger.
+ * - Crash recovery: the paper broker saves its orders with its balances and restores those still
+ *   inside this window (and every open one) on load, so reconcile settles after a restart what
+ *   was filled before it; the ledger deletes the older ones too.
  * Seven days covers the 24 h look-back many times over, and a reconcile loop that fails for days.
  * Gate itself answers a lookup by client order id only ~1 h after the order finished.
  * Open orders are never forgotten, however old.
@@ -34,8 +35,9 @@ interface FillList {
 /**
  * The paper broker's orders and fills, indexed for the calls the loops make over and over
  * (open orders, fills since a time), so a long paper run or a backtest with many orders does not
- * scan its whole history on every reconcile. In memory only, and bounded: an order finished more
- * than `retainFinishedMs` ago (RETAIN_FINISHED_MS by default) is forgotten with its fills.
+ * scan its whole history on every reconcile. The in-memory index (the ledger persists the orders;
+ * the broker fills this index from it on load), bounded: an order finished more than
+ * `retainFinishedMs` ago (RETAIN_FINISHED_MS by default) is forgotten with its fills.
  */
 export class PaperOrders {
   private readonly byId = new Map<string, OrderDTO>();
