@@ -114,6 +114,33 @@ describe('positions read cache', () => {
     expect(base(await s.positions.get('BTC/USDT'))).toBe(after.base_qty);
   });
 
+  it('never answers a transaction\'s row while a save queued behind it is still to land', async () => {
+    // A transaction holds the connection when a plain save (an upsert) of the same symbol starts:
+    // that write lands after the commit. A read in between must not get the transaction's row.
+    await s.positions.save(aPosition({ baseQty: dec('1') }));
+    const stored = () => s.connection.raw.prepare('select base_qty, version from positions where symbol = ?').get('BTC/USDT') as { base_qty: string; version: number };
+    let between: [string | null, number | undefined, string, number] | null = null;
+    const tx = s.unitOfWork
+      .run(async (t) => {
+        await new Promise((r) => setImmediate(r));
+        const p = await t.positions.get('BTC/USDT');
+        await t.positions.save(aPosition({ baseQty: dec('4') }), p!.version);
+      })
+      .then(async () => {
+        await new Promise((r) => queueMicrotask(() => r(null)));
+        const got = await s.positions.get('BTC/USDT');
+        const db = stored();
+        between = [base(got), got?.version, db.base_qty, db.version];
+      });
+    await new Promise((r) => setImmediate(r));
+    const plain = s.positions.save(aPosition({ baseQty: dec('9') }));
+    await Promise.all([tx, plain]);
+    expect(between).not.toBeNull();
+    const [read, version, dbQty, dbVersion] = between!;
+    expect([read, version]).toEqual([dbQty, dbVersion]);
+    expect(base(await s.positions.get('BTC/USDT'))).toBe(stored().base_qty);
+  });
+
   it('on a file, answers from memory until another connection commits, then reads again', async () => {
     const { mkdtempSync, rmSync } = await import('node:fs');
     const { join } = await import('node:path');

@@ -48,7 +48,7 @@ export function rowToPosition(r: Selectable<PositionsTable>): PositionRecord {
  * transaction too, before its commit or rollback; a read outside a transaction keeps its row only
  * if no write happened while it was in flight. A committed write then puts the row it wrote
  * (write-through: the next evaluation after a trade needs no query), again only if no other write
- * started since. A transaction reads through the cache until it writes a position itself (it sees
+ * started since and none is still in flight. A transaction reads through the cache until it writes a position itself (it sees
  * committed rows until then) and never fills it (it may see rows that are rolled back). Writes by
  * anyone else — the CLI or another process on the same file — are noticed through
  * `externalVersion` (SQLite's data_version, which changes when another connection commits),
@@ -58,6 +58,8 @@ export class PositionsCache {
   private readonly rows = new Map<string, PositionRecord | null>();
   private gen = 0;
   private external: number | null = null;
+  /** Saves begun and not yet ended: while any is in flight, nothing is kept (its write may land after). */
+  private writing = 0;
 
   constructor(private readonly externalVersion: (() => number) | null = null) {}
 
@@ -76,8 +78,24 @@ export class PositionsCache {
     return this.rows.get(symbol);
   }
 
+  /**
+   * Keeps a row read or written at `generation`, unless a write began since or is still in flight:
+   * a save queued behind a transaction lands after that transaction's commit, so a row kept then
+   * would be one the database is about to stop holding.
+   */
   keep(symbol: string, row: PositionRecord | null, generation: number): void {
-    if (generation === this.gen) this.rows.set(symbol, row === null ? null : Object.freeze(row));
+    if (this.writing === 0 && generation === this.gen) this.rows.set(symbol, row === null ? null : Object.freeze(row));
+  }
+
+  /** A save begins: the cache empties and keeps nothing until every save in flight has ended. */
+  beginWrite(): void {
+    this.writing++;
+    this.invalidate();
+  }
+
+  endWrite(): void {
+    this.writing--;
+    this.invalidate();
   }
 
   invalidate(): void {
@@ -120,7 +138,7 @@ export class SqlPositionsRepository implements PositionsRepository {
 
   async save(position: PositionRecord, expectedVersion?: number): Promise<PositionSaveResult> {
     if (this.db.isTransaction) this.wrote = true;
-    this.cache?.invalidate();
+    this.cache?.beginWrite();
     const before = this.cache?.generation;
     let result: PositionSaveResult | undefined;
     try {
@@ -129,7 +147,7 @@ export class SqlPositionsRepository implements PositionsRepository {
     } finally {
       // Another save started while this one was in flight: its row may be the newer one, so keep neither.
       const alone = this.cache?.generation === before;
-      this.cache?.invalidate();
+      this.cache?.endWrite();
       if (this.cache && result?.ok && alone) {
         // The row as a read would give it back (the stored strings, the new version).
         const row = Object.freeze(rowToPosition({ ...positionToValues(position), version: result.version }));
