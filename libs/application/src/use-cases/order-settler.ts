@@ -11,6 +11,12 @@ import { tradeReasonOf } from './trade-reason';
 /** Told about every fill that moved a position (the risk ledger listens: daily PnL, loss streak). */
 export type FillListener = (symbol: string, fill: Fill, outcome: FillOutcome) => void;
 
+/** A committed settlement, before it is announced (see OrderSettler.store). */
+export interface StoredSettlement extends SettleResult {
+  previous: OrderRecord;
+  delta: Fill | null;
+}
+
 export interface SettleResult {
   order: OrderRecord;
   /** True when this look changed the order or moved the position. */
@@ -42,14 +48,22 @@ export class OrderSettler {
     this.listeners.push(listener);
   }
 
+  /** `store` then `announce`: what reconciliation does with a later look at an order. */
+  async settle(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string): Promise<SettleResult | null> {
+    const stored = await this.store(clientOrderId, venue, inst, correlationId);
+    return stored ? this.announce(stored, correlationId) : null;
+  }
+
   /**
-   * `audit`: entries written first in the same transaction (place-order's decision: signal, risk
-   * verdict, "placing") when the order is found, whether or not it changes.
+   * The transaction alone: order, fills, position and audit, committed or rolled back together;
+   * null (nothing written) when the order is not ours. `audit`: entries written first in it
+   * (place-order's decision: signal, risk verdict, "placing") when the order is found, whether or
+   * not it changes — so a caller that sees this throw or answer null knows they were not written.
    */
-  async settle(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string, audit: readonly AuditEntry[] = []): Promise<SettleResult | null> {
+  async store(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string, audit: readonly AuditEntry[] = []): Promise<StoredSettlement | null> {
     const { stores, clock, logger } = this.deps;
     const now = clock.now();
-    const result = await stores.unitOfWork.run(async (tx) => {
+    return stores.unitOfWork.run(async (tx) => {
       // This transaction's entries, written together in one statement at its end.
       const entries: AuditEntry[] = [...audit];
       const local = await tx.orders.byClientOrderId(clientOrderId);
@@ -105,7 +119,10 @@ export class OrderSettler {
       await tx.audit.recordAll(entries);
       return { order: updated, changed, outcome, previous: local, delta: s.delta };
     });
-    if (!result) return null;
+  }
+
+  /** After the commit: tells the fill listeners (the risk ledger) and publishes the order's events. */
+  announce(result: StoredSettlement, correlationId: string): SettleResult {
     const { outcome, delta } = result;
     if (outcome && delta) for (const l of this.listeners) l(result.order.symbol, delta, outcome);
     if (result.changed) this.publish(result.previous, result.order, correlationId, result.outcome);

@@ -145,14 +145,7 @@ export class PlaceOrder {
       // A broker must not throw; if one does, the request may have gone out: treat it as ambiguous.
       sent = { ok: false, error: { kind: 'ambiguous', code: 'BROKER.THREW', message: errorText(err) } };
     }
-    let outcome: PlaceOrderOutcome;
-    try {
-      outcome = sent.ok ? await this.answered(req, coid, sent.value, inst.value, decision) : await this.refused(req, reserved.order, sent.error, decision);
-    } catch (err) {
-      // Storing the outcome failed and took the entries with it: keep them (best effort); reconciliation settles the order.
-      await stores.audit.recordAll(decision).catch(() => undefined);
-      throw err;
-    }
+    const outcome = sent.ok ? await this.answered(req, coid, sent.value, inst.value, decision) : await this.refused(req, reserved.order, sent.error, decision);
     metrics.histogram(PIPELINE_METRICS.orderSeconds, (clock.now() - started) / 1000, { side: req.side });
     metrics.counter(PIPELINE_METRICS.orders, {
       symbol: req.symbol,
@@ -175,9 +168,31 @@ export class PlaceOrder {
   }
 
   private async answered(req: PlaceOrderRequest, coid: string, dto: OrderDTO, inst: Instrument, decision: readonly AuditEntry[]): Promise<PlaceOrderOutcome> {
-    const settled = await this.opts.settler.settle(coid, dto, inst, req.correlationId, decision);
-    if (!settled) throw new Error(`order ${coid} vanished between insert and settle`);
-    return { kind: 'placed', order: settled.order };
+    const stored = await this.storing(decision, () => this.opts.settler.store(coid, dto, inst, req.correlationId, decision));
+    if (!stored) {
+      await this.keepDecision(decision);
+      throw new Error(`order ${coid} vanished between insert and settle`);
+    }
+    return { kind: 'placed', order: this.opts.settler.announce(stored, req.correlationId).order };
+  }
+
+  /**
+   * Runs the transaction that stores the outcome with the decision's entries. If it fails, they
+   * went with it: keep them on their own (best effort), then fail as before — reconciliation
+   * settles the order. Only the transaction is guarded: what runs after its commit (listeners,
+   * events, a halt) must not write the entries a second time.
+   */
+  private async storing<T>(decision: readonly AuditEntry[], store: () => Promise<T>): Promise<T> {
+    try {
+      return await store();
+    } catch (err) {
+      await this.keepDecision(decision);
+      throw err;
+    }
+  }
+
+  private keepDecision(decision: readonly AuditEntry[]): Promise<void> {
+    return this.deps.stores.audit.recordAll(decision).catch(() => undefined);
   }
 
   private async refused(req: PlaceOrderRequest, order: OrderRecord, error: BrokerError, decision: readonly AuditEntry[]): Promise<PlaceOrderOutcome> {
@@ -185,7 +200,7 @@ export class PlaceOrder {
     const now = clock.now();
     const status = error.kind === 'ambiguous' ? 'in_flight' : 'rejected';
     // The outcome and its audit in one transaction; the key is freed only when nothing reached the venue.
-    const updated = await stores.unitOfWork.run(async (tx) => {
+    const updated = await this.storing(decision, () => stores.unitOfWork.run(async (tx) => {
       // A reconcile pass may have settled it meanwhile (it found the order on the venue): keep its word.
       const u = (await tx.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? (await tx.orders.byClientOrderId(order.clientOrderId)) ?? order;
       if (error.kind === 'retryable') await tx.idempotency.release(req.idempotencyKey);
@@ -201,7 +216,7 @@ export class PlaceOrder {
         },
       ]);
       return u;
-    });
+    }));
     logger.warn(status === 'in_flight' ? 'order outcome unknown: left in flight' : 'order refused', {
       symbol: req.symbol,
       clientOrderId: order.clientOrderId,

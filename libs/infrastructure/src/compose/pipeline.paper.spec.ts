@@ -78,6 +78,20 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(second.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing']);
   });
 
+  it('a failure after the outcome committed (here the halt on a fatal refusal) does not record the decision twice', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    bot.app.broker.createMarketBuyQuote = async () => ({ ok: false, error: { kind: 'fatal', code: 'SPEC.FATAL', message: 'keys revoked (spec)' } });
+    bot.app.trading.halt = () => Promise.reject(new Error('halt failed (spec)'));
+    bot.strategy.next = 'buy';
+    await bot.app.orchestrator.runLoopOnce('eval');
+    expect(bot.app.orchestrator.status().loops.eval.lastError).toMatch(/halt failed \(spec\)/);
+    const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
+    const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
+    expect(trail.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing', 'buy']);
+    expect(trail[3]?.summary).toMatch(/rejected: fatal SPEC\.FATAL$/);
+  });
+
   it('an order row that vanished before its settlement: the step fails, its decision is recorded once', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
