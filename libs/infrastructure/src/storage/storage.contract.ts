@@ -318,7 +318,7 @@ describe(`storage contract: ${name}`, () => {
       expect((await s.paperLedger.loadOrders(0)).map((o) => o.id)).toEqual(['b', 'c', 'e']);
       expect((await s.paperLedger.loadOrders(3500)).map((o) => o.id)).toEqual(['b', 'e']);
       expect((await s.paperLedger.loadOrders(0)).map((o) => o.id)).toEqual(['b', 'e']);
-      // Amounts are stored in str()'s form whatever form they came in.
+      // Amounts come back in str()'s form whatever form they came in (what the SQL adapter stores is checked in sql-specifics.spec.ts).
       await s.paperLedger.save({ USDT: { free: '1', used: '0' } }, { orders: [{ ...order('f', 'closed', 9000, 1), filledQuote: '100.0100', fee: '4e-6' }] });
       const f = (await s.paperLedger.loadOrders(0)).find((o) => o.id === 'f');
       expect([f?.filledQuote, f?.fee]).toEqual(['100.01', '0.000004']);

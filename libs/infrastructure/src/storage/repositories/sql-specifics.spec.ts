@@ -19,6 +19,32 @@ describe('SQLite repositories: how values are stored', () => {
     });
   });
 
+  it('keeps a paper order\'s amounts as decimal TEXT in str()\'s form, whatever form they came in', async () => {
+    const fill = { id: 'f-1', ts: 1, price: '50005.0', amount: '1e-3', cost: '50.005', fee: '0.0000020', feeCurrency: 'BTC' };
+    await s.paperLedger.save(
+      { USDT: { free: '1', used: '0' } },
+      {
+        orders: [
+          {
+            id: 'p-1', clientOrderId: null, symbol: 'BTC/USDT', side: 'buy', type: 'market', status: 'closed', price: null,
+            requestedQuote: '100.0100', requestedBase: null, filledBase: '0.0020', filledQuote: '100.0100', averagePrice: '50005.00',
+            fee: '4e-6', feeCurrency: 'BTC', createdAt: 1, updatedAt: 1, fills: [fill],
+          },
+        ],
+      },
+    );
+    const row = s.connection.raw.prepare('SELECT requested_quote, filled_base, filled_quote, average_price, fee, typeof(fee) t, fills FROM paper_orders').get() as Record<string, string>;
+    expect({ ...row, fills: JSON.parse(row['fills'] as string) as unknown }).toEqual({
+      requested_quote: '100.01',
+      filled_base: '0.002',
+      filled_quote: '100.01',
+      average_price: '50005',
+      fee: '0.000004',
+      t: 'text',
+      fills: [expect.objectContaining({ price: '50005', amount: '0.001', fee: '0.000002' })],
+    });
+  });
+
   it('keeps candle values as TEXT too', async () => {
     await s.candles.upsert({ exchange: 'gate', symbol: 'BTC/USDT', timeframe: '1m' }, [{ ts: 0, open: 0.1 + 0.2, high: 1, low: 0, close: 1e-7, volume: 5 }]);
     expect(s.connection.raw.prepare('SELECT open, close, typeof(close) t FROM market_data').get()).toEqual({
