@@ -365,7 +365,14 @@ export class PaperBroker implements Broker {
       await this.ledger.save(acc.toBalances());
     } else {
       const now = this.clock.now();
-      const records = await this.ledger.loadOrders(now - this.retainFinishedMs);
+      // Retention counts from the ledger's last activity, not from now: a bot that was down for
+      // longer than the window must still find, at its first reconcile, the order it filled just
+      // before it went down (or that fill would never be settled). Nothing is deleted on load;
+      // forgetting resumes, against the clock, with the next order or save.
+      const stored = await this.ledger.loadOrders(Number.MIN_SAFE_INTEGER);
+      const lastActivity = stored.reduce((t, r) => Math.max(t, r.updatedAt), Number.MIN_SAFE_INTEGER);
+      const asOf = Math.min(now, stored.length > 0 ? lastActivity : now);
+      const records = stored.filter((r) => r.status === 'open' || r.updatedAt >= asOf - this.retainFinishedMs);
       acc = PaperAccount.fromBalances(saved);
       // Restored aside and adopted only once the load has succeeded: a retry starts clean.
       const orders = new PaperOrders(this.retainFinishedMs);
@@ -375,8 +382,8 @@ export class PaperBroker implements Broker {
         // Orders of a pair no longer configured are not answerable anyway (unknown symbol).
         if (!this.instruments.has(order.symbol)) continue;
         if (order.status === 'open' && price !== null) prices.set(order.id, price);
-        // In first-save order, so fills stay in time order.
-        orders.add(order, now);
+        // In first-save order, so fills stay in time order; as of the last activity (see above).
+        orders.add(order, asOf);
       }
       const locked = this.lockedByOpenOrders(orders, prices);
       if (!sameLocks(acc, locked)) {

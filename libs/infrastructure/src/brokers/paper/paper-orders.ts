@@ -11,9 +11,10 @@ import type { FillDTO, OrderDTO } from '@cab/application';
  *   that finished on the broker is settled by the next pass that succeeds (every
  *   RECONCILE_INTERVAL_SEC, 10 s by default). It asks for trades since its previous pass (24 h back
  *   on its first), then for each trade's order by id.
- * - Crash recovery: the paper broker saves its orders with its balances and restores those still
- *   inside this window (and every open one) on load, so reconcile settles after a restart what
- *   was filled before it; the ledger deletes the older ones too.
+ * - Crash recovery: the paper broker saves its orders with its balances and restores those
+ *   inside this window as of the ledger's last activity (and every open one) on load, so
+ *   reconcile settles after a restart — however long the downtime — what was filled before it;
+ *   the ledger deletes the older ones too, while running.
  * Seven days covers the 24 h look-back many times over, and a reconcile loop that fails for days.
  * Gate itself answers a lookup by client order id only ~1 h after the order finished.
  * Open orders are never forgotten, however old.
