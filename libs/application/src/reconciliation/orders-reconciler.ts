@@ -32,9 +32,18 @@ export class OrdersReconciler {
     const { broker, stores, clock } = this.deps;
     const inst = await this.opts.instruments.get(symbol);
     if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`] };
+    // What the venue shows besides our lookups — its open orders and the orders behind recent
+    // trades — gathered first: Gate answers a lookup by client order id only while the order is
+    // open and about an hour after, so after a longer downtime an order we sent but never settled
+    // (a crash between the send and the settlement) is found only through its trades.
+    const candidates = await this.venueOrders(symbol, tradesSince, f);
+    const seen = new Map<string, OrderDTO>();
+    for (const o of candidates) if (o.clientOrderId !== null) seen.set(o.clientOrderId, o);
     for (const local of await stores.orders.open(symbol)) {
       f.checked++;
-      const look = classifyLookup(local, await broker.fetchOrder(symbol, { clientOrderId: local.clientOrderId }), clock.now(), this.opts.notFoundGraceMs);
+      let look = classifyLookup(local, await broker.fetchOrder(symbol, { clientOrderId: local.clientOrderId }), clock.now(), this.opts.notFoundGraceMs);
+      const found = look.kind === 'close' || look.kind === 'wait' ? seen.get(local.clientOrderId) : undefined;
+      if (found) look = { kind: 'settle', venue: found };
       if (look.kind === 'error') f.errors.push(`${local.clientOrderId}: ${look.detail}`);
       else if (look.kind === 'settle') {
         const r = await this.opts.settler.settle(local.clientOrderId, look.venue, inst.value, correlationId);
@@ -52,22 +61,6 @@ export class OrdersReconciler {
       }
     }
 
-    const open = await broker.fetchOpenOrders(symbol);
-    if (!open.ok) f.errors.push(`open orders: ${open.error.code}`);
-    const candidates: OrderDTO[] = open.ok ? [...open.value] : [];
-    if (tradesSince !== null) {
-      const trades = await broker.fetchMyTrades(symbol, tradesSince);
-      if (!trades.ok) f.errors.push(`trades: ${trades.error.code}`);
-      else {
-        const ids = [...new Set(trades.value.map((t) => t.orderId))].filter((id) => !candidates.some((o) => o.id === id));
-        for (const id of ids) {
-          if (await stores.orders.byExchangeOrderId(broker.name, id)) continue;
-          const o = await broker.fetchOrder(symbol, { id });
-          if (o.ok) candidates.push(o.value);
-          else f.errors.push(`order ${id}: ${o.error.code}`);
-        }
-      }
-    }
     for (const venue of await this.unknown(candidates)) {
       f.checked++;
       f.mismatches++;
@@ -83,6 +76,28 @@ export class OrdersReconciler {
       await this.opts.reporter.repaired(symbol, 'order', coid, `adopted ${venue.side} ${venue.id}`, correlationId);
     }
     return f;
+  }
+
+  /** The venue's open orders, and the orders behind its trades since `tradesSince` that no local row knows by exchange id. */
+  private async venueOrders(symbol: string, tradesSince: number | null, f: ReconcileFindings): Promise<OrderDTO[]> {
+    const { broker, stores } = this.deps;
+    const open = await broker.fetchOpenOrders(symbol);
+    if (!open.ok) f.errors.push(`open orders: ${open.error.code}`);
+    const candidates: OrderDTO[] = open.ok ? [...open.value] : [];
+    if (tradesSince === null) return candidates;
+    const trades = await broker.fetchMyTrades(symbol, tradesSince);
+    if (!trades.ok) {
+      f.errors.push(`trades: ${trades.error.code}`);
+      return candidates;
+    }
+    const ids = [...new Set(trades.value.map((t) => t.orderId))].filter((id) => !candidates.some((o) => o.id === id));
+    for (const id of ids) {
+      if (await stores.orders.byExchangeOrderId(broker.name, id)) continue;
+      const o = await broker.fetchOrder(symbol, { id });
+      if (o.ok) candidates.push(o.value);
+      else f.errors.push(`order ${id}: ${o.error.code}`);
+    }
+    return candidates;
   }
 
   private async unknown(candidates: OrderDTO[]): Promise<OrderDTO[]> {

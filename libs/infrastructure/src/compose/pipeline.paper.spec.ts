@@ -1,10 +1,17 @@
 import * as fs from 'node:fs';
+import type { BrokerResult } from '@cab/application';
+import { dec, str } from '@cab/domain';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { makePaperPipelineWorld } from './testing/paper-world';
 import { pipelineContract, startBot, type PipelineBot } from './testing/pipeline.contract';
 
 pipelineContract('paper', makePaperPipelineWorld);
+
+function value<T>(r: BrokerResult<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}`);
+  return r.value;
+}
 
 describe('pipeline (paper): beyond the contract', () => {
   let dir: string;
@@ -90,6 +97,39 @@ describe('pipeline (paper): beyond the contract', () => {
     const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
     expect(trail.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing', 'buy']);
     expect(trail[3]?.summary).toMatch(/rejected: fatal SPEC\.FATAL$/);
+  });
+
+  it('an order filled on the venue but never settled (a crash), looked up after the venue forgot its client id, is settled from its trades', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    // The crash: the order is sent and filled, and the settlement's transaction never commits.
+    const run = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
+    let calls = 0;
+    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
+    bot.strategy.next = 'buy';
+    await bot.app.orchestrator.runLoopOnce('eval');
+    bot.app.storage.unitOfWork.run = run;
+    bot.strategy.next = 'hold';
+    await bot.app.orchestrator.stop();
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['new']);
+    const venueBase = value(await bot.app.broker.fetchBalance('BTC/USDT')).freeBase;
+    expect(venueBase.gt('0')).toBe(true);
+
+    // Two hours later Gate no longer answers a lookup by client order id (it does ~1 h after an
+    // order finished); the order and its trades are still there by exchange id.
+    await bot.vs.advance(2 * 3_600_000);
+    const broker = bot.app.broker;
+    const fetchOrder = broker.fetchOrder.bind(broker);
+    broker.fetchOrder = async (symbol, ref) =>
+      'clientOrderId' in ref && ref.clientOrderId !== undefined
+        ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
+        : fetchOrder(symbol, ref);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    const [order] = await bot.orders();
+    expect(order?.status).toBe('filled');
+    // Gate takes the buy fee in base: the position is what the venue holds.
+    expect(str((await bot.app.storage.positions.get('BTC/USDT'))?.baseQty ?? dec('0'))).toBe(str(venueBase));
+    expect(bot.app.trading.state()).toBe('active');
   });
 
   it('an order row that vanished before its settlement: the step fails, its decision is recorded once', async () => {
