@@ -36,10 +36,11 @@ export class OrdersReconciler {
     // trades — gathered first: Gate answers a lookup by client order id only while the order is
     // open and about an hour after, so after a longer downtime an order we sent but never settled
     // (a crash between the send and the settlement) is found only through its trades.
-    const candidates = await this.venueOrders(symbol, tradesSince, f);
+    const locals = await stores.orders.open(symbol);
+    const candidates = await this.venueOrders(symbol, tradesLookBack(tradesSince, locals), f);
     const seen = new Map<string, OrderDTO>();
     for (const o of candidates) if (o.clientOrderId !== null) seen.set(o.clientOrderId, o);
-    for (const local of await stores.orders.open(symbol)) {
+    for (const local of locals) {
       f.checked++;
       let look = classifyLookup(local, await broker.fetchOrder(symbol, { clientOrderId: local.clientOrderId }), clock.now(), this.opts.notFoundGraceMs);
       const found = look.kind === 'close' || look.kind === 'wait' ? seen.get(local.clientOrderId) : undefined;
@@ -115,6 +116,21 @@ export class OrdersReconciler {
     return r !== null;
   }
 }
+
+/**
+ * How far back to read trades: since `tradesSince`, or since the oldest order we sent and never
+ * heard back about (no exchange id) when that is older — after a downtime longer than the first
+ * pass's look-back, its trades are the only way to find it.
+ */
+function tradesLookBack(tradesSince: number | null, locals: readonly OrderRecord[]): number | null {
+  if (tradesSince === null) return null;
+  let since = tradesSince;
+  for (const o of locals) if (o.exchangeOrderId === null) since = Math.min(since, o.createdAt - LOOK_BACK_MARGIN_MS);
+  return since;
+}
+
+/** Clocks differ a little between us and the venue: trades are read from a minute before the order. */
+const LOOK_BACK_MARGIN_MS = 60_000;
 
 function adoptable(o: OrderDTO, coid: string, exchange: string, now: number): OrderRecord {
   return {

@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import type { BrokerResult } from '@cab/application';
+import { VirtualScheduler, type BrokerResult } from '@cab/application';
 import { dec, str } from '@cab/domain';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,6 +128,33 @@ describe('pipeline (paper): beyond the contract', () => {
     const [order] = await bot.orders();
     expect(order?.status).toBe('filled');
     // Gate takes the buy fee in base: the position is what the venue holds.
+    expect(str((await bot.app.storage.positions.get('BTC/USDT'))?.baseQty ?? dec('0'))).toBe(str(venueBase));
+    expect(bot.app.trading.state()).toBe('active');
+  });
+
+  it('the same after a restart 30 hours later, past the first pass\'s 24 h trade look-back', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    const run = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
+    let calls = 0;
+    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
+    bot.strategy.next = 'buy';
+    await bot.app.orchestrator.runLoopOnce('eval');
+    const venueBase = value(await bot.app.broker.fetchBalance('BTC/USDT')).freeBase;
+    const crashedAt = bot.vs.now();
+    await bot.app.close();
+
+    // A new process 30 hours later, on the same database (the paper broker restores its orders).
+    const vs = new VirtualScheduler({ startMs: crashedAt + 30 * 3_600_000 });
+    bot = await startBot(await makePaperPipelineWorld(), dir, {}, { clock: vs, scheduler: vs, timers: vs });
+    const broker = bot.app.broker;
+    const fetchOrder = broker.fetchOrder.bind(broker);
+    broker.fetchOrder = async (symbol, ref) =>
+      'clientOrderId' in ref && ref.clientOrderId !== undefined
+        ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
+        : fetchOrder(symbol, ref);
+    await bot.app.orchestrator.start(); // reconciles first
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
     expect(str((await bot.app.storage.positions.get('BTC/USDT'))?.baseQty ?? dec('0'))).toBe(str(venueBase));
     expect(bot.app.trading.state()).toBe('active');
   });
