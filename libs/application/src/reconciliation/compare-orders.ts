@@ -31,6 +31,21 @@ export function classifyLookup(local: OrderRecord, lookup: BrokerResult<OrderDTO
   return { kind: 'close', status, detail: `not found on the exchange ${Math.round(ageMs / 1000)} s after ${local.status}` };
 }
 
+/**
+ * The venue order that is this local order, among those the venue showed (open orders, orders
+ * behind recent trades), for a local order its own lookup no longer finds. Gate does not reject a
+ * duplicate client order id (`text`), so a match must also be on the same side and, once we know
+ * the exchange id, that very order; two venue orders with our client id are ambiguous and match
+ * nothing. Pure.
+ */
+export function venueMatch(local: OrderRecord, venue: readonly OrderDTO[]): OrderDTO | null {
+  const same = venue.filter(
+    (o) => o.clientOrderId === local.clientOrderId && o.side === local.side && (local.exchangeOrderId === null || o.id === local.exchangeOrderId),
+  );
+  const ids = new Set(same.map((o) => o.id));
+  return ids.size === 1 ? (same[0] as OrderDTO) : null;
+}
+
 /** Venue orders no local row knows (by client order id or exchange id): to adopt. Pure. */
 export function unknownOrders(venue: readonly OrderDTO[], knownClientIds: ReadonlySet<string>, knownExchangeIds: ReadonlySet<string>): OrderDTO[] {
   return venue.filter((o) => !knownExchangeIds.has(o.id) && !(o.clientOrderId !== null && knownClientIds.has(o.clientOrderId)));

@@ -3,7 +3,7 @@ import { dec, str, ZERO, type Decimal } from '@cab/domain';
 import type { BalanceDTO, OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import { compareBalances } from './compare-balances';
-import { adoptedClientOrderId, classifyLookup, unknownOrders } from './compare-orders';
+import { adoptedClientOrderId, classifyLookup, unknownOrders, venueMatch } from './compare-orders';
 import { comparePosition } from './compare-positions';
 
 const T = 1_700_000_000_000;
@@ -61,6 +61,22 @@ describe('classifyLookup', () => {
   it('concludes nothing from a failed lookup', () => {
     const r = classifyLookup(order(), { ok: false, error: { kind: 'retryable', code: 'TIMEOUT', message: 't' } }, T + 10 * 60_000, 60_000);
     expect(r.kind).toBe('error');
+  });
+});
+
+describe('venueMatch (an order its lookup no longer finds, among those the venue showed)', () => {
+  it('is the one venue order with our client id and side', () => {
+    expect(venueMatch(order(), [dto({ id: '7', clientOrderId: 't-b' }), dto({ id: '8' })])?.id).toBe('8');
+    expect(venueMatch(order(), [dto({ id: '8', side: 'sell' })])).toBeNull();
+    expect(venueMatch(order(), [])).toBeNull();
+  });
+  it('once the exchange id is known, only that very order: Gate accepts a duplicate client id', () => {
+    expect(venueMatch(order({ exchangeOrderId: 'E1' }), [dto({ id: 'E2' })])).toBeNull();
+    expect(venueMatch(order({ exchangeOrderId: 'E1' }), [dto({ id: 'E2' }), dto({ id: 'E1' })])?.id).toBe('E1');
+  });
+  it('matches nothing when two venue orders carry our client id (the same order seen twice is one)', () => {
+    expect(venueMatch(order(), [dto({ id: 'E1' }), dto({ id: 'E2' })])).toBeNull();
+    expect(venueMatch(order(), [dto({ id: 'E1' }), dto({ id: 'E1' })])?.id).toBe('E1');
   });
 });
 

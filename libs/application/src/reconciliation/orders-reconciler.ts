@@ -4,7 +4,7 @@ import type { OrderRecord } from '../ports/orders-repository';
 import type { PipelineDeps } from '../pipeline/deps';
 import type { InstrumentCache } from '../use-cases/instruments';
 import type { OrderSettler } from '../use-cases/order-settler';
-import { adoptedClientOrderId, classifyLookup, unknownOrders } from './compare-orders';
+import { adoptedClientOrderId, classifyLookup, unknownOrders, venueMatch } from './compare-orders';
 import { noFindings, type ReconcileFindings, type ReconcileReporter } from './reconcile-report';
 
 export interface OrdersReconcilerOptions {
@@ -37,14 +37,20 @@ export class OrdersReconciler {
     // open and about an hour after, so after a longer downtime an order we sent but never settled
     // (a crash between the send and the settlement) is found only through its trades.
     const locals = await stores.orders.open(symbol);
+    const before = f.errors.length;
     const candidates = await this.venueOrders(symbol, tradesLookBack(tradesSince, locals), f);
-    const seen = new Map<string, OrderDTO>();
-    for (const o of candidates) if (o.clientOrderId !== null) seen.set(o.clientOrderId, o);
+    // Without a full view of the venue, "not found" proves nothing for an order we never heard
+    // back about: it stays open (and its trades stay in the look-back) until a complete pass.
+    const partialView = f.errors.length > before;
     for (const local of locals) {
       f.checked++;
-      let look = classifyLookup(local, await broker.fetchOrder(symbol, { clientOrderId: local.clientOrderId }), clock.now(), this.opts.notFoundGraceMs);
-      const found = look.kind === 'close' || look.kind === 'wait' ? seen.get(local.clientOrderId) : undefined;
+      // By exchange id once we know it: Gate answers that long after it forgets a client id.
+      const ref = local.exchangeOrderId !== null ? { id: local.exchangeOrderId } : { clientOrderId: local.clientOrderId };
+      let look = classifyLookup(local, await broker.fetchOrder(symbol, ref), clock.now(), this.opts.notFoundGraceMs);
+      const found = look.kind === 'close' || look.kind === 'wait' ? venueMatch(local, candidates) : null;
       if (found) look = { kind: 'settle', venue: found };
+      else if (look.kind === 'close' && partialView && local.exchangeOrderId === null)
+        look = { kind: 'error', detail: 'not found by client order id, and the venue\'s orders and trades could not all be read: not closed' };
       if (look.kind === 'error') f.errors.push(`${local.clientOrderId}: ${look.detail}`);
       else if (look.kind === 'settle') {
         const r = await this.opts.settler.settle(local.clientOrderId, look.venue, inst.value, correlationId);

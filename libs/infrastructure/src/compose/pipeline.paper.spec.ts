@@ -3,6 +3,7 @@ import { VirtualScheduler, type BrokerResult } from '@cab/application';
 import { dec, str } from '@cab/domain';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { PaperBroker } from '../brokers/paper/paper-broker';
 import { makePaperPipelineWorld } from './testing/paper-world';
 import { pipelineContract, startBot, type PipelineBot } from './testing/pipeline.contract';
 
@@ -157,6 +158,52 @@ describe('pipeline (paper): beyond the contract', () => {
     expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
     expect(str((await bot.app.storage.positions.get('BTC/USDT'))?.baseQty ?? dec('0'))).toBe(str(venueBase));
     expect(bot.app.trading.state()).toBe('active');
+  });
+
+  it('a first pass that cannot read the venue\'s trades does not close the unsettled order; the next complete pass settles it', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    const run = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
+    let calls = 0;
+    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
+    bot.strategy.next = 'buy';
+    await bot.app.orchestrator.runLoopOnce('eval');
+    bot.app.storage.unitOfWork.run = run;
+    await bot.app.orchestrator.stop();
+    await bot.vs.advance(2 * 3_600_000);
+    const broker = bot.app.broker;
+    const fetchOrder = broker.fetchOrder.bind(broker);
+    broker.fetchOrder = async (symbol, ref) =>
+      'clientOrderId' in ref && ref.clientOrderId !== undefined
+        ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
+        : fetchOrder(symbol, ref);
+    const fetchMyTrades = broker.fetchMyTrades.bind(broker);
+    broker.fetchMyTrades = async () => ({ ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429 (spec)' } });
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['new']);
+    expect(bot.app.orchestrator.status().loops.reconcile.lastError).toMatch(/could not all be read: not closed/);
+    broker.fetchMyTrades = fetchMyTrades;
+    await bot.vs.advance(60_000);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
+    expect((await bot.app.storage.positions.get('BTC/USDT'))?.baseQty.gt('0')).toBe(true);
+  });
+
+  it('an order whose exchange id we know is looked up by it: an adopted manual order, still open on the venue, is not closed', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    // Placed by hand on the exchange's web page: Gate's text is "web", not one of our client ids.
+    const paper = bot.app.broker as unknown as PaperBroker;
+    const manual = value(await paper.placeRestingOrder('BTC/USDT', 'buy', dec('0.001'), dec('40000'), 'web'));
+    await bot.app.orchestrator.runLoopOnce('reconcile'); // adopted: open on the venue only
+    const adopted = () => bot!.orders().then((os) => os.map((o) => [o.clientOrderId, o.exchangeOrderId, o.status]));
+    expect(await adopted()).toEqual([[`adopted-${manual.id}`, manual.id, 'submitted']]);
+    // Looked up by the client id it was stored under, the venue would say "not found" and the
+    // order would be closed after the grace period, while it still rests on the book.
+    await bot.app.orchestrator.stop();
+    await bot.vs.advance(2 * 3_600_000);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    expect(await adopted()).toEqual([[`adopted-${manual.id}`, manual.id, 'submitted']]);
   });
 
   it('an order row that vanished before its settlement: the step fails, its decision is recorded once', async () => {
