@@ -74,7 +74,7 @@ export interface ReportSummary {
   maxDrawdownPct: string;
   /** Annualised, from the sampled equity curve; null when undefined (too few samples, flat curve). */
   sharpe: number | null;
-  /** Fraction of candles spent holding a position. */
+  /** Fraction of candles with an open round trip (from a buy to the sell that closes it; dust left after a sell is not a position). */
   exposure: number;
 }
 

@@ -117,11 +117,15 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
         held = v.freeBase.plus(v.usedBase);
         cash = v.freeQuote.plus(v.usedQuote);
       }
-      const holding = held.gt(ZERO);
+      // In the market means an open round trip, as the strategy is told: the base left over after
+      // a sell (dust, below the exchange minimum) is valued but is not a position — counting it
+      // put a run "in the market" on nearly every candle after its first trade.
+      const position = await app.storage.positions.get(opts.symbol);
+      const inMarket = position !== null && position.openedAt !== null && position.baseQty.gt(ZERO);
       // Valued only if the recorder keeps this point: most candles are not sampled.
       const base = held;
       const quote = cash;
-      recorder.record(c.ts + tf, holding ? () => quote.plus(base.times(dec(String(c.close)))) : quote, c.close, holding);
+      recorder.record(c.ts + tf, held.gt(ZERO) ? () => quote.plus(base.times(dec(String(c.close)))) : quote, c.close, inMarket);
     });
     const end = last.ts + tf;
     const step = tf * (opts.progressEvery ?? 10_000);
