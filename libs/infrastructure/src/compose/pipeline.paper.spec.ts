@@ -1,17 +1,37 @@
 import * as fs from 'node:fs';
-import { VirtualScheduler, type BrokerResult } from '@cab/application';
+import { VirtualScheduler, type Broker } from '@cab/application';
 import { dec, str } from '@cab/domain';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PaperBroker } from '../brokers/paper/paper-broker';
 import { makePaperPipelineWorld } from './testing/paper-world';
 import { pipelineContract, startBot, type PipelineBot } from './testing/pipeline.contract';
+import { value } from '@cab/application/testing';
 
 pipelineContract('paper', makePaperPipelineWorld);
 
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}`);
-  return r.value;
+/**
+ * A crash between the send and the settlement, in process: the strategy buys, the paper broker
+ * fills, and the step's second unit of work (the settlement) fails as a kill -9 would leave it.
+ */
+async function buyThenCrashBeforeSettlement(bot: PipelineBot): Promise<void> {
+  const uow = bot.app.storage.unitOfWork;
+  const run = uow.run.bind(uow);
+  let calls = 0;
+  uow.run = (work) => (++calls === 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
+  bot.strategy.next = 'buy';
+  await bot.app.orchestrator.runLoopOnce('eval');
+  uow.run = run;
+  bot.strategy.next = 'hold';
+}
+
+/** Gate about an hour after an order finished: lookups by client order id say not found; by id they still work. */
+function forgetClientIds(broker: Broker): void {
+  const fetchOrder = broker.fetchOrder.bind(broker);
+  broker.fetchOrder = async (symbol, ref) =>
+    'clientOrderId' in ref && ref.clientOrderId !== undefined
+      ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
+      : fetchOrder(symbol, ref);
 }
 
 describe('pipeline (paper): beyond the contract', () => {
@@ -103,14 +123,7 @@ describe('pipeline (paper): beyond the contract', () => {
   it('an order filled on the venue but never settled (a crash), looked up after the venue forgot its client id, is settled from its trades', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
-    // The crash: the order is sent and filled, and the settlement's transaction never commits.
-    const run = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
-    let calls = 0;
-    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
-    bot.strategy.next = 'buy';
-    await bot.app.orchestrator.runLoopOnce('eval');
-    bot.app.storage.unitOfWork.run = run;
-    bot.strategy.next = 'hold';
+    await buyThenCrashBeforeSettlement(bot);
     await bot.app.orchestrator.stop();
     expect((await bot.orders()).map((o) => o.status)).toEqual(['new']);
     const venueBase = value(await bot.app.broker.fetchBalance('BTC/USDT')).freeBase;
@@ -119,12 +132,7 @@ describe('pipeline (paper): beyond the contract', () => {
     // Two hours later Gate no longer answers a lookup by client order id (it does ~1 h after an
     // order finished); the order and its trades are still there by exchange id.
     await bot.vs.advance(2 * 3_600_000);
-    const broker = bot.app.broker;
-    const fetchOrder = broker.fetchOrder.bind(broker);
-    broker.fetchOrder = async (symbol, ref) =>
-      'clientOrderId' in ref && ref.clientOrderId !== undefined
-        ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
-        : fetchOrder(symbol, ref);
+    forgetClientIds(bot.app.broker);
     await bot.app.orchestrator.runLoopOnce('reconcile');
     const [order] = await bot.orders();
     expect(order?.status).toBe('filled');
@@ -136,11 +144,7 @@ describe('pipeline (paper): beyond the contract', () => {
   it('the same after a restart 30 hours later, past the first pass\'s 24 h trade look-back', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
-    const run = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
-    let calls = 0;
-    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
-    bot.strategy.next = 'buy';
-    await bot.app.orchestrator.runLoopOnce('eval');
+    await buyThenCrashBeforeSettlement(bot);
     const venueBase = value(await bot.app.broker.fetchBalance('BTC/USDT')).freeBase;
     const crashedAt = bot.vs.now();
     await bot.app.close();
@@ -148,12 +152,7 @@ describe('pipeline (paper): beyond the contract', () => {
     // A new process 30 hours later, on the same database (the paper broker restores its orders).
     const vs = new VirtualScheduler({ startMs: crashedAt + 30 * 3_600_000 });
     bot = await startBot(await makePaperPipelineWorld(), dir, {}, { clock: vs, scheduler: vs, timers: vs });
-    const broker = bot.app.broker;
-    const fetchOrder = broker.fetchOrder.bind(broker);
-    broker.fetchOrder = async (symbol, ref) =>
-      'clientOrderId' in ref && ref.clientOrderId !== undefined
-        ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
-        : fetchOrder(symbol, ref);
+    forgetClientIds(bot.app.broker);
     await bot.app.orchestrator.start(); // reconciles first
     expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
     expect(str((await bot.app.storage.positions.get('BTC/USDT'))?.baseQty ?? dec('0'))).toBe(str(venueBase));
@@ -163,20 +162,11 @@ describe('pipeline (paper): beyond the contract', () => {
   it('a first pass that cannot read the venue\'s trades does not close the unsettled order; the next complete pass settles it', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
-    const run = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
-    let calls = 0;
-    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
-    bot.strategy.next = 'buy';
-    await bot.app.orchestrator.runLoopOnce('eval');
-    bot.app.storage.unitOfWork.run = run;
+    await buyThenCrashBeforeSettlement(bot);
     await bot.app.orchestrator.stop();
     await bot.vs.advance(2 * 3_600_000);
     const broker = bot.app.broker;
-    const fetchOrder = broker.fetchOrder.bind(broker);
-    broker.fetchOrder = async (symbol, ref) =>
-      'clientOrderId' in ref && ref.clientOrderId !== undefined
-        ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
-        : fetchOrder(symbol, ref);
+    forgetClientIds(broker);
     const fetchMyTrades = broker.fetchMyTrades.bind(broker);
     broker.fetchMyTrades = async () => ({ ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429 (spec)' } });
     await bot.app.orchestrator.runLoopOnce('reconcile');
