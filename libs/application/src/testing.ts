@@ -1,4 +1,5 @@
 // Test helpers for @cab/application: import from '@cab/application/testing' in specs only.
+import type { BrokerResult } from './ports/broker';
 import type { DeadLetterEntry, DeadLetterSink } from './ports/dead-letter';
 import type { LogFields, Logger } from './ports/logger';
 import type { MetricLabels, Metrics } from './ports/metrics';
@@ -112,3 +113,15 @@ export function deferred<T = void>(): Deferred<T> {
 
 // Test helpers for @cab/application users: import from '@cab/application/testing' in specs only.
 export * from './testing/in-memory-storage';
+
+/** The value of a broker call a spec expects to succeed; its error, in the message, when it did not. */
+export function value<T>(r: BrokerResult<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
+  return r.value;
+}
+
+/** The kind and code of a broker call a spec expects to fail. */
+export function errorOf(r: BrokerResult<unknown>): { kind: string; code: string } {
+  if (r.ok) throw new Error('expected an error');
+  return { kind: r.error.kind, code: r.error.code };
+}

@@ -5,13 +5,9 @@ import type { BrokerResult } from '@cab/application';
 import { inspect } from 'node:util';
 import { BROKER_CODE, REJECT, Secret } from '@cab/infrastructure';
 import { makeCcxtHarness, type CcxtHarness } from './testing/ccxt-harness';
+import { value } from '@cab/application/testing';
 
 const SYMBOL = 'BTC/USDT';
-
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 function error<T>(r: BrokerResult<T>) {
   if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r.value)}`);

@@ -3,14 +3,11 @@ import { dec, str } from '@cab/domain';
 import type { BrokerResult } from '@cab/application';
 import { CcxtBroker, ccxtExchangeId, REJECT } from '@cab/infrastructure';
 import { makeCcxtHarness, type CcxtHarness } from './testing/ccxt-harness';
+import { value } from '@cab/application/testing';
 
 // CcxtBroker behaviour beyond the shared contract, against the emulator.
 const SYMBOL = 'BTC/USDT';
 
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 function error<T>(r: BrokerResult<T>) {
   if (r.ok) throw new Error(`expected an error, got ${JSON.stringify(r.value)}`);
   return r.error;

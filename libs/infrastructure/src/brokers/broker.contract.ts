@@ -12,6 +12,7 @@ import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { clientOrderId, dec, str, type Decimal, type Instrument, type Side } from '@cab/domain';
 import type { BalanceDTO, Broker, BrokerResult, OrderDTO } from '@cab/application';
 import { REJECT } from './reject-codes';
+import { value } from '@cab/application/testing';
 
 /**
  * What a spec needs beyond the Broker port. Each world implements the controls with its own
@@ -39,11 +40,6 @@ export interface BrokerHarness {
 }
 
 const PRICE = dec('50000');
-
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 function rejection<T>(r: BrokerResult<T>): { kind: string; code: string } {
   if (r.ok) throw new Error(`expected a rejection, got ok: ${JSON.stringify(r.value)}`);

@@ -1,14 +1,9 @@
 import fc from 'fast-check';
 import { dec, str, ZERO, type Decimal } from '@cab/domain';
-import type { BrokerResult } from '@cab/application';
 import { makePaperHarness } from './testing/paper-harness';
+import { value } from '@cab/application/testing';
 
 const SYMBOL = 'BTC/USDT';
-
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 /** A decimal with `dp` places between lo and hi (integers scaled), as text: no float ever involved. */
 const decimalText = (lo: number, hi: number, dp: number) =>

@@ -1,26 +1,17 @@
 import Database from 'better-sqlite3';
 import { dec, str } from '@cab/domain';
 import { FakeClock, SequentialIds } from '@cab/domain/testing';
-import type { BrokerResult, OrderDTO } from '@cab/application';
+import type { OrderDTO } from '@cab/application';
 import { openSqliteStorage, type SqliteStorage } from '../../storage/sqlite-storage';
 import { tempDir } from '../../testing';
 import { REJECT } from '../reject-codes';
 import { PaperBroker } from './paper-broker';
 import { SettableMarket } from './paper-market';
+import { value, errorOf } from '@cab/application/testing';
 
 const SYMBOL = 'BTC/USDT';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-function errorOf(r: BrokerResult<unknown>): { kind: string; code: string } {
-  if (r.ok) throw new Error('expected an error');
-  return { kind: r.error.kind, code: r.error.code };
-}
 
 /** Decimals as text, so equality is exact. */
 const text = (x: unknown): string => JSON.stringify(x);

@@ -1,17 +1,12 @@
 import { dec } from '@cab/domain';
-import type { BrokerResult } from '@cab/application';
 import { REJECT } from '../reject-codes';
 import { RETAIN_FINISHED_MS } from './paper-broker';
 import { makePaperHarness, type PaperHarness } from './testing/paper-harness';
+import { value } from '@cab/application/testing';
 
 const SYMBOL = 'BTC/USDT';
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
-
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
 
 /** Decimals as text, so equality is exact. */
 const text = (x: unknown): string => JSON.stringify(x);

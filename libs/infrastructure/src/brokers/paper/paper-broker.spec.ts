@@ -6,20 +6,11 @@ import { REJECT } from '../reject-codes';
 import { InMemoryPaperLedger } from './in-memory-ledger';
 import { PaperBroker } from './paper-broker';
 import { makePaperHarness, type PaperHarness } from './testing/paper-harness';
+import { value, errorOf } from '@cab/application/testing';
 
 brokerContract('PaperBroker', () => makePaperHarness());
 
 const SYMBOL = 'BTC/USDT';
-
-function value<T>(r: BrokerResult<T>): T {
-  if (!r.ok) throw new Error(`expected ok, got ${r.error.kind} ${r.error.code}: ${r.error.message}`);
-  return r.value;
-}
-
-function errorOf(r: BrokerResult<unknown>): { kind: string; code: string } {
-  if (r.ok) throw new Error('expected an error');
-  return { kind: r.error.kind, code: r.error.code };
-}
 
 /** Orders and fills as plain text: decimals become strings, so equality is exact. */
 const text = (x: unknown): string => JSON.stringify(x);
