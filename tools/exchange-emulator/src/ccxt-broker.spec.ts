@@ -80,6 +80,62 @@ describe('CcxtBroker', () => {
     expect(later).toEqual([]);
   });
 
+  describe('reads every fill since a time, however many pages and 30-day windows Gate needs', () => {
+    const DAY = 86_400_000;
+    /** Market buys placed straight on the emulator's engine until it holds `n` trades. */
+    function trade(n: number): void {
+      for (let i = 0; h.emu.exchange.trades.length < n; i++) {
+        h.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'market', side: 'buy', amount: '5', text: `t-p${i}`, account: 'spot', time_in_force: 'ioc' });
+      }
+    }
+    const tradeRequests = () => h.emu.requests.filter((r) => r.path === '/spot/my_trades').map((r) => new URLSearchParams(r.query));
+
+    it('pages past Gate’s 1,000-row maximum: the oldest fills are on the last page', async () => {
+      h = await makeCcxtHarness({ emulator: { keepRequests: 1_000 } });
+      await h.fund({ USDT: '1000000' });
+      const since = Date.now() - 60_000;
+      trade(2_500);
+      const oldest = h.emu.exchange.trades[0]!;
+      const fills = value(await h.broker.fetchMyTrades(SYMBOL, since));
+      expect(fills).toHaveLength(h.emu.exchange.trades.length);
+      expect(new Set(fills.map((f) => f.id)).size).toBe(fills.length);
+      expect(fills[0]!.id).toBe(oldest.id);
+      expect(tradeRequests().map((q) => [q.get('page'), q.get('limit')])).toEqual([
+        ['1', '1000'],
+        ['2', '1000'],
+        ['3', '1000'],
+      ]);
+    });
+
+    it('a look-back longer than 30 days is read in windows Gate accepts', async () => {
+      let offset = 0;
+      h = await makeCcxtHarness({ emulator: { now: () => Date.now() + offset, keepRequests: 1_000 } });
+      await h.fund({ USDT: '1000000' });
+      const ids: string[] = [];
+      for (const daysAgo of [44, 40, 20, 0]) {
+        offset = -daysAgo * DAY;
+        const before = h.emu.exchange.trades.length;
+        trade(before + 1);
+        ids.push(...h.emu.exchange.trades.slice(before).map((t) => t.id));
+      }
+      offset = 0;
+      const fills = value(await h.broker.fetchMyTrades(SYMBOL, Date.now() - 45 * DAY));
+      expect(fills.map((f) => f.id)).toEqual(ids);
+      const qs = tradeRequests();
+      expect(qs.length).toBeGreaterThanOrEqual(2);
+      for (const q of qs) if (q.has('to')) expect(Number(q.get('to')) - Number(q.get('from'))).toBeLessThanOrEqual(30 * 86_400);
+      expect(qs.at(-1)!.has('to')).toBe(false); // the last window runs to the venue's own now
+    });
+
+    it('more pages than it may read is an error, never a shorter list', async () => {
+      h = await makeCcxtHarness({ broker: { maxTradeRequests: 2 } });
+      await h.fund({ USDT: '1000000' });
+      const since = Date.now() - 60_000;
+      trade(2_001);
+      expect(error(await h.broker.fetchMyTrades(SYMBOL, since))).toMatchObject({ kind: 'retryable', code: 'TRADES_TOO_MANY' });
+    });
+  });
+
   it('reads the order book as decimals, best first, to the depth asked', async () => {
     h = await makeCcxtHarness();
     const b = value(await h.broker.fetchOrderBook(SYMBOL, 3));

@@ -7,6 +7,7 @@ import { BROKER_CODE, classifyCcxtError, isOutage, type CallKind, type CcxtModul
 import { balanceFromGate, fillFromGate, instrumentFromGate, orderFromGate } from './gate-parse';
 import { ccxtExchangeId, loadCcxt, makeGateClient, type GateClient } from './gate-client';
 import { toGatePair, toGateText } from './symbols';
+import { MAX_TRADE_REQUESTS, readTradePages, TRADES_PAGE } from './trade-pages';
 
 export interface CcxtBrokerOptions {
   /** EXCHANGE setting: "gateio" (or "gate"). Default gateio. */
@@ -24,6 +25,8 @@ export interface CcxtBrokerOptions {
   /** ccxt's own rate limiter; on unless a test turns it off. */
   enableRateLimit?: boolean;
   clock?: Clock;
+  /** Requests one fetchMyTrades may make (pages × 30-day windows) before it answers an error; MAX_TRADE_REQUESTS by default. */
+  maxTradeRequests?: number;
   sleep?: (ms: number) => Promise<void>;
   random?: () => number;
 }
@@ -193,10 +196,17 @@ export class CcxtBroker implements Broker {
   async fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>> {
     const inst = await this.instrument(symbol);
     if (!inst.ok) return inst;
-    // Gate's page is 100 fills by default; 1000 is its maximum.
-    const r = await this.call('read', (ex) => ex.fetchMyTrades(symbol, sinceMs, 1000));
-    if (!r.ok) return r;
-    return ok(r.value.map((t) => fillFromGate(t.info as Raw)));
+    // Every page and every 30-day window Gate needs, not only its newest 1,000 fills: a trade
+    // missing here reads to the reconciler as an order that never filled.
+    return readTradePages({
+      ...(sinceMs === undefined ? {} : { sinceMs }),
+      nowMs: (this.opts.clock ?? systemClock).now(),
+      maxRequests: this.opts.maxTradeRequests ?? MAX_TRADE_REQUESTS,
+      fetchPage: async ({ fromMs, toMs, page }) => {
+        const r = await this.call('read', (ex) => ex.fetchMyTrades(symbol, fromMs, TRADES_PAGE, toMs === undefined ? { page } : { until: toMs, page }));
+        return r.ok ? ok(r.value.map((t) => fillFromGate(t.info as Raw))) : r;
+      },
+    });
   }
 
   async cancelAllOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {

@@ -19,6 +19,8 @@ export const BROKER_CODE = {
   CONFIG: 'CONFIG',
   EXCHANGE_ERROR: 'EXCHANGE_ERROR',
   BAD_RESPONSE: 'BAD_RESPONSE',
+  /** More trades than one read may page through (see trade-pages.ts). */
+  TRADES_TOO_MANY: 'TRADES_TOO_MANY',
 } as const;
 
 /** Gate's `{"label": …}` from a ccxt message ("gate {"label":"…","message":"…"}"), if any. */
