@@ -70,7 +70,7 @@ export interface ComposeOverrides {
   strategy?: Strategy;
   /** Live only: the instance lock; null turns it off (tests); a FileInstanceLock by default. */
   instanceLock?: InstanceLock | null;
-  /** Where account locks live (shared by every instance on the host); default <tmpdir>/crypto-ai-bot-locks. */
+  /** Where account locks live (shared by every instance on the host); default LOCK_DIR, else <tmpdir>/crypto-ai-bot-locks. */
   lockDir?: string;
   /** How long an order unseen on the exchange may be in transit before reconciliation closes it. */
   notFoundGraceMs?: number;
@@ -133,7 +133,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
               dbPath: settings.db.path,
               exchange: settings.exchange,
               apiKey: settings.exchangeApi.key?.reveal() ?? '',
-              lockDir: overrides.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
+              lockDir: overrides.lockDir ?? settings.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
               clock,
               logger,
               onLost: (r) => onLockLost(r.message),

@@ -112,6 +112,12 @@ describe('validation', () => {
     expect(problemsOf({ DB_SYNCHRONOUS: 'OFF' }).join('\n')).toMatch(/DB_SYNCHRONOUS.*FULL.*NORMAL/);
   });
 
+  it('LOCK_DIR names the account locks’ folder; unset or blank leaves compose its <tmpdir> default', () => {
+    expect(parse({ LOCK_DIR: '/var/lib/crypto-ai-bot/locks' }).lockDir).toBe('/var/lib/crypto-ai-bot/locks');
+    expect(parse({}).lockDir).toBeNull();
+    expect(parse({ LOCK_DIR: ' ' }).lockDir).toBeNull();
+  });
+
   it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {
     expect(parse({}).strategy).toEqual({ name: 'ema_cross_rsi', params: {} });
     expect(parse({ STRATEGY: 'Mean_Reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }).strategy).toEqual({ name: 'mean_reversion', params: { bbPeriod: 30 } });

@@ -81,6 +81,13 @@ export interface Settings {
    * machine itself loses power, and cuts the time from signal to order by about the fsync.
    */
   readonly db: { readonly path: string; readonly synchronous: 'FULL' | 'NORMAL' };
+  /**
+   * LOCK_DIR: where live instances take their account lock (a second instance on the same account
+   * refuses to start). Every instance that trades the account must see the same folder; null =
+   * <tmpdir>/crypto-ai-bot-locks, which systemd's PrivateTmp or separate containers give each
+   * service its own copy of, and then two instances on one account cannot see each other.
+   */
+  readonly lockDir: string | null;
   readonly http: {
     readonly timeoutSec: number;
     readonly host: string;
@@ -206,6 +213,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     },
     dmsTimeoutMs: r.int('DMS_TIMEOUT_MS', 120_000, { min: 5_000 }),
     db: { path: r.string('DB_PATH', './data/crypto_ai_bot.db'), synchronous: r.oneOf('DB_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', { caseInsensitive: true }) },
+    lockDir: r.optionalString('LOCK_DIR'),
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
       host: r.string('HOST', '127.0.0.1'),

@@ -36,6 +36,7 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['WATCHDOG_INTERVAL_SEC', String(s.intervals.watchdogSec)],
     ['DMS_TIMEOUT_MS', String(s.dmsTimeoutMs)],
     ['DB_PATH', s.db.path],
+    ['LOCK_DIR', s.lockDir ?? '(<tmpdir>/crypto-ai-bot-locks)'],
     ['HTTP_TIMEOUT_SEC', String(s.http.timeoutSec)],
     ['HOST', s.http.host],
     ['PORT', String(s.http.port)],

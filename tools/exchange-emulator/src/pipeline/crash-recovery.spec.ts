@@ -107,4 +107,17 @@ describe('crash recovery and instance safety (live mode, real processes)', () =>
     // A refused instance sent nothing to the exchange.
     expect(world.emu.exchange.orders).toHaveLength(0);
   }, 60_000);
+
+  it('LOCK_DIR: an instance with its own DB on the same account refuses to start when both see the folder', async () => {
+    const locks = join(dir, 'shared-locks');
+    const holder = startChild(['hold', join(dir, 'a.db'), world.emu.url, locks]);
+    children.push(holder.child);
+    const ready = await holder.next('ready');
+    const base = settingsFor(dir, { ...world, mode: 'live' as const }, { LOCK_DIR: locks });
+    const market = new ScriptedMarketData({ now: () => Date.now() });
+    // No lockDir override to compose: the folder comes from the LOCK_DIR setting.
+    const attempt = compose({ ...base, db: { ...base.db, path: join(dir, 'b.db') } }, { marketData: market, strategy: new ScriptedStrategy(), broker: world.broker });
+    await expect(attempt).rejects.toThrow(`holds the account lock (pid ${String(ready['pid'])}`);
+    expect(world.emu.exchange.orders).toHaveLength(0);
+  }, 60_000);
 });
