@@ -107,12 +107,12 @@ describe('CcxtBroker', () => {
       ]);
     });
 
-    it('a look-back longer than 30 days is read in windows Gate accepts', async () => {
+    it('a look-back longer than 30 days is read in closed windows Gate accepts, to the end', async () => {
       let offset = 0;
       h = await makeCcxtHarness({ emulator: { now: () => Date.now() + offset, keepRequests: 1_000 } });
       await h.fund({ USDT: '1000000' });
       const ids: string[] = [];
-      for (const daysAgo of [44, 40, 20, 0]) {
+      for (const daysAgo of [44, 40, 20, 3, 0]) {
         offset = -daysAgo * DAY;
         const before = h.emu.exchange.trades.length;
         trade(before + 1);
@@ -123,8 +123,36 @@ describe('CcxtBroker', () => {
       expect(fills.map((f) => f.id)).toEqual(ids);
       const qs = tradeRequests();
       expect(qs.length).toBeGreaterThanOrEqual(2);
-      for (const q of qs) if (q.has('to')) expect(Number(q.get('to')) - Number(q.get('from'))).toBeLessThanOrEqual(30 * 86_400);
-      expect(qs.at(-1)!.has('to')).toBe(false); // the last window runs to the venue's own now
+      // Both ends always: with only `from` Gate answers the 7 days after it.
+      for (const q of qs) expect(Number(q.get('to')) - Number(q.get('from'))).toBeLessThanOrEqual(30 * 86_400);
+    });
+
+    it('a 10-day look-back gets the fills of today too (Gate’s 7-day answer to a range without `to`)', async () => {
+      let offset = -10 * DAY + 60_000;
+      h = await makeCcxtHarness({ emulator: { now: () => Date.now() + offset } });
+      await h.fund({ USDT: '1000000' });
+      trade(1);
+      offset = 0;
+      trade(2);
+      const fills = value(await h.broker.fetchMyTrades(SYMBOL, Date.now() - 10 * DAY));
+      expect(fills.map((f) => f.id)).toEqual(h.emu.exchange.trades.map((t) => t.id));
+    });
+
+    it('a fill older than its window is kept: Gate selects by the order’s finish time', async () => {
+      let offset = -40 * DAY;
+      h = await makeCcxtHarness({ emulator: { now: () => Date.now() + offset } });
+      await h.fund({ USDT: '1000000' });
+      // A limit buy at the best ask takes that level and rests for the rest: a fill 40 days ago…
+      const ask = h.emu.exchange.feed('BTC_USDT').orderBook().asks[0]!;
+      const o = h.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'limit', side: 'buy', amount: '1', price: ask.price, account: 'spot' });
+      expect(o.status).toBe('open');
+      expect(h.emu.exchange.trades).toHaveLength(1);
+      // …of an order that finished 5 days ago, in the second window of a 45-day look-back.
+      offset = -5 * DAY;
+      h.emu.exchange.cancel(o.id);
+      offset = 0;
+      const fills = value(await h.broker.fetchMyTrades(SYMBOL, Date.now() - 45 * DAY));
+      expect(fills.map((f) => f.orderId)).toEqual([o.id]);
     });
 
     it('more pages than it may read is an error, never a shorter list', async () => {

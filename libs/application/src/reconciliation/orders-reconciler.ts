@@ -7,6 +7,12 @@ import type { OrderSettler } from '../use-cases/order-settler';
 import { adoptedClientOrderId, classifyLookup, unknownOrders, venueMatch } from './compare-orders';
 import { noFindings, type ReconcileFindings, type ReconcileReporter } from './reconcile-report';
 
+/** What the orders pass found, and whether it read every venue order and trade it looked for. */
+export interface OrdersFindings extends ReconcileFindings {
+  /** False when the venue's open orders, its trades, or an order behind one of them could not be read. */
+  venueViewComplete: boolean;
+}
+
 export interface OrdersReconcilerOptions {
   settler: OrderSettler;
   instruments: InstrumentCache;
@@ -27,11 +33,11 @@ export class OrdersReconciler {
     private readonly opts: OrdersReconcilerOptions,
   ) {}
 
-  async reconcile(symbol: string, correlationId: string, tradesSince: number | null): Promise<ReconcileFindings> {
+  async reconcile(symbol: string, correlationId: string, tradesSince: number | null): Promise<OrdersFindings> {
     const f = noFindings();
     const { broker, stores, clock } = this.deps;
     const inst = await this.opts.instruments.get(symbol);
-    if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`] };
+    if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`], venueViewComplete: false };
     // What the venue shows besides our lookups — its open orders and the orders behind recent
     // trades — gathered first: Gate answers a lookup by client order id only while the order is
     // open and about an hour after, so after a longer downtime an order we sent but never settled
@@ -82,7 +88,7 @@ export class OrdersReconciler {
       f.repaired++;
       await this.opts.reporter.repaired(symbol, 'order', coid, `adopted ${venue.side} ${venue.id}`, correlationId);
     }
-    return f;
+    return { ...f, venueViewComplete: !partialView };
   }
 
   /** The venue's open orders, and the orders behind its trades since `tradesSince` that no local row knows by exchange id. */

@@ -16,7 +16,8 @@ const OVERLAP_MS = 60_000;
  * start before any evaluation, then on its own loop.
  */
 export class Reconciliation {
-  private lastRunAt: number | null = null;
+  /** Where the next pass reads trades from; null before the first pass. */
+  private nextSince: number | null = null;
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -26,11 +27,14 @@ export class Reconciliation {
   async run(symbols: readonly string[], correlationId: string): Promise<ReconcileFindings> {
     const { clock, broker, bus } = this.deps;
     const started = clock.now();
-    const since = this.lastRunAt === null ? started - FIRST_LOOKBACK_MS : this.lastRunAt - OVERLAP_MS;
+    const since = this.nextSince ?? started - FIRST_LOOKBACK_MS;
     let all = noFindings();
+    let venueViewComplete = true;
     for (const symbol of symbols) {
       const t0 = clock.now();
-      let f = await this.parts.orders.reconcile(symbol, correlationId, since);
+      const orders = await this.parts.orders.reconcile(symbol, correlationId, since);
+      venueViewComplete &&= orders.venueViewComplete;
+      let f: ReconcileFindings = orders;
       const balance = await broker.fetchBalance(symbol);
       if (balance.ok) {
         f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, correlationId));
@@ -39,7 +43,9 @@ export class Reconciliation {
       bus.emit('reconcile.completed', { symbol, checked: f.checked, mismatches: f.mismatches, repaired: f.repaired, durationMs: clock.now() - t0 }, correlationId);
       all = mergeFindings(all, f);
     }
-    this.lastRunAt = started;
+    // A range the venue could not be fully read over is read again next time: an order only the
+    // venue knows (a manual trade) is found through its trades, so moving on would lose it.
+    this.nextSince = venueViewComplete ? started - OVERLAP_MS : since;
     if (all.halting.length > 0) await this.parts.trading.halt('RECONCILE.MISMATCH', all.halting.join('; '), 'halted', correlationId);
     else if (all.errors.length === 0) await this.parts.trading.clear('RECONCILE.MISMATCH', 'clean reconcile pass');
     return all;

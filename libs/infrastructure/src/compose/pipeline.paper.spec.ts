@@ -179,6 +179,28 @@ describe('pipeline (paper): beyond the contract', () => {
     expect((await bot.app.storage.positions.get('BTC/USDT'))?.baseQty.gt('0')).toBe(true);
   });
 
+  it('a manual buy in a range whose trades could not be read is adopted once they can be, however many passes failed meanwhile', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    await bot.app.orchestrator.stop();
+    // Bought by hand on the exchange: a market order is never open, so only its trades tell us.
+    const paper = bot.app.broker as unknown as PaperBroker;
+    const manual = value(await paper.createMarketBuyQuote('BTC/USDT', dec('100'), 't-manual'));
+    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
+    paper.fetchMyTrades = async () => ({ ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429 (spec)' } });
+    for (let pass = 0; pass < 3; pass++) {
+      await bot.vs.advance(10 * 60_000);
+      await bot.app.orchestrator.runLoopOnce('reconcile');
+    }
+    expect(await bot.orders()).toEqual([]);
+    paper.fetchMyTrades = fetchMyTrades;
+    await bot.vs.advance(10 * 60_000);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    const orders = await bot.orders();
+    expect(orders.map((o) => [o.clientOrderId, o.status])).toEqual([['t-manual', 'filled']]);
+    expect(str((await bot.app.storage.positions.get('BTC/USDT'))!.baseQty)).toBe(str(manual.filledBase.minus(manual.fee)));
+  });
+
   it('an order whose exchange id we know is looked up by it: an adopted manual order, still open on the venue, is not closed', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();

@@ -116,6 +116,7 @@ describe('validation', () => {
     expect(parse({ LOCK_DIR: '/var/lib/crypto-ai-bot/locks' }).lockDir).toBe('/var/lib/crypto-ai-bot/locks');
     expect(parse({}).lockDir).toBeNull();
     expect(parse({ LOCK_DIR: ' ' }).lockDir).toBeNull();
+    expect(problemsOf({ LOCK_DIR: './locks' })).toEqual(['LOCK_DIR: expected an absolute path (every instance on the account must name the same folder), got "./locks"']);
   });
 
   it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {

@@ -10,6 +10,7 @@ import {
   validateRiskConfig,
   type Validated,
 } from '@cab/domain';
+import { isAbsolute } from 'node:path';
 import { EnvReader, type Env } from './env-reader';
 import { SecretResolver, type ReadFile } from './secrets';
 import type { Secret } from './secret';
@@ -213,7 +214,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     },
     dmsTimeoutMs: r.int('DMS_TIMEOUT_MS', 120_000, { min: 5_000 }),
     db: { path: r.string('DB_PATH', './data/crypto_ai_bot.db'), synchronous: r.oneOf('DB_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', { caseInsensitive: true }) },
-    lockDir: r.optionalString('LOCK_DIR'),
+    lockDir: lockDirOf(r),
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
       host: r.string('HOST', '127.0.0.1'),
@@ -370,4 +371,11 @@ function deepFreeze<T>(o: T): T {
     Object.freeze(o);
   }
   return o;
+}
+
+/** LOCK_DIR is shared by instances that may start from different folders: a relative path would name a different folder for each. */
+function lockDirOf(r: EnvReader): string | null {
+  const dir = r.optionalString('LOCK_DIR');
+  if (dir !== null && !isAbsolute(dir)) r.problem(`LOCK_DIR: expected an absolute path (every instance on the account must name the same folder), got ${JSON.stringify(dir)}`);
+  return dir;
 }

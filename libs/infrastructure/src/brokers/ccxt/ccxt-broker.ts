@@ -203,7 +203,10 @@ export class CcxtBroker implements Broker {
       nowMs: (this.opts.clock ?? systemClock).now(),
       maxRequests: this.opts.maxTradeRequests ?? MAX_TRADE_REQUESTS,
       fetchPage: async ({ fromMs, toMs, page }) => {
-        const r = await this.call('read', (ex) => ex.fetchMyTrades(symbol, fromMs, TRADES_PAGE, toMs === undefined ? { page } : { until: toMs, page }));
+        // The range goes as Gate's own from/to, not as ccxt's `since`: ccxt would then drop every
+        // fill older than `since`, and Gate selects by the order's finish time, not the fill's.
+        const range = { from: Math.floor(fromMs / 1000), to: Math.floor(toMs / 1000), page };
+        const r = await this.call('read', (ex) => ex.fetchMyTrades(symbol, undefined, TRADES_PAGE, range));
         return r.ok ? ok(r.value.map((t) => fillFromGate(t.info as Raw))) : r;
       },
     });

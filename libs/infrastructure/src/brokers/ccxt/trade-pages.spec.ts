@@ -1,30 +1,31 @@
 import { describe, expect, it } from '@jest/globals';
 import { dec } from '@cab/domain';
 import type { FillDTO } from '@cab/application';
-import { readTradePages, tradeWindows, TRADES_WINDOW_MS, type TradePageRequest } from './trade-pages';
+import { readTradePages, tradeWindows, TRADES_END_MARGIN_MS, TRADES_WINDOW_MS, type TradePageRequest } from './trade-pages';
 
 // The paging rules in isolation; ccxt-broker.spec.ts (exchange-emulator) runs them through the
 // real ccxt client against the emulator's GET /spot/my_trades.
 const fill = (id: number, ts = id): FillDTO => ({ id: String(id), orderId: 'o', ts, side: 'buy', price: dec('1'), amount: dec('1'), cost: dec('1'), fee: dec('0'), feeCurrency: 'BTC' });
 
 describe('tradeWindows', () => {
-  it('one open window when the look-back fits in Gate’s 30-day range, or when there is none', () => {
-    expect(tradeWindows(undefined, 1e12)).toEqual([{}]);
-    expect(tradeWindows(1e12 - TRADES_WINDOW_MS, 1e12)).toEqual([{ fromMs: 1e12 - TRADES_WINDOW_MS }]);
-    expect(tradeWindows(1e12 + 5_000, 1e12)).toEqual([{ fromMs: 1e12 + 5_000 }]);
+  const now = 1e12;
+  const end = now + TRADES_END_MARGIN_MS;
+
+  it('one closed window when the look-back fits in the range (7 days without one); none when since is past the end', () => {
+    expect(tradeWindows(undefined, now)).toEqual([{ fromMs: now - 7 * 86_400_000, toMs: end }]);
+    expect(tradeWindows(end - TRADES_WINDOW_MS, now)).toEqual([{ fromMs: end - TRADES_WINDOW_MS, toMs: end }]);
+    expect(tradeWindows(now + 5_000, now)).toEqual([{ fromMs: now + 5_000, toMs: end }]);
+    expect(tradeWindows(end + 1, now)).toEqual([]);
   });
 
-  it('longer look-backs: closed windows no longer than the range, overlapping by a second, the last one open', () => {
-    const now = 1e12;
+  it('longer look-backs: windows no longer than the range, overlapping by a second, the last one ending past now', () => {
     const since = now - 3 * TRADES_WINDOW_MS;
     const w = tradeWindows(since, now);
+    expect(w.length).toBe(4);
     expect(w[0]!.fromMs).toBe(since);
-    for (let i = 0; i < w.length - 1; i++) {
-      expect(w[i]!.toMs! - w[i]!.fromMs!).toBe(TRADES_WINDOW_MS);
-      expect(w[i + 1]!.fromMs).toBe(w[i]!.toMs! - 1_000);
-    }
-    expect(w.at(-1)).toEqual({ fromMs: expect.any(Number) });
-    expect(now - w.at(-1)!.fromMs!).toBeLessThanOrEqual(TRADES_WINDOW_MS);
+    for (const x of w) expect(x.toMs - x.fromMs).toBeLessThanOrEqual(TRADES_WINDOW_MS);
+    for (let i = 0; i < w.length - 1; i++) expect(w[i + 1]!.fromMs).toBe(w[i]!.toMs - 1_000);
+    expect(w.at(-1)!.toMs).toBe(end);
   });
 });
 

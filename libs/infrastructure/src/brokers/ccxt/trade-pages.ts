@@ -5,26 +5,32 @@ import { BROKER_CODE } from './errors';
 export const TRADES_PAGE = 1000;
 
 /**
- * Gate refuses a my_trades range longer than 30 days (and answers only the last 7 days when given
- * no range): a longer look-back is read in windows of 29 days, a day short of the limit so that
- * rounding to seconds and a clock a little off ours never push one over it.
+ * Gate refuses a my_trades range longer than 30 days, and answers a range it is not given in full
+ * with 7 days (only `from`: the 7 days after it): every request names both ends, over windows of
+ * 29 days, a day short of the limit so that rounding to seconds never pushes one over it.
  */
 export const TRADES_WINDOW_MS = 29 * 86_400_000;
+
+/** The last window ends this far past our clock: Gate's clock may be ahead (by up to the 60 s its signatures allow). */
+export const TRADES_END_MARGIN_MS = 5 * 60_000;
+
+/** Without a `since`: the last 7 days, what Gate answers to no range. */
+export const TRADES_DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
 
 /** Requests one read may make before it gives up loudly: 50 pages is 50,000 fills. */
 export const MAX_TRADE_REQUESTS = 50;
 
-/** One request: a time window (no `toMs` = up to the venue's now) and a 1-based page of it. */
+/** One request: a time window (both ends, epoch ms) and a 1-based page of it. */
 export interface TradePageRequest {
-  fromMs?: number;
-  toMs?: number;
+  fromMs: number;
+  toMs: number;
   page: number;
 }
 
 export interface TradePagesOptions {
-  /** Read fills from this time; none = what the venue answers without a range (Gate: 7 days). */
+  /** Read fills from this time; none = the last 7 days. */
   sinceMs?: number;
-  /** Our clock: only where the windows end. The last window is left open, so a venue clock ahead of ours loses nothing. */
+  /** Our clock: where the last window ends (plus TRADES_END_MARGIN_MS). */
   nowMs: number;
   fetchPage: (req: TradePageRequest) => Promise<BrokerResult<FillDTO[]>>;
   pageSize?: number;
@@ -37,6 +43,8 @@ export interface TradePagesOptions {
  * onto the next page, so a row can repeat (dropped here) but none is skipped. A page shorter than
  * `pageSize` ends its window. More than `maxRequests` requests is an error, never a silently
  * shorter list: the reconciler counts a missing trade as proof that an order never filled.
+ * Nothing is filtered here by the fill's own time: Gate selects by the ORDER's finish time, so a
+ * window may rightly hold a fill from before its start (an order that filled, then finished later).
  */
 export async function readTradePages(opts: TradePagesOptions): Promise<BrokerResult<FillDTO[]>> {
   const pageSize = opts.pageSize ?? TRADES_PAGE;
@@ -65,17 +73,18 @@ export async function readTradePages(opts: TradePagesOptions): Promise<BrokerRes
 }
 
 /**
- * The windows covering [since, now): consecutive spans of TRADES_WINDOW_MS that overlap by a
- * second (the venue rounds to seconds; repeats are dropped by id), the last one open-ended.
+ * The windows covering [since, now + margin]: consecutive spans of at most TRADES_WINDOW_MS that
+ * overlap by a second (the venue rounds to seconds; repeats are dropped by id). None when `since`
+ * is past the end: no fill can be that recent.
  */
-export function tradeWindows(sinceMs: number | undefined, nowMs: number): { fromMs?: number; toMs?: number }[] {
-  if (sinceMs === undefined) return [{}];
-  const out: { fromMs?: number; toMs?: number }[] = [];
-  let from = sinceMs;
-  while (nowMs - from > TRADES_WINDOW_MS) {
+export function tradeWindows(sinceMs: number | undefined, nowMs: number): { fromMs: number; toMs: number }[] {
+  const end = nowMs + TRADES_END_MARGIN_MS;
+  const out: { fromMs: number; toMs: number }[] = [];
+  let from = sinceMs ?? nowMs - TRADES_DEFAULT_LOOKBACK_MS;
+  while (end - from > TRADES_WINDOW_MS) {
     out.push({ fromMs: from, toMs: from + TRADES_WINDOW_MS });
     from += TRADES_WINDOW_MS - 1_000;
   }
-  out.push({ fromMs: from });
+  if (from <= end) out.push({ fromMs: from, toMs: end });
   return out;
 }
