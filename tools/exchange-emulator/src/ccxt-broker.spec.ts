@@ -124,7 +124,10 @@ describe('CcxtBroker', () => {
       const qs = tradeRequests();
       expect(qs.length).toBeGreaterThanOrEqual(2);
       // Both ends always: with only `from` Gate answers the 7 days after it.
-      for (const q of qs) expect(Number(q.get('to')) - Number(q.get('from'))).toBeLessThanOrEqual(30 * 86_400);
+      for (const q of qs) {
+        expect(q.has('from') && q.has('to')).toBe(true);
+        expect(Number(q.get('to')) - Number(q.get('from'))).toBeLessThanOrEqual(30 * 86_400);
+      }
     });
 
     it('a 10-day look-back gets the fills of today too (Gate’s 7-day answer to a range without `to`)', async () => {

@@ -7,10 +7,14 @@ import type { OrderSettler } from '../use-cases/order-settler';
 import { adoptedClientOrderId, classifyLookup, unknownOrders, venueMatch } from './compare-orders';
 import { noFindings, type ReconcileFindings, type ReconcileReporter } from './reconcile-report';
 
-/** What the orders pass found, and whether it read every venue order and trade it looked for. */
+/** What the orders pass found, and where the next pass must read trades from if this one could not read them all. */
 export interface OrdersFindings extends ReconcileFindings {
-  /** False when the venue's open orders, its trades, or an order behind one of them could not be read. */
-  venueViewComplete: boolean;
+  /**
+   * null: every trade since `tradesSince` was read and every order behind them looked at. Else
+   * the time to read trades from again: `tradesSince` when the trades (or the instrument) could
+   * not be read, or just before the first trade of an order behind them that could not be fetched.
+   */
+  rereadFrom: number | null;
 }
 
 export interface OrdersReconcilerOptions {
@@ -37,14 +41,14 @@ export class OrdersReconciler {
     const f = noFindings();
     const { broker, stores, clock } = this.deps;
     const inst = await this.opts.instruments.get(symbol);
-    if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`], venueViewComplete: false };
+    if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`], rereadFrom: tradesSince };
     // What the venue shows besides our lookups — its open orders and the orders behind recent
     // trades — gathered first: Gate answers a lookup by client order id only while the order is
     // open and about an hour after, so after a longer downtime an order we sent but never settled
     // (a crash between the send and the settlement) is found only through its trades.
     const locals = await stores.orders.open(symbol);
     const before = f.errors.length;
-    const candidates = await this.venueOrders(symbol, tradesLookBack(tradesSince, locals), f);
+    const { candidates, unread } = await this.venueOrders(symbol, tradesLookBack(tradesSince, locals), f);
     // Without a full view of the venue, "not found" proves nothing for an order we never heard
     // back about: it stays open (and its trades stay in the look-back) until a complete pass.
     const partialView = f.errors.length > before;
@@ -88,29 +92,40 @@ export class OrdersReconciler {
       f.repaired++;
       await this.opts.reporter.repaired(symbol, 'order', coid, `adopted ${venue.side} ${venue.id}`, correlationId);
     }
-    return { ...f, venueViewComplete: !partialView };
+    const rereadFrom = unread === null || tradesSince === null ? null : unread === 'all' ? tradesSince : Math.max(tradesSince, unread);
+    return { ...f, rereadFrom };
   }
 
-  /** The venue's open orders, and the orders behind its trades since `tradesSince` that no local row knows by exchange id. */
-  private async venueOrders(symbol: string, tradesSince: number | null, f: ReconcileFindings): Promise<OrderDTO[]> {
+  /**
+   * The venue's open orders, and the orders behind its trades since `tradesSince` that no local row
+   * knows by exchange id. `unread`: what of the trades' range was not fully looked at — 'all'
+   * (the trades could not be read), the time just before the first trade of an order that could
+   * not be fetched, or null. Open orders are read whole on every pass, so they hold nothing back.
+   */
+  private async venueOrders(symbol: string, tradesSince: number | null, f: ReconcileFindings): Promise<{ candidates: OrderDTO[]; unread: 'all' | number | null }> {
     const { broker, stores } = this.deps;
     const open = await broker.fetchOpenOrders(symbol);
     if (!open.ok) f.errors.push(`open orders: ${open.error.code}`);
     const candidates: OrderDTO[] = open.ok ? [...open.value] : [];
-    if (tradesSince === null) return candidates;
+    if (tradesSince === null) return { candidates, unread: null };
     const trades = await broker.fetchMyTrades(symbol, tradesSince);
     if (!trades.ok) {
       f.errors.push(`trades: ${trades.error.code}`);
-      return candidates;
+      return { candidates, unread: 'all' };
     }
+    let unread: number | null = null;
     const ids = [...new Set(trades.value.map((t) => t.orderId))].filter((id) => !candidates.some((o) => o.id === id));
     for (const id of ids) {
       if (await stores.orders.byExchangeOrderId(broker.name, id)) continue;
       const o = await broker.fetchOrder(symbol, { id });
       if (o.ok) candidates.push(o.value);
-      else f.errors.push(`order ${id}: ${o.error.code}`);
+      else {
+        f.errors.push(`order ${id}: ${o.error.code}`);
+        const first = Math.min(...trades.value.filter((t) => t.orderId === id).map((t) => t.ts)) - 1_000;
+        unread = unread === null ? first : Math.min(unread, first);
+      }
     }
-    return candidates;
+    return { candidates, unread };
   }
 
   private async unknown(candidates: OrderDTO[]): Promise<OrderDTO[]> {

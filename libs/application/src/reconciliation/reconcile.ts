@@ -8,16 +8,26 @@ import { mergeFindings, noFindings, type ReconcileFindings } from './reconcile-r
 /** How far back the first pass looks for trades of orders we do not know (later passes: since the last one). */
 const FIRST_LOOKBACK_MS = 24 * 3_600_000;
 const OVERLAP_MS = 60_000;
+/** A symbol whose venue trades could not all be read for this long halts entries (RECONCILE.MISMATCH). */
+export const UNREAD_TRADES_HALT_MS = 3_600_000;
 
 /**
  * One reconcile pass over every symbol: orders first (they move positions), then the position and
  * the balances against the exchange. A halting mismatch halts entries (RECONCILE.MISMATCH); the
  * next pass that is clean (no halting mismatch, no failed lookup) clears that halt. Runs once at
  * start before any evaluation, then on its own loop.
+ *
+ * Each symbol keeps where its next pass reads the venue's trades from: since its last pass (less a
+ * minute), or — when a pass could not read them all — from where it stopped, so an order only the
+ * venue knows (a manual trade) is still adopted once they can be read. A symbol held back for
+ * UNREAD_TRADES_HALT_MS halts entries, loudly, rather than re-read a growing range in silence. The
+ * positions are only kept in memory: a restart looks back 24 h.
  */
 export class Reconciliation {
-  /** Where the next pass reads trades from; null before the first pass. */
-  private nextSince: number | null = null;
+  /** Per symbol: where the next pass reads trades from. */
+  private readonly cursors = new Map<string, number>();
+  /** Per symbol: when its trades first could not all be read (until a pass reads them). */
+  private readonly unreadSince = new Map<string, number>();
 
   constructor(
     private readonly deps: PipelineDeps,
@@ -27,14 +37,13 @@ export class Reconciliation {
   async run(symbols: readonly string[], correlationId: string): Promise<ReconcileFindings> {
     const { clock, broker, bus } = this.deps;
     const started = clock.now();
-    const since = this.nextSince ?? started - FIRST_LOOKBACK_MS;
     let all = noFindings();
-    let venueViewComplete = true;
     for (const symbol of symbols) {
       const t0 = clock.now();
+      const since = this.cursors.get(symbol) ?? started - FIRST_LOOKBACK_MS;
       const orders = await this.parts.orders.reconcile(symbol, correlationId, since);
-      venueViewComplete &&= orders.venueViewComplete;
       let f: ReconcileFindings = orders;
+      this.advance(symbol, orders.rereadFrom, started, f);
       const balance = await broker.fetchBalance(symbol);
       if (balance.ok) {
         f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, correlationId));
@@ -43,11 +52,24 @@ export class Reconciliation {
       bus.emit('reconcile.completed', { symbol, checked: f.checked, mismatches: f.mismatches, repaired: f.repaired, durationMs: clock.now() - t0 }, correlationId);
       all = mergeFindings(all, f);
     }
-    // A range the venue could not be fully read over is read again next time: an order only the
-    // venue knows (a manual trade) is found through its trades, so moving on would lose it.
-    this.nextSince = venueViewComplete ? started - OVERLAP_MS : since;
     if (all.halting.length > 0) await this.parts.trading.halt('RECONCILE.MISMATCH', all.halting.join('; '), 'halted', correlationId);
     else if (all.errors.length === 0) await this.parts.trading.clear('RECONCILE.MISMATCH', 'clean reconcile pass');
     return all;
+  }
+
+  /** Moves the symbol's trade cursor, or holds it where the venue could not be read (halting once held too long). */
+  private advance(symbol: string, rereadFrom: number | null, started: number, f: ReconcileFindings): void {
+    if (rereadFrom === null) {
+      this.cursors.set(symbol, started - OVERLAP_MS);
+      this.unreadSince.delete(symbol);
+      return;
+    }
+    this.cursors.set(symbol, rereadFrom);
+    const firstUnreadAt = this.unreadSince.get(symbol) ?? started;
+    this.unreadSince.set(symbol, firstUnreadAt);
+    if (started - firstUnreadAt >= UNREAD_TRADES_HALT_MS)
+      f.halting.push(
+        `${symbol}: the venue's trades since ${new Date(rereadFrom).toISOString()} could not all be read for ${Math.round((started - firstUnreadAt) / 60_000)} min (${f.errors.join('; ')}): an order placed on the exchange by hand may be missing from the position`,
+      );
   }
 }

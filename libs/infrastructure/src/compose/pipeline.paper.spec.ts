@@ -201,6 +201,77 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(str((await bot.app.storage.positions.get('BTC/USDT'))!.baseQty)).toBe(str(manual.filledBase.minus(manual.fee)));
   });
 
+  it('trades unread for an hour halt entries (RECONCILE.MISMATCH), loudly; the pass that reads them clears it', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    await bot.app.orchestrator.stop();
+    const paper = bot.app.broker as unknown as PaperBroker;
+    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
+    paper.fetchMyTrades = async () => ({ ok: false, error: { kind: 'retryable', code: 'TRADES_TOO_MANY', message: 'too many (spec)' } });
+    const states: string[] = [];
+    for (let pass = 0; pass < 8; pass++) {
+      await bot.vs.advance(10 * 60_000);
+      await bot.app.orchestrator.runLoopOnce('reconcile');
+      states.push(bot.app.trading.state());
+    }
+    // Held from the first failed pass: the pass an hour after it halts.
+    expect(states).toEqual(['active', 'active', 'active', 'active', 'active', 'active', 'halted', 'halted']);
+    expect(bot.app.trading.reasons().join()).toMatch(/BTC\/USDT: the venue's trades since .* could not all be read for 70 min \(trades: TRADES_TOO_MANY\)/);
+    paper.fetchMyTrades = fetchMyTrades;
+    await bot.vs.advance(10 * 60_000);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    expect(bot.app.trading.state()).toBe('active');
+  });
+
+  it('an order behind a trade that cannot be fetched holds the cursor just before its trade, not at the start of the range', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir);
+    await bot.app.orchestrator.start();
+    await bot.app.orchestrator.stop();
+    await bot.vs.advance(30 * 60_000);
+    const paper = bot.app.broker as unknown as PaperBroker;
+    const manual = value(await paper.createMarketBuyQuote('BTC/USDT', dec('100'), 't-manual'));
+    const [fill] = value(await paper.fetchMyTrades('BTC/USDT'));
+    const fetchOrder = paper.fetchOrder.bind(paper);
+    paper.fetchOrder = async (symbol, ref) =>
+      'id' in ref && ref.id === manual.id ? { ok: false, error: { kind: 'retryable', code: 'EXCHANGE_UNAVAILABLE', message: '503 (spec)' } } : fetchOrder(symbol, ref);
+    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
+    const asked: (number | undefined)[] = [];
+    paper.fetchMyTrades = async (symbol, since) => (asked.push(since), fetchMyTrades(symbol, since));
+    await bot.vs.advance(10 * 60_000);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    await bot.vs.advance(10 * 60_000);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    expect(asked[1]).toBe(fill!.ts - 1_000);
+    expect(asked[1]! > asked[0]!).toBe(true);
+    paper.fetchOrder = fetchOrder;
+    await bot.vs.advance(10 * 60_000);
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    expect((await bot.orders()).map((o) => [o.clientOrderId, o.status])).toEqual([['t-manual', 'filled']]);
+  });
+
+  it('each symbol keeps its own trade cursor: one whose trades cannot be read holds back only itself', async () => {
+    bot = await startBot(await makePaperPipelineWorld(), dir, { SYMBOLS: 'BTC/USDT,ETH/USDT' });
+    bot.market.setPrice('ETH/USDT', '2500');
+    await bot.app.orchestrator.start();
+    await bot.app.orchestrator.stop();
+    const paper = bot.app.broker as unknown as PaperBroker;
+    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
+    const asked: [string, number | undefined][] = [];
+    paper.fetchMyTrades = async (symbol, since) => {
+      asked.push([symbol, since]);
+      return symbol === 'ETH/USDT' ? { ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429 (spec)' } } : fetchMyTrades(symbol, since);
+    };
+    const t1 = (await bot.vs.advance(10 * 60_000), bot.vs.now());
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    await bot.vs.advance(10 * 60_000);
+    asked.length = 0;
+    await bot.app.orchestrator.runLoopOnce('reconcile');
+    const eth = asked.find(([s]) => s === 'ETH/USDT')![1]!;
+    const btc = asked.find(([s]) => s === 'BTC/USDT')![1]!;
+    expect(btc).toBe(t1 - 60_000); // since its previous pass, less the minute of overlap
+    expect(eth).toBeLessThan(t1 - 60_000); // still where ETH's reads first failed
+  });
+
   it('an order whose exchange id we know is looked up by it: an adopted manual order, still open on the venue, is not closed', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();

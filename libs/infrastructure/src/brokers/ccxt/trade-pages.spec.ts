@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { dec } from '@cab/domain';
 import type { FillDTO } from '@cab/application';
-import { readTradePages, tradeWindows, TRADES_END_MARGIN_MS, TRADES_WINDOW_MS, type TradePageRequest } from './trade-pages';
+import { readTradePages, tradeWindows, TRADES_WINDOW_MS, type TradePageRequest } from './trade-pages';
 
 // The paging rules in isolation; ccxt-broker.spec.ts (exchange-emulator) runs them through the
 // real ccxt client against the emulator's GET /spot/my_trades.
@@ -9,16 +9,16 @@ const fill = (id: number, ts = id): FillDTO => ({ id: String(id), orderId: 'o', 
 
 describe('tradeWindows', () => {
   const now = 1e12;
-  const end = now + TRADES_END_MARGIN_MS;
+  const end = now;
 
-  it('one closed window when the look-back fits in the range (7 days without one); none when since is past the end', () => {
+  it('one closed window when the look-back fits in the range (7 days without one); none when since is still to come', () => {
     expect(tradeWindows(undefined, now)).toEqual([{ fromMs: now - 7 * 86_400_000, toMs: end }]);
     expect(tradeWindows(end - TRADES_WINDOW_MS, now)).toEqual([{ fromMs: end - TRADES_WINDOW_MS, toMs: end }]);
-    expect(tradeWindows(now + 5_000, now)).toEqual([{ fromMs: now + 5_000, toMs: end }]);
-    expect(tradeWindows(end + 1, now)).toEqual([]);
+    expect(tradeWindows(now, now)).toEqual([{ fromMs: now, toMs: now }]);
+    expect(tradeWindows(now + 5_000, now)).toEqual([]);
   });
 
-  it('longer look-backs: windows no longer than the range, overlapping by a second, the last one ending past now', () => {
+  it('longer look-backs: windows no longer than the range, overlapping by a second, the last one ending now', () => {
     const since = now - 3 * TRADES_WINDOW_MS;
     const w = tradeWindows(since, now);
     expect(w.length).toBe(4);

@@ -11,9 +11,6 @@ export const TRADES_PAGE = 1000;
  */
 export const TRADES_WINDOW_MS = 29 * 86_400_000;
 
-/** The last window ends this far past our clock: Gate's clock may be ahead (by up to the 60 s its signatures allow). */
-export const TRADES_END_MARGIN_MS = 5 * 60_000;
-
 /** Without a `since`: the last 7 days, what Gate answers to no range. */
 export const TRADES_DEFAULT_LOOKBACK_MS = 7 * 86_400_000;
 
@@ -30,7 +27,11 @@ export interface TradePageRequest {
 export interface TradePagesOptions {
   /** Read fills from this time; none = the last 7 days. */
   sinceMs?: number;
-  /** Our clock: where the last window ends (plus TRADES_END_MARGIN_MS). */
+  /**
+   * Our clock: where the last window ends. A fill Gate stamps later (its clock may be ahead of ours
+   * by up to the 60 s its signatures allow) is read by the reconciler's next pass, which starts a
+   * minute before this one.
+   */
   nowMs: number;
   fetchPage: (req: TradePageRequest) => Promise<BrokerResult<FillDTO[]>>;
   pageSize?: number;
@@ -73,12 +74,12 @@ export async function readTradePages(opts: TradePagesOptions): Promise<BrokerRes
 }
 
 /**
- * The windows covering [since, now + margin]: consecutive spans of at most TRADES_WINDOW_MS that
+ * The windows covering [since, now]: consecutive spans of at most TRADES_WINDOW_MS that
  * overlap by a second (the venue rounds to seconds; repeats are dropped by id). None when `since`
  * is past the end: no fill can be that recent.
  */
 export function tradeWindows(sinceMs: number | undefined, nowMs: number): { fromMs: number; toMs: number }[] {
-  const end = nowMs + TRADES_END_MARGIN_MS;
+  const end = nowMs;
   const out: { fromMs: number; toMs: number }[] = [];
   let from = sinceMs ?? nowMs - TRADES_DEFAULT_LOOKBACK_MS;
   while (end - from > TRADES_WINDOW_MS) {
