@@ -10,11 +10,25 @@ import { noFindings, type ReconcileFindings, type ReconcileReporter } from './re
 /** What the orders pass found, and where the next pass must read trades from if this one could not read them all. */
 export interface OrdersFindings extends ReconcileFindings {
   /**
-   * null: every trade since `tradesSince` was read and every order behind them looked at. Else
-   * the time to read trades from again: `tradesSince` when the trades (or the instrument) could
-   * not be read, or just before the first trade of an order behind them that could not be fetched.
+   * null: every trade of the range was read and every order behind them taken in. Else the time to
+   * read trades from again: the range's start when the trades (or the instrument) could not be
+   * read, or just before the first trade of an order behind them that could not be fetched or
+   * adopted. The range is the look-back actually read, which reaches further back than
+   * `tradesSince` while an order we never heard back about is open.
    */
   rereadFrom: number | null;
+  /** Why (the failed reads, at most a few): for the halt a long hold raises. */
+  unreadBecause: string[];
+}
+
+/** What of a pass's trade range was not taken in, and why. */
+class Unread {
+  from: number | null = null;
+  readonly why: string[] = [];
+  mark(from: number, why: string): void {
+    this.from = this.from === null ? from : Math.min(this.from, from);
+    this.why.push(why);
+  }
 }
 
 export interface OrdersReconcilerOptions {
@@ -41,14 +55,19 @@ export class OrdersReconciler {
     const f = noFindings();
     const { broker, stores, clock } = this.deps;
     const inst = await this.opts.instruments.get(symbol);
-    if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`], rereadFrom: tradesSince };
+    if (!inst.ok) {
+      const why = `instrument: ${inst.error.code}`;
+      return { ...f, errors: [why], rereadFrom: tradesSince, unreadBecause: [why] };
+    }
     // What the venue shows besides our lookups — its open orders and the orders behind recent
     // trades — gathered first: Gate answers a lookup by client order id only while the order is
     // open and about an hour after, so after a longer downtime an order we sent but never settled
     // (a crash between the send and the settlement) is found only through its trades.
     const locals = await stores.orders.open(symbol);
     const before = f.errors.length;
-    const { candidates, unread } = await this.venueOrders(symbol, tradesLookBack(tradesSince, locals), f);
+    const lookBack = tradesLookBack(tradesSince, locals);
+    const unread = new Unread();
+    const { candidates, firstTradeAt } = await this.venueOrders(symbol, lookBack, f, unread);
     // Without a full view of the venue, "not found" proves nothing for an order we never heard
     // back about: it stays open (and its trades stay in the look-back) until a complete pass.
     const partialView = f.errors.length > before;
@@ -86,46 +105,54 @@ export class OrdersReconciler {
       const ins = await stores.orders.insert(adoptable(venue, coid, broker.name, clock.now()));
       if (!ins.ok) {
         f.errors.push(`adopt ${coid}: ${ins.code}`);
+        const first = firstTradeAt.get(venue.id);
+        if (first !== undefined) unread.mark(first - 1_000, `adopt ${coid}: ${ins.code}`);
         continue;
       }
       await this.opts.settler.settle(coid, venue, inst.value, correlationId);
       f.repaired++;
       await this.opts.reporter.repaired(symbol, 'order', coid, `adopted ${venue.side} ${venue.id}`, correlationId);
     }
-    const rereadFrom = unread === null || tradesSince === null ? null : unread === 'all' ? tradesSince : Math.max(tradesSince, unread);
-    return { ...f, rereadFrom };
+    // Never before the range read: Gate selects by finish time, so an order it listed finished inside it.
+    const rereadFrom = unread.from === null || lookBack === null ? null : Math.max(lookBack, unread.from);
+    return { ...f, rereadFrom, unreadBecause: unread.why };
   }
 
   /**
    * The venue's open orders, and the orders behind its trades since `tradesSince` that no local row
-   * knows by exchange id. `unread`: what of the trades' range was not fully looked at — 'all'
-   * (the trades could not be read), the time just before the first trade of an order that could
-   * not be fetched, or null. Open orders are read whole on every pass, so they hold nothing back.
+   * knows by exchange id, with each such order's first trade time. What could not be taken in is
+   * marked in `unread`; open orders are read whole on every pass, so they hold nothing back.
    */
-  private async venueOrders(symbol: string, tradesSince: number | null, f: ReconcileFindings): Promise<{ candidates: OrderDTO[]; unread: 'all' | number | null }> {
+  private async venueOrders(
+    symbol: string,
+    tradesSince: number | null,
+    f: ReconcileFindings,
+    unread: Unread,
+  ): Promise<{ candidates: OrderDTO[]; firstTradeAt: Map<string, number> }> {
     const { broker, stores } = this.deps;
     const open = await broker.fetchOpenOrders(symbol);
     if (!open.ok) f.errors.push(`open orders: ${open.error.code}`);
     const candidates: OrderDTO[] = open.ok ? [...open.value] : [];
-    if (tradesSince === null) return { candidates, unread: null };
+    const firstTradeAt = new Map<string, number>();
+    if (tradesSince === null) return { candidates, firstTradeAt };
     const trades = await broker.fetchMyTrades(symbol, tradesSince);
     if (!trades.ok) {
       f.errors.push(`trades: ${trades.error.code}`);
-      return { candidates, unread: 'all' };
+      unread.mark(tradesSince, `trades: ${trades.error.code}`);
+      return { candidates, firstTradeAt };
     }
-    let unread: number | null = null;
-    const ids = [...new Set(trades.value.map((t) => t.orderId))].filter((id) => !candidates.some((o) => o.id === id));
+    for (const t of trades.value) firstTradeAt.set(t.orderId, Math.min(t.ts, firstTradeAt.get(t.orderId) ?? Infinity));
+    const ids = [...firstTradeAt.keys()].filter((id) => !candidates.some((o) => o.id === id));
     for (const id of ids) {
       if (await stores.orders.byExchangeOrderId(broker.name, id)) continue;
       const o = await broker.fetchOrder(symbol, { id });
       if (o.ok) candidates.push(o.value);
       else {
         f.errors.push(`order ${id}: ${o.error.code}`);
-        const first = Math.min(...trades.value.filter((t) => t.orderId === id).map((t) => t.ts)) - 1_000;
-        unread = unread === null ? first : Math.min(unread, first);
+        unread.mark((firstTradeAt.get(id) as number) - 1_000, `order ${id}: ${o.error.code}`);
       }
     }
-    return { candidates, unread };
+    return { candidates, firstTradeAt };
   }
 
   private async unknown(candidates: OrderDTO[]): Promise<OrderDTO[]> {

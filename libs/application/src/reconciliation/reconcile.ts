@@ -1,7 +1,7 @@
 import type { PipelineDeps } from '../pipeline/deps';
 import type { TradingStateController } from '../pipeline/trading-state';
 import type { BalancesReconciler } from './balances-reconciler';
-import type { OrdersReconciler } from './orders-reconciler';
+import type { OrdersFindings, OrdersReconciler } from './orders-reconciler';
 import type { PositionsReconciler } from './positions-reconciler';
 import { mergeFindings, noFindings, type ReconcileFindings } from './reconcile-report';
 
@@ -43,7 +43,7 @@ export class Reconciliation {
       const since = this.cursors.get(symbol) ?? started - FIRST_LOOKBACK_MS;
       const orders = await this.parts.orders.reconcile(symbol, correlationId, since);
       let f: ReconcileFindings = orders;
-      this.advance(symbol, orders.rereadFrom, started, f);
+      this.advance(symbol, orders, started, f);
       const balance = await broker.fetchBalance(symbol);
       if (balance.ok) {
         f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, correlationId));
@@ -58,18 +58,26 @@ export class Reconciliation {
   }
 
   /** Moves the symbol's trade cursor, or holds it where the venue could not be read (halting once held too long). */
-  private advance(symbol: string, rereadFrom: number | null, started: number, f: ReconcileFindings): void {
+  private advance(symbol: string, orders: OrdersFindings, started: number, f: ReconcileFindings): void {
+    const { rereadFrom, unreadBecause } = orders;
     if (rereadFrom === null) {
       this.cursors.set(symbol, started - OVERLAP_MS);
       this.unreadSince.delete(symbol);
       return;
     }
-    this.cursors.set(symbol, rereadFrom);
+    // Never further than a complete pass would move it: the minute of overlap stays.
+    this.cursors.set(symbol, Math.min(rereadFrom, started - OVERLAP_MS));
     const firstUnreadAt = this.unreadSince.get(symbol) ?? started;
     this.unreadSince.set(symbol, firstUnreadAt);
     if (started - firstUnreadAt >= UNREAD_TRADES_HALT_MS)
       f.halting.push(
-        `${symbol}: the venue's trades since ${new Date(rereadFrom).toISOString()} could not all be read for ${Math.round((started - firstUnreadAt) / 60_000)} min (${f.errors.join('; ')}): an order placed on the exchange by hand may be missing from the position`,
+        `${symbol}: the venue's trades since ${new Date(rereadFrom).toISOString()} could not all be read for ${Math.round((started - firstUnreadAt) / 60_000)} min (${brief(unreadBecause)}): an order placed on the exchange by hand may be missing from the position`,
       );
   }
+}
+
+/** The first few reasons, and how many more: a halt reason stays readable in a log line or an alert. */
+function brief(reasons: readonly string[]): string {
+  const shown = reasons.slice(0, 3).join('; ');
+  return reasons.length > 3 ? `${shown}; +${reasons.length - 3} more` : shown;
 }

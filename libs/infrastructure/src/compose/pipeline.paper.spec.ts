@@ -34,6 +34,52 @@ function forgetClientIds(broker: Broker): void {
       : fetchOrder(symbol, ref);
 }
 
+const paperOf = (bot: PipelineBot): PaperBroker => bot.app.broker as unknown as PaperBroker;
+const failed = (code: string) => ({ ok: false as const, error: { kind: 'retryable' as const, code, message: `${code} (spec)` } });
+const statuses = async (bot: PipelineBot) => (await bot.orders()).map((o) => [o.clientOrderId, o.status]);
+
+/** A bot that has made its start-up reconcile, loops stopped: the spec runs each pass. */
+async function quietBot(dir: string, env: Record<string, string> = {}, before?: (bot: PipelineBot) => void): Promise<PipelineBot> {
+  const b = await startBot(await makePaperPipelineWorld(), dir, env);
+  before?.(b);
+  await b.app.orchestrator.start();
+  await b.app.orchestrator.stop();
+  return b;
+}
+
+async function reconcileAfter(bot: PipelineBot, ms: number): Promise<void> {
+  await bot.vs.advance(ms);
+  await bot.app.orchestrator.runLoopOnce('reconcile');
+}
+
+/** Bought by hand on the exchange: a market order is never open, so only its trades tell us. */
+const manualBuy = async (bot: PipelineBot) => value(await paperOf(bot).createMarketBuyQuote('BTC/USDT', dec('100'), 't-manual'));
+
+/** The venue's trades cannot be read until the returned undo. */
+function failTradeReads(bot: PipelineBot, code: string): () => void {
+  const paper = paperOf(bot);
+  const read = paper.fetchMyTrades.bind(paper);
+  paper.fetchMyTrades = async () => failed(code);
+  return () => void (paper.fetchMyTrades = read);
+}
+
+/** The venue answers an error to a lookup of this exchange order id until the returned undo. */
+function failOrderLookup(bot: PipelineBot, id: string): () => void {
+  const paper = paperOf(bot);
+  const fetchOrder = paper.fetchOrder.bind(paper);
+  paper.fetchOrder = async (symbol, ref) => ('id' in ref && ref.id === id ? failed('EXCHANGE_UNAVAILABLE') : fetchOrder(symbol, ref));
+  return () => void (paper.fetchOrder = fetchOrder);
+}
+
+/** The `since` of every trade read from now on, as [symbol, since]; reads of `failing` fail. */
+function recordTradeReads(bot: PipelineBot, failing?: string): [string, number | undefined][] {
+  const paper = paperOf(bot);
+  const read = paper.fetchMyTrades.bind(paper);
+  const asked: [string, number | undefined][] = [];
+  paper.fetchMyTrades = async (s, since) => (asked.push([s, since]), s === failing ? failed('RATE_LIMITED') : read(s, since));
+  return asked;
+}
+
 describe('pipeline (paper): beyond the contract', () => {
   let dir: string;
   let bot: PipelineBot | null = null;
@@ -180,96 +226,106 @@ describe('pipeline (paper): beyond the contract', () => {
   });
 
   it('a manual buy in a range whose trades could not be read is adopted once they can be, however many passes failed meanwhile', async () => {
-    bot = await startBot(await makePaperPipelineWorld(), dir);
-    await bot.app.orchestrator.start();
-    await bot.app.orchestrator.stop();
-    // Bought by hand on the exchange: a market order is never open, so only its trades tell us.
-    const paper = bot.app.broker as unknown as PaperBroker;
-    const manual = value(await paper.createMarketBuyQuote('BTC/USDT', dec('100'), 't-manual'));
-    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
-    paper.fetchMyTrades = async () => ({ ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429 (spec)' } });
-    for (let pass = 0; pass < 3; pass++) {
-      await bot.vs.advance(10 * 60_000);
-      await bot.app.orchestrator.runLoopOnce('reconcile');
-    }
+    bot = await quietBot(dir);
+    const manual = await manualBuy(bot);
+    const restore = failTradeReads(bot, 'RATE_LIMITED');
+    for (let pass = 0; pass < 3; pass++) await reconcileAfter(bot, 10 * 60_000);
     expect(await bot.orders()).toEqual([]);
-    paper.fetchMyTrades = fetchMyTrades;
-    await bot.vs.advance(10 * 60_000);
-    await bot.app.orchestrator.runLoopOnce('reconcile');
-    const orders = await bot.orders();
-    expect(orders.map((o) => [o.clientOrderId, o.status])).toEqual([['t-manual', 'filled']]);
+    restore();
+    await reconcileAfter(bot, 10 * 60_000);
+    expect(await statuses(bot)).toEqual([['t-manual', 'filled']]);
     expect(str((await bot.app.storage.positions.get('BTC/USDT'))!.baseQty)).toBe(str(manual.filledBase.minus(manual.fee)));
   });
 
   it('trades unread for an hour halt entries (RECONCILE.MISMATCH), loudly; the pass that reads them clears it', async () => {
-    bot = await startBot(await makePaperPipelineWorld(), dir);
-    await bot.app.orchestrator.start();
-    await bot.app.orchestrator.stop();
-    const paper = bot.app.broker as unknown as PaperBroker;
-    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
-    paper.fetchMyTrades = async () => ({ ok: false, error: { kind: 'retryable', code: 'TRADES_TOO_MANY', message: 'too many (spec)' } });
+    bot = await quietBot(dir);
+    const restore = failTradeReads(bot, 'TRADES_TOO_MANY');
     const states: string[] = [];
     for (let pass = 0; pass < 8; pass++) {
-      await bot.vs.advance(10 * 60_000);
-      await bot.app.orchestrator.runLoopOnce('reconcile');
+      await reconcileAfter(bot, 10 * 60_000);
       states.push(bot.app.trading.state());
     }
     // Held from the first failed pass: the pass an hour after it halts.
     expect(states).toEqual(['active', 'active', 'active', 'active', 'active', 'active', 'halted', 'halted']);
     expect(bot.app.trading.reasons().join()).toMatch(/BTC\/USDT: the venue's trades since .* could not all be read for 70 min \(trades: TRADES_TOO_MANY\)/);
-    paper.fetchMyTrades = fetchMyTrades;
-    await bot.vs.advance(10 * 60_000);
-    await bot.app.orchestrator.runLoopOnce('reconcile');
+    restore();
+    await reconcileAfter(bot, 10 * 60_000);
     expect(bot.app.trading.state()).toBe('active');
   });
 
-  it('an order behind a trade that cannot be fetched holds the cursor just before its trade, not at the start of the range', async () => {
+  it.each([
+    ['30 min', 'just before its trade', 30 * 60_000],
+    ['30 s', 'a minute before the pass, as a complete one would', 30_000],
+  ])('an order behind a trade %s before the pass that cannot be fetched holds the cursor %s, not at the start of the range', async (_when, _where, gap) => {
+    bot = await quietBot(dir);
+    await bot.vs.advance(40 * 60_000 - gap);
+    const manual = await manualBuy(bot);
+    const [fill] = value(await bot.app.broker.fetchMyTrades('BTC/USDT'));
+    const restore = failOrderLookup(bot, manual.id);
+    const asked = recordTradeReads(bot);
+    await bot.vs.advance(gap);
+    const passAt = bot.vs.now();
+    await reconcileAfter(bot, 0);
+    await reconcileAfter(bot, 10 * 60_000);
+    expect(asked[1]![1]).toBe(Math.min(fill!.ts - 1_000, passAt - 60_000));
+    expect(asked[1]![1]! > asked[0]![1]!).toBe(true);
+    restore();
+    await reconcileAfter(bot, 10 * 60_000);
+    expect(await statuses(bot)).toEqual([['t-manual', 'filled']]);
+  });
+
+  it('an order behind a trade that could not be stored when adopted is adopted by a later pass', async () => {
+    bot = await quietBot(dir);
+    await bot.vs.advance(30 * 60_000);
+    await manualBuy(bot);
+    const orders = bot.app.storage.orders;
+    const insert = orders.insert.bind(orders);
+    orders.insert = async (o) => (o.clientOrderId === 't-manual' ? { ok: false, code: 'ORDER.DUPLICATE_CLIENT_ID', message: 'refused (spec)' } : insert(o));
+    await reconcileAfter(bot, 10 * 60_000);
+    expect(await bot.orders()).toEqual([]);
+    orders.insert = insert;
+    await reconcileAfter(bot, 10 * 60_000);
+    expect(await statuses(bot)).toEqual([['t-manual', 'filled']]);
+  });
+
+  it('after a crash and a restart 30 h later: a manual buy found through the look-back reaching the crashed order, not fetched on that pass, is adopted by a later one', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
+    await buyThenCrashBeforeSettlement(bot);
+    const crashedAt = bot.vs.now();
     await bot.app.orchestrator.stop();
-    await bot.vs.advance(30 * 60_000);
-    const paper = bot.app.broker as unknown as PaperBroker;
-    const manual = value(await paper.createMarketBuyQuote('BTC/USDT', dec('100'), 't-manual'));
-    const [fill] = value(await paper.fetchMyTrades('BTC/USDT'));
-    const fetchOrder = paper.fetchOrder.bind(paper);
-    paper.fetchOrder = async (symbol, ref) =>
-      'id' in ref && ref.id === manual.id ? { ok: false, error: { kind: 'retryable', code: 'EXCHANGE_UNAVAILABLE', message: '503 (spec)' } } : fetchOrder(symbol, ref);
-    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
-    const asked: (number | undefined)[] = [];
-    paper.fetchMyTrades = async (symbol, since) => (asked.push(since), fetchMyTrades(symbol, since));
-    await bot.vs.advance(10 * 60_000);
-    await bot.app.orchestrator.runLoopOnce('reconcile');
-    await bot.vs.advance(10 * 60_000);
-    await bot.app.orchestrator.runLoopOnce('reconcile');
-    expect(asked[1]).toBe(fill!.ts - 1_000);
-    expect(asked[1]! > asked[0]!).toBe(true);
-    paper.fetchOrder = fetchOrder;
-    await bot.vs.advance(10 * 60_000);
-    await bot.app.orchestrator.runLoopOnce('reconcile');
-    expect((await bot.orders()).map((o) => [o.clientOrderId, o.status])).toEqual([['t-manual', 'filled']]);
+    await bot.vs.advance(3_600_000);
+    const manual = await manualBuy(bot);
+    await bot.app.close();
+
+    const vs = new VirtualScheduler({ startMs: crashedAt + 30 * 3_600_000 });
+    bot = await startBot(await makePaperPipelineWorld(), dir, {}, { clock: vs, scheduler: vs, timers: vs });
+    forgetClientIds(bot.app.broker);
+    const restore = failOrderLookup(bot, manual.id);
+    // The first pass reads back to the crashed order (29 h, past its own 24 h) and settles it; the
+    // manual buy, 28 h back, cannot be fetched on that pass.
+    await bot.app.orchestrator.start();
+    await bot.app.orchestrator.stop();
+    expect(await statuses(bot)).toEqual([[expect.stringMatching(/^t-/), 'filled']]);
+    restore();
+    await reconcileAfter(bot, 10 * 60_000);
+    expect((await statuses(bot)).sort()).toContainEqual(['t-manual', 'filled']);
+    expect(bot.app.trading.state()).toBe('active');
   });
 
   it('each symbol keeps its own trade cursor: one whose trades cannot be read holds back only itself', async () => {
-    bot = await startBot(await makePaperPipelineWorld(), dir, { SYMBOLS: 'BTC/USDT,ETH/USDT' });
-    bot.market.setPrice('ETH/USDT', '2500');
-    await bot.app.orchestrator.start();
-    await bot.app.orchestrator.stop();
-    const paper = bot.app.broker as unknown as PaperBroker;
-    const fetchMyTrades = paper.fetchMyTrades.bind(paper);
-    const asked: [string, number | undefined][] = [];
-    paper.fetchMyTrades = async (symbol, since) => {
-      asked.push([symbol, since]);
-      return symbol === 'ETH/USDT' ? { ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429 (spec)' } } : fetchMyTrades(symbol, since);
-    };
-    const t1 = (await bot.vs.advance(10 * 60_000), bot.vs.now());
-    await bot.app.orchestrator.runLoopOnce('reconcile');
+    bot = await quietBot(dir, { SYMBOLS: 'BTC/USDT,ETH/USDT' }, (b) => b.market.setPrice('ETH/USDT', '2500'));
+    const asked = recordTradeReads(bot, 'ETH/USDT');
     await bot.vs.advance(10 * 60_000);
+    const t1 = bot.vs.now();
+    await reconcileAfter(bot, 0);
     asked.length = 0;
-    await bot.app.orchestrator.runLoopOnce('reconcile');
-    const eth = asked.find(([s]) => s === 'ETH/USDT')![1]!;
-    const btc = asked.find(([s]) => s === 'BTC/USDT')![1]!;
-    expect(btc).toBe(t1 - 60_000); // since its previous pass, less the minute of overlap
-    expect(eth).toBeLessThan(t1 - 60_000); // still where ETH's reads first failed
+    await reconcileAfter(bot, 10 * 60_000);
+    expect(asked).toEqual([
+      ['BTC/USDT', t1 - 60_000], // since its previous pass, less the minute of overlap
+      ['ETH/USDT', expect.any(Number)],
+    ]);
+    expect((asked[1]![1] as number) < t1 - 60_000).toBe(true); // still where ETH's reads first failed
   });
 
   it('an order whose exchange id we know is looked up by it: an adopted manual order, still open on the venue, is not closed', async () => {
