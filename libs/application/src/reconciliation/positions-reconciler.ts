@@ -1,6 +1,7 @@
-import { dec, str, type Decimal } from '@cab/domain';
+import { dec, str, ZERO, type Decimal } from '@cab/domain';
 import type { BalanceDTO } from '../ports/broker';
 import type { PipelineDeps } from '../pipeline/deps';
+import type { PositionRecord } from '../ports/positions-repository';
 import type { InstrumentCache } from '../use-cases/instruments';
 import { emptyPosition } from '../use-cases/fill-accounting';
 import { comparePosition } from './compare-positions';
@@ -18,6 +19,11 @@ export interface PositionsReconcilerOptions {
  * books is beyond tolerance: the position is set down to what exists (audited, published) and
  * entries halt until a clean pass. Holding MORE is base the bot does not manage: reported once per
  * distinct amount, never adopted into the position (it may be the owner's own coins).
+ *
+ * The balance is a moment in the past by the time it is compared: a fill settled while it was
+ * read makes the position and the balance two different moments, and "setting the position down
+ * to the exchange" would then drop the bot's own fresh buy (and its stop). So the caller reads the
+ * position before asking for the balance; if it has moved since, this pass compares nothing.
  */
 export class PositionsReconciler {
   private readonly reportedSurplus = new Map<string, string>();
@@ -27,13 +33,16 @@ export class PositionsReconciler {
     private readonly opts: PositionsReconcilerOptions,
   ) {}
 
-  async reconcile(symbol: string, balance: BalanceDTO, correlationId: string): Promise<ReconcileFindings> {
+  /** `before`: the position as read before the balance was requested. */
+  async reconcile(symbol: string, balance: BalanceDTO, before: PositionRecord | null, correlationId: string): Promise<ReconcileFindings> {
     const f = noFindings();
     f.checked = 1;
     const { stores, clock } = this.deps;
     const inst = await this.opts.instruments.get(symbol);
     if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`] };
     const pos = (await stores.positions.get(symbol)) ?? emptyPosition(symbol, clock.now());
+    // Only the amount: the exits loop saves stop levels on the row, which moves nothing.
+    if (!pos.baseQty.eq(before?.baseQty ?? ZERO)) return { ...f, errors: [`position ${symbol} moved while the balance was read: compared next pass`] };
     const exchange = balance.freeBase.plus(balance.usedBase);
     const c = comparePosition(pos.baseQty, exchange, inst.value.amountStep, this.opts.tolerancePct ?? dec('0.001'));
     if (c.kind === 'match') {

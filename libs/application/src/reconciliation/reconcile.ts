@@ -44,9 +44,11 @@ export class Reconciliation {
       const orders = await this.parts.orders.reconcile(symbol, correlationId, since);
       let f: ReconcileFindings = orders;
       this.advance(symbol, orders, started, f);
+      // Read before the balance is asked for: a fill settled in between is then seen, not undone.
+      const before = await this.deps.stores.positions.get(symbol);
       const balance = await broker.fetchBalance(symbol);
       if (balance.ok) {
-        f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, correlationId));
+        f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, before, correlationId));
         f = mergeFindings(f, await this.parts.balances.reconcile(symbol, balance.value, correlationId));
       } else f.errors.push(`balance: ${balance.error.code}`);
       bus.emit('reconcile.completed', { symbol, checked: f.checked, mismatches: f.mismatches, repaired: f.repaired, durationMs: clock.now() - t0 }, correlationId);

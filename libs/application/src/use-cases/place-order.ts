@@ -32,8 +32,12 @@ export interface PlaceOrderRequest {
 }
 
 export type PlaceOrderOutcome =
-  /** The key was already reserved (evaluate fired twice in one bucket): nothing was sent. */
-  | { kind: 'duplicate'; idempotencyKey: string; clientOrderId: string; heldBy: string | null }
+  /**
+   * Nothing was sent: the key was already reserved (evaluate fired twice in one bucket), an order
+   * of ours on this symbol and side is still unsettled (`heldBy` is its client id), or a sell
+   * exceeds the recorded position (sized before a concurrent sell settled). `reason` says which.
+   */
+  | { kind: 'duplicate'; idempotencyKey: string; clientOrderId: string; heldBy: string | null; reason: string }
   /** The venue answered: submitted, partial, filled or canceled (see order.status). */
   | { kind: 'placed'; order: OrderRecord }
   /** Sent, outcome unknown: the order stays in_flight and reconciliation settles it. Never re-sent. */
@@ -76,11 +80,24 @@ export class PlaceOrder {
 
     const coid = deriveClientOrderId(req.idempotencyKey);
     const reserve = () => stores.unitOfWork.run(async (tx) => {
-      const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
-      if (!r.ok) {
+      const refuse = async (heldBy: string | null, reason: string) => {
         await tx.audit.recordAll(req.audit ?? []);
-        return { ok: false as const, heldBy: r.ref };
+        return { ok: false as const, heldBy, reason };
+      };
+      // One order of ours per symbol and side at a time, decided in the transaction that would
+      // write the next one: while one is unsettled (sent and not answered yet, or in flight after
+      // a timeout) a second would double it — the next bucket's signal, an exit racing a strategy
+      // sell. Orders without a key (adopted from the exchange) are not ours to wait for.
+      const unsettled = (await tx.orders.open(req.symbol)).find((o) => o.side === req.side && o.idempotencyKey !== null);
+      if (unsettled) return refuse(unsettled.clientOrderId, `${unsettled.clientOrderId} (${unsettled.status}) is not settled yet`);
+      // A sell never exceeds the position: sized from a balance read before a concurrent sell
+      // settled, it would sell coins the bot does not manage (the owner's, on the same account).
+      if (req.side === 'sell') {
+        const held = (await tx.positions.get(req.symbol))?.baseQty ?? ZERO;
+        if (amount.value.gt(held)) return refuse(null, `selling ${str(amount.value)} exceeds the position ${str(held)}`);
       }
+      const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
+      if (!r.ok) return refuse(r.ref, `key ${req.idempotencyKey} is taken`);
       const order: OrderRecord = {
         clientOrderId: coid,
         exchange: broker.name,
@@ -103,10 +120,7 @@ export class PlaceOrder {
       };
       const ins = await tx.orders.insert(order);
       // The same client id under an expired key: the order exists already, so this is a duplicate too.
-      if (!ins.ok) {
-        await tx.audit.recordAll(req.audit ?? []);
-        return { ok: false as const, heldBy: coid };
-      }
+      if (!ins.ok) return refuse(coid, `order ${coid} exists already`);
       return { ok: true as const, order };
     });
     let reserved: Awaited<ReturnType<typeof reserve>>;
@@ -119,7 +133,7 @@ export class PlaceOrder {
     }
     if (!reserved.ok) {
       metrics.counter(PIPELINE_METRICS.orders, { symbol: req.symbol, side: req.side, outcome: 'duplicate' });
-      return { kind: 'duplicate', idempotencyKey: req.idempotencyKey, clientOrderId: coid, heldBy: reserved.heldBy };
+      return { kind: 'duplicate', idempotencyKey: req.idempotencyKey, clientOrderId: coid, heldBy: reserved.heldBy, reason: reserved.reason };
     }
     // Written with the outcome (see PlaceOrderRequest.audit), in the order they happened.
     const decision: AuditEntry[] = [

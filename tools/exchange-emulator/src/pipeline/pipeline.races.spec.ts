@@ -1,0 +1,117 @@
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { dec, str } from '@cab/domain';
+import { startBot, PIPELINE_SYMBOL as SYMBOL, type PipelineBot } from '@cab/infrastructure/testing';
+import { makeLivePipelineWorld, type LiveWorld } from './live-world';
+
+/**
+ * The loops (eval, exits, reconcile) interleave at every await. These races, through the real ccxt
+ * client against the emulator, once sent a second order for one decision or dropped a fresh buy
+ * (and its stop) from the books.
+ */
+describe('pipeline races between loops (live mode)', () => {
+  let world: LiveWorld;
+  let dir: string;
+  let bot: PipelineBot;
+
+  async function boot(balances?: Record<string, string>): Promise<void> {
+    dir = fs.mkdtempSync(join(tmpdir(), 'cab-races-'));
+    world = await makeLivePipelineWorld(balances ? { balances } : {});
+    bot = await startBot(world, dir, {}, { notFoundGraceMs: 30_000 });
+    await bot.app.orchestrator.start();
+  }
+  afterEach(async () => {
+    await bot.app.close();
+    await world.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const held = async () => (await bot.app.storage.positions.get(SYMBOL))?.baseQty ?? dec('0');
+  const venueBase = () => {
+    const b = world.emu.exchange.balance('BTC');
+    return b.available.plus(b.locked);
+  };
+  const venueOrders = (side: 'buy' | 'sell') => world.emu.exchange.orders.filter((o) => o.side === side);
+
+  it('a buy left in flight is not bought again by the next bucket’s signal', async () => {
+    await boot();
+    world.emu.faults.next('POST /spot/orders', { kind: 'lost-response' });
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    expect((await bot.orders())[0]?.status).toBe('in_flight');
+    await bot.vs.advance(60_000); // the next idempotency bucket; reconcile has not settled it yet
+    await bot.step('eval');
+    expect(venueOrders('buy')).toHaveLength(1);
+    await bot.step('reconcile');
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
+  });
+
+  it('a buy settled while reconcile reads the balance is not undone: the position and its stop stay', async () => {
+    await boot();
+    const broker = world.broker;
+    const fetchBalance = broker.fetchBalance.bind(broker);
+    let once = true;
+    broker.fetchBalance = async (symbol: string) => {
+      const r = await fetchBalance(symbol);
+      if (once) {
+        once = false;
+        bot.strategy.next = 'buy';
+        await bot.step('eval'); // fills and settles after the venue answered the balance
+        bot.strategy.next = 'hold';
+      }
+      return r;
+    };
+    await bot.step('reconcile');
+    broker.fetchBalance = fetchBalance;
+    expect(bot.app.orchestrator.status().loops.reconcile.lastError).toMatch(/moved while the balance was read/);
+    await bot.step('reconcile');
+    expect(bot.app.trading.state()).toBe('active');
+    const bought = venueBase();
+    expect(bought.gt('0')).toBe(true);
+    expect(str(await held())).toBe(str(bought));
+    await bot.setPrice('45000'); // −10 %: the hard stop fires
+    await bot.vs.advance(60_000);
+    await bot.step('exits');
+    expect(venueOrders('sell')).toHaveLength(1);
+  });
+
+  it('a strategy sell and a stop at the same moment sell once, never the owner’s coins on the account', async () => {
+    await boot({ USDT: '10000', BTC: '1' });
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    const position = await held();
+    await bot.vs.advance(60_000);
+    await bot.setPrice('45000');
+    bot.strategy.next = 'sell';
+    await Promise.all([bot.step('exits'), bot.step('eval')]);
+    const sells = venueOrders('sell');
+    expect(sells).toHaveLength(1);
+    expect(str(sells[0]!.filledAmount)).toBe(str(position));
+    expect(str(venueBase())).toBe('1');
+  });
+
+  it('a strategy sell sized before a stop settled is refused: the position is sold once, the owner’s coins never', async () => {
+    await boot({ USDT: '10000', BTC: '1' });
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    const position = await held();
+    await bot.vs.advance(60_000);
+    await bot.setPrice('45000');
+    // The eval loop reads the balance; while the venue answers, the exits loop's stop sells the
+    // position and settles. The strategy sell is then sized from the stale position and balance.
+    const broker = world.broker;
+    const fetchBalance = broker.fetchBalance.bind(broker);
+    broker.fetchBalance = async (symbol: string) => {
+      broker.fetchBalance = fetchBalance;
+      const r = await fetchBalance(symbol);
+      await bot.step('exits');
+      return r;
+    };
+    bot.strategy.next = 'sell';
+    await bot.step('eval');
+    const sells = venueOrders('sell');
+    expect(sells).toHaveLength(1);
+    expect(str(sells[0]!.filledAmount)).toBe(str(position));
+    expect(str(venueBase())).toBe('1');
+  });
+});
