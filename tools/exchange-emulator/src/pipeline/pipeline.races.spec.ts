@@ -33,6 +33,24 @@ describe('pipeline races between loops (live mode)', () => {
   };
   const venueOrders = (side: 'buy' | 'sell') => world.emu.exchange.orders.filter((o) => o.side === side);
 
+  /** The owner holds 1 BTC on the account; the bot buys, then the price drops 10 % (its stop is due). */
+  async function boughtThenDropped(): Promise<ReturnType<typeof dec>> {
+    await boot({ USDT: '10000', BTC: '1' });
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    const position = await held();
+    await bot.vs.advance(60_000);
+    await bot.setPrice('45000');
+    return position;
+  }
+  /** The bot's position sold once; the owner's coin untouched. */
+  function expectOneSellOf(position: ReturnType<typeof dec>): void {
+    const sells = venueOrders('sell');
+    expect(sells).toHaveLength(1);
+    expect(str(sells[0]!.filledAmount)).toBe(str(position));
+    expect(str(venueBase())).toBe('1');
+  }
+
   it('a buy left in flight is not bought again by the next bucket’s signal', async () => {
     await boot();
     world.emu.faults.next('POST /spot/orders', { kind: 'lost-response' });
@@ -76,27 +94,14 @@ describe('pipeline races between loops (live mode)', () => {
   });
 
   it('a strategy sell and a stop at the same moment sell once, never the owner’s coins on the account', async () => {
-    await boot({ USDT: '10000', BTC: '1' });
-    bot.strategy.next = 'buy';
-    await bot.step('eval');
-    const position = await held();
-    await bot.vs.advance(60_000);
-    await bot.setPrice('45000');
+    const position = await boughtThenDropped();
     bot.strategy.next = 'sell';
     await Promise.all([bot.step('exits'), bot.step('eval')]);
-    const sells = venueOrders('sell');
-    expect(sells).toHaveLength(1);
-    expect(str(sells[0]!.filledAmount)).toBe(str(position));
-    expect(str(venueBase())).toBe('1');
+    expectOneSellOf(position);
   });
 
   it('a strategy sell sized before a stop settled is refused: the position is sold once, the owner’s coins never', async () => {
-    await boot({ USDT: '10000', BTC: '1' });
-    bot.strategy.next = 'buy';
-    await bot.step('eval');
-    const position = await held();
-    await bot.vs.advance(60_000);
-    await bot.setPrice('45000');
+    const position = await boughtThenDropped();
     // The eval loop reads the balance; while the venue answers, the exits loop's stop sells the
     // position and settles. The strategy sell is then sized from the stale position and balance.
     const broker = world.broker;
@@ -109,9 +114,6 @@ describe('pipeline races between loops (live mode)', () => {
     };
     bot.strategy.next = 'sell';
     await bot.step('eval');
-    const sells = venueOrders('sell');
-    expect(sells).toHaveLength(1);
-    expect(str(sells[0]!.filledAmount)).toBe(str(position));
-    expect(str(venueBase())).toBe('1');
+    expectOneSellOf(position);
   });
 });
