@@ -1,11 +1,23 @@
 import { dec, str, ZERO, type Decimal } from '@cab/domain';
 import type { BalanceDTO } from '../ports/broker';
 import type { PipelineDeps } from '../pipeline/deps';
+import type { OrdersRepository } from '../ports/orders-repository';
 import type { PositionRecord } from '../ports/positions-repository';
 import type { InstrumentCache } from '../use-cases/instruments';
 import { emptyPosition } from '../use-cases/fill-accounting';
 import { comparePosition } from './compare-positions';
 import { noFindings, type ReconcileFindings, type ReconcileReporter } from './reconcile-report';
+
+/** What the caller read before it asked the venue for the balance. */
+export interface PositionBeforeBalance {
+  position: PositionRecord | null;
+  ourOrderUnsettled: boolean;
+}
+
+/** Whether an order the bot sent (one with an idempotency key, not an adopted one) is not settled yet. */
+export async function hasUnsettledOrderOfOurs(orders: OrdersRepository, symbol: string): Promise<boolean> {
+  return (await orders.open(symbol)).some((o) => o.idempotencyKey !== null);
+}
 
 export interface PositionsReconcilerOptions {
   instruments: InstrumentCache;
@@ -33,16 +45,24 @@ export class PositionsReconciler {
     private readonly opts: PositionsReconcilerOptions,
   ) {}
 
-  /** `before`: the position as read before the balance was requested. */
-  async reconcile(symbol: string, balance: BalanceDTO, before: PositionRecord | null, correlationId: string): Promise<ReconcileFindings> {
+  /**
+   * `before`: the position as read before the balance was requested, and whether an order of ours
+   * on the symbol was unsettled then.
+   */
+  async reconcile(symbol: string, balance: BalanceDTO, before: PositionBeforeBalance, correlationId: string): Promise<ReconcileFindings> {
     const f = noFindings();
-    f.checked = 1;
     const { stores, clock } = this.deps;
+    // While an order of ours is unsettled (sent, answer not stored yet, or in flight after a lost
+    // answer), the venue's balance has already moved by its fills and our books have not: the
+    // comparison would "repair" the position down, halt for nothing, and the sell's settlement would
+    // then find no position to close (its realized PnL lost). It is compared once the order settles.
+    if (before.ourOrderUnsettled || (await hasUnsettledOrderOfOurs(stores.orders, symbol))) return f;
+    f.checked = 1;
     const inst = await this.opts.instruments.get(symbol);
     if (!inst.ok) return { ...f, errors: [`instrument: ${inst.error.code}`] };
     const pos = (await stores.positions.get(symbol)) ?? emptyPosition(symbol, clock.now());
     // Only the amount: the exits loop saves stop levels on the row, which moves nothing.
-    if (!pos.baseQty.eq(before?.baseQty ?? ZERO)) return { ...f, errors: [`position ${symbol} moved while the balance was read: compared next pass`] };
+    if (!pos.baseQty.eq(before.position?.baseQty ?? ZERO)) return { ...f, errors: [`position ${symbol} moved while the balance was read: compared next pass`] };
     const exchange = balance.freeBase.plus(balance.usedBase);
     const c = comparePosition(pos.baseQty, exchange, inst.value.amountStep, this.opts.tolerancePct ?? dec('0.001'));
     if (c.kind === 'match') {

@@ -2,7 +2,7 @@ import type { PipelineDeps } from '../pipeline/deps';
 import type { TradingStateController } from '../pipeline/trading-state';
 import type { BalancesReconciler } from './balances-reconciler';
 import type { OrdersFindings, OrdersReconciler } from './orders-reconciler';
-import type { PositionsReconciler } from './positions-reconciler';
+import { hasUnsettledOrderOfOurs, type PositionsReconciler } from './positions-reconciler';
 import { mergeFindings, noFindings, type ReconcileFindings } from './reconcile-report';
 
 /** How far back the first pass looks for trades of orders we do not know (later passes: since the last one). */
@@ -45,7 +45,7 @@ export class Reconciliation {
       let f: ReconcileFindings = orders;
       this.advance(symbol, orders, started, f);
       // Read before the balance is asked for: a fill settled in between is then seen, not undone.
-      const before = await this.deps.stores.positions.get(symbol);
+      const before = { position: await this.deps.stores.positions.get(symbol), ourOrderUnsettled: await hasUnsettledOrderOfOurs(this.deps.stores.orders, symbol) };
       const balance = await broker.fetchBalance(symbol);
       if (balance.ok) {
         f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, before, correlationId));

@@ -34,8 +34,9 @@ export interface PlaceOrderRequest {
 export type PlaceOrderOutcome =
   /**
    * Nothing was sent: the key was already reserved (evaluate fired twice in one bucket), an order
-   * of ours on this symbol and side is still unsettled (`heldBy` is its client id), or a sell
-   * exceeds the recorded position (sized before a concurrent sell settled). `reason` says which.
+   * of ours on this symbol and side is still unsettled (`heldBy` is its client id), a sell
+   * exceeds the recorded position (sized before a concurrent sell settled), or a buy would open a
+   * position that is open already (a lost buy settled meanwhile). `reason` says which.
    */
   | { kind: 'duplicate'; idempotencyKey: string; clientOrderId: string; heldBy: string | null; reason: string }
   /** The venue answered: submitted, partial, filled or canceled (see order.status). */
@@ -90,12 +91,19 @@ export class PlaceOrder {
       // sell. Orders without a key (adopted from the exchange) are not ours to wait for.
       const unsettled = (await tx.orders.open(req.symbol)).find((o) => o.side === req.side && o.idempotencyKey !== null);
       if (unsettled) return refuse(unsettled.clientOrderId, `${unsettled.clientOrderId} (${unsettled.status}) is not settled yet`);
+      const position = await tx.positions.get(req.symbol);
       // A sell never exceeds the position: sized from a balance read before a concurrent sell
       // settled, it would sell coins the bot does not manage (the owner's, on the same account).
       if (req.side === 'sell') {
-        const held = (await tx.positions.get(req.symbol))?.baseQty ?? ZERO;
+        const held = position?.baseQty ?? ZERO;
         if (amount.value.gt(held)) return refuse(null, `selling ${str(amount.value)} exceeds the position ${str(held)}`);
       }
+      // An entry never opens a position that exists already. The strategy read "flat" before this
+      // transaction; an earlier buy whose answer was lost may have been settled as filled since
+      // (reconcile runs beside the evaluation), and a second buy would double the position.
+      // Dust left by the last round trip (base with no open round trip) is not a position.
+      if (req.side === 'buy' && position && position.baseQty.gt(ZERO) && position.openedAt !== null)
+        return refuse(null, `a position of ${str(position.baseQty)} is open already (opened at ${position.openedAt})`);
       const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
       if (!r.ok) return refuse(r.ref, `key ${req.idempotencyKey} is taken`);
       const order: OrderRecord = {

@@ -64,6 +64,29 @@ describe('pipeline races between loops (live mode)', () => {
     expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
   });
 
+  it('a lost buy settled by reconcile after the strategy read "flat" is not bought again: the position is not doubled', async () => {
+    await boot();
+    world.emu.faults.next('POST /spot/orders', { kind: 'lost-response' });
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['in_flight']);
+    await bot.vs.advance(60_000); // the next idempotency bucket
+    // The next evaluation reads the position (flat: the lost buy is not settled) and the strategy
+    // says buy; while it asks the venue for the balance, reconcile settles the lost buy as filled.
+    const broker = world.broker;
+    const fetchBalance = broker.fetchBalance.bind(broker);
+    broker.fetchBalance = async (symbol: string) => {
+      broker.fetchBalance = fetchBalance;
+      const r = await fetchBalance(symbol);
+      await bot.step('reconcile');
+      return r;
+    };
+    await bot.step('eval');
+    expect(venueOrders('buy')).toHaveLength(1);
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
+    expect(str(await held())).toBe(str(venueBase()));
+  });
+
   it('a buy settled while reconcile reads the balance is not undone: the position and its stop stay', async () => {
     await boot();
     const broker = world.broker;
@@ -91,6 +114,36 @@ describe('pipeline races between loops (live mode)', () => {
     await bot.vs.advance(60_000);
     await bot.step('exits');
     expect(venueOrders('sell')).toHaveLength(1);
+  });
+
+  it('reconcile never shrinks the position under our own sell in flight: no halt, and the round trip’s realized PnL is recorded', async () => {
+    await boot();
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    const position = await held();
+    expect(position.gt('0')).toBe(true);
+    await bot.vs.advance(60_000);
+    await bot.setPrice('51000');
+    // The sell reaches the venue (the balance moves) but its answer is lost: it stays in flight.
+    world.emu.faults.next('POST /spot/orders', { kind: 'lost-response' });
+    bot.strategy.next = 'sell';
+    await bot.step('eval');
+    bot.strategy.next = 'hold';
+    expect((await bot.orders()).find((o) => o.side === 'sell')?.status).toBe('in_flight');
+    expect(str(venueBase())).toBe('0');
+    // Reconcile cannot find the sell yet (the venue does not list it), but reads the moved balance.
+    world.emu.faults.always('GET /spot/orders/*', { kind: 'status', status: 404, label: 'ORDER_NOT_FOUND', message: 'Order not found' });
+    await bot.step('reconcile');
+    world.emu.faults.clear();
+    expect(str(await held())).toBe(str(position));
+    expect(bot.app.trading.reasons().filter((r) => r.startsWith('RECONCILE.MISMATCH'))).toEqual([]);
+    // Once the venue answers, the sell settles against the position it sold: flat, PnL recorded.
+    await bot.step('reconcile');
+    expect((await bot.orders()).find((o) => o.side === 'sell')?.status).toBe('filled');
+    const after = await bot.app.storage.positions.get(SYMBOL);
+    expect(str(after?.baseQty ?? dec('0'))).toBe('0');
+    expect(after?.realizedPnl.gt('0')).toBe(true);
+    expect(bot.app.trading.state()).toBe('active');
   });
 
   it('a strategy sell and a stop at the same moment sell once, never the owner’s coins on the account', async () => {
