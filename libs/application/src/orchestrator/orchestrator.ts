@@ -149,8 +149,15 @@ export class Orchestrator implements OrchestratorControl {
     return this.loops[name].runOnce();
   }
 
+  /**
+   * What a restart resumes from, once per process: the halts in force and the reconcile trade
+   * cursors when it stopped (or died), the instruments, and the risk ledger replayed from the
+   * stored orders.
+   */
   private async loadLedger(): Promise<void> {
     if (this.ledgerLoaded) return;
+    await this.opts.trading.restore();
+    await this.opts.reconciliation.restore();
     // Failures here are not fatal: the first reconcile reports an unreachable broker.
     if (this.opts.instruments) for (const symbol of this.opts.symbols) await this.opts.instruments.get(symbol);
     const since = this.deps.clock.now() - (this.opts.ledgerReplayMs ?? 7 * 86_400_000);

@@ -9,6 +9,7 @@ import type { MarketData } from '../ports/market-data';
 import type { Metrics } from '../ports/metrics';
 import type { OrdersRepository } from '../ports/orders-repository';
 import type { PositionsRepository } from '../ports/positions-repository';
+import type { SafetyStateStore } from '../ports/safety-state-store';
 import type { StorageHousekeeping } from '../ports/storage-housekeeping';
 import type { UnitOfWork } from '../ports/unit-of-work';
 
@@ -20,6 +21,8 @@ export interface PipelineStores {
   idempotency: IdempotencyStore;
   audit: AuditLog;
   unitOfWork: UnitOfWork;
+  /** Halts and reconcile trade cursors, so a restart resumes where it stopped. */
+  safety: SafetyStateStore;
   /** Run on the reconcile loop, never inside an order's path. */
   housekeeping?: StorageHousekeeping;
 }

@@ -3,6 +3,7 @@ import type { AuditLog } from '../ports/audit-log';
 import type { EventBus } from '../ports/event-bus';
 import { errorText, type Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
+import type { SafetyStateStore } from '../ports/safety-state-store';
 import { PIPELINE_METRICS } from './metric-names';
 
 /**
@@ -40,8 +41,24 @@ export class TradingStateController {
   private readonly halts = new Map<HaltCode, Halt>();
 
   constructor(
-    private readonly deps: { bus: EventBus; audit: AuditLog; clock: Clock; logger: Logger; metrics: Metrics },
+    /** `store`: where halts are kept across restarts (a crash must not clear an operator's halt). */
+    private readonly deps: { bus: EventBus; audit: AuditLog; clock: Clock; logger: Logger; metrics: Metrics; store?: SafetyStateStore },
   ) {}
+
+  /**
+   * Takes back the halts in force when the process last stopped (or died), before anything
+   * trades: each keeps its resume rule (a clean reconcile clears RECONCILE.MISMATCH, the operator
+   * OPERATOR and BROKER.FATAL). Restored quietly: they were alerted when they were set.
+   */
+  async restore(): Promise<void> {
+    if (!this.deps.store) return;
+    for (const h of await this.deps.store.halts()) {
+      if (this.halts.has(h.code as HaltCode)) continue;
+      this.halts.set(h.code as HaltCode, { code: h.code as HaltCode, level: h.level, reason: h.reason, since: h.since });
+      this.deps.logger.warn('halt restored from before the restart', { code: h.code, reason: h.reason, level: h.level, since: h.since });
+    }
+    this.gauge();
+  }
 
   state(): TradingState {
     let s: TradingState = 'active';
@@ -63,8 +80,11 @@ export class TradingStateController {
   /** Adds a halt cause (a repeat of the same code only updates its text, without a new alert). */
   async halt(code: HaltCode, reason: string, level: Halt['level'] = 'halted', correlationId?: string): Promise<void> {
     const existing = this.halts.get(code);
-    this.halts.set(code, { code, level, reason, since: existing?.since ?? this.deps.clock.now() });
+    const next: Halt = { code, level, reason, since: existing?.since ?? this.deps.clock.now() };
+    this.halts.set(code, next);
     this.gauge();
+    // The risk rules repeat their halt on every entry verdict: only a change is written.
+    if (!existing || existing.reason !== reason || existing.level !== level) await this.persist(() => this.deps.store?.saveHalt(next));
     if (existing) return;
     this.deps.metrics.counter(PIPELINE_METRICS.halts, { code });
     this.deps.logger.warn('trading halted', { code, reason, level });
@@ -76,6 +96,7 @@ export class TradingStateController {
   async clear(code: HaltCode, reason: string): Promise<boolean> {
     if (!this.halts.delete(code)) return false;
     this.gauge();
+    await this.persist(() => this.deps.store?.removeHalt(code));
     this.deps.logger.info('halt cleared', { code, reason, state: this.state() });
     this.deps.bus.emit('safety.resumed', { reason: `${code} cleared: ${reason}` });
     await this.audit(`resume ${code}: ${reason}`, { code, reason, state: this.state() });
@@ -85,6 +106,15 @@ export class TradingStateController {
   /** Operator resume: clears every cause. */
   async resume(reason = 'operator resume'): Promise<void> {
     for (const code of [...this.halts.keys()]) await this.clear(code, reason);
+  }
+
+  /** The halt itself is in memory and published; a failing store is logged, never undoes it. */
+  private async persist(write: () => Promise<void> | undefined): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.deps.logger.error('saving a halt failed: it may not survive a restart', { error: errorText(err) });
+    }
   }
 
   private gauge(): void {

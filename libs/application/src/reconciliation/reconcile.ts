@@ -1,3 +1,4 @@
+import { errorText } from '../ports/logger';
 import type { PipelineDeps } from '../pipeline/deps';
 import type { TradingStateController } from '../pipeline/trading-state';
 import type { BalancesReconciler } from './balances-reconciler';
@@ -21,7 +22,9 @@ export const UNREAD_TRADES_HALT_MS = 3_600_000;
  * minute), or — when a pass could not read them all — from where it stopped, so an order only the
  * venue knows (a manual trade) is still adopted once they can be read. A symbol held back for
  * UNREAD_TRADES_HALT_MS halts entries, loudly, rather than re-read a growing range in silence. The
- * positions are only kept in memory: a restart looks back 24 h.
+ * cursors are saved as they move (SafetyStateStore) and taken back by `restore()` at start, so a
+ * restart reads from where the last pass stopped, however long the bot was down; a symbol never
+ * reconciled before looks back 24 h.
  */
 export class Reconciliation {
   /** Per symbol: where the next pass reads trades from. */
@@ -34,6 +37,15 @@ export class Reconciliation {
     private readonly parts: { orders: OrdersReconciler; positions: PositionsReconciler; balances: BalancesReconciler; trading: TradingStateController },
   ) {}
 
+  /** Takes back the cursors saved before a restart (once, before the first pass). */
+  async restore(): Promise<void> {
+    for (const c of await this.deps.stores.safety.tradeCursors()) {
+      if (this.cursors.has(c.symbol)) continue;
+      this.cursors.set(c.symbol, c.tradesSince);
+      if (c.unreadSince !== null) this.unreadSince.set(c.symbol, c.unreadSince);
+    }
+  }
+
   async run(symbols: readonly string[], correlationId: string): Promise<ReconcileFindings> {
     const { clock, broker, bus } = this.deps;
     const started = clock.now();
@@ -43,7 +55,7 @@ export class Reconciliation {
       const since = this.cursors.get(symbol) ?? started - FIRST_LOOKBACK_MS;
       const orders = await this.parts.orders.reconcile(symbol, correlationId, since);
       let f: ReconcileFindings = orders;
-      this.advance(symbol, orders, started, f);
+      await this.advance(symbol, orders, started, f);
       // Read before the balance is asked for: a fill settled in between is then seen, not undone.
       const before = { position: await this.deps.stores.positions.get(symbol), ourOrderUnsettled: await hasUnsettledOrderOfOurs(this.deps.stores.orders, symbol) };
       const balance = await broker.fetchBalance(symbol);
@@ -60,21 +72,33 @@ export class Reconciliation {
   }
 
   /** Moves the symbol's trade cursor, or holds it where the venue could not be read (halting once held too long). */
-  private advance(symbol: string, orders: OrdersFindings, started: number, f: ReconcileFindings): void {
+  private async advance(symbol: string, orders: OrdersFindings, started: number, f: ReconcileFindings): Promise<void> {
     const { rereadFrom, unreadBecause } = orders;
     if (rereadFrom === null) {
       this.cursors.set(symbol, started - OVERLAP_MS);
       this.unreadSince.delete(symbol);
+      await this.save(symbol, started - OVERLAP_MS, null);
       return;
     }
     // Never further than a complete pass would move it: the minute of overlap stays.
-    this.cursors.set(symbol, Math.min(rereadFrom, started - OVERLAP_MS));
+    const cursor = Math.min(rereadFrom, started - OVERLAP_MS);
+    this.cursors.set(symbol, cursor);
     const firstUnreadAt = this.unreadSince.get(symbol) ?? started;
     this.unreadSince.set(symbol, firstUnreadAt);
+    await this.save(symbol, cursor, firstUnreadAt);
     if (started - firstUnreadAt >= UNREAD_TRADES_HALT_MS)
       f.halting.push(
         `${symbol}: the venue's trades since ${new Date(rereadFrom).toISOString()} could not all be read for ${Math.round((started - firstUnreadAt) / 60_000)} min (${brief(unreadBecause)}): an order placed on the exchange by hand may be missing from the position`,
       );
+  }
+
+  /** A cursor that could not be saved only makes a restart read further back than it must: logged, not fatal. */
+  private async save(symbol: string, tradesSince: number, unreadSince: number | null): Promise<void> {
+    try {
+      await this.deps.stores.safety.saveTradeCursor({ symbol, tradesSince, unreadSince });
+    } catch (err) {
+      this.deps.logger.warn('saving the reconcile trade cursor failed', { symbol, error: errorText(err) });
+    }
   }
 }
 

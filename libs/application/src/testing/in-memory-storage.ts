@@ -7,6 +7,7 @@ import type { CandleRepository, CandleSeriesKey } from '../ports/market-data-rep
 import type { OrderInsertResult, OrderPatch, OrderQuery, OrderRecord, OrdersRepository } from '../ports/orders-repository';
 import type { PaperBalances, PaperLedgerStore, PaperOrderRecord, PaperOrdersChange } from '../ports/paper-ledger';
 import type { PositionRecord, PositionSaveResult, PositionsRepository } from '../ports/positions-repository';
+import type { SafetyStateStore, StoredHalt, TradeCursor } from '../ports/safety-state-store';
 import type { TransactionalStores, UnitOfWork } from '../ports/unit-of-work';
 
 /*
@@ -434,6 +435,27 @@ function forgetPaperOrders(s: State, before: number): void {
   for (const [id, o] of s.paperOrders) if (o.status !== 'open' && o.updatedAt < before) s.paperOrders.delete(id);
 }
 
+/** Halts and trade cursors: plain maps (written alone, never inside a unit of work). */
+class MemorySafetyState implements SafetyStateStore {
+  private readonly haltRows = new Map<string, StoredHalt>();
+  private readonly cursorRows = new Map<string, TradeCursor>();
+  async halts(): Promise<StoredHalt[]> {
+    return [...this.haltRows.values()].map((h) => ({ ...h })).sort((a, b) => a.since - b.since);
+  }
+  async saveHalt(h: StoredHalt): Promise<void> {
+    this.haltRows.set(h.code, { ...h });
+  }
+  async removeHalt(code: string): Promise<void> {
+    this.haltRows.delete(code);
+  }
+  async tradeCursors(): Promise<TradeCursor[]> {
+    return [...this.cursorRows.values()].map((c) => ({ ...c })).sort((a, b) => a.symbol.localeCompare(b.symbol));
+  }
+  async saveTradeCursor(c: TradeCursor): Promise<void> {
+    this.cursorRows.set(c.symbol, { ...c });
+  }
+}
+
 /**
  * Every storage port in memory. `unitOfWork.run` takes the lock, works on the live state and puts
  * the snapshot back if the work throws; outside a unit of work each call takes the lock alone.
@@ -452,6 +474,7 @@ export class InMemoryStorage {
   readonly candles: CandleRepository = new MemoryCandles(this.locked);
   readonly dlq: DeadLetterQueue = new MemoryDeadLetters(this.locked);
   readonly paperLedger: PaperLedgerStore = new MemoryPaperLedger(this.locked);
+  readonly safety: SafetyStateStore = new MemorySafetyState();
   readonly unitOfWork: UnitOfWork;
 
   constructor(private readonly clock: Clock) {

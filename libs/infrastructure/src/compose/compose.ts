@@ -201,7 +201,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     cleanups.push(async () => detachTelegram());
 
     const deps: PipelineDeps = { broker, marketData, stores: storage, bus, clock, ids, logger: logger.child({ component: 'pipeline' }), metrics };
-    const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger, metrics });
+    const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger, metrics, store: storage.safety });
     onLockLost = (message) => void trading.halt('LOCK.LOST', `instance lock lost: ${message}`);
     const instruments = new InstrumentCache(broker);
     const settler = new OrderSettler(deps);

@@ -88,4 +88,26 @@ describe('crash recovery (paper mode, real processes)', () => {
       tmp.cleanup();
     }
   }, 60_000);
+
+  it('SIGKILL while an operator halt is in force: the restart is still halted, for the same reason, and sends nothing', async () => {
+    const tmp = tempDir('cab-paper-crash-halt-');
+    try {
+      const db = join(tmp.dir, 'bot.db');
+      const first = run(['halt-and-die', db]);
+      const death = await first.done;
+      expect({ signal: death.signal, error: first.messages.find((m) => m.kind === 'error') }).toEqual({ signal: 'SIGKILL', error: undefined });
+      expect(first.messages.find((m) => m.kind === 'halted')?.['haltReasons']).toEqual(['OPERATOR: the owner is moving funds']);
+
+      const second = run(['restart', db]);
+      const exit = await second.done;
+      expect({ code: exit.code, error: second.messages.find((m) => m.kind === 'error') }).toEqual({ code: 0, error: undefined });
+      const report = second.messages.find((m) => m.kind === 'report')!;
+      expect(report['trading']).toBe('halted');
+      expect(report['haltReasons']).toEqual(['OPERATOR: the owner is moving funds']);
+      // The buy signal after the restart is refused by the halt: nothing was sent.
+      expect((report['again'] as { orders: unknown[] }).orders).toEqual([]);
+    } finally {
+      tmp.cleanup();
+    }
+  }, 60_000);
 });

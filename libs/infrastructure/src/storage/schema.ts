@@ -124,6 +124,21 @@ export interface PaperOrdersTable {
   updated_at: number;
 }
 
+/** V0005: halts in force (SafetyStateStore). */
+export interface HaltsTable {
+  code: string;
+  level: string;
+  reason: string;
+  since: number;
+}
+
+/** V0005: where each symbol's next reconcile pass reads the venue's trades from. */
+export interface TradeCursorsTable {
+  symbol: string;
+  trades_since: number;
+  unread_since: number | null;
+}
+
 export interface SchemaMigrationsTable {
   version: number;
   name: string;
@@ -142,5 +157,7 @@ export interface StorageSchema {
   dlq: DlqTable;
   paper_balances: PaperBalancesTable;
   paper_orders: PaperOrdersTable;
+  halts: HaltsTable;
+  trade_cursors: TradeCursorsTable;
   schema_migrations: SchemaMigrationsTable;
 }

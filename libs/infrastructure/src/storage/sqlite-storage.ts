@@ -7,6 +7,7 @@ import type {
   OrdersRepository,
   PaperLedgerStore,
   PositionsRepository,
+  SafetyStateStore,
   StorageHousekeeping,
   UnitOfWork,
 } from '@cab/application';
@@ -19,6 +20,7 @@ import { QueryTemplates } from './repositories/query-templates';
 import { SqlCandleRepository } from './repositories/candle-repository';
 import { SqlDeadLetterQueue } from './repositories/dead-letter-queue';
 import { SqlPaperLedgerStore } from './repositories/paper-ledger-store';
+import { SqlSafetyStateStore } from './repositories/safety-state-store';
 import { openSqlite, type SqliteConnection, type SqliteOptions } from './sqlite/connection';
 import { SqlUnitOfWork, transactionalStores } from './unit-of-work';
 
@@ -40,6 +42,8 @@ export interface SqliteStorage {
   readonly candles: CandleRepository;
   readonly dlq: DeadLetterQueue;
   readonly paperLedger: PaperLedgerStore;
+  /** Halts and reconcile trade cursors: what a restart resumes from. */
+  readonly safety: SafetyStateStore;
   readonly unitOfWork: UnitOfWork;
   /** A passive WAL checkpoint (file databases; nothing in memory): the orchestrator runs it on its reconcile loop. */
   readonly housekeeping: StorageHousekeeping;
@@ -75,6 +79,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     candles: new SqlCandleRepository(db),
     dlq: new SqlDeadLetterQueue(db),
     paperLedger: new SqlPaperLedgerStore(db, options.clock, templates),
+    safety: new SqlSafetyStateStore(db),
     unitOfWork: new SqlUnitOfWork(db, options.clock, templates, positionsCache),
     housekeeping: {
       // Through kysely, so it waits for a transaction in flight on the same connection.

@@ -8,6 +8,7 @@ import type {
   PaperLedgerStore,
   PaperOrderRecord,
   PositionsRepository,
+  SafetyStateStore,
   UnitOfWork,
 } from '@cab/application';
 import { dec, str, type Candle } from '@cab/domain';
@@ -24,6 +25,7 @@ export interface StorageUnderTest {
   candles: CandleRepository;
   dlq: DeadLetterQueue;
   paperLedger: PaperLedgerStore;
+  safety: SafetyStateStore;
   unitOfWork: UnitOfWork;
 }
 
@@ -322,6 +324,31 @@ describe(`storage contract: ${name}`, () => {
       await s.paperLedger.save({ USDT: { free: '1', used: '0' } }, { orders: [{ ...order('f', 'closed', 9000, 1), filledQuote: '100.0100', fee: '4e-6' }] });
       const f = (await s.paperLedger.loadOrders(0)).find((o) => o.id === 'f');
       expect([f?.filledQuote, f?.fee]).toEqual(['100.01', '0.000004']);
+    });
+  });
+
+  describe('safety state (halts, trade cursors)', () => {
+    it('keeps one halt per code, replaces it on save, and forgets it on remove', async () => {
+      await s.safety.saveHalt({ code: 'OPERATOR', level: 'halted', reason: 'maintenance', since: 1_000 });
+      await s.safety.saveHalt({ code: 'RISK.DAILY_LOSS', level: 'reducing', reason: 'lost 60', since: 2_000 });
+      await s.safety.saveHalt({ code: 'OPERATOR', level: 'halted', reason: 'maintenance, longer', since: 1_000 });
+      expect(await s.safety.halts()).toEqual([
+        { code: 'OPERATOR', level: 'halted', reason: 'maintenance, longer', since: 1_000 },
+        { code: 'RISK.DAILY_LOSS', level: 'reducing', reason: 'lost 60', since: 2_000 },
+      ]);
+      await s.safety.removeHalt('OPERATOR');
+      await s.safety.removeHalt('NOT.THERE');
+      expect((await s.safety.halts()).map((h) => h.code)).toEqual(['RISK.DAILY_LOSS']);
+    });
+
+    it('keeps one trade cursor per symbol, replaced on save', async () => {
+      await s.safety.saveTradeCursor({ symbol: 'ETH/USDT', tradesSince: 5_000, unreadSince: 4_000 });
+      await s.safety.saveTradeCursor({ symbol: 'BTC/USDT', tradesSince: 1_000, unreadSince: null });
+      await s.safety.saveTradeCursor({ symbol: 'ETH/USDT', tradesSince: 6_000, unreadSince: null });
+      expect(await s.safety.tradeCursors()).toEqual([
+        { symbol: 'BTC/USDT', tradesSince: 1_000, unreadSince: null },
+        { symbol: 'ETH/USDT', tradesSince: 6_000, unreadSince: null },
+      ]);
     });
   });
 

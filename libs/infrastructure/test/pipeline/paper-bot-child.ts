@@ -11,6 +11,8 @@
  *          before the settlement transaction can commit: the order row is still `new`;
  *   mode = restart:       compose as the app does (no wrapper), start (reconcile first), report,
  *                         then evaluate the same buy signal again (same bucket) and report.
+ *   mode = halt-and-die:  compose as the app does, start, halt (as an operator would) and SIGKILL
+ *                         itself once the halt is in: what a restart must not forget.
  */
 import * as fs from 'node:fs';
 import type { Broker, MarketData } from '@cab/application';
@@ -82,6 +84,12 @@ async function main(): Promise<void> {
   }
   const app = await compose(settings, { marketData: market, strategy, notFoundGraceMs: 0 });
   await app.orchestrator.start();
+  if (mode === 'halt-and-die') {
+    await app.orchestrator.halt('the owner is moving funds');
+    send({ kind: 'halted', haltReasons: app.orchestrator.status().haltReasons });
+    process.kill(process.pid, 'SIGKILL');
+    return;
+  }
   const after = async () => ({
     orders: (await app.storage.orders.find({ symbol: 'BTC/USDT' })).map((o) => ({ status: o.status, side: o.side, filledBase: o.filledBase.toFixed() })),
     position: (await app.storage.positions.get('BTC/USDT'))?.baseQty.toFixed() ?? '0',
@@ -94,7 +102,7 @@ async function main(): Promise<void> {
   const first = (await app.storage.orders.find({ symbol: 'BTC/USDT' })).reduce<{ createdAt: number } | undefined>((a, o) => (a === undefined || o.createdAt < a.createdAt ? o : a), undefined);
   const bucket = (ts: number): number => Math.floor(ts / settings.idempotency.bucketMs);
   const sameBucket = first !== undefined && bucket(first.createdAt) === bucket(Date.now());
-  send({ kind: 'report', reconciled, again: await after(), sameBucket, trading: app.orchestrator.status().trading });
+  send({ kind: 'report', reconciled, again: await after(), sameBucket, trading: app.orchestrator.status().trading, haltReasons: app.orchestrator.status().haltReasons });
   await app.close();
   process.exit(0);
 }
