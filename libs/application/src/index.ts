@@ -54,6 +54,7 @@ export * from './reconciliation/balances-reconciler';
 export * from './reconciliation/reconcile';
 export * from './safety/countdown-switch';
 export * from './safety/watchdog';
+export * from './safety/foreign-orders';
 export * from './orchestrator/types';
 export * from './orchestrator/loop-runner';
 export * from './orchestrator/orchestrator';

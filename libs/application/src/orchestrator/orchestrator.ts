@@ -6,6 +6,7 @@ import type { ProtectiveExits } from '../exits/protective-exits';
 import type { Reconciliation } from '../reconciliation/reconcile';
 import type { ReconcileFindings } from '../reconciliation/reconcile-report';
 import type { RiskLedger } from '../risk-state/risk-ledger';
+import { describeForeignOrders, foreignOpenOrders } from '../safety/foreign-orders';
 import type { Watchdog } from '../safety/watchdog';
 import type { EvaluateAndExecute } from '../use-cases/evaluate-and-execute';
 import type { InstrumentCache } from '../use-cases/instruments';
@@ -76,6 +77,7 @@ export class Orchestrator implements OrchestratorControl {
         await this.loops.reconcile.runOnce();
         const err = this.loops.reconcile.status().lastError;
         if (err !== null) await this.opts.trading.halt('RECONCILE.MISMATCH', `initial reconcile failed: ${err}`);
+        if (this.opts.mode === 'live') await this.warnAboutForeignOrders();
         for (const name of LOOP_NAMES) this.loops[name].schedule(this.opts.scheduler);
         this.state = 'running';
         this.deps.logger.info('orchestrator started', { mode: this.opts.mode, symbols: this.opts.symbols, trading: this.opts.trading.state() });
@@ -163,6 +165,20 @@ export class Orchestrator implements OrchestratorControl {
     const since = this.deps.clock.now() - (this.opts.ledgerReplayMs ?? 7 * 86_400_000);
     for (const symbol of this.opts.symbols) this.opts.ledger.replay(await this.deps.stores.orders.find({ symbol, since, limit: 10_000 }));
     this.ledgerLoaded = true;
+  }
+
+  /** The dead man's switch cancels orders the bot did not send too: say so at start (see foreign-orders.ts). */
+  private async warnAboutForeignOrders(): Promise<void> {
+    for (const symbol of this.opts.symbols) {
+      const r = await foreignOpenOrders(this.deps.broker, this.deps.stores.orders, symbol);
+      if (!r.ok) this.deps.logger.warn('could not check the account for orders the bot did not send', { symbol, code: r.error.code });
+      else if (r.value.length > 0)
+        this.deps.logger.warn('the account holds open orders the bot did not send', {
+          symbol,
+          count: r.value.length,
+          detail: describeForeignOrders(symbol, r.value),
+        });
+    }
   }
 
   private async forEachSymbol(loop: LoopName, step: (symbol: string, correlationId: string) => Promise<unknown>): Promise<void> {

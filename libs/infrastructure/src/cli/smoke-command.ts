@@ -1,4 +1,4 @@
-import { errorText, type Logger } from '@cab/application';
+import { describeForeignOrders, errorText, foreignOpenOrders, type Logger } from '@cab/application';
 import { createStrategy } from '@cab/domain';
 import { compose, type BotApp, type ComposeOverrides } from '../compose/compose';
 import { loadSettings } from '../settings/load';
@@ -68,6 +68,13 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
         const bal = await app.broker.fetchBalance(symbol);
         if (bal.ok) add(`balance ${symbol}`, 'ok', `${bal.value.freeBase.toString()} ${bal.value.base} free, ${bal.value.freeQuote.toString()} ${bal.value.quote} free`);
         else add(`balance ${symbol}`, 'FAIL', `${bal.error.kind}${'code' in bal.error ? ` ${bal.error.code}` : ''}${'message' in bal.error ? `: ${bal.error.message}` : ''}`);
+        if (settings.mode === 'live') {
+          // The dead man's switch cancels every open order on the pair: warn about the owner's.
+          const foreign = await foreignOpenOrders(app.broker, app.storage.orders, symbol);
+          if (!foreign.ok) add(`account orders ${symbol}`, 'warn', `could not list open orders: ${foreign.error.code}`);
+          else if (foreign.value.length > 0) add(`account orders ${symbol}`, 'warn', describeForeignOrders(symbol, foreign.value));
+          else add(`account orders ${symbol}`, 'ok', 'no open order the bot did not send');
+        }
       }
       const strategy = createStrategy(settings.strategy.name, { ...settings.strategy.params });
       if (!strategy.ok) add('dry evaluation', 'FAIL', strategy.problems.join('; '));
