@@ -1,14 +1,20 @@
 // Shared jest settings for every project: swc transforms TS fast (type-checking is the separate
 // `typecheck` target), and ccxt's ESM-only @noble/@scure dependencies are transformed too.
+// testTimeout is a ceiling for a hung test, never a speed assertion: specs start real servers, child
+// processes and SQLite files, and on a busy machine (the suite run next to a build, CI on 2 cores)
+// jest's 5 s default failed specs that were only slow. A spec that waits for something polls until
+// it happens and leaves the limit to this ceiling (tools/workspace-checks/src/test-timeouts.spec.ts).
+const TEST_TIMEOUT_MS = 120_000;
 const path = require('node:path');
 
 /** @param {string} projectDir absolute path of the project using the preset */
-module.exports = function preset(projectDir, extra = {}) {
+function preset(projectDir, extra = {}) {
   const rel = path.relative(__dirname, projectDir);
   return {
     displayName: rel,
     rootDir: projectDir,
     testEnvironment: 'node',
+    testTimeout: TEST_TIMEOUT_MS,
     transform: {
       '^.+\\.(t|j|mj)s$': [
         '@swc/jest',
@@ -37,4 +43,7 @@ module.exports = function preset(projectDir, extra = {}) {
     coverageReporters: ['text-summary', 'json-summary'],
     ...extra,
   };
-};
+}
+
+module.exports = preset;
+module.exports.TEST_TIMEOUT_MS = TEST_TIMEOUT_MS;

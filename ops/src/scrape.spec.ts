@@ -71,11 +71,11 @@ describe('a running server’s /metrics', () => {
     });
     child.stdout?.on('data', (c: Buffer) => (output += c.toString()));
     child.stderr?.on('data', (c: Buffer) => (output += c.toString()));
-    const url = await waitFor('the server to print its URL', 30_000, async () => {
+    const url = await waitFor('the server to print its URL', 60_000, async () => {
       if (child.exitCode !== null) throw new Error(`server exited ${child.exitCode}:\n${output}`);
       return /on (http:\/\/127\.0\.0\.1:\d+)/.exec(output)?.[1] ?? null;
     });
-    const text = await waitFor('every loop to have run', 30_000, async () => {
+    const text = await waitFor('every loop to have run', 60_000, async () => {
       const res = await fetch(`${url}/metrics`);
       if (res.status !== 200) return null;
       const body = await res.text();

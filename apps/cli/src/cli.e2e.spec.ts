@@ -21,7 +21,7 @@ function cab(args: string[], env: Record<string, string> = {}) {
     cwd,
     env: { PATH: process.env['PATH'] ?? '', ...env },
     encoding: 'utf8',
-    timeout: 20_000,
+    timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr, all: r.stdout + r.stderr };
 }

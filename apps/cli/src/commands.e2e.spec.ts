@@ -17,7 +17,7 @@ let cwd: string;
 const env = () => ({ PATH: process.env['PATH'] ?? '', DB_PATH: path.join(cwd, 'bot.db') });
 
 function cab(args: string[], extraEnv: Record<string, string> = {}) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...env(), ...extraEnv }, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: { ...env(), ...extraEnv }, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr, all: r.stdout + r.stderr };
 }
 
@@ -107,7 +107,7 @@ describe('cab health-monitor (built bundle)', () => {
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
-      const t = setTimeout(() => child.kill('SIGKILL'), 20_000);
+      const t = setTimeout(() => child.kill('SIGKILL'), 60_000);
       child.on('exit', (code) => {
         clearTimeout(t);
         resolve({ code, out });

@@ -26,7 +26,7 @@ afterEach(async () => {
 });
 
 function runToExit(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [bin], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [bin], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -41,7 +41,7 @@ const post = async (url: string, headers: Record<string, string> = {}) => {
 };
 
 function cab(args: string[], env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 30_000 });
+  const r = spawnSync(process.execPath, [cliBin, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -129,7 +129,7 @@ describe('server (built bundle)', () => {
     expect((await post(`${s.url}/orchestrator/start`)).body['state']).toBe('running');
     s.child.kill('SIGTERM');
     expect((await s.exited).code).toBe(0);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe('server in live mode against the exchange emulator', () => {

@@ -17,7 +17,7 @@ afterEach(() => {
 });
 
 function run(env: Record<string, string>) {
-  const r = spawnSync(process.execPath, [bin], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, [bin], { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, encoding: 'utf8', timeout: 60_000 });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 

@@ -22,7 +22,9 @@ export function startProcess(args: string[], opts: { cwd: string; env: Record<st
     }),
   );
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`not ready within ${opts.timeoutMs ?? 30_000} ms:\n${out}`)), opts.timeoutMs ?? 30_000);
+    // A ceiling for a hung start, not a speed assertion: a loaded machine boots a bundle in seconds.
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const timer = setTimeout(() => reject(new Error(`not ready within ${timeoutMs} ms:\n${out}`)), timeoutMs);
     const onData = (d: Buffer): void => {
       out += d.toString();
       const m = opts.ready.exec(out);

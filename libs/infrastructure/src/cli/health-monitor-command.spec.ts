@@ -29,7 +29,7 @@ describe('probeHealth', () => {
     [500, 'oops', false, /^HTTP 500, body is not JSON$/],
   ])('HTTP %s %s → healthy=%s', async (status, body, healthy, line) => {
     reply = { status, body };
-    const p = await probeHealth(`${base}/health`, 2_000);
+    const p = await probeHealth(`${base}/health`, 30_000);
     expect(p.healthy).toBe(healthy);
     expect(p.line).toMatch(line);
   });
@@ -45,7 +45,7 @@ describe('probeHealth', () => {
     await new Promise<void>((r) => other.listen(0, '127.0.0.1', r));
     const port = (other.address() as AddressInfo).port;
     await new Promise((r) => other.close(r));
-    const p = await probeHealth(`http://127.0.0.1:${port}/health`, 2_000);
+    const p = await probeHealth(`http://127.0.0.1:${port}/health`, 30_000);
     expect(p.healthy).toBe(false);
     expect(p.line).toMatch(/^unreachable: .*ECONNREFUSED/);
   });
@@ -54,7 +54,7 @@ describe('probeHealth', () => {
 describe('monitorHealth', () => {
   const run = (count?: number) => {
     const lines: string[] = [];
-    const code = monitorHealth({ url: `${base}/health`, timeoutMs: 2_000, intervalSec: 0.01, ...(count ? { count } : {}), now: () => 0, print: (l) => lines.push(l) });
+    const code = monitorHealth({ url: `${base}/health`, timeoutMs: 30_000, intervalSec: 0.01, ...(count ? { count } : {}), now: () => 0, print: (l) => lines.push(l) });
     return { code, lines };
   };
 

@@ -36,7 +36,7 @@ function startChild(args: string[]): { child: ChildProcess; messages: Message[];
       const found = messages.find((m) => m.kind === kind);
       if (found) return res(found);
       waiters.push({ kind, resolve: res });
-      child.once('exit', (code, signal) => setTimeout(() => rej(new Error(`child exited (${code}, ${signal}) before "${kind}"; got ${JSON.stringify(messages)}\n${err}`)), 50));
+      child.once('exit', (code, signal) => setTimeout(() => rej(new Error(`child exited (${code}, ${signal}) before "${kind}"; got ${JSON.stringify(messages)}\n${err}`)), 2_000));
     });
   return { child, messages, stderr: () => err, next };
 }
