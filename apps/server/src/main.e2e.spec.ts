@@ -98,7 +98,7 @@ describe('server (built bundle)', () => {
   });
 
   it('live mode refuses to start without API_TOKEN: a clear message, exit 2, no stack', () => {
-    const r = runToExit({ MODE: 'live', API_KEY: 'k', API_SECRET: 's', EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4', PORT: '0' });
+    const r = runToExit({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY: 'k', API_SECRET: 's', EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4', PORT: '0' });
     expect(r.code).toBe(2);
     expect(r.err).toContain('refuses to start the server without API_TOKEN');
     expect(r.err).not.toMatch(/\n\s+at /);
@@ -140,7 +140,7 @@ describe('server in live mode against the exchange emulator', () => {
       env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
       ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
     });
-    const env = { ...FAST, MODE: 'live', EXCHANGE_API_URL: emu.url, API_KEY: key, API_SECRET: 'e2e-secret', API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'live.db') };
+    const env = { ...FAST, MODE: 'live', MARKET_DATA: 'exchange', EXCHANGE_API_URL: emu.url, API_KEY: key, API_SECRET: 'e2e-secret', API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'live.db') };
     const s = await startProcess([bin], { cwd, env, ready: READY });
     expect((await get(`${s.url}/orchestrator/status`, auth)).json()['state']).toBe('stopped');
     expect((await post(`${s.url}/orchestrator/start`)).status).toBe(401);
