@@ -1,7 +1,7 @@
 # Runs the HTTP server on Windows (PowerShell 5+ or pwsh): the same as scripts/run_server.sh.
 # Settings come from the environment and .env; arguments are passed on. Builds once if missing.
 #   .\scripts\run_server.ps1
-#   $env:MODE = 'live'; $env:API_TOKEN = '…'; .\scripts\run_server.ps1
+#   $env:MODE = 'live'; $env:MARKET_DATA = 'exchange'; $env:API_TOKEN = '…(32+ characters)'; .\scripts\run_server.ps1
 $ErrorActionPreference = 'Stop'
 $root = if ($env:CAB_ROOT) { $env:CAB_ROOT } else { Split-Path -Parent $PSScriptRoot }
 $bundle = Join-Path $root 'dist/apps/server/main.cjs'

@@ -55,7 +55,7 @@ describe('cab (built bundle)', () => {
   });
 
   it('MODE=live without keys exits non-zero with one message naming every missing variable', () => {
-    const r = cab(['settings'], { MODE: 'live' });
+    const r = cab(['settings'], { MODE: 'live', MARKET_DATA: 'exchange' });
     expect(r.code).toBe(2);
     expect(r.err).toContain('invalid settings (1 problem)');
     expect(r.err).toContain('API_KEY');
@@ -69,7 +69,7 @@ describe('cab (built bundle)', () => {
     expect(failing.err).toContain('RISK_MAX_SPREAD_PCT: expected a number between 0 and 1, got "abc"');
     expect(failing.err).toContain('missing API_SECRET');
     for (const args of [['settings'], ['settings', '--json']]) {
-      const ok = cab(args, { MODE: 'live', API_KEY: KEY, API_SECRET_B64: Buffer.from(SECRET).toString('base64'), API_TOKEN: SECRET + 'x' });
+      const ok = cab(args, { MODE: 'live', MARKET_DATA: 'exchange', API_KEY: KEY, API_SECRET_B64: Buffer.from(SECRET).toString('base64'), API_TOKEN: `${SECRET}-x-0123456789abcdef` });
       expect(ok.code).toBe(0);
       expect(ok.out).toContain('***');
       for (const r of [failing, ok]) {
@@ -80,7 +80,7 @@ describe('cab (built bundle)', () => {
   });
 
   it('reads a .env file in the working folder', () => {
-    fs.writeFileSync(path.join(cwd, '.env'), 'SYMBOL=ETH/USDT\n');
+    fs.writeFileSync(path.join(cwd, '.env'), 'SYMBOL=ETH/USDT\nMARKET_DATA=synthetic\n');
     expect(cab(['settings']).out).toMatch(/SYMBOLS\s+ETH\/USDT/);
   });
 });

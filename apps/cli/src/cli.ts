@@ -170,7 +170,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'Run the live pipeline over a candle file on virtual time; print a summary and write DIR/report.json and report.html',
       (y) =>
         y
-          .option('data', { type: 'string', demandOption: true, describe: 'candles: CSV (timestamp,open,high,low,close,volume; ms) or freqtrade JSON, optionally .gz' })
+          .option('data', { type: 'string', demandOption: true, describe: 'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz' })
           .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
           .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY, as paper and live trading)' })
           .option('params', { type: 'string', describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21} (default: STRATEGY_PARAMS for STRATEGY\'s strategy)' })

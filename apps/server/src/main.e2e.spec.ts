@@ -97,8 +97,34 @@ describe('server (built bundle)', () => {
     expect(r.out + r.err).not.toContain('KNOWN-secret-0042');
   });
 
+  it('settings that used to pass and then crash at start (replay file, DB_PATH) are listed at once: exit 2, no stack', () => {
+    fs.writeFileSync(path.join(cwd, 'plain.txt'), 'not a folder');
+    fs.writeFileSync(path.join(cwd, 'broken.csv'), 'timestamp,open,high,low,close,volume\n1670889600000,1,2,0.5,1.5,10\n1670889600000,1,2,0.5,1.5,10\n');
+    const missing = runToExit({ PORT: '0', REPLAY_FILE: 'missing.csv', DB_PATH: 'plain.txt/bot.db' });
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain(`REPLAY_FILE: ${path.join(fs.realpathSync(cwd), 'missing.csv')} does not exist`);
+    expect(missing.err).toContain(`DB_PATH: ${path.join(fs.realpathSync(cwd), 'plain.txt')} is a file, not a folder`);
+    const corrupt = runToExit({ PORT: '0', REPLAY_FILE: 'broken.csv', DB_PATH: cwd });
+    expect(corrupt.code).toBe(2);
+    expect(corrupt.err).toContain('REPLAY_FILE: not a usable candle file: broken.csv:3: timestamps must be strictly ascending');
+    expect(corrupt.err).toContain(`DB_PATH: ${cwd} is a folder`);
+    for (const r of [missing, corrupt]) {
+      expect(r.err).not.toContain('a bug; please report it');
+      expect(r.err).not.toMatch(/\n\s+at /);
+    }
+  });
+
+  it('a HOST that is no address of this machine: a clear message, exit 2, no stack', () => {
+    // 192.0.2.1 (TEST-NET-1, never assigned): bind fails at once, no packet leaves the machine.
+    const r = runToExit({ PORT: '0', HOST: '192.0.2.1', DB_PATH: path.join(cwd, 'bot.db') });
+    expect(r.code).toBe(2);
+    expect(r.err).toContain('HTTP.HOST: cannot listen on HOST=192.0.2.1 (EADDRNOTAVAIL)');
+    expect(r.err).not.toContain('a bug; please report it');
+    expect(r.err).not.toMatch(/\n\s+at /);
+  });
+
   it('live mode refuses to start without API_TOKEN: a clear message, exit 2, no stack', () => {
-    const r = runToExit({ MODE: 'live', API_KEY: 'k', API_SECRET: 's', EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4', PORT: '0' });
+    const r = runToExit({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY: 'k', API_SECRET: 's', EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4', PORT: '0' });
     expect(r.code).toBe(2);
     expect(r.err).toContain('refuses to start the server without API_TOKEN');
     expect(r.err).not.toMatch(/\n\s+at /);
@@ -140,7 +166,7 @@ describe('server in live mode against the exchange emulator', () => {
       env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
       ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
     });
-    const env = { ...FAST, MODE: 'live', EXCHANGE_API_URL: emu.url, API_KEY: key, API_SECRET: 'e2e-secret', API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'live.db') };
+    const env = { ...FAST, MODE: 'live', MARKET_DATA: 'exchange', EXCHANGE_API_URL: emu.url, API_KEY: key, API_SECRET: 'e2e-secret', API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'live.db') };
     const s = await startProcess([bin], { cwd, env, ready: READY });
     expect((await get(`${s.url}/orchestrator/status`, auth)).json()['state']).toBe('stopped');
     expect((await post(`${s.url}/orchestrator/start`)).status).toBe(401);

@@ -55,4 +55,24 @@ describe('cab data download against the emulator', () => {
       await storage.close();
     }
   });
+
+  it('a symbol the venue does not list: a clear message naming it, exit 2, no ccxt stack', async () => {
+    const r = await cab(['data', 'download', '--symbol', 'NOPE/USDT', '--since', '2024-01-01', '--no-db', '--out', 'nope.csv'], cwd, { EXCHANGE_API_URL: emu.url, DB_PATH: path.join(cwd, 'bot.db') });
+    expect(r.err).toContain(`cab: --symbol: ${emu.url} does not list NOPE/USDT as a spot market`);
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(2);
+    expect(fs.existsSync(path.join(cwd, 'nope.csv'))).toBe(false);
+  });
+
+  it('a venue that cannot be reached: a clear message, exit 1, no ccxt stack', async () => {
+    const r = await cab(['data', 'download', '--symbol', 'BTC/USDT', '--since', '2024-01-01', '--no-db', '--out', 'x.csv'], cwd, {
+      EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4',
+      HTTP_TIMEOUT_SEC: '5',
+      DB_PATH: path.join(cwd, 'bot.db'),
+    });
+    expect(r.err).toContain('cab: cannot reach http://127.0.0.1:9/api/v4 (');
+    expect(r.err).toContain('check the network or EXCHANGE_API_URL, then retry');
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(1);
+  });
 });

@@ -39,7 +39,7 @@ describe('startBot (in process, real HTTP on 127.0.0.1)', () => {
   });
 
   it('a live server without API_TOKEN is refused before anything is opened', async () => {
-    const s = settings({ MODE: 'live', API_KEY: 'k', API_SECRET: 's', DB_PATH: join(tmp.dir, 'never.db') });
+    const s = settings({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY: 'k', API_SECRET: 's', DB_PATH: join(tmp.dir, 'never.db') });
     await expect(startBot(s, { role: 'server' })).rejects.toThrow(StartupRefused);
     expect(fs.existsSync(join(tmp.dir, 'never.db'))).toBe(false);
   });

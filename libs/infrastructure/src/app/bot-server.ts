@@ -87,8 +87,13 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     await http?.close(0);
     await app.close();
     // Duck-typed: a Node error may come from another realm (jest), where instanceof Error fails.
-    if ((e as { code?: unknown } | null)?.code === 'EADDRINUSE') {
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === 'EADDRINUSE') {
       throw new StartupRefused('HTTP.ADDRESS_IN_USE', `${settings.http.host}:${server ? settings.http.port : settings.http.workerPort} is in use (set ${server ? 'PORT' : 'WORKER_PORT'})`);
+    }
+    // HOST names no address of this machine (a typo, a name DNS does not know): the operator's to fix.
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
+      throw new StartupRefused('HTTP.HOST', `cannot listen on HOST=${settings.http.host} (${String(code)}): not an address of this machine; use e.g. 127.0.0.1 or 0.0.0.0`);
     }
     throw e;
   }

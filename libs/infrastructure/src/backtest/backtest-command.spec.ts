@@ -69,4 +69,30 @@ describe('backtestCommand (cab backtest)', () => {
     await expect(p).rejects.toBeInstanceOf(BacktestArgsError);
     await expect(backtestCommand(args, settings(), cio)).rejects.toThrow(why);
   });
+
+  it('--out naming a file (or a folder under one) is refused before the run, not after it', async () => {
+    const file = path.join(tmp.dir, 'taken.txt');
+    fs.writeFileSync(file, 'keep');
+    for (const out of [file, path.join(file, 'sub')]) {
+      const { err, io: cio } = io();
+      await expect(backtestCommand({ data: bundledCandleFile(), symbol: 'BTC/USDT', out }, settings(), cio)).rejects.toThrow(
+        `--out: ${out}: a file is in the way; --out names the folder that gets report.json and report.html`,
+      );
+      expect(err.join('')).toBe(''); // no progress bar: nothing ran
+    }
+    expect(fs.readFileSync(file, 'utf8')).toBe('keep');
+  });
+
+  it('a file with timestamps in epoch seconds is read as seconds: the report is of 2022, not of 1970', async () => {
+    const lines = fs.readFileSync(bundledCandleFile(), 'utf8').trim().split('\n');
+    const inSeconds = [lines[0], ...lines.slice(1).map((l) => l.replace(/^(\d+)000,/, '$1,'))].join('\n');
+    expect(inSeconds.split('\n')[1]).toMatch(/^1670\d{6},/);
+    const data = path.join(tmp.dir, 'seconds.csv');
+    fs.writeFileSync(data, `${inSeconds}\n`);
+    const code = await backtestCommand({ data, symbol: 'BTC/USDT', out: path.join(tmp.dir, 'sec') }, settings(), io().io);
+    expect(code).toBe(0);
+    const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'sec', 'report.json'), 'utf8')) as { summary: { from: number; candles: number } };
+    // The first traded candle (after 200 of history): 2022-12-13T03:20:00Z, as the file in ms gives.
+    expect(report.summary).toMatchObject({ from: Date.UTC(2022, 11, 13, 3, 20), candles: 1240 });
+  });
 });

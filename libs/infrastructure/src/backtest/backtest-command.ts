@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from '../settings';
 import { readCandleFile } from '../market-data/candle-csv';
@@ -51,6 +52,22 @@ function parseParams(v: string | undefined): Record<string, unknown> {
 }
 
 /**
+ * The report's folder, created now: a long backtest must not run to its end and then find that
+ * --out names a file (or sits under one, or cannot be written).
+ */
+function usableOutDir(out: string): void {
+  const abs = path.resolve(out);
+  try {
+    fs.mkdirSync(abs, { recursive: true });
+    fs.accessSync(abs, fs.constants.W_OK);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way; --out names the folder that gets report.json and report.html' : `not writable (${code ?? 'unknown error'})`;
+    throw new BacktestArgsError(`--out: ${abs}: ${why}`);
+  }
+}
+
+/**
  * `cab backtest`: reads the candle file, runs the live pipeline over it on virtual time, prints
  * the summary table and writes DIR/report.json and DIR/report.html. Returns the exit code.
  * Candles before --from (or the first --warmup candles) are history: seen, not traded, not reported.
@@ -62,6 +79,7 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
   const params = args.params === undefined && strategy === settings.strategy.name ? { ...settings.strategy.params } : parseParams(args.params);
   if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0)) throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
   if (args.warmup !== undefined && from !== undefined) throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
+  usableOutDir(args.out);
   let candles;
   try {
     candles = readCandleFile(args.data);

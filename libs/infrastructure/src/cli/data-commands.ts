@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Clock } from '@cab/domain';
+import { errorText } from '@cab/application';
+import type { CcxtModule } from '../brokers/ccxt/errors';
 import { loadCcxt, makeGateClient } from '../brokers/ccxt/gate-client';
 import { downloadCandles, importCandles, timeframeToMs } from '../market-data/candle-download';
 import { formatCandleCsv, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
@@ -87,14 +89,19 @@ export async function dataDownloadCommand(
     timeoutMs: settings.http.timeoutSec * 1000,
     enableRateLimit: true,
   });
-  const candles = await downloadCandles(client, {
-    symbol,
-    timeframe: args.timeframe,
-    since,
-    ...(until !== undefined ? { until } : {}),
-    now: clock.now(),
-    onPage: (got, lastTs) => progress(`${got} candles, up to ${new Date(lastTs).toISOString()}`),
-  });
+  let candles;
+  try {
+    candles = await downloadCandles(client, {
+      symbol,
+      timeframe: args.timeframe,
+      since,
+      ...(until !== undefined ? { until } : {}),
+      now: clock.now(),
+      onPage: (got, lastTs) => progress(`${got} candles, up to ${new Date(lastTs).toISOString()}`),
+    });
+  } catch (e) {
+    return downloadFailure(e, ccxt, symbol, settings);
+  }
   const lines = [`downloaded ${candles.length} closed ${symbol} ${args.timeframe} candles`];
   if (args.out) {
     fs.mkdirSync(path.dirname(path.resolve(args.out)), { recursive: true });
@@ -111,4 +118,31 @@ export async function dataDownloadCommand(
     }
   }
   return { code: 0, stdout: `${lines.join('\n')}\n` };
+}
+
+/**
+ * What went wrong with a download, said to the operator without ccxt's stack: a symbol the venue
+ * does not list is their mistake (exit 2); a venue that cannot be reached or answers with an error
+ * is a failed run (exit 1), worth retrying.
+ */
+function downloadFailure(e: unknown, ccxt: CcxtModule, symbol: string, settings: Settings): CommandResult {
+  const venue = settings.exchangeApi.url ?? 'Gate.io';
+  const text = firstLine(errorText(e));
+  if (e instanceof ccxt.BadSymbol || isNamed(e, 'BadSymbol'))
+    throw new DataArgsError(`--symbol: ${venue} does not list ${symbol} as a spot market (${text})`);
+  if (e instanceof ccxt.NetworkError || isNamed(e, 'NetworkError', 'RequestTimeout', 'ExchangeNotAvailable', 'DDoSProtection', 'RateLimitExceeded'))
+    return { code: 1, stdout: '', stderr: `cab: cannot reach ${venue} (${text}); check the network or EXCHANGE_API_URL, then retry\n` };
+  if (e instanceof ccxt.BaseError) return { code: 1, stdout: '', stderr: `cab: the download of ${symbol} failed: ${text}\n` };
+  throw e;
+}
+
+function isNamed(e: unknown, ...names: string[]): boolean {
+  const name = (e as { constructor?: { name?: string }; name?: string } | null)?.constructor?.name;
+  return name !== undefined && names.includes(name);
+}
+
+/** ccxt messages can carry a whole response body: the first line, at most 300 characters. */
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? text;
+  return line.length > 300 ? `${line.slice(0, 300)}…` : line;
 }

@@ -65,6 +65,17 @@ describe('maintenanceCommand over a real SQLite file', () => {
   it('restore puts a backup back and keeps a safety copy of the current database', async () => {
     const b = await run('backup', { json: true });
     const path = JSON.parse(b.stdout).path as string;
+    // The bot (here: the spec's storage) has the database open: refused, with the reason.
+    const busy = await run('restore', { file: path });
+    expect(busy.code).toBe(1);
+    expect(busy.stdout + busy.stderr).toContain('MAINTENANCE.DB_IN_USE');
+    expect(busy.stdout + busy.stderr).toContain('is the bot running?');
+    await storage.close();
+    const empty = join(storage.dir, 'empty.sqlite3');
+    writeFileSync(empty, '');
+    const refused = await run('restore', { file: empty });
+    expect(refused.code).toBe(1);
+    expect(refused.stdout + refused.stderr).toContain(`restore refused (MAINTENANCE.NOT_A_BACKUP):\n  ${empty} is empty (0 bytes): not a backup`);
     const r = await run('restore', { file: path });
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/restored .* from .*\nthe previous database is saved at .*db-.*\.sqlite3/);

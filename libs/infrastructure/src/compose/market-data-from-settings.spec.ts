@@ -54,4 +54,41 @@ describe('marketDataFromSettings: replay', () => {
       cleanup();
     }
   });
+
+  it('REPLAY_FILES: each symbol replays its own candles, not the first symbol’s', async () => {
+    const { dir, cleanup } = tempDir('cab-md-');
+    try {
+      const eth = candles.map((c) => ({ ...c, open: c.open / 10, high: c.high / 10, low: c.low / 10, close: c.close / 10 }));
+      fs.writeFileSync(join(dir, 'btc.csv'), formatCandleCsv(candles));
+      fs.writeFileSync(join(dir, 'eth.csv'), formatCandleCsv(eth));
+      const settings = parseSettings(
+        { SYMBOLS: 'BTC/USDT,ETH/USDT', MARKET_DATA: 'replay', REPLAY_FILES: `BTC/USDT=${join(dir, 'btc.csv')},ETH/USDT=${join(dir, 'eth.csv')}`, REPLAY_SPEED: '60' },
+        { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') },
+      );
+      const md = marketDataFromSettings(settings, new FakeClock(1_000_000));
+      const closes = async (symbol: string) => {
+        const r = await md.candles(symbol, 3);
+        if (!r.ok) throw new Error(r.error.message);
+        return r.value.map((c) => c.close);
+      };
+      expect(await closes('BTC/USDT')).toEqual(candles.slice(REPLAY_WARMUP_CANDLES - 2, REPLAY_WARMUP_CANDLES + 1).map((c) => c.close));
+      expect(await closes('ETH/USDT')).toEqual(eth.slice(REPLAY_WARMUP_CANDLES - 2, REPLAY_WARMUP_CANDLES + 1).map((c) => c.close));
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('a replay file gone or broken since the settings were read: a ComposeError (exit 2 at start), not a crash', () => {
+    const { dir, cleanup } = tempDir('cab-md-');
+    try {
+      fs.writeFileSync(join(dir, 'short.csv'), formatCandleCsv(candles));
+      const settings = parseSettings({ MARKET_DATA: 'replay', REPLAY_FILE: join(dir, 'short.csv') }, { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+      fs.writeFileSync(join(dir, 'short.csv'), 'garbage');
+      expect(() => marketDataFromSettings(settings, new FakeClock(0))).toThrow(expect.objectContaining({ name: 'ComposeError', code: 'COMPOSE.MARKET_DATA' }));
+      fs.rmSync(join(dir, 'short.csv'));
+      expect(() => marketDataFromSettings(settings, new FakeClock(0))).toThrow(`replay: cannot read ${join(dir, 'short.csv')} (ENOENT)`);
+    } finally {
+      cleanup();
+    }
+  });
 });

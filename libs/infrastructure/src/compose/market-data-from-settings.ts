@@ -1,10 +1,10 @@
 import type { MarketData } from '@cab/application';
-import type { Clock } from '@cab/domain';
-import { bundledCandleFile, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
+import type { Candle, Clock } from '@cab/domain';
+import { bundledCandleFile, CandleFileError, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
 import { ExchangeMarketData } from '../market-data/exchange-market-data';
 import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../market-data/replay-market-data';
 import { SyntheticMarketData } from '../market-data/synthetic-market-data';
-import type { Settings } from '../settings';
+import { BUNDLED_REPLAY_SYMBOL, type Settings } from '../settings';
 
 export class ComposeError extends Error {
   constructor(
@@ -17,26 +17,30 @@ export class ComposeError extends Error {
 }
 
 /**
- * MARKET_DATA → a MarketData source on the pipeline clock. replay: REPLAY_FILE or the bundled real
- * BTC/USDT day, at REPLAY_SPEED, looping unless REPLAY_LOOP=false, the same series for every symbol,
+ * MARKET_DATA → a MarketData source on the pipeline clock. replay: each symbol's own file
+ * (REPLAY_FILE / REPLAY_FILES, else the bundled real BTC/USDT day), at REPLAY_SPEED, looping unless
+ * REPLAY_LOOP=false, all files on one timeframe and one anchor,
  * REPLAY_WARMUP_CANDLES of history and the first candle to trade on closed at start; synthetic: a seeded walk.
  * exchange: Gate's public API through ccxt (EXCHANGE_API_URL applies), loaded lazily.
  */
 export function marketDataFromSettings(settings: Settings, clock: Clock): MarketData {
-  const { source, replayFile, replaySpeed } = settings.marketData;
+  const { source, replaySpeed } = settings.marketData;
   if (source === 'exchange') {
     return new ExchangeMarketData({ clock, timeoutMs: settings.http.timeoutSec * 1000, ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}) });
   }
   if (source === 'synthetic') return new SyntheticMarketData({ symbols: settings.symbols, clock, speed: replaySpeed, warmupCandles: REPLAY_WARMUP_CANDLES });
-  const candles = readCandleFile(replayFile ?? bundledCandleFile());
-  const series = new Map(settings.symbols.map((s) => [s, candles] as const));
-  const timeframeMs = inferTimeframeMs(candles);
+  const series = new Map(settings.symbols.map((s) => [s, readReplayFile(settings.marketData.replayFiles[s] ?? replayFileOfOne(settings, s))] as const));
+  const timeframes = new Map([...series].map(([s, candles]) => [s, inferTimeframeMs(candles)] as const));
+  const timeframeMs = timeframes.values().next().value ?? 60_000;
+  if ([...timeframes.values()].some((tf) => tf !== timeframeMs))
+    throw new ComposeError('COMPOSE.MARKET_DATA', `the replay files have different timeframes (${[...timeframes].map(([s, tf]) => `${s} ${tf / 1000} s`).join(', ')}); use one timeframe for every symbol`);
+  const shortest = Math.min(...[...series.values()].map((c) => c.length));
   return new ReplayMarketData({
     series,
     clock,
     speed: replaySpeed,
     loop: settings.marketData.replayLoop,
-    warmupCandles: Math.min(REPLAY_WARMUP_CANDLES, candles.length - 1),
+    warmupCandles: Math.min(REPLAY_WARMUP_CANDLES, shortest - 1),
     // The first candle after the warm-up has just closed when the bot starts, so its first
     // evaluation decides on that candle, as a backtest's does. Anchored at now instead, the first
     // evaluation (before that candle closes) would decide on the warm-up's last candle: history a
@@ -44,4 +48,21 @@ export function marketDataFromSettings(settings: Settings, clock: Clock): Market
     anchorMs: clock.now() - timeframeMs / replaySpeed,
     timeframeMs,
   });
+}
+
+/** A symbol without a file of its own: REPLAY_FILE (parsed settings only allow it for one symbol), else the bundled sample. */
+function replayFileOfOne(settings: Settings, symbol: string): string {
+  if (settings.marketData.replayFile !== null && settings.symbols.length === 1) return settings.marketData.replayFile;
+  if (symbol !== BUNDLED_REPLAY_SYMBOL) throw new ComposeError('COMPOSE.MARKET_DATA', `no replay file for ${symbol}: the bundled sample is ${BUNDLED_REPLAY_SYMBOL} only (set REPLAY_FILES)`);
+  return bundledCandleFile();
+}
+
+/** The settings checked the file; one changed or removed since is still a clear refusal, not a stack. */
+function readReplayFile(file: string): Candle[] {
+  try {
+    return readCandleFile(file);
+  } catch (e) {
+    const why = e instanceof CandleFileError ? e.message : `cannot read ${file} (${(e as NodeJS.ErrnoException).code ?? 'unreadable'})`;
+    throw new ComposeError('COMPOSE.MARKET_DATA', `replay: ${why}`);
+  }
 }

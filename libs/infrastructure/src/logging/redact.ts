@@ -1,6 +1,8 @@
 /** Field names whose values are always secret, whatever they hold. */
 const SECRET_KEY = /(secret|token|password|passphrase|api[_-]?key|authorization|cookie|signature|^sign$)/i;
 export const REDACTED = '[REDACTED]';
+/** Shortest secret masked wherever its value appears in text. */
+export const MIN_REDACTED_SECRET_LENGTH = 8;
 
 /**
  * Removes secrets from a value before it is written anywhere: by key name (anything called
@@ -14,9 +16,14 @@ export class Redactor {
     for (const s of secrets) this.addSecret(s);
   }
 
-  /** Registers a secret value; values shorter than 4 characters are ignored (they would mask noise). */
+  /**
+   * Registers a secret value. Values shorter than MIN_REDACTED_SECRET_LENGTH are not masked by
+   * value: a short one is likely part of ordinary text (a path, a word), and masking it there tells
+   * a reader the secret ("/srv/[REDACTED]/data" for API_TOKEN=bot). Fields named like secrets are
+   * still masked whatever they hold; settings refuse a live API_TOKEN that short.
+   */
   addSecret(value: string): void {
-    if (value.length >= 4 && !this.values.includes(value)) {
+    if (value.length >= MIN_REDACTED_SECRET_LENGTH && !this.values.includes(value)) {
       this.values.push(value);
       // Longest first, so a secret containing another is masked whole.
       this.values.sort((a, b) => b.length - a.length);

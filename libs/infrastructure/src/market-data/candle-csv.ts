@@ -18,7 +18,16 @@ export class CandleFileError extends Error {
 }
 
 /**
- * Parses `timestamp,open,high,low,close,volume` text (timestamp = open time, epoch ms UTC).
+ * Epoch seconds of 2001-09-09 up to epoch ms of 1973-03-03: a first timestamp in this range is in
+ * seconds (as many exchanges and tools write it). Read as milliseconds it would be a candle of
+ * January 1970, and a backtest would report on 1970.
+ */
+const SECONDS_FROM = 1e9;
+const MILLISECONDS_FROM = 1e11;
+
+/**
+ * Parses `timestamp,open,high,low,close,volume` text (timestamp = open time, epoch ms UTC, or
+ * epoch seconds, recognised by their size and converted to ms).
  * Rows must be strictly ascending and sane (high ≥ open, close ≥ low > 0, volume ≥ 0): a replay
  * or a backtest on a broken file would trade on nonsense, so it is refused with its line number.
  */
@@ -65,10 +74,15 @@ export function parseFreqtradeJson(text: string, file = '<json>'): Candle[] {
 function checkedCandles(rows: readonly { line: number; values: number[]; text: string }[], file: string): Candle[] {
   const out: Candle[] = [];
   let prev = -Infinity;
+  const first = rows[0]?.values[0] ?? NaN;
+  const inSeconds = first >= SECONDS_FROM && first < MILLISECONDS_FROM;
   for (const { line, values, text } of rows) {
-    const [ts, open, high, low, close, volume] = values as [number, number, number, number, number, number];
-    if (![ts, open, high, low, close, volume].every(Number.isFinite)) throw new CandleFileError(file, line, `not a number in ${text}`);
-    if (!Number.isSafeInteger(ts)) throw new CandleFileError(file, line, `timestamp must be integer epoch ms, got ${ts}`);
+    const [raw, open, high, low, close, volume] = values as [number, number, number, number, number, number];
+    if (![raw, open, high, low, close, volume].every(Number.isFinite)) throw new CandleFileError(file, line, `not a number in ${text}`);
+    if (!Number.isSafeInteger(raw)) throw new CandleFileError(file, line, `timestamp must be integer epoch ms (or seconds), got ${raw}`);
+    if (inSeconds && raw >= MILLISECONDS_FROM)
+      throw new CandleFileError(file, line, `timestamps mix units: the file starts in epoch seconds (${first}), this row is in milliseconds (${raw})`);
+    const ts = inSeconds ? raw * 1000 : raw;
     if (ts <= prev) throw new CandleFileError(file, line, `timestamps must be strictly ascending (${ts} after ${prev})`);
     if (!(low > 0) || high < Math.max(open, close) || low > Math.min(open, close) || volume < 0)
       throw new CandleFileError(file, line, `inconsistent candle ${text}`);
@@ -86,8 +100,17 @@ export function formatCandleCsv(candles: readonly Candle[]): string {
 
 /** Reads a candle file: CSV, or freqtrade JSON (.json), either gzipped when the name ends in .gz. */
 export function readCandleFile(file: string): Candle[] {
-  const raw = fs.readFileSync(file);
-  const text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  return parseCandleBytes(fs.readFileSync(file), file);
+}
+
+/** A candle file's bytes, read as its name says (CSV or freqtrade .json, gzipped when .gz). */
+export function parseCandleBytes(raw: Buffer, file: string): Candle[] {
+  let text: string;
+  try {
+    text = file.endsWith('.gz') ? gunzipSync(raw).toString('utf8') : raw.toString('utf8');
+  } catch {
+    throw new CandleFileError(path.basename(file), 1, 'not a gzip file (the name ends in .gz)');
+  }
   const plain = file.replace(/\.gz$/, '');
   return plain.endsWith('.json') ? parseFreqtradeJson(text, path.basename(file)) : parseCandleCsv(text, path.basename(file));
 }

@@ -37,6 +37,16 @@ describe('freqtrade JSON and CSV round trips', () => {
   it('formats CSV that parses back to the same candles', () => {
     expect(parseCandleCsv(formatCandleCsv(real))).toEqual(real);
   });
+
+  it('reads timestamps in epoch seconds as seconds (CSV and JSON), and refuses a file that mixes units', () => {
+    const seconds = real.slice(0, 50).map((c) => ({ ...c, ts: c.ts / 1000 }));
+    expect(parseCandleCsv(formatCandleCsv(seconds))).toEqual(real.slice(0, 50));
+    expect(parseFreqtradeJson(asFreqtrade(seconds))).toEqual(real.slice(0, 50));
+    const mixed = formatCandleCsv([...seconds.slice(0, 2), ...real.slice(2, 3)]);
+    expect(() => parseCandleCsv(mixed, 'mixed.csv')).toThrow('mixed.csv:4: timestamps mix units: the file starts in epoch seconds (1670889600), this row is in milliseconds (1670889720000)');
+    // Small numbers stay milliseconds (synthetic files that start at 0).
+    expect(parseCandleCsv('timestamp,open,high,low,close,volume\n0,1,1,1,1,1\n60000,1,1,1,1,1\n').map((c) => c.ts)).toEqual([0, 60_000]);
+  });
 });
 
 /** A venue that serves `candles` like Gate: at most `max` bars from `since`, the open bar included. */

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import type { Env } from './env-reader';
+import type { FileProbe, PathKind } from './file-probe';
 import { parseSettings, type Settings } from './settings';
 import { SettingsError } from './settings-error';
 
@@ -20,8 +21,22 @@ export interface LoadFromProcessOptions {
 export function loadSettings(opts: LoadFromProcessOptions = {}): Settings {
   const cwd = opts.cwd ?? process.cwd();
   const env = opts.env ?? process.env;
-  return parseSettings(mergeDotenv(env, cwd), { cwd, readFile: (p) => fs.readFileSync(p, 'utf8') });
+  return parseSettings(mergeDotenv(env, cwd), { cwd, readFile: (p) => fs.readFileSync(p, 'utf8'), files: diskProbe });
 }
+
+/** The real file system, as settings' checks ask it. */
+export const diskProbe: FileProbe = {
+  kind(p: string): PathKind {
+    try {
+      const st = fs.statSync(p);
+      return st.isFile() ? 'file' : st.isDirectory() ? 'directory' : 'other';
+    } catch (e) {
+      // ENOTDIR: a parent is a file; the caller walks up and names it.
+      return (e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'ENOTDIR' ? 'missing' : 'other';
+    }
+  },
+  readBytes: (p) => fs.readFileSync(p),
+};
 
 function mergeDotenv(env: Env, cwd: string): Env {
   const explicit = env['ENV_FILE']?.trim();

@@ -11,6 +11,7 @@ import { formatSummary, secretValues, settingsSummary } from './summary';
 const KEY = 'KNOWN-api-key-3f9c2a';
 const SECRET = 'KNOWN-api-secret-77e1b0';
 const TOKEN = 'KNOWN-bot-token-5521';
+const LIVE_TOKEN = 'KNOWN-api-token-0c5e41d8a7b29f3e6d1c';
 
 let dir: string;
 beforeEach(() => {
@@ -79,6 +80,7 @@ describe('typed values', () => {
       MODE: 'PAPER',
       SYMBOL: 'eth/usdt',
       SYMBOLS: 'BTC/USDT, ETH/USDT',
+      MARKET_DATA: 'synthetic',
       FIXED_AMOUNT: '12.50',
       RISK_MAX_SPREAD_PCT: '0.01',
       RISK_MAX_ORDERS_PER_HOUR: '4',
@@ -189,7 +191,7 @@ describe('validation', () => {
   });
 
   it('MODE=live without keys names every missing variable in one message', () => {
-    const problems = problemsOf({ MODE: 'live' });
+    const problems = problemsOf({ MODE: 'live', MARKET_DATA: 'exchange' });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('API_KEY');
     expect(problems[0]).toContain('API_SECRET');
@@ -197,7 +199,7 @@ describe('validation', () => {
   });
 
   it('MODE=live with one key names only the other', () => {
-    const problems = problemsOf({ MODE: 'live', API_KEY: KEY });
+    const problems = problemsOf({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY: KEY });
     expect(problems).toHaveLength(1);
     expect(problems[0]).toContain('missing API_SECRET');
     expect(problems[0]).not.toContain(KEY);
@@ -213,20 +215,20 @@ describe('secrets', () => {
   const b64 = (s: string) => Buffer.from(s).toString('base64');
 
   it('come from NAME', () => {
-    const s = parse({ MODE: 'live', API_KEY: KEY, API_SECRET: SECRET });
+    const s = parse({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY: KEY, API_SECRET: SECRET });
     expect(s.exchangeApi.key?.reveal()).toBe(KEY);
     expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
   });
 
   it('come from NAME_FILE (relative to the working folder, trailing newline trimmed)', () => {
     write('key.txt', `${KEY}\n`);
-    const s = parse({ MODE: 'live', API_KEY_FILE: 'key.txt', API_SECRET_FILE: write('secret.txt', SECRET) });
+    const s = parse({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY_FILE: 'key.txt', API_SECRET_FILE: write('secret.txt', SECRET) });
     expect(s.exchangeApi.key?.reveal()).toBe(KEY);
     expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
   });
 
   it('come from NAME_B64', () => {
-    const s = parse({ MODE: 'live', API_KEY_B64: b64(KEY), API_SECRET_B64: b64(SECRET), TELEGRAM_BOT_TOKEN_B64: b64(TOKEN) });
+    const s = parse({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY_B64: b64(KEY), API_SECRET_B64: b64(SECRET), TELEGRAM_BOT_TOKEN_B64: b64(TOKEN) });
     expect(s.exchangeApi.key?.reveal()).toBe(KEY);
     expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
     expect(s.telegram.botToken?.reveal()).toBe(TOKEN);
@@ -234,7 +236,7 @@ describe('secrets', () => {
 
   it('come from SECRETS_FILE (JSON)', () => {
     const file = write('secrets.json', JSON.stringify({ API_KEY: KEY, api_secret: SECRET, TELEGRAM_BOT_TOKEN: TOKEN }));
-    const s = parse({ MODE: 'live', SECRETS_FILE: file });
+    const s = parse({ MODE: 'live', MARKET_DATA: 'exchange', SECRETS_FILE: file });
     expect(s.exchangeApi.key?.reveal()).toBe(KEY);
     expect(s.exchangeApi.secret?.reveal()).toBe(SECRET);
     expect(s.telegram.botToken?.reveal()).toBe(TOKEN);
@@ -262,7 +264,7 @@ describe('secrets', () => {
   });
 
   it('are redacted in every string form of the settings', () => {
-    const s = parse({ MODE: 'live', API_KEY: KEY, API_SECRET: SECRET, API_TOKEN: TOKEN, TELEGRAM_BOT_TOKEN: TOKEN });
+    const s = parse({ MODE: 'live', MARKET_DATA: 'exchange', API_KEY: KEY, API_SECRET: SECRET, API_TOKEN: LIVE_TOKEN, TELEGRAM_BOT_TOKEN: TOKEN });
     const forms = [
       JSON.stringify(s),
       inspect(s, { depth: null, showHidden: true }),
@@ -277,9 +279,10 @@ describe('secrets', () => {
       expect(form).not.toContain(KEY);
       expect(form).not.toContain(SECRET);
       expect(form).not.toContain(TOKEN);
+      expect(form).not.toContain(LIVE_TOKEN);
     }
     expect(JSON.stringify(s.exchangeApi)).toContain('"key":"***"');
-    expect(secretValues(s).sort()).toEqual([KEY, SECRET, TOKEN, TOKEN].sort());
+    expect(secretValues(s).sort()).toEqual([KEY, SECRET, LIVE_TOKEN, TOKEN].sort());
   });
 
   it('Secret masks console-style formatting too', () => {
@@ -291,7 +294,7 @@ describe('secrets', () => {
 
 describe('loadSettings (process environment and .env)', () => {
   it('reads a .env file in the working folder; the environment wins over it', () => {
-    fs.writeFileSync(path.join(dir, '.env'), 'SYMBOL=ETH/USDT\nFIXED_AMOUNT=10\n# comment\nRISK_MAX_SPREAD_PCT="0.003"\n');
+    fs.writeFileSync(path.join(dir, '.env'), 'SYMBOL=ETH/USDT\nMARKET_DATA=synthetic\nFIXED_AMOUNT=10\n# comment\nRISK_MAX_SPREAD_PCT="0.003"\n');
     const s = loadSettings({ cwd: dir, env: { FIXED_AMOUNT: '30' } });
     expect(s.symbol).toBe('ETH/USDT');
     expect(s.trading.fixedAmount).toBe('30');
@@ -299,7 +302,7 @@ describe('loadSettings (process environment and .env)', () => {
   });
 
   it('ENV_FILE names another file, and a missing one is an error', () => {
-    fs.writeFileSync(path.join(dir, 'prod.env'), 'SYMBOL=ETH/USDT\n');
+    fs.writeFileSync(path.join(dir, 'prod.env'), 'SYMBOL=ETH/USDT\nMARKET_DATA=synthetic\n');
     expect(loadSettings({ cwd: dir, env: { ENV_FILE: 'prod.env' } }).symbol).toBe('ETH/USDT');
     expect(() => loadSettings({ cwd: dir, env: { ENV_FILE: 'nope.env' } })).toThrow(/ENV_FILE: cannot read/);
   });

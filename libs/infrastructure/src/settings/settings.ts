@@ -12,6 +12,8 @@ import {
 } from '@cab/domain';
 import { isAbsolute } from 'node:path';
 import { EnvReader, type Env } from './env-reader';
+import { candleFileProblem, dbPathProblems } from './file-checks';
+import type { FileProbe } from './file-probe';
 import { SecretResolver, type ReadFile } from './secrets';
 import type { Secret } from './secret';
 import { SettingsError } from './settings-error';
@@ -109,8 +111,14 @@ export interface Settings {
   };
   readonly marketData: {
     readonly source: MarketDataSource;
-    /** CSV of candles for replay; null = the bundled sample. */
+    /** REPLAY_FILE as set: the candle file of the one symbol traded; null = unset. */
     readonly replayFile: string | null;
+    /**
+     * The candle file of each replayed symbol (REPLAY_FILE for a single symbol, REPLAY_FILES
+     * "SYMBOL=path,…" for several); a symbol absent here replays the bundled sample, which is
+     * BTC/USDT only (settings refuse any other symbol without a file).
+     */
+    readonly replayFiles: Readonly<Record<string, string>>;
     readonly replaySpeed: number;
     /** Start the replay over at its end (default) or stop there: the market then goes stale and the bot holds. */
     readonly replayLoop: boolean;
@@ -129,7 +137,21 @@ export interface LoadOptions {
   /** Folder that relative paths (DB_PATH, *_FILE) are resolved against. */
   cwd: string;
   readFile: ReadFile;
+  /**
+   * Checks DB_PATH and the replay's candle files on disk when given (loadSettings gives the real
+   * file system), so a file that cannot be used is a settings error, not a crash at start.
+   */
+  files?: FileProbe;
 }
+
+/** Symbol of the bundled sample (see libs/infrastructure/assets/candles/README.md). */
+export const BUNDLED_REPLAY_SYMBOL = 'BTC/USDT';
+
+/**
+ * A live API_TOKEN guards the orders of real money over HTTP: at least as long as
+ * `openssl rand -hex 16` gives. A shorter one is also too short to be masked in logs by value.
+ */
+export const MIN_LIVE_API_TOKEN_LENGTH = 32;
 
 /** Prefixes we own: a variable with one of them that we do not know is a typo, and an error. */
 const OWN_PREFIXES = ['RISK_', 'EXIT_', 'IDEMPOTENCY_', 'PAPER_', 'TELEGRAM_', 'REPLAY_', 'DMS_', 'API_', 'STRATEGY_'];
@@ -172,6 +194,8 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     }
   }
   if (symbols.length === 0) r.problem('SYMBOLS: expected at least one symbol, e.g. BTC/USDT,ETH/USDT');
+
+  const replayFiles = replayFilesOf(r, [...new Set(symbols)], marketSource === 'replay');
 
   const fraction = { min: 0, max: 1 };
   const settings: Settings = {
@@ -231,6 +255,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     marketData: {
       source: marketSource,
       replayFile: r.optionalString('REPLAY_FILE'),
+      replayFiles,
       replaySpeed,
       replayLoop: r.bool('REPLAY_LOOP', true),
     },
@@ -263,7 +288,24 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       );
   }
 
+  if (opts.files) {
+    for (const p of dbPathProblems(settings.db.path, opts.cwd, opts.files)) r.problem(p);
+    if (marketSource === 'replay')
+      for (const [symbol, file] of Object.entries(replayFiles)) {
+        const variable = r.has('REPLAY_FILES') ? `REPLAY_FILES (${symbol})` : 'REPLAY_FILE';
+        const p = candleFileProblem(variable, file, opts.cwd, opts.files);
+        if (p !== null) r.problem(p);
+      }
+  }
+
   if (mode === 'live') {
+    // Signals from a recorded file while orders go to the real venue: the bot would buy and sell
+    // real coins on a market that is not the one it trades.
+    if (marketSource !== 'exchange')
+      r.problem(`MODE=live trades on the venue and must decide on its market: set MARKET_DATA=exchange (got ${marketSource}${r.has('MARKET_DATA') ? '' : ', the default'})`);
+    const token = settings.http.apiToken?.reveal();
+    if (token !== undefined && token.length < MIN_LIVE_API_TOKEN_LENGTH)
+      r.problem(`API_TOKEN: MODE=live needs at least ${MIN_LIVE_API_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32), got ${token.length}`);
     const missing: string[] = [];
     if (settings.exchangeApi.key === null && !r.has('API_KEY_FILE') && !r.has('API_KEY_B64')) missing.push('API_KEY');
     if (settings.exchangeApi.secret === null && !r.has('API_SECRET_FILE') && !r.has('API_SECRET_B64')) missing.push('API_SECRET');
@@ -371,6 +413,54 @@ function deepFreeze<T>(o: T): T {
     Object.freeze(o);
   }
   return o;
+}
+
+/**
+ * Which candle file each symbol replays. REPLAY_FILE is one symbol's file: with several symbols
+ * each needs its own (REPLAY_FILES), or every symbol would be evaluated on the same candles. The
+ * bundled sample is BTC/USDT's. Only checked when the replay is the market (`check`).
+ */
+function replayFilesOf(r: EnvReader, symbols: readonly string[], check: boolean): Record<string, string> {
+  const single = r.optionalString('REPLAY_FILE');
+  const listed = r.raw('REPLAY_FILES');
+  const out: Record<string, string> = {};
+  if (listed !== undefined) {
+    if (single !== null && check) r.problem('REPLAY_FILE and REPLAY_FILES are both set; keep REPLAY_FILES (one file per symbol)');
+    for (const part of listed.split(',').map((x) => x.trim()).filter(Boolean)) {
+      const m = /^([^=\s]+)\s*=\s*(.+)$/.exec(part);
+      if (!m || !m[1] || !m[2]) {
+        r.problem(`REPLAY_FILES: expected SYMBOL=path pairs like BTC/USDT=./btc.csv,ETH/USDT=./eth.csv, got ${JSON.stringify(part)}`);
+        continue;
+      }
+      const symbol = m[1].toUpperCase();
+      if (!symbols.includes(symbol)) r.problem(`REPLAY_FILES: ${symbol} is not traded (SYMBOLS=${symbols.join(',')})`);
+      else out[symbol] = m[2].trim();
+    }
+  } else if (single !== null) {
+    if (symbols.length > 1) {
+      if (check)
+        r.problem(
+          `REPLAY_FILE holds the candles of one symbol, and ${symbols.join(',')} would all be evaluated on them; set REPLAY_FILES=${symbols.map((x) => `${x}=<file>`).join(',')} instead`,
+        );
+    } else if (symbols[0] !== undefined) out[symbols[0]] = single;
+  }
+  if (!check) return out;
+  const without = symbols.filter((x) => out[x] === undefined && x !== BUNDLED_REPLAY_SYMBOL && isSpotSymbol(x));
+  if (without.length > 0 && !(single !== null && symbols.length > 1 && listed === undefined))
+    r.problem(
+      `MARKET_DATA=replay has no candle file for ${without.join(', ')} (the bundled sample is ${BUNDLED_REPLAY_SYMBOL} only); set ${symbols.length > 1 ? 'REPLAY_FILES=SYMBOL=path,…' : 'REPLAY_FILE'}, or MARKET_DATA=synthetic`,
+    );
+  return out;
+}
+
+/** A symbol splitSymbol accepts; the others are reported as such, not as lacking a replay file. */
+function isSpotSymbol(symbol: string): boolean {
+  try {
+    splitSymbol(symbol);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** LOCK_DIR is shared by instances that may start from different folders: a relative path would name a different folder for each. */

@@ -48,6 +48,7 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['PAPER_BALANCE', Object.entries(s.paper.balances).map(([c, a]) => `${c}=${a}`).join(',')],
     ['MARKET_DATA', s.marketData.source],
     ['REPLAY_FILE', s.marketData.replayFile ?? '(bundled sample)'],
+    ['REPLAY_FILES', Object.entries(s.marketData.replayFiles).map(([sym, f]) => `${sym}=${f}`).join(',') || '(unset)'],
     ['REPLAY_SPEED', String(s.marketData.replaySpeed)],
     ['REPLAY_LOOP', String(s.marketData.replayLoop)],
     ['AUTOSTART', String(s.autostart)],

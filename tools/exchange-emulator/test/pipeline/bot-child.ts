@@ -46,6 +46,7 @@ async function main(): Promise<void> {
   const settings = parseSettings(
     {
       MODE: 'live',
+      MARKET_DATA: 'exchange',
       DB_PATH: dbPath,
       API_KEY: 'pipelinekey',
       API_SECRET: 'pipelinesecret',

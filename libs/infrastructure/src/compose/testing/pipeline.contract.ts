@@ -58,6 +58,9 @@ export function settingsFor(dir: string, world: PipelineWorld, env: Record<strin
   return parseSettings(
     {
       MODE: world.mode,
+      // The specs inject their own market data; the setting must still be valid (live decides on
+      // the venue's market only, and a replay needs one file per symbol).
+      MARKET_DATA: world.mode === 'live' ? 'exchange' : 'synthetic',
       DB_PATH: join(dir, 'bot.db'),
       SYMBOL,
       FIXED_AMOUNT: '100',

@@ -20,6 +20,15 @@ const DAY = 86_400_000;
 const committed = (n: number) => (m: unknown): m is { committed: number } =>
   typeof m === 'object' && m !== null && 'committed' in m && (m as { committed: number }).committed >= n;
 
+function ordersIn(dbPath: string): string[] {
+  const db = new Database(dbPath, { readonly: true });
+  try {
+    return (db.prepare('SELECT client_order_id FROM orders ORDER BY 1').all() as { client_order_id: string }[]).map((r) => r.client_order_id);
+  } finally {
+    db.close();
+  }
+}
+
 describe('maintenance (real files)', () => {
   let clock: FakeClock;
   let s: ReturnType<typeof openTempStorage>;
@@ -229,9 +238,51 @@ describe('maintenance (real files)', () => {
     const junk = join(backups, 'db-20200101-000000.sqlite3');
     mkdirSync(backups, { recursive: true });
     writeFileSync(junk, 'garbage garbage garbage garbage garbage garbage garbage garbage garbage garbage');
+    await s.close();
     const r = await restoreDatabase(junk, s.dbPath, { clock });
-    expect(r).toMatchObject({ ok: false, code: 'MAINTENANCE.BACKUP_CORRUPT', safetyCopy: null });
-    expect((await s.orders.find()).map((o) => o.clientOrderId)).toEqual(['keep-me']);
+    expect(r).toEqual({ ok: false, code: 'MAINTENANCE.NOT_A_BACKUP', problems: [`${junk} is not a SQLite database`], safetyCopy: null });
+    expect(ordersIn(s.dbPath)).toEqual(['keep-me']);
+  });
+
+  it('refuses a 0-byte file and a SQLite file that is not ours: the database keeps its data', async () => {
+    await s.orders.insert(anOrder({ clientOrderId: 'keep-me' }));
+    await s.close();
+    mkdirSync(backups, { recursive: true });
+    const empty = join(backups, 'db-20200101-000000.sqlite3');
+    writeFileSync(empty, '');
+    expect(await restoreDatabase(empty, s.dbPath, { clock })).toEqual({ ok: false, code: 'MAINTENANCE.NOT_A_BACKUP', problems: [`${empty} is empty (0 bytes): not a backup`], safetyCopy: null });
+    const foreign = join(backups, 'notes.sqlite3');
+    const other = new Database(foreign);
+    other.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('groceries')");
+    other.close();
+    expect(await restoreDatabase(foreign, s.dbPath, { clock })).toEqual({
+      ok: false,
+      code: 'MAINTENANCE.NOT_A_BACKUP',
+      problems: [`${foreign} is a SQLite database but not one of this bot's (no schema_migrations table)`],
+      safetyCopy: null,
+    });
+    expect(ordersIn(s.dbPath)).toEqual(['keep-me']);
+    expect(readdirSync(backups).sort()).toEqual(['db-20200101-000000.sqlite3', 'notes.sqlite3']); // no safety copy either
+  });
+
+  it('refuses while the database is open elsewhere (a bot idle in this process, one writing in another), then restores', async () => {
+    await s.orders.insert(anOrder({ clientOrderId: 'in-backup' }));
+    const b = await backupDatabase(s.dbPath, backups, clock);
+    await s.orders.insert(anOrder({ clientOrderId: 'after-backup' }));
+    const inUse = { ok: false, code: 'MAINTENANCE.DB_IN_USE', problems: [`${s.dbPath} is open in another process (is the bot running?): stop it first, then restore`], safetyCopy: null };
+    expect(await restoreDatabase(b.path, s.dbPath, { clock })).toEqual(inUse);
+    await s.close();
+
+    const writer = forkTs('writer.ts', [s.dbPath, 'loop']);
+    await nextMessage(writer, committed(1), captureStderr(writer));
+    expect(await restoreDatabase(b.path, s.dbPath, { clock })).toEqual(inUse);
+    writer.kill('SIGKILL');
+    await waitExit(writer);
+    expect(readdirSync(backups)).toEqual([b.path.split('/').pop()]);
+
+    clock.advance(1000);
+    expect(await restoreDatabase(b.path, s.dbPath, { clock })).toMatchObject({ ok: true });
+    expect(ordersIn(s.dbPath)).toEqual(['in-backup']);
   });
 
   it('restores into an empty folder (no current database, no safety copy)', async () => {

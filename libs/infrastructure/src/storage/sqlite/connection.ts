@@ -68,7 +68,13 @@ export function openSqlite(options: SqliteOptions): SqliteConnection {
   const db = new Kysely<StorageSchema>({
     dialect: new SqliteDialect({ database: new CachingDatabase(raw, options.statementCacheSize ?? 200) }),
   });
-  return { path, raw, db, close: () => db.destroy() };
+  // kysely closes the database only if it ever ran a query on it: a connection only migrated (or
+  // only read raw) stayed open after close(), holding the file.
+  const close = async (): Promise<void> => {
+    await db.destroy();
+    if (raw.open) raw.close();
+  };
+  return { path, raw, db, close };
 }
 
 export function applyPragmas(raw: Database.Database, options: Pick<SqliteOptions, 'busyTimeoutMs' | 'synchronous' | 'walAutoCheckpointPages'>): void {
