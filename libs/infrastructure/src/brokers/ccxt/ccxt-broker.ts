@@ -3,7 +3,7 @@ import { fail, ok, type BalanceDTO, type Broker, type BrokerError, type BrokerRe
 import { CircuitBreaker, type BreakerPolicy, type BreakerState } from '../../resilience/circuit-breaker';
 import { realSleep, retry, type RetryPolicy } from '../../resilience/retry';
 import { REJECT } from '../reject-codes';
-import { BROKER_CODE, classifyCcxtError, isOutage, type CallKind, type CcxtModule } from './errors';
+import { BROKER_CODE, classifyCcxtError, CLOCK_LABEL, gateLabel, isOutage, type CallKind, type CcxtModule } from './errors';
 import { balanceFromGate, fillFromGate, instrumentFromGate, orderFromGate } from './gate-parse';
 import { ccxtExchangeId, loadCcxt, makeGateClient, type GateClient } from './gate-client';
 import { toGatePair, toGateText } from './symbols';
@@ -289,7 +289,7 @@ export class CcxtBroker implements Broker {
     }
     const { ex, ccxt } = client;
     try {
-      const v = await fn(ex);
+      const v = await this.withClockCorrection(ex, ccxt, fn);
       this.breaker.success();
       return ok(v);
     } catch (err) {
@@ -303,6 +303,27 @@ export class CcxtBroker implements Broker {
       if (isOutage(e)) this.breaker.failure();
       else this.breaker.success(); // the exchange answered: it is up
       return fail(withHint(e, ex, this.opts.retry.maxMs));
+    }
+  }
+
+  /**
+   * A signed request Gate refused for its Timestamp (REQUEST_EXPIRED: more than 60 s off the
+   * venue's clock) was never executed, so it is safe to send again: ccxt learns the offset from
+   * Gate's server time (GET /spot/time; it then signs with its clock minus that offset) and the call
+   * is sent once more. A local clock off by minutes still trades. When the time cannot be read or the
+   * venue still refuses, the original refusal stands (BROKER.CLOCK halt, see errors.ts).
+   */
+  private async withClockCorrection<T>(ex: GateClient, ccxt: CcxtModule, fn: (ex: GateClient) => Promise<T>): Promise<T> {
+    try {
+      return await fn(ex);
+    } catch (err) {
+      if (!(err instanceof ccxt.AuthenticationError) || gateLabel(err.message) !== CLOCK_LABEL) throw err;
+      try {
+        await ex.loadTimeDifference();
+      } catch {
+        throw err;
+      }
+      return await fn(ex);
     }
   }
 
