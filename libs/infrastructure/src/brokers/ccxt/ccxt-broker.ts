@@ -182,7 +182,7 @@ export class CcxtBroker implements Broker {
       'id' in ref ? ex.fetchOrder(ref.id, symbol) : ex.fetchOrder('', symbol, { clientOrderId: text }),
     );
     if (!r.ok) return r;
-    return ok(orderFromGate(r.value.info as Raw, inst.value));
+    return ok(await this.withTrades(symbol, orderFromGate(r.value.info as Raw, inst.value)));
   }
 
   async fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
@@ -245,7 +245,25 @@ export class CcxtBroker implements Broker {
     // Validate before trusting (LESSONS 3): an answer without an order id is not an order.
     if (typeof info?.['id'] !== 'string' || info['id'] === '')
       return fail({ kind: 'ambiguous', code: BROKER_CODE.EXCHANGE_ERROR, message: 'the exchange answered without an order id' });
-    return ok(orderFromGate(info, inst));
+    return ok(await this.withTrades(inst.symbol, orderFromGate(info, inst)));
+  }
+
+  /**
+   * An order with a fill gets its trades (GET /spot/my_trades?order_id=, fee and fee currency per
+   * trade as Gate reports them): the settler records them as fills, deduplicated by trade id. Best
+   * effort and one attempt: the order's answer never waits on backoffs or fails for its trades, and a
+   * read that failed is healed by reconciliation, which records the trades of orders we know.
+   */
+  private async withTrades(symbol: string, order: OrderDTO): Promise<OrderDTO> {
+    if (order.id === '' || order.filledBase.lte(ZERO)) return order;
+    try {
+      const r = await this.attempt('read', (ex) => ex.fetchMyTrades(symbol, undefined, TRADES_PAGE, { order_id: order.id }));
+      if (!r.ok) return order;
+      return { ...order, fills: r.value.map((t) => fillFromGate(t.info as Raw)).filter((f) => f.orderId === order.id && f.id !== '') };
+    } catch {
+      // Even an answer we cannot parse must not cost the order's own answer.
+      return order;
+    }
   }
 
   /** The loaded ccxt module (only called from inside a call, after ensureClient). */
