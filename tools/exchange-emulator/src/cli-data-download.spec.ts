@@ -67,5 +67,5 @@ describe('cab data download against the emulator', () => {
     expect(r.code).toBe(0);
     expect(Number(/downloaded (\d+) closed/.exec(r.out)?.[1])).toBeGreaterThanOrEqual(29);
     expect(emu.requests.filter((q) => q.path === '/spot/currency_pairs' && q.status === 502)).toHaveLength(2);
-  });
+  }, 60_000);
 });

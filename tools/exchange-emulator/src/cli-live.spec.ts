@@ -56,7 +56,7 @@ describe('the built CLI in live mode against the emulator', () => {
     expect((await bot.acquire()).ok).toBe(true);
     try {
       const r = await cab(['reconcile'], cwd, env);
-      expect(r.err).toMatch(/^cab: COMPOSE\.LOCK_REFUSED: another live instance holds the (db|account) lock \(pid \d+/);
+      expect(r.err).toMatch(/^cab: COMPOSE\.LOCK_REFUSED: another live instance holds the (db|account) lock \(pid \d+/m);
       expect(r.err).not.toContain('unexpected error');
       expect(r.err).not.toMatch(/\n\s+at /);
       expect(r.code).toBe(2);
