@@ -49,8 +49,8 @@ describe('live pipeline: credentials and clock the venue refuses', () => {
     expect(world.emu.exchange.orders).toHaveLength(0);
   });
 
-  it('a local clock 5 minutes off: corrected from the venue time, reconcile clean and a buy fills', async () => {
-    await start({ now: () => Date.now() + FIVE_MINUTES });
+  it('a local clock 5 minutes behind: corrected from the venue time, reconcile clean and a buy fills', async () => {
+    await start({ clockOffsetMs: FIVE_MINUTES });
     expect(halts()).toEqual([]);
     expect(world.emu.requests.some((r) => r.path === '/spot/time')).toBe(true);
     expect(await brokerHealth()).toMatchObject({ status: 'ok' });
@@ -61,8 +61,8 @@ describe('live pipeline: credentials and clock the venue refuses', () => {
     expect(world.emu.exchange.orders).toHaveLength(1);
   });
 
-  it('a clock that cannot be corrected (venue time unreadable) halts as BROKER.CLOCK; a later signed read clears it', async () => {
-    await start({ now: () => Date.now() + FIVE_MINUTES }, (w) => w.emu.faults.always('GET /spot/time', { kind: 'status', status: 503 }));
+  it('a local clock 5 minutes ahead that cannot be corrected (venue time unreadable) halts as BROKER.CLOCK; a later signed read clears it', async () => {
+    await start({ clockOffsetMs: -FIVE_MINUTES }, (w) => w.emu.faults.always('GET /spot/time', { kind: 'status', status: 503 }));
     expect(halts()).toEqual(expect.arrayContaining([expect.stringMatching(/^BROKER\.CLOCK: the exchange refused our request time .*REQUEST_EXPIRED/)]));
     expect(await brokerHealth()).toMatchObject({ status: 'down', detail: expect.stringContaining('request time refused (clock)') });
     world.emu.faults.clear();
