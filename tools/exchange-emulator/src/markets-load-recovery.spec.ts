@@ -7,6 +7,11 @@ import { ExchangeMarketData } from '@cab/infrastructure';
 import { value } from '@cab/application/testing';
 import { makeCcxtHarness, type CcxtHarness } from './testing/ccxt-harness';
 import { startEmulator, type Emulator } from './server';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startBot } from '@cab/infrastructure/testing';
+import { makeLivePipelineWorld } from './pipeline/live-world';
 
 // The first request loads ccxt (and jest transforms its ESM dependencies): slow on a cold, busy machine.
 jest.setTimeout(60_000);
@@ -57,5 +62,28 @@ describe('a failed market load is retried on the next call', () => {
     const t = await md.ticker(SYMBOL);
     expect(t.ok).toBe(true);
     expect(loads(emu)).toBe(2);
+  });
+
+  it('the live bot: its first market loads fail at start, it trades once the venue answers, no restart', async () => {
+    const dir = fs.mkdtempSync(join(tmpdir(), 'cab-markets-'));
+    const world = await makeLivePipelineWorld();
+    // Every attempt of the first call (3; fewer than the 5 failures that open the circuit).
+    world.emu.faults.next(MARKETS, { kind: 'status', status: 502 }, 3);
+    const bot = await startBot(world, dir, { MARKET_DATA: 'exchange' });
+    try {
+      await bot.app.orchestrator.start();
+      expect(world.emu.requests.filter((r) => r.path === '/spot/currency_pairs' && r.status === 502)).toHaveLength(3);
+      await bot.step('reconcile');
+      expect(bot.app.orchestrator.status().haltReasons).toEqual([]);
+      expect((await bot.app.health.health()).components.find((c) => c.name === 'broker')?.status).toBe('ok');
+      bot.strategy.next = 'buy';
+      await bot.step('eval');
+      await bot.app.bus.drain();
+      expect((await bot.orders()).map((o) => o.status)).toEqual(['filled']);
+    } finally {
+      await bot.app.close();
+      await world.close();
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
