@@ -75,4 +75,17 @@ describe('cab data download against the emulator', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(1);
   });
+
+  it('a 502 on the market load is asked again: the download still completes (ccxt keeps no failed load)', async () => {
+    emu.faults.next('GET /spot/currency_pairs', { kind: 'status', status: 502 }, 2);
+    const since = new Date(Math.floor(Date.now() / 60_000) * 60_000 - 30 * 60_000).toISOString();
+    const r = await cab(['data', 'download', '--symbol', 'BTC/USDT', '--timeframe', '1m', '--since', since, '--out', 'after-502.csv', '--no-db'], cwd, {
+      EXCHANGE_API_URL: emu.url,
+      DB_PATH: path.join(cwd, 'bot.db'),
+    });
+    expect(r.err).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    expect(Number(/downloaded (\d+) closed/.exec(r.out)?.[1])).toBeGreaterThanOrEqual(29);
+    expect(emu.requests.filter((q) => q.path === '/spot/currency_pairs' && q.status === 502)).toHaveLength(2);
+  }, 60_000);
 });

@@ -19,6 +19,12 @@ describe('parseFlags', () => {
     });
   });
 
+  it('--clock-offset-sec: the venue clock ahead or behind', () => {
+    expect(parseFlags(['--clock-offset-sec', '-300'])).toMatchObject({ clockOffsetSec: -300 });
+    expect(parseFlags(['--clock-offset-sec=300'])).toMatchObject({ clockOffsetSec: 300 });
+    expect(() => parseFlags(['--clock-offset-sec', '1.5'])).toThrow();
+  });
+
   it.each([[['--port', 'x']], [['--balance', 'USDT']], [['--nope', '1']], [['--port']], [['stray']]])('refuses %j', (argv) => {
     expect(() => parseFlags(argv)).toThrow();
   });

@@ -7,6 +7,7 @@ export interface EmulatorFlags {
   balances: Record<string, string>;
   prices: Record<string, string>;
   candleStepMs?: number;
+  clockOffsetSec?: number;
 }
 
 const USAGE = `exchange-emulator — Gate.io v4 spot emulator on loopback
@@ -17,7 +18,8 @@ const USAGE = `exchange-emulator — Gate.io v4 spot emulator on loopback
   --api-secret S      (default testsecret)
   --balance LIST      starting balances, e.g. USDT=10000,BTC=0
   --price LIST        fixed prices, e.g. ETH_USDT=1250
-  --candle-step-ms N  clock ms per replayed candle (default 60000; 0 = advance via /__admin/advance)`;
+  --candle-step-ms N  clock ms per replayed candle (default 60000; 0 = advance via /__admin/advance)
+  --clock-offset-sec N  the venue's clock this many seconds ahead of the machine's (negative: behind)`;
 
 /** Plain argv parsing: `--flag value` or `--flag=value`. Throws with the usage text on a bad flag. */
 export function parseFlags(argv: string[]): EmulatorFlags | 'help' {
@@ -54,6 +56,10 @@ export function parseFlags(argv: string[]): EmulatorFlags | 'help' {
         break;
       case 'candle-step-ms':
         f.candleStepMs = int(name, value);
+        break;
+      case 'clock-offset-sec':
+        if (!/^-?\d+$/.test(value)) throw new Error(`--${name} must be a whole number of seconds, got ${value}`);
+        f.clockOffsetSec = Number(value);
         break;
       default:
         throw new Error(`unknown flag --${name}\n${USAGE}`);

@@ -24,6 +24,7 @@ async function main(): Promise<void> {
     balances: flags.balances,
     prices: flags.prices,
     candleStepMs: flags.candleStepMs,
+    ...(flags.clockOffsetSec ? { clockOffsetMs: flags.clockOffsetSec * 1000 } : {}),
   });
   // The key is printed (it is a test key for a local toy); the secret never is.
   console.log(`exchange-emulator listening on ${emu.url} (key ${flags.apiKey}, balances ${JSON.stringify(flags.balances)}${data ? `, candles ${data}` : ', fixed prices'})`);

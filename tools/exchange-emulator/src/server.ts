@@ -33,6 +33,11 @@ export interface EmulatorOptions {
   book?: Partial<BookShape>;
   /** The clock (default the wall clock). Signatures are checked against it. */
   now?: () => number;
+  /**
+   * Added to that clock (ms; negative = behind): the venue's clock off from the bot's, as a bot
+   * with a skewed local clock sees it (REQUEST_EXPIRED past 60 s; GET /spot/time tells the offset).
+   */
+  clockOffsetMs?: number;
   /** Keep the last N requests in `requests` (default 200). */
   keepRequests?: number;
 }
@@ -63,7 +68,9 @@ const DEFAULT_PRICES: Record<string, string> = { BTC_USDT: '17000', ETH_USDT: '1
 
 /** Starts the emulator on 127.0.0.1. Tests use port 0 and the returned url. */
 export async function startEmulator(opts: EmulatorOptions = {}): Promise<Emulator> {
-  const now = opts.now ?? (() => Date.now());
+  const base = opts.now ?? (() => Date.now());
+  const offset = opts.clockOffsetMs ?? 0;
+  const now = offset === 0 ? base : () => base() + offset;
   const apiKey = opts.apiKey ?? 'testkey';
   const apiSecret = opts.apiSecret ?? 'testsecret';
   const dataPair = opts.dataPair ?? 'BTC_USDT';

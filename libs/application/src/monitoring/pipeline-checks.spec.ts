@@ -51,6 +51,7 @@ describe('pipeline health checks', () => {
     const broker = {
       name: 'test',
       fetchTicker: async (symbol: string) => (error ? { ok: false, error } : { ok: true, value: { symbol, bid: dec('1'), ask: dec('1'), last: dec('1'), ts: 0 } }),
+      fetchBalance: async () => ({ ok: true, value: {} }),
     } as unknown as Broker;
     const check = brokerCheck(broker, 'BTC/USDT');
     expect((await check.check()).status).toBe('ok');
@@ -58,5 +59,20 @@ describe('pipeline health checks', () => {
     expect((await check.check()).status).toBe('degraded');
     error = { kind: 'fatal', code: 'AUTH', message: 'bad key' };
     expect((await check.check()).status).toBe('down');
+  });
+
+  it('broker: a refused signed read (the balance) is down with the reason, while the public ticker answers', async () => {
+    let balanceError: { kind: 'fatal'; code: string; message: string; refusal?: 'auth' | 'clock' } | null = null;
+    const broker = {
+      name: 'test',
+      fetchTicker: async (symbol: string) => ({ ok: true, value: { symbol, bid: dec('1'), ask: dec('1'), last: dec('1'), ts: 0 } }),
+      fetchBalance: async () => (balanceError ? { ok: false, error: balanceError } : { ok: true, value: {} }),
+    } as unknown as Broker;
+    const check = brokerCheck(broker, 'BTC/USDT');
+    expect((await check.check()).status).toBe('ok');
+    balanceError = { kind: 'fatal', code: 'INVALID_SIGNATURE', message: 'Signature mismatch', refusal: 'auth' };
+    expect(await check.check()).toEqual({ status: 'down', detail: 'test: API key or secret refused: fatal INVALID_SIGNATURE: Signature mismatch' });
+    balanceError = { kind: 'fatal', code: 'REQUEST_EXPIRED', message: 'far from the server time', refusal: 'clock' };
+    expect(await check.check()).toMatchObject({ status: 'down', detail: expect.stringContaining('request time refused (clock)') });
   });
 });

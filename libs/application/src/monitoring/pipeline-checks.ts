@@ -16,15 +16,23 @@ export function databaseCheck(ping: () => Promise<unknown>): ComponentCheck {
   };
 }
 
-/** Broker reachability: the instrument and ticker of the first symbol (critical). */
+/**
+ * Broker reachability (critical): the ticker of the first symbol (public) and its balance — a
+ * SIGNED read, so a wrong key or secret, or a clock the venue refuses, shows here as down with the
+ * venue's reason instead of a healthy broker beside a halted bot.
+ */
 export function brokerCheck(broker: Broker, symbol: string): ComponentCheck {
   return {
     name: 'broker',
     critical: true,
     async check() {
       const t = await broker.fetchTicker(symbol);
-      if (t.ok) return { status: 'ok', detail: broker.name };
-      return { status: t.error.kind === 'retryable' ? 'degraded' : 'down', detail: `${broker.name}: ${t.error.kind} ${t.error.code}: ${t.error.message}` };
+      if (!t.ok) return { status: t.error.kind === 'retryable' ? 'degraded' : 'down', detail: `${broker.name}: ${t.error.kind} ${t.error.code}: ${t.error.message}` };
+      const b = await broker.fetchBalance(symbol);
+      if (b.ok) return { status: 'ok', detail: broker.name };
+      const e = b.error;
+      const what = e.kind === 'fatal' && e.refusal === 'auth' ? 'API key or secret refused' : e.kind === 'fatal' && e.refusal === 'clock' ? 'request time refused (clock)' : 'signed read failed';
+      return { status: e.kind === 'retryable' ? 'degraded' : 'down', detail: `${broker.name}: ${what}: ${e.kind} ${e.code}: ${e.message}` };
     },
   };
 }

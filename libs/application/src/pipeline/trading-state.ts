@@ -15,6 +15,8 @@ export type HaltCode =
   | 'RECONCILE.MISMATCH'
   | 'DMS.STALL'
   | 'BROKER.FATAL'
+  | 'BROKER.AUTH'
+  | 'BROKER.CLOCK'
   | 'LOCK.LOST'
   | 'RISK.DAILY_LOSS'
   | 'RISK.LOSS_STREAK'
@@ -34,6 +36,8 @@ export interface Halt {
  * Resume rules (documented in the README):
  *  - RECONCILE.MISMATCH is cleared by the next clean reconcile pass;
  *  - DMS.STALL is cleared by the watchdog once every loop is live again and the countdown refreshed;
+ *  - BROKER.AUTH / BROKER.CLOCK (a signed read refused: credentials / request time) are cleared
+ *    by the next reconcile pass whose signed read succeeds, or by the operator;
  *  - RISK.* halts are cleared by the eval loop when the rule passes again (next UTC day, pause over);
  *  - OPERATOR, BROKER.FATAL and LOCK.LOST need the operator: `resume()` (POST /orchestrator/start).
  */

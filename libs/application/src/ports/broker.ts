@@ -18,7 +18,14 @@ export type BrokerError =
   | { kind: 'rejected'; code: string; message: string }
   | { kind: 'retryable'; code: string; message: string; retryAfterMs?: number }
   | { kind: 'ambiguous'; code: string; message: string }
-  | { kind: 'fatal'; code: string; message: string };
+  /**
+   * `refusal`: the venue refused to authenticate a signed call — `auth` (key, secret, IP or
+   * permissions) or `clock` (our request time too far from the venue's): halts BROKER.AUTH /
+   * BROKER.CLOCK instead of looking like a reconcile mismatch.
+   */
+  | { kind: 'fatal'; code: string; message: string; refusal?: BrokerRefusal };
+
+export type BrokerRefusal = 'auth' | 'clock';
 
 export type BrokerResult<T> = { ok: true; value: T } | { ok: false; error: BrokerError };
 

@@ -6,6 +6,7 @@ import type { InstrumentCache } from '../use-cases/instruments';
 import type { OrderSettler } from '../use-cases/order-settler';
 import { adoptedClientOrderId, classifyLookup, unknownOrders, venueMatch } from './compare-orders';
 import { noFindings, type ReconcileFindings, type ReconcileReporter } from './reconcile-report';
+import { recordVenueTrades } from './record-venue-trades';
 
 /** What the orders pass found, and where the next pass must read trades from if this one could not read them all. */
 export interface OrdersFindings extends ReconcileFindings {
@@ -142,9 +143,15 @@ export class OrdersReconciler {
       return { candidates, firstTradeAt };
     }
     for (const t of trades.value) firstTradeAt.set(t.orderId, Math.min(t.ts, firstTradeAt.get(t.orderId) ?? Infinity));
+    const known = new Map<string, OrderRecord>();
+    for (const id of firstTradeAt.keys()) {
+      const local = await stores.orders.byExchangeOrderId(broker.name, id);
+      if (local) known.set(id, local);
+    }
+    await recordVenueTrades(this.deps, trades.value, known);
     const ids = [...firstTradeAt.keys()].filter((id) => !candidates.some((o) => o.id === id));
     for (const id of ids) {
-      if (await stores.orders.byExchangeOrderId(broker.name, id)) continue;
+      if (known.has(id)) continue;
       const o = await broker.fetchOrder(symbol, { id });
       if (o.ok) candidates.push(o.value);
       else {

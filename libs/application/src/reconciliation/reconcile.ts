@@ -1,3 +1,4 @@
+import type { BrokerRefusal } from '../ports/broker';
 import { errorText } from '../ports/logger';
 import type { PipelineDeps } from '../pipeline/deps';
 import type { TradingStateController } from '../pipeline/trading-state';
@@ -50,6 +51,8 @@ export class Reconciliation {
     const { clock, broker, bus } = this.deps;
     const started = clock.now();
     let all = noFindings();
+    const refused = new Map<BrokerRefusal, string>();
+    let signedReadOk = false;
     for (const symbol of symbols) {
       const t0 = clock.now();
       const since = this.cursors.get(symbol) ?? started - FIRST_LOOKBACK_MS;
@@ -59,6 +62,8 @@ export class Reconciliation {
       // Read before the balance is asked for: a fill settled in between is then seen, not undone.
       const before = { position: await this.deps.stores.positions.get(symbol), ourOrderUnsettled: await hasUnsettledOrderOfOurs(this.deps.stores.orders, symbol) };
       const balance = await broker.fetchBalance(symbol);
+      if (!balance.ok && balance.error.kind === 'fatal' && balance.error.refusal) refused.set(balance.error.refusal, `${balance.error.code}: ${balance.error.message}`);
+      signedReadOk ||= balance.ok;
       if (balance.ok) {
         f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, before, correlationId));
         f = mergeFindings(f, await this.parts.balances.reconcile(symbol, balance.value, correlationId));
@@ -66,9 +71,24 @@ export class Reconciliation {
       bus.emit('reconcile.completed', { symbol, checked: f.checked, mismatches: f.mismatches, repaired: f.repaired, durationMs: clock.now() - t0 }, correlationId);
       all = mergeFindings(all, f);
     }
+    await this.brokerRefusals(refused, signedReadOk, correlationId);
     if (all.halting.length > 0) await this.parts.trading.halt('RECONCILE.MISMATCH', all.halting.join('; '), 'halted', correlationId);
     else if (all.errors.length === 0) await this.parts.trading.clear('RECONCILE.MISMATCH', 'clean reconcile pass');
     return all;
+  }
+
+  /**
+   * The venue refusing our signed read (the balance) is not a mismatch: BROKER.AUTH (key, secret,
+   * permissions) or BROKER.CLOCK (request time), with the venue's words. A signed read that works
+   * again clears them.
+   */
+  private async brokerRefusals(refused: ReadonlyMap<BrokerRefusal, string>, signedReadOk: boolean, correlationId: string): Promise<void> {
+    const halts = { auth: ['BROKER.AUTH', 'the exchange refused our API key or secret'], clock: ['BROKER.CLOCK', "the exchange refused our request time (the local clock is off and could not be corrected from the exchange's time)"] } as const;
+    for (const [refusal, [code, what]] of Object.entries(halts) as [BrokerRefusal, (typeof halts)[BrokerRefusal]][]) {
+      const detail = refused.get(refusal);
+      if (detail !== undefined) await this.parts.trading.halt(code, `${what}: ${detail}`, 'halted', correlationId);
+      else if (signedReadOk) await this.parts.trading.clear(code, 'a signed read succeeded');
+    }
   }
 
   /** Moves the symbol's trade cursor, or holds it where the venue could not be read (halting once held too long). */

@@ -61,6 +61,10 @@ export async function dataImportCommand(
   }
 }
 
+/** Tries per page of `cab data download`, and the pause before the n-th retry (n × this). */
+const DOWNLOAD_ATTEMPTS = 4;
+const DOWNLOAD_RETRY_MS = 1_000;
+
 /**
  * `cab data download`: closed candles through ccxt's public fetchOHLCV (EXCHANGE_API_URL points it
  * at the local emulator), page by page, into a CSV file (--out) and/or the candle store (--db).
@@ -98,6 +102,8 @@ export async function dataDownloadCommand(
       ...(until !== undefined ? { until } : {}),
       now: clock.now(),
       onPage: (got, lastTs) => progress(`${got} candles, up to ${new Date(lastTs).toISOString()}`),
+      // A 5xx, a timeout or a dropped connection (the market load included) is asked again.
+      retry: { attempts: DOWNLOAD_ATTEMPTS, delayMs: DOWNLOAD_RETRY_MS, retryable: (e) => e instanceof ccxt.NetworkError },
     });
   } catch (e) {
     return downloadFailure(e, ccxt, symbol, settings);

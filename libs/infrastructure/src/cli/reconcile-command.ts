@@ -1,5 +1,7 @@
 import { errorText, type Logger, type ReconcileMismatch, type ReconcileRepaired } from '@cab/application';
-import { compose, type ComposeOverrides } from '../compose/compose';
+import { StartupRefused } from '../app/startup-refused';
+import { compose, type BotApp, type ComposeOverrides } from '../compose/compose';
+import { ComposeError } from '../compose/market-data-from-settings';
 import type { Settings } from '../settings/settings';
 import { formatTable, type CommandResult } from './table';
 
@@ -15,10 +17,17 @@ export interface ReconcileInput {
  * broker, repairs included, and what they found. It changes state, so in live mode it takes the
  * instance lock like the bot does: it refuses to run beside a live bot (the bot reconciles on its
  * own every RECONCILE_INTERVAL_SEC). Exit 0 on a clean pass, 1 when something still disagrees or
- * a lookup failed.
+ * a lookup failed. A refusal to compose (the lock held by the running bot, live keys missing) is
+ * the operator's to fix: a StartupRefused, printed without a stack, exit 2.
  */
 export async function reconcileCommand(input: ReconcileInput): Promise<CommandResult> {
-  const app = await compose(input.settings, { logger: input.logger, ...input.overrides });
+  let app: BotApp;
+  try {
+    app = await compose(input.settings, { logger: input.logger, ...input.overrides });
+  } catch (e) {
+    if (e instanceof ComposeError) throw new StartupRefused(e.code, e.message);
+    throw e;
+  }
   const mismatches: ReconcileMismatch[] = [];
   const repairs: ReconcileRepaired[] = [];
   try {

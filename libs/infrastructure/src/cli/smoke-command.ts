@@ -60,6 +60,10 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
 
   if (app && settings) {
     try {
+      // Cold, the first broker and market-data calls load ccxt and the venue's markets, which may
+      // take longer than a health check's timeout: reach both once first (bounded by the HTTP
+      // timeout and the retry policy), so the checks below measure the venue, not the cold start.
+      await warmUp(app, settings.symbol);
       const report = await app.health.health();
       for (const c of report.components.filter((x) => ['db', 'broker', 'market_data'].includes(x.name))) {
         add(c.name === 'db' ? 'database' : c.name.replace('_', ' '), c.status === 'ok' ? 'ok' : c.critical ? 'FAIL' : 'warn', c.detail ?? c.status);
@@ -102,4 +106,9 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
   if (input.json) return { code, stdout: `${JSON.stringify({ ok: !failed, checks: rows }, null, 2)}\n` };
   const table = formatTable(['check', 'status', 'detail'], rows.map((r) => [r.check, r.status, r.detail]));
   return { code, stdout: `${table}\n\n${failed ? 'SMOKE FAILED' : 'smoke ok'}\n` };
+}
+
+/** One untimed call each to the broker and the market data; failures are left to the checks. */
+async function warmUp(app: BotApp, symbol: string): Promise<void> {
+  await Promise.all([app.broker.fetchTicker(symbol), app.marketData.candles(symbol, 1)]);
 }

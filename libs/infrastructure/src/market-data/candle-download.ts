@@ -20,6 +20,12 @@ export interface DownloadOptions {
   pageLimit?: number;
   /** Called after each page, for a progress line. */
   onPage?: (got: number, lastTs: number) => void;
+  /**
+   * A page that failed for a reason that may pass (a 5xx, a timeout, the market load behind it) is
+   * asked again, `attempts` times in all, `delayMs` × attempt apart: a one-off venue hiccup must
+   * not end a long download. Default: one attempt.
+   */
+  retry?: { attempts: number; delayMs: number; retryable: (e: unknown) => boolean; sleep?: (ms: number) => Promise<void> };
 }
 
 const UNIT_MS: Record<string, number> = { s: 1_000, m: 60_000, h: 3_600_000, d: 86_400_000, w: 604_800_000 };
@@ -43,7 +49,7 @@ export async function downloadCandles(source: OhlcvSource, opts: DownloadOptions
   const out: Candle[] = [];
   let cursor = opts.since;
   while (cursor < until) {
-    const page = await source.fetchOHLCV(opts.symbol, opts.timeframe, cursor, limit);
+    const page = await fetchPage(source, opts, cursor, limit);
     let progressed = false;
     for (const row of page) {
       const [ts, open, high, low, close, volume] = row as number[];
@@ -60,6 +66,19 @@ export async function downloadCandles(source: OhlcvSource, opts: DownloadOptions
     cursor = last.ts + tf;
   }
   return out;
+}
+
+async function fetchPage(source: OhlcvSource, opts: DownloadOptions, since: number, limit: number): Promise<(number | undefined)[][]> {
+  const attempts = Math.max(1, opts.retry?.attempts ?? 1);
+  const sleep = opts.retry?.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await source.fetchOHLCV(opts.symbol, opts.timeframe, since, limit);
+    } catch (e) {
+      if (!opts.retry || attempt >= attempts || !opts.retry.retryable(e)) throw e;
+      await sleep(opts.retry.delayMs * attempt);
+    }
+  }
 }
 
 /** Stores candles in chunks (one transaction each in the SQL adapter); returns how many were written. */

@@ -3,7 +3,7 @@ import { fail, ok, type BalanceDTO, type Broker, type BrokerError, type BrokerRe
 import { CircuitBreaker, type BreakerPolicy, type BreakerState } from '../../resilience/circuit-breaker';
 import { realSleep, retry, type RetryPolicy } from '../../resilience/retry';
 import { REJECT } from '../reject-codes';
-import { BROKER_CODE, classifyCcxtError, isOutage, type CallKind, type CcxtModule } from './errors';
+import { BROKER_CODE, classifyCcxtError, CLOCK_LABEL, gateLabel, isOutage, type CallKind, type CcxtModule } from './errors';
 import { balanceFromGate, fillFromGate, instrumentFromGate, orderFromGate } from './gate-parse';
 import { ccxtExchangeId, loadCcxt, makeGateClient, type GateClient } from './gate-client';
 import { toGatePair, toGateText } from './symbols';
@@ -182,7 +182,7 @@ export class CcxtBroker implements Broker {
       'id' in ref ? ex.fetchOrder(ref.id, symbol) : ex.fetchOrder('', symbol, { clientOrderId: text }),
     );
     if (!r.ok) return r;
-    return ok(orderFromGate(r.value.info as Raw, inst.value));
+    return ok(await this.withTrades(symbol, orderFromGate(r.value.info as Raw, inst.value)));
   }
 
   async fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
@@ -245,7 +245,25 @@ export class CcxtBroker implements Broker {
     // Validate before trusting (LESSONS 3): an answer without an order id is not an order.
     if (typeof info?.['id'] !== 'string' || info['id'] === '')
       return fail({ kind: 'ambiguous', code: BROKER_CODE.EXCHANGE_ERROR, message: 'the exchange answered without an order id' });
-    return ok(orderFromGate(info, inst));
+    return ok(await this.withTrades(inst.symbol, orderFromGate(info, inst)));
+  }
+
+  /**
+   * An order with a fill gets its trades (GET /spot/my_trades?order_id=, fee and fee currency per
+   * trade as Gate reports them): the settler records them as fills, deduplicated by trade id. Best
+   * effort and one attempt: the order's answer never waits on backoffs or fails for its trades, and a
+   * read that failed is healed by reconciliation, which records the trades of orders we know.
+   */
+  private async withTrades(symbol: string, order: OrderDTO): Promise<OrderDTO> {
+    if (order.id === '' || order.filledBase.lte(ZERO)) return order;
+    try {
+      const r = await this.attempt('read', (ex) => ex.fetchMyTrades(symbol, undefined, TRADES_PAGE, { order_id: order.id }));
+      if (!r.ok) return order;
+      return { ...order, fills: r.value.map((t) => fillFromGate(t.info as Raw)).filter((f) => f.orderId === order.id && f.id !== '') };
+    } catch {
+      // Even an answer we cannot parse must not cost the order's own answer.
+      return order;
+    }
   }
 
   /** The loaded ccxt module (only called from inside a call, after ensureClient). */
@@ -289,7 +307,7 @@ export class CcxtBroker implements Broker {
     }
     const { ex, ccxt } = client;
     try {
-      const v = await fn(ex);
+      const v = await this.withClockCorrection(ex, ccxt, fn);
       this.breaker.success();
       return ok(v);
     } catch (err) {
@@ -303,6 +321,27 @@ export class CcxtBroker implements Broker {
       if (isOutage(e)) this.breaker.failure();
       else this.breaker.success(); // the exchange answered: it is up
       return fail(withHint(e, ex, this.opts.retry.maxMs));
+    }
+  }
+
+  /**
+   * A signed request Gate refused for its Timestamp (REQUEST_EXPIRED: more than 60 s off the
+   * venue's clock) was never executed, so it is safe to send again: ccxt learns the offset from
+   * Gate's server time (GET /spot/time; it then signs with its clock minus that offset) and the call
+   * is sent once more. A local clock off by minutes still trades. When the time cannot be read or the
+   * venue still refuses, the original refusal stands (BROKER.CLOCK halt, see errors.ts).
+   */
+  private async withClockCorrection<T>(ex: GateClient, ccxt: CcxtModule, fn: (ex: GateClient) => Promise<T>): Promise<T> {
+    try {
+      return await fn(ex);
+    } catch (err) {
+      if (!(err instanceof ccxt.AuthenticationError) || gateLabel(err.message) !== CLOCK_LABEL) throw err;
+      try {
+        await ex.loadTimeDifference();
+      } catch {
+        throw err;
+      }
+      return await fn(ex);
     }
   }
 

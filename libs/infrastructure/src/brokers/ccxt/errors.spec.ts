@@ -11,9 +11,11 @@ describe('classifyCcxtError', () => {
     ccxt = await loadCcxt();
   });
 
-  const cases: [string, (c: CcxtModule) => Error, CallKind, { kind: string; code: string }][] = [
-    ['bad key', (c) => new c.AuthenticationError(body('INVALID_KEY')), 'read', { kind: 'fatal', code: 'INVALID_KEY' }],
-    ['permission', (c) => new c.PermissionDenied('gate denied'), 'create', { kind: 'fatal', code: BROKER_CODE.AUTH }],
+  const cases: [string, (c: CcxtModule) => Error, CallKind, { kind: string; code: string; refusal?: string }][] = [
+    ['bad key', (c) => new c.AuthenticationError(body('INVALID_KEY')), 'read', { kind: 'fatal', code: 'INVALID_KEY', refusal: 'auth' }],
+    ['bad secret', (c) => new c.AuthenticationError(body('INVALID_SIGNATURE')), 'read', { kind: 'fatal', code: 'INVALID_SIGNATURE', refusal: 'auth' }],
+    ['clock off', (c) => new c.AuthenticationError(body('REQUEST_EXPIRED')), 'create', { kind: 'fatal', code: 'REQUEST_EXPIRED', refusal: 'clock' }],
+    ['permission', (c) => new c.PermissionDenied('gate denied'), 'create', { kind: 'fatal', code: BROKER_CODE.AUTH, refusal: 'auth' }],
     ['balance', (c) => new c.InsufficientFunds(body('BALANCE_NOT_ENOUGH')), 'create', { kind: 'rejected', code: REJECT.BALANCE }],
     ['unknown client id', (c) => new c.OrderNotFound(body('CLIENT_ID_NOT_FOUND')), 'read', { kind: 'rejected', code: REJECT.NOT_FOUND }],
     ['order closed', (c) => new c.InvalidOrder(body('ORDER_CLOSED')), 'cancel', { kind: 'rejected', code: 'ORDER_CLOSED' }],

@@ -23,6 +23,9 @@ export const BROKER_CODE = {
   TRADES_TOO_MANY: 'TRADES_TOO_MANY',
 } as const;
 
+/** Gate's label for a signed request whose Timestamp is too far from the venue's clock. */
+export const CLOCK_LABEL = 'REQUEST_EXPIRED';
+
 /** Gate's `{"label": …}` from a ccxt message ("gate {"label":"…","message":"…"}"), if any. */
 export function gateLabel(message: string): string | undefined {
   const at = message.indexOf('{');
@@ -61,7 +64,9 @@ export function classifyCcxtError(err: unknown, ccxt: CcxtModule, kind: CallKind
   // Sent, and we cannot know whether the exchange acted: only reconciliation can tell (LESSONS 2).
   const unsure = (code: string): BrokerError => (kind === 'create' ? { kind: 'ambiguous', code, message } : { kind: 'retryable', code, message });
 
-  if (err instanceof ccxt.AuthenticationError) return { kind: 'fatal', code: label ?? BROKER_CODE.AUTH, message };
+  // Gate answers a Timestamp more than 60 s off its clock with REQUEST_EXPIRED: our clock, not our key.
+  if (err instanceof ccxt.AuthenticationError)
+    return { kind: 'fatal', code: label ?? BROKER_CODE.AUTH, message, refusal: label === CLOCK_LABEL ? 'clock' : 'auth' };
   if (err instanceof ccxt.InsufficientFunds) return rejected(REJECT.BALANCE);
   if (err instanceof ccxt.OrderNotFound) return { kind: 'rejected', code: REJECT.NOT_FOUND, message };
   if (err instanceof ccxt.InvalidOrder) return rejected('INVALID_ORDER');

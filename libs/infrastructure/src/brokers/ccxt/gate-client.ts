@@ -1,4 +1,5 @@
 import type { CcxtModule } from './errors';
+import { forgetFailedMarketLoads } from './markets-loading';
 
 /** The ccxt `gate` instance type. */
 export type GateClient = InstanceType<CcxtModule['gate']>;
@@ -34,7 +35,8 @@ export interface GateClientConfig {
 
 /**
  * A ccxt `gate` client for the spot account. The options keep loadMarkets to two requests
- * (GATE_API.md): no currencies call, spot markets only, no unified-account probe.
+ * (GATE_API.md): no currencies call, spot markets only, no unified-account probe. A failed market
+ * load is forgotten, so the client recovers by itself once the venue is back (markets-loading.ts).
  */
 export function makeGateClient(ccxt: CcxtModule, cfg: GateClientConfig): GateClient {
   const client = new ccxt.gate({
@@ -53,5 +55,5 @@ export function makeGateClient(ccxt: CcxtModule, cfg: GateClientConfig): GateCli
       if (table) for (const k of Object.keys(table)) table[k] = base;
     }
   }
-  return client;
+  return forgetFailedMarketLoads(client);
 }
