@@ -61,7 +61,8 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
       mode: settings.mode,
       version: APP_VERSION,
       logger: app.logger.child({ component: 'http' }),
-      clock: app.clock,
+      clock: app.wallClock,
+      tradingClock: app.clock,
     });
     const bound = await listen(express, settings.http.host, server ? settings.http.port : settings.http.workerPort);
     http = bound;
