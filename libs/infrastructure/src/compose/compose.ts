@@ -35,7 +35,7 @@ import {
   type Scheduler,
   type Timers,
 } from '@cab/application';
-import { ExitPolicy, RiskManager, createStrategy, dec, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type Strategy } from '@cab/domain';
+import { ExitPolicy, RiskManager, createStrategy, dec, instrumentDust, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type Strategy } from '@cab/domain';
 import { telegramAlertsFromSettings } from '../alerts/telegram/from-settings';
 import type { TelegramAlerts } from '../alerts/telegram/telegram-alerts';
 import { CcxtBroker } from '../brokers/ccxt/ccxt-broker';
@@ -226,7 +226,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     const settler = new OrderSettler(deps);
     const ledger = new RiskLedger((symbol, base, price) => {
       const inst = instruments.peek(symbol);
-      return inst !== null && inst.check(inst.qty(base), price) !== null;
+      return inst !== null && instrumentDust(inst)(base, price);
     });
     settler.onFill((symbol, fill, outcome) => ledger.filled(symbol, fill, outcome));
     const placeOrder = new PlaceOrder(deps, {
