@@ -51,5 +51,6 @@ export * from './orders/config';
 
 // pnl
 export * from './pnl/position';
+export * from './pnl/round-trip';
 export * from './pnl/daily';
 export * from './pnl/equity-stats';

@@ -1,4 +1,4 @@
-import { applyFill, dec, flatPosition, maxDrawdown, sharpe, str, sum, tradeStats, ZERO, type Decimal, type FeeCurrency, type Position, type Side, type TradeResult } from '@cab/domain';
+import { applyRoundTripFill, dec, flatPosition, maxDrawdown, sharpe, str, sum, tradeStats, ZERO, type Decimal, type DustTest, type FeeCurrency, type Position, type Side, type TradeResult } from '@cab/domain';
 import type { EquityPoint } from './equity-recorder';
 
 /** One fill as the report lists it: strings for every amount (report.json is read by people and tools). */
@@ -42,7 +42,7 @@ export interface ReportInput {
    * Such dust ends the round trip, as the pipeline's own accounting does; without it only an exact
    * zero would, and a Gate buy (fee taken in base) practically never sells down to zero.
    */
-  isDust?: (base: Decimal, price: Decimal) => boolean;
+  isDust?: DustTest;
 }
 
 export interface ReportSummary {
@@ -93,29 +93,15 @@ export function buildReport(input: ReportInput): BacktestReport {
   const closed: TradeResult[] = [];
   const fees: Decimal[] = [];
   for (const f of input.fills) {
-    const outcome = applyFill(position, {
-      side: f.side,
-      amount: dec(f.amount),
-      price: dec(f.price),
-      fee: dec(f.fee),
-      feeCurrency: (f.feeCurrency === input.base ? 'base' : 'quote') as FeeCurrency,
-      ts: f.ts,
-    });
+    // The domain's round-trip rule: a sell that leaves only dust closes the round trip.
+    const outcome = applyRoundTripFill(
+      position,
+      { side: f.side, amount: dec(f.amount), price: dec(f.price), fee: dec(f.fee), feeCurrency: (f.feeCurrency === input.base ? 'base' : 'quote') as FeeCurrency, ts: f.ts },
+      input.isDust,
+    );
     position = outcome.position;
     fees.push(outcome.feeQuote);
     if (outcome.closed) closed.push(outcome.closed);
-    else if (f.side === 'sell' && position.base.gt(ZERO) && input.isDust?.(position.base, dec(f.price))) {
-      closed.push({
-        symbol: input.symbol,
-        openedTs: position.openedTs ?? f.ts,
-        closedTs: f.ts,
-        realizedQuote: position.realizedQuote,
-        feesQuote: position.feesQuote,
-        pnlQuote: position.realizedQuote.minus(position.feesQuote),
-      });
-      // The dust stays held (with its cost); the next buy starts a new round trip.
-      position = { ...position, realizedQuote: ZERO, feesQuote: ZERO, openedTs: null };
-    }
   }
   const stats = tradeStats(closed);
   const equity = input.curve.map((p) => dec(p.equity));

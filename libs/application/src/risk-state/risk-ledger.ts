@@ -1,7 +1,7 @@
 import {
   MS,
   ZERO,
-  applyFill,
+  applyRoundTripFill,
   flatPosition,
   max,
   splitSymbol,
@@ -80,19 +80,14 @@ export class RiskLedger {
     if (f.amount.lte(ZERO)) return null;
     let out: FillOutcome;
     try {
-      out = applyFill(before, f);
+      // The domain's round-trip rule: a sell that leaves only dust closes the round trip.
+      out = applyRoundTripFill(before, f, (base, price) => this.isDust(symbol, base, price));
     } catch {
       // The stored position (not this mirror) is the truth; a mismatch here only affects the streak.
       return null;
     }
-    let pos = out.position;
-    let closed = out.closed;
-    if (!closed && f.side === 'sell' && pos.base.gt(ZERO) && this.isDust(symbol, pos.base, f.price)) {
-      closed = { symbol, openedTs: pos.openedTs ?? f.ts, closedTs: f.ts, realizedQuote: pos.realizedQuote, feesQuote: pos.feesQuote, pnlQuote: pos.realizedQuote.minus(pos.feesQuote) };
-      pos = flatPosition(symbol);
-    }
-    this.roundTrips.set(symbol, pos);
-    if (closed) this.pushClosed({ closedTs: closed.closedTs, pnlQuote: closed.pnlQuote });
+    this.roundTrips.set(symbol, out.position);
+    if (out.closed) this.pushClosed({ closedTs: out.closed.closedTs, pnlQuote: out.closed.pnlQuote });
     return out;
   }
 

@@ -1,13 +1,15 @@
 import {
   ZERO,
-  applyFill,
+  applyRoundTripFill,
   avgEntry,
   dec,
   min,
+  noDust,
   orderEventFromVenue,
   str,
   transition,
   type Decimal,
+  type DustTest,
   type Fill,
   type FillOutcome,
   type Instrument,
@@ -145,7 +147,7 @@ export interface PositionChange {
  * LESSONS 4). A sell larger than the position is clamped to it rather than thrown: the books follow
  * the venue, and reconciliation compares the result with the balance.
  */
-export function applyToPosition(p: PositionRecord, fill: Fill, now: number, isDust: (base: Decimal, price: Decimal) => boolean = () => false): PositionChange {
+export function applyToPosition(p: PositionRecord, fill: Fill, now: number, isDust: DustTest = noDust): PositionChange {
   let f = fill;
   let clampedBase = ZERO;
   if (f.side === 'sell') {
@@ -158,10 +160,11 @@ export function applyToPosition(p: PositionRecord, fill: Fill, now: number, isDu
       f = { ...f, amount };
     }
   }
-  const outcome = applyFill(toDomainPosition(p), f);
+  // The domain's round-trip rule: a sell that leaves only dust ends the round trip; the dust stays,
+  // explicitly, with no exit state.
+  const outcome = applyRoundTripFill(toDomainPosition(p), f, isDust);
   const after = outcome.position;
-  // A sell that leaves only dust ends the round trip: the dust stays, explicitly, with no exit state.
-  const dust = f.side === 'sell' && after.base.gt(ZERO) && isDust(after.base, f.price) ? after.base : ZERO;
+  const dust = outcome.dust;
   const flat = after.base.eq(ZERO) || dust.gt(ZERO);
   // A buy on a flat (or dust-only) position opens a new round trip: fresh exit state.
   const opened = f.side === 'buy' && (p.baseQty.eq(ZERO) || p.openedAt === null);

@@ -1,4 +1,4 @@
-import { isTerminal, str, type Fill, type FillOutcome, type Instrument } from '@cab/domain';
+import { instrumentDust, isTerminal, str, type Decimal, type Fill, type FillOutcome, type Instrument } from '@cab/domain';
 import type { OrderStatusChanged, TopicName } from '../events/topics';
 import type { AuditEntry } from '../ports/audit-log';
 import type { OrderDTO } from '../ports/broker';
@@ -23,6 +23,8 @@ export interface SettleResult {
   changed: boolean;
   outcome: FillOutcome | null;
 }
+
+const maybe = (d: Decimal | null): string | null => (d === null ? null : str(d));
 
 const STATUS_TOPIC: Partial<Record<OrderRecord['status'], TopicName>> = {
   submitted: 'order.submitted',
@@ -76,7 +78,7 @@ export class OrderSettler {
       let outcome: FillOutcome | null = null;
       if (s.delta) {
         const pos = (await tx.positions.get(local.symbol)) ?? emptyPosition(local.symbol, now);
-        const change = applyToPosition(pos, s.delta, now, (base, price) => inst.check(inst.qty(base), price) !== null);
+        const change = applyToPosition(pos, s.delta, now, instrumentDust(inst));
         if (change.dust.gt('0')) {
           logger.info('position left dust', { symbol: local.symbol, clientOrderId, dustBase: str(change.dust) });
           entries.push({
@@ -124,9 +126,41 @@ export class OrderSettler {
   /** After the commit: tells the fill listeners (the risk ledger) and publishes the order's events. */
   announce(result: StoredSettlement, correlationId: string): SettleResult {
     const { outcome, delta } = result;
+    this.log(result, correlationId);
     if (outcome && delta) for (const l of this.listeners) l(result.order.symbol, delta, outcome);
     if (result.changed) this.publish(result.previous, result.order, correlationId, result.outcome);
     return { order: result.order, changed: result.changed, outcome: result.outcome };
+  }
+
+  /**
+   * Every order's change of status and every fill, at INFO, once committed: the journal a trader
+   * reads (symbol, side, amount, price, fee and why the bot traded). A look that changed nothing logs nothing.
+   */
+  private log({ order, previous, delta, outcome }: StoredSettlement, correlationId: string): void {
+    const { logger } = this.deps;
+    const common = { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, reason: order.reason, correlationId };
+    if (order.status !== previous.status)
+      logger.info(`order ${order.status}`, {
+        ...common,
+        exchangeOrderId: order.exchangeOrderId,
+        from: previous.status,
+        requested: order.side === 'buy' ? maybe(order.requestedQuote) : maybe(order.requestedBase),
+        amount: str(order.filledBase),
+        quote: str(order.filledQuote),
+        price: maybe(order.averagePrice),
+        fee: str(order.fee),
+        feeCurrency: order.feeCurrency,
+      });
+    if (delta)
+      logger.info('fill', {
+        ...common,
+        amount: str(delta.amount),
+        price: str(delta.price),
+        fee: str(delta.fee),
+        feeCurrency: order.feeCurrency,
+        // A sell's gross realized PnL, and whether it closed the round trip (nothing, or only dust, left).
+        ...(outcome && order.side === 'sell' ? { realizedPnl: str(outcome.realizedQuote), roundTripClosed: outcome.closed !== null } : {}),
+      });
   }
 
   /** Publishes order.* for a status change and trade.completed when an order ends with a fill. */

@@ -6,6 +6,7 @@ import { listen, type Listening } from '../http/listen';
 import { storageReadModels } from '../http/read-models';
 import { attachBusinessMetrics, marketDataPrices } from '../observability/business-metrics';
 import { PromMetrics } from '../observability/prom-metrics';
+import { brokerDust } from '../reports/dust-source';
 import type { Settings } from '../settings/settings';
 import { APP_VERSION } from './run-main';
 import { StartupRefused } from './startup-refused';
@@ -56,12 +57,13 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
       health: app.health,
       metrics,
       control: server,
-      ...(server ? { readModels: storageReadModels({ ...app.storage, symbols: settings.symbols, prices: marketDataPrices(app) }) } : {}),
+      ...(server ? { readModels: storageReadModels({ ...app.storage, symbols: settings.symbols, prices: marketDataPrices(app), dust: brokerDust(app.broker) }) } : {}),
       apiToken: settings.http.apiToken?.reveal() ?? null,
       mode: settings.mode,
       version: APP_VERSION,
       logger: app.logger.child({ component: 'http' }),
-      clock: app.clock,
+      clock: app.wallClock,
+      tradingClock: app.clock,
     });
     const bound = await listen(express, settings.http.host, server ? settings.http.port : settings.http.workerPort);
     http = bound;

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type BalanceDTO, type FillRecord, type FillsRepository, type Logger, type ReportFill } from '@cab/application';
-import { createStrategy, dec, SequentialIds, splitSymbol, str, ZERO, type Candle, type Decimal } from '@cab/domain';
+import { createStrategy, dec, instrumentDust, SequentialIds, splitSymbol, str, ZERO, type Candle, type Decimal } from '@cab/domain';
 import { compose } from '../compose/compose';
 import { inferTimeframeMs } from '../market-data/candle-csv';
 import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../market-data/replay-market-data';
@@ -158,7 +158,7 @@ export async function runBacktest(opts: BacktestOptions): Promise<BacktestReport
       });
     }
     const inst = await app.broker.instrument(opts.symbol);
-    const isDust = inst.ok ? (b: Decimal, price: Decimal) => inst.value.check(inst.value.qty(b), price) !== null : undefined;
+    const isDust = inst.ok ? instrumentDust(inst.value) : undefined;
     return buildReport({
       ...(isDust ? { isDust } : {}),
       symbol: opts.symbol,

@@ -35,7 +35,7 @@ import {
   type Scheduler,
   type Timers,
 } from '@cab/application';
-import { ExitPolicy, RiskManager, createStrategy, dec, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type Strategy } from '@cab/domain';
+import { ExitPolicy, RiskManager, createStrategy, dec, instrumentDust, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type Strategy } from '@cab/domain';
 import { telegramAlertsFromSettings } from '../alerts/telegram/from-settings';
 import type { TelegramAlerts } from '../alerts/telegram/telegram-alerts';
 import { CcxtBroker } from '../brokers/ccxt/ccxt-broker';
@@ -50,6 +50,7 @@ import { systemClock, systemTimers, uuidIds } from '../time/system-time';
 import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
 import { ComposeError, marketDataFromSettings } from './market-data-from-settings';
 import { ReplayMarketData } from '../market-data/replay-market-data';
+import { ReplayClock, replayStartMs } from '../time/replay-clock';
 import { paperMarketFrom } from './paper-market-from-market-data';
 
 /** What tests, backtests and the apps may inject instead of the defaults built from settings. */
@@ -87,7 +88,10 @@ export interface BotApp {
   marketData: MarketData;
   logger: Logger;
   metrics: Metrics;
+  /** The pipeline's clock: candle time in a paper replay (REPLAY_SPEED × the wall clock), else the wall clock. */
   clock: Clock;
+  /** Timers, loops, health probes, request durations. */
+  wallClock: Clock;
   ids: IdGenerator;
   trading: TradingStateController;
   deadLetters: DeadLetterMonitor;
@@ -109,7 +113,12 @@ function unwrap<T>(v: { ok: true; value: T } | { ok: false; problems: readonly s
  * `orchestrator.start()`.
  */
 export async function compose(settings: Settings, overrides: ComposeOverrides = {}): Promise<BotApp> {
-  const clock = overrides.clock ?? systemClock;
+  // The wall clock: timers, loop cadence and stall detection, health probes, locks, alert rate limits.
+  const wallClock = overrides.clock ?? systemClock;
+  // The pipeline's clock (risk, idempotency, storage, fills, events): the wall clock, except in a
+  // paper replay, where it becomes the replay's candle time below (libs/infrastructure/README.md, "Paper replay time").
+  let clock: Clock = wallClock;
+  const pipelineClock: Clock = { now: () => clock.now() };
   const ids = overrides.ids ?? uuidIds;
   const timers = overrides.timers ?? systemTimers;
   const metrics = overrides.metrics ?? noopMetrics;
@@ -134,7 +143,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
               exchange: settings.exchange,
               apiKey: settings.exchangeApi.key?.reveal() ?? '',
               lockDir: overrides.lockDir ?? settings.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
-              clock,
+              clock: wallClock,
               logger,
               onLost: (r) => onLockLost(r.message),
             });
@@ -150,13 +159,18 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       }
     }
 
-    const storage = overrides.storage ?? openSqliteStorage({ path: settings.db.path, synchronous: settings.db.synchronous, clock });
+    const storage = overrides.storage ?? openSqliteStorage({ path: settings.db.path, synchronous: settings.db.synchronous, clock: pipelineClock });
     if (!overrides.storage) cleanups.push(() => storage.close());
 
-    const marketData = overrides.marketData ?? marketDataFromSettings(settings, clock);
+    const replaying = !live && !overrides.marketData && settings.marketData.source === 'replay';
+    // Not before the newest stored order: a restart never takes the pipeline back in time.
+    const notBefore = replaying ? Math.max(wallClock.now() - 86_400_000, ...(await storage.orders.find({ limit: 1 })).map((o) => Math.max(o.createdAt, o.updatedAt) + 1)) : 0;
+    const marketData =
+      overrides.marketData ??
+      marketDataFromSettings(settings, wallClock, replaying ? (fileStartMs) => (clock = new ReplayClock(wallClock, settings.marketData.replaySpeed, replayStartMs(fileStartMs, notBefore))) : undefined);
     if (!overrides.marketData && settings.marketData.source !== 'exchange') {
       // A cross lives for one candle: a loop slower than the replayed candles skips some of them.
-      const candleMs = Math.min(...settings.symbols.map((s) => marketData.timeframeMs(s)));
+      const candleMs = Math.min(...settings.symbols.map((s) => marketData.timeframeMs(s))) / (clock instanceof ReplayClock ? clock.speed : 1);
       const slow = (['evalSec', 'exitsSec'] as const).filter((k) => settings.intervals[k] * 1000 > candleMs);
       if (slow.length > 0)
         logger.warn('loops slower than the replayed candles: some candles will never be evaluated', {
@@ -166,8 +180,13 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
           hint: 'unset EVAL_INTERVAL_SEC / EXITS_INTERVAL_SEC (their replay default is half a candle) or lower REPLAY_SPEED',
         });
     }
-    // Where the replay starts on the wall clock: with it a paper run's fills map back to the file's candles.
-    if (marketData instanceof ReplayMarketData && !overrides.marketData) logger.info('replay started', { file: settings.marketData.replayFile ?? 'bundled', ...marketData.describe() });
+    // Where the replay starts (its clock's and the wall clock's time): with it a paper run's fills map back to the file's candles.
+    if (marketData instanceof ReplayMarketData && !overrides.marketData)
+      logger.info('replay started', {
+        file: settings.marketData.replayFile ?? 'bundled',
+        ...marketData.describe(),
+        ...(clock instanceof ReplayClock ? { replaySpeed: clock.speed, wallStartMs: clock.wallStartMs, clockStartMs: clock.startMs } : {}),
+      });
 
     let broker: Broker;
     let countdown: CountdownSwitch = overrides.countdown ?? noopCountdownSwitch;
@@ -184,7 +203,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
         timeoutMs: settings.http.timeoutSec * 1000,
         retry: { attempts: 3, baseMs: 250, maxMs: 5_000 },
         breaker: { failures: 5, cooldownMs: 30_000 },
-        clock,
+        clock: wallClock,
       });
       broker = ccxt;
       if (!overrides.countdown) countdown = new CcxtCountdownSwitch(ccxt);
@@ -196,7 +215,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     const deadLetters = new DeadLetterMonitor(new DeadLetterQueueSink(storage.dlq), logger.child({ component: 'dlq' }), metrics);
     const bus = new InProcessEventBus({ clock, ids, deadLetters, logger: logger.child({ component: 'bus' }), metrics });
     cleanups.push(() => bus.drain());
-    const telegram = telegramAlertsFromSettings(settings.telegram, { clock, logger, metrics, label: `${settings.mode} ${settings.symbols.join(',')}` });
+    const telegram = telegramAlertsFromSettings(settings.telegram, { clock: wallClock, logger, metrics, label: `${settings.mode} ${settings.symbols.join(',')}` });
     const detachTelegram = telegram.attach(bus);
     cleanups.push(async () => detachTelegram());
 
@@ -207,7 +226,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     const settler = new OrderSettler(deps);
     const ledger = new RiskLedger((symbol, base, price) => {
       const inst = instruments.peek(symbol);
-      return inst !== null && inst.check(inst.qty(base), price) !== null;
+      return inst !== null && instrumentDust(inst)(base, price);
     });
     settler.onFill((symbol, fill, outcome) => ledger.filled(symbol, fill, outcome));
     const placeOrder = new PlaceOrder(deps, {
@@ -238,9 +257,11 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       balances: new BalancesReconciler(deps, reporter),
       trading,
     });
-    const watchdog = new Watchdog(deps, { symbols: settings.symbols, countdown, dmsTimeoutMs: settings.dmsTimeoutMs, trading });
-    const scheduler = overrides.scheduler ?? new TimerScheduler({ clock, logger: logger.child({ component: 'scheduler' }), metrics });
-    const orchestrator = new Orchestrator(deps, {
+    // Loop cadence and stalls are wall time: the loops run on timers, whatever the candles' time.
+    const loopDeps: PipelineDeps = { ...deps, clock: wallClock };
+    const watchdog = new Watchdog(loopDeps, { symbols: settings.symbols, countdown, dmsTimeoutMs: settings.dmsTimeoutMs, trading });
+    const scheduler = overrides.scheduler ?? new TimerScheduler({ clock: wallClock, logger: logger.child({ component: 'scheduler' }), metrics });
+    const orchestrator = new Orchestrator(loopDeps, {
       mode: settings.mode,
       symbols: settings.symbols,
       intervalsMs: {
@@ -260,11 +281,11 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     });
     cleanups.push(() => orchestrator.stop());
 
-    const health = new HealthChecker({ clock, timers }, [
+    const health = new HealthChecker({ clock: wallClock, timers }, [
       databaseCheck(() => storage.positions.all()),
       brokerCheck(broker, settings.symbol),
       marketDataCheck(marketData, settings.symbols, clock),
-      loopsCheck(() => orchestrator.status(), clock),
+      loopsCheck(() => orchestrator.status(), wallClock),
       { name: 'telegram', critical: false, check: () => telegram.check() },
       {
         name: 'dead_letters',
@@ -288,6 +309,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       logger,
       metrics,
       clock,
+      wallClock,
       ids,
       trading,
       deadLetters,

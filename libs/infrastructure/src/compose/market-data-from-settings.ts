@@ -6,6 +6,9 @@ import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../market-data/replay-m
 import { SyntheticMarketData } from '../market-data/synthetic-market-data';
 import { BUNDLED_REPLAY_SYMBOL, type Settings } from '../settings';
 
+/** Given the file's time at which a replay starts (the close of its first candle to trade on), the clock the replay runs on. */
+export type ReplayClockFactory = (fileStartMs: number) => Clock;
+
 export class ComposeError extends Error {
   constructor(
     readonly code: 'COMPOSE.MARKET_DATA' | 'COMPOSE.LOCK_REFUSED' | 'COMPOSE.LIVE_KEYS' | 'COMPOSE.STRATEGY' | 'COMPOSE.CONFIG',
@@ -23,7 +26,7 @@ export class ComposeError extends Error {
  * REPLAY_WARMUP_CANDLES of history and the first candle to trade on closed at start; synthetic: a seeded walk.
  * exchange: Gate's public API through ccxt (EXCHANGE_API_URL applies), loaded lazily.
  */
-export function marketDataFromSettings(settings: Settings, clock: Clock): MarketData {
+export function marketDataFromSettings(settings: Settings, clock: Clock, replayClock?: ReplayClockFactory): MarketData {
   const { source, replaySpeed } = settings.marketData;
   if (source === 'exchange') {
     return new ExchangeMarketData({ clock, timeoutMs: settings.http.timeoutSec * 1000, ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}) });
@@ -35,17 +38,24 @@ export function marketDataFromSettings(settings: Settings, clock: Clock): Market
   if ([...timeframes.values()].some((tf) => tf !== timeframeMs))
     throw new ComposeError('COMPOSE.MARKET_DATA', `the replay files have different timeframes (${[...timeframes].map(([s, tf]) => `${s} ${tf / 1000} s`).join(', ')}); use one timeframe for every symbol`);
   const shortest = Math.min(...[...series.values()].map((c) => c.length));
+  const warmupCandles = Math.min(REPLAY_WARMUP_CANDLES, shortest - 1);
+  // On its own clock (candle time) the replay runs at speed 1: REPLAY_SPEED is in that clock. The
+  // clock follows the first symbol's file (with several files, their times should line up).
+  const first = series.get(settings.symbols[0] as string) ?? [...series.values()][0];
+  const own = first ? replayClock?.((first[warmupCandles] as (typeof first)[number]).ts + timeframeMs) : undefined;
+  const onClock = own ?? clock;
+  const speed = own ? 1 : replaySpeed;
   return new ReplayMarketData({
     series,
-    clock,
-    speed: replaySpeed,
+    clock: onClock,
+    speed,
     loop: settings.marketData.replayLoop,
-    warmupCandles: Math.min(REPLAY_WARMUP_CANDLES, shortest - 1),
+    warmupCandles,
     // The first candle after the warm-up has just closed when the bot starts, so its first
     // evaluation decides on that candle, as a backtest's does. Anchored at now instead, the first
     // evaluation (before that candle closes) would decide on the warm-up's last candle: history a
     // backtest never trades on.
-    anchorMs: clock.now() - timeframeMs / replaySpeed,
+    anchorMs: onClock.now() - timeframeMs / speed,
     timeframeMs,
   });
 }

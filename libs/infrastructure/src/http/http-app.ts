@@ -36,7 +36,10 @@ export interface HttpAppOptions {
   mode: 'paper' | 'live';
   version: string;
   logger: Logger;
+  /** Request durations. */
   clock: Clock;
+  /** The pipeline's clock, whose UTC day is /api/pnl's default (candle time in a paper replay); default `clock`. */
+  tradingClock?: Clock;
   /** Request ids when the client sends none; default crypto.randomUUID. */
   newRequestId?: () => string;
 }
@@ -122,7 +125,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
     });
     app.get('/api/pnl', auth, async (req, res) => {
       const date = stringParam(req.query as Record<string, unknown>, 'date');
-      const day = date === undefined ? utcDayStart(o.clock.now()) : parseIsoDay(date);
+      const day = date === undefined ? utcDayStart((o.tradingClock ?? o.clock).now()) : parseIsoDay(date);
       if (day === null) throw new BadRequest(`date: expected YYYY-MM-DD, got ${JSON.stringify(date)}`);
       res.json(await models.pnl(day));
     });

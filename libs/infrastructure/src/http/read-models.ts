@@ -1,5 +1,6 @@
 import type { FillsRepository, OrderRecord, OrdersRepository, PositionRecord, PositionsRepository } from '@cab/application';
 import { str, unrealizedPnl, ZERO, type Decimal, type OrderStatus } from '@cab/domain';
+import type { DustSource } from '../reports/dust-source';
 import { performanceReport, type PerformanceReport, type PriceSource } from '../reports/performance-report';
 
 /** What /api/* serves. Amounts are decimal strings. */
@@ -86,6 +87,8 @@ export interface StorageReadModelsOptions {
   positions: PositionsRepository;
   symbols: readonly string[];
   prices?: PriceSource;
+  /** What is dust per symbol (the broker's instruments in the apps); default the shipped Gate minimums. */
+  dust?: DustSource;
 }
 
 /** The /api/* read models over the storage repositories. A trade is an order that filled (in part). */
@@ -101,7 +104,7 @@ export function storageReadModels(o: StorageReadModelsOptions): ApiReadModels {
       return Promise.all(all.map(async (p) => positionView(p, o.prices ? await o.prices(p.symbol) : null)));
     },
     pnl(day) {
-      return performanceReport({ fills: o.fills, symbols: o.symbols, day, ...(o.prices ? { prices: o.prices } : {}) });
+      return performanceReport({ fills: o.fills, symbols: o.symbols, day, ...(o.prices ? { prices: o.prices } : {}), ...(o.dust ? { dust: o.dust } : {}) });
     },
   };
 }

@@ -1,1 +1,2 @@
 export * from './performance-report';
+export * from './dust-source';

@@ -1,7 +1,7 @@
-import { FakeClock } from '@cab/domain/testing';
-import { dec } from '@cab/domain';
+import { FakeClock, anInstrument } from '@cab/domain/testing';
+import { dec, instrumentDust } from '@cab/domain';
 import { openTempStorage } from '../testing';
-import { SEED_DAY, SEED_EXPECTED, seedTrades } from './testing/seed-trades';
+import { SEED_DAY, SEED_EXPECTED, insertLegs, seedTrades, type Leg } from './testing/seed-trades';
 import { isoDay, parseIsoDay, performanceReport } from './performance-report';
 
 describe('performanceReport over real SQLite', () => {
@@ -72,5 +72,45 @@ describe('day parsing', () => {
 
   it('isoDay is the UTC day', () => {
     expect(isoDay(Date.UTC(2026, 10, 23, 23, 59, 59))).toBe('2026-11-23');
+  });
+});
+
+describe('performanceReport: the round trip that leaves dust (real SQLite)', () => {
+  // 25 USDT of BTC at 17,700: 0.001412 BTC filled, Gate's 0.2 % fee taken in base (0.000002824),
+  // 0.001409176 held; the sell, quantized down to Gate's 0.000001 step, leaves 0.000000176 BTC
+  // that Gate will never sell (below 0.00001 BTC and 3 USDT).
+  const legs = (symbol: string): Leg[] => [
+    { id: `${symbol}-1`, side: 'buy', amount: '0.001412', price: '17700', fee: '0.000002824', feeCurrency: 'BTC', hour: 1 },
+    { id: `${symbol}-2`, side: 'sell', amount: '0.001409', price: '17800', fee: '0.0501604', feeCurrency: 'USDT', hour: 2 },
+  ];
+
+  it('closes it: a sell that leaves only dust ends the round trip (the domain rule, Gate minimums for BTC/USDT)', async () => {
+    const storage = openTempStorage(new FakeClock(SEED_DAY));
+    try {
+      await insertLegs(storage, 'BTC/USDT', legs('btc'));
+      const r = await performanceReport({ fills: storage.fills, symbols: ['BTC/USDT'], day: SEED_DAY });
+      expect(r.warnings).toEqual([]);
+      // Gross 0.001409 × 100 = 0.1409; fees 0.0499848 (0.000002824 BTC at 17,700) + 0.0501604: a win of 0.0407548.
+      expect(r.symbols[0]).toMatchObject({ fills: 2, closedTrades: 1, wins: 1, losses: 0, positionBase: '0.000000176', realizedQuote: '0.1409', feesQuote: '0.1001452', netQuote: '0.0407548' });
+      expect(r.totals).toMatchObject({ closedTrades: 1, wins: 1, winRate: '1' });
+    } finally {
+      await storage.dispose();
+    }
+  });
+
+  it('asks the dust source given (the broker\'s instruments in the apps); without a known minimum only an exact zero closes, and it says so', async () => {
+    const storage = openTempStorage(new FakeClock(SEED_DAY));
+    try {
+      await insertLegs(storage, 'ABC/USDT', legs('abc').map((l) => ({ ...l, feeCurrency: l.feeCurrency === 'BTC' ? 'ABC' : l.feeCurrency })));
+      const unknown = await performanceReport({ fills: storage.fills, symbols: ['ABC/USDT'], day: SEED_DAY });
+      expect(unknown.symbols[0]).toMatchObject({ closedTrades: 0, positionBase: '0.000000176' });
+      expect(unknown.warnings).toEqual(['ABC/USDT: the exchange minimum is unknown, so a round trip counts as closed only at exactly zero']);
+      const abc = anInstrument({ symbol: 'ABC/USDT', base: 'ABC', quote: 'USDT' });
+      const known = await performanceReport({ fills: storage.fills, symbols: ['ABC/USDT'], day: SEED_DAY, dust: async () => instrumentDust(abc) });
+      expect(known.symbols[0]).toMatchObject({ closedTrades: 1, wins: 1 });
+      expect(known.warnings).toEqual([]);
+    } finally {
+      await storage.dispose();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import type { FillRecord, FillsRepository } from '@cab/application';
 import {
-  applyFill,
+  applyRoundTripFill,
   dec,
   avgEntry,
   dailyPnl,
@@ -18,6 +18,7 @@ import {
   type Position,
   type TradeResult,
 } from '@cab/domain';
+import { knownDust, type DustSource } from './dust-source';
 
 /** A price for valuing what is held; null when none is known (then the last fill price is used). */
 export type PriceSource = (symbol: string) => Promise<Decimal | null>;
@@ -28,6 +29,8 @@ export interface PerformanceInput {
   /** Any epoch ms inside the UTC day to report. */
   day: number;
   prices?: PriceSource;
+  /** What is dust per symbol, for the round-trip rule (a sell leaving only dust closes the trade); default `knownDust`. */
+  dust?: DustSource;
 }
 
 /** Amounts are decimal strings (exact); the win rate is a fraction as a string, or null. */
@@ -42,7 +45,7 @@ export interface SymbolPerformance {
   realizedQuote: string;
   /** realized − fees of the day. */
   netQuote: string;
-  /** Round trips closed during the day, and how they went. */
+  /** Round trips closed during the day (by the domain's rule: a sell leaving only dust closes one), and how they went. */
   closedTrades: number;
   wins: number;
   losses: number;
@@ -107,7 +110,9 @@ export function parseIsoDay(s: string): number | null {
  * A day's performance, rebuilt from the recorded fills with the domain's position accounting
  * (fees in the currency they were taken in, LESSONS 4), so the figures match what the bot's own
  * PnL code computes. Replaying every fill is what makes the realized PnL of a sell today depend
- * on a buy from last week.
+ * on a buy from last week. Round trips close by the domain's rule (`applyRoundTripFill`), as in
+ * the pipeline and a backtest: a Gate buy's fee is taken in base, so a sell practically always
+ * leaves dust, and a round trip that closed only at exactly zero would never close.
  */
 export async function performanceReport(input: PerformanceInput): Promise<PerformanceReport> {
   const dayStart = utcDayStart(input.day);
@@ -125,6 +130,8 @@ export async function performanceReport(input: PerformanceInput): Promise<Perfor
     let sells = 0;
     let volume = ZERO;
     let lastPrice: Decimal | null = null;
+    const isDust = await (input.dust ?? knownDust)(symbol);
+    if (isDust === null) warnings.push(`${symbol}: the exchange minimum is unknown, so a round trip counts as closed only at exactly zero`);
     for (const f of await allFills(input.fills, symbol)) {
       let fee = f.fee;
       let feeCurrency: 'base' | 'quote' = 'quote';
@@ -134,7 +141,7 @@ export async function performanceReport(input: PerformanceInput): Promise<Perfor
         fee = ZERO;
       }
       try {
-        const outcome = applyFill(position, { side: f.side, amount: f.amount, price: f.price, fee, feeCurrency, ts: f.ts });
+        const outcome = applyRoundTripFill(position, { side: f.side, amount: f.amount, price: f.price, fee, feeCurrency, ts: f.ts }, isDust ?? undefined);
         position = outcome.position;
         entries.push({ ts: f.ts, realizedQuote: outcome.realizedQuote, feeQuote: outcome.feeQuote });
         if (outcome.closed && inDay(outcome.closed.closedTs)) closed.push(outcome.closed);

@@ -14,16 +14,6 @@ import { dec } from '@cab/domain';
 export const SEED_DAY = Date.UTC(2026, 10, 23);
 const H = 3_600_000;
 
-interface Leg {
-  id: string;
-  side: 'buy' | 'sell';
-  amount: string;
-  price: string;
-  fee: string;
-  feeCurrency: 'BTC' | 'USDT';
-  hour: number;
-}
-
 const LEGS: Leg[] = [
   { id: '1', side: 'buy', amount: '0.002', price: '50000', fee: '0.000002', feeCurrency: 'BTC', hour: 1 },
   { id: '2', side: 'sell', amount: '0.001998', price: '51000', fee: '0.1019', feeCurrency: 'USDT', hour: 2 },
@@ -45,8 +35,20 @@ export const SEED_EXPECTED = {
   avgEntry: '50000',
 };
 
-export async function seedTrades(storage: SeedableStorage, day = SEED_DAY): Promise<void> {
-  for (const leg of LEGS) {
+/** One filled market order and its fill, as the bot records them (Gate's fee currencies). */
+export interface Leg {
+  id: string;
+  side: 'buy' | 'sell';
+  amount: string;
+  price: string;
+  fee: string;
+  feeCurrency: string;
+  hour: number;
+}
+
+/** Records legs as filled orders with one fill each, `hour` hours into `day`. */
+export async function insertLegs(storage: SeedableStorage, symbol: string, legs: readonly Leg[], day = SEED_DAY): Promise<void> {
+  for (const leg of legs) {
     const ts = day + leg.hour * H;
     const amount = dec(leg.amount);
     const price = dec(leg.price);
@@ -56,7 +58,7 @@ export async function seedTrades(storage: SeedableStorage, day = SEED_DAY): Prom
       clientOrderId,
       exchange: 'paper',
       exchangeOrderId: `x-${leg.id}`,
-      symbol: 'BTC/USDT',
+      symbol,
       side: leg.side,
       type: 'market',
       requestedQuote: leg.side === 'buy' ? cost : null,
@@ -78,7 +80,7 @@ export async function seedTrades(storage: SeedableStorage, day = SEED_DAY): Prom
       tradeId: `t-${leg.id}`,
       clientOrderId,
       exchangeOrderId: `x-${leg.id}`,
-      symbol: 'BTC/USDT',
+      symbol,
       side: leg.side,
       price,
       amount,
@@ -89,6 +91,10 @@ export async function seedTrades(storage: SeedableStorage, day = SEED_DAY): Prom
     };
     await storage.fills.insertMany([fill]);
   }
+}
+
+export async function seedTrades(storage: SeedableStorage, day = SEED_DAY): Promise<void> {
+  await insertLegs(storage, 'BTC/USDT', LEGS, day);
   const last = day + 5 * H;
   const saved = await storage.positions.save({
     symbol: 'BTC/USDT',
