@@ -25,6 +25,8 @@ describe('pipeline health checks', () => {
     expect(late).toMatchObject({ status: 'down' });
     expect(late.detail).toContain('exits');
     expect(await loopsCheck(() => status({ trading: 'halted', haltReasons: ['DMS.STALL: eval'] }), clock).check()).toMatchObject({ status: 'degraded', detail: expect.stringContaining('DMS.STALL') });
+    // A risk pause (loss streak, daily loss) is the bot working as configured: /ready stays 200.
+    expect(await loopsCheck(() => status({ trading: 'reducing', haltReasons: ['RISK.LOSS_STREAK: 3 losses'] }), clock).check()).toEqual({ status: 'ok', detail: 'entries paused: RISK.LOSS_STREAK: 3 losses' });
     expect(await loopsCheck(() => status({ state: 'stopped' }), clock).check()).toEqual({ status: 'ok', detail: 'stopped' });
   });
 

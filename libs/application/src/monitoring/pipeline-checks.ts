@@ -80,6 +80,9 @@ export function loopsCheck(status: () => OrchestratorStatus, clock: Clock, stale
         if (now - since > staleFactor * l.intervalMs + (l.lastDurationMs ?? 0)) late.push(`${name} last ran ${Math.round((now - since) / 1000)} s ago`);
       }
       if (late.length > 0) return { status: 'down', detail: late.join('; ') };
+      // `reducing` is only ever set by the risk rules (loss streak, daily loss, drawdown): entries
+      // paused as configured, exits running — the bot is healthy and ready. A halt is not.
+      if (s.trading === 'reducing') return { status: 'ok', detail: `entries paused: ${s.haltReasons.join('; ')}` };
       if (s.trading !== 'active') return { status: 'degraded', detail: `trading ${s.trading}: ${s.haltReasons.join('; ')}` };
       return { status: 'ok' };
     },
