@@ -31,7 +31,9 @@ it('runs the README example end to end', () => {
 
   const strategy = createStrategy('ema_cross_rsi', { fastPeriod: 12, slowPeriod: 26 });
   if (!strategy.ok) throw new Error(strategy.problems.join('\n'));
-  const signal = strategy.value.evaluate({ symbol: 'BTC/USDT', candles, timeframeMs: timeframeMs('1h')!, now });
+  const btcStrategy = strategy.value.create(); // one running instance per symbol
+  for (const c of candles) btcStrategy.update(c); // every closed candle once, oldest first
+  const signal = btcStrategy.signal({ symbol: 'BTC/USDT', timeframeMs: timeframeMs('1h')!, now });
   // signal: { action: 'buy' | 'sell' | 'hold', reasons: ['SIGNAL.NO_CROSS: EMA(12) … vs EMA(26) … (above)'] }
 
   const risk = validateRiskConfig({
