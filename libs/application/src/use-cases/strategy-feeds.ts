@@ -50,11 +50,6 @@ export class StrategyFeeds {
     return { ok: true, value: r.strategy };
   }
 
-  /** Forget the symbol's strategy (the next catch-up warms a new one up). */
-  drop(symbol: string): void {
-    this.running.delete(symbol);
-  }
-
   /**
    * Feeds the candles after the last fed one if they continue the sequence without a hole; false
    * (nothing fed) if not. Synchronous, so two evaluations of one symbol cannot interleave a feed.
