@@ -5,16 +5,37 @@ import type { Signal, SignalAction } from './types';
  * string work unless someone reads it (the pipeline audits a hold only when the action changes).
  * `build` must only read values captured when the signal was made, never the strategy's live
  * state, or a reason read later would describe a later candle.
+ *
+ * `reasons` is a getter (on the prototype: an object literal with its own getter costs ~2 µs to
+ * create in V8, more than the strategy's whole update). `JSON.stringify` gives `{ action, reasons }`;
+ * for a deep comparison, compare `{ action, reasons: [...reasons] }`.
  */
 export function lazySignal(action: SignalAction, build: () => readonly string[]): Signal {
-  let built: readonly string[] | undefined;
-  // An own, enumerable getter: JSON.stringify and deep equality see `reasons` like a plain field.
-  return {
-    action,
-    get reasons(): readonly string[] {
-      return (built ??= build());
-    },
-  };
+  return new LazySignal(action, build);
+}
+
+class LazySignal implements Signal {
+  #build: (() => readonly string[]) | null;
+  #reasons: readonly string[] | null = null;
+
+  constructor(
+    readonly action: SignalAction,
+    build: () => readonly string[],
+  ) {
+    this.#build = build;
+  }
+
+  get reasons(): readonly string[] {
+    if (this.#reasons === null) {
+      this.#reasons = this.#build!();
+      this.#build = null;
+    }
+    return this.#reasons;
+  }
+
+  toJSON(): { action: SignalAction; reasons: readonly string[] } {
+    return { action: this.action, reasons: this.reasons };
+  }
 }
 
 /** A hold with reasons already written (no numbers to format). */
