@@ -38,8 +38,5 @@ class LazySignal implements Signal {
   }
 }
 
-/** A hold with reasons already written (no numbers to format). */
-export const hold = (...reasons: string[]): Signal => ({ action: 'hold', reasons });
-
 /** Numbers for reasons: enough digits to read, no float noise. */
 export const fmt = (x: number): string => (Math.abs(x) >= 100 ? x.toFixed(2) : x.toPrecision(4));
