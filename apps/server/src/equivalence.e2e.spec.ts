@@ -105,7 +105,10 @@ describe('paper replay through the server ≡ backtest (issue #8)', () => {
     if (!strategy.ok) throw new Error(strategy.problems.join('; '));
     const history = candles.slice(0, REPLAY_WARMUP_CANDLES);
     const lastHistory = history.at(-1)!;
-    expect(strategy.value.evaluate({ symbol: SYMBOL, candles: history, timeframeMs: 60_000, now: lastHistory.ts + 60_000, inPosition: false }).action).toBe('buy');
+    // Warmed up as the pipeline's first evaluation would be, on the last `warmup` candles.
+    const running = strategy.value.create();
+    for (const c of history.slice(-strategy.value.warmup)) running.update(c);
+    expect(running.signal({ symbol: SYMBOL, timeframeMs: 60_000, now: lastHistory.ts + 60_000, inPosition: false }).action).toBe('buy');
 
     // 1. The backtest, in process, on the same candles and settings (its warm-up defaults to the replay's).
     const settings = parseSettings({ ...env, DB_PATH: path.join(cwd, 'unused.db') }, { cwd, readFile: (p) => fs.readFileSync(p, 'utf8') });

@@ -41,6 +41,7 @@ export * from './use-cases/fill-accounting';
 export * from './use-cases/order-settler';
 export * from './use-cases/place-order';
 export * from './use-cases/evaluate-and-execute';
+export * from './use-cases/strategy-feeds';
 export * from './risk-state/risk-ledger';
 export * from './risk-state/risk-state-builder';
 export * from './exits/protective-exits';

@@ -17,6 +17,8 @@ export * from './indicators/index';
 
 // signals and strategies
 export * from './strategies/types';
+export * from './strategies/signal';
+export * from './strategies/streaming-strategy';
 export * from './strategies/ema-cross-rsi';
 export * from './strategies/mean-reversion';
 export * from './strategies/registry';

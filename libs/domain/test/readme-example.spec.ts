@@ -7,6 +7,12 @@ import {
   clientOrderId,
   createStrategy,
   dec,
+  FieldReader,
+  fmt,
+  lazySignal,
+  Sma,
+  StreamingStrategy,
+  strategyFactory,
   flatPosition,
   idempotencyKey,
   str,
@@ -15,6 +21,8 @@ import {
   validateExitConfig,
   validateRiskConfig,
   type Candle,
+  type Signal,
+  type StrategyDefinition,
 } from '@cab/domain';
 import { BINANCE_1H, loadCandles } from './candles';
 
@@ -31,7 +39,9 @@ it('runs the README example end to end', () => {
 
   const strategy = createStrategy('ema_cross_rsi', { fastPeriod: 12, slowPeriod: 26 });
   if (!strategy.ok) throw new Error(strategy.problems.join('\n'));
-  const signal = strategy.value.evaluate({ symbol: 'BTC/USDT', candles, timeframeMs: timeframeMs('1h')!, now });
+  const btcStrategy = strategy.value.create(); // one running instance per symbol
+  for (const c of candles) btcStrategy.update(c); // every closed candle once, oldest first
+  const signal = btcStrategy.signal({ symbol: 'BTC/USDT', timeframeMs: timeframeMs('1h')!, now });
   // signal: { action: 'buy' | 'sell' | 'hold', reasons: ['SIGNAL.NO_CROSS: EMA(12) … vs EMA(26) … (above)'] }
 
   const risk = validateRiskConfig({
@@ -80,4 +90,70 @@ it('runs the README example end to end', () => {
   expect(d).toMatchObject({ action: 'exit', reason: 'EXIT.STOP_LOSS' });
   expect(exitState.peakPrice.eq(ticker.ask)).toBe(true);
   expect(why).toBe('EXIT.STOP_LOSS price 42100 <= stop 42140.196 (entry 43000.2 − 2.00%)');
+});
+
+// --- README strategy example starts ---
+interface SmaCrossParams { readonly fast: number; readonly slow: number }
+
+class SmaCross extends StreamingStrategy {
+  readonly name = 'sma_cross';
+  readonly warmup: number;
+  private fast!: Sma;
+  private slow!: Sma;
+  private wasAbove = false;
+
+  constructor(readonly params: SmaCrossParams) {
+    super();
+    this.warmup = params.slow + 1; // one candle more than the slow SMA needs: a cross needs a "before"
+    this.onReset();
+  }
+  protected onReset(): void {
+    this.fast = new Sma(this.params.fast);
+    this.slow = new Sma(this.params.slow);
+    this.wasAbove = false;
+  }
+  protected onCandle(c: Candle): void {
+    this.wasAbove = this.fast.value > this.slow.value;
+    this.fast.update(c.close);
+    this.slow.update(c.close);
+  }
+  protected decide(): Signal {
+    const f = this.fast.value;
+    const s = this.slow.value;
+    if (f > s && !this.wasAbove) return lazySignal('buy', () => [`SIGNAL.SMA_CROSS_UP: SMA ${fmt(f)} > ${fmt(s)}`]);
+    if (f < s && this.wasAbove) return lazySignal('sell', () => [`SIGNAL.SMA_CROSS_DOWN: SMA ${fmt(f)} < ${fmt(s)}`]);
+    return lazySignal('hold', () => [`SIGNAL.NO_CROSS: SMA ${fmt(f)} vs ${fmt(s)}`]);
+  }
+}
+
+const smaCross: StrategyDefinition<SmaCrossParams> = {
+  name: 'sma_cross',
+  defaults: { fast: 10, slow: 30 },
+  validate(p) {
+    const r = new FieldReader();
+    const v = { fast: r.integer('fast', p['fast'], 1, 1000), slow: r.integer('slow', p['slow'], 2, 1000) };
+    r.check(v.fast < v.slow, `fast (${String(p['fast'])}) must be < slow (${String(p['slow'])})`);
+    return r.done(v);
+  },
+  create: (p) => new SmaCross(p),
+};
+// --- README strategy example ends ---
+
+it('runs the README strategy example: a strategy of your own, streamed', () => {
+  const candles: Candle[] = loadCandles(BINANCE_1H).slice(0, 400);
+  const now = candles.at(-1)!.ts + 3_600_000;
+  const mine = strategyFactory(smaCross, { fast: 5 });
+  if (!mine.ok) throw new Error(mine.problems.join('\n'));
+  expect({ name: mine.value.name, warmup: mine.value.warmup, params: mine.value.params }).toEqual({ name: 'sma_cross', warmup: 31, params: { fast: 5, slow: 30 } });
+  const eth = mine.value.create();
+  const actions: string[] = [];
+  for (const c of candles) {
+    eth.update(c);
+    actions.push(eth.signal({ symbol: 'ETH/USDT', timeframeMs: timeframeMs('1h')!, now: c.ts + 3_600_000, inPosition: false }).action);
+  }
+  // Flat throughout: it buys on crosses up, never sells.
+  expect(actions.filter((a) => a === 'buy').length).toBeGreaterThan(3);
+  expect(actions).not.toContain('sell');
+  expect(eth.signal({ symbol: 'ETH/USDT', timeframeMs: timeframeMs('1h')!, now }).reasons[0]).toMatch(/^SIGNAL\.(SMA_CROSS_UP|SMA_CROSS_DOWN|NO_CROSS): SMA /);
+  expect(strategyFactory(smaCross, { fast: 40, colour: 1 })).toEqual({ ok: false, problems: ['colour: not a parameter of sma_cross', 'fast (40) must be < slow (30)'] });
 });

@@ -8,7 +8,7 @@ import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
 import { performance } from 'node:perf_hooks';
 import { VirtualScheduler, noopLogger } from '@cab/application';
-import { EMA_CROSS_RSI_DEFAULTS, SequentialIds, type Candle, type Strategy } from '@cab/domain';
+import { EMA_CROSS_RSI_DEFAULTS, SequentialIds, type Candle, type Strategy, type StrategyFactory } from '@cab/domain';
 import { bundledCandleFile, compose, parseSettings, readCandleFile, ReplayMarketData, runBacktest } from '@cab/infrastructure';
 import { runPeer, type PeerExits, type PeerResult } from './grademark-peer';
 
@@ -170,11 +170,15 @@ async function backtestYear(): Promise<void> {
   rows.push(peerRow(peer, 'the same year, best of 2 after ours'));
 }
 
-/** A strategy that buys when flat and sells when holding: every evaluation places an order. */
-const toggle: Strategy = {
+/** A strategy that buys when flat and sells when holding: every evaluation places an order. Stateless: its own factory. */
+const toggle: Strategy & StrategyFactory = {
   name: 'toggle',
   warmup: 1,
-  evaluate: (ctx) => (ctx.inPosition ? { action: 'sell', reasons: ['bench: sell'] } : { action: 'buy', reasons: ['bench: buy'] }),
+  params: {},
+  create: () => toggle,
+  update: () => undefined,
+  reset: () => undefined,
+  signal: (ctx) => (ctx.inPosition ? { action: 'sell', reasons: ['bench: sell'] } : { action: 'buy', reasons: ['bench: buy'] }),
 };
 
 /**

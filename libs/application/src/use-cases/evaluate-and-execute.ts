@@ -1,4 +1,4 @@
-import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskDecision, type RiskManager, type Signal, type Strategy, type TradeIntent } from '@cab/domain';
+import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskDecision, type RiskManager, type Signal, type StrategyFactory, type TradeIntent } from '@cab/domain';
 import type { AuditEntry } from '../ports/audit-log';
 import type { HaltCode, TradingStateController } from '../pipeline/trading-state';
 import type { PipelineDeps } from '../pipeline/deps';
@@ -7,9 +7,11 @@ import type { RiskLedger } from '../risk-state/risk-ledger';
 import { buildRiskState } from '../risk-state/risk-state-builder';
 import type { InstrumentCache } from './instruments';
 import type { PlaceOrder, PlaceOrderOutcome } from './place-order';
+import { StrategyFeeds } from './strategy-feeds';
 
 export interface EvaluateOptions {
-  strategy: Strategy;
+  /** Makes one running strategy per symbol; each is fed every closed candle once (see StrategyFeeds). */
+  strategy: StrategyFactory;
   risk: RiskManager;
   /** FIXED_AMOUNT: quote spent on each entry. */
   fixedAmount: Decimal;
@@ -44,16 +46,22 @@ const HALTING_RULES: Readonly<Record<string, HaltCode>> = {
  * not per step. A step's entries are written together at its end — or, when it places an order,
  * with the order's outcome (see PlaceOrderRequest.audit), so the send waits for no audit write.
  * Stale or missing data ends the step as `no-data` (no signal).
+ *
+ * Strategies stream: each symbol has its own instance, fed only the candles closed since its last
+ * one (StrategyFeeds), so an evaluation costs O(new candles), not a rebuild of the indicators.
  */
 export class EvaluateAndExecute {
   private readonly lastAction = new Map<string, string>();
   /** Last trade.blocked published per symbol: the same verdict in the same bucket is audited, not re-alerted. */
   private readonly lastBlocked = new Map<string, string>();
+  private readonly feeds: StrategyFeeds;
 
   constructor(
     private readonly deps: PipelineDeps,
     private readonly opts: EvaluateOptions,
-  ) {}
+  ) {
+    this.feeds = new StrategyFeeds(opts.strategy);
+  }
 
   async run(symbol: string, correlationId: string): Promise<EvaluateOutcome> {
     // Audit entries of this step. An order takes them over (written with its outcome, after the
@@ -69,15 +77,14 @@ export class EvaluateAndExecute {
 
   private async decide(symbol: string, correlationId: string, pending: AuditEntry[]): Promise<EvaluateOutcome> {
     const { marketData, stores, clock, metrics, broker } = this.deps;
-    const { strategy } = this.opts;
-    const candles = await marketData.candles(symbol, strategy.warmup);
-    if (!candles.ok) return { kind: 'no-data', reason: `${candles.error.code}: ${candles.error.message}` };
+    const strategy = await this.feeds.catchUp(symbol, marketData, clock.now());
+    if (!strategy.ok) return { kind: 'no-data', reason: `${strategy.error.code}: ${strategy.error.message}` };
     const now = clock.now();
     const position = await stores.positions.get(symbol);
     const held = position?.baseQty ?? ZERO;
     // A position with base but no open round trip is dust (see applyToPosition): not "in position".
     const inPosition = held.gt(ZERO) && position?.openedAt !== null;
-    const signal = strategy.evaluate({ symbol, candles: candles.value, timeframeMs: marketData.timeframeMs(symbol), now, inPosition });
+    const signal = strategy.value.signal({ symbol, timeframeMs: marketData.timeframeMs(symbol), now, inPosition });
     metrics.counter(PIPELINE_METRICS.signals, { symbol, action: signal.action });
     const changed = this.lastAction.get(symbol) !== signal.action;
     this.lastAction.set(symbol, signal.action);

@@ -1,8 +1,10 @@
 import { FieldReader, type Validated } from '../config/validated';
 import { Ema } from '../indicators/ema';
 import { Rsi } from '../indicators/rsi';
-import { fmt, guard, hold, longOnly } from './guard';
-import type { Signal, Strategy, StrategyContext } from './types';
+import type { Candle } from '../market/types';
+import { fmt, lazySignal } from './signal';
+import { StreamingStrategy } from './streaming-strategy';
+import type { Signal } from './types';
 
 export interface EmaCrossRsiParams {
   readonly fastPeriod: number;
@@ -28,45 +30,55 @@ export function validateEmaCrossRsi(p: Record<string, unknown>): Validated<EmaCr
 
 /**
  * Trend follower: buy when the fast EMA crosses above the slow one, unless RSI says overbought;
- * sell when it crosses back below (exits are not filtered). Indicators run over exactly the last
- * `warmup` closes (4 × the longest period, so the EMAs' seed has faded), which keeps the answer
- * independent of how much history the caller passes.
+ * sell when it crosses back below (exits are not filtered). Streaming: the EMAs and the RSI are
+ * updated once per closed candle. The warm-up is 4 × the longest period, so the EMAs' SMA seed has
+ * faded before the first signal.
  */
-export class EmaCrossRsi implements Strategy {
+export class EmaCrossRsi extends StreamingStrategy {
   readonly name = 'ema_cross_rsi';
   readonly warmup: number;
+  private fast!: Ema;
+  private slow!: Ema;
+  private rsi!: Rsi;
+  private prevFast = NaN;
+  private prevSlow = NaN;
 
   constructor(readonly params: EmaCrossRsiParams) {
+    super();
     this.warmup = 4 * Math.max(params.slowPeriod, params.rsiPeriod) + 1;
+    this.onReset();
   }
 
-  evaluate(ctx: StrategyContext): Signal {
-    const g = guard(ctx, this.warmup);
-    if ('signal' in g) return g.signal;
+  protected onReset(): void {
+    this.fast = new Ema(this.params.fastPeriod);
+    this.slow = new Ema(this.params.slowPeriod);
+    this.rsi = new Rsi(this.params.rsiPeriod);
+    this.prevFast = NaN;
+    this.prevSlow = NaN;
+  }
+
+  protected onCandle(c: Candle): void {
+    this.prevFast = this.fast.value;
+    this.prevSlow = this.slow.value;
+    this.fast.update(c.close);
+    this.slow.update(c.close);
+    this.rsi.update(c.close);
+  }
+
+  protected decide(): Signal {
     const { fastPeriod, slowPeriod, rsiPeriod, rsiBuyMax } = this.params;
-    const fast = new Ema(fastPeriod);
-    const slow = new Ema(slowPeriod);
-    const rsi = new Rsi(rsiPeriod);
-    let prevFast = NaN;
-    let prevSlow = NaN;
-    const candles = ctx.candles;
-    for (let i = g.from; i < candles.length; i++) {
-      const c = candles[i]!;
-      prevFast = fast.value;
-      prevSlow = slow.value;
-      fast.update(c.close);
-      slow.update(c.close);
-      rsi.update(c.close);
+    const f = this.fast.value;
+    const s = this.slow.value;
+    const r = this.rsi.value;
+    const pf = this.prevFast;
+    const ps = this.prevSlow;
+    // Reasons are built only when read, from the numbers of this candle (captured above).
+    const emas = (): string => `EMA(${fastPeriod}) ${fmt(f)} vs EMA(${slowPeriod}) ${fmt(s)}`;
+    if (pf <= ps && f > s) {
+      if (r >= rsiBuyMax) return lazySignal('hold', () => [`SIGNAL.EMA_CROSS_UP: ${emas()}`, `SIGNAL.RSI_FILTER: RSI(${rsiPeriod}) ${fmt(r)} >= ${rsiBuyMax}, overbought`]);
+      return lazySignal('buy', () => [`SIGNAL.EMA_CROSS_UP: ${emas()}`, `SIGNAL.RSI_OK: RSI(${rsiPeriod}) ${fmt(r)} < ${rsiBuyMax}`]);
     }
-    const f = fast.value;
-    const s = slow.value;
-    const r = rsi.value;
-    const emas = `EMA(${fastPeriod}) ${fmt(f)} vs EMA(${slowPeriod}) ${fmt(s)}`;
-    if (prevFast <= prevSlow && f > s) {
-      if (r >= rsiBuyMax) return hold(`SIGNAL.EMA_CROSS_UP: ${emas}`, `SIGNAL.RSI_FILTER: RSI(${rsiPeriod}) ${fmt(r)} >= ${rsiBuyMax}, overbought`);
-      return longOnly(ctx, { action: 'buy', reasons: [`SIGNAL.EMA_CROSS_UP: ${emas}`, `SIGNAL.RSI_OK: RSI(${rsiPeriod}) ${fmt(r)} < ${rsiBuyMax}`] });
-    }
-    if (prevFast >= prevSlow && f < s) return longOnly(ctx, { action: 'sell', reasons: [`SIGNAL.EMA_CROSS_DOWN: ${emas}`] });
-    return hold(`SIGNAL.NO_CROSS: ${emas} (${f > s ? 'above' : 'below'})`);
+    if (pf >= ps && f < s) return lazySignal('sell', () => [`SIGNAL.EMA_CROSS_DOWN: ${emas()}`]);
+    return lazySignal('hold', () => [`SIGNAL.NO_CROSS: ${emas()} (${f > s ? 'above' : 'below'})`]);
   }
 }

@@ -1,8 +1,10 @@
 import { FieldReader, type Validated } from '../config/validated';
 import { Bollinger } from '../indicators/bollinger';
 import { Rsi } from '../indicators/rsi';
-import { fmt, guard, hold, longOnly } from './guard';
-import type { Signal, Strategy, StrategyContext } from './types';
+import type { Candle } from '../market/types';
+import { fmt, lazySignal } from './signal';
+import { StreamingStrategy } from './streaming-strategy';
+import type { Signal } from './types';
 
 export interface MeanReversionParams {
   readonly bbPeriod: number;
@@ -36,38 +38,50 @@ export function validateMeanReversion(p: Record<string, unknown>): Validated<Mea
 
 /**
  * Mean reversion: buy a close below the lower Bollinger band while RSI confirms oversold; sell
- * when the close is back at the exit band or RSI turns overbought.
+ * when the close is back at the exit band or RSI turns overbought. Streaming: the bands and the
+ * RSI are updated once per closed candle; the warm-up (4 × the RSI period, at least the band's)
+ * lets Wilder's smoothing settle before the first signal.
  */
-export class MeanReversion implements Strategy {
+export class MeanReversion extends StreamingStrategy {
   readonly name = 'mean_reversion';
   readonly warmup: number;
+  private bb!: Bollinger;
+  private rsi!: Rsi;
+  private close = NaN;
 
   constructor(readonly params: MeanReversionParams) {
+    super();
     this.warmup = Math.max(params.bbPeriod, 4 * params.rsiPeriod) + 1;
+    this.onReset();
   }
 
-  evaluate(ctx: StrategyContext): Signal {
-    const g = guard(ctx, this.warmup);
-    if ('signal' in g) return g.signal;
+  protected onReset(): void {
+    this.bb = new Bollinger(this.params.bbPeriod, this.params.bbMult);
+    this.rsi = new Rsi(this.params.rsiPeriod);
+    this.close = NaN;
+  }
+
+  protected onCandle(c: Candle): void {
+    this.bb.update(c.close);
+    this.rsi.update(c.close);
+    this.close = c.close;
+  }
+
+  protected decide(): Signal {
     const { bbPeriod, bbMult, rsiPeriod, rsiOversold, rsiOverbought, exitBand } = this.params;
-    const bb = new Bollinger(bbPeriod, bbMult);
-    const rsi = new Rsi(rsiPeriod);
-    const candles = ctx.candles;
-    for (let i = g.from; i < candles.length; i++) {
-      bb.update(candles[i]!.close);
-      rsi.update(candles[i]!.close);
+    const close = this.close;
+    const r = this.rsi.value;
+    const { lower, middle, upper } = this.bb;
+    // Reasons are built only when read, from the numbers of this candle (captured above).
+    const bands = (): string => `close ${fmt(close)}, BB(${bbPeriod}, ${bbMult}) ${fmt(lower)} / ${fmt(middle)} / ${fmt(upper)}`;
+    const rsiText = (): string => `RSI(${rsiPeriod}) ${fmt(r)}`;
+    if (close < lower) {
+      if (r < rsiOversold) return lazySignal('buy', () => [`SIGNAL.BELOW_LOWER_BAND: ${bands()}`, `SIGNAL.RSI_OVERSOLD: ${rsiText()} < ${rsiOversold}`]);
+      return lazySignal('hold', () => [`SIGNAL.BELOW_LOWER_BAND: ${bands()}`, `SIGNAL.RSI_FILTER: ${rsiText()} >= ${rsiOversold}, not oversold`]);
     }
-    const close = candles[candles.length - 1]!.close;
-    const r = rsi.value;
-    const bands = `close ${fmt(close)}, BB(${bbPeriod}, ${bbMult}) ${fmt(bb.lower)} / ${fmt(bb.middle)} / ${fmt(bb.upper)}`;
-    const rsiText = `RSI(${rsiPeriod}) ${fmt(r)}`;
-    if (close < bb.lower) {
-      if (r < rsiOversold) return longOnly(ctx, { action: 'buy', reasons: [`SIGNAL.BELOW_LOWER_BAND: ${bands}`, `SIGNAL.RSI_OVERSOLD: ${rsiText} < ${rsiOversold}`] });
-      return hold(`SIGNAL.BELOW_LOWER_BAND: ${bands}`, `SIGNAL.RSI_FILTER: ${rsiText} >= ${rsiOversold}, not oversold`);
-    }
-    const exitLevel = exitBand === 'upper' ? bb.upper : bb.middle;
-    if (close >= exitLevel) return longOnly(ctx, { action: 'sell', reasons: [`SIGNAL.AT_${exitBand.toUpperCase()}_BAND: ${bands}`] });
-    if (r > rsiOverbought) return longOnly(ctx, { action: 'sell', reasons: [`SIGNAL.RSI_OVERBOUGHT: ${rsiText} > ${rsiOverbought}`] });
-    return hold(`SIGNAL.INSIDE_BANDS: ${bands}; ${rsiText}`);
+    const exitLevel = exitBand === 'upper' ? upper : middle;
+    if (close >= exitLevel) return lazySignal('sell', () => [`SIGNAL.AT_${exitBand.toUpperCase()}_BAND: ${bands()}`]);
+    if (r > rsiOverbought) return lazySignal('sell', () => [`SIGNAL.RSI_OVERBOUGHT: ${rsiText()} > ${rsiOverbought}`]);
+    return lazySignal('hold', () => [`SIGNAL.INSIDE_BANDS: ${bands()}; ${rsiText()}`]);
   }
 }

@@ -1,7 +1,7 @@
 import type { Validated } from '../config/validated';
 import { EMA_CROSS_RSI_DEFAULTS, EmaCrossRsi, validateEmaCrossRsi, type EmaCrossRsiParams } from './ema-cross-rsi';
 import { MEAN_REVERSION_DEFAULTS, MeanReversion, validateMeanReversion, type MeanReversionParams } from './mean-reversion';
-import type { Strategy } from './types';
+import type { StrategyDefinition, StrategyFactory } from './types';
 
 /** Each built-in strategy's parameters, by name. */
 export interface StrategyParams {
@@ -10,15 +10,9 @@ export interface StrategyParams {
 }
 export type StrategyName = keyof StrategyParams;
 
-interface Entry<P> {
-  readonly defaults: P;
-  validate(p: Record<string, unknown>): Validated<P>;
-  create(p: P): Strategy;
-}
-
-const BUILT_INS: { readonly [K in StrategyName]: Entry<StrategyParams[K]> } = {
-  ema_cross_rsi: { defaults: EMA_CROSS_RSI_DEFAULTS, validate: validateEmaCrossRsi, create: (p) => new EmaCrossRsi(p) },
-  mean_reversion: { defaults: MEAN_REVERSION_DEFAULTS, validate: validateMeanReversion, create: (p) => new MeanReversion(p) },
+const BUILT_INS: { readonly [K in StrategyName]: StrategyDefinition<StrategyParams[K]> } = {
+  ema_cross_rsi: { name: 'ema_cross_rsi', defaults: EMA_CROSS_RSI_DEFAULTS, validate: validateEmaCrossRsi, create: (p) => new EmaCrossRsi(p) },
+  mean_reversion: { name: 'mean_reversion', defaults: MEAN_REVERSION_DEFAULTS, validate: validateMeanReversion, create: (p) => new MeanReversion(p) },
 };
 
 export const STRATEGY_NAMES = Object.keys(BUILT_INS) as StrategyName[];
@@ -31,18 +25,34 @@ export function strategyDefaults<K extends StrategyName>(name: K): StrategyParam
   return { ...BUILT_INS[name].defaults };
 }
 
+/** The built-in definition of that name (for its defaults, its check, or to build one directly). */
+export function strategyDefinition<K extends StrategyName>(name: K): StrategyDefinition<StrategyParams[K]> {
+  return BUILT_INS[name];
+}
+
 /**
- * A built-in strategy by name, with its parameters checked over the defaults. Unknown names and
- * unknown or invalid parameters come back as problems, all at once.
+ * A factory of strategies, from a definition and parameters checked over its defaults. Unknown and
+ * invalid parameters come back as problems, all at once. Works for any definition, built-in or yours.
  */
-export function createStrategy<K extends StrategyName>(name: K, params?: Partial<StrategyParams[K]>): Validated<Strategy>;
-export function createStrategy(name: string, params?: Record<string, unknown>): Validated<Strategy>;
-export function createStrategy(name: string, params: Record<string, unknown> = {}): Validated<Strategy> {
-  if (!isStrategyName(name)) return { ok: false, problems: [`strategy: unknown name ${JSON.stringify(name)}; one of ${STRATEGY_NAMES.join(', ')}`] };
-  const entry = BUILT_INS[name] as Entry<unknown>;
-  const unknown = Object.keys(params).filter((k) => !(k in (entry.defaults as object)));
-  const v = entry.validate({ ...(entry.defaults as object), ...params });
-  const problems = [...unknown.map((k) => `${k}: not a parameter of ${name}`), ...(v.ok ? [] : v.problems)];
+export function strategyFactory<P extends object>(def: StrategyDefinition<P>, params: Record<string, unknown> = {}): Validated<StrategyFactory> {
+  const unknown = Object.keys(params).filter((k) => !(k in def.defaults));
+  const v = def.validate({ ...def.defaults, ...params });
+  const problems = [...unknown.map((k) => `${k}: not a parameter of ${def.name}`), ...(v.ok ? [] : v.problems)];
   if (problems.length > 0 || !v.ok) return { ok: false, problems };
-  return { ok: true, value: entry.create(v.value) };
+  const checked = v.value;
+  // Built once to learn the warm-up (it depends on the parameters): a constructor is cheap and pure.
+  const warmup = def.create(checked).warmup;
+  return { ok: true, value: { name: def.name, warmup, params: { ...checked } as Readonly<Record<string, unknown>>, create: () => def.create(checked) } };
+}
+
+/**
+ * A built-in strategy by name, with its parameters checked over the defaults: a factory that makes
+ * one running strategy per symbol. Unknown names and unknown or invalid parameters come back as
+ * problems, all at once.
+ */
+export function createStrategy<K extends StrategyName>(name: K, params?: Partial<StrategyParams[K]>): Validated<StrategyFactory>;
+export function createStrategy(name: string, params?: Record<string, unknown>): Validated<StrategyFactory>;
+export function createStrategy(name: string, params: Record<string, unknown> = {}): Validated<StrategyFactory> {
+  if (!isStrategyName(name)) return { ok: false, problems: [`strategy: unknown name ${JSON.stringify(name)}; one of ${STRATEGY_NAMES.join(', ')}`] };
+  return strategyFactory(BUILT_INS[name] as StrategyDefinition<object>, params);
 }

@@ -89,7 +89,10 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
             add(`dry evaluation ${symbol}`, 'FAIL', `no candles: ${errorText(candles.error)}`);
             continue;
           }
-          const signal = strategy.value.evaluate({ symbol, candles: candles.value, timeframeMs: app.marketData.timeframeMs(symbol), now: app.clock.now() });
+          // A fresh instance warmed up on the same window the pipeline's first evaluation uses.
+          const running = strategy.value.create();
+          for (const c of candles.value) running.update(c);
+          const signal = running.signal({ symbol, timeframeMs: app.marketData.timeframeMs(symbol), now: app.clock.now() });
           const short = candles.value.length < strategy.value.warmup;
           add(`dry evaluation ${symbol}`, short ? 'warn' : 'ok', `${strategy.value.name}: ${signal.action} on ${candles.value.length} candles${signal.reasons[0] ? ` (${signal.reasons[0]})` : ''}`);
         }

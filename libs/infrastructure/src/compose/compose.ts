@@ -35,7 +35,7 @@ import {
   type Scheduler,
   type Timers,
 } from '@cab/application';
-import { ExitPolicy, RiskManager, createStrategy, dec, instrumentDust, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type Strategy } from '@cab/domain';
+import { ExitPolicy, RiskManager, createStrategy, dec, instrumentDust, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type StrategyFactory } from '@cab/domain';
 import { telegramAlertsFromSettings } from '../alerts/telegram/from-settings';
 import type { TelegramAlerts } from '../alerts/telegram/telegram-alerts';
 import { CcxtBroker } from '../brokers/ccxt/ccxt-broker';
@@ -68,7 +68,8 @@ export interface ComposeOverrides {
   /** The prom-client adapter (apps); noopMetrics by default. */
   metrics?: Metrics;
   storage?: SqliteStorage;
-  strategy?: Strategy;
+  /** Makes the strategy of each symbol (default: STRATEGY and STRATEGY_PARAMS from the settings). */
+  strategy?: StrategyFactory;
   /** Live only: the instance lock; null turns it off (tests); a FileInstanceLock by default. */
   instanceLock?: InstanceLock | null;
   /** Where account locks live (shared by every instance on the host); default LOCK_DIR, else <tmpdir>/crypto-ai-bot-locks. */

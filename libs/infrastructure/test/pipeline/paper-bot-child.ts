@@ -16,7 +16,7 @@
  */
 import * as fs from 'node:fs';
 import type { Broker, MarketData } from '@cab/application';
-import { dec, type Signal, type Strategy } from '@cab/domain';
+import { dec, type Signal, type Strategy, type StrategyFactory } from '@cab/domain';
 import { PaperBroker, compose, openSqliteStorage, paperMarketFrom, parseSettings, systemClock, uuidIds } from '@cab/infrastructure';
 
 const [mode, dbPath] = process.argv.slice(2) as [string, string];
@@ -37,11 +37,18 @@ const market: MarketData = {
     return { ok: true, value: { symbol, bid: dec('49995'), ask: dec('50005'), last: dec('50000'), ts: Date.now() } };
   },
 };
-const strategy: Strategy & { next: Signal['action'] } = {
+// Stateless, so it is its own factory (one instance for every symbol).
+const strategy: Strategy & StrategyFactory & { next: Signal['action'] } = {
   name: 'scripted',
   warmup: 2,
+  params: {},
   next: 'hold',
-  evaluate() {
+  create() {
+    return strategy;
+  },
+  update() {},
+  reset() {},
+  signal() {
     return { action: this.next, reasons: [`SIGNAL.SCRIPTED: ${this.next}`] };
   },
 };

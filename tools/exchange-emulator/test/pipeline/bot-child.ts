@@ -11,7 +11,7 @@
  */
 import * as fs from 'node:fs';
 import type { Broker, MarketData } from '@cab/application';
-import { dec, type Signal, type Strategy } from '@cab/domain';
+import { dec, type Signal, type Strategy, type StrategyFactory } from '@cab/domain';
 import { CcxtBroker, ComposeError, compose, parseSettings } from '@cab/infrastructure';
 
 // Not the testing entry's ScriptedMarketData: that module loads jest's globals, absent in a child.
@@ -28,11 +28,18 @@ const market: MarketData = {
     return { ok: true, value: { symbol, bid: dec('49995'), ask: dec('50005'), last: dec(PRICE), ts: Date.now() } };
   },
 };
-const strategy: Strategy & { next: Signal['action'] } = {
+// Stateless, so it is its own factory (one instance for every symbol).
+const strategy: Strategy & StrategyFactory & { next: Signal['action'] } = {
   name: 'scripted',
   warmup: 2,
+  params: {},
   next: 'hold',
-  evaluate() {
+  create() {
+    return strategy;
+  },
+  update() {},
+  reset() {},
+  signal() {
     return { action: this.next, reasons: [`SIGNAL.SCRIPTED: ${this.next}`] };
   },
 };

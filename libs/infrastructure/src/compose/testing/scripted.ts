@@ -1,5 +1,5 @@
 import type { MarketData, MarketDataResult, TickerDTO } from '@cab/application';
-import { dec, type Candle, type Clock, type Signal, type Strategy, type StrategyContext } from '@cab/domain';
+import { dec, type Candle, type Clock, type Signal, type SignalContext, type Strategy, type StrategyFactory } from '@cab/domain';
 
 /**
  * A market the spec sets by hand: a price (bid/ask around it with `spread`) and always-fresh
@@ -46,12 +46,25 @@ export class ScriptedMarketData implements MarketData {
   }
 }
 
-/** A strategy that says what the spec tells it to (`next`), with a reason naming itself. */
-export class ScriptedStrategy implements Strategy {
+/**
+ * A strategy that says what the spec tells it to (`next`), with a reason naming itself. Stateless,
+ * so it is its own factory: every symbol shares the one instance and the spec's `next`.
+ */
+export class ScriptedStrategy implements Strategy, StrategyFactory {
   readonly name = 'scripted';
   readonly warmup = 2;
+  readonly params = {};
   next: Signal['action'] = 'hold';
-  evaluate(ctx: StrategyContext): Signal {
+  /** Candles fed, all symbols together (a spec can check nothing is fed twice). */
+  fed = 0;
+  create(): Strategy {
+    return this;
+  }
+  update(): void {
+    this.fed++;
+  }
+  reset(): void {}
+  signal(ctx: SignalContext): Signal {
     const action = this.next === 'sell' && ctx.inPosition === false ? 'hold' : this.next;
     return { action, reasons: [`SIGNAL.SCRIPTED: ${action}`] };
   }
