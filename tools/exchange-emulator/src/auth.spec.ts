@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { gateSignature } from './auth';
 import { startEmulator, type Emulator } from './server';
 
-// Raw HTTP, no ccxt: the signature rules themselves (GATE_API.md "Authentication").
+// Raw HTTP, no ccxt: the signature rules themselves (tools/exchange-emulator/README.md, "Signatures").
 let emu: Emulator;
 let clock = 1_800_000_000_000;
 

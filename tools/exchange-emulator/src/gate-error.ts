@@ -1,6 +1,6 @@
 /**
  * A Gate.io API error: HTTP status plus Gate's `{label, message}` body. ccxt maps the label to its
- * exception class (GATE_API.md "Errors"), so the labels here are Gate's real ones.
+ * exception class (tools/exchange-emulator/README.md, "Rejections with Gate's labels"), so the labels here are Gate's real ones.
  */
 export class GateError extends Error {
   constructor(

@@ -7,7 +7,7 @@ const secs = (ms: number): string => String(Math.floor(ms / 1000));
 /** Trims a decimal to at most `dp` places without trailing zeros. */
 const fmt = (x: Decimal, dp = 12): string => str(roundDp(x, dp, 'nearest'));
 
-/** The order object exactly as Gate returns it (GATE_API.md "The order object"). */
+/** The order object exactly as Gate returns it (the fields ccxt 4.5 reads; tools/exchange-emulator/README.md). */
 export function orderJson(o: EmuOrder, ex: Exchange): Record<string, unknown> {
   const pair = ex.pair(o.pair);
   const marketBuy = o.type === 'market' && o.side === 'buy';

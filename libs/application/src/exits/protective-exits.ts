@@ -21,7 +21,7 @@ export type ExitOutcome =
   | { kind: 'exit'; reason: string; outcome: PlaceOrderOutcome };
 
 /**
- * Hard stop, trailing stop and take-profit on their own loop (LESSONS 8), from the ticker's bid
+ * Hard stop, trailing stop and take-profit on their own loop (docs/lessons.md #8), from the ticker's bid
  * (what a market sell gets). Runs whatever the trading state: a halt stops entries, never exits.
  * The peak and stop levels are saved on the position row whenever they move, so a restart keeps
  * the trailing stop where it was. The sell goes through the same PlaceOrder path as entries, in its

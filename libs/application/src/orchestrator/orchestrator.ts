@@ -34,7 +34,7 @@ export interface OrchestratorOptions {
 
 /**
  * Runs the pipeline's four loops — eval, exits, reconcile, watchdog — on a Scheduler, for every
- * symbol. start() reconciles once before any evaluation (LESSONS 1: start-up and crash recovery
+ * symbol. start() reconciles once before any evaluation (docs/lessons.md #1: start-up and crash recovery
  * are one path); stop() waits for the steps in flight. Steps of one loop never overlap (Scheduler
  * contract); steps of different loops may interleave at awaits, which the stores make safe
  * (compare-and-set on orders, versioned positions, one unit of work per order).

@@ -8,7 +8,7 @@ import type { Decimal, Instrument, OrderBook, Side } from '@cab/domain';
  * a bug. Failures are classified once, inside each adapter:
  *  - rejected:  the venue said no (min size, precision, balance, unknown order). Safe to report.
  *  - retryable: nothing happened (429, 5xx on a read). Adapters retry reads and cancels themselves;
- *               order creation is never retried (LESSONS 2).
+ *               order creation is never retried (docs/lessons.md #2).
  *  - ambiguous: the request may have reached the venue and the outcome is unknown (timeout or 5xx
  *               on create, a lost response). The order stays in_flight; reconciliation settles it by
  *               client order id.
@@ -51,7 +51,7 @@ export interface BalanceDTO {
 
 export type BrokerOrderStatus = 'open' | 'closed' | 'canceled' | 'rejected';
 
-/** One execution. `id` is the venue's trade id: fills are deduplicated by it (LESSONS 11). */
+/** One execution. `id` is the venue's trade id: fills are deduplicated by it (docs/lessons.md #11). */
 export interface FillDTO {
   id: string;
   orderId: string;
@@ -68,7 +68,7 @@ export interface FillDTO {
 
 /**
  * An order as the venue reports it. `filledBase`/`filledQuote` are the truth: Gate reports a
- * filled IOC market buy as "cancelled" (LESSONS 12), so status alone never decides a fill.
+ * filled IOC market buy as "cancelled" (docs/lessons.md #12), so status alone never decides a fill.
  */
 export interface OrderDTO {
   id: string;

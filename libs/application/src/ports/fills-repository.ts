@@ -2,7 +2,7 @@ import type { Decimal, Side } from '@cab/domain';
 
 /**
  * One execution. `(exchange, tradeId)` is unique: a trade reported twice (a replay, a reconcile
- * pass, a restart) is stored once and counted once (LESSONS 11). Every fill belongs to an order
+ * pass, a restart) is stored once and counted once (docs/lessons.md #11). Every fill belongs to an order
  * the bot knows: adopt an unknown order first, then record its fills.
  */
 export interface FillRecord {

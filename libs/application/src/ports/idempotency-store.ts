@@ -1,5 +1,5 @@
 /**
- * Idempotency keys are reserved in the database before an order is sent (LESSONS 3). Reserving is
+ * Idempotency keys are reserved in the database before an order is sent (docs/lessons.md #3). Reserving is
  * atomic across processes: of two reservations of the same live key, exactly one wins. A key
  * whose TTL has passed (IDEMPOTENCY_TTL_SEC) can be reserved again.
  */

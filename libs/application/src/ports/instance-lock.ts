@@ -2,7 +2,7 @@ import type { LockHolderInfo } from '../events/topics';
 
 /**
  * The instance lock (live mode only): a second live instance on the same database or the same
- * exchange account must refuse to start, naming the holder (LESSONS 10). The lock of a dead
+ * exchange account must refuse to start, naming the holder (docs/lessons.md #10). The lock of a dead
  * instance is taken over. The adapter (infrastructure/safety) keeps the lock fresh with a
  * heartbeat and reports a lost lock, after which the instance must stop trading.
  */

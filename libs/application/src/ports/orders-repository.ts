@@ -4,7 +4,7 @@ export type OrderType = 'market' | 'limit';
 
 /**
  * An order as the bot remembers it. `clientOrderId` is ours and unique: it is written before the
- * order is sent (LESSONS 3) and is how an order with an unknown outcome is found again.
+ * order is sent (docs/lessons.md #3) and is how an order with an unknown outcome is found again.
  * `exchange` is the broker's name ("paper", "gate"), so paper and live history never mix.
  */
 export interface OrderRecord {

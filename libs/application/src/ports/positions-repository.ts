@@ -6,7 +6,7 @@ import type { Decimal } from '@cab/domain';
  */
 export interface PositionRecord {
   symbol: string;
-  /** Base held, net of base-currency fees (LESSONS 4). Zero when flat. */
+  /** Base held, net of base-currency fees (docs/lessons.md #4). Zero when flat. */
   baseQty: Decimal;
   /** Average entry price in quote per base. */
   avgEntry: Decimal;

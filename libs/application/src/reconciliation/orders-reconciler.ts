@@ -41,7 +41,7 @@ export interface OrdersReconcilerOptions {
 }
 
 /**
- * Our open and in-flight orders vs the exchange, by client order id (LESSONS 1, 2): each is looked
+ * Our open and in-flight orders vs the exchange, by client order id (docs/lessons.md #1, 2): each is looked
  * up and settled through the same OrderSettler as a live answer (fills deduplicated, position moved
  * once). Orders found only on the exchange (open ones, and those behind trades we do not know) are
  * adopted: inserted under their client id and settled, so the position follows.

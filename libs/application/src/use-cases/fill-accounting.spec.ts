@@ -78,7 +78,7 @@ describe('settleOrder', () => {
     expect(older.patch.filledBase).toBeUndefined();
   });
 
-  it('trusts filled amounts over the status: a fully filled IOC reported as canceled is filled (LESSONS 12)', () => {
+  it('trusts filled amounts over the status: a fully filled IOC reported as canceled is filled (docs/lessons.md #12)', () => {
     expect(settleOrder(local(), venue({ status: 'canceled', filledQuote: dec('99.999') }), inst, T).status).toBe('filled');
     // Half filled and canceled: canceled, with the fill still counted.
     const half = settleOrder(local(), venue({ status: 'canceled', filledBase: dec('0.001'), filledQuote: dec('50') }), inst, T);

@@ -32,7 +32,7 @@ export interface Settlement {
   /**
    * What filled since our last record, as one aggregate fill: the position moves by order-level
    * totals (venue filled − recorded filled), so seeing the same order twice moves it once, whether
-   * or not the venue returned individual trades (LESSONS 11).
+   * or not the venue returned individual trades (docs/lessons.md #11).
    */
   delta: Fill | null;
   fills: FillRecord[];
@@ -41,7 +41,7 @@ export interface Settlement {
 const venueStatus = (s: OrderDTO['status']): VenueStatus => s;
 
 /**
- * The base left unfilled, for the filled-vs-canceled decision (LESSONS 12). A market buy is by
+ * The base left unfilled, for the filled-vs-canceled decision (docs/lessons.md #12). A market buy is by
  * cost: a quote remainder below the instrument's min notional could never be bought, so it is
  * dust and the order counts as filled.
  */
@@ -144,7 +144,7 @@ export interface PositionChange {
 
 /**
  * Applies one aggregate fill to a stored position (Gate's buy fee in base: position = filled − fee,
- * LESSONS 4). A sell larger than the position is clamped to it rather than thrown: the books follow
+ * docs/lessons.md #4). A sell larger than the position is clamped to it rather than thrown: the books follow
  * the venue, and reconciliation compares the result with the balance.
  */
 export function applyToPosition(p: PositionRecord, fill: Fill, now: number, isDust: DustTest = noDust): PositionChange {

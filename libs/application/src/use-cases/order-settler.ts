@@ -39,7 +39,7 @@ const STATUS_TOPIC: Partial<Record<OrderRecord['status'], TopicName>> = {
  * Writes what the venue says about one of our orders: the order row (compare-and-set on its
  * status), its fills (deduplicated by trade id) and the position (moved by the order-level delta,
  * so once), all in one unit of work. Shared by place-order (the answer to our request) and
- * reconciliation (a later look), so the crash-recovery path is the normal path (LESSONS 1).
+ * reconciliation (a later look), so the crash-recovery path is the normal path (docs/lessons.md #1).
  */
 export class OrderSettler {
   private readonly listeners: FillListener[] = [];

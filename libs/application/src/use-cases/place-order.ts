@@ -58,7 +58,7 @@ export interface PlaceOrderOptions {
 }
 
 /**
- * The one path every order takes, entries and exits alike (LESSONS 2, 3):
+ * The one path every order takes, entries and exits alike (docs/lessons.md #2, 3):
  *  1. reserve the idempotency key and insert the order row (status new) in one transaction;
  *  2. send it with the client order id derived from the key;
  *  3. store the answer, fills, position and the decision's audit entries in one transaction

@@ -18,8 +18,8 @@ export type ExitDecision =
 
 /**
  * Hard stop, trailing stop and optional take-profit as pure state transitions. The bot keeps
- * stops on its side (Gate's stop orders expire and carry no client id, LESSONS 13) and runs this
- * on its own exits loop (LESSONS 8). Evaluate with the price a market sell would get (the bid).
+ * stops on its side (Gate's stop orders expire and carry no client id, docs/lessons.md #13) and runs this
+ * on its own exits loop (docs/lessons.md #8). Evaluate with the price a market sell would get (the bid).
  */
 export class ExitPolicy {
   constructor(readonly config: ExitConfig) {}

@@ -28,7 +28,7 @@ export interface InstrumentSpec {
 
 /**
  * An instrument owns its grid: every quantity and price is quantized here, once, before an
- * order leaves the application layer (LESSONS 6: min size and precision rejections).
+ * order leaves the application layer (docs/lessons.md #6: min size and precision rejections).
  */
 export class Instrument {
   readonly symbol: string;

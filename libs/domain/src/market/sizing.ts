@@ -12,8 +12,8 @@ export interface SellSize {
 
 /**
  * How much of a position can actually be sold. The exchange balance can be lower than our
- * books (Gate's buy fee comes out of base, LESSONS 4), so sell min(free, position), quantized
- * down; whatever cannot be sold is reported as dust rather than left to fail (LESSONS 5).
+ * books (Gate's buy fee comes out of base, docs/lessons.md #4), so sell min(free, position), quantized
+ * down; whatever cannot be sold is reported as dust rather than left to fail (docs/lessons.md #5).
  */
 export function sellSize(instrument: Instrument, positionBase: Decimal, freeBase: Decimal, price: Decimal): SellSize {
   const raw = min(positionBase, freeBase);

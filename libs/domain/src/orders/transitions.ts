@@ -5,10 +5,10 @@ import type { OrderStatus } from './status';
  * timeout or reconciliation), not commands.
  * - submitted: the venue acknowledged the order.
  * - partial / filled: some / all of the amount traded. Gate reports a filled IOC market buy as
- *   "cancelled" (LESSONS 12): the caller maps by filled amount, not by the status string.
+ *   "cancelled" (docs/lessons.md #12): the caller maps by filled amount, not by the status string.
  * - canceled / rejected: the venue canceled it or refused it.
  * - unknown: we sent it and do not know what happened (timeout, 5xx, crash) → in_flight, settled
- *   by looking it up by client order id; never re-sent (LESSONS 2).
+ *   by looking it up by client order id; never re-sent (docs/lessons.md #2).
  */
 export const ORDER_EVENTS = ['submitted', 'partial', 'filled', 'canceled', 'rejected', 'unknown'] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
@@ -18,7 +18,7 @@ type Table = { readonly [S in OrderStatus]: Readonly<Partial<Record<OrderEvent, 
 /**
  * The whole lifecycle. Anything not listed is an illegal transition. Observing the state an order
  * is already in again (a duplicate ack, a replayed fill, a second timeout) leaves it there, so
- * reconciliation can apply what it sees any number of times (LESSONS 11).
+ * reconciliation can apply what it sees any number of times (docs/lessons.md #11).
  */
 export const ORDER_TRANSITIONS: Table = {
   new: { submitted: 'submitted', rejected: 'rejected', unknown: 'in_flight' },

@@ -14,7 +14,7 @@ export interface VenueOrder {
 
 /**
  * The event a venue's view of an order means for our table. Filled amounts win over the status
- * string: Gate reports a filled IOC market buy as "cancelled" (LESSONS 12), and a market buy by
+ * string: Gate reports a filled IOC market buy as "cancelled" (docs/lessons.md #12), and a market buy by
  * cost can leave a remainder smaller than one amount step. `dust` is the remainder that still
  * counts as fully filled (pass the instrument's amount step).
  */

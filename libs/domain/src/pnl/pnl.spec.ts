@@ -16,7 +16,7 @@ const fill = (side: 'buy' | 'sell', amount: string, price: string, fee: string, 
 });
 
 describe('position accounting', () => {
-  it("Gate's buy fee in base: position = filled − fee (LESSONS 4)", () => {
+  it("Gate's buy fee in base: position = filled − fee (docs/lessons.md #4)", () => {
     const r = applyFill(flatPosition('BTC/USDT'), fill('buy', '0.01', '40000', '0.00002', 'base'));
     expect(str(r.position.base)).toBe('0.00998');
     expect(str(r.position.costQuote)).toBe('399.2');

@@ -16,7 +16,7 @@ export interface Fill {
 
 /**
  * A long spot position, one round trip at a time (flat → long → flat).
- * - base: what we hold; after a buy whose fee came out of base, that is filled − fee (LESSONS 4).
+ * - base: what we hold; after a buy whose fee came out of base, that is filled − fee (docs/lessons.md #4).
  * - costQuote: cost basis of `base` at fill prices, fees excluded.
  * - realizedQuote / feesQuote: gross realized PnL and all fees (valued in quote at the fill
  *   price) of this round trip so far. Net PnL = realized − fees; each fee is counted once.
@@ -69,7 +69,7 @@ export function unrealizedPnl(p: Position, price: Decimal): Decimal {
 
 /**
  * Applies one fill. Selling more than the position is a bookkeeping bug (sell min(free base,
- * position), LESSONS 4) and throws; so does a fill that is not positive.
+ * position), docs/lessons.md #4) and throws; so does a fill that is not positive.
  */
 export function applyFill(p: Position, f: Fill): FillOutcome {
   if (f.amount.lte(ZERO) || f.price.lte(ZERO) || f.fee.lt(ZERO)) {

@@ -1,7 +1,7 @@
 /**
  * The broker contract: one suite of specs every Broker adapter must pass (PaperBroker, and
  * CcxtBroker against the Gate.io emulator), so paper and live differ only in which adapter is
- * wired in (LESSONS 9). Run it from a spec: `brokerContract('paper', makePaperHarness)`.
+ * wired in (docs/lessons.md #9). Run it from a spec: `brokerContract('paper', makePaperHarness)`.
  *
  * Assertions are on decimals (`eq`, `str`), never on floats. The suite asserts Gate's semantics,
  * not one adapter's numbers: a market buy spends QUOTE and pays its fee in BASE, a sell pays in
@@ -310,7 +310,7 @@ export function brokerContract(name: string, make: () => Promise<BrokerHarness>)
         const buy = value(await broker.createMarketBuyQuote(symbol, dec('200'), 't-ct-truth-b'));
         const held = (await balance()).freeBase;
         expect(str(held)).toBe(str(buy.filledBase.minus(buy.fee)));
-        // Sell what we hold (LESSONS 4: the buy fee came out of the base), quantized down.
+        // Sell what we hold (docs/lessons.md #4: the buy fee came out of the base), quantized down.
         const sellAmount = inst.qty(held);
         const sell = value(await broker.createMarketSellBase(symbol, sellAmount, 't-ct-truth-s'));
         for (const o of [buy, sell]) expect(['closed', 'canceled']).toContain(o.status);

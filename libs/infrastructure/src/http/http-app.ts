@@ -53,7 +53,7 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{1,64}$/;
 /**
  * The express 5 app behind the server and the worker. Routes only map results to status codes;
  * the work is in the orchestrator, the health checker and the read models it is given.
- *  - /health, /ready, /metrics are open (probes and scrapers carry no secrets; LESSONS 14);
+ *  - /health, /ready, /metrics are open (probes and scrapers carry no secrets; docs/lessons.md #14);
  *  - /orchestrator/* and /api/* need the Bearer token when one is set;
  *  - every answer carries X-Request-Id, and every log line of the request its correlation id.
  */

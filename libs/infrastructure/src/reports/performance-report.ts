@@ -108,7 +108,7 @@ export function parseIsoDay(s: string): number | null {
 
 /**
  * A day's performance, rebuilt from the recorded fills with the domain's position accounting
- * (fees in the currency they were taken in, LESSONS 4), so the figures match what the bot's own
+ * (fees in the currency they were taken in, docs/lessons.md #4), so the figures match what the bot's own
  * PnL code computes. Replaying every fill is what makes the realized PnL of a sell today depend
  * on a buy from last week. Round trips close by the domain's rule (`applyRoundTripFill`), as in
  * the pipeline and a backtest: a Gate buy's fee is taken in base, so a sell practically always

@@ -12,7 +12,7 @@ export type BreakerState = 'closed' | 'open' | 'half-open';
 export type Admission = { ok: true } | { ok: false; retryAfterMs: number };
 
 /**
- * Stops hammering a failing exchange (LESSONS 7). Closed: calls go through, consecutive failures
+ * Stops hammering a failing exchange (docs/lessons.md #7). Closed: calls go through, consecutive failures
  * are counted. Open: calls are refused until the cooldown ends. Half-open: exactly one probe goes
  * through; its success closes the circuit, its failure opens it again for another cooldown.
  */

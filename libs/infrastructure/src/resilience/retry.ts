@@ -1,6 +1,6 @@
 /**
  * Retry with exponential backoff and jitter, for operations that are safe to repeat (reads and
- * cancels: LESSONS 2 — never order creation). Sleep and randomness are injected so specs run
+ * cancels: docs/lessons.md #2 — never order creation). Sleep and randomness are injected so specs run
  * instantly and deterministically.
  */
 export interface RetryPolicy {

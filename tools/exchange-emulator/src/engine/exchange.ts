@@ -21,7 +21,7 @@ export interface CreateOrderBody {
 export interface ExecutionFault {
   /** Fill only this fraction of what the book would give, then finish as "ioc". */
   fillRatio?: Decimal;
-  /** Report a filled IOC as finish_as "cancelled" (Gate does; LESSONS 12). */
+  /** Report a filled IOC as finish_as "cancelled" (Gate does; docs/lessons.md #12). */
   reportCancelled?: boolean;
 }
 

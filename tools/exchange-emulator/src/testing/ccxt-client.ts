@@ -3,7 +3,7 @@ import type { Emulator } from '../server';
 
 export type Gate = InstanceType<typeof ccxt.gate>;
 
-/** A raw ccxt `gate` client pointed at the emulator, with the options GATE_API.md recommends. */
+/** A raw ccxt `gate` client pointed at the emulator, with the options tools/exchange-emulator/README.md names (two requests per market load). */
 export function gateClient(emu: Emulator, creds: { apiKey?: string; secret?: string } = {}): Gate {
   const ex = new ccxt.gate({
     apiKey: creds.apiKey ?? 'testkey',

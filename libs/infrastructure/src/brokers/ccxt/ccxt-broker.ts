@@ -242,7 +242,7 @@ export class CcxtBroker implements Broker {
     const r = await this.call('create', send);
     if (!r.ok) return r;
     const info = r.value.info as Raw;
-    // Validate before trusting (LESSONS 3): an answer without an order id is not an order.
+    // Validate before trusting (docs/lessons.md #3): an answer without an order id is not an order.
     if (typeof info?.['id'] !== 'string' || info['id'] === '')
       return fail({ kind: 'ambiguous', code: BROKER_CODE.EXCHANGE_ERROR, message: 'the exchange answered without an order id' });
     return ok(await this.withTrades(inst.symbol, orderFromGate(info, inst)));

@@ -50,7 +50,7 @@ export function redact(text: string, secrets: readonly string[]): string {
  * nothing may escape as an exception or a "fatal": once the request may have left, every
  * unclassified failure (ccxt's BadResponse/NullResponse for an HTML 200 from a proxy, a TypeError
  * while parsing a malformed answer) is "ambiguous", so the order stays in flight and
- * reconciliation settles it by client order id (LESSONS 2).
+ * reconciliation settles it by client order id (docs/lessons.md #2).
  */
 export function classifyCcxtError(err: unknown, ccxt: CcxtModule, kind: CallKind, secrets: readonly string[] = []): BrokerError {
   if (!(err instanceof ccxt.BaseError)) {
@@ -61,7 +61,7 @@ export function classifyCcxtError(err: unknown, ccxt: CcxtModule, kind: CallKind
   const message = redact(err.message, secrets);
   const label = gateLabel(err.message);
   const rejected = (fallback: string): BrokerError => ({ kind: 'rejected', code: label ?? fallback, message });
-  // Sent, and we cannot know whether the exchange acted: only reconciliation can tell (LESSONS 2).
+  // Sent, and we cannot know whether the exchange acted: only reconciliation can tell (docs/lessons.md #2).
   const unsure = (code: string): BrokerError => (kind === 'create' ? { kind: 'ambiguous', code, message } : { kind: 'retryable', code, message });
 
   // Gate answers a Timestamp more than 60 s off its clock with REQUEST_EXPIRED: our clock, not our key.

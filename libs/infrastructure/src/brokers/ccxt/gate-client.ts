@@ -35,7 +35,7 @@ export interface GateClientConfig {
 
 /**
  * A ccxt `gate` client for the spot account. The options keep loadMarkets to two requests
- * (GATE_API.md): no currencies call, spot markets only, no unified-account probe. A failed market
+ * (tools/exchange-emulator/README.md): no currencies call, spot markets only, no unified-account probe. A failed market
  * load is forgotten, so the client recovers by itself once the venue is back (markets-loading.ts).
  */
 export function makeGateClient(ccxt: CcxtModule, cfg: GateClientConfig): GateClient {

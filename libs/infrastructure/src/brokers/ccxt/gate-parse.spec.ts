@@ -32,7 +32,7 @@ describe('orderFromGate', () => {
     expect(str(o.fee)).toBe('0.000147');
   });
 
-  it('trusts the filled amounts over finish_as "cancelled" (LESSONS 12)', () => {
+  it('trusts the filled amounts over finish_as "cancelled" (docs/lessons.md #12)', () => {
     const o = orderFromGate({ ...CLOSED_MARKET_BUY, finish_as: 'cancelled', status: 'cancelled' }, ltc);
     expect(o.status).toBe('closed');
     const partial = orderFromGate({ ...CLOSED_MARKET_BUY, finish_as: 'ioc', left: '2.5', filled_total: '2.5' }, ltc);

@@ -40,7 +40,7 @@ export function instrumentFromGate(symbol: string, info: Raw): Instrument {
 
 /**
  * Gate's order object → OrderDTO. The filled amounts decide the status, not `finish_as`: Gate
- * reports a filled IOC market buy as "cancelled" at times (LESSONS 12), so an order that filled all
+ * reports a filled IOC market buy as "cancelled" at times (docs/lessons.md #12), so an order that filled all
  * but dust is `closed` whatever the label says.
  */
 export function orderFromGate(o: Raw, inst: Instrument): OrderDTO {

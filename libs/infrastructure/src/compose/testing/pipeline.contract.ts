@@ -1,7 +1,7 @@
 /**
  * The pipeline contract: one suite of specs the whole composed bot must pass in paper mode
  * (PaperBroker over the market data, balances in SQLite) and in live mode (CcxtBroker and the real
- * ccxt client against the Gate emulator), so paper and live cannot drift apart (LESSONS 9).
+ * ccxt client against the Gate emulator), so paper and live cannot drift apart (docs/lessons.md #9).
  * Run it from a spec: `pipelineContract('paper', makePaperPipelineWorld)`.
  *
  * Each spec composes a fresh bot with compose() on a real SQLite file, a VirtualScheduler (loop

@@ -54,7 +54,7 @@ export class SqlFillsRepository implements FillsRepository {
     if (fills.length === 0) return Promise.resolve({ inserted: [], duplicates: 0 });
     return inTransaction(this.db, async (trx) => {
       // One multi-row INSERT … ON CONFLICT DO NOTHING per chunk; RETURNING names exactly the rows
-      // that were new (LESSONS 11). A trade repeated within the input conflicts with its first copy.
+      // that were new (docs/lessons.md #11). A trade repeated within the input conflicts with its first copy.
       const fresh = new Set<string>();
       for (let i = 0; i < fills.length; i += CHUNK) {
         const chunk = fills.slice(i, i + CHUNK).map(fillToRow);
