@@ -48,11 +48,14 @@ export * from './exits/exit-policy';
 export * from './orders/status';
 export * from './orders/transitions';
 export * from './orders/venue-event';
+export * from './orders/order';
+export * from './orders/apply-observation';
 export * from './orders/idempotency';
 export * from './orders/config';
 
 // pnl
 export * from './pnl/position';
 export * from './pnl/round-trip';
+export * from './pnl/booked-position';
 export * from './pnl/daily';
 export * from './pnl/equity-stats';

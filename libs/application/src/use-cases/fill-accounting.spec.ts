@@ -92,6 +92,13 @@ describe('settleOrder', () => {
     expect(s.patch.status).toBeUndefined();
   });
 
+  it('carries the domain\'s lifecycle events: a new order found filled was accepted, then filled', () => {
+    expect(settleOrder(local(), venue(), inst, T).events.map((e) => [e.type, e.from, e.to])).toEqual([
+      ['order.accepted', 'new', 'submitted'],
+      ['order.filled', 'submitted', 'filled'],
+    ]);
+  });
+
   it('counts a fee in a third currency (GT points) as zero for the position', () => {
     const s = settleOrder(local(), venue({ feeCurrency: 'GT', fee: dec('0.5') }), inst, T);
     expect(str(s.delta!.fee)).toBe('0');

@@ -1,11 +1,22 @@
-import { instrumentDust, isTerminal, str, type Decimal, type Fill, type FillOutcome, type Instrument } from '@cab/domain';
-import type { OrderStatusChanged, TopicName } from '../events/topics';
+import {
+  applyFillToPosition,
+  instrumentDust,
+  isTerminal,
+  str,
+  type Decimal,
+  type Fill,
+  type FillOutcome,
+  type Instrument,
+  type OrderLifecycleEvent,
+} from '@cab/domain';
+import type { OrderStatusChanged } from '../events/topics';
 import type { AuditEntry } from '../ports/audit-log';
 import type { OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { PipelineDeps } from '../pipeline/deps';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
-import { applyToPosition, emptyPosition, settleOrder } from './fill-accounting';
+import { emptyPosition, settleOrder } from './fill-accounting';
+import { topicOfTransitions } from './order-event-topics';
 import { tradeReasonOf } from './trade-reason';
 
 /** Told about every fill that moved a position (the risk ledger listens: daily PnL, loss streak). */
@@ -15,6 +26,8 @@ export type FillListener = (symbol: string, fill: Fill, outcome: FillOutcome) =>
 export interface StoredSettlement extends SettleResult {
   previous: OrderRecord;
   delta: Fill | null;
+  /** The order's status transitions this look committed (empty when the row did not move). */
+  events: readonly OrderLifecycleEvent[];
 }
 
 export interface SettleResult {
@@ -25,15 +38,6 @@ export interface SettleResult {
 }
 
 const maybe = (d: Decimal | null): string | null => (d === null ? null : str(d));
-
-const STATUS_TOPIC: Partial<Record<OrderRecord['status'], TopicName>> = {
-  submitted: 'order.submitted',
-  partial: 'order.submitted',
-  filled: 'order.filled',
-  canceled: 'order.canceled',
-  rejected: 'order.rejected',
-  in_flight: 'order.in_flight',
-};
 
 /**
  * Writes what the venue says about one of our orders: the order row (compare-and-set on its
@@ -78,7 +82,7 @@ export class OrderSettler {
       let outcome: FillOutcome | null = null;
       if (s.delta) {
         const pos = (await tx.positions.get(local.symbol)) ?? emptyPosition(local.symbol, now);
-        const change = applyToPosition(pos, s.delta, now, instrumentDust(inst));
+        const change = applyFillToPosition(pos, s.delta, instrumentDust(inst));
         if (change.dust.gt('0')) {
           logger.info('position left dust', { symbol: local.symbol, clientOrderId, dustBase: str(change.dust) });
           entries.push({
@@ -92,7 +96,7 @@ export class OrderSettler {
         }
         if (change.clampedBase.gt('0'))
           logger.warn('sell larger than the position: clamped', { symbol: local.symbol, clientOrderId, excessBase: str(change.clampedBase) });
-        const saved = await tx.positions.save(change.position, pos.version);
+        const saved = await tx.positions.save({ ...change.position, updatedAt: now }, pos.version);
         // A lost race means another writer moved the position inside our transaction's view: a bug.
         if (!saved.ok) throw new Error(`${saved.code}: ${saved.message}`);
         outcome = change.outcome;
@@ -119,7 +123,9 @@ export class OrderSettler {
         });
       }
       await tx.audit.recordAll(entries);
-      return { order: updated, changed, outcome, previous: local, delta: s.delta };
+      // The domain's transitions, unless the compare-and-set lost (another writer moved the row first).
+      const events = updated.status !== local.status ? s.events : [];
+      return { order: updated, changed, outcome, previous: local, delta: s.delta, events };
     });
   }
 
@@ -128,7 +134,7 @@ export class OrderSettler {
     const { outcome, delta } = result;
     this.log(result, correlationId);
     if (outcome && delta) for (const l of this.listeners) l(result.order.symbol, delta, outcome);
-    if (result.changed) this.publish(result.previous, result.order, correlationId, result.outcome);
+    if (result.changed) this.publish(result, correlationId);
     return { order: result.order, changed: result.changed, outcome: result.outcome };
   }
 
@@ -163,9 +169,9 @@ export class OrderSettler {
       });
   }
 
-  /** Publishes order.* for a status change and trade.completed when an order ends with a fill. */
-  publish(previous: OrderRecord, order: OrderRecord, correlationId: string, outcome: FillOutcome | null): void {
-    const topic = STATUS_TOPIC[order.status];
+  /** Publishes order.* for the order's transitions (see order-event-topics) and trade.completed when an order ends with a fill. */
+  publish({ previous, order, events, outcome }: StoredSettlement, correlationId: string): void {
+    const topic = topicOfTransitions(events);
     const payload: Omit<OrderStatusChanged, 'eventId' | 'ts' | 'correlationId'> = {
       symbol: order.symbol,
       side: order.side,
@@ -176,7 +182,7 @@ export class OrderSettler {
       filledQuote: str(order.filledQuote),
       ...(order.reason ? { reason: order.reason } : {}),
     };
-    if (topic && order.status !== previous.status) this.deps.bus.emit(topic as 'order.filled', payload, correlationId);
+    if (topic) this.deps.bus.emit(topic, payload, correlationId);
     if (isTerminal(order.status) && order.filledBase.gt('0') && (order.status !== previous.status || outcome)) {
       this.deps.bus.emit(
         'trade.completed',

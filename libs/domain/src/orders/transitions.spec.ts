@@ -1,5 +1,5 @@
 import { ORDER_STATUSES, TERMINAL_STATUSES, type OrderStatus } from './status';
-import { ORDER_EVENTS, ORDER_TRANSITIONS, isOpen, isTerminal, transition, type OrderEvent } from './transitions';
+import { ORDER_EVENTS, ORDER_TRANSITIONS, isOpen, isTerminal, transition, transitionPath, type OrderEvent } from './transitions';
 
 /** The expected table, written out independently of ORDER_TRANSITIONS: `null` = illegal. */
 const EXPECTED: Record<OrderStatus, Record<OrderEvent, OrderStatus | null>> = {
@@ -61,5 +61,38 @@ describe('order status transition table', () => {
   it.each(ORDER_STATUSES.map((s) => [s]))('isTerminal / isOpen of %s', (s) => {
     expect(isTerminal(s)).toBe(TERMINAL_STATUSES.includes(s));
     expect(isOpen(s)).toBe(['submitted', 'partial', 'in_flight'].includes(s));
+  });
+});
+
+describe('transitionPath: the steps an event takes an order through', () => {
+  // Written out: a `new` order the venue answers about (partly filled, filled, canceled) was
+  // accepted first. Everywhere else a path is the single step of the table (or illegal).
+  const IMPLIED_FROM_NEW: Partial<Record<OrderEvent, Array<[OrderStatus, OrderStatus]>>> = {
+    partial: [['new', 'submitted'], ['submitted', 'partial']],
+    filled: [['new', 'submitted'], ['submitted', 'filled']],
+    canceled: [['new', 'submitted'], ['submitted', 'canceled']],
+  };
+  const expectedPath = (from: OrderStatus, event: OrderEvent): Array<[OrderStatus, OrderStatus]> | null => {
+    if (from === 'new' && IMPLIED_FROM_NEW[event]) return IMPLIED_FROM_NEW[event]!;
+    const to = EXPECTED[from][event];
+    return to === null ? null : [[from, to]];
+  };
+
+  it.each(pairs.map(([s, e]) => [s, e, expectedPath(s, e)] as const))('%s + %s → %j', (from, event, path) => {
+    const r = transitionPath(from, event);
+    if (path === null) {
+      expect(r).toEqual({ ok: false, code: 'ORDER.ILLEGAL_TRANSITION', from, event, message: `order in status ${from} cannot take event ${event}` });
+      return;
+    }
+    if (!r.ok) throw new Error(r.message);
+    expect(r.steps.map((s) => [s.from, s.to])).toEqual(path);
+    expect(r.status).toBe(path[path.length - 1]![1]);
+    // Every step is a legal single transition of the table.
+    for (const s of r.steps) expect(transition(s.from, s.event)).toEqual({ ok: true, status: s.to });
+  });
+
+  it('implies nothing for a refusal or a lost answer', () => {
+    expect(transitionPath('new', 'rejected')).toEqual({ ok: true, status: 'rejected', steps: [{ event: 'rejected', from: 'new', to: 'rejected' }] });
+    expect(transitionPath('new', 'unknown')).toEqual({ ok: true, status: 'in_flight', steps: [{ event: 'unknown', from: 'new', to: 'in_flight' }] });
   });
 });

@@ -50,6 +50,42 @@ export function transition(from: OrderStatus, event: OrderEvent): TransitionResu
   return { ok: false, code: 'ORDER.ILLEGAL_TRANSITION', from, event, message: `order in status ${from} cannot take event ${event}` };
 }
 
+/**
+ * Steps the table implies before an event. Our row is written as `new` before the order is sent;
+ * the venue answering "partly filled", "filled" or "canceled" about it means the venue took it
+ * first: the acknowledgment is a step of its own (new → submitted → …), not a shortcut. Nothing
+ * else is implied: `new + filled` alone stays illegal in ORDER_TRANSITIONS.
+ */
+export const ORDER_IMPLIED_STEPS: { readonly [S in OrderStatus]?: Readonly<Partial<Record<OrderEvent, readonly OrderEvent[]>>> } = {
+  new: { partial: ['submitted'], filled: ['submitted'], canceled: ['submitted'] },
+};
+
+export interface TransitionStep {
+  readonly event: OrderEvent;
+  readonly from: OrderStatus;
+  readonly to: OrderStatus;
+}
+
+export type PathResult = { readonly ok: true; readonly status: OrderStatus; readonly steps: readonly TransitionStep[] } | IllegalTransition;
+
+/**
+ * Where an event takes an order, step by step through the table: the implied steps first, then
+ * the event itself. Every step, staying put included, is a legal transition of ORDER_TRANSITIONS;
+ * the first illegal one is returned as a value (the order stays where it was).
+ */
+export function transitionPath(from: OrderStatus, event: OrderEvent): PathResult {
+  const events = [...(ORDER_IMPLIED_STEPS[from]?.[event] ?? []), event];
+  const steps: TransitionStep[] = [];
+  let at = from;
+  for (const e of events) {
+    const t = transition(at, e);
+    if (!t.ok) return { ...t, from, event, message: `order in status ${from} cannot take event ${event}` };
+    steps.push({ event: e, from: at, to: t.status });
+    at = t.status;
+  }
+  return { ok: true, status: at, steps };
+}
+
 /** True when no event but a late fill can change the order any more. */
 export function isTerminal(status: OrderStatus): boolean {
   return status === 'filled' || status === 'canceled' || status === 'rejected';
