@@ -1,0 +1,48 @@
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import type { RehearsalResult } from './rehearsal';
+
+const REPO_ROOT = resolve(__dirname, '../../..');
+const MAIN = join(__dirname, 'main.ts');
+
+/** `npm run rehearse -- …` as a user runs it: a real process, its exit code and its JSON report. */
+function runRehearse(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((res) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: join(REPO_ROOT, 'tsconfig.base.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (b: Buffer) => (output += b.toString()));
+    child.stderr.on('data', (b: Buffer) => (output += b.toString()));
+    child.on('exit', (code) => res({ code, output }));
+  });
+}
+
+describe('npm run rehearse (short: 10 cycles of faults and kill -9 against a live bot)', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = fs.mkdtempSync(join(tmpdir(), 'cab-rehearse-spec-'));
+  });
+  afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('passes: no duplicate, no lost fill, the position equal to the venue balance, settled after the faults', async () => {
+    const report = join(dir, 'report.json');
+    // Seed 3's ten cycles kill the bot around order sends and on timers, with create and read faults.
+    const { code, output } = await runRehearse(['--cycles', '10', '--seed', '3', '--max-minutes', '12', '--report', report]);
+    const r = JSON.parse(fs.readFileSync(report, 'utf8')) as RehearsalResult;
+    // The whole table on failure: which check failed and where the work folder (db, child logs) is.
+    const context = `exit ${code}\n${output}`;
+    expect({ cycles: r.cycles, context }).toEqual({ cycles: 10, context });
+    expect(r.orderRequests).toBeGreaterThan(0);
+    expect(r.killsAroundOrderSend + r.killsOnTimer + r.startFailures).toBe(10);
+    expect({ duplicates: r.findings.duplicates, context }).toEqual({ duplicates: [], context });
+    expect({ lostFills: r.findings.lostFills, context }).toEqual({ lostFills: [], context });
+    expect({ positionOk: r.findings.positionOk, difference: r.findings.positionDifference, context }).toEqual({ positionOk: true, difference: '0', context });
+    expect({ settled: r.settled, problems: r.problems, context }).toEqual({ settled: true, problems: [], context });
+    expect({ code, context }).toEqual({ code: 0, context });
+  });
+});
