@@ -1,8 +1,9 @@
-import { dec, str } from '@cab/domain';
+import { dec, str, ZERO } from '@cab/domain';
 
 /** What the venue (the emulator) holds at the end: its truth. */
 export interface VenueFacts {
-  orders: ReadonlyArray<{ id: string; text: string; side: string; pair: string }>;
+  /** In the order the venue took them; `filled` is the base filled. */
+  orders: ReadonlyArray<{ id: string; text: string; side: string; pair: string; filled: string }>;
   trades: ReadonlyArray<{ id: string; orderId: string; side: string; amount: string }>;
   /** Base currency of the traded pair: free + locked now, and what the account started with. */
   baseNow: string;
@@ -18,8 +19,12 @@ export interface BotFacts {
 }
 
 export interface Duplicate {
-  /** 'text': two venue orders carry one client order id; 'idempotency-key': two venue orders answer one key. */
-  kind: 'text' | 'idempotency-key';
+  /**
+   * 'text': two venue orders carry one client order id; 'idempotency-key': two venue orders answer
+   * one key; 'double-entry': a filled buy right after a filled buy, no sell between (the rehearsal's
+   * strategy buys only when flat and entries are never added to, so the second repeats the first).
+   */
+  kind: 'text' | 'idempotency-key' | 'double-entry';
   key: string;
   venueOrderIds: string[];
 }
@@ -74,6 +79,13 @@ export function compare(venue: VenueFacts, bot: BotFacts, dust: string): Finding
     // Already counted when the orders share a text (one key gives one client order id).
     const sameText = new Set([...ids].map((id) => venue.orders.find((o) => o.id === id)?.text)).size === 1;
     if (ids.size > 1 && !sameText) duplicates.push({ kind: 'idempotency-key', key, venueOrderIds: [...ids] });
+  }
+
+  let lastFilled: VenueFacts['orders'][number] | null = null;
+  for (const o of venue.orders) {
+    if (dec(o.filled).lte(ZERO)) continue;
+    if (o.side === 'buy' && lastFilled?.side === 'buy') duplicates.push({ kind: 'double-entry', key: `${lastFilled.text} then ${o.text}`, venueOrderIds: [lastFilled.id, o.id] });
+    lastFilled = o;
   }
 
   const lostFills = venue.trades.filter((t) => !bot.fillTradeIds.has(t.id)).map((t) => t.id);

@@ -30,6 +30,8 @@ export interface RehearsalResult {
   killsAroundOrderSend: number;
   killsOnTimer: number;
   faultsInjected: Record<string, number>;
+  /** Halt codes the bot reported in its last status before a kill, and in how many cycles. */
+  haltsAtKill: Record<string, number>;
   /** The final, fault-free run: reconciled until clean within the bounded wait. */
   settled: boolean;
   stoppedCleanly: boolean;
@@ -121,6 +123,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
   let startFailures = 0;
   let killsAroundOrderSend = 0;
   let killsOnTimer = 0;
+  const haltsAtKill: Record<string, number> = {};
   const bots: BotProcess[] = [];
   try {
     for (let cycle = 1; cycle <= opts.cycles; cycle++) {
@@ -145,7 +148,9 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       } else {
         const killed = await killPer(plan.kill, bot, (f) => (onOrderSend = f));
         onOrderSend = null;
-        how = `ready in ${readyMs} ms, ${killed.how}`;
+        const halts = [...new Set((bot.lastStatus?.haltReasons ?? []).map((h) => h.split(':')[0] ?? h))];
+        for (const code of halts) haltsAtKill[code] = (haltsAtKill[code] ?? 0) + 1;
+        how = `ready in ${readyMs} ms, ${killed.how}${halts.length > 0 ? ` (halted: ${halts.join(', ')})` : ''}`;
         if (killed.aroundOrderSend) killsAroundOrderSend += 1;
         else killsOnTimer += 1;
       }
@@ -186,6 +191,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       killsAroundOrderSend,
       killsOnTimer,
       faultsInjected,
+      haltsAtKill,
       settled: settledStatus !== null,
       stoppedCleanly,
       haltsActive,
@@ -230,7 +236,7 @@ async function killPer(plan: KillPlan, bot: BotProcess, hook: (f: ((r: LoggedReq
 function venueFacts(emu: Emulator): VenueFacts {
   const b = emu.exchange.balances.get(BASE);
   return {
-    orders: emu.exchange.orders.filter((o) => o.pair === PAIR).map((o) => ({ id: o.id, text: o.text, side: o.side, pair: o.pair })),
+    orders: emu.exchange.orders.filter((o) => o.pair === PAIR).map((o) => ({ id: o.id, text: o.text, side: o.side, pair: o.pair, filled: str(o.filledAmount) })),
     trades: emu.exchange.trades.filter((t) => t.pair === PAIR).map((t) => ({ id: t.id, orderId: t.orderId, side: t.side, amount: str(t.amount) })),
     baseNow: b ? str(b.available.plus(b.locked)) : '0',
     baseAtStart: START_BALANCES.BTC,

@@ -18,6 +18,7 @@ export function summaryTable(r: RehearsalResult): string {
     ['position vs venue balance', `bot ${f.positionBase}, venue change ${f.venueBaseChange}, difference ${f.positionDifference} (dust ${f.dust})`, f.positionOk ? 'ok' : 'FAIL'],
     ['venue orders unknown to the bot', String(f.unknownVenueOrders.length), ''],
     ['final reconcile settled', r.settled ? 'yes' : 'no', r.settled ? 'ok' : 'FAIL'],
+    ['halts at kill time (cycles)', Object.entries(r.haltsAtKill).map(([k, n]) => `${k} ${n}`).join(', ') || 'none', ''],
     ['halts still active', r.haltsActive.length === 0 ? 'none' : r.haltsActive.join('; '), ''],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));
