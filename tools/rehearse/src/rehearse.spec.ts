@@ -33,16 +33,17 @@ describe('npm run rehearse (short: 10 cycles of faults and kill -9 against a liv
     const report = join(dir, 'report.json');
     // Seed 3's ten cycles kill the bot around order sends and on timers, with create and read faults.
     const { code, output } = await runRehearse(['--cycles', '10', '--seed', '3', '--max-minutes', '12', '--report', report]);
+    // The whole table when the run failed: which check, the counters, and the work folder (db, child logs).
+    if (code !== 0) console.log(`npm run rehearse exited ${code}:\n${output}`);
     const r = JSON.parse(fs.readFileSync(report, 'utf8')) as RehearsalResult;
-    // The whole table on failure: which check failed and where the work folder (db, child logs) is.
-    const context = `exit ${code}\n${output}`;
-    expect({ cycles: r.cycles, context }).toEqual({ cycles: 10, context });
+    expect(r.cycles).toBe(10);
     expect(r.orderRequests).toBeGreaterThan(0);
     expect(r.killsAroundOrderSend + r.killsOnTimer + r.startFailures).toBe(10);
-    expect({ duplicates: r.findings.duplicates, context }).toEqual({ duplicates: [], context });
-    expect({ lostFills: r.findings.lostFills, context }).toEqual({ lostFills: [], context });
-    expect({ positionOk: r.findings.positionOk, difference: r.findings.positionDifference, context }).toEqual({ positionOk: true, difference: '0', context });
-    expect({ settled: r.settled, problems: r.problems, context }).toEqual({ settled: true, problems: [], context });
-    expect({ code, context }).toEqual({ code: 0, context });
+    expect(r.findings.duplicates).toEqual([]);
+    expect(r.findings.lostFills).toEqual([]);
+    // Within one amount step of the venue's balance change (the table prints both).
+    expect(r.findings.positionOk).toBe(true);
+    expect({ settled: r.settled, problems: r.problems }).toEqual({ settled: true, problems: [] });
+    expect(code).toBe(0);
   });
 });
