@@ -6,7 +6,7 @@
  *
  * Driven over IPC (no environment: the settings arrive as an env object in the first message):
  *   ← {kind:'start', env, phase:'trade'|'settle', seed}     'settle' holds: no new entries, only reconcile
- *   → {kind:'ready'} then {kind:'status', ...} every 500 ms
+ *   → {kind:'ready'} then {kind:'status', ...} every second
  *   ← {kind:'stop'} → graceful stop → {kind:'stopped'}, exit 0
  *   → {kind:'refused', message} when the bot does not start (exit 3)
  */
@@ -31,6 +31,9 @@ export interface ChildStatus {
   reconcileLastError: string | null;
   /** Orders of ours the database still holds as not finished. */
   unsettledOrders: number;
+  /** The worker's /health as an operator reads it: overall, and each component that is not ok. */
+  health: string;
+  healthNotOk: string[];
 }
 
 /** Buys when flat, sells when holding, each on a coin flip: trades every few evaluations. */
@@ -53,6 +56,7 @@ const send = (m: unknown): void => {
 };
 
 async function status(bot: RunningBot): Promise<ChildStatus> {
+  const report = await bot.app.health.health();
   const s = bot.app.orchestrator.status();
   const unsettled = await bot.app.storage.orders.find({ statuses: ORDER_STATUSES.filter((st) => !TERMINAL_STATUSES.includes(st)), limit: 1000 });
   return {
@@ -63,6 +67,8 @@ async function status(bot: RunningBot): Promise<ChildStatus> {
     reconcileRuns: s.loops.reconcile.runs,
     reconcileLastError: s.loops.reconcile.lastError,
     unsettledOrders: unsettled.length,
+    health: report.status,
+    healthNotOk: report.components.filter((c) => c.status !== 'ok').map((c) => `${c.name} ${c.status}${c.detail ? `: ${c.detail}` : ''}`),
   };
 }
 
@@ -78,11 +84,15 @@ async function run(msg: StartMessage): Promise<void> {
     return;
   }
   send({ kind: 'ready', pid: process.pid });
+  let probing = false;
   const timer = setInterval(() => {
+    if (probing) return;
+    probing = true;
     void status(bot)
       .then(send)
-      .catch(() => undefined);
-  }, 500);
+      .catch(() => undefined)
+      .finally(() => (probing = false));
+  }, 1_000);
   process.on('message', (m: { kind?: string }) => {
     if (m.kind !== 'stop') return;
     clearInterval(timer);

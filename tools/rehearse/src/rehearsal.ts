@@ -32,6 +32,11 @@ export interface RehearsalResult {
   faultsInjected: Record<string, number>;
   /** Halt codes the bot reported in its last status before a kill, and in how many cycles. */
   haltsAtKill: Record<string, number>;
+  /**
+   * After the cycles, one run whose first market loads fail (502 ×2 on currency_pairs, then none):
+   * the bot must reconcile cleanly and see fresh market data again without a restart.
+   */
+  marketLoadRecovered: boolean;
   /** The final, fault-free run: reconciled until clean within the bounded wait. */
   settled: boolean;
   stoppedCleanly: boolean;
@@ -47,10 +52,13 @@ const PAIR = 'BTC_USDT';
 const SYMBOL = 'BTC/USDT';
 const BASE = 'BTC';
 const START_BALANCES = { USDT: '10000', BTC: '0' };
-const HTTP_TIMEOUT_SEC = 2;
+// Loose enough for a loaded machine: a timeout here should come from an injected delay, not from the CPU.
+const HTTP_TIMEOUT_SEC = 5;
 // Generous: a busy 2-core machine starts a tsx child with ccxt in seconds, not milliseconds.
 const READY_TIMEOUT_MS = 90_000;
 const SETTLE_TIMEOUT_MS = 120_000;
+// Past the broker's circuit-breaker cooldown (30 s), so an open circuit has had time to close.
+const RECOVERY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 
 /** The bot's settings: live mode on the emulator, short loops, limits that let a coin flip trade. */
@@ -159,6 +167,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       opts.log(`cycle ${cycle}/${opts.cycles}: faults [${faults}]; ${how}; venue orders +${emu.exchange.orders.length - ordersBefore} (${emu.exchange.orders.length})`);
     }
 
+    const marketLoadRecovered = await marketLoadProbe(emu, env, prng, workDir, bots, problems, opts.log);
+
     // Faults off, one more start, and let the bot reconcile until it has nothing left to settle.
     emu.faults.clear();
     const final = new BotProcess({ kind: 'start', env, phase: 'settle', seed: prng.int(1, 2 ** 31) }, join(workDir, 'final.log'));
@@ -192,6 +202,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       killsOnTimer,
       faultsInjected,
       haltsAtKill,
+      marketLoadRecovered,
       settled: settledStatus !== null,
       stoppedCleanly,
       haltsActive,
@@ -206,6 +217,36 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
     for (const b of bots) await b.kill9();
     await emu.close();
   }
+}
+
+/** One start whose first two market loads fail: does the bot come back by itself (reconcile clean, market data ok)? */
+async function marketLoadProbe(emu: Emulator, env: Record<string, string>, prng: Prng, workDir: string, bots: BotProcess[], problems: string[], log: (l: string) => void): Promise<boolean> {
+  emu.faults.clear();
+  emu.faults.next('GET /spot/currency_pairs*', { kind: 'status', status: 502 }, 2);
+  const bot = new BotProcess({ kind: 'start', env, phase: 'settle', seed: prng.int(1, 2 ** 31) }, join(workDir, 'market-load.log'));
+  bots.push(bot);
+  const started = await bot.waitFor(isStart, READY_TIMEOUT_MS);
+  if (started?.kind !== 'ready') {
+    problems.push(`market-load probe: the bot did not start after two failed market loads (${started ? `${started.kind}: ${started.message.split('\n')[0]}` : 'not ready in time'})`);
+    await bot.kill9();
+    return false;
+  }
+  const recovered = await bot.waitForStatus(
+    (s) => s.state === 'running' && s.reconcileRuns >= 2 && s.reconcileLastError === null && !s.healthNotOk.some((c) => c.startsWith('market_data')),
+    RECOVERY_TIMEOUT_MS,
+  );
+  if (!recovered) {
+    const s = bot.lastStatus;
+    problems.push(
+      `market-load probe: no recovery within ${RECOVERY_TIMEOUT_MS / 1000} s of two failed market loads (faults used up, no restart): ${
+        s ? `reconcile error ${s.reconcileLastError ?? 'none'}; ${s.healthNotOk.join('; ') || 'health ok'}; halts ${s.haltReasons.join('; ') || 'none'}` : 'no status'
+      }`,
+    );
+  }
+  log(`market-load probe: ${recovered ? 'recovered' : 'NOT recovered'} after two failed market loads`);
+  await bot.stop(STOP_TIMEOUT_MS);
+  emu.faults.clear();
+  return recovered !== null;
 }
 
 /** Ends a cycle with kill -9 as planned; says how, for the counters and the progress line. */
