@@ -243,10 +243,13 @@ async function marketLoadProbe(emu: Emulator, env: Record<string, string>, prng:
       }`,
     );
   }
+  // Only meaningful once both faults were served: a bot that never asked again proves nothing.
+  const unserved = emu.faults.pending().reduce((n, f) => n + f.remaining, 0);
+  if (unserved > 0) problems.push(`market-load probe: ${unserved} of the 2 market-load faults never served (the bot did not load markets)`);
   log(`market-load probe: ${recovered ? 'recovered' : 'NOT recovered'} after two failed market loads`);
   await bot.stop(STOP_TIMEOUT_MS);
   emu.faults.clear();
-  return recovered !== null;
+  return recovered !== null && unserved === 0;
 }
 
 /** Ends a cycle with kill -9 as planned; says how, for the counters and the progress line. */
