@@ -8,7 +8,7 @@ export function summaryTable(r: RehearsalResult): string {
     .join(', ');
   const rows: Array<[string, string, string]> = [
     ['cycles', `${r.cycles} of ${r.cyclesAsked}`, r.cycles === r.cyclesAsked ? 'ok' : 'FAIL'],
-    ['kill -9 around an order send / on a timer', `${r.killsAroundOrderSend} / ${r.killsOnTimer}`, ''],
+    ['kill -9 around an order send / otherwise', `${r.killsAroundOrderSend} / ${r.killsOnTimer}`, ''],
     ['starts that failed (then killed)', String(r.startFailures), ''],
     ['faults injected', faults || 'none', ''],
     ['order requests (POST /spot/orders)', String(r.orderRequests), ''],
