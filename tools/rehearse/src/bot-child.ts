@@ -7,6 +7,7 @@
  * Driven over IPC (no environment: the settings arrive as an env object in the first message):
  *   ← {kind:'start', env, phase:'trade'|'settle', seed}     'settle' holds: no new entries, only reconcile
  *   → {kind:'ready'} then {kind:'status', ...} every second
+ *   ← {kind:'halt'} / {kind:'clear-operator-halt'}       an operator halt (the halt probe) / its removal
  *   ← {kind:'stop'} → graceful stop → {kind:'stopped'}, exit 0
  *   → {kind:'refused', message} when the bot does not start (exit 3)
  */
@@ -94,6 +95,14 @@ async function run(msg: StartMessage): Promise<void> {
       .finally(() => (probing = false));
   }, 1_000);
   process.on('message', (m: { kind?: string }) => {
+    // The halt probe: an operator halt, then kill -9; the next start shows whether it survived.
+    if (m.kind === 'halt' || m.kind === 'clear-operator-halt') {
+      void (m.kind === 'halt' ? bot.app.orchestrator.halt('rehearsal: operator halt, then kill -9') : bot.app.trading.clear('OPERATOR', 'rehearsal: halt probe done'))
+        .then(() => status(bot))
+        .then(send)
+        .catch(() => undefined);
+      return;
+    }
     if (m.kind !== 'stop') return;
     clearInterval(timer);
     void (async () => {

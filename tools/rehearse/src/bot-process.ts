@@ -82,6 +82,11 @@ export class BotProcess {
     }
   }
 
+  /** Sends an IPC command to the bot (see bot-child.ts). */
+  command(kind: 'halt' | 'clear-operator-halt'): void {
+    if (this.alive) this.child.send({ kind });
+  }
+
   /** kill -9: no handler runs, no buffer is flushed, the database is left as the kill found it. */
   async kill9(): Promise<void> {
     if (this.alive) this.child.kill('SIGKILL');

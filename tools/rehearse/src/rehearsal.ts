@@ -37,6 +37,11 @@ export interface RehearsalResult {
    * the bot must reconcile cleanly and see fresh market data again without a restart.
    */
   marketLoadRecovered: boolean;
+  /**
+   * An operator halt, kill -9, restart: is the halt still there? null = the probe could not run.
+   * Reported, not a failure of the run (which halts persist is the bot's design to settle).
+   */
+  operatorHaltSurvivedKill: boolean | null;
   /** The final, fault-free run: reconciled until clean within the bounded wait. */
   settled: boolean;
   stoppedCleanly: boolean;
@@ -169,17 +174,28 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
 
     const marketLoadRecovered = await marketLoadProbe(emu, env, prng, workDir, bots, problems, opts.log);
 
+    const haltSet = await haltProbe(env, prng, workDir, bots, problems);
+
     // Faults off, one more start, and let the bot reconcile until it has nothing left to settle.
     emu.faults.clear();
     const final = new BotProcess({ kind: 'start', env, phase: 'settle', seed: prng.int(1, 2 ** 31) }, join(workDir, 'final.log'));
     bots.push(final);
     const started = await final.waitFor(isStart, READY_TIMEOUT_MS);
     let settledStatus: ChildStatus | null = null;
+    let operatorHaltSurvivedKill: boolean | null = null;
     let stoppedCleanly = false;
     if (started?.kind !== 'ready') {
       problems.push(`the final, fault-free start failed: ${started ? `${started.kind}: ${started.message}` : 'not ready in time'}`);
       await final.kill9();
     } else {
+      // The first status after the restart: is the probe's operator halt still there? Then lift
+      // only that one, so the halts reported at the end are the bot's own.
+      const first = await final.waitForStatus(() => true, READY_TIMEOUT_MS);
+      operatorHaltSurvivedKill = haltSet && first ? first.haltReasons.some(isOperatorHalt) : null;
+      if (operatorHaltSurvivedKill) {
+        final.command('clear-operator-halt');
+        await final.waitForStatus((s) => !s.haltReasons.some(isOperatorHalt), STOP_TIMEOUT_MS);
+      }
       // Reconcile runs counted from this start: two full passes after the first with nothing in flight.
       settledStatus = await final.waitForStatus((s) => s.state === 'running' && s.reconcileRuns >= 3 && s.reconcileLastError === null && s.unsettledOrders === 0, SETTLE_TIMEOUT_MS);
       if (!settledStatus) {
@@ -203,6 +219,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       faultsInjected,
       haltsAtKill,
       marketLoadRecovered,
+      operatorHaltSurvivedKill,
       settled: settledStatus !== null,
       stoppedCleanly,
       haltsActive,
@@ -217,6 +234,24 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
     for (const b of bots) await b.kill9();
     await emu.close();
   }
+}
+
+const isOperatorHalt = (h: string): boolean => h.startsWith('OPERATOR');
+
+/** Starts the bot, halts it as an operator would, and kills it with -9; true when the halt was in force at the kill. */
+async function haltProbe(env: Record<string, string>, prng: Prng, workDir: string, bots: BotProcess[], problems: string[]): Promise<boolean> {
+  const bot = new BotProcess({ kind: 'start', env, phase: 'settle', seed: prng.int(1, 2 ** 31) }, join(workDir, 'halt-probe.log'));
+  bots.push(bot);
+  const started = await bot.waitFor(isStart, READY_TIMEOUT_MS);
+  if (started?.kind !== 'ready') {
+    problems.push(`halt probe: the bot did not start (${started ? `${started.kind}: ${started.message.split('\n')[0]}` : 'not ready in time'})`);
+    await bot.kill9();
+    return false;
+  }
+  bot.command('halt');
+  const halted = await bot.waitForStatus((s) => s.haltReasons.some(isOperatorHalt), STOP_TIMEOUT_MS);
+  await bot.kill9();
+  return halted !== null;
 }
 
 /** One start whose first two market loads fail: does the bot come back by itself (reconcile clean, market data ok)? */

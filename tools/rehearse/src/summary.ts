@@ -19,6 +19,7 @@ export function summaryTable(r: RehearsalResult): string {
     ['venue orders unknown to the bot', String(f.unknownVenueOrders.length), ''],
     ['recovers from failed market loads, no restart', r.marketLoadRecovered ? 'yes' : 'no', r.marketLoadRecovered ? 'ok' : 'FAIL'],
     ['final reconcile settled', r.settled ? 'yes' : 'no', r.settled ? 'ok' : 'FAIL'],
+    ['operator halt survives kill -9', r.operatorHaltSurvivedKill === null ? 'not measured' : r.operatorHaltSurvivedKill ? 'yes' : 'no', ''],
     ['halts at kill time (cycles)', Object.entries(r.haltsAtKill).map(([k, n]) => `${k} ${n}`).join(', ') || 'none', ''],
     ['halts still active', r.haltsActive.length === 0 ? 'none' : r.haltsActive.join('; '), ''],
   ];
