@@ -12,7 +12,7 @@
  *   → {kind:'refused', message} when the bot does not start (exit 3)
  */
 import * as fs from 'node:fs';
-import { ORDER_STATUSES, TERMINAL_STATUSES, type Signal, type Strategy, type StrategyContext } from '@cab/domain';
+import { ORDER_STATUSES, TERMINAL_STATUSES, type Signal, type SignalContext, type Strategy, type StrategyFactory } from '@cab/domain';
 import { parseSettings, startBot, type RunningBot } from '@cab/infrastructure';
 import { Prng } from './prng';
 
@@ -37,19 +37,27 @@ export interface ChildStatus {
   healthNotOk: string[];
 }
 
-/** Buys when flat, sells when holding, each on a coin flip: trades every few evaluations. */
-export function coinFlipStrategy(seed: number, phase: StartMessage['phase']): Strategy {
+/**
+ * Buys when flat, sells when holding, each on a coin flip: trades every few evaluations. It reads no
+ * candle, so one stateless object is the strategy of every symbol and its own factory.
+ */
+export function coinFlipStrategy(seed: number, phase: StartMessage['phase']): Strategy & StrategyFactory {
   const prng = new Prng(seed);
-  return {
+  const strategy: Strategy & StrategyFactory = {
     name: 'rehearsal_coin_flip',
     warmup: 2,
-    evaluate(ctx: StrategyContext): Signal {
+    params: {},
+    create: () => strategy,
+    update: () => undefined,
+    reset: () => undefined,
+    signal(ctx: SignalContext): Signal {
       if (phase === 'settle') return { action: 'hold', reasons: ['SIGNAL.REHEARSAL: settling'] };
       const roll = prng.next();
       if (ctx.inPosition === true) return roll < 0.5 ? { action: 'sell', reasons: ['SIGNAL.REHEARSAL: sell'] } : { action: 'hold', reasons: ['SIGNAL.REHEARSAL: hold'] };
       return roll < 0.6 ? { action: 'buy', reasons: ['SIGNAL.REHEARSAL: buy'] } : { action: 'hold', reasons: ['SIGNAL.REHEARSAL: hold'] };
     },
   };
+  return strategy;
 }
 
 const send = (m: unknown): void => {

@@ -192,6 +192,8 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       // only that one, so the halts reported at the end are the bot's own.
       const first = await final.waitForStatus(() => true, READY_TIMEOUT_MS);
       operatorHaltSurvivedKill = haltSet && first ? first.haltReasons.some(isOperatorHalt) : null;
+      // Halts are kept in the database: a kill -9 must not lift an operator's halt.
+      if (operatorHaltSurvivedKill === false) problems.push('the operator halt set before a kill -9 was gone after the restart');
       if (operatorHaltSurvivedKill) {
         final.command('clear-operator-halt');
         await final.waitForStatus((s) => !s.haltReasons.some(isOperatorHalt), STOP_TIMEOUT_MS);

@@ -45,6 +45,7 @@ describe('npm run rehearse (short: 10 cycles of faults and kill -9 against a liv
     // Within one amount step of the venue's balance change (the table prints both).
     expect(r.findings.positionOk).toBe(true);
     expect(r.marketLoadRecovered).toBe(true);
+    expect(r.operatorHaltSurvivedKill).toBe(true);
     expect({ settled: r.settled, problems: r.problems }).toEqual({ settled: true, problems: [] });
     expect(code).toBe(0);
   });
