@@ -127,6 +127,25 @@ describe('StrategyFeeds: every closed candle fed once, in order', () => {
     expect(rec.resets).toBe(2);
   });
 
+  it('the last fed candle answered with other prices (history rewritten, as a fast replay does): resets and warms up again', async () => {
+    const md = new ListMarketData(makeCandles(100));
+    const rec = new Recorder(10);
+    const feeds = new StrategyFeeds(rec);
+    md.now = 50 * TF;
+    await feeds.catchUp(SYMBOL, md, md.now);
+    // Same candle times, other prices: the source moved on under the same times.
+    md.candlesList = makeCandles(100).map((c) => ({ ...c, close: c.close + 1, high: c.high + 1 }));
+    md.now += TF / 2;
+    await feeds.catchUp(SYMBOL, md, md.now);
+    expect(rec.resets).toBe(2);
+    expect(rec.fed).toEqual(range(40, 50));
+    // Unchanged since: continues without another reset.
+    md.now = 51 * TF;
+    await feeds.catchUp(SYMBOL, md, md.now);
+    expect(rec.resets).toBe(2);
+    expect(rec.fed).toEqual(range(40, 51));
+  });
+
   it('a market data error is returned and changes nothing', async () => {
     const md = new ListMarketData(makeCandles(100));
     const rec = new Recorder(10);

@@ -5,6 +5,8 @@ interface Running {
   readonly strategy: Strategy;
   /** Open time of the last candle fed (NaN before the first). */
   lastTs: number;
+  /** The last candle fed, as the source gave it then. */
+  last: Candle | null;
 }
 
 /**
@@ -14,8 +16,9 @@ interface Running {
  * sequence continues) and feeds the new ones; evaluated twice on one candle, nothing is fed twice.
  * The first call, and any call that cannot prove continuity — a candle missing after the last fed
  * one (the source skipped one, or a stall longer than the warm-up), time going backwards (a replay
- * started over) — resets the strategy and warms it up again from the last `warmup` closed
- * candles. A paper replay and a backtest of the same file therefore warm up from the same candles
+ * started over), or the last fed candle answered with other prices (a closed candle never changes:
+ * the source rewrote its history, as a fast replay does when it moves on under the same candle
+ * times) — resets the strategy and warms it up again from the last `warmup` closed candles. A paper replay and a backtest of the same file therefore warm up from the same candles
  * and make the same decisions.
  */
 export class StrategyFeeds {
@@ -27,7 +30,7 @@ export class StrategyFeeds {
   async catchUp(symbol: string, marketData: MarketData, now: number): Promise<MarketDataResult<Strategy>> {
     let r = this.running.get(symbol);
     if (!r) {
-      r = { strategy: this.factory.create(), lastTs: NaN };
+      r = { strategy: this.factory.create(), lastTs: NaN, last: null };
       this.running.set(symbol, r);
     }
     const tf = marketData.timeframeMs(symbol);
@@ -46,6 +49,7 @@ export class StrategyFeeds {
     if (!got.ok) return got;
     r.strategy.reset();
     r.lastTs = NaN;
+    r.last = null;
     for (const c of got.value) this.feed(r, c);
     return { ok: true, value: r.strategy };
   }
@@ -58,6 +62,8 @@ export class StrategyFeeds {
     const last = r.lastTs;
     let i = window.length;
     while (i > 0 && window[i - 1]!.ts > last) i--;
+    const seen = i > 0 ? window[i - 1]! : undefined;
+    if (seen && seen.ts === last && r.last && !sameCandle(seen, r.last)) return false; // history rewritten
     if (i === window.length) return window.length > 0 && window[i - 1]!.ts === last; // nothing new, or time went back
     // Continuous: each new candle opens one timeframe after the one before it, the first one after
     // the last fed (half a timeframe of tolerance: a replay at an odd speed carries float rounding).
@@ -73,5 +79,9 @@ export class StrategyFeeds {
   private feed(r: Running, c: Candle): void {
     r.strategy.update(c);
     r.lastTs = c.ts;
+    r.last = c;
   }
 }
+
+const sameCandle = (a: Candle, b: Candle): boolean =>
+  a.ts === b.ts && a.open === b.open && a.high === b.high && a.low === b.low && a.close === b.close && a.volume === b.volume;
