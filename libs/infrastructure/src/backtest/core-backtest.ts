@@ -1,0 +1,131 @@
+import { performance } from 'node:perf_hooks';
+import { buildReport, EquityRecorder, TradingCore, type BacktestReport, type BalanceDTO, type ReportFill, type TickerDTO } from '@cab/application';
+import {
+  createStrategy,
+  dec,
+  ExitPolicy,
+  instrumentDust,
+  RiskManager,
+  SequentialIds,
+  splitSymbol,
+  str,
+  validateExitConfig,
+  validateRiskConfig,
+  ZERO,
+  type Decimal,
+} from '@cab/domain';
+import { SimulatedVenue } from '../brokers/paper/simulated-venue';
+import { inferTimeframeMs } from '../market-data/candle-csv';
+import { REPLAY_HALF_SPREAD } from '../market-data/replay-market-data';
+import { splitWarmup, type BacktestOptions } from './backtest-options';
+
+/**
+ * The backtest driver of the TradingCore (docs/core.md): the traded candles are events on a
+ * virtual clock — candle k closes at first.ts + (k + 1) × timeframe, as the replay shows it to the
+ * loops — and each one is handed to the core with the ticker ReplayMarketData quotes after it
+ * (last = the close, bid/ask half a spread either side). The core decides and trades against a
+ * SimulatedVenue (PaperBroker's matching) in the same call; the equity is recorded after each
+ * candle and the report is built as the loop backtest builds it. Nothing is persisted.
+ */
+export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestReport> {
+  const { series, history } = splitWarmup(opts);
+  const candles = series.slice(history);
+  const first = candles[0];
+  const last = candles[candles.length - 1];
+  if (!first || !last) throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
+  const tf = inferTimeframeMs(series);
+  const { base, quote } = splitSymbol(opts.symbol);
+  const strategy = createStrategy(opts.strategy, opts.params ?? {});
+  if (!strategy.ok) throw new RangeError(strategy.problems.join('; '));
+  const s = opts.settings;
+  const riskConfig = validateRiskConfig(s.risk);
+  if (!riskConfig.ok) throw new RangeError(`risk settings: ${riskConfig.problems.join('; ')}`);
+  const exitConfig = validateExitConfig(s.exits);
+  if (!exitConfig.ok) throw new RangeError(`exit settings: ${exitConfig.problems.join('; ')}`);
+
+  let now = first.ts;
+  const clock = { now: () => now };
+  const venue = new SimulatedVenue({ clock, ids: new SequentialIds('bt-'), startingBalances: { ...s.paper.balances } });
+  const core = new TradingCore({
+    symbols: [opts.symbol],
+    strategy: strategy.value,
+    risk: new RiskManager(riskConfig.value),
+    exits: new ExitPolicy(exitConfig.value),
+    fixedAmount: dec(s.trading.fixedAmount),
+    bucketMs: s.idempotency.bucketMs,
+    venue,
+    clock,
+  });
+  // As StrategyFeeds' first catch-up: the strategy starts from the last `warmup` closed candles.
+  const warmup = Math.max(1, strategy.value.warmup);
+  core.seed(opts.symbol, series.slice(Math.max(0, history + 1 - warmup), history));
+
+  const startBalances = s.paper.balances;
+  const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
+  const recorder = new EquityRecorder();
+  const halfSpread = dec(REPLAY_HALF_SPREAD);
+  const progressEvery = opts.progressEvery ?? 10_000;
+  let seen: BalanceDTO | null = null;
+  let held = ZERO;
+  let cash = ZERO;
+  const started = performance.now();
+  for (let k = 0; k < candles.length; k++) {
+    const c = candles[k]!;
+    now = first.ts + (k + 1) * tf;
+    const lastPrice = dec(String(c.close));
+    const half = lastPrice.times(halfSpread);
+    const ticker: TickerDTO = { symbol: opts.symbol, bid: lastPrice.minus(half), ask: lastPrice.plus(half), last: lastPrice, ts: c.ts + tf };
+    venue.quote(ticker);
+    core.onCandleClosed(opts.symbol, c, ticker, tf);
+    // The equity after the candle, as the loop backtest records it (balances re-summed only when they moved).
+    const b = venue.balance(opts.symbol);
+    if (b) {
+      if (b !== seen) {
+        seen = b;
+        held = b.freeBase.plus(b.usedBase);
+        cash = b.freeQuote.plus(b.usedQuote);
+      }
+      const position = core.position(opts.symbol);
+      const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
+      const h = held;
+      const q = cash;
+      recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
+    }
+    if ((k + 1) % progressEvery === 0) opts.onProgress?.(k + 1, candles.length);
+  }
+  if (candles.length % progressEvery !== 0) opts.onProgress?.(candles.length, candles.length);
+  const elapsedMs = Math.round(performance.now() - started);
+
+  const reportFills: ReportFill[] = core.fills.map(({ fill: f, reason }) => ({
+    ts: f.ts,
+    symbol: f.symbol,
+    side: f.side,
+    price: str(f.price),
+    amount: str(f.amount),
+    cost: str(f.cost),
+    fee: str(f.fee),
+    feeCurrency: f.feeCurrency ?? quote,
+    orderId: f.exchangeOrderId,
+    clientOrderId: f.clientOrderId,
+    reason,
+  }));
+  const inst = venue.instrument(opts.symbol);
+  return buildReport({
+    ...(inst ? { isDust: instrumentDust(inst) } : {}),
+    symbol: opts.symbol,
+    base,
+    quote,
+    strategy: strategy.value.name,
+    params: opts.params ?? {},
+    from: first.ts,
+    to: last.ts + tf,
+    candles: candles.length,
+    warmupCandles: history,
+    elapsedMs,
+    startEquity: startEquity as Decimal,
+    fills: reportFills,
+    curve: recorder.curve(),
+    exposure: recorder.exposure(),
+    timeframeMs: tf,
+  });
+}

@@ -1,0 +1,64 @@
+import * as fs from 'node:fs';
+import type { BacktestReport } from '@cab/application';
+import { bundledCandleFile, readCandleFile } from '../market-data/candle-csv';
+import { parseSettings } from '../settings';
+import { tempDir } from '../testing';
+import type { BacktestOptions } from './backtest-options';
+import { runCoreBacktest } from './core-backtest';
+import { runLoopBacktest } from './loop-backtest';
+
+const candles = readCandleFile(bundledCandleFile());
+const settings = (env: Record<string, string> = {}) => {
+  const { dir, cleanup } = tempDir('cab-parity-');
+  try {
+    return parseSettings(env, { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+  } finally {
+    cleanup();
+  }
+};
+
+/** What must be identical between the two paths: every fill as the report lists it (ids aside: each path numbers its own). */
+const fillsOf = (r: BacktestReport) => r.trades.map((f) => ({ ts: f.ts, side: f.side, price: f.price, amount: f.amount, cost: f.cost, fee: f.fee, feeCurrency: f.feeCurrency, reason: f.reason, clientOrderId: f.clientOrderId }));
+/** The summary without the timings, and the equity curve. */
+const resultOf = (r: BacktestReport) => {
+  const { elapsedMs: _e, candlesPerSecond: _c, ...summary } = r.summary;
+  return { summary, equity: r.equity };
+};
+
+/**
+ * The gate of the trading core (docs/core.md): the core driven by a backtest makes exactly the
+ * fills, reasons, equity and summary of the loop pipeline on a virtual clock, on the bundled day,
+ * with the default settings and with settings that trade a lot (every risk limit that stops
+ * trading off, quick strategies).
+ */
+describe('the core backtest = the loop backtest', () => {
+  const cases: [string, Omit<BacktestOptions, 'candles' | 'symbol'>][] = [
+    ['default strategy and settings', { strategy: 'ema_cross_rsi', settings: settings() }],
+    ['a quick ema_cross_rsi', { strategy: 'ema_cross_rsi', params: { fastPeriod: 5, slowPeriod: 13, rsiPeriod: 7 }, settings: settings() }],
+    [
+      'a trade-heavy ema_cross_rsi, no order cap, no loss streak, no daily loss',
+      {
+        strategy: 'ema_cross_rsi',
+        params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 },
+        settings: settings({ RISK_LOSS_STREAK_MAX: '0', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_DAILY_LOSS_LIMIT_QUOTE: '0' }),
+      },
+    ],
+    ['mean_reversion, no order cap', { strategy: 'mean_reversion', settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '0' }) }],
+    ['the default limits binding (order cap 2 an hour)', { strategy: 'ema_cross_rsi', params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 }, settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '2' }) }],
+  ];
+
+  it.each(cases)('%s', async (_name, o) => {
+    const opts: BacktestOptions = { candles, symbol: 'BTC/USDT', ...o };
+    const loop = await runLoopBacktest(opts);
+    const core = await runCoreBacktest(opts);
+    expect(fillsOf(core)).toEqual(fillsOf(loop));
+    expect(resultOf(core)).toEqual(resultOf(loop));
+  });
+
+  it('trades in every case above (a parity of nothing proves nothing)', async () => {
+    for (const [, o] of cases) {
+      const r = await runCoreBacktest({ candles, symbol: 'BTC/USDT', ...o });
+      expect(r.trades.length).toBeGreaterThan(0);
+    }
+  });
+});
