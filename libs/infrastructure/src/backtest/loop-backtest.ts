@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type BalanceDTO, type FillRecord, type FillsRepository, type Logger, type ReportFill } from '@cab/application';
+import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type BalanceDTO, type FillRecord, type FillsRepository, type ReportFill } from '@cab/application';
 import { createStrategy, dec, instrumentDust, SequentialIds, splitSymbol, str, ZERO, type Decimal } from '@cab/domain';
 import { compose } from '../compose/compose';
 import { inferTimeframeMs } from '../market-data/candle-csv';
