@@ -1,5 +1,5 @@
 import type { Decimal, Instrument, OrderBook } from '@cab/domain';
-import type { BalanceDTO, BrokerResult, OrderDTO } from '../ports/broker';
+import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
 
 /**
  * A venue that answers in the same call: what the TradingCore needs to decide and to trade, with
@@ -19,4 +19,19 @@ export interface SyncVenue {
   marketBuyQuote(symbol: string, quote: Decimal, clientOrderId: string): BrokerResult<OrderDTO>;
   /** A market sell of `base`, answered with its fills (or refused). */
   marketSellBase(symbol: string, base: Decimal, clientOrderId: string): BrokerResult<OrderDTO>;
+}
+
+/**
+ * The quote after a closed candle, as the core reads it: the exact ticker, built only when a
+ * decision needs it (most candles need none), and the bid as a float for the exits' pre-check.
+ */
+export interface CandleQuote {
+  /**
+   * The bid as a float, within a few ulps of `ticker().bid`. The core skips an exact exit check
+   * with it only when the bid is more than 1e-9 (relative) away from every level that could change
+   * the outcome (see TradingCore.exitCannotMove), so a float error cannot change a decision.
+   */
+  readonly bidApprox: number;
+  /** The exact ticker; the same object for every call on one candle. */
+  ticker(): TickerDTO;
 }

@@ -115,7 +115,7 @@ function setup(actions: readonly SignalAction[], bucketMs: number) {
     const last = dec(String(close));
     const t: TickerDTO = { symbol: SYMBOL, bid: last.times('0.99995'), ask: last.times('1.00005'), last, ts: c.ts + TF };
     venue.setQuote(t);
-    core.onCandleClosed(SYMBOL, c, t, TF);
+    core.onCandleClosed(SYMBOL, c, { bidApprox: Number(t.bid.toString()), ticker: () => t }, TF);
   };
   const refusals = () => core.outbox.flatMap((o) => (o.kind === 'refused' ? [o.reason] : []));
   return { core, venue, candle, refusals };

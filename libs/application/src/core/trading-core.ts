@@ -20,7 +20,7 @@ import {
   type StrategyFactory,
 } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
-import type { BrokerError, OrderDTO, TickerDTO } from '../ports/broker';
+import type { BrokerError, OrderDTO } from '../ports/broker';
 import type { FillRecord } from '../ports/fills-repository';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { PositionRecord } from '../ports/positions-repository';
@@ -29,7 +29,7 @@ import { buildRiskState } from '../risk-state/risk-state-builder';
 import { applyToPosition, emptyPosition, settleOrder } from '../use-cases/fill-accounting';
 import { CoreHalts } from './core-halts';
 import type { CoreOutput } from './core-output';
-import type { SyncVenue } from './sync-venue';
+import type { CandleQuote, SyncVenue } from './sync-venue';
 
 export interface TradingCoreOptions {
   symbols: readonly string[];
@@ -69,7 +69,20 @@ interface SymbolState {
   lastBlocked: string;
   /** openedAt of the position whose dust was reported (once per position). */
   dustReported: number | null;
+  /**
+   * Float shadows of the exit levels of the position's current exit state (see exitCannotMove):
+   * peak, trailing stop, hard stop (−Infinity when off or not armed), take-profit (+Infinity when
+   * off). `exitShadow` false: none yet for this state, the next check is exact.
+   */
+  exitShadow: boolean;
+  fPeak: number;
+  fTrail: number;
+  fStop: number;
+  fTakeProfit: number;
 }
+
+/** Relative margin of the float pre-check: far above float error (~1e-16), far below a price tick. */
+const MARGIN = 1e-9;
 
 /** Risk rules whose failure also puts trading in `reducing` until the rule passes again (as EvaluateAndExecute). */
 const HALTING_RULES: readonly HaltCode[] = ['RISK.DAILY_LOSS', 'RISK.LOSS_STREAK', 'RISK.MAX_DRAWDOWN'];
@@ -118,6 +131,11 @@ export class TradingCore {
         lastAction: '',
         lastBlocked: '',
         dustReported: null,
+        exitShadow: false,
+        fPeak: 0,
+        fTrail: 0,
+        fStop: 0,
+        fTakeProfit: 0,
       });
   }
 
@@ -137,7 +155,7 @@ export class TradingCore {
    * A candle closed: the strategy is fed it, then one evaluation and one exit check run on `quote`
    * (the ticker after that candle), in that order, as the eval and exits loops do at each candle.
    */
-  onCandleClosed(symbol: string, candle: Candle, quote: TickerDTO, timeframeMs: number): void {
+  onCandleClosed(symbol: string, candle: Candle, quote: CandleQuote, timeframeMs: number): void {
     const s = this.state(symbol);
     s.strategy.update(candle);
     this.evaluate(s, quote, timeframeMs);
@@ -146,7 +164,7 @@ export class TradingCore {
 
   // ---- evaluation: EvaluateAndExecute's order of things -----------------------------------
 
-  private evaluate(s: SymbolState, ticker: TickerDTO, timeframeMs: number): void {
+  private evaluate(s: SymbolState, quote: CandleQuote, timeframeMs: number): void {
     const { venue, clock } = this.opts;
     const now = clock.now();
     const symbol = s.symbol;
@@ -159,6 +177,7 @@ export class TradingCore {
     s.lastAction = action;
     if (action === 'hold') return;
     if (this.keep) this.outbox.push({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+    const ticker = quote.ticker();
 
     const inst = venue.instrument(symbol);
     if (!inst) return;
@@ -208,16 +227,22 @@ export class TradingCore {
 
   // ---- protective exits: ProtectiveExits' order of things ---------------------------------
 
-  private protectiveExit(s: SymbolState, ticker: TickerDTO): void {
+  private protectiveExit(s: SymbolState, quote: CandleQuote): void {
     const pos = s.position;
-    if (!pos.baseQty.gt(ZERO) || !pos.avgEntry.gt(ZERO) || pos.openedAt === null) return;
-    const price = ticker.bid;
+    if (pos.openedAt === null || !pos.baseQty.gt(ZERO) || !pos.avgEntry.gt(ZERO)) return;
+    if (s.exitShadow && exitCannotMove(s, quote.bidApprox)) return;
+    const price = quote.ticker().bid;
     const now = this.opts.clock.now();
     const policy = this.opts.exits;
     const state: ExitState = pos.peakPrice === null ? policy.open(pos.avgEntry) : { entryPrice: pos.avgEntry, peakPrice: pos.peakPrice, trailStop: pos.trailingStopPrice };
     const decision = policy.evaluate(state, price);
     const saved = this.saveExitState(s, decision.state, now);
-    if (decision.action === 'hold') return;
+    if (decision.action === 'hold') {
+      this.shadow(s, decision.state);
+      return;
+    }
+    // An exit fired: whatever becomes of its order, the next check is exact.
+    s.exitShadow = false;
 
     const inst = this.opts.venue.instrument(s.symbol);
     if (!inst) return;
@@ -233,6 +258,18 @@ export class TradingCore {
     }
     if (this.keep) this.outbox.push({ kind: 'exit', ts: now, symbol: s.symbol, reason: decision.reason, message: decision.message, qty: str(size.qty) });
     this.placeOrder(s, inst, 'sell', size.qty, `${idempotencyKey(s.symbol, 'sell', now, this.opts.bucketMs)}:${decision.reason}`, `exit ${decision.reason}: ${decision.message}`);
+  }
+
+  /** The float shadows of an exit state that held (levels only; no decision is taken from them). */
+  private shadow(s: SymbolState, e: ExitState): void {
+    const policy = this.opts.exits;
+    const stop = policy.stopPrice(e);
+    const tp = policy.takeProfitPrice(e);
+    s.fPeak = Number(str(e.peakPrice));
+    s.fTrail = e.trailStop === null ? -Infinity : Number(str(e.trailStop));
+    s.fStop = stop === null ? -Infinity : Number(str(stop));
+    s.fTakeProfit = tp === null ? Infinity : Number(str(tp));
+    s.exitShadow = true;
   }
 
   /** Keeps a moved peak or stop level on the position (ProtectiveExits.saveState). */
@@ -306,6 +343,8 @@ export class TradingCore {
   /** The venue's answer applied: order status, fills, position, the ledger (OrderSettler.store + announce). */
   private settle(s: SymbolState, local: OrderRecord, dto: OrderDTO, inst: Instrument, now: number): void {
     const st = settleOrder(local, dto, inst, now);
+    // The position moves: its exit state is recomputed exactly at the next check.
+    s.exitShadow = false;
     const order: OrderRecord = { ...local, ...st.patch };
     for (const f of st.fills) this.fills.push({ fill: f, reason: local.reason ?? '' });
     if (st.delta) {
@@ -349,6 +388,17 @@ export class TradingCore {
     }
     return d;
   }
+}
+
+/**
+ * True when an exact exit check at this bid provably holds and leaves the exit state as it is, so
+ * it can be skipped: the bid is under the peak (no new peak, so the trailing stop neither arms nor
+ * moves: ExitPolicy.ratchet), above the trailing and the hard stop and under the take-profit, each
+ * by more than MARGIN. The shadows are of the state the last exact check held on; the exact check
+ * runs whenever this is not sure.
+ */
+function exitCannotMove(s: SymbolState, bid: number): boolean {
+  return bid < s.fPeak * (1 - MARGIN) && bid > s.fTrail * (1 + MARGIN) && bid > s.fStop * (1 + MARGIN) && bid < s.fTakeProfit * (1 - MARGIN);
 }
 
 const eqOrNull = (a: Decimal | null, b: Decimal | null): boolean => (a === null ? b === null : b !== null && a.eq(b));

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { buildReport, EquityRecorder, TradingCore, type BacktestReport, type BalanceDTO, type ReportFill, type TickerDTO } from '@cab/application';
+import { buildReport, EquityRecorder, TradingCore, type BacktestReport, type BalanceDTO, type CandleQuote, type ReportFill, type TickerDTO } from '@cab/application';
 import {
   createStrategy,
   dec,
@@ -12,6 +12,7 @@ import {
   validateExitConfig,
   validateRiskConfig,
   ZERO,
+  type Candle,
   type Decimal,
 } from '@cab/domain';
 import { SimulatedVenue } from '../brokers/paper/simulated-venue';
@@ -63,7 +64,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const startBalances = s.paper.balances;
   const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
   const recorder = new EquityRecorder();
-  const halfSpread = dec(REPLAY_HALF_SPREAD);
+  const quotes = new ReplayQuote(opts.symbol, tf, REPLAY_HALF_SPREAD, venue);
   const progressEvery = opts.progressEvery ?? 10_000;
   let seen: BalanceDTO | null = null;
   let held = ZERO;
@@ -72,11 +73,8 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   for (let k = 0; k < candles.length; k++) {
     const c = candles[k]!;
     now = first.ts + (k + 1) * tf;
-    const lastPrice = dec(String(c.close));
-    const half = lastPrice.times(halfSpread);
-    const ticker: TickerDTO = { symbol: opts.symbol, bid: lastPrice.minus(half), ask: lastPrice.plus(half), last: lastPrice, ts: c.ts + tf };
-    venue.quote(ticker);
-    core.onCandleClosed(opts.symbol, c, ticker, tf);
+    quotes.next(c);
+    core.onCandleClosed(opts.symbol, c, quotes, tf);
     // The equity after the candle, as the loop backtest records it (balances re-summed only when they moved).
     const b = venue.balance(opts.symbol);
     if (b) {
@@ -128,4 +126,45 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     exposure: recorder.exposure(),
     timeframeMs: tf,
   });
+}
+
+/**
+ * The ticker after each candle as ReplayMarketData quotes it in a backtest (last = the close as
+ * decimal text, bid/ask = last ∓ last × half spread, stamped at the candle's close), built only when
+ * the core asks for it, and then handed to the venue to fill against. One object for the whole run.
+ */
+class ReplayQuote implements CandleQuote {
+  bidApprox = 0;
+  private candle: Candle | null = null;
+  private built: TickerDTO | null = null;
+  private readonly half: Decimal;
+  private readonly halfFloat: number;
+
+  constructor(
+    private readonly symbol: string,
+    private readonly tf: number,
+    halfSpread: string,
+    private readonly venue: SimulatedVenue,
+  ) {
+    this.half = dec(halfSpread);
+    this.halfFloat = Number(halfSpread);
+  }
+
+  next(c: Candle): void {
+    this.candle = c;
+    this.built = null;
+    this.bidApprox = c.close * (1 - this.halfFloat);
+  }
+
+  ticker(): TickerDTO {
+    if (this.built) return this.built;
+    const c = this.candle as Candle;
+    // String(number) of a value parsed from decimal text gives that text back (shortest round trip).
+    const last = dec(String(c.close));
+    const half = last.times(this.half);
+    const t: TickerDTO = { symbol: this.symbol, bid: last.minus(half), ask: last.plus(half), last, ts: c.ts + this.tf };
+    this.built = t;
+    this.venue.quote(t);
+    return t;
+  }
 }
