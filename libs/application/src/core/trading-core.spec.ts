@@ -193,4 +193,13 @@ describe('TradingCore: one synchronous step per closed candle', () => {
     expect(core.halts.state()).toBe('reducing');
     expect(core.outbox.some((o) => o.kind === 'halt' && o.code === 'RISK.LOSS_STREAK')).toBe(true);
   });
+
+  it('checks a new position exactly: the float shadows of the last one never skip its first checks', () => {
+    // The first position leaves shadows around 60,000 (peak) and 58,800 (stop). The second opens
+    // at 59,000 and rises to 59,900, which arms its trailing stop (+1 %) at 59,600; at 59,500 it
+    // must fire — unless stale shadows from the first position skipped the checks in between.
+    const { core, candle } = setup(['buy', 'hold', 'sell', 'buy'], TF);
+    for (const p of [60_000, 60_000, 60_000, 59_000, 59_900, 59_500]) candle(p);
+    expect(core.fills.map((f) => f.reason.split(':')[0])).toEqual(['signal', 'signal', 'signal', 'exit EXIT.TRAILING_STOP']);
+  });
 });

@@ -230,7 +230,8 @@ export class TradingCore {
   private protectiveExit(s: SymbolState, quote: CandleQuote): void {
     const pos = s.position;
     if (pos.openedAt === null || !pos.baseQty.gt(ZERO) || !pos.avgEntry.gt(ZERO)) return;
-    if (s.exitShadow && exitCannotMove(s, quote.bidApprox)) return;
+    // A position without exit state yet (just opened) is always checked exactly.
+    if (s.exitShadow && pos.peakPrice !== null && exitCannotMove(s, quote.bidApprox)) return;
     const price = quote.ticker().bid;
     const now = this.opts.clock.now();
     const policy = this.opts.exits;

@@ -44,6 +44,14 @@ describe('the core backtest = the loop backtest', () => {
       },
     ],
     ['mean_reversion, no order cap', { strategy: 'mean_reversion', settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '0' }) }],
+    [
+      'tight exits: hard stops, trailing stops and take-profits fire',
+      { strategy: 'ema_cross_rsi', settings: settings({ EXIT_STOP_PCT: '0.001', EXIT_TRAIL_ACTIVATE_PCT: '0.003', EXIT_TRAIL_PCT: '0.001', EXIT_TAKE_PROFIT_PCT: '0.006', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_LOSS_STREAK_MAX: '0' }) },
+    ],
+    [
+      'tight exits without a take-profit: the trail rides new peaks',
+      { strategy: 'ema_cross_rsi', settings: settings({ EXIT_STOP_PCT: '0.003', EXIT_TRAIL_ACTIVATE_PCT: '0.002', EXIT_TRAIL_PCT: '0.0015', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_LOSS_STREAK_MAX: '0' }) },
+    ],
     ['the default limits binding (order cap 2 an hour)', { strategy: 'ema_cross_rsi', params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 }, settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '2' }) }],
   ];
 
@@ -55,10 +63,13 @@ describe('the core backtest = the loop backtest', () => {
     expect(resultOf(core)).toEqual(resultOf(loop));
   });
 
-  it('trades in every case above (a parity of nothing proves nothing)', async () => {
+  it('trades in every case above, and each exit fires somewhere (a parity of nothing proves nothing)', async () => {
+    const reasons = new Set<string>();
     for (const [, o] of cases) {
       const r = await runCoreBacktest({ candles, symbol: 'BTC/USDT', ...o });
       expect(r.trades.length).toBeGreaterThan(0);
+      for (const f of r.trades) reasons.add((f.reason ?? '').split(':')[0] ?? '');
     }
+    expect([...reasons].sort()).toEqual(['exit EXIT.STOP_LOSS', 'exit EXIT.TAKE_PROFIT', 'exit EXIT.TRAILING_STOP', 'signal']);
   });
 });
