@@ -144,11 +144,16 @@ export class TradingCore {
     return this.state(symbol).position;
   }
 
-  /** Feeds closed candles to the symbol's strategy without deciding anything (history before the first traded candle). */
+  /** Starts the symbol's strategy over from these closed candles (a warm-up), deciding nothing. */
   seed(symbol: string, history: readonly Candle[]): void {
     const s = this.state(symbol);
     s.strategy.reset();
     for (const c of history) s.strategy.update(c);
+  }
+
+  /** Feeds one more closed candle to the symbol's strategy, deciding nothing. */
+  feed(symbol: string, candle: Candle): void {
+    this.state(symbol).strategy.update(candle);
   }
 
   /**
@@ -158,6 +163,13 @@ export class TradingCore {
   onCandleClosed(symbol: string, candle: Candle, quote: CandleQuote, timeframeMs: number): void {
     const s = this.state(symbol);
     s.strategy.update(candle);
+    this.evaluate(s, quote, timeframeMs);
+    this.protectiveExit(s, quote);
+  }
+
+  /** One evaluation and one exit check on what the strategy has been fed so far (`feed`, `seed`). */
+  decide(symbol: string, quote: CandleQuote, timeframeMs: number): void {
+    const s = this.state(symbol);
     this.evaluate(s, quote, timeframeMs);
     this.protectiveExit(s, quote);
   }

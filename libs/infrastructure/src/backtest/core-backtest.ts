@@ -57,10 +57,6 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     venue,
     clock,
   });
-  // As StrategyFeeds' first catch-up: the strategy starts from the last `warmup` closed candles.
-  const warmup = Math.max(1, strategy.value.warmup);
-  core.seed(opts.symbol, series.slice(Math.max(0, history + 1 - warmup), history));
-
   const startBalances = s.paper.balances;
   const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
   const recorder = new EquityRecorder();
@@ -69,13 +65,28 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   let seen: BalanceDTO | null = null;
   let held = ZERO;
   let cash = ZERO;
+  // The replay shows the candles on the backtest's clock: moved by what gaps the history has
+  // (none: by nothing, and the file's own candles are shown).
+  const shift = first.ts - ((series[0] as Candle).ts + history * tf);
+  const shown = shift === 0 ? series : series.map((c) => ({ ...c, ts: c.ts + shift }));
+  const feeds = new ReplayFeed(core, opts.symbol, shown, Math.max(1, strategy.value.warmup), tf);
+  // The loops run at every timeframe from the first traded candle's open up to the last one's
+  // close: one step per traded candle, and more when the file has gaps (the replay is by index,
+  // so the last candle is then evaluated again until the clock gets there, as the loops do).
+  const steps = Math.floor((last.ts + tf - first.ts) / tf);
+  let shownIndex = -1;
   const started = performance.now();
-  for (let k = 0; k < candles.length; k++) {
-    const c = candles[k]!;
-    now = first.ts + (k + 1) * tf;
-    quotes.next(c);
-    core.onCandleClosed(opts.symbol, c, quotes, tf);
-    // The equity after the candle, as the loop backtest records it (balances re-summed only when they moved).
+  for (let j = 1; j <= steps; j++) {
+    now = first.ts + j * tf;
+    const closed = Math.min(history + j, series.length);
+    feeds.catchUp(closed, now);
+    if (closed - 1 !== shownIndex) {
+      shownIndex = closed - 1;
+      quotes.next(shown[shownIndex] as Candle);
+    }
+    core.decide(opts.symbol, quotes, tf);
+    // The equity after the step, as the loop backtest records it (balances re-summed only when they moved).
+    const c = candles[closed - history - 1] as Candle;
     const b = venue.balance(opts.symbol);
     if (b) {
       if (b !== seen) {
@@ -89,9 +100,9 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
       const q = cash;
       recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
     }
-    if ((k + 1) % progressEvery === 0) opts.onProgress?.(k + 1, candles.length);
+    if (j % progressEvery === 0) opts.onProgress?.(Math.min(j, candles.length), candles.length);
   }
-  if (candles.length % progressEvery !== 0) opts.onProgress?.(candles.length, candles.length);
+  if (steps % progressEvery !== 0) opts.onProgress?.(Math.min(steps, candles.length), candles.length);
   const elapsedMs = Math.round(performance.now() - started);
 
   const reportFills: ReportFill[] = core.fills.map(({ fill: f, reason }) => ({
@@ -166,5 +177,54 @@ class ReplayQuote implements CandleQuote {
     this.built = t;
     this.venue.quote(t);
     return t;
+  }
+}
+
+/**
+ * StrategyFeeds' catch-up over the replayed series, synchronously: each step feeds the candles
+ * closed since the last one fed if they continue it (one timeframe apart, half a timeframe of
+ * tolerance), and otherwise — the first step, a gap in the file, time going back — starts the
+ * strategy over from the last `warmup` closed candles. So the core's strategy sees exactly what
+ * the eval loop's does, gaps included.
+ */
+class ReplayFeed {
+  /** Time of the last candle fed (NaN before the first). */
+  private lastTs = Number.NaN;
+
+  constructor(
+    private readonly core: TradingCore,
+    private readonly symbol: string,
+    private readonly shown: readonly Candle[],
+    private readonly warmup: number,
+    private readonly tf: number,
+  ) {}
+
+  /** `closed`: how many candles of the series are closed at `now`. */
+  catchUp(closed: number, now: number): void {
+    const last = this.lastTs;
+    if (!Number.isNaN(last)) {
+      const behind = Math.floor((now - last) / this.tf) + 1;
+      if (behind <= this.warmup && this.continueWith(Math.max(0, closed - Math.max(2, behind)), closed, last)) return;
+    }
+    const start = Math.max(0, closed - this.warmup);
+    this.core.seed(this.symbol, this.shown.slice(start, closed));
+    this.lastTs = closed > start ? (this.shown[closed - 1] as Candle).ts : Number.NaN;
+  }
+
+  /** StrategyFeeds.continueWith on the window [start, end): false (nothing fed) when it does not continue. */
+  private continueWith(start: number, end: number, last: number): boolean {
+    const shown = this.shown;
+    let i = end;
+    while (i > start && (shown[i - 1] as Candle).ts > last) i--;
+    if (i === end) return end > start && (shown[end - 1] as Candle).ts === last;
+    let prev = last;
+    for (let k = i; k < end; k++) {
+      const ts = (shown[k] as Candle).ts;
+      if (Math.abs(ts - prev - this.tf) >= this.tf / 2) return false;
+      prev = ts;
+    }
+    for (; i < end; i++) this.core.feed(this.symbol, shown[i] as Candle);
+    this.lastTs = prev;
+    return true;
   }
 }

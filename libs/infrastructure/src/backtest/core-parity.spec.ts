@@ -63,6 +63,22 @@ describe('the core backtest = the loop backtest', () => {
     expect(resultOf(core)).toEqual(resultOf(loop));
   });
 
+  // The replay is by index: a gap is not a pause in time. The loops' strategy starts over after a
+  // gap (StrategyFeeds), candles after a gap in the history are shown moved onto the clock, and
+  // the last candle is evaluated again until the clock reaches its close.
+  it('the same on a file with gaps, in the history and in the traded range', async () => {
+    const gappy = candles.filter((_, i) => !(i >= 100 && i < 103) && !(i >= 700 && i < 705) && i !== 1000);
+    const quick = { strategy: 'ema_cross_rsi', params: { fastPeriod: 5, slowPeriod: 13, rsiPeriod: 7 }, settings: settings() };
+    for (const o of [cases[0]![1], quick]) {
+      const opts: BacktestOptions = { candles: gappy, symbol: 'BTC/USDT', ...o };
+      const loop = await runLoopBacktest(opts);
+      const core = await runCoreBacktest(opts);
+      expect(fillsOf(core)).toEqual(fillsOf(loop));
+      expect(resultOf(core)).toEqual(resultOf(loop));
+      expect(core.trades.length).toBeGreaterThan(0);
+    }
+  });
+
   it('trades in every case above, and each exit fires somewhere (a parity of nothing proves nothing)', async () => {
     const reasons = new Set<string>();
     for (const [, o] of cases) {
