@@ -147,13 +147,26 @@ describe('TradingCore: one synchronous step per closed candle', () => {
     expect(refusals()).toEqual([expect.stringMatching(/^key BTC\/USDT:buy:\d+ is taken$/)]);
   });
 
-  it('a buy refused as retryable (429) frees its key: the next signal in the bucket is sent', () => {
-    const { core, venue, candle } = setup(['buy', 'buy'], 3_600_000);
+  it('a buy refused as retryable (429) frees its key, but its client id stays taken for the bucket: the next bucket sends', () => {
+    const { core, venue, candle, refusals } = setup(['buy', 'buy', 'buy'], 2 * TF);
+    venue.next = { kind: 'retryable', code: 'RATE_LIMIT', message: '429' };
+    // Buckets of 2 minutes: the first two candles close in one (T0 is 80 s into one), the third in the next.
+    candle(50_000); // refused by the venue
+    candle(50_000); // same bucket: the client id is taken
+    candle(50_000); // next bucket: sent
+    expect(venue.sent).toHaveLength(2);
+    expect(venue.sent[0]?.clientOrderId).not.toBe(venue.sent[1]?.clientOrderId);
+    expect(core.fills).toHaveLength(1);
+    expect(refusals()).toEqual([expect.stringMatching(/exists already$/)]);
+  });
+
+  it('after a 429, a second signal in the same bucket is refused: the order with its client id exists', () => {
+    const { venue, candle, refusals } = setup(['buy', 'buy'], 3_600_000);
     venue.next = { kind: 'retryable', code: 'RATE_LIMIT', message: '429' };
     candle(50_000);
     candle(50_000);
-    expect(venue.sent.map((s) => s.side)).toEqual(['buy', 'buy']);
-    expect(core.fills).toHaveLength(1);
+    expect(venue.sent).toHaveLength(1);
+    expect(refusals()).toEqual([expect.stringMatching(/^order .+ exists already$/)]);
   });
 
   it('an ambiguous answer leaves the order in flight: never re-sent, and no second order on that side while it is', () => {

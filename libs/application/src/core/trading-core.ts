@@ -64,6 +64,12 @@ interface SymbolState {
   /** Idempotency keys reserved in the current bucket (a key names its bucket, so older ones can never come back). */
   keysBucket: number;
   readonly keys: Set<string>;
+  /**
+   * Client order ids of our orders in the current bucket. An id derives from its key, so a key
+   * released after a 429 cannot place a second order in its bucket: the order with its id exists
+   * (PlaceOrder: "order … exists already").
+   */
+  readonly orderIds: Set<string>;
   lastAction: string;
   /** Last trade.blocked verdict (side, codes, bucket): reported once. */
   lastBlocked: string;
@@ -128,6 +134,7 @@ export class TradingCore {
         unsettled: new Map(),
         keysBucket: Number.NaN,
         keys: new Set(),
+        orderIds: new Set(),
         lastAction: '',
         lastBlocked: '',
         dustReported: null,
@@ -319,11 +326,14 @@ export class TradingCore {
     const bucket = Math.floor(now / this.opts.bucketMs);
     if (bucket !== s.keysBucket) {
       s.keys.clear();
+      s.orderIds.clear();
       s.keysBucket = bucket;
     }
     if (s.keys.has(key)) return this.refused(symbol, side, now, `key ${key} is taken`, 'duplicate');
     s.keys.add(key);
     const coid = deriveClientOrderId(key);
+    if (s.orderIds.has(coid)) return this.refused(symbol, side, now, `order ${coid} exists already`, 'duplicate');
+    s.orderIds.add(coid);
     const order: OrderRecord = {
       clientOrderId: coid,
       exchange: this.opts.venue.name,
