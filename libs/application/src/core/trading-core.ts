@@ -70,7 +70,6 @@ interface SymbolState {
    * (PlaceOrder: "order … exists already").
    */
   readonly orderIds: Set<string>;
-  lastAction: string;
   /** Last trade.blocked verdict (side, codes, bucket): reported once. */
   lastBlocked: string;
   /** openedAt of the position whose dust was reported (once per position). */
@@ -135,7 +134,6 @@ export class TradingCore {
         keysBucket: Number.NaN,
         keys: new Set(),
         orderIds: new Set(),
-        lastAction: '',
         lastBlocked: '',
         dustReported: null,
         exitShadow: false,
@@ -193,7 +191,6 @@ export class TradingCore {
     const inPosition = held.gt(ZERO) && position.openedAt !== null;
     const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
     const action = signal.action;
-    s.lastAction = action;
     if (action === 'hold') return;
     if (this.keep) this.outbox.push({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
     const ticker = quote.ticker();
