@@ -30,6 +30,7 @@ export * from './ports/unit-of-work';
 export * from './ports/safety-state-store';
 // Backtest reporting.
 export * from './backtest';
+export * from './core';
 
 // The trading pipeline (feat/pipeline): use cases, exits, reconciliation, safety, orchestrator.
 export * from './pipeline/deps';

@@ -11,6 +11,7 @@ export * from './brokers/paper/paper-market';
 export * from './brokers/paper/synthetic-book';
 export * from './brokers/paper/gate-instruments';
 export * from './brokers/paper/in-memory-ledger';
+export * from './brokers/paper/simulated-venue';
 export * from './brokers/ccxt/ccxt-broker';
 export { BROKER_CODE } from './brokers/ccxt/errors';
 export { ccxtExchangeId } from './brokers/ccxt/gate-client';

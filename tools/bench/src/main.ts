@@ -164,7 +164,7 @@ async function backtestYear(): Promise<void> {
     what: `backtest over a year of 1m candles (the month ×12, continuous clock; ${r.summary.candles.toLocaleString('en-US')} candles, ${r.summary.fills} fills)`,
     value: `${fmtK(r.summary.candlesPerSecond)}; heap ${mb(s10.heap)} → ${mb(s50.heap)} → ${mb(s100.heap)} MB`,
     target: 'memory flat',
-    note: `heap after a full GC at 10% / 50% / 100%${perFill}; RSS ${Math.round(s10.rss)} → ${Math.round(s50.rss)} → ${Math.round(s100.rss)} MB (in-memory SQLite rows included; the GCs are in the timed run)`,
+    note: `heap after a full GC at 10% / 50% / 100%${perFill}; RSS ${Math.round(s10.rss)} → ${Math.round(s50.rss)} → ${Math.round(s100.rss)} MB (the core's fills and equity curve included; the GCs are in the timed run)`,
     ratio: fmtRatio(r.summary.candlesPerSecond, peer),
   });
   rows.push(peerRow(peer, 'the same year, best of 2 after ours'));

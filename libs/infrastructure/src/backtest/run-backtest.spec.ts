@@ -15,7 +15,7 @@ const settings = (env: Record<string, string> = {}) => {
   }
 };
 
-describe('runBacktest: the live pipeline on a virtual clock', () => {
+describe('runBacktest: the trading core on a virtual clock', () => {
   // A quick strategy so one real day trades: the point is the machinery, not the edge.
   const params = { fastPeriod: 5, slowPeriod: 13, rsiPeriod: 7 };
 

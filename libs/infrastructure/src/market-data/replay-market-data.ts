@@ -6,6 +6,8 @@ import type { MarketData, MarketDataResult, TickerDTO } from '@cab/application';
  * and a backtest's default warm-up (without --from), so both give the strategy the same past.
  */
 export const REPLAY_WARMUP_CANDLES = 200;
+/** Half the quoted spread of a replay's ticker by default, a fraction of the close (0.5 bp each side). */
+export const REPLAY_HALF_SPREAD = '0.00005';
 
 export interface ReplayOptions {
   /** Candles per symbol, ascending, one timeframe each. */
@@ -74,7 +76,7 @@ export class ReplayMarketData implements MarketData {
     this.tf = opts.timeframeMs ?? 60_000;
     this.anchor = opts.anchorMs ?? opts.clock.now();
     this.warmup = opts.warmupCandles ?? 0;
-    this.halfSpread = dec(opts.halfSpread ?? '0.00005');
+    this.halfSpread = dec(opts.halfSpread ?? REPLAY_HALF_SPREAD);
     for (const [symbol, candles] of opts.series) {
       const first = candles[0];
       const last = candles[candles.length - 1];

@@ -1,8 +1,8 @@
 import {
   dec,
   Instrument,
-  quantize,
-  roundDp,
+
+
   str,
   ZERO,
   type Clock,
@@ -30,12 +30,26 @@ import {
 } from '@cab/application';
 import { REJECT } from '../reject-codes';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
-import { walkBuyByQuote, walkSellByBase, type Walk } from './matching';
+import { walkBuyByQuote, walkSellByBase } from './matching';
 import { fromRecord, toRecord } from './order-records';
 import { PaperAccount } from './paper-account';
 import { PaperOrders, RETAIN_FINISHED_MS } from './paper-orders';
 import type { PaperMarket } from './paper-market';
-import { bestLevel, DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
+import { DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
+import {
+  applyWalk,
+  buyBalanceRefusal,
+  buyCost,
+  buyMinBaseRefusal,
+  checkClientId,
+  newOrder as newMarketOrder,
+  noMarket,
+  rejected,
+  sellAmount,
+  sellBalanceRefusal,
+  sellMinNotionalRefusal,
+  unknownSymbol,
+} from './market-order-rules';
 
 export { RETAIN_FINISHED_MS } from './paper-orders';
 
@@ -59,9 +73,6 @@ export interface PaperBrokerOptions {
   retainFinishedMs?: number;
 }
 
-/** What Gate accepts as `text` (client order id), with or without ccxt's "t-" prefix. */
-// As through ccxt to Gate: at most 28 characters, the "t-" prefix included.
-const CLIENT_ID_RE = /^[0-9A-Za-z_.-]{1,28}$/;
 
 /**
  * A simulated Gate.io spot account behind the Broker port. It fills market orders against the
@@ -193,24 +204,23 @@ export class PaperBroker implements Broker {
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
       // ccxt sends a market buy's cost on the price grid, truncated (costToPrecision).
-      const quote = quantize(quoteAmount, inst.priceTick, 'down');
-      if (quote.lte('0') || quote.lt(inst.minNotional))
-        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
+      const cost = buyCost(inst, quoteAmount);
+      if (!cost.ok) return cost;
+      const quote = cost.value;
       const loaded = await this.loaded();
       if (!loaded.ok) return loaded;
       const acc = loaded.value;
-      const free = acc.get(inst.quote).free;
-      if (quote.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: buying for ${str(quote)} ${inst.quote} needs more than the free ${str(free)}`);
+      const poor = buyBalanceRefusal(inst, quote, acc.get(inst.quote).free);
+      if (poor) return poor;
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const bestAsk = bestLevel(book.asks);
-      if (bestAsk && quote.lt(inst.minBase.times(bestAsk.price)))
-        return rejected(REJECT.MIN_BASE, `${symbol}: ${str(quote)} ${inst.quote} buys less than the minimum ${str(inst.minBase)} ${inst.base}`);
+      const small = buyMinBaseRefusal(inst, quote, book);
+      if (small) return small;
 
       const walk = walkBuyByQuote(book.asks, quote, inst.amountStep);
       const now = this.clock.now();
       const order = this.newOrder(inst, 'buy', clientOrderId, now, { requestedQuote: quote, requestedBase: null });
-      this.applyWalk(order, walk, inst, now);
+      applyWalk(order, walk, inst, now, this.ids);
       const draft = acc.draft().addFree(inst.quote, order.filledQuote.neg()).addFree(inst.base, order.filledBase.minus(order.fee));
       return this.commit(draft, order);
     });
@@ -222,24 +232,23 @@ export class PaperBroker implements Broker {
       if (!inst) return unknownSymbol(symbol);
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
-      const base = quantize(baseAmount, inst.amountStep, 'down');
-      if (base.lte('0') || base.lt(inst.minBase))
-        return rejected(REJECT.MIN_BASE, `${symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
+      const amount = sellAmount(inst, baseAmount);
+      if (!amount.ok) return amount;
+      const base = amount.value;
       const book = await this.bookFor(inst);
       if (!book) return noMarket(symbol);
-      const bestBid = bestLevel(book.bids);
-      if (bestBid && base.times(bestBid.price).lt(inst.minNotional))
-        return rejected(REJECT.MIN_NOTIONAL, `${symbol}: order value ${str(base.times(bestBid.price))} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
+      const small = sellMinNotionalRefusal(inst, base, book);
+      if (small) return small;
       const loaded = await this.loaded();
       if (!loaded.ok) return loaded;
       const acc = loaded.value;
-      const free = acc.get(inst.base).free;
-      if (base.gt(free)) return rejected(REJECT.BALANCE, `${symbol}: selling ${str(base)} ${inst.base} needs more than the free ${str(free)}`);
+      const poor = sellBalanceRefusal(inst, base, acc.get(inst.base).free);
+      if (poor) return poor;
 
       const walk = walkSellByBase(book.bids, base, inst.amountStep);
       const now = this.clock.now();
       const order = this.newOrder(inst, 'sell', clientOrderId, now, { requestedQuote: null, requestedBase: base });
-      this.applyWalk(order, walk, inst, now);
+      applyWalk(order, walk, inst, now, this.ids);
       const draft = acc.draft().addFree(inst.base, order.filledBase.neg()).addFree(inst.quote, order.filledQuote.minus(order.fee));
       return this.commit(draft, order);
     });
@@ -446,41 +455,7 @@ export class PaperBroker implements Broker {
     const id = this.ids.next();
     // Restored orders share the id space: a repeated id would overwrite one in the ledger.
     if (this.orders.get(id)) throw new Error(`paper order id ${id} is already taken: the id generator repeats (a restart needs ids that continue)`);
-    return {
-      id,
-      clientOrderId,
-      symbol: inst.symbol,
-      side,
-      type: 'market',
-      status: 'closed',
-      ...requested,
-      filledBase: ZERO,
-      filledQuote: ZERO,
-      averagePrice: null,
-      fee: ZERO,
-      feeCurrency: null,
-      createdAt: now,
-      updatedAt: now,
-      fills: [],
-    };
-  }
-
-  /** Turns a walk into fills with Gate's fees (buy: base; sell: quote) and an IOC status. */
-  private applyWalk(order: OrderDTO, walk: Walk, inst: Instrument, now: number): void {
-    const feeCurrency = order.side === 'buy' ? inst.base : inst.quote;
-    let fee = ZERO;
-    for (const e of walk.executions) {
-      const f = order.side === 'buy' ? e.amount.times(inst.takerFee) : e.cost.times(inst.takerFee);
-      fee = fee.plus(f);
-      order.fills.push({ id: this.ids.next(), orderId: order.id, ts: now, side: order.side, price: e.price, amount: e.amount, cost: e.cost, fee: f, feeCurrency });
-    }
-    order.filledBase = walk.filledBase;
-    order.filledQuote = walk.filledQuote;
-    order.averagePrice = walk.filledBase.gt('0') ? roundDp(walk.filledQuote.div(walk.filledBase), 12, 'nearest') : null;
-    order.fee = fee;
-    order.feeCurrency = walk.executions.length > 0 ? feeCurrency : null;
-    // IOC: what the book could not fill is canceled (Gate: finish_as "ioc"); nothing filled → canceled too.
-    order.status = walk.exhausted || walk.executions.length === 0 ? 'canceled' : 'closed';
+    return newMarketOrder(id, inst, side, clientOrderId, now, requested);
   }
 
   /** Saves the new balances with the order and its fills, then records them: nothing is reported that was not persisted. */
@@ -525,20 +500,6 @@ function copyOrder(o: OrderDTO): OrderDTO {
   return { ...o, fills: o.fills.map((f) => ({ ...f })) };
 }
 
-function rejected(code: string, message: string): BrokerResult<never> {
-  return fail({ kind: 'rejected', code, message });
-}
 
-function unknownSymbol(symbol: string): BrokerResult<never> {
-  return rejected(REJECT.UNKNOWN_SYMBOL, `paper broker does not trade ${symbol}`);
-}
 
-function noMarket(symbol: string): BrokerResult<never> {
-  return fail({ kind: 'retryable', code: 'PAPER.NO_MARKET_DATA', message: `no price for ${symbol} yet` });
-}
 
-function checkClientId(clientOrderId: string): BrokerResult<never> | null {
-  return CLIENT_ID_RE.test(clientOrderId)
-    ? null
-    : rejected(REJECT.INVALID_CLIENT_ID, `client order id ${JSON.stringify(clientOrderId)} must be 1-28 characters of [0-9A-Za-z_.-]`);
-}

@@ -1,0 +1,47 @@
+import type { TradingState } from '@cab/domain';
+import type { Halt, HaltCode } from '../pipeline/trading-state';
+
+/**
+ * The halts in force, in memory, for the TradingCore: the same levels as TradingStateController
+ * (`halted` stops entries and strategy sells, `reducing` stops entries) without its store, bus and
+ * audit — the core reports a change in its outbox and the driver decides what to persist.
+ */
+export class CoreHalts {
+  private readonly halts = new Map<HaltCode, Halt['level']>();
+  private cached: TradingState = 'active';
+
+  state(): TradingState {
+    return this.cached;
+  }
+
+  has(code: HaltCode): boolean {
+    return this.halts.has(code);
+  }
+
+  /** True when this changed anything. */
+  set(code: HaltCode, level: Halt['level']): boolean {
+    if (this.halts.get(code) === level) return false;
+    this.halts.set(code, level);
+    this.recompute();
+    return true;
+  }
+
+  /** True when the halt was in force. */
+  clear(code: HaltCode): boolean {
+    if (!this.halts.delete(code)) return false;
+    this.recompute();
+    return true;
+  }
+
+  private recompute(): void {
+    let s: TradingState = 'active';
+    for (const level of this.halts.values()) {
+      if (level === 'halted') {
+        s = 'halted';
+        break;
+      }
+      s = 'reducing';
+    }
+    this.cached = s;
+  }
+}

@@ -1,0 +1,4 @@
+export * from './sync-venue';
+export * from './core-output';
+export * from './core-halts';
+export * from './trading-core';

@@ -1,0 +1,230 @@
+import { performance } from 'node:perf_hooks';
+import { buildReport, EquityRecorder, TradingCore, type BacktestReport, type BalanceDTO, type CandleQuote, type ReportFill, type TickerDTO } from '@cab/application';
+import {
+  createStrategy,
+  dec,
+  ExitPolicy,
+  instrumentDust,
+  RiskManager,
+  SequentialIds,
+  splitSymbol,
+  str,
+  validateExitConfig,
+  validateRiskConfig,
+  ZERO,
+  type Candle,
+  type Decimal,
+} from '@cab/domain';
+import { SimulatedVenue } from '../brokers/paper/simulated-venue';
+import { inferTimeframeMs } from '../market-data/candle-csv';
+import { REPLAY_HALF_SPREAD } from '../market-data/replay-market-data';
+import { splitWarmup, type BacktestOptions } from './backtest-options';
+
+/**
+ * The backtest driver of the TradingCore (docs/core.md): the traded candles are events on a
+ * virtual clock — candle k closes at first.ts + (k + 1) × timeframe, as the replay shows it to the
+ * loops — and each one is handed to the core with the ticker ReplayMarketData quotes after it
+ * (last = the close, bid/ask half a spread either side). The core decides and trades against a
+ * SimulatedVenue (PaperBroker's matching) in the same call; the equity is recorded after each
+ * candle and the report is built as the loop backtest builds it. Nothing is persisted.
+ */
+export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestReport> {
+  const { series, history } = splitWarmup(opts);
+  const candles = series.slice(history);
+  const first = candles[0];
+  const last = candles[candles.length - 1];
+  if (!first || !last) throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
+  const tf = inferTimeframeMs(series);
+  const { base, quote } = splitSymbol(opts.symbol);
+  const strategy = createStrategy(opts.strategy, opts.params ?? {});
+  if (!strategy.ok) throw new RangeError(strategy.problems.join('; '));
+  const s = opts.settings;
+  const riskConfig = validateRiskConfig(s.risk);
+  if (!riskConfig.ok) throw new RangeError(`risk settings: ${riskConfig.problems.join('; ')}`);
+  const exitConfig = validateExitConfig(s.exits);
+  if (!exitConfig.ok) throw new RangeError(`exit settings: ${exitConfig.problems.join('; ')}`);
+
+  let now = first.ts;
+  const clock = { now: () => now };
+  const venue = new SimulatedVenue({ clock, ids: new SequentialIds('bt-'), startingBalances: { ...s.paper.balances } });
+  const core = new TradingCore({
+    symbols: [opts.symbol],
+    strategy: strategy.value,
+    risk: new RiskManager(riskConfig.value),
+    exits: new ExitPolicy(exitConfig.value),
+    fixedAmount: dec(s.trading.fixedAmount),
+    bucketMs: s.idempotency.bucketMs,
+    venue,
+    clock,
+  });
+  const startBalances = s.paper.balances;
+  const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
+  const recorder = new EquityRecorder();
+  const quotes = new ReplayQuote(opts.symbol, tf, REPLAY_HALF_SPREAD, venue);
+  const progressEvery = opts.progressEvery ?? 10_000;
+  let seen: BalanceDTO | null = null;
+  let held = ZERO;
+  let cash = ZERO;
+  // The replay shows the candles on the backtest's clock: moved by what gaps the history has
+  // (none: by nothing, and the file's own candles are shown).
+  const shift = first.ts - ((series[0] as Candle).ts + history * tf);
+  const shown = shift === 0 ? series : series.map((c) => ({ ...c, ts: c.ts + shift }));
+  const feeds = new ReplayFeed(core, opts.symbol, shown, Math.max(1, strategy.value.warmup), tf);
+  // The loops run at every timeframe from the first traded candle's open up to the last one's
+  // close: one step per traded candle, and more when the file has gaps (the replay is by index,
+  // so the last candle is then evaluated again until the clock gets there, as the loops do).
+  const steps = Math.floor((last.ts + tf - first.ts) / tf);
+  let shownIndex = -1;
+  const started = performance.now();
+  for (let j = 1; j <= steps; j++) {
+    now = first.ts + j * tf;
+    const closed = Math.min(history + j, series.length);
+    feeds.catchUp(closed, now);
+    if (closed - 1 !== shownIndex) {
+      shownIndex = closed - 1;
+      quotes.next(shown[shownIndex] as Candle);
+    }
+    core.decide(opts.symbol, quotes, tf);
+    // The equity after the step, as the loop backtest records it (balances re-summed only when they moved).
+    const c = candles[closed - history - 1] as Candle;
+    const b = venue.balance(opts.symbol);
+    if (b) {
+      if (b !== seen) {
+        seen = b;
+        held = b.freeBase.plus(b.usedBase);
+        cash = b.freeQuote.plus(b.usedQuote);
+      }
+      const position = core.position(opts.symbol);
+      const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
+      const h = held;
+      const q = cash;
+      recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
+    }
+    if (j % progressEvery === 0) opts.onProgress?.(Math.min(j, candles.length), candles.length);
+  }
+  if (steps % progressEvery !== 0) opts.onProgress?.(Math.min(steps, candles.length), candles.length);
+  const elapsedMs = Math.round(performance.now() - started);
+
+  const reportFills: ReportFill[] = core.fills.map(({ fill: f, reason }) => ({
+    ts: f.ts,
+    symbol: f.symbol,
+    side: f.side,
+    price: str(f.price),
+    amount: str(f.amount),
+    cost: str(f.cost),
+    fee: str(f.fee),
+    feeCurrency: f.feeCurrency ?? quote,
+    orderId: f.exchangeOrderId,
+    clientOrderId: f.clientOrderId,
+    reason,
+  }));
+  const inst = venue.instrument(opts.symbol);
+  return buildReport({
+    ...(inst ? { isDust: instrumentDust(inst) } : {}),
+    symbol: opts.symbol,
+    base,
+    quote,
+    strategy: strategy.value.name,
+    params: opts.params ?? {},
+    from: first.ts,
+    to: last.ts + tf,
+    candles: candles.length,
+    warmupCandles: history,
+    elapsedMs,
+    startEquity: startEquity as Decimal,
+    fills: reportFills,
+    curve: recorder.curve(),
+    exposure: recorder.exposure(),
+    timeframeMs: tf,
+  });
+}
+
+/**
+ * The ticker after each candle as ReplayMarketData quotes it in a backtest (last = the close as
+ * decimal text, bid/ask = last ∓ last × half spread, stamped at the candle's close), built only when
+ * the core asks for it, and then handed to the venue to fill against. One object for the whole run.
+ */
+class ReplayQuote implements CandleQuote {
+  bidApprox = 0;
+  private candle: Candle | null = null;
+  private built: TickerDTO | null = null;
+  private readonly half: Decimal;
+  private readonly halfFloat: number;
+
+  constructor(
+    private readonly symbol: string,
+    private readonly tf: number,
+    halfSpread: string,
+    private readonly venue: SimulatedVenue,
+  ) {
+    this.half = dec(halfSpread);
+    this.halfFloat = Number(halfSpread);
+  }
+
+  next(c: Candle): void {
+    this.candle = c;
+    this.built = null;
+    this.bidApprox = c.close * (1 - this.halfFloat);
+  }
+
+  ticker(): TickerDTO {
+    if (this.built) return this.built;
+    const c = this.candle as Candle;
+    // String(number) of a value parsed from decimal text gives that text back (shortest round trip).
+    const last = dec(String(c.close));
+    const half = last.times(this.half);
+    const t: TickerDTO = { symbol: this.symbol, bid: last.minus(half), ask: last.plus(half), last, ts: c.ts + this.tf };
+    this.built = t;
+    this.venue.quote(t);
+    return t;
+  }
+}
+
+/**
+ * StrategyFeeds' catch-up over the replayed series, synchronously: each step feeds the candles
+ * closed since the last one fed if they continue it (one timeframe apart, half a timeframe of
+ * tolerance), and otherwise — the first step, a gap in the file, time going back — starts the
+ * strategy over from the last `warmup` closed candles. So the core's strategy sees exactly what
+ * the eval loop's does, gaps included.
+ */
+class ReplayFeed {
+  /** Time of the last candle fed (NaN before the first). */
+  private lastTs = Number.NaN;
+
+  constructor(
+    private readonly core: TradingCore,
+    private readonly symbol: string,
+    private readonly shown: readonly Candle[],
+    private readonly warmup: number,
+    private readonly tf: number,
+  ) {}
+
+  /** `closed`: how many candles of the series are closed at `now`. */
+  catchUp(closed: number, now: number): void {
+    const last = this.lastTs;
+    if (!Number.isNaN(last)) {
+      const behind = Math.floor((now - last) / this.tf) + 1;
+      if (behind <= this.warmup && this.continueWith(Math.max(0, closed - Math.max(2, behind)), closed, last)) return;
+    }
+    const start = Math.max(0, closed - this.warmup);
+    this.core.seed(this.symbol, this.shown.slice(start, closed));
+    this.lastTs = closed > start ? (this.shown[closed - 1] as Candle).ts : Number.NaN;
+  }
+
+  /** StrategyFeeds.continueWith on the window [start, end): false (nothing fed) when it does not continue. */
+  private continueWith(start: number, end: number, last: number): boolean {
+    const shown = this.shown;
+    let i = end;
+    while (i > start && (shown[i - 1] as Candle).ts > last) i--;
+    if (i === end) return end > start && (shown[end - 1] as Candle).ts === last;
+    let prev = last;
+    for (let k = i; k < end; k++) {
+      const ts = (shown[k] as Candle).ts;
+      if (Math.abs(ts - prev - this.tf) >= this.tf / 2) return false;
+      prev = ts;
+    }
+    for (; i < end; i++) this.core.feed(this.symbol, shown[i] as Candle);
+    this.lastTs = prev;
+    return true;
+  }
+}
