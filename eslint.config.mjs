@@ -12,18 +12,7 @@ import path from 'node:path';
 const root = import.meta.dirname;
 
 /** npm packages that do I/O or belong to a framework: never in domain, never in application. */
-const IO_PACKAGES = [
-  'ccxt',
-  'kysely',
-  'better-sqlite3',
-  'express',
-  'winston',
-  'prom-client',
-  'yargs',
-  'yargs/*',
-  'dotenv',
-  'supertest',
-];
+const IO_PACKAGES = ['ccxt', 'kysely', 'better-sqlite3', 'express', 'winston', 'prom-client', 'yargs', 'yargs/*', 'dotenv', 'supertest'];
 /** Node's I/O modules, with and without the `node:` prefix. */
 const IO_CORE = ['fs', 'fs/*', 'net', 'http', 'https', 'http2', 'child_process', 'dgram', 'tls', 'worker_threads', 'cluster', 'readline'];
 const withNodePrefix = (xs) => xs.flatMap((x) => [x, `node:${x}`]);
@@ -171,10 +160,7 @@ export default tseslint.config(
     files: ['apps/**/*.ts', 'libs/infrastructure/**/*.ts', 'tools/**/*.ts'],
     ignores: ['libs/infrastructure/src/settings/**/*.ts', ...TEST_FILES],
     rules: {
-      'no-restricted-properties': [
-        'error',
-        { object: 'process', property: 'env', message: 'ENV is read only by @cab/infrastructure settings' },
-      ],
+      'no-restricted-properties': ['error', { object: 'process', property: 'env', message: 'ENV is read only by @cab/infrastructure settings' }],
     },
   },
 );

@@ -30,9 +30,7 @@ const documented = new Set(doc.metrics.map((m) => m.name));
 const datasources = readYaml<{ datasources: { uid: string; url: string; type: string }[] }>(
   path.join(GRAFANA_DIR, 'provisioning/datasources/prometheus.yml'),
 ).datasources;
-const providers = readYaml<{ providers: { options: { path: string } }[] }>(
-  path.join(GRAFANA_DIR, 'provisioning/dashboards/crypto-ai-bot.yml'),
-).providers;
+const providers = readYaml<{ providers: { options: { path: string } }[] }>(path.join(GRAFANA_DIR, 'provisioning/dashboards/crypto-ai-bot.yml')).providers;
 
 describe('ops/grafana dashboard', () => {
   it('covers what a trader watches: equity and PnL, position, orders and fills, blocked trades, loop latency, errors', () => {

@@ -81,7 +81,9 @@ describe('the live registry (PromMetrics during a paper run of the composed bot)
     // Say it plainly in the test output, not only in the docs.
     process.stdout.write(`\nops: metrics required by alerts/dashboard and not produced by any code yet: ${missingRequired.join(', ') || 'none'}\n`);
     if (rec.rejected.size > 0) {
-      process.stdout.write(`ops: uses the prom-client adapter refused (they throw in production):\n${[...rec.rejected.values()].map((r) => `  ${r.message}`).join('\n')}\n`);
+      process.stdout.write(
+        `ops: uses the prom-client adapter refused (they throw in production):\n${[...rec.rejected.values()].map((r) => `  ${r.message}`).join('\n')}\n`,
+      );
     }
   });
 
@@ -101,7 +103,8 @@ describe('the live registry (PromMetrics during a paper run of the composed bot)
       }
       if (row.type !== f.type) wrong.push(`${f.name}: documented as ${row.type}, registry has ${f.type}`);
       const labels = labelNamesOf(prom, f.name);
-      if (!disagreeing.has(f.name) && labels.join(',') !== row.labels.join(',')) wrong.push(`${f.name}: documented labels [${row.labels}], registry [${labels}]`);
+      if (!disagreeing.has(f.name) && labels.join(',') !== row.labels.join(','))
+        wrong.push(`${f.name}: documented labels [${row.labels}], registry [${labels}]`);
     }
     expect(wrong).toEqual([]);
   });

@@ -32,7 +32,7 @@ describe('scripts/ and Procfile', () => {
     for (const f of ['run_server.sh', 'run_server.ps1', 'run_worker.sh', 'backup_db.sh', 'rotate_backups.sh', 'integrity_check.sh', 'README.md']) {
       expect(existsSync(path.join(SCRIPTS, f))).toBe(true);
     }
-    expect(readFileSync(path.join(SCRIPTS, 'run_server.ps1'), 'utf8')).toContain("dist/apps/server/main.cjs");
+    expect(readFileSync(path.join(SCRIPTS, 'run_server.ps1'), 'utf8')).toContain('dist/apps/server/main.cjs');
   });
 
   it('Procfile runs the server through scripts/run_server.sh', () => {
@@ -47,7 +47,11 @@ describe('scripts/ and Procfile', () => {
       expect(existsSync(CLI_BUNDLE)).toBe(true);
       dir = mkdtempSync(path.join(tmpdir(), 'cab-scripts-'));
       env = { DB_PATH: path.join(dir, 'bot.db') };
-      const m = spawnSync(process.execPath, [CLI_BUNDLE, 'maintenance', 'migrate'], { env: { ...env, PATH: process.env['PATH'] ?? '' }, encoding: 'utf8', cwd: dir });
+      const m = spawnSync(process.execPath, [CLI_BUNDLE, 'maintenance', 'migrate'], {
+        env: { ...env, PATH: process.env['PATH'] ?? '' },
+        encoding: 'utf8',
+        cwd: dir,
+      });
       expect(m.status).toBe(0);
     });
     afterAll(() => rmSync(dir, { recursive: true, force: true }));

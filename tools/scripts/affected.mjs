@@ -15,9 +15,13 @@ if (!base) {
   }
 }
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_USE_LOCAL: 'true', NX_TUI: 'false', NX_ISOLATE_PLUGINS: 'false' };
-const r = spawnSync(path.join(root, 'node_modules/.bin/nx'), ['affected', '-t', 'lint', 'typecheck', 'test', 'build', `--base=${base}`, `--head=${process.env.NX_HEAD ?? 'HEAD'}`, ...process.argv.slice(2)], {
-  cwd: root,
-  env,
-  stdio: 'inherit',
-});
+const r = spawnSync(
+  path.join(root, 'node_modules/.bin/nx'),
+  ['affected', '-t', 'lint', 'typecheck', 'test', 'build', `--base=${base}`, `--head=${process.env.NX_HEAD ?? 'HEAD'}`, ...process.argv.slice(2)],
+  {
+    cwd: root,
+    env,
+    stdio: 'inherit',
+  },
+);
 process.exit(r.status ?? 1);

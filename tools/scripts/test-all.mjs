@@ -3,13 +3,22 @@
 // (no prompt, no phoning home, same behaviour on a laptop and in CI). Prints a closing
 // "N passed, N failed" line summed over every jest run. Extra arguments go to `nx run-many`
 // (e.g. `npm test -- --projects=domain`).
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const env = { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true', NX_USE_LOCAL: 'true', NX_TUI: 'false', NX_ISOLATE_PLUGINS: 'false' };
 const nx = path.join(root, 'node_modules/.bin/nx');
 const args = ['run-many', '-t', 'lint', 'typecheck', 'test', 'build', '--output-style=static', '--parallel=2', ...process.argv.slice(2)];
+
+// One formatter over the tree (Prettier, .prettierrc.json): an unformatted file fails the run, as
+// a lint error does. `npm run format` fixes it.
+const prettier = spawnSync(path.join(root, 'node_modules/.bin/prettier'), ['--check', '--log-level=warn', '**/*.{ts,mjs,cjs,js,json}'], {
+  cwd: root,
+  encoding: 'utf8',
+});
+const unformatted = prettier.status !== 0;
+if (unformatted) process.stdout.write(`${prettier.stdout}${prettier.stderr}prettier: the files above are not formatted; run \`npm run format\`\n`);
 
 const child = spawn(nx, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
 let passed = 0;
@@ -40,6 +49,7 @@ tee(child.stderr, process.stderr);
 child.on('close', (code) => {
   count(pending);
   if (code !== 0 && failed === 0) failed = 1; // a lint, type or build failure counts as a failure
+  if (unformatted) failed += 1;
   process.stdout.write(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`);
-  process.exit(code ?? 1);
+  process.exit(unformatted && code === 0 ? 1 : (code ?? 1));
 });

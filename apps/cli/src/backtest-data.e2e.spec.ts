@@ -12,7 +12,12 @@ const bin = path.join(root, 'dist/apps/cli/main.cjs');
 let cwd: string;
 
 function cab(args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd, env: { PATH: process.env['PATH'] ?? '', DB_PATH: path.join(cwd, 'bot.db') }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [bin, ...args], {
+    cwd,
+    env: { PATH: process.env['PATH'] ?? '', DB_PATH: path.join(cwd, 'bot.db') },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, out: r.stdout, err: r.stderr, all: r.stdout + r.stderr };
 }
 
@@ -24,12 +29,27 @@ afterEach(() => fs.rmSync(cwd, { recursive: true, force: true }));
 describe('cab backtest (built bundle)', () => {
   it('runs over a gzipped file and writes the report', () => {
     fs.writeFileSync(path.join(cwd, 'day.csv.gz'), gzipSync(fs.readFileSync(bundledCandleFile())));
-    const r = cab(['backtest', '--data', 'day.csv.gz', '--symbol', 'BTC/USDT', '--strategy', 'ema_cross_rsi', '--params', '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}', '--out', 'out']);
+    const r = cab([
+      'backtest',
+      '--data',
+      'day.csv.gz',
+      '--symbol',
+      'BTC/USDT',
+      '--strategy',
+      'ema_cross_rsi',
+      '--params',
+      '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}',
+      '--out',
+      'out',
+    ]);
     expect(r.code).toBe(0);
     // The first 200 candles are history (the paper replay's warm-up): 1,240 traded.
     expect(r.out).toMatch(/^candles\s+1240$/m);
     expect(r.out).toMatch(/^fills \/ round trips\s+\d+ \/ [1-9]\d*$/m);
-    const report = JSON.parse(fs.readFileSync(path.join(cwd, 'out', 'report.json'), 'utf8')) as { trades: unknown[]; summary: { candles: number; elapsedMs: number } };
+    const report = JSON.parse(fs.readFileSync(path.join(cwd, 'out', 'report.json'), 'utf8')) as {
+      trades: unknown[];
+      summary: { candles: number; elapsedMs: number };
+    };
     expect(report.trades.length).toBeGreaterThan(0);
     expect(report.summary.candles).toBe(1240);
     const all = cab(['backtest', '--data', 'day.csv.gz', '--warmup', '0', '--out', 'out0']);
@@ -58,7 +78,12 @@ describe('cab data import (built bundle)', () => {
     const csv = cab(['data', 'import', bundledCandleFile()]);
     expect(csv.code).toBe(0);
     expect(csv.out).toMatch(/^imported 1440 BTC\/USDT 1m candles/);
-    const rows = fs.readFileSync(bundledCandleFile(), 'utf8').trim().split('\n').slice(1, 11).map((l) => l.split(',').map(Number));
+    const rows = fs
+      .readFileSync(bundledCandleFile(), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1, 11)
+      .map((l) => l.split(',').map(Number));
     fs.writeFileSync(path.join(cwd, 'ETH_USDT-1m.json'), JSON.stringify(rows));
     expect(cab(['data', 'import', 'ETH_USDT-1m.json', '--symbol', 'eth/usdt']).out).toMatch(/^imported 10 ETH\/USDT 1m candles/);
     expect(cab(['data', 'import', bundledCandleFile()]).code).toBe(0);

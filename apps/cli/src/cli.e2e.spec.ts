@@ -69,7 +69,13 @@ describe('cab (built bundle)', () => {
     expect(failing.err).toContain('RISK_MAX_SPREAD_PCT: expected a number between 0 and 1, got "abc"');
     expect(failing.err).toContain('missing API_SECRET');
     for (const args of [['settings'], ['settings', '--json']]) {
-      const ok = cab(args, { MODE: 'live', MARKET_DATA: 'exchange', API_KEY: KEY, API_SECRET_B64: Buffer.from(SECRET).toString('base64'), API_TOKEN: `${SECRET}-x-0123456789abcdef` });
+      const ok = cab(args, {
+        MODE: 'live',
+        MARKET_DATA: 'exchange',
+        API_KEY: KEY,
+        API_SECRET_B64: Buffer.from(SECRET).toString('base64'),
+        API_TOKEN: `${SECRET}-x-0123456789abcdef`,
+      });
       expect(ok.code).toBe(0);
       expect(ok.out).toContain('***');
       for (const r of [failing, ok]) {

@@ -139,7 +139,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('date', { type: 'string', describe: 'the UTC day, YYYY-MM-DD' })
           .option('json', { type: 'boolean', default: false, describe: 'print JSON' })
           .check((a) => {
-            if (a.date !== undefined && parseIsoDay(a.date) === null) throw new UsageError(`--date must be a real day as YYYY-MM-DD, got ${JSON.stringify(a.date)}`);
+            if (a.date !== undefined && parseIsoDay(a.date) === null)
+              throw new UsageError(`--date must be a real day as YYYY-MM-DD, got ${JSON.stringify(a.date)}`);
             return true;
           }),
       async (a) => {
@@ -170,11 +171,21 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       'Run the live pipeline over a candle file on virtual time; print a summary and write DIR/report.json and report.html',
       (y) =>
         y
-          .option('data', { type: 'string', demandOption: true, describe: 'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz' })
+          .option('data', {
+            type: 'string',
+            demandOption: true,
+            describe: 'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz',
+          })
           .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
           .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY, as paper and live trading)' })
-          .option('params', { type: 'string', describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21} (default: STRATEGY_PARAMS for STRATEGY\'s strategy)' })
-          .option('from', { type: 'string', describe: 'first traded candle (date, ISO time or epoch ms); earlier candles are history the strategy sees but never trades on' })
+          .option('params', {
+            type: 'string',
+            describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21} (default: STRATEGY_PARAMS for STRATEGY\'s strategy)',
+          })
+          .option('from', {
+            type: 'string',
+            describe: 'first traded candle (date, ISO time or epoch ms); earlier candles are history the strategy sees but never trades on',
+          })
           .option('to', { type: 'string', describe: 'end, exclusive (date, ISO time or epoch ms)' })
           .option('warmup', {
             type: 'number',
@@ -199,30 +210,46 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         );
       },
     )
-    .command('data <action> [file]', 'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --since DATE (ccxt fetchOHLCV)', (y) =>
-      y
-        .positional('action', { choices: ['import', 'download'] as const, describe: 'what to do' })
-        .positional('file', { type: 'string', describe: 'import: the candle file' })
-        .option('symbol', { type: 'string', describe: 'default: SYMBOL' })
-        .option('timeframe', { type: 'string', describe: 'import: default from the file; download: default 1m' })
-        .option('since', { type: 'string', describe: 'download: first candle (date, ISO time or epoch ms)' })
-        .option('until', { type: 'string', describe: 'download: end, exclusive (default: now)' })
-        .option('out', { type: 'string', describe: 'download: also write a CSV file' })
-        .option('db', { type: 'boolean', default: true, describe: 'download: store in the database (--no-db to skip)' })
-        .check((a) => {
-          if (a.action === 'import' && !a.file) throw new UsageError('import needs the candle file: cab data import <file>');
-          if (a.action === 'download' && !a.since) throw new UsageError('download needs --since DATE');
-          return true;
-        }),
+    .command(
+      'data <action> [file]',
+      'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --since DATE (ccxt fetchOHLCV)',
+      (y) =>
+        y
+          .positional('action', { choices: ['import', 'download'] as const, describe: 'what to do' })
+          .positional('file', { type: 'string', describe: 'import: the candle file' })
+          .option('symbol', { type: 'string', describe: 'default: SYMBOL' })
+          .option('timeframe', { type: 'string', describe: 'import: default from the file; download: default 1m' })
+          .option('since', { type: 'string', describe: 'download: first candle (date, ISO time or epoch ms)' })
+          .option('until', { type: 'string', describe: 'download: end, exclusive (default: now)' })
+          .option('out', { type: 'string', describe: 'download: also write a CSV file' })
+          .option('db', { type: 'boolean', default: true, describe: 'download: store in the database (--no-db to skip)' })
+          .check((a) => {
+            if (a.action === 'import' && !a.file) throw new UsageError('import needs the candle file: cab data import <file>');
+            if (a.action === 'download' && !a.since) throw new UsageError('download needs --since DATE');
+            return true;
+          }),
       async (a) => {
         const settings = loadSettings();
         if (a.action === 'import') {
-          emit(await dataImportCommand({ file: a.file as string, ...(a.symbol ? { symbol: a.symbol } : {}), ...(a.timeframe ? { timeframe: a.timeframe } : {}) }, settings, systemClock));
+          emit(
+            await dataImportCommand(
+              { file: a.file as string, ...(a.symbol ? { symbol: a.symbol } : {}), ...(a.timeframe ? { timeframe: a.timeframe } : {}) },
+              settings,
+              systemClock,
+            ),
+          );
           return;
         }
         emit(
           await dataDownloadCommand(
-            { timeframe: a.timeframe ?? '1m', since: a.since as string, db: a.db, ...(a.symbol ? { symbol: a.symbol } : {}), ...(a.until ? { until: a.until } : {}), ...(a.out ? { out: a.out } : {}) },
+            {
+              timeframe: a.timeframe ?? '1m',
+              since: a.since as string,
+              db: a.db,
+              ...(a.symbol ? { symbol: a.symbol } : {}),
+              ...(a.until ? { until: a.until } : {}),
+              ...(a.out ? { out: a.out } : {}),
+            },
             settings,
             systemClock,
             (line) => io.stderr(`${line}\n`),

@@ -121,7 +121,10 @@ describe('cab health-monitor (built bundle)', () => {
     expect(await cabAsync(['health-monitor', '--oneshot', '--url', url])).toMatchObject({ code: 0, out: expect.stringContaining('healthy HTTP 200 ok') });
     status = 503;
     body = '{"status":"down","components":[{"name":"db","status":"down","detail":"locked"}]}';
-    expect(await cabAsync(['health-monitor', '--oneshot', '--url', url])).toMatchObject({ code: 1, out: expect.stringContaining('UNHEALTHY HTTP 503 down: db down (locked)') });
+    expect(await cabAsync(['health-monitor', '--oneshot', '--url', url])).toMatchObject({
+      code: 1,
+      out: expect.stringContaining('UNHEALTHY HTTP 503 down: db down (locked)'),
+    });
   });
 
   it('polling: N healthy probes then exit 0', async () => {

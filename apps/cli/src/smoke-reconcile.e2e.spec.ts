@@ -42,7 +42,14 @@ describe('cab smoke (built bundle)', () => {
   });
 
   it('an unreachable live exchange fails the broker checks: table still printed, exit 1, no stack', () => {
-    const r = cab(['smoke', '--json'], { MODE: 'live', MARKET_DATA: 'exchange', API_KEY: 'k', API_SECRET: 's', EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4', HTTP_TIMEOUT_SEC: '2' });
+    const r = cab(['smoke', '--json'], {
+      MODE: 'live',
+      MARKET_DATA: 'exchange',
+      API_KEY: 'k',
+      API_SECRET: 's',
+      EXCHANGE_API_URL: 'http://127.0.0.1:9/api/v4',
+      HTTP_TIMEOUT_SEC: '2',
+    });
     expect(r.code).toBe(1);
     const report = JSON.parse(r.out) as { ok: boolean; checks: { check: string; status: string }[] };
     expect(report.ok).toBe(false);

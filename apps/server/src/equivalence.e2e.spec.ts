@@ -7,7 +7,17 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createStrategy, str, type Candle } from '@cab/domain';
-import { bundledCandleFile, formatCandleCsv, openSqliteStorage, parseSettings, readCandleFile, REPLAY_WARMUP_CANDLES, runBacktest, systemClock, type ReplayDescription } from '@cab/infrastructure';
+import {
+  bundledCandleFile,
+  formatCandleCsv,
+  openSqliteStorage,
+  parseSettings,
+  readCandleFile,
+  REPLAY_WARMUP_CANDLES,
+  runBacktest,
+  systemClock,
+  type ReplayDescription,
+} from '@cab/infrastructure';
 import { killAll, startProcess, waitFor } from './e2e/processes';
 
 const root = path.resolve(__dirname, '../../..');
@@ -134,11 +144,19 @@ describe('paper replay through the server ≡ backtest (issue #8)', () => {
       .split('\n')
       .filter((l) => l.startsWith('{'))
       .map((l) => JSON.parse(l) as Record<string, unknown>)
-      .find((l) => l['message'] === 'replay started') as unknown as (ReplayDescription & { replaySpeed: number; wallStartMs: number; clockStartMs: number }) | undefined;
+      .find((l) => l['message'] === 'replay started') as unknown as
+      (ReplayDescription & { replaySpeed: number; wallStartMs: number; clockStartMs: number }) | undefined;
     if (!started) throw new Error(`no "replay started" line in the server's log:\n${s.output()}`);
     // The replay runs at speed 1 on the pipeline's clock, which runs at REPLAY_SPEED on the wall clock,
     // whole days from the file's time (the first traded candle closed at the clock's start).
-    expect(started).toMatchObject({ candles: candles.length, warmupCandles: REPLAY_WARMUP_CANDLES, speed: 1, replaySpeed: SPEED, loop: false, timeframeMs: 60_000 });
+    expect(started).toMatchObject({
+      candles: candles.length,
+      warmupCandles: REPLAY_WARMUP_CANDLES,
+      speed: 1,
+      replaySpeed: SPEED,
+      loop: false,
+      timeframeMs: 60_000,
+    });
     expect(started.clockStartMs).toBe(started.anchorMs + 60_000);
     expect((started.clockStartMs - (candles[REPLAY_WARMUP_CANDLES]!.ts + 60_000)) % 86_400_000).toBe(0);
     // The replay is over once its last candle has closed and the market data check reports it stale
@@ -168,7 +186,14 @@ describe('paper replay through the server ≡ backtest (issue #8)', () => {
       const fills = await storage.fills.bySymbol(SYMBOL);
       orders = await storage.orders.find({ symbol: SYMBOL, limit: 1000 });
       intoCandleMs = fills.map((f) => ((f.ts - started.anchorMs) % 60_000) / SPEED);
-      server = fills.map((f) => ({ candle: candleAt(candles, started, f.ts), side: f.side, price: str(f.price), amount: str(f.amount), fee: str(f.fee), feeCurrency: f.feeCurrency }));
+      server = fills.map((f) => ({
+        candle: candleAt(candles, started, f.ts),
+        side: f.side,
+        price: str(f.price),
+        amount: str(f.amount),
+        fee: str(f.fee),
+        feeCurrency: f.feeCurrency,
+      }));
     } finally {
       await storage.close();
     }

@@ -14,7 +14,16 @@ const auth = { Authorization: `Bearer ${TOKEN}` };
 const READY = /crypto-ai-bot server \((?:paper|live)\) on (http:\/\/127\.0\.0\.1:\d+)/;
 
 /** Fast replay: one 1-minute candle every 100 ms, loops every fraction of a second. */
-const FAST = { PATH: process.env['PATH'] ?? '', PORT: '0', REPLAY_SPEED: '600', EVAL_INTERVAL_SEC: '0.2', EXITS_INTERVAL_SEC: '0.2', RECONCILE_INTERVAL_SEC: '1', WATCHDOG_INTERVAL_SEC: '0.5', LOG_LEVEL: 'warn' };
+const FAST = {
+  PATH: process.env['PATH'] ?? '',
+  PORT: '0',
+  REPLAY_SPEED: '600',
+  EVAL_INTERVAL_SEC: '0.2',
+  EXITS_INTERVAL_SEC: '0.2',
+  RECONCILE_INTERVAL_SEC: '1',
+  WATCHDOG_INTERVAL_SEC: '0.5',
+  LOG_LEVEL: 'warn',
+};
 
 let cwd: string;
 beforeEach(() => {
@@ -54,7 +63,18 @@ async function exerciseRunningServer(s: Started, env: Record<string, string>): P
   expect((h['components'] as { name: string }[]).map((c) => c.name)).toEqual(expect.arrayContaining(['db', 'broker', 'market_data', 'loops']));
 
   const m = await get(`${s.url}/metrics`);
-  for (const name of ['cab_process_cpu_user_seconds_total', 'cab_orders_total', 'cab_risk_blocked_total', 'cab_trades_completed_total', 'cab_loop_seconds', 'cab_loop_last_run_timestamp_seconds', 'cab_position_base', 'cab_pnl_realized_quote', 'cab_equity_quote', 'cab_dlq_size']) {
+  for (const name of [
+    'cab_process_cpu_user_seconds_total',
+    'cab_orders_total',
+    'cab_risk_blocked_total',
+    'cab_trades_completed_total',
+    'cab_loop_seconds',
+    'cab_loop_last_run_timestamp_seconds',
+    'cab_position_base',
+    'cab_pnl_realized_quote',
+    'cab_equity_quote',
+    'cab_dlq_size',
+  ]) {
     expect(m.text).toContain(`# TYPE ${name} `);
   }
   // Values, not just names: read from state at scrape time and counted from the bus.
@@ -133,11 +153,15 @@ describe('server (built bundle)', () => {
   it('paper mode on the bundled real candles: trades, serves, obeys the token, survives maintenance, stops cleanly on SIGTERM', async () => {
     const env = { ...FAST, API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'bot.db') };
     const s = await startProcess([bin], { cwd, env, ready: READY });
-    const trades = await waitFor('a trade', async () => {
-      const r = (await get(`${s.url}/api/trades`, auth)).json();
-      const list = r['trades'] as unknown[];
-      return list.length > 0 ? list : null;
-    }, 90_000);
+    const trades = await waitFor(
+      'a trade',
+      async () => {
+        const r = (await get(`${s.url}/api/trades`, auth)).json();
+        const list = r['trades'] as unknown[];
+        return list.length > 0 ? list : null;
+      },
+      90_000,
+    );
     expect(trades[0]).toMatchObject({ symbol: 'BTC/USDT', status: 'filled', filledQuote: expect.stringMatching(/^\d+(\.\d+)?$/) });
     expect((await get(`${s.url}/api/positions`, auth)).status).toBe(200);
     const pnl = (await get(`${s.url}/api/pnl`, auth)).json();
@@ -161,12 +185,36 @@ describe('server (built bundle)', () => {
 describe('server in live mode against the exchange emulator', () => {
   it('does not start trading by itself; starts with the token, serves, stops cleanly', async () => {
     const key = `e2e-key-${process.pid}-${Date.now()}`; // a fresh account: no clash with another instance lock
-    const emu = await startProcess(['--import', 'tsx', path.join(root, 'tools/exchange-emulator/src/main.ts'), '--port', '0', '--api-key', key, '--api-secret', 'e2e-secret', '--candle-step-ms', '100'], {
-      cwd: root,
-      env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
-      ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
-    });
-    const env = { ...FAST, MODE: 'live', MARKET_DATA: 'exchange', EXCHANGE_API_URL: emu.url, API_KEY: key, API_SECRET: 'e2e-secret', API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'live.db') };
+    const emu = await startProcess(
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'tools/exchange-emulator/src/main.ts'),
+        '--port',
+        '0',
+        '--api-key',
+        key,
+        '--api-secret',
+        'e2e-secret',
+        '--candle-step-ms',
+        '100',
+      ],
+      {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
+        ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
+      },
+    );
+    const env = {
+      ...FAST,
+      MODE: 'live',
+      MARKET_DATA: 'exchange',
+      EXCHANGE_API_URL: emu.url,
+      API_KEY: key,
+      API_SECRET: 'e2e-secret',
+      API_TOKEN: TOKEN,
+      DB_PATH: path.join(cwd, 'live.db'),
+    };
     const s = await startProcess([bin], { cwd, env, ready: READY });
     expect((await get(`${s.url}/orchestrator/status`, auth)).json()['state']).toBe('stopped');
     expect((await post(`${s.url}/orchestrator/start`)).status).toBe(401);
@@ -174,10 +222,14 @@ describe('server in live mode against the exchange emulator', () => {
     const h = (await get(`${s.url}/health`)).json();
     expect(h['mode']).toBe('live');
     // Orders go through ccxt to the emulator: the trade shows up with the emulator's order id.
-    const trades = await waitFor('a live trade', async () => {
-      const list = (await get(`${s.url}/api/trades`, auth)).json()['trades'] as { exchangeOrderId: string | null }[];
-      return list.length > 0 ? list : null;
-    }, 90_000);
+    const trades = await waitFor(
+      'a live trade',
+      async () => {
+        const list = (await get(`${s.url}/api/trades`, auth)).json()['trades'] as { exchangeOrderId: string | null }[];
+        return list.length > 0 ? list : null;
+      },
+      90_000,
+    );
     expect(trades[0]!.exchangeOrderId).toMatch(/^\d+$/);
     await exerciseRunningServer(s, env);
   }, 180_000);

@@ -77,8 +77,14 @@ export function aRiskState(over: Partial<RiskState> = {}): RiskState {
     tradingState: 'active',
     ticker: aTicker(),
     orderBook: anOrderBook(
-      [['40000', '1'], ['39990', '2']],
-      [['40004', '0.5'], ['40010', '2']],
+      [
+        ['40000', '1'],
+        ['39990', '2'],
+      ],
+      [
+        ['40004', '0.5'],
+        ['40010', '2'],
+      ],
     ),
     feeRate: dec('0.002'),
     positionBase: dec('0'),

@@ -32,9 +32,15 @@ it('runs the README example end to end', () => {
 
   // --- README example starts ---
   const btc = new Instrument({
-    symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT',
-    priceTick: '0.01', amountStep: '0.00001', minBase: '0.00001', minNotional: '3',
-    takerFee: '0.002', makerFee: '0.002',
+    symbol: 'BTC/USDT',
+    base: 'BTC',
+    quote: 'USDT',
+    priceTick: '0.01',
+    amountStep: '0.00001',
+    minBase: '0.00001',
+    minNotional: '3',
+    takerFee: '0.002',
+    makerFee: '0.002',
   });
 
   const strategy = createStrategy('ema_cross_rsi', { fastPeriod: 12, slowPeriod: 26 });
@@ -45,20 +51,33 @@ it('runs the README example end to end', () => {
   // signal: { action: 'buy' | 'sell' | 'hold', reasons: ['SIGNAL.NO_CROSS: EMA(12) … vs EMA(26) … (above)'] }
 
   const risk = validateRiskConfig({
-    cooldownSec: 300, maxSpreadPct: '0.005', maxPositionBase: '0.05', maxOrdersPerHour: 6,
-    dailyLossLimitQuote: '50', maxFeePct: '0.003', maxSlippagePct: '0.002',
-    lossStreakMax: 3, lossStreakPauseSec: 3600, maxDrawdownQuote: '200',
+    cooldownSec: 300,
+    maxSpreadPct: '0.005',
+    maxPositionBase: '0.05',
+    maxOrdersPerHour: 6,
+    dailyLossLimitQuote: '50',
+    maxFeePct: '0.003',
+    maxSlippagePct: '0.002',
+    lossStreakMax: 3,
+    lossStreakPauseSec: 3600,
+    maxDrawdownQuote: '200',
   });
   if (!risk.ok) throw new Error(risk.problems.join('\n'));
   const ticker = { symbol: 'BTC/USDT', bid: dec('43000.10'), ask: dec('43000.20'), last: dec('43000.15'), ts: now };
   const decision = new RiskManager(risk.value).check(
     { symbol: 'BTC/USDT', side: 'buy', quoteAmount: dec('100'), ts: now },
     {
-      tradingState: 'active', ticker, feeRate: btc.takerFee, positionBase: dec('0'),
+      tradingState: 'active',
+      ticker,
+      feeRate: btc.takerFee,
+      positionBase: dec('0'),
       orderBook: { symbol: 'BTC/USDT', ts: now, bids: [{ price: dec('43000.10'), amount: dec('2') }], asks: [{ price: dec('43000.20'), amount: dec('2') }] },
-      lastTradeTs: {}, recentOrderTs: [], recentTrades: [],
+      lastTradeTs: {},
+      recentOrderTs: [],
+      recentTrades: [],
       daily: { dayStart: utcDayStart(now), realizedQuote: dec('0'), feesQuote: dec('0') },
-      equityPeakQuote: dec('1000'), equityQuote: dec('1000'),
+      equityPeakQuote: dec('1000'),
+      equityQuote: dec('1000'),
     },
   );
   // decision: { ok: true, reasons: [], violations: [], limits: { 'spread.pct': '0.0000023256', … } }
@@ -93,7 +112,10 @@ it('runs the README example end to end', () => {
 });
 
 // --- README strategy example starts ---
-interface SmaCrossParams { readonly fast: number; readonly slow: number }
+interface SmaCrossParams {
+  readonly fast: number;
+  readonly slow: number;
+}
 
 class SmaCross extends StreamingStrategy {
   readonly name = 'sma_cross';
@@ -144,7 +166,11 @@ it('runs the README strategy example: a strategy of your own, streamed', () => {
   const now = candles.at(-1)!.ts + 3_600_000;
   const mine = strategyFactory(smaCross, { fast: 5 });
   if (!mine.ok) throw new Error(mine.problems.join('\n'));
-  expect({ name: mine.value.name, warmup: mine.value.warmup, params: mine.value.params }).toEqual({ name: 'sma_cross', warmup: 31, params: { fast: 5, slow: 30 } });
+  expect({ name: mine.value.name, warmup: mine.value.warmup, params: mine.value.params }).toEqual({
+    name: 'sma_cross',
+    warmup: 31,
+    params: { fast: 5, slow: 30 },
+  });
   const eth = mine.value.create();
   const actions: string[] = [];
   for (const c of candles) {
@@ -155,5 +181,8 @@ it('runs the README strategy example: a strategy of your own, streamed', () => {
   expect(actions.filter((a) => a === 'buy').length).toBeGreaterThan(3);
   expect(actions).not.toContain('sell');
   expect(eth.signal({ symbol: 'ETH/USDT', timeframeMs: timeframeMs('1h')!, now }).reasons[0]).toMatch(/^SIGNAL\.(SMA_CROSS_UP|SMA_CROSS_DOWN|NO_CROSS): SMA /);
-  expect(strategyFactory(smaCross, { fast: 40, colour: 1 })).toEqual({ ok: false, problems: ['colour: not a parameter of sma_cross', 'fast (40) must be < slow (30)'] });
+  expect(strategyFactory(smaCross, { fast: 40, colour: 1 })).toEqual({
+    ok: false,
+    problems: ['colour: not a parameter of sma_cross', 'fast (40) must be < slow (30)'],
+  });
 });

@@ -17,7 +17,15 @@ async function main(): Promise<void> {
     const warmup = 200;
     const start = candles[0]!.ts;
     const vs = new VirtualScheduler({ startMs: start });
-    const marketData = new ReplayMarketData({ series: new Map([['BTC/USDT', candles]]), clock: vs, speed: 1, loop: false, anchorMs: start, warmupCandles: warmup, timeframeMs: tf });
+    const marketData = new ReplayMarketData({
+      series: new Map([['BTC/USDT', candles]]),
+      clock: vs,
+      speed: 1,
+      loop: false,
+      anchorMs: start,
+      warmupCandles: warmup,
+      timeframeMs: tf,
+    });
     const env = {
       DB_PATH: join(dir, 'bench.db'),
       EVAL_INTERVAL_SEC: String(tf / 1000),

@@ -65,7 +65,9 @@ function rawCeiling(count: number): number {
     const insFill = db.prepare(
       "INSERT INTO fills (exchange, trade_id, client_order_id, exchange_order_id, symbol, side, price, amount, cost, fee, fee_currency, ts) VALUES ('paper', ?, ?, ?, 'BTC/USDT', 'buy', '50000.1', '0.0005', '25.00005', '0.000001', 'BTC', ?), ('paper', ?, ?, ?, 'BTC/USDT', 'buy', '50000.1', '0.0005', '25.00005', '0.000001', 'BTC', ?) ON CONFLICT (exchange, trade_id) DO NOTHING RETURNING exchange, trade_id",
     );
-    const updOrder = db.prepare("UPDATE orders SET status = 'filled', exchange_order_id = ?, filled_base = '0.001', updated_at = ? WHERE client_order_id = ? RETURNING *");
+    const updOrder = db.prepare(
+      "UPDATE orders SET status = 'filled', exchange_order_id = ?, filled_base = '0.001', updated_at = ? WHERE client_order_id = ? RETURNING *",
+    );
     const getPos = db.prepare("SELECT * FROM positions WHERE symbol = 'BTC/USDT'");
     const upsertPos = db.prepare(
       "INSERT INTO positions (symbol, base_qty, avg_entry, realized_pnl, updated_at, version) VALUES ('BTC/USDT', ?, '0', '0', ?, 1) ON CONFLICT (symbol) DO UPDATE SET base_qty = excluded.base_qty, updated_at = excluded.updated_at, version = positions.version + 1 RETURNING version",
@@ -94,7 +96,11 @@ const fmt = (x: number): string => Math.round(x).toLocaleString('en-US').padStar
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 20_000);
   console.log(`storage benchmark: order + 2 fills + order update + position upsert per transaction, WAL, file DB in ${tmpdir()}`);
-  console.log(`  ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (other work on the machine slows every figure)`);
+  console.log(
+    `  ${cpus().length} cores, load average ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(' ')} (other work on the machine slows every figure)`,
+  );
   const normal = await run('NORMAL', count);
   console.log(`  repositories + unit of work, synchronous=NORMAL: ${fmt(normal)} transactions/s over ${count} (target >= 20,000)`);
   const fullCount = Math.min(count, 2000);

@@ -88,7 +88,6 @@ export class FakeTelegramApi {
     res.writeHead(status, { 'content-type': 'application/json', ...headers });
     res.end(JSON.stringify(payload));
   }
-
 }
 
 /** A fresh folder under the OS temp dir; `cleanup()` removes it. */

@@ -35,7 +35,14 @@ const cells = (line: string): string[] =>
     .split('|')
     .map((c) => c.trim());
 const unquote = (c: string): string => c.replace(/^`|`$/g, '');
-const labelList = (c: string): string[] => (c === '' ? [] : c.split(',').map((l) => l.trim()).filter(Boolean)).sort();
+const labelList = (c: string): string[] =>
+  (c === ''
+    ? []
+    : c
+        .split(',')
+        .map((l) => l.trim())
+        .filter(Boolean)
+  ).sort();
 
 /** Splits the markdown into `## section` → table rows (header and separator removed). */
 function tables(text: string): Map<string, string[][]> {

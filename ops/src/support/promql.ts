@@ -1,8 +1,5 @@
 /** PromQL keywords and modifiers that look like identifiers but are not metric names. */
-const KEYWORDS = new Set([
-  'and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset',
-  'inf', 'nan', 'atan2',
-]);
+const KEYWORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'inf', 'nan', 'atan2']);
 
 /**
  * The metric names a PromQL expression reads. Deliberately small (the expressions are ours): it

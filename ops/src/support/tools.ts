@@ -8,7 +8,8 @@ export function findTool(name: string, env: NodeJS.ProcessEnv = process.env): st
   try {
     return execFileSync('sh', ['-c', `command -v ${name}`], { encoding: 'utf8' }).trim() || null;
   } catch {
-    if (env['CI'] === 'true') throw new Error(`${name} is not installed and CI=true: .ci/run must install it (Debian packages prometheus, prometheus-alertmanager)`);
+    if (env['CI'] === 'true')
+      throw new Error(`${name} is not installed and CI=true: .ci/run must install it (Debian packages prometheus, prometheus-alertmanager)`);
     process.stderr.write(`\n######## ops: ${name} not installed: the checks that need it are SKIPPED ########\n\n`);
     return null;
   }

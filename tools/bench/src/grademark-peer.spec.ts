@@ -60,7 +60,12 @@ describe('grademark peer of the default strategy', () => {
     const [first] = runPeer({ candles: series(xs), params: EMA_CROSS_RSI_DEFAULTS, exits, history: HISTORY }).trades;
     const entry = series(xs).findIndex((c) => c.ts === first?.entryTime.getTime());
     // Same prices up to the signal; the entry bar drops 0.5 % and the next one crashes.
-    const dipped = [...xs.slice(0, entry), (xs[entry - 1] ?? NaN) * 0.995, (xs[entry - 1] ?? NaN) * 0.9, ...Array<number>(5).fill((xs[entry - 1] ?? NaN) * 0.9)];
+    const dipped = [
+      ...xs.slice(0, entry),
+      (xs[entry - 1] ?? NaN) * 0.995,
+      (xs[entry - 1] ?? NaN) * 0.9,
+      ...Array<number>(5).fill((xs[entry - 1] ?? NaN) * 0.9),
+    ];
     const [t, ...more] = runPeer({ candles: series(dipped), params: EMA_CROSS_RSI_DEFAULTS, exits, history: HISTORY }).trades;
     expect(more).toEqual([]);
     expect(t?.entryTime).toEqual(first?.entryTime);

@@ -43,7 +43,13 @@ function sharedData(): string | null {
 
 function oneMinuteFile(): string {
   const shared = sharedData();
-  const f = shared && fs.readdirSync(shared).filter((n) => /^btc_usdt-1m-binance-.*\.csv\.gz$/.test(n)).sort().at(-1);
+  const f =
+    shared &&
+    fs
+      .readdirSync(shared)
+      .filter((n) => /^btc_usdt-1m-binance-.*\.csv\.gz$/.test(n))
+      .sort()
+      .at(-1);
   return shared && f ? path.join(shared, f) : bundledCandleFile();
 }
 
@@ -57,7 +63,10 @@ function percentile(xs: number[], p: number): number {
 }
 
 function indicators(): void {
-  const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['libs/domain/test/bench/indicators.bench.ts', oneMinuteFile(), '--json'], { cwd: root, encoding: 'utf8' });
+  const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['libs/domain/test/bench/indicators.bench.ts', oneMinuteFile(), '--json'], {
+    cwd: root,
+    encoding: 'utf8',
+  });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   const j = JSON.parse(line) as { indicators: { name: string; ours: number; ti: number; ts: number }[] };
   for (const i of j.indicators) {
@@ -78,7 +87,12 @@ const fmtRatio = (ours: number, peer: PeerResult) => `${(ours / peer.candlesPerS
 /** The default strategy's rules and the default exits, for the grademark run (see grademark-peer.ts). */
 function peerRules(history: number) {
   const x = settings({}).exits;
-  const exits: PeerExits = { stopPct: Number(x.stopPct), trailPct: Number(x.trailPct), trailActivatePct: Number(x.trailActivatePct), takeProfitPct: Number(x.takeProfitPct) };
+  const exits: PeerExits = {
+    stopPct: Number(x.stopPct),
+    trailPct: Number(x.trailPct),
+    trailActivatePct: Number(x.trailActivatePct),
+    takeProfitPct: Number(x.takeProfitPct),
+  };
   return { params: EMA_CROSS_RSI_DEFAULTS, exits, history };
 }
 
@@ -159,7 +173,8 @@ async function backtestYear(): Promise<void> {
   const mb = (x: number) => x.toFixed(1);
   // Growth per fill from 10 % to 100 %: what the memory bill of a long run would be.
   const fillsAfter10 = Math.round(r.summary.fills * (1 - s10.done));
-  const perFill = fillsAfter10 > 0 ? ` (≈${Math.round(((s100.heap - s10.heap) * 1e6) / fillsAfter10)} B per fill from 10% to 100%, fills taken as evenly spread)` : '';
+  const perFill =
+    fillsAfter10 > 0 ? ` (≈${Math.round(((s100.heap - s10.heap) * 1e6) / fillsAfter10)} B per fill from 10% to 100%, fills taken as evenly spread)` : '';
   rows.push({
     what: `backtest over a year of 1m candles (the month ×12, continuous clock; ${r.summary.candles.toLocaleString('en-US')} candles, ${r.summary.fills} fills)`,
     value: `${fmtK(r.summary.candlesPerSecond)}; heap ${mb(s10.heap)} → ${mb(s50.heap)} → ${mb(s100.heap)} MB`,
@@ -206,7 +221,16 @@ async function tickToOrder(synchronous: 'FULL' | 'NORMAL'): Promise<void> {
     EXIT_TRAIL_PCT: '0',
   });
   const marketData = new ReplayMarketData({ series: new Map([['BTC/USDT', candles]]), clock: vs, speed: 60, loop: true, warmupCandles: 5 });
-  const app = await compose(s, { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('b-'), marketData, strategy: toggle, logger: noopLogger, instanceLock: null });
+  const app = await compose(s, {
+    clock: vs,
+    scheduler: vs,
+    timers: vs,
+    ids: new SequentialIds('b-'),
+    marketData,
+    strategy: toggle,
+    logger: noopLogger,
+    instanceLock: null,
+  });
   const step: number[] = [];
   const sent: number[] = [];
   let t0 = 0;
@@ -253,7 +277,12 @@ function coldStart(): void {
     }
     rows.push({ what: 'cold start: cab-maintenance list (built CLI, fresh process)', value: `median ${percentile(ms, 50).toFixed(0)} ms`, target: '≤ 400 ms' });
   } catch (e) {
-    rows.push({ what: 'cold start: cab-maintenance list', value: 'n/a', target: '≤ 400 ms', note: `needs the built CLI with \`maintenance list\`: ${String((e as Error).message).split('\n')[0]}` });
+    rows.push({
+      what: 'cold start: cab-maintenance list',
+      value: 'n/a',
+      target: '≤ 400 ms',
+      note: `needs the built CLI with \`maintenance list\`: ${String((e as Error).message).split('\n')[0]}`,
+    });
   } finally {
     fs.rmSync(cwd, { recursive: true, force: true });
   }

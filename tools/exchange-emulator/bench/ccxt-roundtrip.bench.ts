@@ -39,7 +39,9 @@ async function run(enableRateLimit: boolean, n: number): Promise<void> {
   let i = 0;
   const buy = await time(() => broker.createMarketBuyQuote('BTC/USDT', dec('100'), `t-bench-${i++}`));
   const f = (xs: number[]) => `p50 ${pct(xs, 50).toFixed(2)} ms, p95 ${pct(xs, 95).toFixed(2)} ms`;
-  console.log(`rate limiter ${enableRateLimit ? 'on ' : 'off'}: first call (ccxt load + loadMarkets) ${firstMs.toFixed(0)} ms; fetchBalance ${f(bal)}; market buy ${f(buy)} (n=${n})`);
+  console.log(
+    `rate limiter ${enableRateLimit ? 'on ' : 'off'}: first call (ccxt load + loadMarkets) ${firstMs.toFixed(0)} ms; fetchBalance ${f(bal)}; market buy ${f(buy)} (n=${n})`,
+  );
   await broker.close();
   await emu.close();
 }

@@ -31,7 +31,15 @@ describe('signature and timestamp', () => {
   });
 
   it('signs the query un-encoded and the SHA-512 of the exact body', async () => {
-    const body = JSON.stringify({ currency_pair: 'BTC_USDT', type: 'market', account: 'spot', side: 'buy', amount: '10', time_in_force: 'ioc', text: 't-raw-1' });
+    const body = JSON.stringify({
+      currency_pair: 'BTC_USDT',
+      type: 'market',
+      account: 'spot',
+      side: 'buy',
+      amount: '10',
+      time_in_force: 'ioc',
+      text: 't-raw-1',
+    });
     expect((await signed('GET', '/spot/orders', 'account=spot&currency_pair=BTC_USDT&status=finished')).status).toBe(200);
     // insufficient balance: the signature passed and the exchange answered
     expect(await signed('POST', '/spot/orders', '', body)).toEqual({ status: 400, body: { label: 'BALANCE_NOT_ENOUGH', message: 'Not enough balance' } });
@@ -52,7 +60,11 @@ describe('signature and timestamp', () => {
   it('refuses a body changed after signing', async () => {
     const ts = String(Math.floor(clock / 1000));
     const sign = gateSignature('testsecret', 'POST', '/api/v4/spot/countdown_cancel_all', '', '{"timeout":10}', ts);
-    const res = await fetch(`${emu.url}/spot/countdown_cancel_all`, { method: 'POST', headers: { KEY: 'testkey', Timestamp: ts, SIGN: sign }, body: '{"timeout":60}' });
+    const res = await fetch(`${emu.url}/spot/countdown_cancel_all`, {
+      method: 'POST',
+      headers: { KEY: 'testkey', Timestamp: ts, SIGN: sign },
+      body: '{"timeout":60}',
+    });
     expect(res.status).toBe(401);
     expect(((await res.json()) as { label: string }).label).toBe('INVALID_SIGNATURE');
   });

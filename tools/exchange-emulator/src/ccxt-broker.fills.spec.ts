@@ -23,9 +23,9 @@ describe('CcxtBroker: an order with a fill carries its trades', () => {
     const venue = h.emu.exchange.trades.filter((t) => t.orderId === o.id);
     expect(venue.length).toBeGreaterThan(0);
     expect(h.emu.exchange.trades.length).toBeGreaterThan(venue.length);
-    expect(o.fills.map((f) => ({ id: f.id, orderId: f.orderId, amount: str(f.amount), price: str(f.price), fee: str(f.fee), feeCurrency: f.feeCurrency }))).toEqual(
-      venue.map((t) => ({ id: t.id, orderId: t.orderId, amount: str(t.amount), price: str(t.price), fee: str(t.fee), feeCurrency: 'BTC' })),
-    );
+    expect(
+      o.fills.map((f) => ({ id: f.id, orderId: f.orderId, amount: str(f.amount), price: str(f.price), fee: str(f.fee), feeCurrency: f.feeCurrency })),
+    ).toEqual(venue.map((t) => ({ id: t.id, orderId: t.orderId, amount: str(t.amount), price: str(t.price), fee: str(t.fee), feeCurrency: 'BTC' })));
     const read = h.emu.requests.filter((r) => r.path === '/spot/my_trades').at(-1);
     expect(read?.query).toContain(`order_id=${o.id}`);
     // fetchOrder of a filled order carries them too.

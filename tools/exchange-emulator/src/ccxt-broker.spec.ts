@@ -24,9 +24,17 @@ describe('CcxtBroker', () => {
   it('EXCHANGE=gateio maps to ccxt gate; anything else is refused', () => {
     expect(ccxtExchangeId('gateio')).toBe('gate');
     expect(ccxtExchangeId('GATE')).toBe('gate');
-    expect(() => new CcxtBroker({ exchange: 'binance', apiKey: 'k', apiSecret: 's', timeoutMs: 1, retry: { attempts: 1, baseMs: 1, maxMs: 1 }, breaker: { failures: 1, cooldownMs: 1 } })).toThrow(
-      /only gateio/,
-    );
+    expect(
+      () =>
+        new CcxtBroker({
+          exchange: 'binance',
+          apiKey: 'k',
+          apiSecret: 's',
+          timeoutMs: 1,
+          retry: { attempts: 1, baseMs: 1, maxMs: 1 },
+          breaker: { failures: 1, cooldownMs: 1 },
+        }),
+    ).toThrow(/only gateio/);
   });
 
   it('loads markets once (two requests) and caches the instruments', async () => {
@@ -53,7 +61,10 @@ describe('CcxtBroker', () => {
     expect(error(await h.broker.createMarketSellBase(SYMBOL, dec('0.0000001'), 't-zero'))).toMatchObject({ kind: 'rejected', code: REJECT.MIN_NOTIONAL });
     expect(error(await h.broker.createMarketBuyQuote(SYMBOL, dec('2.999'), 't-cheap'))).toMatchObject({ kind: 'rejected', code: REJECT.MIN_NOTIONAL });
     expect(error(await h.broker.createMarketBuyQuote(SYMBOL, dec('10'), 'has space'))).toMatchObject({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID });
-    expect(error(await h.broker.createMarketBuyQuote(SYMBOL, dec('10'), `t-${'x'.repeat(29)}`))).toMatchObject({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID });
+    expect(error(await h.broker.createMarketBuyQuote(SYMBOL, dec('10'), `t-${'x'.repeat(29)}`))).toMatchObject({
+      kind: 'rejected',
+      code: REJECT.INVALID_CLIENT_ID,
+    });
     expect(posts()).toHaveLength(0);
   });
 
@@ -61,7 +72,14 @@ describe('CcxtBroker', () => {
     h = await makeCcxtHarness();
     await h.fund({ USDT: '1000' });
     const o = value(await h.broker.createMarketBuyQuote(SYMBOL, dec('100.129'), 'k3f9a1'));
-    expect(JSON.parse(posts()[0]!.body)).toMatchObject({ currency_pair: 'BTC_USDT', type: 'market', side: 'buy', amount: '100.12', text: 't-k3f9a1', account: 'spot' });
+    expect(JSON.parse(posts()[0]!.body)).toMatchObject({
+      currency_pair: 'BTC_USDT',
+      type: 'market',
+      side: 'buy',
+      amount: '100.12',
+      text: 't-k3f9a1',
+      account: 'spot',
+    });
     expect(o.clientOrderId).toBe('t-k3f9a1');
     expect(str(o.requestedQuote!)).toBe('100.12');
     expect(value(await h.broker.fetchOrder(SYMBOL, { clientOrderId: 'k3f9a1' })).id).toBe(o.id);
@@ -85,7 +103,15 @@ describe('CcxtBroker', () => {
     /** Market buys placed straight on the emulator's engine until it holds `n` trades. */
     function trade(n: number): void {
       for (let i = 0; h.emu.exchange.trades.length < n; i++) {
-        h.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'market', side: 'buy', amount: '5', text: `t-p${i}`, account: 'spot', time_in_force: 'ioc' });
+        h.emu.exchange.createOrder({
+          currency_pair: 'BTC_USDT',
+          type: 'market',
+          side: 'buy',
+          amount: '5',
+          text: `t-p${i}`,
+          account: 'spot',
+          time_in_force: 'ioc',
+        });
       }
     }
     const tradeRequests = () => h.emu.requests.filter((r) => r.path === '/spot/my_trades').map((r) => new URLSearchParams(r.query));

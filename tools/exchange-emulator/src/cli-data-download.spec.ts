@@ -57,7 +57,10 @@ describe('cab data download against the emulator', () => {
   });
 
   it('a symbol the venue does not list: a clear message naming it, exit 2, no ccxt stack', async () => {
-    const r = await cab(['data', 'download', '--symbol', 'NOPE/USDT', '--since', '2024-01-01', '--no-db', '--out', 'nope.csv'], cwd, { EXCHANGE_API_URL: emu.url, DB_PATH: path.join(cwd, 'bot.db') });
+    const r = await cab(['data', 'download', '--symbol', 'NOPE/USDT', '--since', '2024-01-01', '--no-db', '--out', 'nope.csv'], cwd, {
+      EXCHANGE_API_URL: emu.url,
+      DB_PATH: path.join(cwd, 'bot.db'),
+    });
     expect(r.err).toContain(`cab: --symbol: ${emu.url} does not list NOPE/USDT as a spot market`);
     expect(r.err).not.toMatch(/\n\s+at /);
     expect(r.code).toBe(2);

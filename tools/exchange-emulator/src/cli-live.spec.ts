@@ -52,7 +52,13 @@ describe('the built CLI in live mode against the emulator', () => {
 
   it('cab reconcile beside a running live bot prints the lock refusal, exit 2, no stack', async () => {
     // The running bot's lock on the same database and account.
-    const bot = new FileInstanceLock({ dbPath: env['DB_PATH'] as string, exchange: 'gateio', apiKey: 'clikey', lockDir: env['LOCK_DIR'] as string, clock: new FakeClock(Date.now()) });
+    const bot = new FileInstanceLock({
+      dbPath: env['DB_PATH'] as string,
+      exchange: 'gateio',
+      apiKey: 'clikey',
+      lockDir: env['LOCK_DIR'] as string,
+      clock: new FakeClock(Date.now()),
+    });
     expect((await bot.acquire()).ok).toBe(true);
     try {
       const r = await cab(['reconcile'], cwd, env);

@@ -72,14 +72,47 @@ describe('market orders with Gate semantics', () => {
   });
 
   it.each([
-    ['a buy below min_quote_amount', () => ex.createOrder('BTC/USDT', 'market', 'buy', 2, undefined, { createMarketBuyOrderRequiresPrice: false }), 'BadRequest INVALID_PARAM_VALUE'],
+    [
+      'a buy below min_quote_amount',
+      () => ex.createOrder('BTC/USDT', 'market', 'buy', 2, undefined, { createMarketBuyOrderRequiresPrice: false }),
+      'BadRequest INVALID_PARAM_VALUE',
+    ],
     ['a sell worth less than min_quote_amount', () => ex.createOrder('BTC/USDT', 'market', 'sell', 0.00005), 'BadRequest INVALID_PARAM_VALUE'],
-    ['a sell below min_base_amount', () => ex.privateSpotPostOrders({ currency_pair: 'BTC_USDT', type: 'market', side: 'sell', amount: '0.000009', account: 'spot', time_in_force: 'ioc' }), 'InvalidOrder AMOUNT_TOO_LITTLE'],
-    ['an amount off the grid', () => ex.privateSpotPostOrders({ currency_pair: 'BTC_USDT', type: 'market', side: 'sell', amount: '0.0010001', account: 'spot', time_in_force: 'ioc' }), 'InvalidOrder INVALID_PRECISION'],
-    ['a price off the tick', () => ex.privateSpotPostOrders({ currency_pair: 'BTC_USDT', type: 'limit', side: 'buy', amount: '0.001', price: '40000.001', account: 'spot' }), 'InvalidOrder INVALID_PRECISION'],
+    [
+      'a sell below min_base_amount',
+      () => ex.privateSpotPostOrders({ currency_pair: 'BTC_USDT', type: 'market', side: 'sell', amount: '0.000009', account: 'spot', time_in_force: 'ioc' }),
+      'InvalidOrder AMOUNT_TOO_LITTLE',
+    ],
+    [
+      'an amount off the grid',
+      () => ex.privateSpotPostOrders({ currency_pair: 'BTC_USDT', type: 'market', side: 'sell', amount: '0.0010001', account: 'spot', time_in_force: 'ioc' }),
+      'InvalidOrder INVALID_PRECISION',
+    ],
+    [
+      'a price off the tick',
+      () => ex.privateSpotPostOrders({ currency_pair: 'BTC_USDT', type: 'limit', side: 'buy', amount: '0.001', price: '40000.001', account: 'spot' }),
+      'InvalidOrder INVALID_PRECISION',
+    ],
     ['more than the balance', () => ex.createOrder('BTC/USDT', 'market', 'sell', 2), 'InsufficientFunds BALANCE_NOT_ENOUGH'],
-    ['an unknown pair', () => ex.privateSpotPostOrders({ currency_pair: 'DOGE_USDT', type: 'market', side: 'sell', amount: '1', account: 'spot' }), 'BadSymbol INVALID_CURRENCY_PAIR'],
-    ['a text without t-', () => ex.privateSpotPostOrders({ currency_pair: 'BTC_USDT', type: 'market', side: 'sell', amount: '0.001', account: 'spot', time_in_force: 'ioc', text: 'mine' }), 'ExchangeError INVALID_TEXT'],
+    [
+      'an unknown pair',
+      () => ex.privateSpotPostOrders({ currency_pair: 'DOGE_USDT', type: 'market', side: 'sell', amount: '1', account: 'spot' }),
+      'BadSymbol INVALID_CURRENCY_PAIR',
+    ],
+    [
+      'a text without t-',
+      () =>
+        ex.privateSpotPostOrders({
+          currency_pair: 'BTC_USDT',
+          type: 'market',
+          side: 'sell',
+          amount: '0.001',
+          account: 'spot',
+          time_in_force: 'ioc',
+          text: 'mine',
+        }),
+      'ExchangeError INVALID_TEXT',
+    ],
   ])('rejects %s with Gate’s label', async (_what, send, expected) => {
     await open();
     expect(await label(send())).toBe(expected);

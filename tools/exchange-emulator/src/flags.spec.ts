@@ -3,11 +3,33 @@ import { parseFlags } from './flags';
 
 describe('parseFlags', () => {
   it('has the documented defaults', () => {
-    expect(parseFlags([])).toEqual({ port: 8600, host: '127.0.0.1', apiKey: 'testkey', apiSecret: 'testsecret', balances: { USDT: '10000', BTC: '0' }, prices: {} });
+    expect(parseFlags([])).toEqual({
+      port: 8600,
+      host: '127.0.0.1',
+      apiKey: 'testkey',
+      apiSecret: 'testsecret',
+      balances: { USDT: '10000', BTC: '0' },
+      prices: {},
+    });
   });
 
   it('reads every flag, in both spellings', () => {
-    expect(parseFlags(['--port', '9000', '--data=c.csv', '--api-key', 'k', '--api-secret=s', '--balance', 'USDT=500,BTC=0.5', '--price', 'ETH_USDT=1800', '--candle-step-ms', '0'])).toEqual({
+    expect(
+      parseFlags([
+        '--port',
+        '9000',
+        '--data=c.csv',
+        '--api-key',
+        'k',
+        '--api-secret=s',
+        '--balance',
+        'USDT=500,BTC=0.5',
+        '--price',
+        'ETH_USDT=1800',
+        '--candle-step-ms',
+        '0',
+      ]),
+    ).toEqual({
       port: 9000,
       host: '127.0.0.1',
       data: 'c.csv',

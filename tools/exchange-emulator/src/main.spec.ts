@@ -11,11 +11,15 @@ let url = '';
 let stderr = '';
 
 beforeAll(async () => {
-  child = spawn(process.execPath, ['--require', 'tsx/cjs', join(__dirname, 'main.ts'), '--port', '0', '--balance', 'USDT=1000,BTC=0', '--api-key', 'k1', '--api-secret', 's1'], {
-    cwd: root,
-    env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  child = spawn(
+    process.execPath,
+    ['--require', 'tsx/cjs', join(__dirname, 'main.ts'), '--port', '0', '--balance', 'USDT=1000,BTC=0', '--api-key', 'k1', '--api-secret', 's1'],
+    {
+      cwd: root,
+      env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
   url = await new Promise<string>((resolve, reject) => {
     let out = '';
@@ -38,7 +42,12 @@ afterAll(async () => {
 
 describe('exchange-emulator standalone', () => {
   it('serves ccxt: load markets, read balance, buy by cost, sell, fetch the orders', async () => {
-    const ex = new ccxt.gate({ apiKey: 'k1', secret: 's1', has: { fetchCurrencies: false }, options: { fetchMarkets: { types: ['spot'] }, unifiedAccount: false } });
+    const ex = new ccxt.gate({
+      apiKey: 'k1',
+      secret: 's1',
+      has: { fetchCurrencies: false },
+      options: { fetchMarkets: { types: ['spot'] }, unifiedAccount: false },
+    });
     const api = ex.urls['api'] as Record<string, Record<string, string>>;
     for (const scope of ['public', 'private']) for (const k of Object.keys(api[scope] ?? {})) (api[scope] as Record<string, string>)[k] = url;
 
@@ -63,7 +72,12 @@ describe('exchange-emulator standalone', () => {
   });
 
   it('refuses a wrong key, as Gate does', async () => {
-    const ex = new ccxt.gate({ apiKey: 'testkey', secret: 'testsecret', has: { fetchCurrencies: false }, options: { fetchMarkets: { types: ['spot'] }, unifiedAccount: false } });
+    const ex = new ccxt.gate({
+      apiKey: 'testkey',
+      secret: 'testsecret',
+      has: { fetchCurrencies: false },
+      options: { fetchMarkets: { types: ['spot'] }, unifiedAccount: false },
+    });
     const api = ex.urls['api'] as Record<string, Record<string, string>>;
     for (const scope of ['public', 'private']) for (const k of Object.keys(api[scope] ?? {})) (api[scope] as Record<string, string>)[k] = url;
     await expect(ex.fetchBalance()).rejects.toThrow(ccxt.AuthenticationError);

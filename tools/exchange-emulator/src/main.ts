@@ -27,7 +27,9 @@ async function main(): Promise<void> {
     ...(flags.clockOffsetSec ? { clockOffsetMs: flags.clockOffsetSec * 1000 } : {}),
   });
   // The key is printed (it is a test key for a local toy); the secret never is.
-  console.log(`exchange-emulator listening on ${emu.url} (key ${flags.apiKey}, balances ${JSON.stringify(flags.balances)}${data ? `, candles ${data}` : ', fixed prices'})`);
+  console.log(
+    `exchange-emulator listening on ${emu.url} (key ${flags.apiKey}, balances ${JSON.stringify(flags.balances)}${data ? `, candles ${data}` : ', fixed prices'})`,
+  );
   const stop = (): void => {
     void emu.close().then(() => process.exit(0));
   };

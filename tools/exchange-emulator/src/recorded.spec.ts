@@ -26,7 +26,11 @@ let emu: Emulator;
 let ex: Gate;
 
 beforeAll(async () => {
-  emu = await startEmulator({ pairs: [...DEFAULT_PAIRS, LTC], prices: { BTC_USDT: '50000', LTC_USDT: '68' }, balances: { USDT: '10000', BTC: '1', LTC: '10' } });
+  emu = await startEmulator({
+    pairs: [...DEFAULT_PAIRS, LTC],
+    prices: { BTC_USDT: '50000', LTC_USDT: '68' },
+    balances: { USDT: '10000', BTC: '1', LTC: '10' },
+  });
   ex = gateClient(emu);
   await ex.loadMarkets();
 });
@@ -132,7 +136,19 @@ describe('recorded responses', () => {
     const parsed = asRecorded(await call(lx, method, input(method, c)));
     // Values differ (our market, our time); which fields ccxt could fill must not.
     const filled = (v: unknown): unknown =>
-      Array.isArray(v) ? (v.length ? filled(v[0]) : []) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== 'info').map(([k, x]) => [k, x === null ? null : typeof x === 'object' ? filled(x) : typeof x])) : v === null ? null : typeof v;
+      Array.isArray(v)
+        ? v.length
+          ? filled(v[0])
+          : []
+        : v && typeof v === 'object'
+          ? Object.fromEntries(
+              Object.entries(v)
+                .filter(([k]) => k !== 'info')
+                .map(([k, x]) => [k, x === null ? null : typeof x === 'object' ? filled(x) : typeof x]),
+            )
+          : v === null
+            ? null
+            : typeof v;
     const want = filled(c.parsedResponse) as Record<string, unknown>;
     const got = filled(parsed) as Record<string, unknown>;
     if (method === 'fetchOpenOrders' || method === 'fetchClosedOrders') {
@@ -147,7 +163,10 @@ describe('recorded responses', () => {
     const c = responses[method]![i]!;
     const path = new URL(requests[method]?.[0]?.url ?? 'https://x/api/v4/').pathname.replace('/api/v4', '');
     const verb = 'GET';
-    emu.faults.next(`${verb} ${method === 'fetchOpenOrders' ? '/spot/open_orders' : method === 'fetchClosedOrders' ? '/spot/orders' : path}`, { kind: 'respond', body: c.httpResponse });
+    emu.faults.next(`${verb} ${method === 'fetchOpenOrders' ? '/spot/open_orders' : method === 'fetchClosedOrders' ? '/spot/orders' : path}`, {
+      kind: 'respond',
+      body: c.httpResponse,
+    });
     const parsed = asRecorded(await call(ex, method, c.input));
     expect(parsed).toEqual(c.parsedResponse);
   });

@@ -53,7 +53,8 @@ export function coinFlipStrategy(seed: number, phase: StartMessage['phase']): St
     signal(ctx: SignalContext): Signal {
       if (phase === 'settle') return { action: 'hold', reasons: ['SIGNAL.REHEARSAL: settling'] };
       const roll = prng.next();
-      if (ctx.inPosition === true) return roll < 0.5 ? { action: 'sell', reasons: ['SIGNAL.REHEARSAL: sell'] } : { action: 'hold', reasons: ['SIGNAL.REHEARSAL: hold'] };
+      if (ctx.inPosition === true)
+        return roll < 0.5 ? { action: 'sell', reasons: ['SIGNAL.REHEARSAL: sell'] } : { action: 'hold', reasons: ['SIGNAL.REHEARSAL: hold'] };
       return roll < 0.6 ? { action: 'buy', reasons: ['SIGNAL.REHEARSAL: buy'] } : { action: 'hold', reasons: ['SIGNAL.REHEARSAL: hold'] };
     },
   };
@@ -105,7 +106,11 @@ async function run(msg: StartMessage): Promise<void> {
   process.on('message', (m: { kind?: string }) => {
     // The halt probe: an operator halt, then kill -9; the next start shows whether it survived.
     if (m.kind === 'halt' || m.kind === 'clear-operator-halt') {
-      void (m.kind === 'halt' ? bot.app.orchestrator.halt('rehearsal: operator halt, then kill -9') : bot.app.trading.clear('OPERATOR', 'rehearsal: halt probe done'))
+      void (
+        m.kind === 'halt'
+          ? bot.app.orchestrator.halt('rehearsal: operator halt, then kill -9')
+          : bot.app.trading.clear('OPERATOR', 'rehearsal: halt probe done')
+      )
         .then(() => status(bot))
         .then(send)
         .catch(() => undefined);

@@ -84,7 +84,8 @@ export function compare(venue: VenueFacts, bot: BotFacts, dust: string): Finding
   let lastFilled: VenueFacts['orders'][number] | null = null;
   for (const o of venue.orders) {
     if (dec(o.filled).lte(ZERO)) continue;
-    if (o.side === 'buy' && lastFilled?.side === 'buy') duplicates.push({ kind: 'double-entry', key: `${lastFilled.text} then ${o.text}`, venueOrderIds: [lastFilled.id, o.id] });
+    if (o.side === 'buy' && lastFilled?.side === 'buy')
+      duplicates.push({ kind: 'double-entry', key: `${lastFilled.text} then ${o.text}`, venueOrderIds: [lastFilled.id, o.id] });
     lastFilled = o;
   }
 

@@ -99,7 +99,8 @@ function botEnv(emu: Emulator, key: string, secret: string, workDir: string): Re
   };
 }
 
-const isStart = (m: ChildMessage): m is Extract<ChildMessage, { kind: 'ready' | 'refused' | 'error' }> => m.kind === 'ready' || m.kind === 'refused' || m.kind === 'error';
+const isStart = (m: ChildMessage): m is Extract<ChildMessage, { kind: 'ready' | 'refused' | 'error' }> =>
+  m.kind === 'ready' || m.kind === 'refused' || m.kind === 'error';
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 /** Runs the whole rehearsal: cycles of faults and kill -9, then a fault-free settle, then the checks. */
@@ -111,7 +112,14 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
   fs.mkdirSync(join(workDir, 'locks'));
   const key = `rehearse${randomBytes(8).toString('hex')}`;
   const secret = randomBytes(24).toString('hex');
-  const emu = await startEmulator({ apiKey: key, apiSecret: secret, balances: START_BALANCES, dataFile: SAMPLE_CANDLES, candleStepMs: 1_000, keepRequests: 50 });
+  const emu = await startEmulator({
+    apiKey: key,
+    apiSecret: secret,
+    balances: START_BALANCES,
+    dataFile: SAMPLE_CANDLES,
+    candleStepMs: 1_000,
+    keepRequests: 50,
+  });
   const env = botEnv(emu, key, secret, workDir);
   const problems: string[] = [];
   const faultsInjected: Record<string, number> = {};
@@ -147,7 +155,10 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       const plan = planCycle(prng, HTTP_TIMEOUT_SEC * 1000);
       emu.faults.clear();
       for (const f of plan.faults) emu.faults.next(f.match, f.fault, f.times);
-      const bot = new BotProcess({ kind: 'start', env, phase: 'trade', seed: prng.int(1, 2 ** 31) }, join(workDir, `cycle-${String(cycle).padStart(3, '0')}.log`));
+      const bot = new BotProcess(
+        { kind: 'start', env, phase: 'trade', seed: prng.int(1, 2 ** 31) },
+        join(workDir, `cycle-${String(cycle).padStart(3, '0')}.log`),
+      );
       bots.push(bot);
       const ordersBefore = emu.exchange.orders.length;
       const t0 = Date.now();
@@ -168,8 +179,11 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
         else killsOnTimer += 1;
       }
       cycles += 1;
-      const faults = plan.faults.map((f) => `${f.match} ${f.fault.kind}${f.fault.kind === 'status' ? ` ${f.fault.status}` : ''}×${f.times}`).join(', ') || 'none';
-      opts.log(`cycle ${cycle}/${opts.cycles}: faults [${faults}]; ${how}; venue orders +${emu.exchange.orders.length - ordersBefore} (${emu.exchange.orders.length})`);
+      const faults =
+        plan.faults.map((f) => `${f.match} ${f.fault.kind}${f.fault.kind === 'status' ? ` ${f.fault.status}` : ''}×${f.times}`).join(', ') || 'none';
+      opts.log(
+        `cycle ${cycle}/${opts.cycles}: faults [${faults}]; ${how}; venue orders +${emu.exchange.orders.length - ordersBefore} (${emu.exchange.orders.length})`,
+      );
     }
 
     const marketLoadRecovered = await marketLoadProbe(emu, env, prng, workDir, bots, problems, opts.log);
@@ -199,10 +213,15 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
         await final.waitForStatus((s) => !s.haltReasons.some(isOperatorHalt), STOP_TIMEOUT_MS);
       }
       // Reconcile runs counted from this start: two full passes after the first with nothing in flight.
-      settledStatus = await final.waitForStatus((s) => s.state === 'running' && s.reconcileRuns >= 3 && s.reconcileLastError === null && s.unsettledOrders === 0, SETTLE_TIMEOUT_MS);
+      settledStatus = await final.waitForStatus(
+        (s) => s.state === 'running' && s.reconcileRuns >= 3 && s.reconcileLastError === null && s.unsettledOrders === 0,
+        SETTLE_TIMEOUT_MS,
+      );
       if (!settledStatus) {
         const s = final.lastStatus;
-        problems.push(`not settled within ${SETTLE_TIMEOUT_MS / 1000} s: ${s ? `${s.unsettledOrders} orders unsettled, reconcile ${s.reconcileRuns} runs, last error ${s.reconcileLastError ?? 'none'}` : 'no status'}`);
+        problems.push(
+          `not settled within ${SETTLE_TIMEOUT_MS / 1000} s: ${s ? `${s.unsettledOrders} orders unsettled, reconcile ${s.reconcileRuns} runs, last error ${s.reconcileLastError ?? 'none'}` : 'no status'}`,
+        );
       }
       stoppedCleanly = await final.stop(STOP_TIMEOUT_MS);
       if (!stoppedCleanly) problems.push('the final bot did not stop cleanly');
@@ -257,14 +276,24 @@ async function haltProbe(env: Record<string, string>, prng: Prng, workDir: strin
 }
 
 /** One start whose first two market loads fail: does the bot come back by itself (reconcile clean, market data ok)? */
-async function marketLoadProbe(emu: Emulator, env: Record<string, string>, prng: Prng, workDir: string, bots: BotProcess[], problems: string[], log: (l: string) => void): Promise<boolean> {
+async function marketLoadProbe(
+  emu: Emulator,
+  env: Record<string, string>,
+  prng: Prng,
+  workDir: string,
+  bots: BotProcess[],
+  problems: string[],
+  log: (l: string) => void,
+): Promise<boolean> {
   emu.faults.clear();
   emu.faults.next('GET /spot/currency_pairs*', { kind: 'status', status: 502 }, 2);
   const bot = new BotProcess({ kind: 'start', env, phase: 'settle', seed: prng.int(1, 2 ** 31) }, join(workDir, 'market-load.log'));
   bots.push(bot);
   const started = await bot.waitFor(isStart, READY_TIMEOUT_MS);
   if (started?.kind !== 'ready') {
-    problems.push(`market-load probe: the bot did not start after two failed market loads (${started ? `${started.kind}: ${started.message.split('\n')[0]}` : 'not ready in time'})`);
+    problems.push(
+      `market-load probe: the bot did not start after two failed market loads (${started ? `${started.kind}: ${started.message.split('\n')[0]}` : 'not ready in time'})`,
+    );
     await bot.kill9();
     return false;
   }
@@ -276,7 +305,9 @@ async function marketLoadProbe(emu: Emulator, env: Record<string, string>, prng:
     const s = bot.lastStatus;
     problems.push(
       `market-load probe: no recovery within ${RECOVERY_TIMEOUT_MS / 1000} s of two failed market loads (faults used up, no restart): ${
-        s ? `reconcile error ${s.reconcileLastError ?? 'none'}; ${s.healthNotOk.join('; ') || 'health ok'}; halts ${s.haltReasons.join('; ') || 'none'}` : 'no status'
+        s
+          ? `reconcile error ${s.reconcileLastError ?? 'none'}; ${s.healthNotOk.join('; ') || 'health ok'}; halts ${s.haltReasons.join('; ') || 'none'}`
+          : 'no status'
       }`,
     );
   }
@@ -290,7 +321,11 @@ async function marketLoadProbe(emu: Emulator, env: Record<string, string>, prng:
 }
 
 /** Ends a cycle with kill -9 as planned; says how, for the counters and the progress line. */
-async function killPer(plan: KillPlan, bot: BotProcess, hook: (f: ((r: LoggedRequest) => void) | null) => void): Promise<{ how: string; aroundOrderSend: boolean }> {
+async function killPer(
+  plan: KillPlan,
+  bot: BotProcess,
+  hook: (f: ((r: LoggedRequest) => void) | null) => void,
+): Promise<{ how: string; aroundOrderSend: boolean }> {
   if (plan.kind === 'timer') {
     await Promise.race([sleep(plan.afterMs), bot.exited]);
     const was = bot.alive;
@@ -317,7 +352,9 @@ async function killPer(plan: KillPlan, bot: BotProcess, hook: (f: ((r: LoggedReq
 function venueFacts(emu: Emulator): VenueFacts {
   const b = emu.exchange.balances.get(BASE);
   return {
-    orders: emu.exchange.orders.filter((o) => o.pair === PAIR).map((o) => ({ id: o.id, text: o.text, side: o.side, pair: o.pair, filled: str(o.filledAmount) })),
+    orders: emu.exchange.orders
+      .filter((o) => o.pair === PAIR)
+      .map((o) => ({ id: o.id, text: o.text, side: o.side, pair: o.pair, filled: str(o.filledAmount) })),
     trades: emu.exchange.trades.filter((t) => t.pair === PAIR).map((t) => ({ id: t.id, orderId: t.orderId, side: t.side, amount: str(t.amount) })),
     baseNow: b ? str(b.available.plus(b.locked)) : '0',
     baseAtStart: START_BALANCES.BTC,
@@ -328,7 +365,11 @@ function venueFacts(emu: Emulator): VenueFacts {
 function botFacts(dbPath: string): BotFacts {
   const db = new Database(dbPath, { readonly: true, fileMustExist: true });
   try {
-    const orders = db.prepare('SELECT client_order_id, exchange_order_id, idempotency_key FROM orders').all() as Array<{ client_order_id: string; exchange_order_id: string | null; idempotency_key: string | null }>;
+    const orders = db.prepare('SELECT client_order_id, exchange_order_id, idempotency_key FROM orders').all() as Array<{
+      client_order_id: string;
+      exchange_order_id: string | null;
+      idempotency_key: string | null;
+    }>;
     const fills = db.prepare('SELECT trade_id FROM fills').all() as Array<{ trade_id: string }>;
     const pos = db.prepare('SELECT base_qty FROM positions WHERE symbol = ?').get(SYMBOL) as { base_qty: string } | undefined;
     return {

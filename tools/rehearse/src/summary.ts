@@ -15,12 +15,22 @@ export function summaryTable(r: RehearsalResult): string {
     ['venue orders / venue trades', `${f.venueOrders} / ${f.venueTrades}`, ''],
     ['duplicates', String(f.duplicates.length), f.duplicates.length === 0 ? 'ok' : 'FAIL'],
     ['lost fills (venue trades not in fills)', String(f.lostFills.length), f.lostFills.length === 0 ? 'ok' : 'FAIL'],
-    ['position vs venue balance', `bot ${f.positionBase}, venue change ${f.venueBaseChange}, difference ${f.positionDifference} (dust ${f.dust})`, f.positionOk ? 'ok' : 'FAIL'],
+    [
+      'position vs venue balance',
+      `bot ${f.positionBase}, venue change ${f.venueBaseChange}, difference ${f.positionDifference} (dust ${f.dust})`,
+      f.positionOk ? 'ok' : 'FAIL',
+    ],
     ['venue orders unknown to the bot', String(f.unknownVenueOrders.length), ''],
     ['recovers from failed market loads, no restart', r.marketLoadRecovered ? 'yes' : 'no', r.marketLoadRecovered ? 'ok' : 'FAIL'],
     ['final reconcile settled', r.settled ? 'yes' : 'no', r.settled ? 'ok' : 'FAIL'],
     ['operator halt survives kill -9', r.operatorHaltSurvivedKill === null ? 'not measured' : r.operatorHaltSurvivedKill ? 'yes' : 'no', ''],
-    ['halts at kill time (cycles)', Object.entries(r.haltsAtKill).map(([k, n]) => `${k} ${n}`).join(', ') || 'none', ''],
+    [
+      'halts at kill time (cycles)',
+      Object.entries(r.haltsAtKill)
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ') || 'none',
+      '',
+    ],
     ['halts still active', r.haltsActive.length === 0 ? 'none' : r.haltsActive.join('; '), ''],
   ];
   const w0 = Math.max(...rows.map((x) => x[0].length));

@@ -46,7 +46,7 @@ describe('@cab/domain as an installed package', () => {
   it('ships compiled code and types, no sources of tests', () => {
     const files = JSON.parse(fs.readFileSync(path.join(dir(), 'files.json'), 'utf8')) as string[];
     expect(files).toEqual(expect.arrayContaining(['package.json', 'src/index.js', 'src/index.d.ts', 'src/testing.js']));
-    expect(files.filter((f) => f.endsWith('.spec.js') || f.endsWith('.spec.d.ts') || f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(files.filter((f) => f.endsWith('.spec.js') || f.endsWith('.spec.d.ts') || (f.endsWith('.ts') && !f.endsWith('.d.ts')))).toEqual([]);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir(), 'node_modules/@cab/domain/package.json'), 'utf8')) as {
       dependencies?: Record<string, string>;
     };
@@ -75,7 +75,10 @@ describe('@cab/domain as an installed package', () => {
     );
     fs.writeFileSync(
       path.join(dir(), 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', types: [], skipLibCheck: false }, files: ['use.ts'] }),
+      JSON.stringify({
+        compilerOptions: { strict: true, noEmit: true, module: 'nodenext', moduleResolution: 'nodenext', types: [], skipLibCheck: false },
+        files: ['use.ts'],
+      }),
     );
     const tsc = path.join(root, 'node_modules/typescript/bin/tsc');
     expect(() => execFileSync(process.execPath, [tsc, '-p', dir()], { cwd: dir(), encoding: 'utf8' })).not.toThrow();

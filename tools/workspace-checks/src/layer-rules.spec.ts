@@ -26,21 +26,30 @@ const forbidden: Case[] = [
   ['libs/domain', 'src/fixture.ts', use('../../application/src/index'), 'boundaries/dependencies'],
   ['libs/domain', 'src/market/fixture.ts', use('../../../infrastructure/src/settings'), 'boundaries/dependencies'],
   // … no I/O or framework package …
-  ...['ccxt', 'kysely', 'better-sqlite3', 'express', 'winston', 'prom-client', 'yargs'].map(
-    (pkg): Case => ['libs/domain', 'src/fixture.ts', use(pkg), 'no-restricted-imports'],
-  ),
+  ...['ccxt', 'kysely', 'better-sqlite3', 'express', 'winston', 'prom-client', 'yargs'].map((pkg): Case => [
+    'libs/domain',
+    'src/fixture.ts',
+    use(pkg),
+    'no-restricted-imports',
+  ]),
   ...['ccxt', 'kysely', 'express'].map((pkg): Case => ['libs/domain', 'src/fixture.ts', use(pkg), 'boundaries/dependencies']),
   // … and no Node I/O module
-  ...['fs', 'node:fs', 'fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'].map(
-    (mod): Case => ['libs/domain', 'src/fixture.ts', use(mod), 'no-restricted-imports'],
-  ),
+  ...['fs', 'node:fs', 'fs/promises', 'net', 'node:net', 'http', 'node:http', 'child_process', 'node:child_process'].map((mod): Case => [
+    'libs/domain',
+    'src/fixture.ts',
+    use(mod),
+    'no-restricted-imports',
+  ]),
   ['libs/domain', 'src/fixture.ts', use('node:os'), 'boundaries/dependencies'],
   // application imports domain only
   ['libs/application', 'src/fixture.ts', use('@cab/infrastructure'), 'boundaries/dependencies'],
   ['libs/application', 'src/fixture.ts', use('../../infrastructure/src/index'), 'boundaries/dependencies'],
-  ...['ccxt', 'kysely', 'better-sqlite3', 'express', 'winston', 'prom-client', 'yargs'].map(
-    (pkg): Case => ['libs/application', 'src/fixture.ts', use(pkg), 'no-restricted-imports'],
-  ),
+  ...['ccxt', 'kysely', 'better-sqlite3', 'express', 'winston', 'prom-client', 'yargs'].map((pkg): Case => [
+    'libs/application',
+    'src/fixture.ts',
+    use(pkg),
+    'no-restricted-imports',
+  ]),
   ...['fs', 'node:fs', 'net', 'http', 'child_process'].map((mod): Case => ['libs/application', 'src/fixture.ts', use(mod), 'no-restricted-imports']),
   // libs never import apps
   ['libs/domain', 'src/fixture.ts', use('../../../apps/server/src/main'), 'boundaries/dependencies'],

@@ -6,11 +6,13 @@ import { ESLint } from 'eslint';
 import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '../../..');
-const input = JSON.parse(await new Promise((resolve) => {
-  let text = '';
-  process.stdin.on('data', (c) => (text += c));
-  process.stdin.on('end', () => resolve(text));
-}));
+const input = JSON.parse(
+  await new Promise((resolve) => {
+    let text = '';
+    process.stdin.on('data', (c) => (text += c));
+    process.stdin.on('end', () => resolve(text));
+  }),
+);
 const engines = new Map();
 const out = [];
 for (const { project, file, code } of input) {

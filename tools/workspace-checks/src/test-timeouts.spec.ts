@@ -26,7 +26,9 @@ const rel = (f: string) => path.relative(root, f);
 describe('test timeouts', () => {
   it(`every jest project has a ceiling of at least ${TEST_TIMEOUT_MS} ms`, () => {
     const configs = files(root, (n) => n === 'jest.config.cjs' || n === 'jest.config.js' || n === 'jest.config.ts');
-    expect(configs.map(rel)).toEqual(expect.arrayContaining(['libs/domain/jest.config.cjs', 'libs/infrastructure/jest.config.cjs', 'tools/exchange-emulator/jest.config.cjs']));
+    expect(configs.map(rel)).toEqual(
+      expect.arrayContaining(['libs/domain/jest.config.cjs', 'libs/infrastructure/jest.config.cjs', 'tools/exchange-emulator/jest.config.cjs']),
+    );
     expect(TEST_TIMEOUT_MS).toBeGreaterThanOrEqual(FLOOR_MS);
     const low = configs
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- jest configs are CommonJS

@@ -85,8 +85,26 @@ describe('buildReport', () => {
 
 describe('buildReport with dust', () => {
   it('a sell that leaves only unsellable dust ends the round trip, as the pipeline counts it', () => {
-    const fills = [fill(1, 'buy', '100', '0.25', '0.0005', 'BTC'), fill(2, 'sell', '110', '0.2494', '0.0548680', 'USDT'), fill(3, 'buy', '100', '0.1', '0.0002', 'BTC')];
-    const base = { symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', strategy: 's', params: {}, from: 0, to: 3, candles: 3, elapsedMs: 1, startEquity: dec('1000'), curve: [], exposure: 0, timeframeMs: 60_000 };
+    const fills = [
+      fill(1, 'buy', '100', '0.25', '0.0005', 'BTC'),
+      fill(2, 'sell', '110', '0.2494', '0.0548680', 'USDT'),
+      fill(3, 'buy', '100', '0.1', '0.0002', 'BTC'),
+    ];
+    const base = {
+      symbol: 'BTC/USDT',
+      base: 'BTC',
+      quote: 'USDT',
+      strategy: 's',
+      params: {},
+      from: 0,
+      to: 3,
+      candles: 3,
+      elapsedMs: 1,
+      startEquity: dec('1000'),
+      curve: [],
+      exposure: 0,
+      timeframeMs: 60_000,
+    };
     expect(buildReport({ ...base, fills }).summary.trades).toBe(0);
     const r = buildReport({ ...base, fills, isDust: (b) => b.lt(dec('0.001')) });
     expect(r.summary.trades).toBe(1);

@@ -1,4 +1,20 @@
-import { applyRoundTripFill, dec, flatPosition, maxDrawdown, sharpe, str, sum, tradeStats, ZERO, type Decimal, type DustTest, type FeeCurrency, type Position, type Side, type TradeResult } from '@cab/domain';
+import {
+  applyRoundTripFill,
+  dec,
+  flatPosition,
+  maxDrawdown,
+  sharpe,
+  str,
+  sum,
+  tradeStats,
+  ZERO,
+  type Decimal,
+  type DustTest,
+  type FeeCurrency,
+  type Position,
+  type Side,
+  type TradeResult,
+} from '@cab/domain';
 import type { EquityPoint } from './equity-recorder';
 
 /** One fill as the report lists it: strings for every amount (report.json is read by people and tools). */
@@ -96,7 +112,14 @@ export function buildReport(input: ReportInput): BacktestReport {
     // The domain's round-trip rule: a sell that leaves only dust closes the round trip.
     const outcome = applyRoundTripFill(
       position,
-      { side: f.side, amount: dec(f.amount), price: dec(f.price), fee: dec(f.fee), feeCurrency: (f.feeCurrency === input.base ? 'base' : 'quote') as FeeCurrency, ts: f.ts },
+      {
+        side: f.side,
+        amount: dec(f.amount),
+        price: dec(f.price),
+        fee: dec(f.fee),
+        feeCurrency: (f.feeCurrency === input.base ? 'base' : 'quote') as FeeCurrency,
+        ts: f.ts,
+      },
       input.isDust,
     );
     position = outcome.position;
@@ -139,7 +162,13 @@ export function buildReport(input: ReportInput): BacktestReport {
       exposure: Math.round(input.exposure * 10_000) / 10_000,
     },
     trades: [...input.fills],
-    closedTrades: closed.map((c) => ({ openedTs: c.openedTs, closedTs: c.closedTs, realized: str(c.realizedQuote), fees: str(c.feesQuote), pnl: str(c.pnlQuote) })),
+    closedTrades: closed.map((c) => ({
+      openedTs: c.openedTs,
+      closedTs: c.closedTs,
+      realized: str(c.realizedQuote),
+      fees: str(c.feesQuote),
+      pnl: str(c.pnlQuote),
+    })),
     equity: [...input.curve],
   };
 }

@@ -1,4 +1,16 @@
-import { dec, ExitPolicy, RiskManager, type Candle, type Decimal, type Instrument, type OrderBook, type Signal, type SignalAction, type Strategy, type StrategyFactory } from '@cab/domain';
+import {
+  dec,
+  ExitPolicy,
+  RiskManager,
+  type Candle,
+  type Decimal,
+  type Instrument,
+  type OrderBook,
+  type Signal,
+  type SignalAction,
+  type Strategy,
+  type StrategyFactory,
+} from '@cab/domain';
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerError, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
 import type { SyncVenue } from './sync-venue';
@@ -83,9 +95,21 @@ class QuoteVenue implements SyncVenue {
     return {
       ok: true,
       value: {
-        id, clientOrderId, symbol, side, type: 'market', status: 'closed',
-        requestedQuote: side === 'buy' ? amount : null, requestedBase: side === 'sell' ? amount : null,
-        filledBase: base, filledQuote: cost, averagePrice: price, fee, feeCurrency, createdAt: now, updatedAt: now,
+        id,
+        clientOrderId,
+        symbol,
+        side,
+        type: 'market',
+        status: 'closed',
+        requestedQuote: side === 'buy' ? amount : null,
+        requestedBase: side === 'sell' ? amount : null,
+        filledBase: base,
+        filledQuote: cost,
+        averagePrice: price,
+        fee,
+        feeCurrency,
+        createdAt: now,
+        updatedAt: now,
         fills: [{ id: `${id}-1`, orderId: id, ts: now, side, price, amount: base, cost, fee, feeCurrency }],
       },
     };

@@ -212,7 +212,15 @@ export class TradingCore {
     }
     const intent = side === 'buy' ? { symbol, side, quoteAmount: amount, ts: now } : { symbol, side, baseAmount: amount, reduceOnly: true, ts: now };
     const book = side === 'buy' && this.book ? venue.book(symbol, 50) : null;
-    const state = buildRiskState(this.ledger, { tradingState: this.halts.state(), ticker, orderBook: book, instrument: inst, positionBase: held, balance, now });
+    const state = buildRiskState(this.ledger, {
+      tradingState: this.halts.state(),
+      ticker,
+      orderBook: book,
+      instrument: inst,
+      positionBase: held,
+      balance,
+      now,
+    });
     const decision = this.opts.risk.check(intent, state);
     if (this.keep) this.outbox.push({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code) });
     // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
@@ -251,7 +259,8 @@ export class TradingCore {
     const price = quote.ticker().bid;
     const now = this.opts.clock.now();
     const policy = this.opts.exits;
-    const state: ExitState = pos.peakPrice === null ? policy.open(pos.avgEntry) : { entryPrice: pos.avgEntry, peakPrice: pos.peakPrice, trailStop: pos.trailingStopPrice };
+    const state: ExitState =
+      pos.peakPrice === null ? policy.open(pos.avgEntry) : { entryPrice: pos.avgEntry, peakPrice: pos.peakPrice, trailStop: pos.trailingStopPrice };
     const decision = policy.evaluate(state, price);
     const saved = this.saveExitState(s, decision.state, now);
     if (decision.action === 'hold') {
@@ -274,7 +283,14 @@ export class TradingCore {
       return;
     }
     if (this.keep) this.outbox.push({ kind: 'exit', ts: now, symbol: s.symbol, reason: decision.reason, message: decision.message, qty: str(size.qty) });
-    this.placeOrder(s, inst, 'sell', size.qty, `${idempotencyKey(s.symbol, 'sell', now, this.opts.bucketMs)}:${decision.reason}`, `exit ${decision.reason}: ${decision.message}`);
+    this.placeOrder(
+      s,
+      inst,
+      'sell',
+      size.qty,
+      `${idempotencyKey(s.symbol, 'sell', now, this.opts.bucketMs)}:${decision.reason}`,
+      `exit ${decision.reason}: ${decision.message}`,
+    );
   }
 
   /** The float shadows of an exit state that held (levels only; no decision is taken from them). */
@@ -294,7 +310,15 @@ export class TradingCore {
     const pos = s.position;
     const stop = this.opts.exits.stopPrice(e);
     if (pos.peakPrice !== null && pos.peakPrice.eq(e.peakPrice) && eqOrNull(pos.trailingStopPrice, e.trailStop) && eqOrNull(pos.stopPrice, stop)) return pos;
-    s.position = { ...pos, peakPrice: e.peakPrice, trailingStopPrice: e.trailStop, trailingActive: e.trailStop !== null, stopPrice: stop, updatedAt: now, version: pos.version + 1 };
+    s.position = {
+      ...pos,
+      peakPrice: e.peakPrice,
+      trailingStopPrice: e.trailStop,
+      trailingActive: e.trailStop !== null,
+      stopPrice: stop,
+      updatedAt: now,
+      version: pos.version + 1,
+    };
     return s.position;
   }
 
@@ -314,10 +338,12 @@ export class TradingCore {
       if (amount.lte(ZERO)) return this.refused(symbol, side, now, 'not sent: INSTRUMENT.QTY_NOT_POSITIVE', 'failed');
     }
     // One order of ours per symbol and side at a time.
-    for (const o of s.unsettled.values()) if (o.side === side) return this.refused(symbol, side, now, `${o.clientOrderId} (${o.status}) is not settled yet`, 'duplicate');
+    for (const o of s.unsettled.values())
+      if (o.side === side) return this.refused(symbol, side, now, `${o.clientOrderId} (${o.status}) is not settled yet`, 'duplicate');
     const pos = s.position;
     // A sell never exceeds the position.
-    if (side === 'sell' && amount.gt(pos.baseQty)) return this.refused(symbol, side, now, `selling ${str(amount)} exceeds the position ${str(pos.baseQty)}`, 'duplicate');
+    if (side === 'sell' && amount.gt(pos.baseQty))
+      return this.refused(symbol, side, now, `selling ${str(amount)} exceeds the position ${str(pos.baseQty)}`, 'duplicate');
     // An entry never opens a position that is open already.
     if (side === 'buy' && pos.baseQty.gt(ZERO) && pos.openedAt !== null) return this.refused(symbol, side, now, 'a position is open already', 'duplicate');
     const bucket = Math.floor(now / this.opts.bucketMs);

@@ -64,9 +64,7 @@ describe('InProcessEventBus', () => {
     const e = bus.emit('trade.blocked', blocked, 'c-1');
     await bus.drain();
     expect(got).toEqual([e.eventId]);
-    expect(dlq.entries).toEqual([
-      { topic: 'trade.blocked', subscriber: 'telegram', event: e, error: 'chat not found', failedAt: clock.now() },
-    ]);
+    expect(dlq.entries).toEqual([{ topic: 'trade.blocked', subscriber: 'telegram', event: e, error: 'chat not found', failedAt: clock.now() }]);
     expect(metrics.count('cab_events_failed_total', { topic: 'trade.blocked', subscriber: 'telegram' })).toBe(1);
     expect(bus.stats()).toMatchObject({ published: 1, delivered: 1, failed: 1 });
   });

@@ -123,7 +123,10 @@ export class InProcessEventBus implements EventBus {
     return () => {
       sub.active = false;
       sub.queue.clear();
-      this.subs.set(topic, (this.subs.get(topic) ?? []).filter((s) => s !== sub));
+      this.subs.set(
+        topic,
+        (this.subs.get(topic) ?? []).filter((s) => s !== sub),
+      );
     };
   }
 

@@ -108,16 +108,20 @@ export class ProtectiveExits {
   /** Persists a moved peak or stop level (version-checked: a fill in between wins and we retry next tick). */
   private async saveState(pos: PositionRecord, s: ExitState, now: number): Promise<PositionRecord> {
     const stop = this.opts.policy.stopPrice(s);
-    const same =
-      pos.peakPrice !== null &&
-      pos.peakPrice.eq(s.peakPrice) &&
-      eqOrNull(pos.trailingStopPrice, s.trailStop) &&
-      eqOrNull(pos.stopPrice, stop);
+    const same = pos.peakPrice !== null && pos.peakPrice.eq(s.peakPrice) && eqOrNull(pos.trailingStopPrice, s.trailStop) && eqOrNull(pos.stopPrice, stop);
     if (same) return pos;
-    const next: PositionRecord = { ...pos, peakPrice: s.peakPrice, trailingStopPrice: s.trailStop, trailingActive: s.trailStop !== null, stopPrice: stop, updatedAt: now };
+    const next: PositionRecord = {
+      ...pos,
+      peakPrice: s.peakPrice,
+      trailingStopPrice: s.trailStop,
+      trailingActive: s.trailStop !== null,
+      stopPrice: stop,
+      updatedAt: now,
+    };
     const r = await this.deps.stores.positions.save(next, pos.version);
     return r.ok ? { ...next, version: r.version } : pos;
   }
 }
 
-const eqOrNull = (a: { eq(b: never): boolean } | null, b: unknown): boolean => (a === null ? b === null : b !== null && (a as { eq(x: unknown): boolean }).eq(b));
+const eqOrNull = (a: { eq(b: never): boolean } | null, b: unknown): boolean =>
+  a === null ? b === null : b !== null && (a as { eq(x: unknown): boolean }).eq(b);

@@ -59,11 +59,7 @@ describe('HealthChecker', () => {
 
   it('a hung check is down after its timeout, measured on the injected clock; the others still report', async () => {
     const hang = deferred<never>();
-    const { hc, time } = setup([
-      check('broker', true, () => hang.promise, 3_000),
-      check('db', true, ok),
-      check('loops', false, () => hang.promise),
-    ]);
+    const { hc, time } = setup([check('broker', true, () => hang.promise, 3_000), check('db', true, ok), check('loops', false, () => hang.promise)]);
     const pending = hc.health();
     await new Promise((r) => setImmediate(r)); // the quick checks answer before time moves
     await time.advance(1_000); // default timeout: 'loops' gives up

@@ -134,10 +134,6 @@ export class HealthChecker {
 export function aggregate(components: ComponentHealth[], checkedAt: number): HealthReport {
   const critical = components.filter((c) => c.critical);
   const ready = critical.every((c) => c.status === 'ok');
-  const status: HealthStatus = critical.some((c) => c.status === 'down')
-    ? 'down'
-    : components.every((c) => c.status === 'ok')
-      ? 'ok'
-      : 'degraded';
+  const status: HealthStatus = critical.some((c) => c.status === 'down') ? 'down' : components.every((c) => c.status === 'ok') ? 'ok' : 'degraded';
   return { status, ready, checkedAt, components };
 }

@@ -6,7 +6,16 @@ import type { OrchestratorStatus } from '../orchestrator/types';
 import { brokerCheck, loopsCheck, marketDataCheck } from './pipeline-checks';
 
 const clock = new FakeClock(1_700_000_000_000);
-const loop = (over: Partial<OrchestratorStatus['loops']['eval']> = {}) => ({ intervalMs: 1_000, runs: 1, errors: 0, lastRunAt: clock.now(), lastDurationMs: 5, lastError: null, running: false, ...over });
+const loop = (over: Partial<OrchestratorStatus['loops']['eval']> = {}) => ({
+  intervalMs: 1_000,
+  runs: 1,
+  errors: 0,
+  lastRunAt: clock.now(),
+  lastDurationMs: 5,
+  lastError: null,
+  running: false,
+  ...over,
+});
 const status = (over: Partial<OrchestratorStatus> = {}): OrchestratorStatus => ({
   state: 'running',
   trading: 'active',
@@ -24,9 +33,15 @@ describe('pipeline health checks', () => {
     const late = await loopsCheck(() => status({ loops: { ...status().loops, exits: loop({ lastRunAt: clock.now() - 10_000 }) } }), clock).check();
     expect(late).toMatchObject({ status: 'down' });
     expect(late.detail).toContain('exits');
-    expect(await loopsCheck(() => status({ trading: 'halted', haltReasons: ['DMS.STALL: eval'] }), clock).check()).toMatchObject({ status: 'degraded', detail: expect.stringContaining('DMS.STALL') });
+    expect(await loopsCheck(() => status({ trading: 'halted', haltReasons: ['DMS.STALL: eval'] }), clock).check()).toMatchObject({
+      status: 'degraded',
+      detail: expect.stringContaining('DMS.STALL'),
+    });
     // A risk pause (loss streak, daily loss) is the bot working as configured: /ready stays 200.
-    expect(await loopsCheck(() => status({ trading: 'reducing', haltReasons: ['RISK.LOSS_STREAK: 3 losses'] }), clock).check()).toEqual({ status: 'ok', detail: 'entries paused: RISK.LOSS_STREAK: 3 losses' });
+    expect(await loopsCheck(() => status({ trading: 'reducing', haltReasons: ['RISK.LOSS_STREAK: 3 losses'] }), clock).check()).toEqual({
+      status: 'ok',
+      detail: 'entries paused: RISK.LOSS_STREAK: 3 losses',
+    });
     expect(await loopsCheck(() => status({ state: 'stopped' }), clock).check()).toEqual({ status: 'ok', detail: 'stopped' });
   });
 
@@ -37,7 +52,9 @@ describe('pipeline health checks', () => {
       name: 'test',
       timeframeMs: () => 60_000,
       candles: async () =>
-        fail ? { ok: false, error: { code: 'MARKET_DATA.UNAVAILABLE', message: 'feed down' } } : { ok: true, value: [{ ts: lastTs, open: 1, high: 1, low: 1, close: 1, volume: 1 }] },
+        fail
+          ? { ok: false, error: { code: 'MARKET_DATA.UNAVAILABLE', message: 'feed down' } }
+          : { ok: true, value: [{ ts: lastTs, open: 1, high: 1, low: 1, close: 1, volume: 1 }] },
       ticker: async () => ({ ok: false, error: { code: 'MARKET_DATA.UNAVAILABLE', message: 'n/a' } }),
     };
     const check = marketDataCheck(md, ['BTC/USDT'], clock);
@@ -52,7 +69,8 @@ describe('pipeline health checks', () => {
     let error: { kind: 'retryable' | 'fatal'; code: string; message: string } | null = null;
     const broker = {
       name: 'test',
-      fetchTicker: async (symbol: string) => (error ? { ok: false, error } : { ok: true, value: { symbol, bid: dec('1'), ask: dec('1'), last: dec('1'), ts: 0 } }),
+      fetchTicker: async (symbol: string) =>
+        error ? { ok: false, error } : { ok: true, value: { symbol, bid: dec('1'), ask: dec('1'), last: dec('1'), ts: 0 } },
       fetchBalance: async () => ({ ok: true, value: {} }),
     } as unknown as Broker;
     const check = brokerCheck(broker, 'BTC/USDT');

@@ -27,11 +27,17 @@ export function brokerCheck(broker: Broker, symbol: string): ComponentCheck {
     critical: true,
     async check() {
       const t = await broker.fetchTicker(symbol);
-      if (!t.ok) return { status: t.error.kind === 'retryable' ? 'degraded' : 'down', detail: `${broker.name}: ${t.error.kind} ${t.error.code}: ${t.error.message}` };
+      if (!t.ok)
+        return { status: t.error.kind === 'retryable' ? 'degraded' : 'down', detail: `${broker.name}: ${t.error.kind} ${t.error.code}: ${t.error.message}` };
       const b = await broker.fetchBalance(symbol);
       if (b.ok) return { status: 'ok', detail: broker.name };
       const e = b.error;
-      const what = e.kind === 'fatal' && e.refusal === 'auth' ? 'API key or secret refused' : e.kind === 'fatal' && e.refusal === 'clock' ? 'request time refused (clock)' : 'signed read failed';
+      const what =
+        e.kind === 'fatal' && e.refusal === 'auth'
+          ? 'API key or secret refused'
+          : e.kind === 'fatal' && e.refusal === 'clock'
+            ? 'request time refused (clock)'
+            : 'signed read failed';
       return { status: e.kind === 'retryable' ? 'degraded' : 'down', detail: `${broker.name}: ${what}: ${e.kind} ${e.code}: ${e.message}` };
     },
   };
@@ -53,7 +59,8 @@ export function marketDataCheck(md: MarketData, symbols: readonly string[], cloc
         const last = c.value[c.value.length - 1];
         const tf = md.timeframeMs(s);
         if (!last) stale.push(`${s}: no candle yet`);
-        else if (clock.now() - (last.ts + tf) > maxCandles * tf) stale.push(`${s}: last candle closed ${Math.round((clock.now() - last.ts - tf) / 1000)} s ago`);
+        else if (clock.now() - (last.ts + tf) > maxCandles * tf)
+          stale.push(`${s}: last candle closed ${Math.round((clock.now() - last.ts - tf) / 1000)} s ago`);
       }
       return stale.length === 0 ? { status: 'ok', detail: md.name } : { status: 'degraded', detail: stale.join('; ') };
     },

@@ -4,8 +4,7 @@
  * whose TTL has passed (IDEMPOTENCY_TTL_SEC) can be reserved again.
  */
 export type ReserveResult =
-  | { ok: true; key: string; expiresAt: number }
-  | { ok: false; code: 'IDEMPOTENCY.TAKEN'; key: string; expiresAt: number; ref: string | null };
+  { ok: true; key: string; expiresAt: number } | { ok: false; code: 'IDEMPOTENCY.TAKEN'; key: string; expiresAt: number; ref: string | null };
 
 export interface IdempotencyEntry {
   key: string;

@@ -29,8 +29,7 @@ export interface LockTakeover {
 }
 
 export type LockAcquireResult =
-  | { ok: true; tookOver: readonly LockTakeover[] }
-  | { ok: false; code: LockRefusedCode; scope: LockScope; holder: LockHolder | null; message: string };
+  { ok: true; tookOver: readonly LockTakeover[] } | { ok: false; code: LockRefusedCode; scope: LockScope; holder: LockHolder | null; message: string };
 
 export type LockHeartbeatResult = { ok: true } | { ok: false; scope: LockScope; holder: LockHolder | null; message: string };
 

@@ -27,8 +27,22 @@ export function compareBalances(b: BalanceDTO, localOpenOrders: number): Balance
     if (v.lt(ZERO)) issues.push({ subject, expected: '>= 0', actual: str(v), detail: 'negative balance reported', halting: true });
   }
   if (localOpenOrders === 0) {
-    if (b.usedBase.gt(ZERO)) issues.push({ subject: `${b.base} used`, expected: '0', actual: str(b.usedBase), detail: 'base locked by an order the bot does not know', halting: false });
-    if (b.usedQuote.gt(ZERO)) issues.push({ subject: `${b.quote} used`, expected: '0', actual: str(b.usedQuote), detail: 'quote locked by an order the bot does not know', halting: false });
+    if (b.usedBase.gt(ZERO))
+      issues.push({
+        subject: `${b.base} used`,
+        expected: '0',
+        actual: str(b.usedBase),
+        detail: 'base locked by an order the bot does not know',
+        halting: false,
+      });
+    if (b.usedQuote.gt(ZERO))
+      issues.push({
+        subject: `${b.quote} used`,
+        expected: '0',
+        actual: str(b.usedQuote),
+        detail: 'quote locked by an order the bot does not know',
+        halting: false,
+      });
   }
   return issues;
 }

@@ -111,7 +111,13 @@ describe('comparePosition', () => {
         const ab = comparePosition(a, b, step, tol);
         if (ab.kind === 'short') expect(str(ab.diff)).toBe(str(a.minus(b)));
         if (ab.kind === 'surplus') expect(str(ab.diff)).toBe(str(b.minus(a)));
-        if (ab.kind === 'match') expect(b.minus(a).abs().lte(a.times(tol).gt(step) ? a.times(tol) : step)).toBe(true);
+        if (ab.kind === 'match')
+          expect(
+            b
+              .minus(a)
+              .abs()
+              .lte(a.times(tol).gt(step) ? a.times(tol) : step),
+          ).toBe(true);
       }),
     );
   });

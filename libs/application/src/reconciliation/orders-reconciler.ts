@@ -80,17 +80,28 @@ export class OrdersReconciler {
       const found = look.kind === 'close' || look.kind === 'wait' ? venueMatch(local, candidates) : null;
       if (found) look = { kind: 'settle', venue: found };
       else if (look.kind === 'close' && partialView && local.exchangeOrderId === null)
-        look = { kind: 'error', detail: 'not found by client order id, and the venue\'s orders and trades could not all be read: not closed' };
+        look = { kind: 'error', detail: "not found by client order id, and the venue's orders and trades could not all be read: not closed" };
       if (look.kind === 'error') f.errors.push(`${local.clientOrderId}: ${look.detail}`);
       else if (look.kind === 'settle') {
         const r = await this.opts.settler.settle(local.clientOrderId, look.venue, inst.value, correlationId);
         if (r?.changed) {
           f.repaired++;
-          await this.opts.reporter.repaired(symbol, 'order', local.clientOrderId, `${local.status} → ${r.order.status} (filled ${r.order.filledBase.toFixed()})`, correlationId);
+          await this.opts.reporter.repaired(
+            symbol,
+            'order',
+            local.clientOrderId,
+            `${local.status} → ${r.order.status} (filled ${r.order.filledBase.toFixed()})`,
+            correlationId,
+          );
         }
       } else if (look.kind === 'close') {
         f.mismatches++;
-        await this.opts.reporter.mismatch(symbol, 'order', { subject: local.clientOrderId, expected: local.status, actual: 'not found', detail: look.detail }, correlationId);
+        await this.opts.reporter.mismatch(
+          symbol,
+          'order',
+          { subject: local.clientOrderId, expected: local.status, actual: 'not found', detail: look.detail },
+          correlationId,
+        );
         if (await this.close(local, look.status)) {
           f.repaired++;
           await this.opts.reporter.repaired(symbol, 'order', local.clientOrderId, `marked ${look.status}`, correlationId);
@@ -102,7 +113,12 @@ export class OrdersReconciler {
       f.checked++;
       f.mismatches++;
       const coid = adoptedClientOrderId(venue);
-      await this.opts.reporter.mismatch(symbol, 'order', { subject: coid, expected: 'none', actual: `${venue.status} ${venue.side}`, detail: 'order found only on the exchange' }, correlationId);
+      await this.opts.reporter.mismatch(
+        symbol,
+        'order',
+        { subject: coid, expected: 'none', actual: `${venue.status} ${venue.side}`, detail: 'order found only on the exchange' },
+        correlationId,
+      );
       const ins = await stores.orders.insert(adoptable(venue, coid, broker.name, clock.now()));
       if (!ins.ok) {
         f.errors.push(`adopt ${coid}: ${ins.code}`);

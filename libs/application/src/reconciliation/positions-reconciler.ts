@@ -76,7 +76,12 @@ export class PositionsReconciler {
       await this.opts.reporter.mismatch(
         symbol,
         'position',
-        { subject: balance.base, expected: str(pos.baseQty), actual: str(exchange), detail: `the exchange holds ${str(c.diff)} ${balance.base} the bot does not manage` },
+        {
+          subject: balance.base,
+          expected: str(pos.baseQty),
+          actual: str(exchange),
+          detail: `the exchange holds ${str(c.diff)} ${balance.base} the bot does not manage`,
+        },
         correlationId,
       );
       return f;
@@ -85,7 +90,15 @@ export class PositionsReconciler {
     const detail = `the exchange holds ${str(c.diff)} ${balance.base} less than the position`;
     f.halting.push(`position ${symbol}: ${detail}`);
     await this.opts.reporter.mismatch(symbol, 'position', { subject: balance.base, expected: str(pos.baseQty), actual: str(exchange), detail }, correlationId);
-    const r = await stores.positions.save({ ...pos, baseQty: exchange, updatedAt: clock.now(), ...(exchange.eq('0') ? { openedAt: null, peakPrice: null, stopPrice: null, trailingStopPrice: null, trailingActive: false } : {}) }, pos.version);
+    const r = await stores.positions.save(
+      {
+        ...pos,
+        baseQty: exchange,
+        updatedAt: clock.now(),
+        ...(exchange.eq('0') ? { openedAt: null, peakPrice: null, stopPrice: null, trailingStopPrice: null, trailingActive: false } : {}),
+      },
+      pos.version,
+    );
     if (r.ok) {
       f.repaired++;
       await this.opts.reporter.repaired(symbol, 'position', balance.base, `position set from ${str(pos.baseQty)} to ${str(exchange)}`, correlationId);

@@ -29,7 +29,12 @@ export function mergeFindings(a: ReconcileFindings, b: ReconcileFindings): Recon
 export class ReconcileReporter {
   constructor(private readonly deps: PipelineDeps) {}
 
-  async mismatch(symbol: string, scope: ReconcileScope, m: { subject: string; expected: string; actual: string; detail: string }, correlationId: string): Promise<void> {
+  async mismatch(
+    symbol: string,
+    scope: ReconcileScope,
+    m: { subject: string; expected: string; actual: string; detail: string },
+    correlationId: string,
+  ): Promise<void> {
     this.deps.metrics.counter(PIPELINE_METRICS.reconcileMismatches, { symbol, scope });
     this.deps.logger.warn('reconcile mismatch', { symbol, scope, ...m });
     this.deps.bus.emit('reconcile.mismatch', { symbol, scope, ...m }, correlationId);

@@ -60,15 +60,23 @@ export class Reconciliation {
       let f: ReconcileFindings = orders;
       await this.advance(symbol, orders, started, f);
       // Read before the balance is asked for: a fill settled in between is then seen, not undone.
-      const before = { position: await this.deps.stores.positions.get(symbol), ourOrderUnsettled: await hasUnsettledOrderOfOurs(this.deps.stores.orders, symbol) };
+      const before = {
+        position: await this.deps.stores.positions.get(symbol),
+        ourOrderUnsettled: await hasUnsettledOrderOfOurs(this.deps.stores.orders, symbol),
+      };
       const balance = await broker.fetchBalance(symbol);
-      if (!balance.ok && balance.error.kind === 'fatal' && balance.error.refusal) refused.set(balance.error.refusal, `${balance.error.code}: ${balance.error.message}`);
+      if (!balance.ok && balance.error.kind === 'fatal' && balance.error.refusal)
+        refused.set(balance.error.refusal, `${balance.error.code}: ${balance.error.message}`);
       signedReadOk ||= balance.ok;
       if (balance.ok) {
         f = mergeFindings(f, await this.parts.positions.reconcile(symbol, balance.value, before, correlationId));
         f = mergeFindings(f, await this.parts.balances.reconcile(symbol, balance.value, correlationId));
       } else f.errors.push(`balance: ${balance.error.code}`);
-      bus.emit('reconcile.completed', { symbol, checked: f.checked, mismatches: f.mismatches, repaired: f.repaired, durationMs: clock.now() - t0 }, correlationId);
+      bus.emit(
+        'reconcile.completed',
+        { symbol, checked: f.checked, mismatches: f.mismatches, repaired: f.repaired, durationMs: clock.now() - t0 },
+        correlationId,
+      );
       all = mergeFindings(all, f);
     }
     await this.brokerRefusals(refused, signedReadOk, correlationId);
@@ -83,7 +91,10 @@ export class Reconciliation {
    * again clears them.
    */
   private async brokerRefusals(refused: ReadonlyMap<BrokerRefusal, string>, signedReadOk: boolean, correlationId: string): Promise<void> {
-    const halts = { auth: ['BROKER.AUTH', 'the exchange refused our API key or secret'], clock: ['BROKER.CLOCK', "the exchange refused our request time (the local clock is off and could not be corrected from the exchange's time)"] } as const;
+    const halts = {
+      auth: ['BROKER.AUTH', 'the exchange refused our API key or secret'],
+      clock: ['BROKER.CLOCK', "the exchange refused our request time (the local clock is off and could not be corrected from the exchange's time)"],
+    } as const;
     for (const [refusal, [code, what]] of Object.entries(halts) as [BrokerRefusal, (typeof halts)[BrokerRefusal]][]) {
       const detail = refused.get(refusal);
       if (detail !== undefined) await this.parts.trading.halt(code, `${what}: ${detail}`, 'halted', correlationId);

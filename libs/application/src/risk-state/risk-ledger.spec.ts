@@ -10,7 +10,7 @@ function feed(ledger: RiskLedger, e: PnlEntry): void {
 }
 
 describe('RiskLedger daily PnL', () => {
-  it('adds the day\'s fills and starts again at 00:00 UTC', () => {
+  it("adds the day's fills and starts again at 00:00 UTC", () => {
     const ledger = new RiskLedger();
     feed(ledger, { ts: DAY0 + MS.hour, realizedQuote: dec('5'), feeQuote: dec('0.1') });
     feed(ledger, { ts: DAY0 + 2 * MS.hour, realizedQuote: dec('-8'), feeQuote: dec('0.2') });

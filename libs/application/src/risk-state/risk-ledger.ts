@@ -50,7 +50,14 @@ export class RiskLedger {
       if (!o.filledBase.gt(ZERO)) continue;
       const price = o.averagePrice ?? (o.filledQuote.gt(ZERO) ? o.filledQuote.div(o.filledBase) : null);
       if (!price) continue;
-      const fill: Fill = { side: o.side, amount: o.filledBase, price, fee: o.fee, feeCurrency: o.feeCurrency === splitSymbol(o.symbol).base ? 'base' : 'quote', ts: o.updatedAt };
+      const fill: Fill = {
+        side: o.side,
+        amount: o.filledBase,
+        price,
+        fee: o.fee,
+        feeCurrency: o.feeCurrency === splitSymbol(o.symbol).base ? 'base' : 'quote',
+        ts: o.updatedAt,
+      };
       this.apply(o.symbol, fill);
     }
   }

@@ -19,9 +19,7 @@ export interface RiskInputs {
 export function buildRiskState(ledger: RiskLedger, i: RiskInputs): RiskState {
   const snap = ledger.snapshot(i.now);
   // Equity in quote: free + used quote plus the base held at the bid (what a sale would fetch).
-  const equity = i.balance
-    ? i.balance.freeQuote.plus(i.balance.usedQuote).plus(i.balance.freeBase.plus(i.balance.usedBase).times(i.ticker.bid))
-    : ZERO;
+  const equity = i.balance ? i.balance.freeQuote.plus(i.balance.usedQuote).plus(i.balance.freeBase.plus(i.balance.usedBase).times(i.ticker.bid)) : ZERO;
   const peak = i.balance ? ledger.equity(equity) : equity;
   return {
     tradingState: i.tradingState,

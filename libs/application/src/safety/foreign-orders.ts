@@ -13,8 +13,7 @@ export async function foreignOpenOrders(broker: Broker, orders: OrdersRepository
   if (!open.ok) return open;
   const foreign: OrderDTO[] = [];
   for (const o of open.value) {
-    const ours =
-      (o.clientOrderId !== null ? await orders.byClientOrderId(o.clientOrderId) : null) ?? (await orders.byExchangeOrderId(broker.name, o.id));
+    const ours = (o.clientOrderId !== null ? await orders.byClientOrderId(o.clientOrderId) : null) ?? (await orders.byExchangeOrderId(broker.name, o.id));
     // An adopted order has a row but no idempotency key: the bot never sent it.
     if (!ours || ours.idempotencyKey === null) foreign.push(o);
   }

@@ -22,7 +22,7 @@ class CountdownTable implements CountdownSwitch {
   }
 }
 
-describe('Watchdog (dead man\'s switch)', () => {
+describe("Watchdog (dead man's switch)", () => {
   it('refreshes the countdown while loops are live; a stall stops refreshing, halts entries and alerts once; recovery clears it', async () => {
     const clock = new FakeClock();
     const bus = new InProcessEventBus({ clock, ids: new SequentialIds('e-'), deadLetters: new InMemoryDeadLetterSink() });
@@ -40,7 +40,13 @@ describe('Watchdog (dead man\'s switch)', () => {
     expect(countdown.armedUntil.get('ETH/USDT')).toBe(start + 10_000);
 
     clock.advance(10_001);
-    const r = await w.run([{ name: 'eval', lastAliveAt: start }, { name: 'exits', lastAliveAt: clock.now() }], 'c');
+    const r = await w.run(
+      [
+        { name: 'eval', lastAliveAt: start },
+        { name: 'exits', lastAliveAt: clock.now() },
+      ],
+      'c',
+    );
     expect(r).toEqual({ stalled: ['eval'], refreshed: false });
     expect(countdown.armedUntil.get('BTC/USDT')).toBe(start + 10_000); // not refreshed: the exchange will cancel
     expect(trading.state()).toBe('halted');

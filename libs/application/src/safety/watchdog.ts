@@ -53,8 +53,12 @@ export class Watchdog {
     if (stalled.length > 0) {
       if (fresh.length > 0) {
         metrics.counter(PIPELINE_METRICS.dmsTrips);
-        logger.error('loops stalled: dead man\'s switch tripped', { stalled, thresholdMs: this.opts.dmsTimeoutMs });
-        bus.emit('safety.dms_tripped', { symbol: null, detail: `loops stalled past ${this.opts.dmsTimeoutMs} ms: ${stalled.join(', ')}; countdown not refreshed` }, correlationId);
+        logger.error("loops stalled: dead man's switch tripped", { stalled, thresholdMs: this.opts.dmsTimeoutMs });
+        bus.emit(
+          'safety.dms_tripped',
+          { symbol: null, detail: `loops stalled past ${this.opts.dmsTimeoutMs} ms: ${stalled.join(', ')}; countdown not refreshed` },
+          correlationId,
+        );
       }
       await this.opts.trading.halt('DMS.STALL', `loops stalled: ${stalled.join(', ')}`, 'halted', correlationId);
       return { stalled, refreshed: false };
@@ -65,7 +69,7 @@ export class Watchdog {
       metrics.counter(PIPELINE_METRICS.dmsRefresh, { outcome: r.ok ? 'ok' : 'failed' });
       if (!r.ok) {
         refreshed = false;
-        logger.warn('dead man\'s switch refresh failed', { symbol, code: r.code, message: r.message });
+        logger.warn("dead man's switch refresh failed", { symbol, code: r.code, message: r.message });
       }
     }
     if (this.opts.trading.has('DMS.STALL')) await this.opts.trading.clear('DMS.STALL', 'every loop is live again');

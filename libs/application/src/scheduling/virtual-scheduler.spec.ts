@@ -146,7 +146,11 @@ describe('VirtualScheduler properties', () => {
   });
 
   it('runs everything in order of due time, then registration, with tasks, timers and stops mixed', async () => {
-    const task = fc.record({ kind: fc.constant('every' as const), interval: fc.integer({ min: 1, max: 60 }), stopAt: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }) });
+    const task = fc.record({
+      kind: fc.constant('every' as const),
+      interval: fc.integer({ min: 1, max: 60 }),
+      stopAt: fc.option(fc.integer({ min: 0, max: 300 }), { nil: undefined }),
+    });
     const timer = fc.record({ kind: fc.constant('after' as const), delay: fc.integer({ min: 0, max: 300 }), cancelled: fc.boolean() });
     await fc.assert(
       fc.asyncProperty(fc.array(fc.oneof(task, timer), { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 300 }), async (specs, horizon) => {
@@ -175,7 +179,8 @@ describe('VirtualScheduler properties', () => {
         expected.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
         expect(log).toEqual(expected.map((e) => e[2]));
         // A task stops itself at its first run at or after stopAt, if that run is within the horizon.
-        const stopped = (interval: number, stopAt: number | undefined) => stopAt !== undefined && Math.max(interval, Math.ceil(stopAt / interval) * interval) <= horizon;
+        const stopped = (interval: number, stopAt: number | undefined) =>
+          stopAt !== undefined && Math.max(interval, Math.ceil(stopAt / interval) * interval) <= horizon;
         expect(s.tasks()).toEqual(specs.flatMap((spec, i) => (spec.kind === 'every' && !stopped(spec.interval, spec.stopAt) ? [`x${i}`] : [])));
       }),
       { numRuns: 300 },

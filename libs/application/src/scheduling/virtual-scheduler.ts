@@ -162,5 +162,4 @@ export class VirtualScheduler implements Clock, Scheduler, Timers {
     }
     h[i] = last;
   }
-
 }

@@ -339,7 +339,11 @@ class MemoryCandles implements CandleRepository {
 
   async range(key: CandleSeriesKey, from: number, to: number, limit?: number): Promise<Candle[]> {
     const max = limitOf(limit, 10_000);
-    return this.access((s) => this.series(s, key).filter((c) => c.ts >= from && c.ts < to).slice(0, max));
+    return this.access((s) =>
+      this.series(s, key)
+        .filter((c) => c.ts >= from && c.ts < to)
+        .slice(0, max),
+    );
   }
 
   async latest(key: CandleSeriesKey, count: number): Promise<Candle[]> {

@@ -1,4 +1,14 @@
-import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskDecision, type RiskManager, type Signal, type StrategyFactory, type TradeIntent } from '@cab/domain';
+import {
+  ZERO,
+  idempotencyKey,
+  sellSize,
+  type Decimal,
+  type RiskDecision,
+  type RiskManager,
+  type Signal,
+  type StrategyFactory,
+  type TradeIntent,
+} from '@cab/domain';
 import type { AuditEntry } from '../ports/audit-log';
 import type { HaltCode, TradingStateController } from '../pipeline/trading-state';
 import type { PipelineDeps } from '../pipeline/deps';
@@ -128,7 +138,13 @@ export class EvaluateAndExecute {
       symbol,
       correlationId,
       summary: decision.ok ? `${intent.side} allowed` : `${intent.side} blocked: ${decision.violations.map((v) => v.code).join(', ')}`,
-      data: { ok: decision.ok, side: intent.side, reasons: [...decision.reasons], codes: decision.violations.map((v) => v.code), limits: { ...decision.limits } },
+      data: {
+        ok: decision.ok,
+        side: intent.side,
+        reasons: [...decision.reasons],
+        codes: decision.violations.map((v) => v.code),
+        limits: { ...decision.limits },
+      },
     });
     // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
     if (intent.side === 'buy') await this.syncRiskHalts(decision, correlationId);

@@ -69,11 +69,23 @@ describe('settleOrder', () => {
   });
 
   it('moves only the increment when more has filled, and never shrinks on an older answer', () => {
-    const partial = local({ status: 'partial', exchangeOrderId: '42', filledBase: dec('0.001'), filledQuote: dec('50'), fee: dec('0.000002'), feeCurrency: 'BTC' });
+    const partial = local({
+      status: 'partial',
+      exchangeOrderId: '42',
+      filledBase: dec('0.001'),
+      filledQuote: dec('50'),
+      fee: dec('0.000002'),
+      feeCurrency: 'BTC',
+    });
     const more = settleOrder(partial, venue(), inst, T + 10);
     expect(str(more.delta!.amount)).toBe('0.001');
     expect(str(more.delta!.fee)).toBe('0.000002');
-    const older = settleOrder(local({ status: 'filled', filledBase: dec('0.002'), filledQuote: dec('100') }), venue({ filledBase: dec('0.001'), filledQuote: dec('50') }), inst, T);
+    const older = settleOrder(
+      local({ status: 'filled', filledBase: dec('0.002'), filledQuote: dec('100') }),
+      venue({ filledBase: dec('0.001'), filledQuote: dec('50') }),
+      inst,
+      T,
+    );
     expect(older.delta).toBeNull();
     expect(older.patch.filledBase).toBeUndefined();
   });
@@ -92,7 +104,7 @@ describe('settleOrder', () => {
     expect(s.patch.status).toBeUndefined();
   });
 
-  it('carries the domain\'s lifecycle events: a new order found filled was accepted, then filled', () => {
+  it("carries the domain's lifecycle events: a new order found filled was accepted, then filled", () => {
     expect(settleOrder(local(), venue(), inst, T).events.map((e) => [e.type, e.from, e.to])).toEqual([
       ['order.accepted', 'new', 'submitted'],
       ['order.filled', 'submitted', 'filled'],
@@ -109,7 +121,12 @@ describe('applyToPosition', () => {
   const dust = (base: ReturnType<typeof dec>, price: ReturnType<typeof dec>) => inst.check(inst.qty(base), price) !== null;
 
   it('holds filled − fee after a buy (Gate takes the buy fee in base) and opens a round trip', () => {
-    const c = applyToPosition(emptyPosition('BTC/USDT', T), { side: 'buy', amount: dec('0.002'), price: dec('50000'), fee: dec('0.000004'), feeCurrency: 'base', ts: T }, T, dust);
+    const c = applyToPosition(
+      emptyPosition('BTC/USDT', T),
+      { side: 'buy', amount: dec('0.002'), price: dec('50000'), fee: dec('0.000004'), feeCurrency: 'base', ts: T },
+      T,
+      dust,
+    );
     expect(str(c.position.baseQty)).toBe('0.001996');
     expect(str(c.position.avgEntry)).toBe('50000');
     expect(c.position.openedAt).toBe(T);
@@ -117,7 +134,12 @@ describe('applyToPosition', () => {
 
   it('keeps a remainder below the exchange minimum as explicit dust and ends the round trip', () => {
     const open = { ...emptyPosition('BTC/USDT', T), baseQty: dec('0.001996002'), avgEntry: dec('50000'), openedAt: T, peakPrice: dec('51000') };
-    const c = applyToPosition(open, { side: 'sell', amount: dec('0.001996'), price: dec('49000'), fee: dec('0.2'), feeCurrency: 'quote', ts: T + 1 }, T + 1, dust);
+    const c = applyToPosition(
+      open,
+      { side: 'sell', amount: dec('0.001996'), price: dec('49000'), fee: dec('0.2'), feeCurrency: 'quote', ts: T + 1 },
+      T + 1,
+      dust,
+    );
     expect(str(c.dust)).toBe('0.000000002');
     expect(str(c.position.baseQty)).toBe('0.000000002');
     expect(c.position.openedAt).toBeNull();

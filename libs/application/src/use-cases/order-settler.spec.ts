@@ -18,7 +18,11 @@ function harness() {
   const deps = { bus, clock, metrics: new RecordingMetrics(), logger: noopLogger, ids: new SequentialIds('c-'), stores: storage } as unknown as PipelineDeps;
   const published: Array<{ topic: string; status?: string; filledBase: string }> = [];
   for (const topic of TOPIC_NAMES)
-    bus.subscribe(topic, 'spec', (e) => void published.push({ topic, ...('status' in e ? { status: String(e.status) } : {}), filledBase: 'filledBase' in e ? String(e.filledBase) : '' }));
+    bus.subscribe(
+      topic,
+      'spec',
+      (e) => void published.push({ topic, ...('status' in e ? { status: String(e.status) } : {}), filledBase: 'filledBase' in e ? String(e.filledBase) : '' }),
+    );
   return { clock, bus, storage, settler: new OrderSettler(deps), published };
 }
 
@@ -100,7 +104,9 @@ describe('OrderSettler', () => {
 
   it('an illegal transition publishes no order topic, but the late fill still moves the position', async () => {
     const h = harness();
-    await h.storage.orders.insert(order({ status: 'filled', exchangeOrderId: '42', filledBase: dec('0.001'), filledQuote: dec('50'), fee: dec('0.000002'), feeCurrency: 'BTC' }));
+    await h.storage.orders.insert(
+      order({ status: 'filled', exchangeOrderId: '42', filledBase: dec('0.001'), filledQuote: dec('50'), fee: dec('0.000002'), feeCurrency: 'BTC' }),
+    );
     const r = await h.settler.settle('t-x', venue({ status: 'open' }), inst, 'corr');
     await h.bus.drain();
     expect(r!.order.status).toBe('filled');

@@ -66,7 +66,13 @@ export class OrderSettler {
    * (place-order's decision: signal, risk verdict, "placing") when the order is found, whether or
    * not it changes — so a caller that sees this throw or answer null knows they were not written.
    */
-  async store(clientOrderId: string, venue: OrderDTO, inst: Instrument, correlationId: string, audit: readonly AuditEntry[] = []): Promise<StoredSettlement | null> {
+  async store(
+    clientOrderId: string,
+    venue: OrderDTO,
+    inst: Instrument,
+    correlationId: string,
+    audit: readonly AuditEntry[] = [],
+  ): Promise<StoredSettlement | null> {
     const { stores, clock, logger } = this.deps;
     const now = clock.now();
     return stores.unitOfWork.run(async (tx) => {

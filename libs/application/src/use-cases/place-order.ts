@@ -80,57 +80,58 @@ export class PlaceOrder {
     if (!amount.ok) return this.failedBeforeSend(req, amount.error);
 
     const coid = deriveClientOrderId(req.idempotencyKey);
-    const reserve = () => stores.unitOfWork.run(async (tx) => {
-      const refuse = async (heldBy: string | null, reason: string) => {
-        await tx.audit.recordAll(req.audit ?? []);
-        return { ok: false as const, heldBy, reason };
-      };
-      // One order of ours per symbol and side at a time, decided in the transaction that would
-      // write the next one: while one is unsettled (sent and not answered yet, or in flight after
-      // a timeout) a second would double it — the next bucket's signal, an exit racing a strategy
-      // sell. Orders without a key (adopted from the exchange) are not ours to wait for.
-      const unsettled = (await tx.orders.open(req.symbol)).find((o) => o.side === req.side && o.idempotencyKey !== null);
-      if (unsettled) return refuse(unsettled.clientOrderId, `${unsettled.clientOrderId} (${unsettled.status}) is not settled yet`);
-      const position = await tx.positions.get(req.symbol);
-      // A sell never exceeds the position: sized from a balance read before a concurrent sell
-      // settled, it would sell coins the bot does not manage (the owner's, on the same account).
-      if (req.side === 'sell') {
-        const held = position?.baseQty ?? ZERO;
-        if (amount.value.gt(held)) return refuse(null, `selling ${str(amount.value)} exceeds the position ${str(held)}`);
-      }
-      // An entry never opens a position that exists already. The strategy read "flat" before this
-      // transaction; an earlier buy whose answer was lost may have been settled as filled since
-      // (reconcile runs beside the evaluation), and a second buy would double the position.
-      // Dust left by the last round trip (base with no open round trip) is not a position.
-      if (req.side === 'buy' && position && position.baseQty.gt(ZERO) && position.openedAt !== null)
-        return refuse(null, `a position of ${str(position.baseQty)} is open already (opened at ${position.openedAt})`);
-      const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
-      if (!r.ok) return refuse(r.ref, `key ${req.idempotencyKey} is taken`);
-      const order: OrderRecord = {
-        clientOrderId: coid,
-        exchange: broker.name,
-        exchangeOrderId: null,
-        symbol: req.symbol,
-        side: req.side,
-        type: 'market',
-        requestedQuote: req.side === 'buy' ? amount.value : null,
-        requestedBase: req.side === 'sell' ? amount.value : null,
-        status: 'new',
-        filledBase: ZERO,
-        filledQuote: ZERO,
-        averagePrice: null,
-        fee: ZERO,
-        feeCurrency: null,
-        idempotencyKey: req.idempotencyKey,
-        reason: req.reason,
-        createdAt: started,
-        updatedAt: started,
-      };
-      const ins = await tx.orders.insert(order);
-      // The same client id under an expired key: the order exists already, so this is a duplicate too.
-      if (!ins.ok) return refuse(coid, `order ${coid} exists already`);
-      return { ok: true as const, order };
-    });
+    const reserve = () =>
+      stores.unitOfWork.run(async (tx) => {
+        const refuse = async (heldBy: string | null, reason: string) => {
+          await tx.audit.recordAll(req.audit ?? []);
+          return { ok: false as const, heldBy, reason };
+        };
+        // One order of ours per symbol and side at a time, decided in the transaction that would
+        // write the next one: while one is unsettled (sent and not answered yet, or in flight after
+        // a timeout) a second would double it — the next bucket's signal, an exit racing a strategy
+        // sell. Orders without a key (adopted from the exchange) are not ours to wait for.
+        const unsettled = (await tx.orders.open(req.symbol)).find((o) => o.side === req.side && o.idempotencyKey !== null);
+        if (unsettled) return refuse(unsettled.clientOrderId, `${unsettled.clientOrderId} (${unsettled.status}) is not settled yet`);
+        const position = await tx.positions.get(req.symbol);
+        // A sell never exceeds the position: sized from a balance read before a concurrent sell
+        // settled, it would sell coins the bot does not manage (the owner's, on the same account).
+        if (req.side === 'sell') {
+          const held = position?.baseQty ?? ZERO;
+          if (amount.value.gt(held)) return refuse(null, `selling ${str(amount.value)} exceeds the position ${str(held)}`);
+        }
+        // An entry never opens a position that exists already. The strategy read "flat" before this
+        // transaction; an earlier buy whose answer was lost may have been settled as filled since
+        // (reconcile runs beside the evaluation), and a second buy would double the position.
+        // Dust left by the last round trip (base with no open round trip) is not a position.
+        if (req.side === 'buy' && position && position.baseQty.gt(ZERO) && position.openedAt !== null)
+          return refuse(null, `a position of ${str(position.baseQty)} is open already (opened at ${position.openedAt})`);
+        const r = await tx.idempotency.reserve(req.idempotencyKey, this.opts.idempotencyTtlMs, coid);
+        if (!r.ok) return refuse(r.ref, `key ${req.idempotencyKey} is taken`);
+        const order: OrderRecord = {
+          clientOrderId: coid,
+          exchange: broker.name,
+          exchangeOrderId: null,
+          symbol: req.symbol,
+          side: req.side,
+          type: 'market',
+          requestedQuote: req.side === 'buy' ? amount.value : null,
+          requestedBase: req.side === 'sell' ? amount.value : null,
+          status: 'new',
+          filledBase: ZERO,
+          filledQuote: ZERO,
+          averagePrice: null,
+          fee: ZERO,
+          feeCurrency: null,
+          idempotencyKey: req.idempotencyKey,
+          reason: req.reason,
+          createdAt: started,
+          updatedAt: started,
+        };
+        const ins = await tx.orders.insert(order);
+        // The same client id under an expired key: the order exists already, so this is a duplicate too.
+        if (!ins.ok) return refuse(coid, `order ${coid} exists already`);
+        return { ok: true as const, order };
+      });
     let reserved: Awaited<ReturnType<typeof reserve>>;
     try {
       reserved = await reserve();
@@ -185,7 +186,8 @@ export class PlaceOrder {
     }
     if (!req.baseAmount) return { ok: false, error: { kind: 'rejected', code: 'ORDER.NO_AMOUNT', message: 'a sell needs a base amount' } };
     const qty = inst.qty(req.baseAmount, 'down');
-    if (qty.lte('0')) return { ok: false, error: { kind: 'rejected', code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${req.symbol}: ${str(req.baseAmount)} rounds down to 0` } };
+    if (qty.lte('0'))
+      return { ok: false, error: { kind: 'rejected', code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${req.symbol}: ${str(req.baseAmount)} rounds down to 0` } };
     return { ok: true, value: qty };
   }
 
@@ -222,23 +224,26 @@ export class PlaceOrder {
     const now = clock.now();
     const status = error.kind === 'ambiguous' ? 'in_flight' : 'rejected';
     // The outcome and its audit in one transaction; the key is freed only when nothing reached the venue.
-    const updated = await this.storing(decision, () => stores.unitOfWork.run(async (tx) => {
-      // A reconcile pass may have settled it meanwhile (it found the order on the venue): keep its word.
-      const u = (await tx.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? (await tx.orders.byClientOrderId(order.clientOrderId)) ?? order;
-      if (error.kind === 'retryable') await tx.idempotency.release(req.idempotencyKey);
-      await tx.audit.recordAll([
-        ...decision,
-        {
-          ts: now,
-          kind: 'order',
-          symbol: req.symbol,
-          correlationId: req.correlationId,
-          summary: `${req.side} ${order.clientOrderId} ${status}: ${error.kind} ${error.code}`,
-          data: { clientOrderId: order.clientOrderId, status, kind: error.kind, code: error.code, message: error.message },
-        },
-      ]);
-      return u;
-    }));
+    const updated = await this.storing(decision, () =>
+      stores.unitOfWork.run(async (tx) => {
+        // A reconcile pass may have settled it meanwhile (it found the order on the venue): keep its word.
+        const u =
+          (await tx.orders.update(order.clientOrderId, { status, updatedAt: now }, 'new')) ?? (await tx.orders.byClientOrderId(order.clientOrderId)) ?? order;
+        if (error.kind === 'retryable') await tx.idempotency.release(req.idempotencyKey);
+        await tx.audit.recordAll([
+          ...decision,
+          {
+            ts: now,
+            kind: 'order',
+            symbol: req.symbol,
+            correlationId: req.correlationId,
+            summary: `${req.side} ${order.clientOrderId} ${status}: ${error.kind} ${error.code}`,
+            data: { clientOrderId: order.clientOrderId, status, kind: error.kind, code: error.code, message: error.message },
+          },
+        ]);
+        return u;
+      }),
+    );
     logger.warn(status === 'in_flight' ? 'order outcome unknown: left in flight' : 'order refused', {
       symbol: req.symbol,
       clientOrderId: order.clientOrderId,
@@ -256,7 +261,11 @@ export class PlaceOrder {
       reason: req.reason,
     };
     bus.emit(status === 'in_flight' ? 'order.in_flight' : 'order.rejected', payload, req.correlationId);
-    bus.emit('trade.failed', { symbol: req.symbol, side: req.side, clientOrderId: order.clientOrderId, kind: error.kind, code: error.code, message: error.message }, req.correlationId);
+    bus.emit(
+      'trade.failed',
+      { symbol: req.symbol, side: req.side, clientOrderId: order.clientOrderId, kind: error.kind, code: error.code, message: error.message },
+      req.correlationId,
+    );
     if (error.kind === 'fatal') await this.opts.onFatal?.(error, req.correlationId);
     return status === 'in_flight' ? { kind: 'in_flight', order: updated, error } : { kind: 'failed', order: updated, error };
   }
@@ -274,7 +283,11 @@ export class PlaceOrder {
         data: { kind: error.kind, code: error.code, message: error.message, reason: req.reason },
       },
     ]);
-    bus.emit('trade.failed', { symbol: req.symbol, side: req.side, clientOrderId: null, kind: error.kind, code: error.code, message: error.message }, req.correlationId);
+    bus.emit(
+      'trade.failed',
+      { symbol: req.symbol, side: req.side, clientOrderId: null, kind: error.kind, code: error.code, message: error.message },
+      req.correlationId,
+    );
     if (error.kind === 'fatal') await this.opts.onFatal?.(error, req.correlationId);
     return { kind: 'failed', order: null, error };
   }

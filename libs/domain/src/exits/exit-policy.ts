@@ -52,11 +52,21 @@ export class ExitPolicy {
     }
     const stop = this.stopPrice(s);
     if (stop !== null && price.lte(stop)) {
-      return { action: 'exit', reason: 'EXIT.STOP_LOSS', message: `price ${p} <= stop ${str(stop)} (entry ${str(s.entryPrice)} − ${pct(this.config.stopPct)})`, state: s };
+      return {
+        action: 'exit',
+        reason: 'EXIT.STOP_LOSS',
+        message: `price ${p} <= stop ${str(stop)} (entry ${str(s.entryPrice)} − ${pct(this.config.stopPct)})`,
+        state: s,
+      };
     }
     const tp = this.takeProfitPrice(s);
     if (tp !== null && price.gte(tp)) {
-      return { action: 'exit', reason: 'EXIT.TAKE_PROFIT', message: `price ${p} >= take-profit ${str(tp)} (entry ${str(s.entryPrice)} + ${pct(this.config.takeProfitPct)})`, state: s };
+      return {
+        action: 'exit',
+        reason: 'EXIT.TAKE_PROFIT',
+        message: `price ${p} >= take-profit ${str(tp)} (entry ${str(s.entryPrice)} + ${pct(this.config.takeProfitPct)})`,
+        state: s,
+      };
     }
     return { action: 'hold', state: s };
   }

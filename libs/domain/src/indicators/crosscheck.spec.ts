@@ -44,10 +44,22 @@ describe.each([BYBIT_1M, BINANCE_1H])('on real candles %s', (file) => {
   it('MACD(12, 26, 9) agrees on all three lines', () => {
     const ours = macd(close, { fast: 12, slow: 26, signal: 9 });
     const theirs = ti.MACD.calculate({ values: close, fastPeriod: 12, slowPeriod: 26, signalPeriod: 9, SimpleMAOscillator: false, SimpleMASignal: false });
-    expectAligned(ours.macd, theirs.map((r) => r.MACD!), rel);
+    expectAligned(
+      ours.macd,
+      theirs.map((r) => r.MACD!),
+      rel,
+    );
     const withSignal = theirs.filter((r) => r.signal !== undefined);
-    expectAligned(ours.signal, withSignal.map((r) => r.signal!), rel);
-    expectAligned(ours.histogram, withSignal.map((r) => r.histogram!), rel);
+    expectAligned(
+      ours.signal,
+      withSignal.map((r) => r.signal!),
+      rel,
+    );
+    expectAligned(
+      ours.histogram,
+      withSignal.map((r) => r.histogram!),
+      rel,
+    );
   });
 
   it.each([
@@ -56,8 +68,20 @@ describe.each([BYBIT_1M, BINANCE_1H])('on real candles %s', (file) => {
   ])('Bollinger(%i, %f) agrees on all three bands', (period, stdDev) => {
     const ours = bollinger(close, period, stdDev);
     const theirs = ti.BollingerBands.calculate({ period, stdDev, values: close });
-    expectAligned(ours.middle, theirs.map((r) => r.middle), rel);
-    expectAligned(ours.upper, theirs.map((r) => r.upper), rel);
-    expectAligned(ours.lower, theirs.map((r) => r.lower), rel);
+    expectAligned(
+      ours.middle,
+      theirs.map((r) => r.middle),
+      rel,
+    );
+    expectAligned(
+      ours.upper,
+      theirs.map((r) => r.upper),
+      rel,
+    );
+    expectAligned(
+      ours.lower,
+      theirs.map((r) => r.lower),
+      rel,
+    );
   });
 });

@@ -16,15 +16,32 @@ describe('streaming and batch agree exactly', () => {
     const s = new Sma(20);
     const e = new Ema(20);
     const r = new Rsi(14);
-    same(close.map((x) => s.update(x)), sma(close, 20));
-    same(close.map((x) => e.update(x)), ema(close, 20));
-    same(close.map((x) => r.update(x)), rsi(close, 14));
+    same(
+      close.map((x) => s.update(x)),
+      sma(close, 20),
+    );
+    same(
+      close.map((x) => e.update(x)),
+      ema(close, 20),
+    );
+    same(
+      close.map((x) => r.update(x)),
+      rsi(close, 14),
+    );
     expect(s.value).toBe(sma(close, 20).at(-1));
   });
 
   it('ATR, MACD, Bollinger', () => {
     const a = new Atr(14);
-    same(candles.map((c) => a.update(c.high, c.low, c.close)), atr(candles.map((c) => c.high), candles.map((c) => c.low), close, 14));
+    same(
+      candles.map((c) => a.update(c.high, c.low, c.close)),
+      atr(
+        candles.map((c) => c.high),
+        candles.map((c) => c.low),
+        close,
+        14,
+      ),
+    );
     const m = new Macd();
     const mb = macd(close);
     close.forEach((x, i) => {

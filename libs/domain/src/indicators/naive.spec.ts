@@ -2,10 +2,19 @@
 import fc from 'fast-check';
 import { atr, bollinger, ema, rsi, sma } from './index';
 
-const prices = fc.array(fc.integer({ min: 1, max: 10_000_000 }).map((u) => u / 100), { minLength: 1, maxLength: 300 });
+const prices = fc.array(
+  fc.integer({ min: 1, max: 10_000_000 }).map((u) => u / 100),
+  { minLength: 1, maxLength: 300 },
+);
 const period = fc.integer({ min: 1, max: 40 });
 /** Prices with spikes and flat runs: a spike leaving the window is where a slid variance goes wrong. */
-const spiky = fc.array(fc.oneof(fc.integer({ min: 1, max: 10_000_000 }).map((u) => u / 100), fc.constantFrom(0.01, 0.02, 16_383.83, 1e6)), { minLength: 1, maxLength: 300 });
+const spiky = fc.array(
+  fc.oneof(
+    fc.integer({ min: 1, max: 10_000_000 }).map((u) => u / 100),
+    fc.constantFrom(0.01, 0.02, 16_383.83, 1e6),
+  ),
+  { minLength: 1, maxLength: 300 },
+);
 const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(b));
 const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
 
@@ -35,19 +44,24 @@ describe('indicators equal their naive definitions (property)', () => {
 
   it('Bollinger = mean ± mult · population σ of the window', () => {
     fc.assert(
-      fc.property(spiky, period, fc.integer({ min: 1, max: 30 }).map((m) => m / 10), (xs, p, m) => {
-        const b = bollinger(xs, p, m);
-        const sd = (i: number): number => {
-          const w = xs.slice(i + 1 - p, i + 1);
-          const mu = mean(w);
-          return Math.sqrt(mean(w.map((x) => (x - mu) ** 2)));
-        };
-        b.upper.forEach((u, i) => {
-          if (i + 1 < p) return expect(u).toBeNaN();
-          const want = mean(xs.slice(i + 1 - p, i + 1)) + m * sd(i);
-          expect(Math.abs(u - want)).toBeLessThan(1e-6 * Math.max(1, Math.abs(want)));
-        });
-      }),
+      fc.property(
+        spiky,
+        period,
+        fc.integer({ min: 1, max: 30 }).map((m) => m / 10),
+        (xs, p, m) => {
+          const b = bollinger(xs, p, m);
+          const sd = (i: number): number => {
+            const w = xs.slice(i + 1 - p, i + 1);
+            const mu = mean(w);
+            return Math.sqrt(mean(w.map((x) => (x - mu) ** 2)));
+          };
+          b.upper.forEach((u, i) => {
+            if (i + 1 < p) return expect(u).toBeNaN();
+            const want = mean(xs.slice(i + 1 - p, i + 1)) + m * sd(i);
+            expect(Math.abs(u - want)).toBeLessThan(1e-6 * Math.max(1, Math.abs(want)));
+          });
+        },
+      ),
       { numRuns: 500 },
     );
   });

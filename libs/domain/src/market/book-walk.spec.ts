@@ -3,8 +3,15 @@ import { anOrderBook } from '../testing';
 import { slippagePct, walkBook } from './book-walk';
 
 const book = anOrderBook(
-  [['100', '1'], ['99', '0'], ['98', '2']],
-  [['101', '1'], ['102', '1']],
+  [
+    ['100', '1'],
+    ['99', '0'],
+    ['98', '2'],
+  ],
+  [
+    ['101', '1'],
+    ['102', '1'],
+  ],
 );
 
 describe('walkBook', () => {
@@ -20,7 +27,7 @@ describe('walkBook', () => {
     expect(str(f.worstPrice!)).toBe('102');
   });
 
-  it('an order filled by one level pays exactly that level\'s price (no slippage from rounding)', () => {
+  it("an order filled by one level pays exactly that level's price (no slippage from rounding)", () => {
     const odd = anOrderBook([], [['30000.7', '1']]);
     const f = walkBook(odd, 'buy', { quote: dec('10') });
     expect(str(f.avgPrice!)).toBe('30000.7');

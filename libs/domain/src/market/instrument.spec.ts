@@ -48,7 +48,9 @@ describe('Instrument', () => {
     ['amountStep', { amountStep: '-1' }],
     ['minimums', { minBase: '-1' }],
   ])('refuses a bad %s', (_n, patch) => {
-    expect(() => new Instrument({ ...btc, priceTick: '0.1', amountStep: '0.00001', minBase: '0', minNotional: '0', takerFee: '0', makerFee: '0', ...patch })).toThrow(RangeError);
+    expect(
+      () => new Instrument({ ...btc, priceTick: '0.1', amountStep: '0.00001', minBase: '0', minNotional: '0', takerFee: '0', makerFee: '0', ...patch }),
+    ).toThrow(RangeError);
   });
 
   it('quantized quantities never exceed the raw value and sit on the grid (property)', () => {
@@ -60,7 +62,12 @@ describe('Instrument', () => {
         expect(q.mod(btc.amountStep).eq(ZERO)).toBe(true);
         const p = btc.price(x);
         expect(p.mod(btc.priceTick).eq(ZERO)).toBe(true);
-        expect(p.minus(x).abs().lte(btc.priceTick.div(dec('2')))).toBe(true);
+        expect(
+          p
+            .minus(x)
+            .abs()
+            .lte(btc.priceTick.div(dec('2'))),
+        ).toBe(true);
       }),
     );
   });

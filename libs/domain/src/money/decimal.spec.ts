@@ -1,5 +1,23 @@
 import fc from 'fast-check';
-import { approx, dec, decOr, divOnGrid, powerOfTenPlaces, isDecimalString, max, min, quantize, quantizeDown, quantizeNearest, quantizeUp, roundDp, str, sum, ZERO, type Rounding } from './decimal';
+import {
+  approx,
+  dec,
+  decOr,
+  divOnGrid,
+  powerOfTenPlaces,
+  isDecimalString,
+  max,
+  min,
+  quantize,
+  quantizeDown,
+  quantizeNearest,
+  quantizeUp,
+  roundDp,
+  str,
+  sum,
+  ZERO,
+  type Rounding,
+} from './decimal';
 
 describe('dec', () => {
   it.each(['0', '1', '-2.5', '0.00000001', '1e-8', '+3', ' 42 ', '.5'])('accepts decimal text %j', (s) => {
@@ -86,9 +104,7 @@ describe('quantize', () => {
     expect(() => quantizeDown(dec('1'), ZERO)).toThrow(RangeError);
   });
 
-  const positive = fc
-    .tuple(fc.integer({ min: 0, max: 10 ** 12 }), fc.integer({ min: 0, max: 12 }))
-    .map(([units, scale]) => dec(`${units}e-${scale}`));
+  const positive = fc.tuple(fc.integer({ min: 0, max: 10 ** 12 }), fc.integer({ min: 0, max: 12 })).map(([units, scale]) => dec(`${units}e-${scale}`));
   const step = fc.integer({ min: 0, max: 10 }).map((k) => dec(`1e-${k}`));
 
   it('down never exceeds the raw value and sits on the grid (property)', () => {
@@ -131,12 +147,13 @@ describe('divOnGrid', () => {
     expect([dec('1'), dec('0.1'), dec('1e-8'), dec('0.5'), dec('10'), dec('0.011')].map(powerOfTenPlaces)).toEqual([0, 1, 8, null, null, null]);
   });
 
-  const positive = fc
-    .tuple(fc.integer({ min: 1, max: 10 ** 12 }), fc.integer({ min: 0, max: 12 }))
-    .map(([units, scale]) => dec(`${units}e-${scale}`));
+  const positive = fc.tuple(fc.integer({ min: 1, max: 10 ** 12 }), fc.integer({ min: 0, max: 12 })).map(([units, scale]) => dec(`${units}e-${scale}`));
   const step = fc.integer({ min: 0, max: 10 }).map((k) => dec(`1e-${k}`));
 
-  const anyStep = fc.oneof(step, fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 8 })).map(([u, k]) => dec(`${u}e-${k}`)));
+  const anyStep = fc.oneof(
+    step,
+    fc.tuple(fc.integer({ min: 1, max: 999 }), fc.integer({ min: 0, max: 8 })).map(([u, k]) => dec(`${u}e-${k}`)),
+  );
 
   it('rounds down and up exactly for any step, zero included (property)', () => {
     fc.assert(
@@ -156,7 +173,13 @@ describe('divOnGrid', () => {
     fc.assert(
       fc.property(positive, positive, step, (a, b, s) => {
         const near = divOnGrid(a, b, s, 'nearest');
-        expect(near.times(b).minus(a).abs().lte(s.times(b).div(dec('2')))).toBe(true);
+        expect(
+          near
+            .times(b)
+            .minus(a)
+            .abs()
+            .lte(s.times(b).div(dec('2'))),
+        ).toBe(true);
         expect(near.mod(s).eq(ZERO)).toBe(true);
       }),
     );

@@ -46,27 +46,95 @@ const half = (status: VenueAnswer['status']): VenueAnswer => answer({ status, fi
 const OBSERVATIONS: Record<string, OrderObservation> = {
   'open, nothing filled': none(),
   'open, half filled': half('open'),
-  'closed': answer(),
+  closed: answer(),
   'canceled, nothing filled': answer({ status: 'canceled', filledBase: ZERO, filledQuote: ZERO, averagePrice: null, fee: ZERO, feeCurrency: null }),
   'canceled, all filled (Gate IOC)': answer({ status: 'canceled', filledQuote: dec('99.999') }),
   'canceled, half filled': half('canceled'),
-  'rejected': answer({ status: 'rejected', filledBase: ZERO, filledQuote: ZERO, averagePrice: null, fee: ZERO, feeCurrency: null }),
+  rejected: answer({ status: 'rejected', filledBase: ZERO, filledQuote: ZERO, averagePrice: null, fee: ZERO, feeCurrency: null }),
   'no answer': { kind: 'no_answer' },
 };
 
 type Row = Record<keyof typeof OBSERVATIONS, OrderLifecycleEventType[] | 'illegal'>;
-const A = 'order.accepted', P = 'order.partially_filled', F = 'order.filled', C = 'order.canceled', R = 'order.rejected', I = 'order.in_flight';
+const A = 'order.accepted',
+  P = 'order.partially_filled',
+  F = 'order.filled',
+  C = 'order.canceled',
+  R = 'order.rejected',
+  I = 'order.in_flight';
 const X = 'illegal' as const;
 
 /** Every (status, observation): the lifecycle events, in order, or an illegal transition. */
 const EXPECTED: Record<OrderStatus, Row> = {
-  new: { 'open, nothing filled': [A], 'open, half filled': [A, P], closed: [A, F], 'canceled, nothing filled': [A, C], 'canceled, all filled (Gate IOC)': [A, F], 'canceled, half filled': [A, C], rejected: [R], 'no answer': [I] },
-  in_flight: { 'open, nothing filled': [A], 'open, half filled': [P], closed: [F], 'canceled, nothing filled': [C], 'canceled, all filled (Gate IOC)': [F], 'canceled, half filled': [C], rejected: [R], 'no answer': [] },
-  submitted: { 'open, nothing filled': [], 'open, half filled': [P], closed: [F], 'canceled, nothing filled': [C], 'canceled, all filled (Gate IOC)': [F], 'canceled, half filled': [C], rejected: [R], 'no answer': [I] },
-  partial: { 'open, nothing filled': X, 'open, half filled': [], closed: [F], 'canceled, nothing filled': [C], 'canceled, all filled (Gate IOC)': [F], 'canceled, half filled': [C], rejected: X, 'no answer': [I] },
-  filled: { 'open, nothing filled': X, 'open, half filled': X, closed: [], 'canceled, nothing filled': X, 'canceled, all filled (Gate IOC)': [], 'canceled, half filled': X, rejected: X, 'no answer': X },
-  canceled: { 'open, nothing filled': X, 'open, half filled': X, closed: [F], 'canceled, nothing filled': [], 'canceled, all filled (Gate IOC)': [F], 'canceled, half filled': [], rejected: X, 'no answer': X },
-  rejected: { 'open, nothing filled': X, 'open, half filled': X, closed: X, 'canceled, nothing filled': X, 'canceled, all filled (Gate IOC)': X, 'canceled, half filled': X, rejected: [], 'no answer': X },
+  new: {
+    'open, nothing filled': [A],
+    'open, half filled': [A, P],
+    closed: [A, F],
+    'canceled, nothing filled': [A, C],
+    'canceled, all filled (Gate IOC)': [A, F],
+    'canceled, half filled': [A, C],
+    rejected: [R],
+    'no answer': [I],
+  },
+  in_flight: {
+    'open, nothing filled': [A],
+    'open, half filled': [P],
+    closed: [F],
+    'canceled, nothing filled': [C],
+    'canceled, all filled (Gate IOC)': [F],
+    'canceled, half filled': [C],
+    rejected: [R],
+    'no answer': [],
+  },
+  submitted: {
+    'open, nothing filled': [],
+    'open, half filled': [P],
+    closed: [F],
+    'canceled, nothing filled': [C],
+    'canceled, all filled (Gate IOC)': [F],
+    'canceled, half filled': [C],
+    rejected: [R],
+    'no answer': [I],
+  },
+  partial: {
+    'open, nothing filled': X,
+    'open, half filled': [],
+    closed: [F],
+    'canceled, nothing filled': [C],
+    'canceled, all filled (Gate IOC)': [F],
+    'canceled, half filled': [C],
+    rejected: X,
+    'no answer': [I],
+  },
+  filled: {
+    'open, nothing filled': X,
+    'open, half filled': X,
+    closed: [],
+    'canceled, nothing filled': X,
+    'canceled, all filled (Gate IOC)': [],
+    'canceled, half filled': X,
+    rejected: X,
+    'no answer': X,
+  },
+  canceled: {
+    'open, nothing filled': X,
+    'open, half filled': X,
+    closed: [F],
+    'canceled, nothing filled': [],
+    'canceled, all filled (Gate IOC)': [F],
+    'canceled, half filled': [],
+    rejected: X,
+    'no answer': X,
+  },
+  rejected: {
+    'open, nothing filled': X,
+    'open, half filled': X,
+    closed: X,
+    'canceled, nothing filled': X,
+    'canceled, all filled (Gate IOC)': X,
+    'canceled, half filled': X,
+    rejected: [],
+    'no answer': X,
+  },
 };
 
 const cases = ORDER_STATUSES.flatMap((s) => Object.keys(OBSERVATIONS).map((o) => [s, o, EXPECTED[s][o]!] as const));
@@ -115,7 +183,15 @@ describe('applyObservation', () => {
   });
 
   it('filled amounts only grow: an older answer seen late changes nothing but the time', () => {
-    const filled = anOrder({ status: 'filled', filledBase: dec('0.002'), filledQuote: dec('100'), averagePrice: dec('50000'), fee: dec('0.000004'), feeCurrency: 'BTC', exchangeOrderId: '42' });
+    const filled = anOrder({
+      status: 'filled',
+      filledBase: dec('0.002'),
+      filledQuote: dec('100'),
+      averagePrice: dec('50000'),
+      fee: dec('0.000004'),
+      feeCurrency: 'BTC',
+      exchangeOrderId: '42',
+    });
     const r = applyObservation(filled, half('canceled'), inst, T0 + 5);
     expect(r.delta).toBeNull();
     expect(r.order).toEqual({ ...filled, updatedAt: T0 + 5 });
@@ -141,10 +217,36 @@ describe('applyObservation', () => {
   it('a sell is judged by its base remainder against the amount step', () => {
     const sell = anOrder({ side: 'sell', requestedQuote: null, requestedBase: dec('0.002'), status: 'submitted' });
     const sold = (filled: string): Decimal => dec(filled);
-    const r = applyObservation(sell, answer({ status: 'canceled', requestedQuote: null, requestedBase: null, filledBase: sold('0.001999'), filledQuote: dec('99.95'), fee: dec('0.2'), feeCurrency: 'USDT' }), inst, T0);
+    const r = applyObservation(
+      sell,
+      answer({
+        status: 'canceled',
+        requestedQuote: null,
+        requestedBase: null,
+        filledBase: sold('0.001999'),
+        filledQuote: dec('99.95'),
+        fee: dec('0.2'),
+        feeCurrency: 'USDT',
+      }),
+      inst,
+      T0,
+    );
     expect(r.order.status).toBe('filled'); // 0.000001 left = one step: dust
     expect(r.delta).toMatchObject({ side: 'sell', feeCurrency: 'quote' });
-    const cut = applyObservation(sell, answer({ status: 'canceled', requestedQuote: null, requestedBase: null, filledBase: sold('0.0019'), filledQuote: dec('95'), fee: dec('0.2'), feeCurrency: 'USDT' }), inst, T0);
+    const cut = applyObservation(
+      sell,
+      answer({
+        status: 'canceled',
+        requestedQuote: null,
+        requestedBase: null,
+        filledBase: sold('0.0019'),
+        filledQuote: dec('95'),
+        fee: dec('0.2'),
+        feeCurrency: 'USDT',
+      }),
+      inst,
+      T0,
+    );
     expect(cut.order.status).toBe('canceled');
   });
 

@@ -74,7 +74,15 @@ export function applyObservation(order: Order, o: OrderObservation, inst: Instru
   if (path.ok) {
     for (const s of path.steps) {
       if (s.to === s.from || s.to === 'new') continue;
-      events.push({ type: LIFECYCLE_EVENT_OF[s.to], clientOrderId: order.clientOrderId, symbol: order.symbol, side: order.side, from: s.from, to: s.to, ts: now });
+      events.push({
+        type: LIFECYCLE_EVENT_OF[s.to],
+        clientOrderId: order.clientOrderId,
+        symbol: order.symbol,
+        side: order.side,
+        from: s.from,
+        to: s.to,
+        ts: now,
+      });
     }
   }
   if (o.kind === 'no_answer') return { order: { ...order, status, updatedAt: now }, event, illegal: path.ok ? null : path, delta: null, events };

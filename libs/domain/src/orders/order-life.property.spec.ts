@@ -100,7 +100,7 @@ const withRepeatsAndStale = (answers: VenueAnswer[], picks: number[]): VenueAnsw
 
 const held = (base: Decimal): BookedPosition => ({ ...emptyBookedPosition('BTC/USDT'), baseQty: base, avgEntry: dec('40000'), openedAt: T0 });
 
-describe('an order\'s life, property-based', () => {
+describe("an order's life, property-based", () => {
   it('applying the same observation twice moves the position once', () => {
     fc.assert(
       fc.property(growingTotals, fc.boolean(), (totals, last) => {
@@ -142,7 +142,7 @@ describe('an order\'s life, property-based', () => {
     );
   });
 
-  it('the order\'s filled amounts never shrink, whatever order the answers come in', () => {
+  it("the order's filled amounts never shrink, whatever order the answers come in", () => {
     fc.assert(
       fc.property(growingTotals, fc.array(fc.nat(), { minLength: 1, maxLength: 12 }), (totals, order) => {
         const answers = order.map((n) => answerOf('buy', totals[n % totals.length]!, n % 3 === 0));

@@ -68,9 +68,18 @@ describe('transitionPath: the steps an event takes an order through', () => {
   // Written out: a `new` order the venue answers about (partly filled, filled, canceled) was
   // accepted first. Everywhere else a path is the single step of the table (or illegal).
   const IMPLIED_FROM_NEW: Partial<Record<OrderEvent, Array<[OrderStatus, OrderStatus]>>> = {
-    partial: [['new', 'submitted'], ['submitted', 'partial']],
-    filled: [['new', 'submitted'], ['submitted', 'filled']],
-    canceled: [['new', 'submitted'], ['submitted', 'canceled']],
+    partial: [
+      ['new', 'submitted'],
+      ['submitted', 'partial'],
+    ],
+    filled: [
+      ['new', 'submitted'],
+      ['submitted', 'filled'],
+    ],
+    canceled: [
+      ['new', 'submitted'],
+      ['submitted', 'canceled'],
+    ],
   };
   const expectedPath = (from: OrderStatus, event: OrderEvent): Array<[OrderStatus, OrderStatus]> | null => {
     if (from === 'new' && IMPLIED_FROM_NEW[event]) return IMPLIED_FROM_NEW[event]!;

@@ -6,13 +6,37 @@ import type { Fill } from './position';
 
 const inst = anInstrument();
 const dust = instrumentDust(inst);
-const buy = (amount: string, price: string, fee: string, ts = T0): Fill => ({ side: 'buy', amount: dec(amount), price: dec(price), fee: dec(fee), feeCurrency: 'base', ts });
-const sell = (amount: string, price: string, fee: string, ts = T0): Fill => ({ side: 'sell', amount: dec(amount), price: dec(price), fee: dec(fee), feeCurrency: 'quote', ts });
-const held = (over: Partial<BookedPosition> = {}): BookedPosition => ({ ...emptyBookedPosition('BTC/USDT'), baseQty: dec('0.001'), avgEntry: dec('50000'), openedAt: T0, ...over });
+const buy = (amount: string, price: string, fee: string, ts = T0): Fill => ({
+  side: 'buy',
+  amount: dec(amount),
+  price: dec(price),
+  fee: dec(fee),
+  feeCurrency: 'base',
+  ts,
+});
+const sell = (amount: string, price: string, fee: string, ts = T0): Fill => ({
+  side: 'sell',
+  amount: dec(amount),
+  price: dec(price),
+  fee: dec(fee),
+  feeCurrency: 'quote',
+  ts,
+});
+const held = (over: Partial<BookedPosition> = {}): BookedPosition => ({
+  ...emptyBookedPosition('BTC/USDT'),
+  baseQty: dec('0.001'),
+  avgEntry: dec('50000'),
+  openedAt: T0,
+  ...over,
+});
 
 describe('applyFillToPosition', () => {
   it('Gate takes the buy fee in base: holds filled − fee, opens the round trip with fresh exit state', () => {
-    const c = applyFillToPosition({ ...emptyBookedPosition('BTC/USDT'), peakPrice: dec('1'), stopPrice: dec('1') }, buy('0.002', '50000', '0.000004', T0 + 7), dust);
+    const c = applyFillToPosition(
+      { ...emptyBookedPosition('BTC/USDT'), peakPrice: dec('1'), stopPrice: dec('1') },
+      buy('0.002', '50000', '0.000004', T0 + 7),
+      dust,
+    );
     expect(str(c.position.baseQty)).toBe('0.001996');
     expect(str(c.position.avgEntry)).toBe('50000');
     expect(str(c.position.feesQuote)).toBe('0.2');

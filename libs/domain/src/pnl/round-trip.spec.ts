@@ -8,15 +8,29 @@ const T = 1_700_000_000_000;
 // Gate's BTC/USDT: 0.000001 BTC steps, at least 0.00001 BTC and 3 USDT an order.
 const btc = anInstrument({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', amountStep: '0.000001', minBase: '0.00001', minNotional: '3' });
 const dust = instrumentDust(btc);
-const buy = (amount: string, price: string, fee: string, ts = T): Fill => ({ side: 'buy', amount: dec(amount), price: dec(price), fee: dec(fee), feeCurrency: 'base', ts });
-const sell = (amount: string, price: string, fee: string, ts = T + 60_000): Fill => ({ side: 'sell', amount: dec(amount), price: dec(price), fee: dec(fee), feeCurrency: 'quote', ts });
+const buy = (amount: string, price: string, fee: string, ts = T): Fill => ({
+  side: 'buy',
+  amount: dec(amount),
+  price: dec(price),
+  fee: dec(fee),
+  feeCurrency: 'base',
+  ts,
+});
+const sell = (amount: string, price: string, fee: string, ts = T + 60_000): Fill => ({
+  side: 'sell',
+  amount: dec(amount),
+  price: dec(price),
+  fee: dec(fee),
+  feeCurrency: 'quote',
+  ts,
+});
 
 describe('the round-trip rule: a sell that leaves only dust closes the round trip', () => {
   // 25 USDT at 17,700: 0.001412 BTC filled, 0.2 % fee in base → 0.000002824 fee, 0.001409176 held;
   // the sell quantizes down to 0.001409 and leaves 0.000000176 BTC, unsellable.
   const bought = applyRoundTripFill(flatPosition('BTC/USDT'), buy('0.001412', '17700', '0.000002824'), dust);
 
-  it('Gate\'s buy fee in base: selling what can be sold leaves dust, and that sell closes the round trip', () => {
+  it("Gate's buy fee in base: selling what can be sold leaves dust, and that sell closes the round trip", () => {
     const sold = applyRoundTripFill(bought.position, sell('0.001409', '17800', '0.0501604'), dust);
     expect(str(sold.dust)).toBe('0.000000176');
     expect(sold.closed).not.toBeNull();
@@ -66,7 +80,7 @@ describe('the round-trip rule: a sell that leaves only dust closes the round tri
   });
 
   const units = (min: number, max: number, exp: number) => fc.integer({ min, max }).map((u) => dec(`${u}e-${exp}`));
-  it('buying any amount at Gate\'s base fee and selling all that can be sold always closes the round trip, and the books add up (property)', () => {
+  it("buying any amount at Gate's base fee and selling all that can be sold always closes the round trip, and the books add up (property)", () => {
     fc.assert(
       fc.property(units(200, 10 ** 7, 6), units(100_000, 10 ** 8, 2), units(100_000, 10 ** 8, 2), units(0, 100, 4), (amount, p1, p2, rate) => {
         const fee = amount.times(rate);

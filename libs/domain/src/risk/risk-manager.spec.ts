@@ -12,7 +12,13 @@ const check = (intent: TradeIntent, state: Partial<RiskState> = {}, config: Part
 /** A state that breaks every entry rule at once. */
 const everythingWrong: Partial<RiskState> = {
   ticker: aTicker({ bid: dec('39000'), ask: dec('41000') }),
-  orderBook: anOrderBook([['39000', '1']], [['41000', '0.001'], ['45000', '10']]),
+  orderBook: anOrderBook(
+    [['39000', '1']],
+    [
+      ['41000', '0.001'],
+      ['45000', '10'],
+    ],
+  ),
   feeRate: dec('0.01'),
   positionBase: dec('0.999'),
   lastTradeTs: { 'BTC/USDT': T0 - 1_000 },

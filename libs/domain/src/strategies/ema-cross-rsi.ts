@@ -75,7 +75,8 @@ export class EmaCrossRsi extends StreamingStrategy {
     // Reasons are built only when read, from the numbers of this candle (captured above).
     const emas = (): string => `EMA(${fastPeriod}) ${fmt(f)} vs EMA(${slowPeriod}) ${fmt(s)}`;
     if (pf <= ps && f > s) {
-      if (r >= rsiBuyMax) return lazySignal('hold', () => [`SIGNAL.EMA_CROSS_UP: ${emas()}`, `SIGNAL.RSI_FILTER: RSI(${rsiPeriod}) ${fmt(r)} >= ${rsiBuyMax}, overbought`]);
+      if (r >= rsiBuyMax)
+        return lazySignal('hold', () => [`SIGNAL.EMA_CROSS_UP: ${emas()}`, `SIGNAL.RSI_FILTER: RSI(${rsiPeriod}) ${fmt(r)} >= ${rsiBuyMax}, overbought`]);
       return lazySignal('buy', () => [`SIGNAL.EMA_CROSS_UP: ${emas()}`, `SIGNAL.RSI_OK: RSI(${rsiPeriod}) ${fmt(r)} < ${rsiBuyMax}`]);
     }
     if (pf >= ps && f < s) return lazySignal('sell', () => [`SIGNAL.EMA_CROSS_DOWN: ${emas()}`]);

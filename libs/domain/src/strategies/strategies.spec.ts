@@ -42,7 +42,8 @@ function emaCrossRsiReference(closes: readonly number[], i: number, warmup: numb
   const r = rsi(xs, p.rsiPeriod)[i]!;
   const emas = `EMA(${p.fastPeriod}) ${fmt(f[i]!)} vs EMA(${p.slowPeriod}) ${fmt(s[i]!)}`;
   if (f[i - 1]! <= s[i - 1]! && f[i]! > s[i]!) {
-    if (r >= p.rsiBuyMax) return { action: 'hold', reasons: [`SIGNAL.EMA_CROSS_UP: ${emas}`, `SIGNAL.RSI_FILTER: RSI(${p.rsiPeriod}) ${fmt(r)} >= ${p.rsiBuyMax}, overbought`] };
+    if (r >= p.rsiBuyMax)
+      return { action: 'hold', reasons: [`SIGNAL.EMA_CROSS_UP: ${emas}`, `SIGNAL.RSI_FILTER: RSI(${p.rsiPeriod}) ${fmt(r)} >= ${p.rsiBuyMax}, overbought`] };
     return { action: 'buy', reasons: [`SIGNAL.EMA_CROSS_UP: ${emas}`, `SIGNAL.RSI_OK: RSI(${p.rsiPeriod}) ${fmt(r)} < ${p.rsiBuyMax}`] };
   }
   if (f[i - 1]! >= s[i - 1]! && f[i]! < s[i]!) return { action: 'sell', reasons: [`SIGNAL.EMA_CROSS_DOWN: ${emas}`] };
@@ -82,18 +83,21 @@ describe('ema_cross_rsi streamed over real 1h candles', () => {
     expect(signals[84]!.reasons[0]).not.toMatch(/WARMUP/);
   });
 
-  it.each(STRATEGY_NAMES.map((n) => [n]))('%s: after reset() it is a fresh strategy: warms up again, then matches a new instance fed the same candles', (name) => {
-    // Short periods, so the first signals after the warm-up still carry any state a reset forgot.
-    const short = name === 'ema_cross_rsi' ? { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2 } : { bbPeriod: 2, rsiPeriod: 2 };
-    const g = factory(name, short);
-    const s = g.create();
-    stream(s, candles.slice(0, 300), MS.hour);
-    s.reset();
-    const again = stream(s, candles.slice(500, 530), MS.hour);
-    const fresh = stream(g.create(), candles.slice(500, 530), MS.hour);
-    expect(again.map(plain)).toEqual(fresh.map(plain));
-    expect(again[0]!.reasons).toEqual([`SIGNAL.WARMUP: 1 candles < ${g.warmup} needed`]);
-  });
+  it.each(STRATEGY_NAMES.map((n) => [n]))(
+    '%s: after reset() it is a fresh strategy: warms up again, then matches a new instance fed the same candles',
+    (name) => {
+      // Short periods, so the first signals after the warm-up still carry any state a reset forgot.
+      const short = name === 'ema_cross_rsi' ? { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2 } : { bbPeriod: 2, rsiPeriod: 2 };
+      const g = factory(name, short);
+      const s = g.create();
+      stream(s, candles.slice(0, 300), MS.hour);
+      s.reset();
+      const again = stream(s, candles.slice(500, 530), MS.hour);
+      const fresh = stream(g.create(), candles.slice(500, 530), MS.hour);
+      expect(again.map(plain)).toEqual(fresh.map(plain));
+      expect(again[0]!.reasons).toEqual([`SIGNAL.WARMUP: 1 candles < ${g.warmup} needed`]);
+    },
+  );
 
   it('asking twice without an update gives the same signal (the state moves only on update)', () => {
     const s = f.create();
@@ -156,7 +160,11 @@ describe('reasons are built lazily', () => {
     const s = new EmaCrossRsi({ fastPeriod: 2, slowPeriod: 4, rsiPeriod: 3, rsiBuyMax: 70 });
     const [first] = stream(s, series(Array.from({ length: 20 }, (_, i) => 100 + i)), MS.minute).slice(-1);
     const text = plain(stream(new EmaCrossRsi(s.params), series(Array.from({ length: 20 }, (_, i) => 100 + i)), MS.minute).at(-1)!).reasons;
-    stream(s, series(Array.from({ length: 20 }, (_, i) => 50 - i)).map((c) => ({ ...c, ts: c.ts + 20 * MS.minute })), MS.minute);
+    stream(
+      s,
+      series(Array.from({ length: 20 }, (_, i) => 50 - i)).map((c) => ({ ...c, ts: c.ts + 20 * MS.minute })),
+      MS.minute,
+    );
     expect(first!.reasons).toEqual(text);
   });
 
@@ -187,7 +195,8 @@ describe('every strategy', () => {
 describe('edge cases on synthetic closes', () => {
   const params = { fastPeriod: 2, slowPeriod: 4, rsiPeriod: 3, rsiBuyMax: 70 };
   const down = Array.from({ length: 16 }, (_, i) => 100 - i);
-  const last = (closes: number[], inPosition?: boolean, s: Strategy = new EmaCrossRsi(params)): Signal => stream(s, series(closes), MS.minute, inPosition).at(-1)!;
+  const last = (closes: number[], inPosition?: boolean, s: Strategy = new EmaCrossRsi(params)): Signal =>
+    stream(s, series(closes), MS.minute, inPosition).at(-1)!;
 
   it('the RSI filter refuses an overbought cross up', () => {
     const sig = last([...down, 200]);
@@ -242,7 +251,11 @@ describe('registry', () => {
   it.each([
     ['nope', {}, ['strategy: unknown name "nope"; one of ema_cross_rsi, mean_reversion']],
     ['ema_cross_rsi', { fastPeriod: 30, colour: 'red' }, ['colour: not a parameter of ema_cross_rsi', 'fastPeriod (30) must be < slowPeriod (21)']],
-    ['ema_cross_rsi', { rsiPeriod: '14', rsiBuyMax: 101 }, ['rsiPeriod: must be an integer in [2, 1000], got "14"', 'rsiBuyMax: must be a number in [1, 100], got 101']],
+    [
+      'ema_cross_rsi',
+      { rsiPeriod: '14', rsiBuyMax: 101 },
+      ['rsiPeriod: must be an integer in [2, 1000], got "14"', 'rsiBuyMax: must be a number in [1, 100], got 101'],
+    ],
     [
       'mean_reversion',
       { exitBand: 'top', bbMult: 0, rsiOversold: 80 },
@@ -255,7 +268,10 @@ describe('registry', () => {
   it('strategyFactory checks any definition the same way (a strategy of your own)', () => {
     const def = strategyDefinition('ema_cross_rsi');
     const mine = { ...def, name: 'my_cross' };
-    expect(strategyFactory(mine, { fastPeriod: 0, nope: 1 })).toEqual({ ok: false, problems: ['nope: not a parameter of my_cross', 'fastPeriod: must be an integer in [1, 1000], got 0'] });
+    expect(strategyFactory(mine, { fastPeriod: 0, nope: 1 })).toEqual({
+      ok: false,
+      problems: ['nope: not a parameter of my_cross', 'fastPeriod: must be an integer in [1, 1000], got 0'],
+    });
     const ok = strategyFactory(mine, { fastPeriod: 5 });
     expect(ok.ok && ok.value.name).toBe('my_cross');
   });

@@ -11,7 +11,20 @@ const tmp = tempDir('cab-startbot-');
 afterAll(() => tmp.cleanup());
 
 const settings = (env: Record<string, string>): Settings =>
-  parseSettings({ DB_PATH: join(tmp.dir, `${Object.values(env).join('-').replace(/[^a-z0-9]/gi, '')}.db`), PORT: '0', WORKER_PORT: '0', ...env }, { cwd: tmp.dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+  parseSettings(
+    {
+      DB_PATH: join(
+        tmp.dir,
+        `${Object.values(env)
+          .join('-')
+          .replace(/[^a-z0-9]/gi, '')}.db`,
+      ),
+      PORT: '0',
+      WORKER_PORT: '0',
+      ...env,
+    },
+    { cwd: tmp.dir, readFile: (p) => fs.readFileSync(p, 'utf8') },
+  );
 
 describe('startBot (in process, real HTTP on 127.0.0.1)', () => {
   it('worker: serves /health and /metrics, no control API, trading per AUTOSTART; stop() closes the socket', async () => {
@@ -49,7 +62,9 @@ describe('startBot (in process, real HTTP on 127.0.0.1)', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const err = await startBot(settings({ PORT: String(port), AUTOSTART: 'false' }), { role: 'server', overrides: { logger: new RecordingLogger() } }).catch((e: unknown) => e);
+      const err = await startBot(settings({ PORT: String(port), AUTOSTART: 'false' }), { role: 'server', overrides: { logger: new RecordingLogger() } }).catch(
+        (e: unknown) => e,
+      );
       expect(err).toBeInstanceOf(StartupRefused);
       expect((err as StartupRefused).message).toMatch(/HTTP.ADDRESS_IN_USE: 127\.0\.0\.1:\d+ is in use \(set PORT\)/);
     } finally {

@@ -57,7 +57,9 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
       health: app.health,
       metrics,
       control: server,
-      ...(server ? { readModels: storageReadModels({ ...app.storage, symbols: settings.symbols, prices: marketDataPrices(app), dust: brokerDust(app.broker) }) } : {}),
+      ...(server
+        ? { readModels: storageReadModels({ ...app.storage, symbols: settings.symbols, prices: marketDataPrices(app), dust: brokerDust(app.broker) }) }
+        : {}),
       apiToken: settings.http.apiToken?.reveal() ?? null,
       mode: settings.mode,
       version: APP_VERSION,
@@ -91,11 +93,17 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     // Duck-typed: a Node error may come from another realm (jest), where instanceof Error fails.
     const code = (e as { code?: unknown } | null)?.code;
     if (code === 'EADDRINUSE') {
-      throw new StartupRefused('HTTP.ADDRESS_IN_USE', `${settings.http.host}:${server ? settings.http.port : settings.http.workerPort} is in use (set ${server ? 'PORT' : 'WORKER_PORT'})`);
+      throw new StartupRefused(
+        'HTTP.ADDRESS_IN_USE',
+        `${settings.http.host}:${server ? settings.http.port : settings.http.workerPort} is in use (set ${server ? 'PORT' : 'WORKER_PORT'})`,
+      );
     }
     // HOST names no address of this machine (a typo, a name DNS does not know): the operator's to fix.
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EADDRNOTAVAIL' || code === 'EAI_NONAME' || code === 'EAI_FAIL') {
-      throw new StartupRefused('HTTP.HOST', `cannot listen on HOST=${settings.http.host} (${String(code)}): not an address of this machine; use e.g. 127.0.0.1 or 0.0.0.0`);
+      throw new StartupRefused(
+        'HTTP.HOST',
+        `cannot listen on HOST=${settings.http.host} (${String(code)}): not an address of this machine; use e.g. 127.0.0.1 or 0.0.0.0`,
+      );
     }
     throw e;
   }

@@ -24,14 +24,25 @@ describe('backtestCommand (cab backtest)', () => {
     fs.writeFileSync(data, gzipSync(fs.readFileSync(bundledCandleFile())));
     const { out, err, io: cio } = io();
     const code = await backtestCommand(
-      { data, symbol: 'btc/usdt', strategy: 'ema_cross_rsi', params: '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}', from: '2022-12-13T06:00:00Z', to: '2022-12-13T18:00:00Z', out: path.join(tmp.dir, 'out') },
+      {
+        data,
+        symbol: 'btc/usdt',
+        strategy: 'ema_cross_rsi',
+        params: '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}',
+        from: '2022-12-13T06:00:00Z',
+        to: '2022-12-13T18:00:00Z',
+        out: path.join(tmp.dir, 'out'),
+      },
       settings(),
       cio,
     );
     expect(code).toBe(0);
     expect(out.join('')).toMatch(/^candles\s+720$/m);
     expect(err.join('')).toMatch(/\[#+\] 100 % 720\/720 candles/);
-    const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'out', 'report.json'), 'utf8')) as { trades: unknown[]; summary: { candles: number; elapsedMs: number } };
+    const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'out', 'report.json'), 'utf8')) as {
+      trades: unknown[];
+      summary: { candles: number; elapsedMs: number };
+    };
     expect(Array.isArray(report.trades)).toBe(true);
     expect(report.summary.candles).toBe(720);
     expect(typeof report.summary.elapsedMs).toBe('number');

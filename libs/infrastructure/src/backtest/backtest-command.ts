@@ -62,7 +62,10 @@ function usableOutDir(out: string): void {
     fs.accessSync(abs, fs.constants.W_OK);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' || code === 'ENOTDIR' ? 'a file is in the way; --out names the folder that gets report.json and report.html' : `not writable (${code ?? 'unknown error'})`;
+    const why =
+      code === 'EEXIST' || code === 'ENOTDIR'
+        ? 'a file is in the way; --out names the folder that gets report.json and report.html'
+        : `not writable (${code ?? 'unknown error'})`;
     throw new BacktestArgsError(`--out: ${abs}: ${why}`);
   }
 }
@@ -77,8 +80,10 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
   const to = parseTime('to', args.to);
   const strategy = args.strategy ?? settings.strategy.name;
   const params = args.params === undefined && strategy === settings.strategy.name ? { ...settings.strategy.params } : parseParams(args.params);
-  if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0)) throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
-  if (args.warmup !== undefined && from !== undefined) throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
+  if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0))
+    throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
+  if (args.warmup !== undefined && from !== undefined)
+    throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
   usableOutDir(args.out);
   let candles;
   try {
@@ -101,7 +106,9 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
       if (!io.isTty) return;
       const width = 30;
       const filled = Math.round((done / total) * width);
-      io.stderr(`\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${((done / total) * 100).toFixed(0).padStart(3)} % ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} candles`);
+      io.stderr(
+        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${((done / total) * 100).toFixed(0).padStart(3)} % ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} candles`,
+      );
       drawn = true;
     },
   }).catch((e: unknown) => {
@@ -110,6 +117,8 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
   });
   if (drawn) io.stderr('\n');
   const paths = writeReport(args.out, report);
-  io.stdout(`${renderSummaryTable(report)}\n\nreport: ${path.relative(process.cwd(), paths.html) || paths.html}, ${path.relative(process.cwd(), paths.json) || paths.json}\n`);
+  io.stdout(
+    `${renderSummaryTable(report)}\n\nreport: ${path.relative(process.cwd(), paths.html) || paths.html}, ${path.relative(process.cwd(), paths.json) || paths.json}\n`,
+  );
   return 0;
 }

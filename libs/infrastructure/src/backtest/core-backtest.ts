@@ -1,5 +1,14 @@
 import { performance } from 'node:perf_hooks';
-import { buildReport, EquityRecorder, TradingCore, type BacktestReport, type BalanceDTO, type CandleQuote, type ReportFill, type TickerDTO } from '@cab/application';
+import {
+  buildReport,
+  EquityRecorder,
+  TradingCore,
+  type BacktestReport,
+  type BalanceDTO,
+  type CandleQuote,
+  type ReportFill,
+  type TickerDTO,
+} from '@cab/application';
 import {
   createStrategy,
   dec,
@@ -33,7 +42,8 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const candles = series.slice(history);
   const first = candles[0];
   const last = candles[candles.length - 1];
-  if (!first || !last) throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
+  if (!first || !last)
+    throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
   const tf = inferTimeframeMs(series);
   const { base, quote } = splitSymbol(opts.symbol);
   const strategy = createStrategy(opts.strategy, opts.params ?? {});

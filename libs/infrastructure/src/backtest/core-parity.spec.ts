@@ -18,7 +18,18 @@ const settings = (env: Record<string, string> = {}) => {
 };
 
 /** What must be identical between the two paths: every fill as the report lists it (ids aside: each path numbers its own). */
-const fillsOf = (r: BacktestReport) => r.trades.map((f) => ({ ts: f.ts, side: f.side, price: f.price, amount: f.amount, cost: f.cost, fee: f.fee, feeCurrency: f.feeCurrency, reason: f.reason, clientOrderId: f.clientOrderId }));
+const fillsOf = (r: BacktestReport) =>
+  r.trades.map((f) => ({
+    ts: f.ts,
+    side: f.side,
+    price: f.price,
+    amount: f.amount,
+    cost: f.cost,
+    fee: f.fee,
+    feeCurrency: f.feeCurrency,
+    reason: f.reason,
+    clientOrderId: f.clientOrderId,
+  }));
 /** The summary without the timings, and the equity curve. */
 const resultOf = (r: BacktestReport) => {
   const { elapsedMs: _e, candlesPerSecond: _c, ...summary } = r.summary;
@@ -46,13 +57,39 @@ describe('the core backtest = the loop backtest', () => {
     ['mean_reversion, no order cap', { strategy: 'mean_reversion', settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '0' }) }],
     [
       'tight exits: hard stops, trailing stops and take-profits fire',
-      { strategy: 'ema_cross_rsi', settings: settings({ EXIT_STOP_PCT: '0.001', EXIT_TRAIL_ACTIVATE_PCT: '0.003', EXIT_TRAIL_PCT: '0.001', EXIT_TAKE_PROFIT_PCT: '0.006', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_LOSS_STREAK_MAX: '0' }) },
+      {
+        strategy: 'ema_cross_rsi',
+        settings: settings({
+          EXIT_STOP_PCT: '0.001',
+          EXIT_TRAIL_ACTIVATE_PCT: '0.003',
+          EXIT_TRAIL_PCT: '0.001',
+          EXIT_TAKE_PROFIT_PCT: '0.006',
+          RISK_MAX_ORDERS_PER_HOUR: '0',
+          RISK_LOSS_STREAK_MAX: '0',
+        }),
+      },
     ],
     [
       'tight exits without a take-profit: the trail rides new peaks',
-      { strategy: 'ema_cross_rsi', settings: settings({ EXIT_STOP_PCT: '0.003', EXIT_TRAIL_ACTIVATE_PCT: '0.002', EXIT_TRAIL_PCT: '0.0015', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_LOSS_STREAK_MAX: '0' }) },
+      {
+        strategy: 'ema_cross_rsi',
+        settings: settings({
+          EXIT_STOP_PCT: '0.003',
+          EXIT_TRAIL_ACTIVATE_PCT: '0.002',
+          EXIT_TRAIL_PCT: '0.0015',
+          RISK_MAX_ORDERS_PER_HOUR: '0',
+          RISK_LOSS_STREAK_MAX: '0',
+        }),
+      },
     ],
-    ['the default limits binding (order cap 2 an hour)', { strategy: 'ema_cross_rsi', params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 }, settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '2' }) }],
+    [
+      'the default limits binding (order cap 2 an hour)',
+      {
+        strategy: 'ema_cross_rsi',
+        params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 },
+        settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '2' }),
+      },
+    ],
   ];
 
   it.each(cases)('%s', async (_name, o) => {

@@ -1,5 +1,15 @@
 import { performance } from 'node:perf_hooks';
-import { buildReport, EquityRecorder, noopLogger, VirtualScheduler, type BacktestReport, type BalanceDTO, type FillRecord, type FillsRepository, type ReportFill } from '@cab/application';
+import {
+  buildReport,
+  EquityRecorder,
+  noopLogger,
+  VirtualScheduler,
+  type BacktestReport,
+  type BalanceDTO,
+  type FillRecord,
+  type FillsRepository,
+  type ReportFill,
+} from '@cab/application';
 import { createStrategy, dec, instrumentDust, SequentialIds, splitSymbol, str, ZERO, type Decimal } from '@cab/domain';
 import { compose } from '../compose/compose';
 import { inferTimeframeMs } from '../market-data/candle-csv';
@@ -21,7 +31,8 @@ export async function runLoopBacktest(opts: BacktestOptions): Promise<BacktestRe
   const candles = series.slice(history);
   const first = candles[0];
   const last = candles[candles.length - 1];
-  if (!first || !last) throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
+  if (!first || !last)
+    throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
   const tf = inferTimeframeMs(series);
   const { base, quote } = splitSymbol(opts.symbol);
   const strategy = createStrategy(opts.strategy, opts.params ?? {});
@@ -45,7 +56,15 @@ export async function runLoopBacktest(opts: BacktestOptions): Promise<BacktestRe
 
   const vs = new VirtualScheduler({ startMs: first.ts });
   // As in the server's replay: the history is already closed when the clock starts at the first traded candle.
-  const replay = new ReplayMarketData({ series: new Map([[opts.symbol, series]]), clock: vs, speed: 1, loop: false, anchorMs: first.ts, warmupCandles: history, timeframeMs: tf });
+  const replay = new ReplayMarketData({
+    series: new Map([[opts.symbol, series]]),
+    clock: vs,
+    speed: 1,
+    loop: false,
+    anchorMs: first.ts,
+    warmupCandles: history,
+    timeframeMs: tf,
+  });
   // The loop counts traded candles only (candles[closed - 1] is the last closed one).
   const marketData = { closedCount: (symbol: string) => replay.closedCount(symbol) - history };
   const storage = openSqliteStorage({ path: ':memory:', allowInMemory: true, clock: vs });
@@ -178,4 +197,3 @@ async function allFills(fills: FillsRepository, symbol: string): Promise<FillRec
     since = last.ts;
   }
 }
-

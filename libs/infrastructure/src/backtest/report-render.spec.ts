@@ -8,10 +8,49 @@ function sampleReport() {
   const rec = new EquityRecorder();
   for (let i = 0; i < 50; i++) rec.record(1_670_889_600_000 + i * 60_000, dec(String(1000 + Math.sin(i / 5) * 3)), dec(String(17000 + i)), i > 10 && i < 30);
   const fills: ReportFill[] = [
-    { ts: 1_670_889_600_000 + 11 * 60_000, symbol: 'BTC/USDT', side: 'buy', price: '17011', amount: '0.0015', cost: '25.5165', fee: '0.000003', feeCurrency: 'BTC', orderId: '1', clientOrderId: 't-a', reason: 'EMA cross <up>' },
-    { ts: 1_670_889_600_000 + 30 * 60_000, symbol: 'BTC/USDT', side: 'sell', price: '17030', amount: '0.001497', cost: '25.49391', fee: '0.05098782', feeCurrency: 'USDT', orderId: '2', clientOrderId: 't-b', reason: 'trailing stop' },
+    {
+      ts: 1_670_889_600_000 + 11 * 60_000,
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      price: '17011',
+      amount: '0.0015',
+      cost: '25.5165',
+      fee: '0.000003',
+      feeCurrency: 'BTC',
+      orderId: '1',
+      clientOrderId: 't-a',
+      reason: 'EMA cross <up>',
+    },
+    {
+      ts: 1_670_889_600_000 + 30 * 60_000,
+      symbol: 'BTC/USDT',
+      side: 'sell',
+      price: '17030',
+      amount: '0.001497',
+      cost: '25.49391',
+      fee: '0.05098782',
+      feeCurrency: 'USDT',
+      orderId: '2',
+      clientOrderId: 't-b',
+      reason: 'trailing stop',
+    },
   ];
-  return buildReport({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', strategy: 'ema_cross_rsi', params: { fast: 12 }, from: 1_670_889_600_000, to: 1_670_892_540_000, candles: 50, elapsedMs: 5, startEquity: dec('1000'), fills, curve: rec.curve(), exposure: rec.exposure(), timeframeMs: 60_000 });
+  return buildReport({
+    symbol: 'BTC/USDT',
+    base: 'BTC',
+    quote: 'USDT',
+    strategy: 'ema_cross_rsi',
+    params: { fast: 12 },
+    from: 1_670_889_600_000,
+    to: 1_670_892_540_000,
+    candles: 50,
+    elapsedMs: 5,
+    startEquity: dec('1000'),
+    fills,
+    curve: rec.curve(),
+    exposure: rec.exposure(),
+    timeframeMs: 60_000,
+  });
 }
 
 describe('backtest report rendering', () => {

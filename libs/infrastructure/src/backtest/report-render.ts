@@ -65,7 +65,10 @@ export function renderHtml(r: BacktestReport): string {
     })
     .join('\n');
   const fills = r.trades
-    .map((f) => `<tr><td>${iso(f.ts)}</td><td>${f.side}</td><td>${f.price}</td><td>${f.amount}</td><td>${f.cost}</td><td>${f.fee} ${esc(f.feeCurrency)}</td><td>${esc(f.reason ?? '')}</td></tr>`)
+    .map(
+      (f) =>
+        `<tr><td>${iso(f.ts)}</td><td>${f.side}</td><td>${f.price}</td><td>${f.amount}</td><td>${f.cost}</td><td>${f.fee} ${esc(f.feeCurrency)}</td><td>${esc(f.reason ?? '')}</td></tr>`,
+    )
     .join('\n');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Backtest ${esc(r.summary.symbol)} ${esc(r.summary.strategy)}</title>

@@ -21,7 +21,15 @@ describe('runBacktest: the trading core on a virtual clock', () => {
 
   it('processes every candle, trades through the paper broker and reports it', async () => {
     const progress: number[] = [];
-    const r = await runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', params, settings: settings(), progressEvery: 500, onProgress: (d) => progress.push(d) });
+    const r = await runBacktest({
+      candles,
+      symbol: 'BTC/USDT',
+      strategy: 'ema_cross_rsi',
+      params,
+      settings: settings(),
+      progressEvery: 500,
+      onProgress: (d) => progress.push(d),
+    });
     // The first REPLAY_WARMUP_CANDLES are history, as in the server's replay: 1440 − 200 traded.
     expect(r.summary.candles).toBe(1440 - REPLAY_WARMUP_CANDLES);
     expect(r.summary.from).toBe(candles[REPLAY_WARMUP_CANDLES]!.ts);
@@ -63,7 +71,13 @@ describe('runBacktest: the trading core on a virtual clock', () => {
   it('reports every fill of a busy run, past a thousand', async () => {
     const days = [0, 1, 2, 3].flatMap((k) => candles.map((c) => ({ ...c, ts: c.ts + k * 86_400_000 })));
     const busy = settings({ RISK_LOSS_STREAK_MAX: '0', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_DAILY_LOSS_LIMIT_QUOTE: '0' });
-    const r = await runBacktest({ candles: days, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 }, settings: busy });
+    const r = await runBacktest({
+      candles: days,
+      symbol: 'BTC/USDT',
+      strategy: 'ema_cross_rsi',
+      params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 },
+      settings: busy,
+    });
     expect(r.trades.length).toBeGreaterThan(1000);
     expect(r.summary.fills).toBe(r.trades.length);
     expect(new Set(r.trades.map((f) => f.clientOrderId)).size).toBe(r.trades.length);
@@ -98,17 +112,32 @@ describe('runBacktest: the trading core on a virtual clock', () => {
     it('without history the strategy first has to warm up: warmupCandles 0 trades from the very first candle it can', async () => {
       const none = await runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', params, settings: settings(), warmupCandles: 0 });
       expect(none.summary).toMatchObject({ candles: 1440, warmupCandles: 0, from: candles[0]!.ts });
-      const withHistory = await runBacktest({ candles: candles.slice(at), symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', params, settings: settings(), warmupCandles: 0 });
+      const withHistory = await runBacktest({
+        candles: candles.slice(at),
+        symbol: 'BTC/USDT',
+        strategy: 'ema_cross_rsi',
+        params,
+        settings: settings(),
+        warmupCandles: 0,
+      });
       // 53 candles of the strategy's window must pass before a first signal can come.
       expect(Math.min(...withHistory.trades.map((t) => t.ts))).toBeGreaterThanOrEqual(candles[at + 52]!.ts + 60_000);
     });
 
     it('refuses a warm-up that leaves nothing to trade, or one that is not a whole number', async () => {
       const few = candles.slice(0, 50);
-      await expect(runBacktest({ candles: few, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings() })).rejects.toThrow(/no candles in the selected range after 50 candles of warm-up/);
-      await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), warmupCandles: -1 })).rejects.toThrow(/warmupCandles: expected a whole number/);
-      await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), warmupCandles: 10, from })).rejects.toThrow(/give it or from, not both/);
-      await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), from: candles[1439]!.ts + 60_000 })).rejects.toThrow(/no candles in the selected range after 1440 candles of warm-up/);
+      await expect(runBacktest({ candles: few, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings() })).rejects.toThrow(
+        /no candles in the selected range after 50 candles of warm-up/,
+      );
+      await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), warmupCandles: -1 })).rejects.toThrow(
+        /warmupCandles: expected a whole number/,
+      );
+      await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), warmupCandles: 10, from })).rejects.toThrow(
+        /give it or from, not both/,
+      );
+      await expect(
+        runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), from: candles[1439]!.ts + 60_000 }),
+      ).rejects.toThrow(/no candles in the selected range after 1440 candles of warm-up/);
     });
   });
 

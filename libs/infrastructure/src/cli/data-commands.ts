@@ -16,7 +16,8 @@ export class DataArgsError extends Error {
 }
 
 const MINUTE = 60_000;
-const timeframeName = (ms: number) => (ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / MINUTE)}m`);
+const timeframeName = (ms: number) =>
+  ms % 86_400_000 === 0 ? `${ms / 86_400_000}d` : ms % 3_600_000 === 0 ? `${ms / 3_600_000}h` : `${Math.round(ms / MINUTE)}m`;
 
 export function parseWhen(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -29,11 +30,7 @@ export function parseWhen(name: string, v: string | undefined): number | undefin
  * `cab data import FILE`: candles from a CSV or a freqtrade JSON file (either may be .gz) into the
  * bot's candle store, for warm-up after a restart and for the dashboard. Idempotent by open time.
  */
-export async function dataImportCommand(
-  args: { file: string; symbol?: string; timeframe?: string },
-  settings: Settings,
-  clock: Clock,
-): Promise<CommandResult> {
+export async function dataImportCommand(args: { file: string; symbol?: string; timeframe?: string }, settings: Settings, clock: Clock): Promise<CommandResult> {
   let candles;
   try {
     candles = readCandleFile(args.file);
@@ -134,8 +131,7 @@ export async function dataDownloadCommand(
 function downloadFailure(e: unknown, ccxt: CcxtModule, symbol: string, settings: Settings): CommandResult {
   const venue = settings.exchangeApi.url ?? 'Gate.io';
   const text = firstLine(errorText(e));
-  if (e instanceof ccxt.BadSymbol || isNamed(e, 'BadSymbol'))
-    throw new DataArgsError(`--symbol: ${venue} does not list ${symbol} as a spot market (${text})`);
+  if (e instanceof ccxt.BadSymbol || isNamed(e, 'BadSymbol')) throw new DataArgsError(`--symbol: ${venue} does not list ${symbol} as a spot market (${text})`);
   if (e instanceof ccxt.NetworkError || isNamed(e, 'NetworkError', 'RequestTimeout', 'ExchangeNotAvailable', 'DDoSProtection', 'RateLimitExceeded'))
     return { code: 1, stdout: '', stderr: `cab: cannot reach ${venue} (${text}); check the network or EXCHANGE_API_URL, then retry\n` };
   if (e instanceof ccxt.BaseError) return { code: 1, stdout: '', stderr: `cab: the download of ${symbol} failed: ${text}\n` };

@@ -54,7 +54,14 @@ describe('probeHealth', () => {
 describe('monitorHealth', () => {
   const run = (count?: number) => {
     const lines: string[] = [];
-    const code = monitorHealth({ url: `${base}/health`, timeoutMs: 30_000, intervalSec: 0.01, ...(count ? { count } : {}), now: () => 0, print: (l) => lines.push(l) });
+    const code = monitorHealth({
+      url: `${base}/health`,
+      timeoutMs: 30_000,
+      intervalSec: 0.01,
+      ...(count ? { count } : {}),
+      now: () => 0,
+      print: (l) => lines.push(l),
+    });
     return { code, lines };
   };
 

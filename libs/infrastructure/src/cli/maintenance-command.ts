@@ -51,7 +51,11 @@ export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandRe
       if (i.days === undefined) throw new MaintenanceError('MAINTENANCE.BAD_ARGUMENT', 'rotate needs --days N');
       const removed = rotateBackups(dir, i.days, i.clock);
       if (i.json) return json({ removed });
-      return ok(removed.length === 0 ? `no backups older than ${i.days} days in ${dir}` : `removed ${removed.length} backup(s) older than ${i.days} days:\n${removed.map((f) => `  ${f}`).join('\n')}`);
+      return ok(
+        removed.length === 0
+          ? `no backups older than ${i.days} days in ${dir}`
+          : `removed ${removed.length} backup(s) older than ${i.days} days:\n${removed.map((f) => `  ${f}`).join('\n')}`,
+      );
     }
     case 'vacuum': {
       const v = vacuumDatabase(dbPath);
@@ -66,7 +70,12 @@ export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandRe
       const backups = listBackups(dir, i.clock);
       if (i.json) return json(backups);
       if (backups.length === 0) return ok(`no backups in ${dir}`);
-      return ok(formatTable(['file', 'taken (UTC)', 'size', 'age'], backups.map((b) => [b.file, iso(b.takenAt), kib(b.bytes), age(b.ageSec)])));
+      return ok(
+        formatTable(
+          ['file', 'taken (UTC)', 'size', 'age'],
+          backups.map((b) => [b.file, iso(b.takenAt), kib(b.bytes), age(b.ageSec)]),
+        ),
+      );
     }
     case 'restore': {
       if (!i.file) throw new MaintenanceError('MAINTENANCE.BAD_ARGUMENT', 'restore needs the backup file: cab maintenance restore <file>');
@@ -74,15 +83,24 @@ export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandRe
       if (!existsSync(from)) throw new MaintenanceError('MAINTENANCE.BAD_ARGUMENT', `no backup file at ${from}`);
       const r = await restoreDatabase(from, dbPath, { clock: i.clock, backupsDir: dir });
       if (i.json) return json(r, r.ok ? 0 : 1);
-      if (!r.ok) return failed(`restore refused (${r.code}):\n${r.problems.map((p) => `  ${p}`).join('\n')}${r.safetyCopy ? `\nthe database before the attempt is saved at ${r.safetyCopy}` : ''}`);
-      return ok(`restored ${r.dbPath} from ${r.restoredFrom}${r.safetyCopy ? `\nthe previous database is saved at ${r.safetyCopy}` : ''}\nrestart the bot to use it`);
+      if (!r.ok)
+        return failed(
+          `restore refused (${r.code}):\n${r.problems.map((p) => `  ${p}`).join('\n')}${r.safetyCopy ? `\nthe database before the attempt is saved at ${r.safetyCopy}` : ''}`,
+        );
+      return ok(
+        `restored ${r.dbPath} from ${r.restoredFrom}${r.safetyCopy ? `\nthe previous database is saved at ${r.safetyCopy}` : ''}\nrestart the bot to use it`,
+      );
     }
     case 'migrate': {
       const storage = openSqliteStorage({ path: dbPath, clock: i.clock, ...(i.migrationsDir ? { migrationsDir: i.migrationsDir } : {}) });
       await storage.close();
       const m = storage.migrations;
       if (i.json) return json(m);
-      return ok(m.applied.length === 0 ? `up to date: schema version ${m.version}` : `applied ${m.applied.map((a) => `V${String(a.version).padStart(4, '0')} ${a.name}`).join(', ')}; schema version ${m.version}`);
+      return ok(
+        m.applied.length === 0
+          ? `up to date: schema version ${m.version}`
+          : `applied ${m.applied.map((a) => `V${String(a.version).padStart(4, '0')} ${a.name}`).join(', ')}; schema version ${m.version}`,
+      );
     }
     case 'status': {
       const s = migrationStatusAt(dbPath, i.migrationsDir ?? locateMigrationsDir());

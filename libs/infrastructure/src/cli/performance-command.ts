@@ -35,7 +35,19 @@ export function formatPerformance(r: PerformanceReport): string {
   const rate = t.winRate === null ? 'n/a (no closed trades)' : `${(Number(t.winRate) * 100).toFixed(1)} % (${t.wins} won, ${t.losses} lost)`;
   const table = formatTable(
     ['symbol', 'fills', 'buys', 'sells', 'volume', 'fees', 'realized', 'net', 'position', 'mark', 'unrealized'],
-    r.symbols.map((s) => [s.symbol, String(s.fills), String(s.buys), String(s.sells), s.volumeQuote, s.feesQuote, s.realizedQuote, s.netQuote, s.positionBase, s.markPrice ?? '-', s.unrealizedQuote]),
+    r.symbols.map((s) => [
+      s.symbol,
+      String(s.fills),
+      String(s.buys),
+      String(s.sells),
+      s.volumeQuote,
+      s.feesQuote,
+      s.realizedQuote,
+      s.netQuote,
+      s.positionBase,
+      s.markPrice ?? '-',
+      s.unrealizedQuote,
+    ]),
   );
   const lines = [
     `Performance on ${r.date} (UTC); amounts in quote currency`,

@@ -42,9 +42,24 @@ export async function reconcileCommand(input: ReconcileInput): Promise<CommandRe
       `reconciled ${input.settings.symbols.join(',')} (${input.settings.mode}): ${findings.checked} checked, ${findings.mismatches} mismatches, ${findings.repaired} repaired`,
     ];
     if (mismatches.length) {
-      lines.push('', 'mismatches:', formatTable(['scope', 'symbol', 'subject', 'ours', 'exchange', 'detail'], mismatches.map((m) => [m.scope, m.symbol, m.subject, m.expected, m.actual, m.detail])));
+      lines.push(
+        '',
+        'mismatches:',
+        formatTable(
+          ['scope', 'symbol', 'subject', 'ours', 'exchange', 'detail'],
+          mismatches.map((m) => [m.scope, m.symbol, m.subject, m.expected, m.actual, m.detail]),
+        ),
+      );
     }
-    if (repairs.length) lines.push('', 'repairs:', formatTable(['scope', 'symbol', 'subject', 'action'], repairs.map((r) => [r.scope, r.symbol, r.subject, r.action])));
+    if (repairs.length)
+      lines.push(
+        '',
+        'repairs:',
+        formatTable(
+          ['scope', 'symbol', 'subject', 'action'],
+          repairs.map((r) => [r.scope, r.symbol, r.subject, r.action]),
+        ),
+      );
     if (findings.halting.length) lines.push('', 'unresolved (entries halt until a clean pass):', ...findings.halting.map((h) => `  ${h}`));
     if (findings.errors.length) lines.push('', 'lookups that failed:', ...findings.errors.map((e) => `  ${e}`));
     lines.push('', clean ? 'reconcile ok' : 'RECONCILE NOT CLEAN');

@@ -70,8 +70,14 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
       }
       for (const symbol of settings.symbols) {
         const bal = await app.broker.fetchBalance(symbol);
-        if (bal.ok) add(`balance ${symbol}`, 'ok', `${bal.value.freeBase.toString()} ${bal.value.base} free, ${bal.value.freeQuote.toString()} ${bal.value.quote} free`);
-        else add(`balance ${symbol}`, 'FAIL', `${bal.error.kind}${'code' in bal.error ? ` ${bal.error.code}` : ''}${'message' in bal.error ? `: ${bal.error.message}` : ''}`);
+        if (bal.ok)
+          add(`balance ${symbol}`, 'ok', `${bal.value.freeBase.toString()} ${bal.value.base} free, ${bal.value.freeQuote.toString()} ${bal.value.quote} free`);
+        else
+          add(
+            `balance ${symbol}`,
+            'FAIL',
+            `${bal.error.kind}${'code' in bal.error ? ` ${bal.error.code}` : ''}${'message' in bal.error ? `: ${bal.error.message}` : ''}`,
+          );
         if (settings.mode === 'live') {
           // The dead man's switch cancels every open order on the pair: warn about the owner's.
           const foreign = await foreignOpenOrders(app.broker, app.storage.orders, symbol);
@@ -94,7 +100,11 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
           for (const c of candles.value) running.update(c);
           const signal = running.signal({ symbol, timeframeMs: app.marketData.timeframeMs(symbol), now: app.clock.now() });
           const short = candles.value.length < strategy.value.warmup;
-          add(`dry evaluation ${symbol}`, short ? 'warn' : 'ok', `${strategy.value.name}: ${signal.action} on ${candles.value.length} candles${signal.reasons[0] ? ` (${signal.reasons[0]})` : ''}`);
+          add(
+            `dry evaluation ${symbol}`,
+            short ? 'warn' : 'ok',
+            `${strategy.value.name}: ${signal.action} on ${candles.value.length} candles${signal.reasons[0] ? ` (${signal.reasons[0]})` : ''}`,
+          );
         }
       }
     } catch (e) {
@@ -107,7 +117,10 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
   const failed = rows.some((r) => r.status === 'FAIL');
   const code = failed ? 1 : 0;
   if (input.json) return { code, stdout: `${JSON.stringify({ ok: !failed, checks: rows }, null, 2)}\n` };
-  const table = formatTable(['check', 'status', 'detail'], rows.map((r) => [r.check, r.status, r.detail]));
+  const table = formatTable(
+    ['check', 'status', 'detail'],
+    rows.map((r) => [r.check, r.status, r.detail]),
+  );
   return { code, stdout: `${table}\n\n${failed ? 'SMOKE FAILED' : 'smoke ok'}\n` };
 }
 

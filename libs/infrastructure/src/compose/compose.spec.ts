@@ -31,7 +31,12 @@ describe('compose (paper, replay, virtual time)', () => {
 
   it('trades the strategy STRATEGY names, with STRATEGY_PARAMS', async () => {
     const vs = new VirtualScheduler({ startMs: T0 });
-    app = await compose(settingsFor(tmp.dir, { STRATEGY: 'mean_reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-') });
+    app = await compose(settingsFor(tmp.dir, { STRATEGY: 'mean_reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }), {
+      clock: vs,
+      scheduler: vs,
+      timers: vs,
+      ids: new SequentialIds('id-'),
+    });
     await app.orchestrator.start();
     await vs.advance(1_000);
     const [signal] = await app.storage.audit.find({ kind: 'signal', limit: 1 });
@@ -43,7 +48,13 @@ describe('compose (paper, replay, virtual time)', () => {
     const vs = new VirtualScheduler({ startMs: T0 });
     const logger = new RecordingLogger();
     // The seed's live intervals (3 s evaluation, 5 s exits), set explicitly: the replay's own default is half a candle.
-    app = await compose(settingsFor(tmp.dir, { EVAL_INTERVAL_SEC: '3', EXITS_INTERVAL_SEC: '5' }), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-'), logger });
+    app = await compose(settingsFor(tmp.dir, { EVAL_INTERVAL_SEC: '3', EXITS_INTERVAL_SEC: '5' }), {
+      clock: vs,
+      scheduler: vs,
+      timers: vs,
+      ids: new SequentialIds('id-'),
+      logger,
+    });
     expect(app.orchestrator.status().state).toBe('stopped');
     // …which at REPLAY_SPEED=60 (a candle a second) skips candles: said at start.
     expect(logger.at('warn').some((e) => /loops slower than the replayed candles/.test(e.msg))).toBe(true);
@@ -89,13 +100,19 @@ describe('compose (paper, replay, virtual time)', () => {
     expect(logger.entries.some((e) => /loops slower/.test(e.msg))).toBe(false);
   });
 
-  it('checkpoints the WAL on the reconcile loop, not inside an order\'s commit', async () => {
+  it("checkpoints the WAL on the reconcile loop, not inside an order's commit", async () => {
     const vs = new VirtualScheduler({ startMs: T0 });
     const storage = openSqliteStorage({ path: join(tmp.dir, 'bot.db'), clock: vs });
     const checkpoint = storage.housekeeping.checkpoint.bind(storage.housekeeping);
     let checkpoints = 0;
     const counted = { ...storage, housekeeping: { checkpoint: () => (checkpoints++, checkpoint()) } };
-    app = await compose(settingsFor(tmp.dir, { RECONCILE_INTERVAL_SEC: '10' }), { clock: vs, scheduler: vs, timers: vs, ids: new SequentialIds('id-'), storage: counted });
+    app = await compose(settingsFor(tmp.dir, { RECONCILE_INTERVAL_SEC: '10' }), {
+      clock: vs,
+      scheduler: vs,
+      timers: vs,
+      ids: new SequentialIds('id-'),
+      storage: counted,
+    });
     await app.orchestrator.start();
     expect(checkpoints).toBe(1); // the reconcile before any evaluation
     await vs.advance(60_000);
@@ -116,7 +133,12 @@ describe('compose (paper, replay, virtual time)', () => {
     const market = new ScriptedMarketData(systemClock);
     market.setPrice('BTC/USDT', '50000');
     const gate = deferred();
-    const settings = settingsFor(tmp.dir, { EVAL_INTERVAL_SEC: '0.02', EXITS_INTERVAL_SEC: '3600', RECONCILE_INTERVAL_SEC: '3600', WATCHDOG_INTERVAL_SEC: '3600' });
+    const settings = settingsFor(tmp.dir, {
+      EVAL_INTERVAL_SEC: '0.02',
+      EXITS_INTERVAL_SEC: '3600',
+      RECONCILE_INTERVAL_SEC: '3600',
+      WATCHDOG_INTERVAL_SEC: '3600',
+    });
     app = await compose(settings, { marketData: market, strategy: new ScriptedStrategy(), logger: new RecordingLogger() });
     market.gate = gate.promise;
     await app.orchestrator.start();

@@ -35,7 +35,18 @@ import {
   type Scheduler,
   type Timers,
 } from '@cab/application';
-import { ExitPolicy, RiskManager, createStrategy, dec, instrumentDust, validateExitConfig, validateRiskConfig, type Clock, type IdGenerator, type StrategyFactory } from '@cab/domain';
+import {
+  ExitPolicy,
+  RiskManager,
+  createStrategy,
+  dec,
+  instrumentDust,
+  validateExitConfig,
+  validateRiskConfig,
+  type Clock,
+  type IdGenerator,
+  type StrategyFactory,
+} from '@cab/domain';
 import { telegramAlertsFromSettings } from '../alerts/telegram/from-settings';
 import type { TelegramAlerts } from '../alerts/telegram/telegram-alerts';
 import { CcxtBroker } from '../brokers/ccxt/ccxt-broker';
@@ -165,10 +176,16 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
 
     const replaying = !live && !overrides.marketData && settings.marketData.source === 'replay';
     // Not before the newest stored order: a restart never takes the pipeline back in time.
-    const notBefore = replaying ? Math.max(wallClock.now() - 86_400_000, ...(await storage.orders.find({ limit: 1 })).map((o) => Math.max(o.createdAt, o.updatedAt) + 1)) : 0;
+    const notBefore = replaying
+      ? Math.max(wallClock.now() - 86_400_000, ...(await storage.orders.find({ limit: 1 })).map((o) => Math.max(o.createdAt, o.updatedAt) + 1))
+      : 0;
     const marketData =
       overrides.marketData ??
-      marketDataFromSettings(settings, wallClock, replaying ? (fileStartMs) => (clock = new ReplayClock(wallClock, settings.marketData.replaySpeed, replayStartMs(fileStartMs, notBefore))) : undefined);
+      marketDataFromSettings(
+        settings,
+        wallClock,
+        replaying ? (fileStartMs) => (clock = new ReplayClock(wallClock, settings.marketData.replaySpeed, replayStartMs(fileStartMs, notBefore))) : undefined,
+      );
     if (!overrides.marketData && settings.marketData.source !== 'exchange') {
       // A cross lives for one candle: a loop slower than the replayed candles skips some of them.
       const candleMs = Math.min(...settings.symbols.map((s) => marketData.timeframeMs(s))) / (clock instanceof ReplayClock ? clock.speed : 1);
@@ -209,14 +226,25 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       broker = ccxt;
       if (!overrides.countdown) countdown = new CcxtCountdownSwitch(ccxt);
     } else {
-      broker = new PaperBroker({ market: paperMarketFrom(marketData), ledger: storage.paperLedger, clock, ids, startingBalances: { ...settings.paper.balances } });
+      broker = new PaperBroker({
+        market: paperMarketFrom(marketData),
+        ledger: storage.paperLedger,
+        clock,
+        ids,
+        startingBalances: { ...settings.paper.balances },
+      });
     }
     cleanups.push(() => broker.close());
 
     const deadLetters = new DeadLetterMonitor(new DeadLetterQueueSink(storage.dlq), logger.child({ component: 'dlq' }), metrics);
     const bus = new InProcessEventBus({ clock, ids, deadLetters, logger: logger.child({ component: 'bus' }), metrics });
     cleanups.push(() => bus.drain());
-    const telegram = telegramAlertsFromSettings(settings.telegram, { clock: wallClock, logger, metrics, label: `${settings.mode} ${settings.symbols.join(',')}` });
+    const telegram = telegramAlertsFromSettings(settings.telegram, {
+      clock: wallClock,
+      logger,
+      metrics,
+      label: `${settings.mode} ${settings.symbols.join(',')}`,
+    });
     const detachTelegram = telegram.attach(bus);
     cleanups.push(async () => detachTelegram());
 
@@ -253,7 +281,12 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     const exits = new ProtectiveExits(deps, { policy: new ExitPolicy(exitConfig), placeOrder, instruments, bucketMs: settings.idempotency.bucketMs });
     const reporter = new ReconcileReporter(deps);
     const reconciliation = new Reconciliation(deps, {
-      orders: new OrdersReconciler(deps, { settler, instruments, reporter, notFoundGraceMs: overrides.notFoundGraceMs ?? Math.max(60_000, 2 * settings.http.timeoutSec * 1000) }),
+      orders: new OrdersReconciler(deps, {
+        settler,
+        instruments,
+        reporter,
+        notFoundGraceMs: overrides.notFoundGraceMs ?? Math.max(60_000, 2 * settings.http.timeoutSec * 1000),
+      }),
       positions: new PositionsReconciler(deps, { instruments, reporter }),
       balances: new BalancesReconciler(deps, reporter),
       trading,

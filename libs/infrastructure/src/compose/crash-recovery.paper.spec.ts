@@ -6,7 +6,11 @@ import { tempDir } from '../testing';
 const REPO_ROOT = resolve(__dirname, '../../../..');
 const CHILD = resolve(__dirname, '../../test/pipeline/paper-bot-child.ts');
 
-function run(args: string[]): { child: ChildProcess; messages: { kind: string; [k: string]: unknown }[]; done: Promise<{ code: number | null; signal: string | null; stderr: string }> } {
+function run(args: string[]): {
+  child: ChildProcess;
+  messages: { kind: string; [k: string]: unknown }[];
+  done: Promise<{ code: number | null; signal: string | null; stderr: string }>;
+} {
   const child = fork(CHILD, args, {
     cwd: REPO_ROOT,
     execArgv: ['--import', 'tsx'],
@@ -18,7 +22,9 @@ function run(args: string[]): { child: ChildProcess; messages: { kind: string; [
   child.stderr?.on('data', (b: Buffer) => (stderr += b.toString()));
   child.stdout?.on('data', () => undefined);
   child.on('message', (m: { kind: string }) => void messages.push(m));
-  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((r) => child.once('exit', (code, signal) => r({ code, signal, stderr })));
+  const done = new Promise<{ code: number | null; signal: string | null; stderr: string }>((r) =>
+    child.once('exit', (code, signal) => r({ code, signal, stderr })),
+  );
   return { child, messages, done };
 }
 
@@ -72,14 +78,25 @@ describe('crash recovery (paper mode, real processes)', () => {
       const exit = await second.done;
       expect({ code: exit.code, error: second.messages.find((m) => m.kind === 'error') }).toEqual({ code: 0, error: undefined });
       const report = second.messages.find((m) => m.kind === 'report')!;
-      const reconciled = report['reconciled'] as { orders: { status: string; side: string; filledBase: string }[]; position: string; balance: { base: string; quote: string } };
+      const reconciled = report['reconciled'] as {
+        orders: { status: string; side: string; filledBase: string }[];
+        position: string;
+        balance: { base: string; quote: string };
+      };
       // The order the broker filled is settled as filled, with what the broker filled.
       expect(reconciled.orders).toEqual([{ status: 'filled', side: 'buy', filledBase: filled['filledBase'] }]);
       // Gate takes the buy fee in base: the position is what was filled less that fee, and the
       // broker's free base agrees with it; the quote spent left the account once.
-      const held = dec(filled['filledBase'] as string).minus(filled['fee'] as string).toFixed();
+      const held = dec(filled['filledBase'] as string)
+        .minus(filled['fee'] as string)
+        .toFixed();
       expect(reconciled.position).toBe(held);
-      expect(reconciled.balance).toEqual({ base: held, quote: dec('10000').minus(filled['filledQuote'] as string).toFixed() });
+      expect(reconciled.balance).toEqual({
+        base: held,
+        quote: dec('10000')
+          .minus(filled['filledQuote'] as string)
+          .toFixed(),
+      });
       // The same signal in the same bucket is not sent again.
       const again = report['again'] as typeof reconciled;
       if (report['sameBucket'] === true) expect(again).toEqual(reconciled);

@@ -14,7 +14,10 @@ describe('marketDataFromSettings: replay', () => {
     const { dir, cleanup } = tempDir('cab-md-');
     try {
       fs.writeFileSync(join(dir, 'short.csv'), formatCandleCsv(candles));
-      const settings = parseSettings({ MARKET_DATA: 'replay', REPLAY_FILE: join(dir, 'short.csv'), REPLAY_SPEED: '60' }, { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+      const settings = parseSettings(
+        { MARKET_DATA: 'replay', REPLAY_FILE: join(dir, 'short.csv'), REPLAY_SPEED: '60' },
+        { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') },
+      );
       const clock = new FakeClock(1_000_000);
       const md = marketDataFromSettings(settings, clock) as ReplayMarketData;
       // At start: 200 candles of history + candle 200, which closed at this instant (1 s candles at ×60).
@@ -22,7 +25,15 @@ describe('marketDataFromSettings: replay', () => {
       if (!seen.ok) throw new Error('no candles');
       expect(seen.value).toHaveLength(REPLAY_WARMUP_CANDLES + 1);
       expect(seen.value.at(-1)).toMatchObject({ ts: 1_000_000 - 1_000, close: candles[REPLAY_WARMUP_CANDLES]!.close });
-      expect(md.describe()).toEqual({ candles: 300, warmupCandles: REPLAY_WARMUP_CANDLES, speed: 60, loop: true, timeframeMs: 60_000, anchorMs: 999_000, firstLiveCandleTs: candles[REPLAY_WARMUP_CANDLES]!.ts });
+      expect(md.describe()).toEqual({
+        candles: 300,
+        warmupCandles: REPLAY_WARMUP_CANDLES,
+        speed: 60,
+        loop: true,
+        timeframeMs: 60_000,
+        anchorMs: 999_000,
+        firstLiveCandleTs: candles[REPLAY_WARMUP_CANDLES]!.ts,
+      });
       // Until the next close the latest candle stays the same; then one more each second.
       clock.advance(999);
       expect(md.closedCount('BTC/USDT')).toBe(REPLAY_WARMUP_CANDLES + 1);
@@ -40,7 +51,10 @@ describe('marketDataFromSettings: replay', () => {
     const { dir, cleanup } = tempDir('cab-md-');
     try {
       fs.writeFileSync(join(dir, 'short.csv'), formatCandleCsv(candles));
-      const settings = parseSettings({ MARKET_DATA: 'replay', REPLAY_FILE: join(dir, 'short.csv'), REPLAY_SPEED: '60', REPLAY_LOOP: loop }, { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
+      const settings = parseSettings(
+        { MARKET_DATA: 'replay', REPLAY_FILE: join(dir, 'short.csv'), REPLAY_SPEED: '60', REPLAY_LOOP: loop },
+        { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') },
+      );
       expect(settings.marketData.replayLoop).toBe(loop === 'true');
       const clock = new FakeClock(0);
       const md = marketDataFromSettings(settings, clock);
@@ -62,7 +76,12 @@ describe('marketDataFromSettings: replay', () => {
       fs.writeFileSync(join(dir, 'btc.csv'), formatCandleCsv(candles));
       fs.writeFileSync(join(dir, 'eth.csv'), formatCandleCsv(eth));
       const settings = parseSettings(
-        { SYMBOLS: 'BTC/USDT,ETH/USDT', MARKET_DATA: 'replay', REPLAY_FILES: `BTC/USDT=${join(dir, 'btc.csv')},ETH/USDT=${join(dir, 'eth.csv')}`, REPLAY_SPEED: '60' },
+        {
+          SYMBOLS: 'BTC/USDT,ETH/USDT',
+          MARKET_DATA: 'replay',
+          REPLAY_FILES: `BTC/USDT=${join(dir, 'btc.csv')},ETH/USDT=${join(dir, 'eth.csv')}`,
+          REPLAY_SPEED: '60',
+        },
         { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') },
       );
       const md = marketDataFromSettings(settings, new FakeClock(1_000_000));

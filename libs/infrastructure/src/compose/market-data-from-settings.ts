@@ -29,14 +29,21 @@ export class ComposeError extends Error {
 export function marketDataFromSettings(settings: Settings, clock: Clock, replayClock?: ReplayClockFactory): MarketData {
   const { source, replaySpeed } = settings.marketData;
   if (source === 'exchange') {
-    return new ExchangeMarketData({ clock, timeoutMs: settings.http.timeoutSec * 1000, ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}) });
+    return new ExchangeMarketData({
+      clock,
+      timeoutMs: settings.http.timeoutSec * 1000,
+      ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}),
+    });
   }
   if (source === 'synthetic') return new SyntheticMarketData({ symbols: settings.symbols, clock, speed: replaySpeed, warmupCandles: REPLAY_WARMUP_CANDLES });
   const series = new Map(settings.symbols.map((s) => [s, readReplayFile(settings.marketData.replayFiles[s] ?? replayFileOfOne(settings, s))] as const));
   const timeframes = new Map([...series].map(([s, candles]) => [s, inferTimeframeMs(candles)] as const));
   const timeframeMs = timeframes.values().next().value ?? 60_000;
   if ([...timeframes.values()].some((tf) => tf !== timeframeMs))
-    throw new ComposeError('COMPOSE.MARKET_DATA', `the replay files have different timeframes (${[...timeframes].map(([s, tf]) => `${s} ${tf / 1000} s`).join(', ')}); use one timeframe for every symbol`);
+    throw new ComposeError(
+      'COMPOSE.MARKET_DATA',
+      `the replay files have different timeframes (${[...timeframes].map(([s, tf]) => `${s} ${tf / 1000} s`).join(', ')}); use one timeframe for every symbol`,
+    );
   const shortest = Math.min(...[...series.values()].map((c) => c.length));
   const warmupCandles = Math.min(REPLAY_WARMUP_CANDLES, shortest - 1);
   // On its own clock (candle time) the replay runs at speed 1: REPLAY_SPEED is in that clock. The
@@ -63,7 +70,8 @@ export function marketDataFromSettings(settings: Settings, clock: Clock, replayC
 /** A symbol without a file of its own: REPLAY_FILE (parsed settings only allow it for one symbol), else the bundled sample. */
 function replayFileOfOne(settings: Settings, symbol: string): string {
   if (settings.marketData.replayFile !== null && settings.symbols.length === 1) return settings.marketData.replayFile;
-  if (symbol !== BUNDLED_REPLAY_SYMBOL) throw new ComposeError('COMPOSE.MARKET_DATA', `no replay file for ${symbol}: the bundled sample is ${BUNDLED_REPLAY_SYMBOL} only (set REPLAY_FILES)`);
+  if (symbol !== BUNDLED_REPLAY_SYMBOL)
+    throw new ComposeError('COMPOSE.MARKET_DATA', `no replay file for ${symbol}: the bundled sample is ${BUNDLED_REPLAY_SYMBOL} only (set REPLAY_FILES)`);
   return bundledCandleFile();
 }
 

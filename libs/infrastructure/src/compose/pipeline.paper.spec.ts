@@ -111,7 +111,10 @@ describe('pipeline (paper): beyond the contract', () => {
     const broker = bot.app.broker;
     const send = broker.createMarketBuyQuote.bind(broker);
     broker.createMarketBuyQuote = async (...args) => {
-      atSend.push({ orders: (await bot!.orders()).length, audit: (await bot!.app.storage.audit.find({ limit: 100 })).filter((a) => a.kind !== 'system').length });
+      atSend.push({
+        orders: (await bot!.orders()).length,
+        audit: (await bot!.app.storage.audit.find({ limit: 100 })).filter((a) => a.kind !== 'system').length,
+      });
       return send(...args);
     };
     bot.strategy.next = 'buy';
@@ -187,7 +190,7 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(bot.app.trading.state()).toBe('active');
   });
 
-  it('the same after a restart 30 hours later, past the first pass\'s 24 h trade look-back', async () => {
+  it("the same after a restart 30 hours later, past the first pass's 24 h trade look-back", async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
     await buyThenCrashBeforeSettlement(bot);
@@ -205,7 +208,7 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(bot.app.trading.state()).toBe('active');
   });
 
-  it('a first pass that cannot read the venue\'s trades does not close the unsettled order; the next complete pass settles it', async () => {
+  it("a first pass that cannot read the venue's trades does not close the unsettled order; the next complete pass settles it", async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
     await buyThenCrashBeforeSettlement(bot);

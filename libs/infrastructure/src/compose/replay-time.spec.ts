@@ -41,7 +41,11 @@ describe('paper replay on candle time (default settings, REPLAY_SPEED=60, a virt
     for (let m = 0; m < 30; m++) {
       await wall.advance(MINUTE);
       const r = await app.health.readiness();
-      probes.push({ trading: app.orchestrator.status().trading, ready: r.ready, down: r.components.filter((c) => c.status !== 'ok').map((c) => `${c.name}: ${c.detail ?? c.status}`) });
+      probes.push({
+        trading: app.orchestrator.status().trading,
+        ready: r.ready,
+        down: r.components.filter((c) => c.status !== 'ok').map((c) => `${c.name}: ${c.detail ?? c.status}`),
+      });
     }
     await app.orchestrator.stop();
     await app.bus.drain();

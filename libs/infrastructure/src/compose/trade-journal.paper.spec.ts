@@ -41,15 +41,50 @@ describe('the trade journal and closed round trips (paper, real SQLite)', () => 
     const info = logger.at('info');
     const orderLines = info.filter((e) => e.msg === 'order filled');
     expect(orderLines.map((e) => e.fields)).toEqual([
-      expect.objectContaining({ symbol: SYMBOL, side: 'buy', clientOrderId: buy.clientOrderId, amount: str(buy.filledBase), price: str(buy.averagePrice!), fee: str(buy.fee), feeCurrency: 'BTC', reason: buy.reason }),
-      expect.objectContaining({ symbol: SYMBOL, side: 'sell', clientOrderId: sell.clientOrderId, amount: str(sell.filledBase), price: str(sell.averagePrice!), fee: str(sell.fee), feeCurrency: 'USDT', reason: sell.reason }),
+      expect.objectContaining({
+        symbol: SYMBOL,
+        side: 'buy',
+        clientOrderId: buy.clientOrderId,
+        amount: str(buy.filledBase),
+        price: str(buy.averagePrice!),
+        fee: str(buy.fee),
+        feeCurrency: 'BTC',
+        reason: buy.reason,
+      }),
+      expect.objectContaining({
+        symbol: SYMBOL,
+        side: 'sell',
+        clientOrderId: sell.clientOrderId,
+        amount: str(sell.filledBase),
+        price: str(sell.averagePrice!),
+        fee: str(sell.fee),
+        feeCurrency: 'USDT',
+        reason: sell.reason,
+      }),
     ]);
     expect(buy.reason).toBeTruthy();
     expect(sell.reason).toContain('EXIT.STOP_LOSS');
     const fills = info.filter((e) => e.msg === 'fill');
     expect(fills.map((e) => e.fields)).toEqual([
-      expect.objectContaining({ symbol: SYMBOL, side: 'buy', amount: str(buy.filledBase), price: str(buy.averagePrice!), fee: str(buy.fee), feeCurrency: 'BTC', reason: buy.reason }),
-      expect.objectContaining({ symbol: SYMBOL, side: 'sell', amount: str(sell.filledBase), price: str(sell.averagePrice!), fee: str(sell.fee), feeCurrency: 'USDT', reason: sell.reason, roundTripClosed: true }),
+      expect.objectContaining({
+        symbol: SYMBOL,
+        side: 'buy',
+        amount: str(buy.filledBase),
+        price: str(buy.averagePrice!),
+        fee: str(buy.fee),
+        feeCurrency: 'BTC',
+        reason: buy.reason,
+      }),
+      expect.objectContaining({
+        symbol: SYMBOL,
+        side: 'sell',
+        amount: str(sell.filledBase),
+        price: str(sell.averagePrice!),
+        fee: str(sell.fee),
+        feeCurrency: 'USDT',
+        reason: sell.reason,
+        roundTripClosed: true,
+      }),
     ]);
 
     // The sell left dust (the buy's fee came out of the base)…

@@ -139,7 +139,17 @@ describe('/metrics', () => {
     const r = await request(app).get('/metrics');
     expect(r.status).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/plain/);
-    for (const name of ['cab_orders_total', 'cab_trades_completed_total', 'cab_risk_blocked_total', 'cab_loop_seconds', 'cab_loop_last_run_timestamp_seconds', 'cab_position_base', 'cab_pnl_realized_quote', 'cab_equity_quote', 'cab_dlq_size']) {
+    for (const name of [
+      'cab_orders_total',
+      'cab_trades_completed_total',
+      'cab_risk_blocked_total',
+      'cab_loop_seconds',
+      'cab_loop_last_run_timestamp_seconds',
+      'cab_position_base',
+      'cab_pnl_realized_quote',
+      'cab_equity_quote',
+      'cab_dlq_size',
+    ]) {
       expect(r.text).toContain(`# TYPE ${name} `);
     }
     expect(r.text).toContain('cab_http_requests_total{method="GET",route="/health",status="200"} 1');
@@ -154,11 +164,23 @@ describe('/api read models (real SQLite)', () => {
   it('/api/trades: newest first, amounts as strings, filters and limits', async () => {
     const r = await request(app).get('/api/trades').set(auth);
     expect(r.status).toBe(200);
-    expect(r.body.trades.map((t: { clientOrderId: string }) => t.clientOrderId)).toEqual(['cab-seed-5', 'cab-seed-4', 'cab-seed-3', 'cab-seed-2', 'cab-seed-1']);
+    expect(r.body.trades.map((t: { clientOrderId: string }) => t.clientOrderId)).toEqual([
+      'cab-seed-5',
+      'cab-seed-4',
+      'cab-seed-3',
+      'cab-seed-2',
+      'cab-seed-1',
+    ]);
     expect(r.body.trades[0]).toMatchObject({ side: 'buy', filledBase: '0.001', filledQuote: '50', averagePrice: '50000', fee: '0.000001', feeCurrency: 'BTC' });
     expect((await request(app).get('/api/trades?limit=2').set(auth)).body.trades).toHaveLength(2);
     expect((await request(app).get('/api/trades?symbol=eth/usdt').set(auth)).body.trades).toEqual([]);
-    expect((await request(app).get(`/api/trades?since=${SEED_DAY + 4 * 3_600_000}`).set(auth)).body.trades).toHaveLength(2);
+    expect(
+      (
+        await request(app)
+          .get(`/api/trades?since=${SEED_DAY + 4 * 3_600_000}`)
+          .set(auth)
+      ).body.trades,
+    ).toHaveLength(2);
   });
 
   it('/api/positions: the stored position valued at the price source', async () => {
@@ -217,7 +239,15 @@ describe('request handling', () => {
   it('a bug in a read model is a 500 with a generic message; the stack goes to the log only', async () => {
     const { app, logger } = setup({
       apiToken: null,
-      readModels: { trades: async () => { throw new Error('secret detail'); }, positions: async () => [], pnl: async () => { throw new Error('x'); } },
+      readModels: {
+        trades: async () => {
+          throw new Error('secret detail');
+        },
+        positions: async () => [],
+        pnl: async () => {
+          throw new Error('x');
+        },
+      },
     });
     const r = await request(app).get('/api/trades');
     expect(r.status).toBe(500);

@@ -75,7 +75,17 @@ function positionView(p: PositionRecord, mark: Decimal | null): PositionView {
     trailingStopPrice: opt(p.trailingStopPrice),
     trailingActive: p.trailingActive,
     markPrice: opt(mark),
-    unrealizedPnl: mark && held ? str(unrealizedPnl({ symbol: p.symbol, base: p.baseQty, costQuote: p.baseQty.times(p.avgEntry), realizedQuote: ZERO, feesQuote: ZERO, openedTs: p.openedAt }, mark)) : held ? null : '0',
+    unrealizedPnl:
+      mark && held
+        ? str(
+            unrealizedPnl(
+              { symbol: p.symbol, base: p.baseQty, costQuote: p.baseQty.times(p.avgEntry), realizedQuote: ZERO, feesQuote: ZERO, openedTs: p.openedAt },
+              mark,
+            ),
+          )
+        : held
+          ? null
+          : '0',
     openedAt: p.openedAt,
     updatedAt: p.updatedAt,
   };

@@ -43,7 +43,9 @@ describe('freqtrade JSON and CSV round trips', () => {
     expect(parseCandleCsv(formatCandleCsv(seconds))).toEqual(real.slice(0, 50));
     expect(parseFreqtradeJson(asFreqtrade(seconds))).toEqual(real.slice(0, 50));
     const mixed = formatCandleCsv([...seconds.slice(0, 2), ...real.slice(2, 3)]);
-    expect(() => parseCandleCsv(mixed, 'mixed.csv')).toThrow('mixed.csv:4: timestamps mix units: the file starts in epoch seconds (1670889600), this row is in milliseconds (1670889720000)');
+    expect(() => parseCandleCsv(mixed, 'mixed.csv')).toThrow(
+      'mixed.csv:4: timestamps mix units: the file starts in epoch seconds (1670889600), this row is in milliseconds (1670889720000)',
+    );
     // Small numbers stay milliseconds (synthetic files that start at 0).
     expect(parseCandleCsv('timestamp,open,high,low,close,volume\n0,1,1,1,1,1\n60000,1,1,1,1,1\n').map((c) => c.ts)).toEqual([0, 60_000]);
   });
@@ -76,7 +78,13 @@ describe('downloadCandles', () => {
   });
 
   it('honours since and until', async () => {
-    const got = await downloadCandles(venue(real), { symbol: 'BTC/USDT', timeframe: '1m', since: first + 60 * 60_000, until: first + 120 * 60_000, now: first + 10 ** 9 });
+    const got = await downloadCandles(venue(real), {
+      symbol: 'BTC/USDT',
+      timeframe: '1m',
+      since: first + 60 * 60_000,
+      until: first + 120 * 60_000,
+      now: first + 10 ** 9,
+    });
     expect(got).toEqual(real.slice(60, 120));
   });
 

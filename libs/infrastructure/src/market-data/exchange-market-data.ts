@@ -86,7 +86,13 @@ export class ExchangeMarketData implements MarketData {
   private ensure(): Promise<{ ex: GateClient; ccxt: CcxtModule }> {
     this.client ??= loadCcxt().then((ccxt) => ({
       ccxt,
-      ex: makeGateClient(ccxt, { apiKey: '', apiSecret: '', ...(this.opts.apiUrl ? { apiUrl: this.opts.apiUrl } : {}), timeoutMs: this.opts.timeoutMs, enableRateLimit: true }),
+      ex: makeGateClient(ccxt, {
+        apiKey: '',
+        apiSecret: '',
+        ...(this.opts.apiUrl ? { apiUrl: this.opts.apiUrl } : {}),
+        timeoutMs: this.opts.timeoutMs,
+        enableRateLimit: true,
+      }),
     }));
     return this.client;
   }

@@ -30,7 +30,14 @@ function prng(seed: number): () => number {
 }
 
 /** A seeded geometric random walk of candles, prices rounded to cents. */
-export function syntheticCandles(opts: { seed: number; startPrice: number; volatility: number; length: number; timeframeMs: number; startTs: number }): Candle[] {
+export function syntheticCandles(opts: {
+  seed: number;
+  startPrice: number;
+  volatility: number;
+  length: number;
+  timeframeMs: number;
+  startTs: number;
+}): Candle[] {
   const rand = prng(opts.seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const cents = (x: number) => Math.round(x * 100) / 100;
@@ -42,7 +49,14 @@ export function syntheticCandles(opts: { seed: number; startPrice: number; volat
     const wiggle = Math.abs(opts.volatility * gauss()) * open;
     const high = Math.max(open, close) + wiggle;
     const low = Math.max(0.01, Math.min(open, close) - wiggle);
-    out.push({ ts: opts.startTs + i * opts.timeframeMs, open: cents(open), high: cents(high), low: cents(low), close: cents(close), volume: cents(1 + 10 * rand()) });
+    out.push({
+      ts: opts.startTs + i * opts.timeframeMs,
+      open: cents(open),
+      high: cents(high),
+      low: cents(low),
+      close: cents(close),
+      volume: cents(1 + 10 * rand()),
+    });
     price = close;
   }
   return out.map((c) => ({ ...c, high: Math.max(c.high, c.open, c.close), low: Math.min(c.low, c.open, c.close) }));
@@ -72,7 +86,14 @@ export class SyntheticMarketData implements MarketData {
         }),
       ),
     );
-    this.replay = new ReplayMarketData({ series, clock: opts.clock, speed: opts.speed ?? 1, loop: true, timeframeMs: tf, warmupCandles: opts.warmupCandles ?? 0 });
+    this.replay = new ReplayMarketData({
+      series,
+      clock: opts.clock,
+      speed: opts.speed ?? 1,
+      loop: true,
+      timeframeMs: tf,
+      warmupCandles: opts.warmupCandles ?? 0,
+    });
   }
 
   timeframeMs(symbol: string): number {

@@ -19,7 +19,9 @@ export function marketDataPrices(app: Pick<BotApp, 'marketData'>): PriceSource {
  */
 export function attachBusinessMetrics(app: BotApp, metrics: PromMetrics): () => void {
   const prices = marketDataPrices(app);
-  const offCompleted = app.bus.subscribe('trade.completed', 'metrics', (e) => metrics.counter('cab_trades_completed_total', { symbol: e.symbol, side: e.side }));
+  const offCompleted = app.bus.subscribe('trade.completed', 'metrics', (e) =>
+    metrics.counter('cab_trades_completed_total', { symbol: e.symbol, side: e.side }),
+  );
   const offBlocked = app.bus.subscribe('trade.blocked', 'metrics', (e) => metrics.counter('cab_trades_blocked_total', { symbol: e.symbol }));
 
   metrics.onScrape(async () => {

@@ -18,7 +18,11 @@ export const METRIC_CATALOGUE = {
   // Emitted by the pipeline (@cab/application PIPELINE_METRICS); labels as the pipeline sends them.
   cab_signals_total: { type: 'counter', help: 'Strategy signals, by action (buy|sell|hold)', labels: ['symbol', 'action'] },
   cab_risk_blocked_total: { type: 'counter', help: 'Entries blocked by risk, one per reason code', labels: ['symbol', 'code'] },
-  cab_orders_total: { type: 'counter', help: 'Place-order outcomes (filled|partial|submitted|in_flight|rejected|failed|duplicate)', labels: ['symbol', 'side', 'outcome'] },
+  cab_orders_total: {
+    type: 'counter',
+    help: 'Place-order outcomes (filled|partial|submitted|in_flight|rejected|failed|duplicate)',
+    labels: ['symbol', 'side', 'outcome'],
+  },
   cab_order_seconds: { type: 'histogram', help: 'Seconds from reserving the idempotency key to the stored answer', labels: ['side'] },
   cab_exits_total: { type: 'counter', help: 'Protective exits fired, by reason', labels: ['symbol', 'reason'] },
   cab_reconcile_mismatches_total: { type: 'counter', help: 'Differences reconciliation found (order|position|balance)', labels: ['symbol', 'scope'] },
@@ -40,9 +44,17 @@ export const METRIC_CATALOGUE = {
   cab_pnl_unrealized_quote: { type: 'gauge', help: 'Unrealized PnL in quote at the last price (approximate)', labels: ['symbol'] },
   cab_equity_quote: { type: 'gauge', help: 'Account equity valued in quote: free quote + held base at the last price (approximate)', labels: [] },
   cab_dlq_size: { type: 'gauge', help: 'Events waiting in the dead letter queue', labels: [] },
-  cab_reconcile_last_success_timestamp_seconds: { type: 'gauge', help: 'Unix time of the last reconcile pass that completed (with or without mismatches)', labels: [] },
+  cab_reconcile_last_success_timestamp_seconds: {
+    type: 'gauge',
+    help: 'Unix time of the last reconcile pass that completed (with or without mismatches)',
+    labels: [],
+  },
   cab_broker_circuit_open: { type: 'gauge', help: '1 while the exchange circuit breaker is open or half-open, else 0 (always 0 in paper mode)', labels: [] },
-  cab_risk_daily_loss_quote: { type: 'gauge', help: "The current UTC day's net realized loss in quote (realized PnL and fees; 0 in profit), as the daily-loss rule counts it", labels: [] },
+  cab_risk_daily_loss_quote: {
+    type: 'gauge',
+    help: "The current UTC day's net realized loss in quote (realized PnL and fees; 0 in profit), as the daily-loss rule counts it",
+    labels: [],
+  },
   cab_risk_daily_loss_limit_quote: { type: 'gauge', help: 'RISK_DAILY_LOSS_LIMIT_QUOTE (0 = no limit)', labels: [] },
   cab_orchestrator_running: { type: 'gauge', help: '1 while the orchestrator runs, else 0', labels: [] },
   cab_http_requests_total: { type: 'counter', help: 'HTTP requests served, by route and status code', labels: ['method', 'route', 'status'] },

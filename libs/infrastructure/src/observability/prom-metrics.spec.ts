@@ -43,7 +43,9 @@ describe('PromMetrics', () => {
   });
 
   it('refuses a negative counter increment', () => {
-    expect(() => new PromMetrics({ processMetrics: false, strict: true }).counter('cab_trades_completed_total', { symbol: 'X/Y', side: 'buy' }, -1)).toThrow(RangeError);
+    expect(() => new PromMetrics({ processMetrics: false, strict: true }).counter('cab_trades_completed_total', { symbol: 'X/Y', side: 'buy' }, -1)).toThrow(
+      RangeError,
+    );
   });
 
   it('two instances do not share a registry', async () => {

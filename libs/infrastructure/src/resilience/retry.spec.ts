@@ -24,7 +24,12 @@ describe('retry', () => {
     const sleeps: number[] = [];
     const outcomes = ['busy', 'busy', 'ok', 'never'];
     let calls = 0;
-    const r = await retry(async () => outcomes[calls++]!, (o) => (o === 'busy' ? { retry: true } : { retry: false }), policy, deps(sleeps));
+    const r = await retry(
+      async () => outcomes[calls++]!,
+      (o) => (o === 'busy' ? { retry: true } : { retry: false }),
+      policy,
+      deps(sleeps),
+    );
     expect(r).toBe('ok');
     expect(calls).toBe(3);
     expect(sleeps).toEqual([75, 150]);
@@ -33,7 +38,12 @@ describe('retry', () => {
   it('returns the last outcome when attempts run out', async () => {
     const sleeps: number[] = [];
     let calls = 0;
-    const r = await retry(async (n) => (calls++, `busy-${n}`), () => ({ retry: true }), policy, deps(sleeps));
+    const r = await retry(
+      async (n) => (calls++, `busy-${n}`),
+      () => ({ retry: true }),
+      policy,
+      deps(sleeps),
+    );
     expect(r).toBe('busy-4');
     expect(calls).toBe(4);
     expect(sleeps).toHaveLength(3);
@@ -41,14 +51,24 @@ describe('retry', () => {
 
   it('one attempt means no retry', async () => {
     let calls = 0;
-    await retry(async () => calls++, () => ({ retry: true }), { ...policy, attempts: 1 }, deps([]));
+    await retry(
+      async () => calls++,
+      () => ({ retry: true }),
+      { ...policy, attempts: 1 },
+      deps([]),
+    );
     expect(calls).toBe(1);
   });
 
   it('passes the hint to the backoff', async () => {
     const sleeps: number[] = [];
     let calls = 0;
-    await retry(async () => calls++, (n) => (n === 0 ? { retry: true, afterMs: 5_000 } : { retry: false }), policy, deps(sleeps));
+    await retry(
+      async () => calls++,
+      (n) => (n === 0 ? { retry: true, afterMs: 5_000 } : { retry: false }),
+      policy,
+      deps(sleeps),
+    );
     expect(sleeps).toEqual([5_000]);
   });
 });

@@ -9,7 +9,13 @@ const CHILD = path.join(ROOT, 'libs/infrastructure/test/lock-child.ts');
 
 interface ChildLine {
   pid: number;
-  result: { ok: boolean; code?: string; scope?: string; holder?: { pid: number; host: string; startedAt: string }; tookOver?: { scope: string; previous: { pid: number }; why: string }[] };
+  result: {
+    ok: boolean;
+    code?: string;
+    scope?: string;
+    holder?: { pid: number; host: string; startedAt: string };
+    tookOver?: { scope: string; previous: { pid: number }; why: string }[];
+  };
 }
 
 function start(dbPath: string, lockDir: string, apiKey: string): { child: ChildProcess; line: Promise<ChildLine>; exited: Promise<number | null> } {

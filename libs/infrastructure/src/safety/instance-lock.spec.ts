@@ -101,7 +101,10 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
     expect(await make({ pid: 1 }).acquire()).toMatchObject({ ok: false, code: 'LOCK.HELD' });
     expect(await make({ pid: 7 }).acquire()).toMatchObject({ ok: false, code: 'LOCK.HELD' });
     clock.advance(60_001);
-    expect(await make({ pid: 7 }).acquire()).toMatchObject({ ok: true, tookOver: [{ scope: 'db', why: expect.stringMatching(/last heartbeat/) }, { scope: 'account' }] });
+    expect(await make({ pid: 7 }).acquire()).toMatchObject({
+      ok: true,
+      tookOver: [{ scope: 'db', why: expect.stringMatching(/last heartbeat/) }, { scope: 'account' }],
+    });
   });
 
   it('heartbeats keep a live holder fresh; a holder that lost its lock is told once', async () => {
@@ -122,7 +125,7 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
   it('a previous run with our own pid (a restarted container) or from before a reboot is dead', async () => {
     alive.add(1);
     await make({ pid: 1 }).acquire();
-    expect(await make({ pid: 1 }).acquire()).toMatchObject({ ok: true, tookOver: [{ why: 'pid 1 is this process, so the lock is a previous run\'s' }, {}] });
+    expect(await make({ pid: 1 }).acquire()).toMatchObject({ ok: true, tookOver: [{ why: "pid 1 is this process, so the lock is a previous run's" }, {}] });
     alive.add(300);
     await make({ pid: 300, dbPath: path.join(dir, 'b.sqlite3'), apiKey: 'k2' }).acquire();
     expect(await make({ pid: 400, bootId: 'boot-2', dbPath: path.join(dir, 'b.sqlite3'), apiKey: 'k2' }).acquire()).toMatchObject({

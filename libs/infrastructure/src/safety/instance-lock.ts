@@ -190,7 +190,12 @@ export class FileInstanceLock implements InstanceLock {
       const seen = readLock(file.path);
       if (seen.kind === 'missing') continue;
       if (seen.kind === 'unreadable') {
-        return this.refused(file, 'LOCK.UNREADABLE', null, `lock file ${file.path} is not a valid lock (${seen.error}); remove it by hand if no instance is running`);
+        return this.refused(
+          file,
+          'LOCK.UNREADABLE',
+          null,
+          `lock file ${file.path} is not a valid lock (${seen.error}); remove it by hand if no instance is running`,
+        );
       }
       if (seen.record.token === this.token) return { ok: true };
       const dead = this.deadReason(seen.record);
@@ -373,7 +378,14 @@ function readLock(p: string): Read {
   }
   try {
     const r = JSON.parse(text) as Partial<LockRecord>;
-    if (r.v === 1 && typeof r.pid === 'number' && typeof r.host === 'string' && typeof r.token === 'string' && typeof r.heartbeatAt === 'number' && typeof r.startedAt === 'string') {
+    if (
+      r.v === 1 &&
+      typeof r.pid === 'number' &&
+      typeof r.host === 'string' &&
+      typeof r.token === 'string' &&
+      typeof r.heartbeatAt === 'number' &&
+      typeof r.startedAt === 'string'
+    ) {
       return { kind: 'record', record: r as LockRecord };
     }
     return { kind: 'unreadable', error: 'unexpected content' };

@@ -97,7 +97,9 @@ describe('replay files: one per symbol', () => {
       'REPLAY_FILES: XRP/USDT is not traded (SYMBOLS=BTC/USDT,ETH/USDT,SOL/USDT)',
       'MARKET_DATA=replay has no candle file for ETH/USDT, SOL/USDT (the bundled sample is BTC/USDT only); set REPLAY_FILES=SYMBOL=path,…, or MARKET_DATA=synthetic',
     ]);
-    expect(problemsOf({ REPLAY_FILES: 'BTC/USDT' })).toEqual(['REPLAY_FILES: expected SYMBOL=path pairs like BTC/USDT=./btc.csv,ETH/USDT=./eth.csv, got "BTC/USDT"']);
+    expect(problemsOf({ REPLAY_FILES: 'BTC/USDT' })).toEqual([
+      'REPLAY_FILES: expected SYMBOL=path pairs like BTC/USDT=./btc.csv,ETH/USDT=./eth.csv, got "BTC/USDT"',
+    ]);
   });
 
   it('other markets do not need replay files', () => {
@@ -114,7 +116,9 @@ describe('files checked before start', () => {
     expect(problemsOf({ REPLAY_FILE: 'bad.csv' })).toEqual([
       `REPLAY_FILE: not a usable candle file: bad.csv:3: timestamps must be strictly ascending (1670889600000 after 1670889600000)`,
     ]);
-    expect(problemsOf({ REPLAY_FILE: write('x.csv.gz', CSV) })).toEqual([`REPLAY_FILE: not a usable candle file: x.csv.gz:1: not a gzip file (the name ends in .gz)`]);
+    expect(problemsOf({ REPLAY_FILE: write('x.csv.gz', CSV) })).toEqual([
+      `REPLAY_FILE: not a usable candle file: x.csv.gz:1: not a gzip file (the name ends in .gz)`,
+    ]);
     expect(problemsOf({ SYMBOLS: 'BTC/USDT,ETH/USDT', REPLAY_FILES: `BTC/USDT=${write('empty.csv', '')},ETH/USDT=${bad}` })).toEqual([
       'REPLAY_FILES (BTC/USDT): not a usable candle file: empty.csv:1: expected the header "timestamp,open,high,low,close,volume", got ""',
       `REPLAY_FILES (ETH/USDT): not a usable candle file: bad.csv:3: timestamps must be strictly ascending (1670889600000 after 1670889600000)`,
@@ -127,8 +131,12 @@ describe('files checked before start', () => {
   it('DB_PATH a folder, or under a file: a settings error; a missing file or folder is created later', () => {
     expect(problemsOf({ DB_PATH: dir })).toEqual([`DB_PATH: ${dir} is a folder; name the database file inside it, e.g. ${path.join(dir, 'crypto_ai_bot.db')}`]);
     const file = write('plain.txt', 'x');
-    expect(problemsOf({ DB_PATH: path.join(file, 'bot.db') })).toEqual([`DB_PATH: ${file} is a file, not a folder, so ${path.join(file, 'bot.db')} cannot be created there`]);
-    expect(problemsOf({ DB_PATH: 'plain.txt/deeper/bot.db' })).toEqual([`DB_PATH: ${file} is a file, not a folder, so ${path.join(file, 'deeper/bot.db')} cannot be created there`]);
+    expect(problemsOf({ DB_PATH: path.join(file, 'bot.db') })).toEqual([
+      `DB_PATH: ${file} is a file, not a folder, so ${path.join(file, 'bot.db')} cannot be created there`,
+    ]);
+    expect(problemsOf({ DB_PATH: 'plain.txt/deeper/bot.db' })).toEqual([
+      `DB_PATH: ${file} is a file, not a folder, so ${path.join(file, 'deeper/bot.db')} cannot be created there`,
+    ]);
     expect(parse({ DB_PATH: 'data/new/bot.db' }).db.path).toBe('data/new/bot.db');
     expect(parse({ DB_PATH: file }).db.path).toBe(file);
   });

@@ -118,14 +118,18 @@ describe('validation', () => {
     expect(parse({ LOCK_DIR: '/var/lib/crypto-ai-bot/locks' }).lockDir).toBe('/var/lib/crypto-ai-bot/locks');
     expect(parse({}).lockDir).toBeNull();
     expect(parse({ LOCK_DIR: ' ' }).lockDir).toBeNull();
-    expect(problemsOf({ LOCK_DIR: './locks' })).toEqual(['LOCK_DIR: expected an absolute path (every instance on the account must name the same folder), got "./locks"']);
+    expect(problemsOf({ LOCK_DIR: './locks' })).toEqual([
+      'LOCK_DIR: expected an absolute path (every instance on the account must name the same folder), got "./locks"',
+    ]);
   });
 
   it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {
     expect(parse({}).strategy).toEqual({ name: 'ema_cross_rsi', params: {} });
     expect(parse({ STRATEGY: 'Mean_Reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }).strategy).toEqual({ name: 'mean_reversion', params: { bbPeriod: 30 } });
     expect(problemsOf({ STRATEGY: 'macd_magic' }).join('\n')).toMatch(/STRATEGY: expected one of ema_cross_rsi, mean_reversion, got "macd_magic"/);
-    expect(problemsOf({ STRATEGY_PARAMS: '{fastPeriod: 9}' })).toEqual(['STRATEGY_PARAMS: expected a JSON object like {"fastPeriod":9}, got "{fastPeriod: 9}" (not valid JSON)']);
+    expect(problemsOf({ STRATEGY_PARAMS: '{fastPeriod: 9}' })).toEqual([
+      'STRATEGY_PARAMS: expected a JSON object like {"fastPeriod":9}, got "{fastPeriod: 9}" (not valid JSON)',
+    ]);
     expect(problemsOf({ STRATEGY_PARAMS: '[9, 21]' }).join('\n')).toMatch(/STRATEGY_PARAMS: expected a JSON object/);
     expect(problemsOf({ STRATEGY_PARAMS: '{"fastPeriod":30,"slowPerod":21}' })).toEqual([
       'STRATEGY_PARAMS: slowPerod: not a parameter of ema_cross_rsi (STRATEGY=ema_cross_rsi)',
@@ -176,7 +180,9 @@ describe('validation', () => {
 
   it("asks the domain about its own limits, in the settings' names", () => {
     expect(problemsOf({ EXIT_STOP_PCT: '1' })).toEqual([expect.stringMatching(/^EXIT_STOP_PCT: /)]);
-    expect(problemsOf({ RISK_LOSS_STREAK_MAX: '3', RISK_LOSS_STREAK_PAUSE_SEC: '0' })).toEqual([expect.stringMatching(/^RISK_LOSS_STREAK_PAUSE_SEC: must be > 0/)]);
+    expect(problemsOf({ RISK_LOSS_STREAK_MAX: '3', RISK_LOSS_STREAK_PAUSE_SEC: '0' })).toEqual([
+      expect.stringMatching(/^RISK_LOSS_STREAK_PAUSE_SEC: must be > 0/),
+    ]);
     expect(problemsOf({ IDEMPOTENCY_BUCKET_MS: '10', IDEMPOTENCY_TTL_SEC: '120' })).toEqual([expect.stringMatching(/^IDEMPOTENCY_BUCKET_MS: /)]);
   });
 
@@ -250,11 +256,13 @@ describe('secrets', () => {
   it('bad sources are reported without their content', () => {
     const bad = write('secrets.json', `{"API_KEY": "${KEY}", oops}`);
     const problems = problemsOf({ SECRETS_FILE: bad, API_SECRET_FILE: path.join(dir, 'missing.txt'), API_TOKEN_B64: '%%%' });
-    expect([...problems].sort()).toEqual([
-      `SECRETS_FILE: ${bad} is not valid JSON`,
-      `API_SECRET_FILE: cannot read ${path.join(dir, 'missing.txt')} (ENOENT)`,
-      'API_TOKEN_B64: not valid base64',
-    ].sort());
+    expect([...problems].sort()).toEqual(
+      [
+        `SECRETS_FILE: ${bad} is not valid JSON`,
+        `API_SECRET_FILE: cannot read ${path.join(dir, 'missing.txt')} (ENOENT)`,
+        'API_TOKEN_B64: not valid base64',
+      ].sort(),
+    );
     expect(problems.join('\n')).not.toContain(KEY);
   });
 

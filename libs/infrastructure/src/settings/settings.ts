@@ -237,7 +237,10 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       watchdogSec: r.number('WATCHDOG_INTERVAL_SEC', 3, { gt: 0 }),
     },
     dmsTimeoutMs: r.int('DMS_TIMEOUT_MS', 120_000, { min: 5_000 }),
-    db: { path: r.string('DB_PATH', './data/crypto_ai_bot.db'), synchronous: r.oneOf('DB_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', { caseInsensitive: true }) },
+    db: {
+      path: r.string('DB_PATH', './data/crypto_ai_bot.db'),
+      synchronous: r.oneOf('DB_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', { caseInsensitive: true }),
+    },
     lockDir: lockDirOf(r),
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
@@ -283,9 +286,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       r.problem(p);
     // A key that expires inside its own bucket can be reserved again in that bucket: a second order.
     if (settings.idempotency.ttlSec * 1000 < settings.idempotency.bucketMs)
-      r.problem(
-        `IDEMPOTENCY_TTL_SEC: must cover a whole IDEMPOTENCY_BUCKET_MS (${settings.idempotency.bucketMs} ms), got ${settings.idempotency.ttlSec} s`,
-      );
+      r.problem(`IDEMPOTENCY_TTL_SEC: must cover a whole IDEMPOTENCY_BUCKET_MS (${settings.idempotency.bucketMs} ms), got ${settings.idempotency.ttlSec} s`);
   }
 
   if (opts.files) {
@@ -302,7 +303,9 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     // Signals from a recorded file while orders go to the real venue: the bot would buy and sell
     // real coins on a market that is not the one it trades.
     if (marketSource !== 'exchange')
-      r.problem(`MODE=live trades on the venue and must decide on its market: set MARKET_DATA=exchange (got ${marketSource}${r.has('MARKET_DATA') ? '' : ', the default'})`);
+      r.problem(
+        `MODE=live trades on the venue and must decide on its market: set MARKET_DATA=exchange (got ${marketSource}${r.has('MARKET_DATA') ? '' : ', the default'})`,
+      );
     const token = settings.http.apiToken?.reveal();
     if (token !== undefined && token.length < MIN_LIVE_API_TOKEN_LENGTH)
       r.problem(`API_TOKEN: MODE=live needs at least ${MIN_LIVE_API_TOKEN_LENGTH} characters (e.g. openssl rand -hex 32), got ${token.length}`);
@@ -366,7 +369,10 @@ function strategyProblems(strategy: Settings['strategy']): string[] {
 function parseBalances(r: EnvReader, name: string, def: string): Record<string, string> {
   const text = r.raw(name) ?? def;
   const out: Record<string, string> = {};
-  for (const part of text.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const part of text
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const m = /^([A-Za-z0-9]+)\s*=\s*([0-9]+(\.[0-9]+)?)$/.exec(part);
     if (!m || !m[1] || !m[2]) {
       r.problem(`${name}: expected CURRENCY=AMOUNT pairs like USDT=10000,BTC=0, got ${JSON.stringify(part)}`);
@@ -426,7 +432,10 @@ function replayFilesOf(r: EnvReader, symbols: readonly string[], check: boolean)
   const out: Record<string, string> = {};
   if (listed !== undefined) {
     if (single !== null && check) r.problem('REPLAY_FILE and REPLAY_FILES are both set; keep REPLAY_FILES (one file per symbol)');
-    for (const part of listed.split(',').map((x) => x.trim()).filter(Boolean)) {
+    for (const part of listed
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean)) {
       const m = /^([^=\s]+)\s*=\s*(.+)$/.exec(part);
       if (!m || !m[1] || !m[2]) {
         r.problem(`REPLAY_FILES: expected SYMBOL=path pairs like BTC/USDT=./btc.csv,ETH/USDT=./eth.csv, got ${JSON.stringify(part)}`);
@@ -466,6 +475,7 @@ function isSpotSymbol(symbol: string): boolean {
 /** LOCK_DIR is shared by instances that may start from different folders: a relative path would name a different folder for each. */
 function lockDirOf(r: EnvReader): string | null {
   const dir = r.optionalString('LOCK_DIR');
-  if (dir !== null && !isAbsolute(dir)) r.problem(`LOCK_DIR: expected an absolute path (every instance on the account must name the same folder), got ${JSON.stringify(dir)}`);
+  if (dir !== null && !isAbsolute(dir))
+    r.problem(`LOCK_DIR: expected an absolute path (every instance on the account must name the same folder), got ${JSON.stringify(dir)}`);
   return dir;
 }

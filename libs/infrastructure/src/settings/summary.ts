@@ -45,10 +45,20 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['API_KEY', secret(s.exchangeApi.key)],
     ['API_SECRET', secret(s.exchangeApi.secret)],
     ['EXCHANGE_API_URL', s.exchangeApi.url ?? '(exchange default)'],
-    ['PAPER_BALANCE', Object.entries(s.paper.balances).map(([c, a]) => `${c}=${a}`).join(',')],
+    [
+      'PAPER_BALANCE',
+      Object.entries(s.paper.balances)
+        .map(([c, a]) => `${c}=${a}`)
+        .join(','),
+    ],
     ['MARKET_DATA', s.marketData.source],
     ['REPLAY_FILE', s.marketData.replayFile ?? '(bundled sample)'],
-    ['REPLAY_FILES', Object.entries(s.marketData.replayFiles).map(([sym, f]) => `${sym}=${f}`).join(',') || '(unset)'],
+    [
+      'REPLAY_FILES',
+      Object.entries(s.marketData.replayFiles)
+        .map(([sym, f]) => `${sym}=${f}`)
+        .join(',') || '(unset)',
+    ],
     ['REPLAY_SPEED', String(s.marketData.replaySpeed)],
     ['REPLAY_LOOP', String(s.marketData.replayLoop)],
     ['AUTOSTART', String(s.autostart)],

@@ -11,8 +11,10 @@ import { applyPragmas } from './sqlite/connection';
 jest.setTimeout(60_000);
 
 const isInside = (m: unknown): m is { inside: true } => typeof m === 'object' && m !== null && 'inside' in m;
-const committed = (n: number) => (m: unknown): m is { committed: number } =>
-  typeof m === 'object' && m !== null && 'committed' in m && (m as { committed: number }).committed >= n;
+const committed =
+  (n: number) =>
+  (m: unknown): m is { committed: number } =>
+    typeof m === 'object' && m !== null && 'committed' in m && (m as { committed: number }).committed >= n;
 
 describe('a writer killed with SIGKILL (real child processes, real file)', () => {
   let tmp: ReturnType<typeof tempDir>;

@@ -41,7 +41,7 @@ export class SqlUnitOfWork implements UnitOfWork {
   ) {}
 
   run<T>(work: (tx: TransactionalStores) => Promise<T>): Promise<T> {
-    if (this.db.isTransaction) throw new Error('UnitOfWork.run does not nest: pass the open transaction\'s stores instead');
+    if (this.db.isTransaction) throw new Error("UnitOfWork.run does not nest: pass the open transaction's stores instead");
     let positions: SqlPositionsRepository | null = null;
     const done = this.db.transaction().execute((trx) => {
       positions = new SqlPositionsRepository(trx, this.templates, this.positionsCache);

@@ -31,7 +31,10 @@ const market: MarketData = {
   async candles(_symbol, limit) {
     const last = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const n = Math.max(1, limit);
-    return { ok: true, value: Array.from({ length: n }, (_, i) => ({ ts: last - (n - 1 - i) * 60_000, open: 50000, high: 50000, low: 50000, close: 50000, volume: 1 })) };
+    return {
+      ok: true,
+      value: Array.from({ length: n }, (_, i) => ({ ts: last - (n - 1 - i) * 60_000, open: 50000, high: 50000, low: 50000, close: 50000, volume: 1 })),
+    };
   },
   async ticker(symbol) {
     return { ok: true, value: { symbol, bid: dec('49995'), ask: dec('50005'), last: dec('50000'), ts: Date.now() } };
@@ -55,12 +58,30 @@ const strategy: Strategy & StrategyFactory & { next: Signal['action'] } = {
 
 async function main(): Promise<void> {
   const settings = parseSettings(
-    { MODE: 'paper', DB_PATH: dbPath, FIXED_AMOUNT: '100', PAPER_BALANCE: 'USDT=10000', IDEMPOTENCY_BUCKET_MS: '3600000', IDEMPOTENCY_TTL_SEC: '7200', EVAL_INTERVAL_SEC: '3600', EXITS_INTERVAL_SEC: '3600', RECONCILE_INTERVAL_SEC: '3600', WATCHDOG_INTERVAL_SEC: '3600', LOG_LEVEL: 'WARN' },
+    {
+      MODE: 'paper',
+      DB_PATH: dbPath,
+      FIXED_AMOUNT: '100',
+      PAPER_BALANCE: 'USDT=10000',
+      IDEMPOTENCY_BUCKET_MS: '3600000',
+      IDEMPOTENCY_TTL_SEC: '7200',
+      EVAL_INTERVAL_SEC: '3600',
+      EXITS_INTERVAL_SEC: '3600',
+      RECONCILE_INTERVAL_SEC: '3600',
+      WATCHDOG_INTERVAL_SEC: '3600',
+      LOG_LEVEL: 'WARN',
+    },
     { cwd: process.cwd(), readFile: (p) => fs.readFileSync(p, 'utf8') },
   );
   if (mode === 'crash-on-send' || mode === 'crash-after-fill') {
     const storage = openSqliteStorage({ path: dbPath, clock: systemClock });
-    const real = new PaperBroker({ market: paperMarketFrom(market), ledger: storage.paperLedger, clock: systemClock, ids: uuidIds, startingBalances: { USDT: '10000' } });
+    const real = new PaperBroker({
+      market: paperMarketFrom(market),
+      ledger: storage.paperLedger,
+      clock: systemClock,
+      ids: uuidIds,
+      startingBalances: { USDT: '10000' },
+    });
     const broker: Broker = new Proxy(real, {
       get(target, prop, receiver) {
         if (prop === 'createMarketBuyQuote') {
@@ -71,7 +92,20 @@ async function main(): Promise<void> {
               const o = answer.ok ? answer.value : null;
               // Delivered before dying: the spec compares the restart with what the broker answered.
               await new Promise<void>((r) => {
-                if (!process.send?.({ kind: 'filled', ok: answer.ok, status: o?.status, filledBase: o?.filledBase.toFixed(), fee: o?.fee.toFixed(), filledQuote: o?.filledQuote.toFixed() }, () => r())) r();
+                if (
+                  !process.send?.(
+                    {
+                      kind: 'filled',
+                      ok: answer.ok,
+                      status: o?.status,
+                      filledBase: o?.filledBase.toFixed(),
+                      fee: o?.fee.toFixed(),
+                      filledQuote: o?.filledQuote.toFixed(),
+                    },
+                    () => r(),
+                  )
+                )
+                  r();
               });
             }
             process.kill(process.pid, 'SIGKILL');
@@ -106,10 +140,20 @@ async function main(): Promise<void> {
   // Same bucket: the signal again is refused by its key, never sent a second time.
   strategy.next = 'buy';
   await app.orchestrator.runLoopOnce('eval');
-  const first = (await app.storage.orders.find({ symbol: 'BTC/USDT' })).reduce<{ createdAt: number } | undefined>((a, o) => (a === undefined || o.createdAt < a.createdAt ? o : a), undefined);
+  const first = (await app.storage.orders.find({ symbol: 'BTC/USDT' })).reduce<{ createdAt: number } | undefined>(
+    (a, o) => (a === undefined || o.createdAt < a.createdAt ? o : a),
+    undefined,
+  );
   const bucket = (ts: number): number => Math.floor(ts / settings.idempotency.bucketMs);
   const sameBucket = first !== undefined && bucket(first.createdAt) === bucket(Date.now());
-  send({ kind: 'report', reconciled, again: await after(), sameBucket, trading: app.orchestrator.status().trading, haltReasons: app.orchestrator.status().haltReasons });
+  send({
+    kind: 'report',
+    reconciled,
+    again: await after(),
+    sameBucket,
+    trading: app.orchestrator.status().trading,
+    haltReasons: app.orchestrator.status().haltReasons,
+  });
   await app.close();
   process.exit(0);
 }

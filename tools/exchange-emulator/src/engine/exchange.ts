@@ -161,7 +161,8 @@ export class Exchange {
     let fills: Fill[];
     if (o.side === 'buy') {
       // Gate: a market buy's amount is the quote to spend.
-      if (!onGrid(o.amount, pair.priceTick)) throw new GateError(400, 'INVALID_PRECISION', `Invalid precision: ${str(o.amount)} ${pair.spec.quote} has more than ${pair.spec.precision} decimals`);
+      if (!onGrid(o.amount, pair.priceTick))
+        throw new GateError(400, 'INVALID_PRECISION', `Invalid precision: ${str(o.amount)} ${pair.spec.quote} has more than ${pair.spec.precision} decimals`);
       if (o.amount.lt(pair.minQuote)) throw tooSmall(o.amount, pair);
       if (quoteBal.available.lt(o.amount)) throw notEnough();
       fills = buyWithQuote(pair, book.asks, capQuote(o.amount, fault));
@@ -184,7 +185,8 @@ export class Exchange {
 
   private executeLimit(o: EmuOrder, pair: Pair, price: Decimal, fault: ExecutionFault): void {
     if (price.lte(ZERO)) throw badParam('invalid argument: price');
-    if (!onGrid(price, pair.priceTick)) throw new GateError(400, 'INVALID_PRECISION', `Invalid precision: price ${str(price)} has more than ${pair.spec.precision} decimals`);
+    if (!onGrid(price, pair.priceTick))
+      throw new GateError(400, 'INVALID_PRECISION', `Invalid precision: price ${str(price)} has more than ${pair.spec.precision} decimals`);
     this.checkBaseAmount(o.amount, pair);
     if (o.amount.times(price).lt(pair.minQuote)) throw tooSmall(o.amount.times(price), pair);
     o.price = price;
@@ -221,7 +223,11 @@ export class Exchange {
     if (!onGrid(amount, pair.amountStep))
       throw new GateError(400, 'INVALID_PRECISION', `Invalid precision: amount ${str(amount)} has more than ${pair.spec.amountPrecision} decimals`);
     if (amount.lt(pair.minBase))
-      throw new GateError(400, 'AMOUNT_TOO_LITTLE', `Your order size ${str(amount)} ${pair.spec.base} is too small. The minimum is ${pair.spec.minBaseAmount} ${pair.spec.base}`);
+      throw new GateError(
+        400,
+        'AMOUNT_TOO_LITTLE',
+        `Your order size ${str(amount)} ${pair.spec.base} is too small. The minimum is ${pair.spec.minBaseAmount} ${pair.spec.base}`,
+      );
   }
 
   private lock(o: EmuOrder, pair: Pair, rest: Decimal): void {

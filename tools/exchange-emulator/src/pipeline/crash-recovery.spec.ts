@@ -36,7 +36,9 @@ function startChild(args: string[]): { child: ChildProcess; messages: Message[];
       const found = messages.find((m) => m.kind === kind);
       if (found) return res(found);
       waiters.push({ kind, resolve: res });
-      child.once('exit', (code, signal) => setTimeout(() => rej(new Error(`child exited (${code}, ${signal}) before "${kind}"; got ${JSON.stringify(messages)}\n${err}`)), 2_000));
+      child.once('exit', (code, signal) =>
+        setTimeout(() => rej(new Error(`child exited (${code}, ${signal}) before "${kind}"; got ${JSON.stringify(messages)}\n${err}`)), 2_000),
+      );
     });
   return { child, messages, stderr: () => err, next };
 }
@@ -116,7 +118,10 @@ describe('crash recovery and instance safety (live mode, real processes)', () =>
     const base = settingsFor(dir, { ...world, mode: 'live' as const }, { LOCK_DIR: locks });
     const market = new ScriptedMarketData({ now: () => Date.now() });
     // No lockDir override to compose: the folder comes from the LOCK_DIR setting.
-    const attempt = compose({ ...base, db: { ...base.db, path: join(dir, 'b.db') } }, { marketData: market, strategy: new ScriptedStrategy(), broker: world.broker });
+    const attempt = compose(
+      { ...base, db: { ...base.db, path: join(dir, 'b.db') } },
+      { marketData: market, strategy: new ScriptedStrategy(), broker: world.broker },
+    );
     await expect(attempt).rejects.toThrow(`holds the account lock (pid ${String(ready['pid'])}`);
     expect(world.emu.exchange.orders).toHaveLength(0);
   }, 60_000);

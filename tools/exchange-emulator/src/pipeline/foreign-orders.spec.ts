@@ -25,8 +25,10 @@ describe('orders the bot did not send (live mode)', () => {
     await world.close();
     fs.rmSync(dir, { recursive: true, force: true });
   });
-  const restingManualBuy = () => world.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'limit', side: 'buy', amount: '0.001', price: '40000', text: 't-web1', account: 'spot' });
-  const warnings = (b: PipelineBot) => (b.app.logger as RecordingLogger).at('warn').filter((e) => e.msg === 'the account holds open orders the bot did not send');
+  const restingManualBuy = () =>
+    world.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'limit', side: 'buy', amount: '0.001', price: '40000', text: 't-web1', account: 'spot' });
+  const warnings = (b: PipelineBot) =>
+    (b.app.logger as RecordingLogger).at('warn').filter((e) => e.msg === 'the account holds open orders the bot did not send');
 
   it('the start log warns, naming the order, when the account holds an order placed by hand', async () => {
     const manual = restingManualBuy();

@@ -100,7 +100,14 @@ describe('pipeline under exchange faults (live mode)', () => {
   });
 
   it('reconciliation adopts orders found only on the exchange (an open one, and a filled one behind unknown trades)', async () => {
-    const manual = world.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'market', side: 'buy', amount: '200', text: 't-manual1', account: 'spot' });
+    const manual = world.emu.exchange.createOrder({
+      currency_pair: 'BTC_USDT',
+      type: 'market',
+      side: 'buy',
+      amount: '200',
+      text: 't-manual1',
+      account: 'spot',
+    });
     const resting = world.emu.exchange.createOrder({ currency_pair: 'BTC_USDT', type: 'limit', side: 'buy', amount: '0.001', price: '40000', account: 'spot' });
     await bot.step('reconcile');
     await bot.app.bus.drain();

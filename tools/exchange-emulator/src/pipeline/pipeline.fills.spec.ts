@@ -33,11 +33,27 @@ describe('live pipeline: the fills table holds exactly the venue trades', () => 
 
   const venueTrades = () =>
     world.emu.exchange.trades
-      .map((t) => ({ tradeId: t.id, exchangeOrderId: t.orderId, side: t.side, price: str(t.price), amount: str(t.amount), fee: str(t.fee), feeCurrency: t.feeCurrency }))
+      .map((t) => ({
+        tradeId: t.id,
+        exchangeOrderId: t.orderId,
+        side: t.side,
+        price: str(t.price),
+        amount: str(t.amount),
+        fee: str(t.fee),
+        feeCurrency: t.feeCurrency,
+      }))
       .sort((a, b) => a.tradeId.localeCompare(b.tradeId));
   const recorded = async () =>
     (await bot.app.storage.fills.bySymbol(SYMBOL))
-      .map((f) => ({ tradeId: f.tradeId, exchangeOrderId: f.exchangeOrderId, side: f.side, price: str(f.price), amount: str(f.amount), fee: str(f.fee), feeCurrency: f.feeCurrency }))
+      .map((f) => ({
+        tradeId: f.tradeId,
+        exchangeOrderId: f.exchangeOrderId,
+        side: f.side,
+        price: str(f.price),
+        amount: str(f.amount),
+        fee: str(f.fee),
+        feeCurrency: f.feeCurrency,
+      }))
       .sort((a, b) => a.tradeId.localeCompare(b.tradeId));
 
   /** A buy at 50000 and its stop-loss sell at 48900, one hour later than the last round. */

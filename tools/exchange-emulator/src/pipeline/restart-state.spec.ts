@@ -25,7 +25,9 @@ describe('reconcile trade cursor across a restart (live mode)', () => {
     fs.rmSync(dir, { recursive: true, force: true });
   });
   const tradeReads = (): number[] =>
-    world.emu.requests.filter((r) => r.path === '/api/v4/spot/my_trades' || r.path === '/spot/my_trades').map((r) => Number(new URLSearchParams(r.query).get('from')));
+    world.emu.requests
+      .filter((r) => r.path === '/api/v4/spot/my_trades' || r.path === '/spot/my_trades')
+      .map((r) => Number(new URLSearchParams(r.query).get('from')));
 
   it('the first pass after a restart two days later reads trades from the saved cursor', async () => {
     const first = await startBot(world, dir);

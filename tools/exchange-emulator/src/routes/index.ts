@@ -8,7 +8,16 @@ import { orderRoutes } from './orders';
 import { tickerRoutes } from './tickers';
 import type { Route } from './types';
 
-export const ROUTES: Route[] = [...marketRoutes, ...tickerRoutes, ...orderBookRoutes, ...candleRoutes, ...accountRoutes, ...orderRoutes, ...myTradeRoutes, ...countdownRoutes];
+export const ROUTES: Route[] = [
+  ...marketRoutes,
+  ...tickerRoutes,
+  ...orderBookRoutes,
+  ...candleRoutes,
+  ...accountRoutes,
+  ...orderRoutes,
+  ...myTradeRoutes,
+  ...countdownRoutes,
+];
 
 /** Finds the route for a method and path; `:name` segments become params. */
 export function matchRoute(method: string, path: string): { route: Route; params: Record<string, string> } | null {

@@ -49,7 +49,15 @@ export async function makeCcxtHarness(opts: CcxtHarnessOptions = {}): Promise<Cc
       for (const [cur, amount] of Object.entries(balances)) emu.exchange.setBalance(cur, amount);
     },
     async createRestingOrder(symbol, side, amount, price, clientOrderId): Promise<OrderDTO> {
-      const o = emu.exchange.createOrder({ currency_pair: pairOf(symbol), type: 'limit', side, amount: str(amount), price: str(price), text: clientOrderId, account: 'spot' });
+      const o = emu.exchange.createOrder({
+        currency_pair: pairOf(symbol),
+        type: 'limit',
+        side,
+        amount: str(amount),
+        price: str(price),
+        text: clientOrderId,
+        account: 'spot',
+      });
       const r = await broker.fetchOrder(symbol, { id: o.id });
       if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
       return r.value;

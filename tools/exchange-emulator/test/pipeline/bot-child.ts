@@ -22,7 +22,10 @@ const market: MarketData = {
   async candles(_symbol, limit) {
     const last = Math.floor(Date.now() / 60_000) * 60_000 - 60_000;
     const n = Math.max(1, limit);
-    return { ok: true, value: Array.from({ length: n }, (_, i) => ({ ts: last - (n - 1 - i) * 60_000, open: 50000, high: 50000, low: 50000, close: 50000, volume: 1 })) };
+    return {
+      ok: true,
+      value: Array.from({ length: n }, (_, i) => ({ ts: last - (n - 1 - i) * 60_000, open: 50000, high: 50000, low: 50000, close: 50000, volume: 1 })),
+    };
   },
   async ticker(symbol) {
     return { ok: true, value: { symbol, bid: dec('49995'), ask: dec('50005'), last: dec(PRICE), ts: Date.now() } };
@@ -120,7 +123,13 @@ async function main(): Promise<void> {
   const status = app.orchestrator.status();
   send({
     kind: 'report',
-    orders: orders.map((o) => ({ clientOrderId: o.clientOrderId, status: o.status, filledBase: o.filledBase.toFixed(), fee: o.fee.toFixed(), exchangeOrderId: o.exchangeOrderId })),
+    orders: orders.map((o) => ({
+      clientOrderId: o.clientOrderId,
+      status: o.status,
+      filledBase: o.filledBase.toFixed(),
+      fee: o.fee.toFixed(),
+      exchangeOrderId: o.exchangeOrderId,
+    })),
     position: position ? position.baseQty.toFixed() : null,
     repairs: repairs.map((r) => r.summary),
     trading: status.trading,

@@ -19,10 +19,17 @@ export const slippageRule: RiskRule = {
     const fill = walkBook(book, intent.side, size);
     const s = slippagePct(fill, intent.side);
     if (s === null || !fill.complete) {
-      return { failure: `visible book too thin for the order (fills ${str(fill.base)} base)`, limits: { 'slippage.maxPct': str(max), 'slippage.pct': 'unknown' } };
+      return {
+        failure: `visible book too thin for the order (fills ${str(fill.base)} base)`,
+        limits: { 'slippage.maxPct': str(max), 'slippage.pct': 'unknown' },
+      };
     }
     // Measured values are rounded for the audit; the comparison uses the exact value.
-    const limits = { 'slippage.maxPct': str(max), 'slippage.pct': str(roundDp(s, 10, 'nearest')), 'slippage.avgPrice': str(roundDp(fill.avgPrice!, 10, 'nearest')) };
+    const limits = {
+      'slippage.maxPct': str(max),
+      'slippage.pct': str(roundDp(s, 10, 'nearest')),
+      'slippage.avgPrice': str(roundDp(fill.avgPrice!, 10, 'nearest')),
+    };
     if (s.gt(max)) return { failure: `estimated slippage ${percent(s, 3)} > max ${percent(max, 3)}`, limits };
     return { failure: null, limits };
   },

@@ -7,7 +7,19 @@ describe('formatAlert', () => {
   it.each([
     [
       'trade.completed',
-      { symbol: 'ETH/USDT', side: 'sell', reason: 'trailing', clientOrderId: 'cab-9', orderId: '1', filledBase: '0.5', filledQuote: '1510.25', averagePrice: '3020.5', fee: '3.0205', feeCurrency: 'USDT', realizedPnl: '-12.5' },
+      {
+        symbol: 'ETH/USDT',
+        side: 'sell',
+        reason: 'trailing',
+        clientOrderId: 'cab-9',
+        orderId: '1',
+        filledBase: '0.5',
+        filledQuote: '1510.25',
+        averagePrice: '3020.5',
+        fee: '3.0205',
+        feeCurrency: 'USDT',
+        realizedPnl: '-12.5',
+      },
       '✅ SELL ETH/USDT filled: 0.5 ETH @ 3020.5 = 1510.25 USDT, fee 3.0205 USDT, PnL -12.5 USDT [trailing] (cab-9)',
     ],
     [
@@ -18,7 +30,11 @@ describe('formatAlert', () => {
     ['safety.resumed', { reason: 'operator' }, '▶️ Trading resumed: operator'],
     ['safety.dms_tripped', { symbol: 'BTC/USDT', detail: 'countdown expired' }, "🚨 Dead man's switch tripped (BTC/USDT): countdown expired"],
     ['safety.dms_tripped', { symbol: null, detail: 'refresh failed 3 times' }, "🚨 Dead man's switch tripped: refresh failed 3 times"],
-    ['watchdog.stall', { loop: 'eval', lastRunAt: null, stalledForMs: 120_400, thresholdMs: 60_000 }, '⏱ Loop "eval" stalled: no run for 120 s (limit 60 s), last never'],
+    [
+      'watchdog.stall',
+      { loop: 'eval', lastRunAt: null, stalledForMs: 120_400, thresholdMs: 60_000 },
+      '⏱ Loop "eval" stalled: no run for 120 s (limit 60 s), last never',
+    ],
     ['safety.lock_refused', { scope: 'db', holder: null, detail: 'lock file unreadable' }, '🔒 Start refused: db lock held. lock file unreadable'],
   ] as const)('%s', (topic, payload, text) => {
     expect(formatAlert(topic, { ...meta, ...payload } as unknown as Topics[typeof topic])).toBe(text);

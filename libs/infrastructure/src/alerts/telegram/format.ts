@@ -42,12 +42,9 @@ const FORMAT: Formatters = {
     return `✅ ${e.side.toUpperCase()} ${e.symbol} filled: ${e.filledBase} ${base}${price} = ${e.filledQuote} ${quote}${fee}${pnl} [${e.reason}] (${e.clientOrderId})`;
   },
   'trade.blocked': (e) => `⛔ ${e.side.toUpperCase()} ${e.symbol} blocked: ${e.reasons.join(', ') || 'no reason given'}`,
-  'trade.failed': (e) =>
-    `❌ ${e.side.toUpperCase()} ${e.symbol} failed (${e.kind}, ${e.code}): ${e.message}${e.clientOrderId ? ` (${e.clientOrderId})` : ''}`,
-  'reconcile.mismatch': (e) =>
-    `⚠️ Reconcile ${e.symbol} ${e.scope} ${e.subject}: ours ${e.expected}, exchange ${e.actual}${e.detail ? ` (${e.detail})` : ''}`,
-  'watchdog.stall': (e) =>
-    `⏱ Loop "${e.loop}" stalled: no run for ${secs(e.stalledForMs)} (limit ${secs(e.thresholdMs)}), last ${iso(e.lastRunAt)}`,
+  'trade.failed': (e) => `❌ ${e.side.toUpperCase()} ${e.symbol} failed (${e.kind}, ${e.code}): ${e.message}${e.clientOrderId ? ` (${e.clientOrderId})` : ''}`,
+  'reconcile.mismatch': (e) => `⚠️ Reconcile ${e.symbol} ${e.scope} ${e.subject}: ours ${e.expected}, exchange ${e.actual}${e.detail ? ` (${e.detail})` : ''}`,
+  'watchdog.stall': (e) => `⏱ Loop "${e.loop}" stalled: no run for ${secs(e.stalledForMs)} (limit ${secs(e.thresholdMs)}), last ${iso(e.lastRunAt)}`,
   'safety.halted': (e) => `🛑 Trading HALTED (${e.code}): ${e.reason}`,
   'safety.resumed': (e) => `▶️ Trading resumed: ${e.reason}`,
   'safety.dms_tripped': (e) => `🚨 Dead man's switch tripped${e.symbol ? ` (${e.symbol})` : ''}: ${e.detail}`,

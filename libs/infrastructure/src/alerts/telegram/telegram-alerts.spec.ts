@@ -64,7 +64,14 @@ describe('TelegramAlerts against a loopback Bot API', () => {
   it('alerts on blocked and failed trades, stalls and safety trips; ignores other topics', async () => {
     const { bus } = setup();
     bus.emit('trade.blocked', { ...blocked, reasons: ['RISK.COOLDOWN', 'RISK.MAX_SPREAD'] });
-    bus.emit('trade.failed', { symbol: 'ETH/USDT', side: 'sell', clientOrderId: 'cab-2', kind: 'rejected', code: 'BROKER.MIN_NOTIONAL', message: 'below 3 USDT' });
+    bus.emit('trade.failed', {
+      symbol: 'ETH/USDT',
+      side: 'sell',
+      clientOrderId: 'cab-2',
+      kind: 'rejected',
+      code: 'BROKER.MIN_NOTIONAL',
+      message: 'below 3 USDT',
+    });
     bus.emit('watchdog.stall', { loop: 'exits', lastRunAt: 1_700_000_000_000, stalledForMs: 95_000, thresholdMs: 60_000 });
     bus.emit('safety.halted', halted);
     bus.emit('safety.lock_refused', { scope: 'account', holder: { pid: 4242, host: 'vps-1', startedAt: '2026-11-24T03:00:00.000Z' }, detail: 'stop it first' });

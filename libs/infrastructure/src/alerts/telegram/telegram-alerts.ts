@@ -75,9 +75,7 @@ export class TelegramAlerts {
       this.logger.info('telegram alerts disabled: no bot token or chat id');
       return () => undefined;
     }
-    const offs = ALERT_TOPICS.map((topic) =>
-      bus.subscribe(topic, 'telegram', (event: Readonly<Topics[typeof topic]>) => this.alert(topic, event)),
-    );
+    const offs = ALERT_TOPICS.map((topic) => bus.subscribe(topic, 'telegram', (event: Readonly<Topics[typeof topic]>) => this.alert(topic, event)));
     return () => offs.forEach((off) => off());
   }
 

@@ -22,7 +22,10 @@ describe('TelegramAlerts with the real winston logger', () => {
       await api.close();
     }
     await tick();
-    const lines = out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toEqual([
       expect.objectContaining({ level: 'error', message: 'telegram send failed', component: 'telegram', reason: 'http', status: 401, detail: 'Unauthorized' }),
     ]);

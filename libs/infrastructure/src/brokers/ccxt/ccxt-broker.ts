@@ -1,5 +1,16 @@
 import { dec, isDecimalString, quantize, str, ZERO, type Clock, type Decimal, type Instrument, type OrderBook } from '@cab/domain';
-import { fail, ok, type BalanceDTO, type Broker, type BrokerError, type BrokerResult, type FillDTO, type OrderDTO, type OrderRef, type TickerDTO } from '@cab/application';
+import {
+  fail,
+  ok,
+  type BalanceDTO,
+  type Broker,
+  type BrokerError,
+  type BrokerResult,
+  type FillDTO,
+  type OrderDTO,
+  type OrderRef,
+  type TickerDTO,
+} from '@cab/application';
 import { CircuitBreaker, type BreakerPolicy, type BreakerState } from '../../resilience/circuit-breaker';
 import { realSleep, retry, type RetryPolicy } from '../../resilience/retry';
 import { REJECT } from '../reject-codes';
@@ -129,7 +140,11 @@ export class CcxtBroker implements Broker {
     if (!inst.ok) return inst;
     // The raw endpoint keeps prices as strings (ccxt's parsed book is floats).
     const r = await this.call('read', (ex) =>
-      (ex as unknown as { publicSpotGetOrderBook(p: Raw): Promise<Raw> }).publicSpotGetOrderBook({ currency_pair: toGatePair(symbol), limit: depth, with_id: 'true' }),
+      (ex as unknown as { publicSpotGetOrderBook(p: Raw): Promise<Raw> }).publicSpotGetOrderBook({
+        currency_pair: toGatePair(symbol),
+        limit: depth,
+        with_id: 'true',
+      }),
     );
     if (!r.ok) return r;
     const levels = (rows: unknown) => ((rows as [string, string][]) ?? []).map(([p, a]) => ({ price: dec(p), amount: dec(a) }));
@@ -166,7 +181,11 @@ export class CcxtBroker implements Broker {
     const base = inst.value.qty(baseAmount, 'down');
     if (base.lte(ZERO)) return fail({ kind: 'rejected', code: REJECT.MIN_NOTIONAL, message: `${symbol}: amount ${str(baseAmount)} rounds to zero` });
     if (base.lt(inst.value.minBase))
-      return fail({ kind: 'rejected', code: REJECT.MIN_BASE, message: `${symbol}: amount ${str(base)} ${inst.value.base} is below the minimum ${str(inst.value.minBase)}` });
+      return fail({
+        kind: 'rejected',
+        code: REJECT.MIN_BASE,
+        message: `${symbol}: amount ${str(base)} ${inst.value.base} is below the minimum ${str(inst.value.minBase)}`,
+      });
     // The min-notional check needs a price; the exchange makes it (INVALID_PARAM_VALUE) with its own book.
     return this.create(inst.value, (ex) => ex.createOrder(symbol, 'market', 'sell', str(base) as unknown as number, undefined, { text }));
   }
@@ -176,7 +195,11 @@ export class CcxtBroker implements Broker {
     if (!inst.ok) return inst;
     const text = 'id' in ref ? null : toGateText(ref.clientOrderId);
     if ('clientOrderId' in ref && !text)
-      return fail({ kind: 'rejected', code: REJECT.NOT_FOUND, message: `${symbol}: ${JSON.stringify(ref.clientOrderId)} is not a client order id Gate could hold` });
+      return fail({
+        kind: 'rejected',
+        code: REJECT.NOT_FOUND,
+        message: `${symbol}: ${JSON.stringify(ref.clientOrderId)} is not a client order id Gate could hold`,
+      });
     const r = await this.call('read', (ex) =>
       // ccxt puts a `t-…` client id in the path: GET /spot/orders/t-…
       'id' in ref ? ex.fetchOrder(ref.id, symbol) : ex.fetchOrder('', symbol, { clientOrderId: text }),
@@ -350,7 +373,8 @@ export class CcxtBroker implements Broker {
     if (kind === 'create') return this.attempt(kind, fn);
     return retry(
       () => this.attempt(kind, fn),
-      (r) => (!r.ok && r.error.kind === 'retryable' && r.error.code !== BROKER_CODE.CIRCUIT_OPEN ? { retry: true, afterMs: r.error.retryAfterMs } : { retry: false }),
+      (r) =>
+        !r.ok && r.error.kind === 'retryable' && r.error.code !== BROKER_CODE.CIRCUIT_OPEN ? { retry: true, afterMs: r.error.retryAfterMs } : { retry: false },
       this.opts.retry,
       { sleep: this.sleep, random: this.random },
     );
@@ -370,6 +394,9 @@ function withHint(e: BrokerError, ex: GateClient, capMs: number): BrokerError {
 }
 
 function rejectClientId(id: string): BrokerResult<never> {
-  return fail({ kind: 'rejected', code: REJECT.INVALID_CLIENT_ID, message: `client order id ${JSON.stringify(id)} must be "t-" + [0-9A-Za-z_.-], at most 28 characters in all` });
+  return fail({
+    kind: 'rejected',
+    code: REJECT.INVALID_CLIENT_ID,
+    message: `client order id ${JSON.stringify(id)} must be "t-" + [0-9A-Za-z_.-], at most 28 characters in all`,
+  });
 }
-

@@ -44,7 +44,11 @@ describe('classifyCcxtError', () => {
   });
 
   it('on a create, an answer it cannot read is ambiguous, never fatal or an exception', () => {
-    for (const err of [new ccxt.BadResponse('gate <html>…</html>'), new ccxt.NullResponse('gate null'), new TypeError("Cannot read properties of undefined (reading 'id')")]) {
+    for (const err of [
+      new ccxt.BadResponse('gate <html>…</html>'),
+      new ccxt.NullResponse('gate null'),
+      new TypeError("Cannot read properties of undefined (reading 'id')"),
+    ]) {
       expect(classifyCcxtError(err, ccxt, 'create')).toMatchObject({ kind: 'ambiguous', code: 'BAD_RESPONSE' });
     }
     expect(classifyCcxtError(new ccxt.BadResponse('gate <html>'), ccxt, 'read')).toMatchObject({ kind: 'retryable', code: 'BAD_RESPONSE' });

@@ -5,7 +5,17 @@ import { readTradePages, tradeWindows, TRADES_WINDOW_MS, type TradePageRequest }
 
 // The paging rules in isolation; ccxt-broker.spec.ts (exchange-emulator) runs them through the
 // real ccxt client against the emulator's GET /spot/my_trades.
-const fill = (id: number, ts = id): FillDTO => ({ id: String(id), orderId: 'o', ts, side: 'buy', price: dec('1'), amount: dec('1'), cost: dec('1'), fee: dec('0'), feeCurrency: 'BTC' });
+const fill = (id: number, ts = id): FillDTO => ({
+  id: String(id),
+  orderId: 'o',
+  ts,
+  side: 'buy',
+  price: dec('1'),
+  amount: dec('1'),
+  cost: dec('1'),
+  fee: dec('0'),
+  feeCurrency: 'BTC',
+});
 
 describe('tradeWindows', () => {
   const now = 1e12;
@@ -55,7 +65,8 @@ describe('readTradePages', () => {
       sinceMs: 0,
       nowMs: 100,
       pageSize: 2,
-      fetchPage: async (req) => (req.page === 1 ? { ok: true, value: [fill(2), fill(1)] } : { ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429' } }),
+      fetchPage: async (req) =>
+        req.page === 1 ? { ok: true, value: [fill(2), fill(1)] } : { ok: false, error: { kind: 'retryable', code: 'RATE_LIMITED', message: '429' } },
     });
     expect(r).toMatchObject({ ok: false, error: { code: 'RATE_LIMITED' } });
   });

@@ -47,9 +47,16 @@ describe('InMemoryPaperLedger orders', () => {
     await l.save({}, { orders: [a, order('b', 'open', 5)] });
     a.status = 'open';
     await l.save({}, { orders: [order('c', 'closed', 30)] });
-    expect((await l.loadOrders(0)).map((o) => [o.id, o.status])).toEqual([['a', 'closed'], ['b', 'open'], ['c', 'closed']]);
+    expect((await l.loadOrders(0)).map((o) => [o.id, o.status])).toEqual([
+      ['a', 'closed'],
+      ['b', 'open'],
+      ['c', 'closed'],
+    ]);
     await l.save({}, { orders: [order('b', 'closed', 40)], forgetFinishedBefore: 20 });
-    expect((await l.loadOrders(0)).map((o) => [o.id, o.status])).toEqual([['b', 'closed'], ['c', 'closed']]);
+    expect((await l.loadOrders(0)).map((o) => [o.id, o.status])).toEqual([
+      ['b', 'closed'],
+      ['c', 'closed'],
+    ]);
     expect((await l.loadOrders(35)).map((o) => o.id)).toEqual(['b']);
     expect(l.orderCount).toBe(1);
   });

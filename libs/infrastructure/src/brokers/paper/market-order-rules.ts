@@ -43,7 +43,8 @@ export function buyMinBaseRefusal(inst: Instrument, quote: Decimal, book: BookSi
 /** A market sell's base on the amount grid (rounded down), or Gate's min-base refusal. */
 export function sellAmount(inst: Instrument, baseAmount: Decimal): { ok: true; value: Decimal } | BrokerResult<never> {
   const base = quantize(baseAmount, inst.amountStep, 'down');
-  if (base.lte('0') || base.lt(inst.minBase)) return rejected(REJECT.MIN_BASE, `${inst.symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
+  if (base.lte('0') || base.lt(inst.minBase))
+    return rejected(REJECT.MIN_BASE, `${inst.symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
   return { ok: true, value: base };
 }
 

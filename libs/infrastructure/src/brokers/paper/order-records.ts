@@ -25,7 +25,15 @@ export function toRecord(o: OrderDTO, price: Decimal | null): PaperOrderRecord {
     feeCurrency: o.feeCurrency,
     createdAt: o.createdAt,
     updatedAt: o.updatedAt,
-    fills: o.fills.map((f) => ({ id: f.id, ts: f.ts, price: str(f.price), amount: str(f.amount), cost: str(f.cost), fee: str(f.fee), feeCurrency: f.feeCurrency })),
+    fills: o.fills.map((f) => ({
+      id: f.id,
+      ts: f.ts,
+      price: str(f.price),
+      amount: str(f.amount),
+      cost: str(f.cost),
+      fee: str(f.fee),
+      feeCurrency: f.feeCurrency,
+    })),
   };
 }
 
@@ -46,7 +54,17 @@ export function fromRecord(r: PaperOrderRecord): { order: OrderDTO; price: Decim
     feeCurrency: r.feeCurrency,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
-    fills: r.fills.map((f) => ({ id: f.id, orderId: r.id, ts: f.ts, side: r.side, price: dec(f.price), amount: dec(f.amount), cost: dec(f.cost), fee: dec(f.fee), feeCurrency: f.feeCurrency })),
+    fills: r.fills.map((f) => ({
+      id: f.id,
+      orderId: r.id,
+      ts: f.ts,
+      side: r.side,
+      price: dec(f.price),
+      amount: dec(f.amount),
+      cost: dec(f.cost),
+      fee: dec(f.fee),
+      feeCurrency: f.feeCurrency,
+    })),
   };
   return { order, price: r.price === null ? null : dec(r.price) };
 }

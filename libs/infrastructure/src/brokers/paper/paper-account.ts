@@ -83,8 +83,7 @@ export class PaperAccount {
 
   toBalances(): PaperBalances {
     const out: PaperBalances = {};
-    for (const [currency, h] of [...this.holdings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      out[currency] = { free: str(h.free), used: str(h.used) };
+    for (const [currency, h] of [...this.holdings].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[currency] = { free: str(h.free), used: str(h.used) };
     return out;
   }
 }

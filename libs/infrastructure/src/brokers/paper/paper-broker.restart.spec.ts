@@ -191,4 +191,3 @@ describe('PaperBroker on a SQLite file: orders and fills survive a restart', () 
     expect(b.rows()).toHaveLength(1);
   });
 });
-

@@ -16,7 +16,9 @@ const text = (x: unknown): string => JSON.stringify(x);
  * moving, on two brokers in lockstep: one forgets finished orders after an hour, the other (a
  * window of "forever") keeps everything — the broker as it was before it had a limit.
  */
-async function twoBrokers(minutes: number): Promise<{ bounded: PaperHarness; unbounded: PaperHarness; ids: { id: string; clientOrderId: string; at: number }[] }> {
+async function twoBrokers(
+  minutes: number,
+): Promise<{ bounded: PaperHarness; unbounded: PaperHarness; ids: { id: string; clientOrderId: string; at: number }[] }> {
   const bounded = await makePaperHarness({ startingBalances: { USDT: '1000000' }, broker: { retainFinishedMs: HOUR } });
   const unbounded = await makePaperHarness({ startingBalances: { USDT: '1000000' }, broker: { retainFinishedMs: Number.MAX_SAFE_INTEGER } });
   const ids: { id: string; clientOrderId: string; at: number }[] = [];
@@ -26,7 +28,11 @@ async function twoBrokers(minutes: number): Promise<{ bounded: PaperHarness; unb
     const results = [];
     for (const h of [bounded, unbounded]) {
       h.market.setPrice(SYMBOL, price);
-      results.push(m % 2 === 0 ? value(await h.broker.createMarketBuyQuote(SYMBOL, dec('100'), coid)) : value(await h.broker.createMarketSellBase(SYMBOL, dec('0.001'), coid)));
+      results.push(
+        m % 2 === 0
+          ? value(await h.broker.createMarketBuyQuote(SYMBOL, dec('100'), coid))
+          : value(await h.broker.createMarketSellBase(SYMBOL, dec('0.001'), coid)),
+      );
       h.clock.advance(MINUTE);
     }
     expect(text(results[0])).toBe(text(results[1]));

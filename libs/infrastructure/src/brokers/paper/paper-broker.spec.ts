@@ -410,7 +410,17 @@ describe('PaperBroker', () => {
       h = await makePaperHarness({
         broker: {
           instruments: [
-            { symbol: 'SOL/USDC', base: 'SOL', quote: 'USDC', priceTick: '0.001', amountStep: '0.01', minBase: '0.01', minNotional: '1', takerFee: '0.001', makerFee: '0.001' },
+            {
+              symbol: 'SOL/USDC',
+              base: 'SOL',
+              quote: 'USDC',
+              priceTick: '0.001',
+              amountStep: '0.01',
+              minBase: '0.01',
+              minNotional: '1',
+              takerFee: '0.001',
+              makerFee: '0.001',
+            },
           ],
         },
         startingBalances: { USDC: '100' },

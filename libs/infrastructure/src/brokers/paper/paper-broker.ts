@@ -1,8 +1,6 @@
 import {
   dec,
   Instrument,
-
-
   str,
   ZERO,
   type Clock,
@@ -72,7 +70,6 @@ export interface PaperBrokerOptions {
   /** How long a finished order and its fills stay answerable (fetchOrder, fetchMyTrades); RETAIN_FINISHED_MS (7 days) by default. */
   retainFinishedMs?: number;
 }
-
 
 /**
  * A simulated Gate.io spot account behind the Broker port. It fills market orders against the
@@ -499,7 +496,3 @@ function sameLocks(acc: PaperAccount, locked: ReadonlyMap<string, Decimal>): boo
 function copyOrder(o: OrderDTO): OrderDTO {
   return { ...o, fills: o.fills.map((f) => ({ ...f })) };
 }
-
-
-
-

@@ -184,7 +184,13 @@ describe('PaperOrders', () => {
               bounded.finish(a, 'canceled', now);
               all.finish(b, 'canceled', now);
             }
-            const make = () => order(String(k), { createdAt: now, updatedAt: now, status: s.rest ? 'open' : 'closed', fillTs: s.rest ? [] : Array.from({ length: s.fills }, () => now) });
+            const make = () =>
+              order(String(k), {
+                createdAt: now,
+                updatedAt: now,
+                status: s.rest ? 'open' : 'closed',
+                fillTs: s.rest ? [] : Array.from({ length: s.fills }, () => now),
+              });
             const a = make();
             const b = make();
             bounded.add(a, now);

@@ -35,7 +35,13 @@ describe('SimulatedVenue: PaperBroker matching, synchronously', () => {
   it('answers the same orders, fills, refusals and balances as PaperBroker for the same quotes and calls', async () => {
     const paperClock = new FakeClock(1_700_000_000_000);
     const market = new SettableMarket(paperClock);
-    const paper = new PaperBroker({ market, ledger: new InMemoryPaperLedger(), clock: paperClock, ids: new SequentialIds('p-'), startingBalances: { USDT: '100000' } });
+    const paper = new PaperBroker({
+      market,
+      ledger: new InMemoryPaperLedger(),
+      clock: paperClock,
+      ids: new SequentialIds('p-'),
+      startingBalances: { USDT: '100000' },
+    });
     const simClock = new FakeClock(1_700_000_000_000);
     const sim = new SimulatedVenue({ clock: simClock, ids: new SequentialIds('p-'), startingBalances: { USDT: '100000' } });
 
@@ -54,7 +60,8 @@ describe('SimulatedVenue: PaperBroker matching, synchronously', () => {
       const symbol = call.symbol ?? SYMBOL;
       const coid = call.clientOrderId ?? `c-${++n}`;
       const amount: Decimal = dec(call.amount);
-      const p: BrokerResult<OrderDTO> = call.side === 'buy' ? await paper.createMarketBuyQuote(symbol, amount, coid) : await paper.createMarketSellBase(symbol, amount, coid);
+      const p: BrokerResult<OrderDTO> =
+        call.side === 'buy' ? await paper.createMarketBuyQuote(symbol, amount, coid) : await paper.createMarketSellBase(symbol, amount, coid);
       const s = call.side === 'buy' ? sim.marketBuyQuote(symbol, amount, coid) : sim.marketSellBase(symbol, amount, coid);
       fromPaper.push(p, await paper.fetchBalance(SYMBOL));
       fromSim.push(s, { ok: true, value: sim.balance(SYMBOL) });

@@ -80,7 +80,12 @@ export function settingsFor(dir: string, world: PipelineWorld, env: Record<strin
   );
 }
 
-export async function startBot(world: PipelineWorld, dir: string, env: Record<string, string> = {}, over: Partial<ComposeOverrides> = {}): Promise<PipelineBot> {
+export async function startBot(
+  world: PipelineWorld,
+  dir: string,
+  env: Record<string, string> = {},
+  over: Partial<ComposeOverrides> = {},
+): Promise<PipelineBot> {
   const vs = new VirtualScheduler({ startMs: START });
   const market = new ScriptedMarketData(vs);
   const strategy = new ScriptedStrategy();
@@ -234,18 +239,26 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
 
     const cases: [code: string, env: Record<string, string>, setup: (b: PipelineBot) => Promise<void>][] = [
       ['RISK.TRADING_STATE', {}, (b) => b.app.orchestrator.halt('spec')],
-      ['RISK.COOLDOWN', { RISK_COOLDOWN_SEC: '600' }, async (b) => {
-        b.strategy.next = 'buy';
-        await b.step('eval');
-        await b.vs.advance(61_000);
-      }],
+      [
+        'RISK.COOLDOWN',
+        { RISK_COOLDOWN_SEC: '600' },
+        async (b) => {
+          b.strategy.next = 'buy';
+          await b.step('eval');
+          await b.vs.advance(61_000);
+        },
+      ],
       ['RISK.SPREAD', {}, (b) => b.setPrice('50000', '0.02')],
       ['RISK.MAX_POSITION', { RISK_MAX_POSITION_BASE: '0.001' }, async () => undefined],
-      ['RISK.ORDERS_PER_HOUR', { RISK_MAX_ORDERS_PER_HOUR: '1' }, async (b) => {
-        b.strategy.next = 'buy';
-        await b.step('eval');
-        await b.vs.advance(61_000);
-      }],
+      [
+        'RISK.ORDERS_PER_HOUR',
+        { RISK_MAX_ORDERS_PER_HOUR: '1' },
+        async (b) => {
+          b.strategy.next = 'buy';
+          await b.step('eval');
+          await b.vs.advance(61_000);
+        },
+      ],
       ['RISK.MAX_FEE', { RISK_MAX_FEE_PCT: '0.001' }, async () => undefined],
       ['RISK.SLIPPAGE', { FIXED_AMOUNT: '100000000' }, async () => undefined],
       ['RISK.DAILY_LOSS', { RISK_DAILY_LOSS_LIMIT_QUOTE: '1' }, lose],
@@ -309,7 +322,7 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
       expect(b.app.orchestrator.status().trading).toBe('active');
     });
 
-    it('the watchdog refreshes the dead man\'s switch, and a stalled loop trips it and halts entries', async () => {
+    it("the watchdog refreshes the dead man's switch, and a stalled loop trips it and halts entries", async () => {
       const b = await start({ DMS_TIMEOUT_MS: '5000' });
       const stalls: string[] = [];
       b.app.bus.subscribe('safety.dms_tripped', 'spec', (e) => {

@@ -33,7 +33,10 @@ export class ScriptedMarketData implements MarketData {
     const close = Number(p.price);
     const lastOpen = Math.floor(this.clock.now() / this.tf) * this.tf - this.tf;
     const n = Math.max(1, limit);
-    return { ok: true, value: Array.from({ length: n }, (_, i) => ({ ts: lastOpen - (n - 1 - i) * this.tf, open: close, high: close, low: close, close, volume: 1 })) };
+    return {
+      ok: true,
+      value: Array.from({ length: n }, (_, i) => ({ ts: lastOpen - (n - 1 - i) * this.tf, open: close, high: close, low: close, close, volume: 1 })),
+    };
   }
 
   async ticker(symbol: string): Promise<MarketDataResult<TickerDTO>> {

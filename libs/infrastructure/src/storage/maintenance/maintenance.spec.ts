@@ -17,8 +17,10 @@ jest.setTimeout(60_000);
 
 const T0 = Date.UTC(2026, 10, 24, 3, 4, 5); // 2026-11-24 03:04:05 UTC
 const DAY = 86_400_000;
-const committed = (n: number) => (m: unknown): m is { committed: number } =>
-  typeof m === 'object' && m !== null && 'committed' in m && (m as { committed: number }).committed >= n;
+const committed =
+  (n: number) =>
+  (m: unknown): m is { committed: number } =>
+    typeof m === 'object' && m !== null && 'committed' in m && (m as { committed: number }).committed >= n;
 
 function ordersIn(dbPath: string): string[] {
   const db = new Database(dbPath, { readonly: true });
@@ -227,7 +229,7 @@ describe('maintenance (real files)', () => {
     try {
       const n = (q: string): number => (safety.prepare(q).get() as { n: number }).n;
       expect(n("SELECT count(*) n FROM orders WHERE client_order_id LIKE 'w-%'")).toBeGreaterThanOrEqual(5);
-      expect(n("SELECT count(*) n FROM fills")).toBe(5 * n("SELECT count(*) n FROM orders WHERE client_order_id LIKE 'w-%'"));
+      expect(n('SELECT count(*) n FROM fills')).toBe(5 * n("SELECT count(*) n FROM orders WHERE client_order_id LIKE 'w-%'"));
     } finally {
       safety.close();
     }
@@ -250,7 +252,12 @@ describe('maintenance (real files)', () => {
     mkdirSync(backups, { recursive: true });
     const empty = join(backups, 'db-20200101-000000.sqlite3');
     writeFileSync(empty, '');
-    expect(await restoreDatabase(empty, s.dbPath, { clock })).toEqual({ ok: false, code: 'MAINTENANCE.NOT_A_BACKUP', problems: [`${empty} is empty (0 bytes): not a backup`], safetyCopy: null });
+    expect(await restoreDatabase(empty, s.dbPath, { clock })).toEqual({
+      ok: false,
+      code: 'MAINTENANCE.NOT_A_BACKUP',
+      problems: [`${empty} is empty (0 bytes): not a backup`],
+      safetyCopy: null,
+    });
     const foreign = join(backups, 'notes.sqlite3');
     const other = new Database(foreign);
     other.exec("CREATE TABLE notes (text TEXT); INSERT INTO notes VALUES ('groceries')");
@@ -269,7 +276,12 @@ describe('maintenance (real files)', () => {
     await s.orders.insert(anOrder({ clientOrderId: 'in-backup' }));
     const b = await backupDatabase(s.dbPath, backups, clock);
     await s.orders.insert(anOrder({ clientOrderId: 'after-backup' }));
-    const inUse = { ok: false, code: 'MAINTENANCE.DB_IN_USE', problems: [`${s.dbPath} is open in another process (is the bot running?): stop it first, then restore`], safetyCopy: null };
+    const inUse = {
+      ok: false,
+      code: 'MAINTENANCE.DB_IN_USE',
+      problems: [`${s.dbPath} is open in another process (is the bot running?): stop it first, then restore`],
+      safetyCopy: null,
+    };
     expect(await restoreDatabase(b.path, s.dbPath, { clock })).toEqual(inUse);
     await s.close();
 

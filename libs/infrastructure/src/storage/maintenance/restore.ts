@@ -41,7 +41,12 @@ export async function restoreDatabase(from: string, dbPath: string, options: Res
   const foreign = notABackupReason(source);
   if (foreign !== null) return { ok: false, code: 'MAINTENANCE.NOT_A_BACKUP', problems: [foreign], safetyCopy: null };
   if (databaseInUse(target))
-    return { ok: false, code: 'MAINTENANCE.DB_IN_USE', problems: [`${target} is open in another process (is the bot running?): stop it first, then restore`], safetyCopy: null };
+    return {
+      ok: false,
+      code: 'MAINTENANCE.DB_IN_USE',
+      problems: [`${target} is open in another process (is the bot running?): stop it first, then restore`],
+      safetyCopy: null,
+    };
   const check = checkIntegrity(source);
   if (!check.ok) return { ok: false, code: 'MAINTENANCE.BACKUP_CORRUPT', problems: check.problems, safetyCopy: null };
 

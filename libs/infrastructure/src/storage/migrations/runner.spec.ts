@@ -42,11 +42,13 @@ describe('migrations runner (real SQLite files)', () => {
 
   /** The schema as SQLite stores it: what "the same database" means here. */
   function schemaOf(db: Database.Database): string[] {
-    return (db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as {
-      type: string;
-      name: string;
-      sql: string | null;
-    }[]).map((r) => `${r.type} ${r.name}: ${r.sql ?? ''}`);
+    return (
+      db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as {
+        type: string;
+        name: string;
+        sql: string | null;
+      }[]
+    ).map((r) => `${r.type} ${r.name}: ${r.sql ?? ''}`);
   }
 
   it('finds the repository migrations folder and reads V0001… in order', () => {

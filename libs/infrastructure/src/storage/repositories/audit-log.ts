@@ -22,7 +22,14 @@ function rowToAudit(r: Selectable<AuditTable>): AuditRecord {
 type AuditRow = Omit<Insertable<AuditTable>, 'id'>;
 
 function toRow(entry: AuditEntry): AuditRow {
-  return { ts: entry.ts, kind: entry.kind, symbol: entry.symbol, correlation_id: entry.correlationId, summary: entry.summary, data: JSON.stringify(entry.data) };
+  return {
+    ts: entry.ts,
+    kind: entry.kind,
+    symbol: entry.symbol,
+    correlation_id: entry.correlationId,
+    summary: entry.summary,
+    data: JSON.stringify(entry.data),
+  };
 }
 
 /** Append-only: entries are never updated or deleted by the bot. */

@@ -64,7 +64,10 @@ export class SqlCandleRepository implements CandleRepository {
   }
 
   async latest(key: CandleSeriesKey, count: number): Promise<Candle[]> {
-    const rows = await this.series(key).orderBy('ts', 'desc').limit(clampLimit(count, 1, 1_000_000)).execute();
+    const rows = await this.series(key)
+      .orderBy('ts', 'desc')
+      .limit(clampLimit(count, 1, 1_000_000))
+      .execute();
     return rows.map(rowToCandle).reverse();
   }
 

@@ -149,11 +149,7 @@ export class SqlOrdersRepository implements OrdersRepository {
       q = q.where('status', 'in', query.statuses);
     }
     if (query.since !== undefined) q = q.where('created_at', '>=', query.since);
-    const rows = await q
-      .orderBy('created_at', 'desc')
-      .orderBy('client_order_id', 'desc')
-      .limit(clampLimit(query.limit))
-      .execute();
+    const rows = await q.orderBy('created_at', 'desc').orderBy('client_order_id', 'desc').limit(clampLimit(query.limit)).execute();
     return rows.map(rowToOrder);
   }
 }

@@ -110,7 +110,9 @@ function toRow(o: PaperOrderRecord): OrderRow {
     average_price: dn(o.averagePrice),
     fee: d(o.fee),
     fee_currency: o.feeCurrency,
-    fills: JSON.stringify(o.fills.map((f) => ({ id: f.id, ts: f.ts, price: d(f.price), amount: d(f.amount), cost: d(f.cost), fee: d(f.fee), feeCurrency: f.feeCurrency }))),
+    fills: JSON.stringify(
+      o.fills.map((f) => ({ id: f.id, ts: f.ts, price: d(f.price), amount: d(f.amount), cost: d(f.cost), fee: d(f.fee), feeCurrency: f.feeCurrency })),
+    ),
     created_at: o.createdAt,
     updated_at: o.updatedAt,
   };
@@ -119,7 +121,8 @@ function toRow(o: PaperOrderRecord): OrderRow {
 /** Rows are checked on the way out: a bad value in the table is a bug to surface, not to pass on. */
 function fromRow(r: Selectable<PaperOrdersTable>): PaperOrderRecord {
   if (r.type !== 'market' && r.type !== 'limit') throw new Error(`paper order ${r.id}: stored type is ${JSON.stringify(r.type)}`);
-  if (r.status !== 'open' && r.status !== 'closed' && r.status !== 'canceled') throw new Error(`paper order ${r.id}: stored status is ${JSON.stringify(r.status)}`);
+  if (r.status !== 'open' && r.status !== 'closed' && r.status !== 'canceled')
+    throw new Error(`paper order ${r.id}: stored status is ${JSON.stringify(r.status)}`);
   const d = (v: string): string => str(dec(v));
   const dn = (v: string | null): string | null => (v === null ? null : d(v));
   return {
@@ -153,6 +156,14 @@ function parseFills(orderId: string, json: string): PaperFillRecord[] {
       return v;
     };
     if (typeof x['ts'] !== 'number') throw new Error(`paper order ${orderId}: stored fill ts is not a number`);
-    return { id: s('id'), ts: x['ts'], price: str(dec(s('price'))), amount: str(dec(s('amount'))), cost: str(dec(s('cost'))), fee: str(dec(s('fee'))), feeCurrency: s('feeCurrency') };
+    return {
+      id: s('id'),
+      ts: x['ts'],
+      price: str(dec(s('price'))),
+      amount: str(dec(s('amount'))),
+      cost: str(dec(s('cost'))),
+      fee: str(dec(s('fee'))),
+      feeCurrency: s('feeCurrency'),
+    };
   });
 }

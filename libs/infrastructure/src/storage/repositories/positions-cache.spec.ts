@@ -43,9 +43,7 @@ describe('positions read cache', () => {
 
   it('does not keep a read that a write overtook', async () => {
     await s.positions.save(aPosition({ baseQty: dec('1') }));
-    const reads = Array.from({ length: 10 }, (_, i) =>
-      i % 2 === 0 ? s.positions.get('BTC/USDT') : s.positions.save(aPosition({ baseQty: dec(String(i)) })),
-    );
+    const reads = Array.from({ length: 10 }, (_, i) => (i % 2 === 0 ? s.positions.get('BTC/USDT') : s.positions.save(aPosition({ baseQty: dec(String(i)) }))));
     await Promise.all(reads);
     const raw = s.connection.raw.prepare('select base_qty from positions where symbol = ?').get('BTC/USDT') as { base_qty: string };
     expect(base(await s.positions.get('BTC/USDT'))).toBe(raw.base_qty);
@@ -68,7 +66,7 @@ describe('positions read cache', () => {
     expect([str(kept!.baseQty), kept!.version]).toEqual([dec(raw.base_qty).toString(), raw.version]);
   });
 
-  it('keeps a transaction\'s rows once it commits, never when it rolls back', async () => {
+  it("keeps a transaction's rows once it commits, never when it rolls back", async () => {
     await s.positions.save(aPosition({ baseQty: dec('1') }));
     await s.unitOfWork.run(async (tx) => {
       await tx.positions.save(aPosition({ baseQty: dec('3') }), 1);
@@ -101,7 +99,8 @@ describe('positions read cache', () => {
     // A read after each save's own continuation: none may see a row older than the database's.
     const stored = () => (s.connection.raw.prepare('select base_qty from positions where symbol = ?').get('BTC/USDT') as { base_qty: string }).base_qty;
     const seen: Array<[string | null, string]> = [];
-    const saveThenRead = (q: string) => s.positions.save(aPosition({ baseQty: dec(q) })).then(() => s.positions.get('BTC/USDT').then((p) => seen.push([base(p), stored()])));
+    const saveThenRead = (q: string) =>
+      s.positions.save(aPosition({ baseQty: dec(q) })).then(() => s.positions.get('BTC/USDT').then((p) => seen.push([base(p), stored()])));
     await Promise.all([saveThenRead('2'), saveThenRead('3')]);
     for (const [read, db] of seen) expect(read).toBe(db);
     expect(base(await s.positions.get('BTC/USDT'))).toBe(stored());
@@ -114,11 +113,12 @@ describe('positions read cache', () => {
     expect(base(await s.positions.get('BTC/USDT'))).toBe(after.base_qty);
   });
 
-  it('never answers a transaction\'s row while a save queued behind it is still to land', async () => {
+  it("never answers a transaction's row while a save queued behind it is still to land", async () => {
     // A transaction holds the connection when a plain save (an upsert) of the same symbol starts:
     // that write lands after the commit. A read in between must not get the transaction's row.
     await s.positions.save(aPosition({ baseQty: dec('1') }));
-    const stored = () => s.connection.raw.prepare('select base_qty, version from positions where symbol = ?').get('BTC/USDT') as { base_qty: string; version: number };
+    const stored = () =>
+      s.connection.raw.prepare('select base_qty, version from positions where symbol = ?').get('BTC/USDT') as { base_qty: string; version: number };
     let between: [string | null, number | undefined, string, number] | null = null;
     const tx = s.unitOfWork
       .run(async (t) => {

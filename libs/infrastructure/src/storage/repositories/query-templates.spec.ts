@@ -8,7 +8,7 @@ describe('QueryTemplates', () => {
   beforeEach(() => (s = openTempStorage(new FakeClock())));
   afterEach(() => s.dispose());
 
-  it('compiles a shape once and runs it with each call\'s parameters', async () => {
+  it("compiles a shape once and runs it with each call's parameters", async () => {
     const t = new QueryTemplates();
     const db = s.connection.db;
     for (const [key, exp] of [
@@ -49,16 +49,21 @@ describe('QueryTemplates', () => {
     await expect(t.run(db, 'drops', { key: 'a', unused: 1 }, (p) => db.selectFrom('idempotency_keys').selectAll().where('key', '=', p.key))).rejects.toThrow(
       /ignores parameters unused/,
     );
-    await expect(
-      t.run(db, 'inlines', { key: 'a' }, (p) => db.selectFrom('idempotency_keys').selectAll().where('key', '=', sql.lit(p.key))),
-    ).rejects.toThrow(/inlined a parameter/);
+    await expect(t.run(db, 'inlines', { key: 'a' }, (p) => db.selectFrom('idempotency_keys').selectAll().where('key', '=', sql.lit(p.key)))).rejects.toThrow(
+      /inlined a parameter/,
+    );
   });
 
   it('compiles a multi-row statement once per row count', async () => {
     const t = new QueryTemplates();
     const db = s.connection.db;
     const insert = (keys: string[]) =>
-      t.runRows(db, 'keys', keys.map((key, i) => ({ key, ref: null, created_at: i, expires_at: 10 + i })), (rows) => db.insertInto('idempotency_keys').values(rows));
+      t.runRows(
+        db,
+        'keys',
+        keys.map((key, i) => ({ key, ref: null, created_at: i, expires_at: 10 + i })),
+        (rows) => db.insertInto('idempotency_keys').values(rows),
+      );
     await insert(['a', 'b']);
     await insert(['c', 'd']);
     await insert(['e']);

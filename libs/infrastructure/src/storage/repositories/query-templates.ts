@@ -34,9 +34,7 @@ export class QueryTemplates {
       for (const [k, v] of Object.entries(row)) params[`${i}.${k}`] = v;
     });
     const keys = rows.map((row) => Object.keys(row));
-    return this.run(db, `${shape}:${rows.length}`, params, (p) =>
-      build(keys.map((ks, i) => Object.fromEntries(ks.map((k) => [k, p[`${i}.${k}`]])) as Row)),
-    );
+    return this.run(db, `${shape}:${rows.length}`, params, (p) => build(keys.map((ks, i) => Object.fromEntries(ks.map((k) => [k, p[`${i}.${k}`]])) as Row)));
   }
 
   /** How many shapes are compiled (for tests). */

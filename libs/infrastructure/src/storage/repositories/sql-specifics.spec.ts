@@ -19,21 +19,37 @@ describe('SQLite repositories: how values are stored', () => {
     });
   });
 
-  it('keeps a paper order\'s amounts as decimal TEXT in str()\'s form, whatever form they came in', async () => {
+  it("keeps a paper order's amounts as decimal TEXT in str()'s form, whatever form they came in", async () => {
     const fill = { id: 'f-1', ts: 1, price: '50005.0', amount: '1e-3', cost: '50.005', fee: '0.0000020', feeCurrency: 'BTC' };
     await s.paperLedger.save(
       { USDT: { free: '1', used: '0' } },
       {
         orders: [
           {
-            id: 'p-1', clientOrderId: null, symbol: 'BTC/USDT', side: 'buy', type: 'market', status: 'closed', price: null,
-            requestedQuote: '100.0100', requestedBase: null, filledBase: '0.0020', filledQuote: '100.0100', averagePrice: '50005.00',
-            fee: '4e-6', feeCurrency: 'BTC', createdAt: 1, updatedAt: 1, fills: [fill],
+            id: 'p-1',
+            clientOrderId: null,
+            symbol: 'BTC/USDT',
+            side: 'buy',
+            type: 'market',
+            status: 'closed',
+            price: null,
+            requestedQuote: '100.0100',
+            requestedBase: null,
+            filledBase: '0.0020',
+            filledQuote: '100.0100',
+            averagePrice: '50005.00',
+            fee: '4e-6',
+            feeCurrency: 'BTC',
+            createdAt: 1,
+            updatedAt: 1,
+            fills: [fill],
           },
         ],
       },
     );
-    const row = s.connection.raw.prepare('SELECT requested_quote, filled_base, filled_quote, average_price, fee, typeof(fee) t, fills FROM paper_orders').get() as Record<string, string>;
+    const row = s.connection.raw
+      .prepare('SELECT requested_quote, filled_base, filled_quote, average_price, fee, typeof(fee) t, fills FROM paper_orders')
+      .get() as Record<string, string>;
     expect({ ...row, fills: JSON.parse(row['fills'] as string) as unknown }).toEqual({
       requested_quote: '100.01',
       filled_base: '0.002',
@@ -57,7 +73,9 @@ describe('SQLite repositories: how values are stored', () => {
   it('enforces the CHECK constraints (side, type)', () => {
     expect(() =>
       s.connection.raw
-        .prepare("INSERT INTO orders (client_order_id, exchange, symbol, side, type, status, created_at, updated_at) VALUES ('x', 'paper', 'BTC/USDT', 'hold', 'market', 'new', 1, 1)")
+        .prepare(
+          "INSERT INTO orders (client_order_id, exchange, symbol, side, type, status, created_at, updated_at) VALUES ('x', 'paper', 'BTC/USDT', 'hold', 'market', 'new', 1, 1)",
+        )
         .run(),
     ).toThrow(/CHECK constraint failed/);
   });
