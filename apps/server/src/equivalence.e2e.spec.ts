@@ -112,7 +112,7 @@ describe('paper replay through the server ≡ backtest (issue #8)', () => {
 
     // What the slice was chosen for: the warm-up's last candle is an entry signal (history: neither run may act on it).
     const strategy = createStrategy('ema_cross_rsi');
-    if (!strategy.ok) throw new Error(strategy.problems.join('; '));
+    if (!strategy.ok) throw new Error(strategy.error.join('; '));
     const history = candles.slice(0, REPLAY_WARMUP_CANDLES);
     const lastHistory = history.at(-1)!;
     // Warmed up as the pipeline's first evaluation would be, on the last `warmup` candles.

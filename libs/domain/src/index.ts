@@ -1,5 +1,8 @@
 // @cab/domain — the pure trading core. Everything public is exported here and nowhere else.
 
+// results
+export * from './result';
+
 // money and time
 export * from './money/decimal';
 export * from './time/clock';

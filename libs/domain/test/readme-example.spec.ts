@@ -44,7 +44,7 @@ it('runs the README example end to end', () => {
   });
 
   const strategy = createStrategy('ema_cross_rsi', { fastPeriod: 12, slowPeriod: 26 });
-  if (!strategy.ok) throw new Error(strategy.problems.join('\n'));
+  if (!strategy.ok) throw new Error(strategy.error.join('\n'));
   const btcStrategy = strategy.value.create(); // one running instance per symbol
   for (const c of candles) btcStrategy.update(c); // every closed candle once, oldest first
   const signal = btcStrategy.signal({ symbol: 'BTC/USDT', timeframeMs: timeframeMs('1h')!, now });
@@ -62,7 +62,7 @@ it('runs the README example end to end', () => {
     lossStreakPauseSec: 3600,
     maxDrawdownQuote: '200',
   });
-  if (!risk.ok) throw new Error(risk.problems.join('\n'));
+  if (!risk.ok) throw new Error(risk.error.join('\n'));
   const ticker = { symbol: 'BTC/USDT', bid: dec('43000.10'), ask: dec('43000.20'), last: dec('43000.15'), ts: now };
   const decision = new RiskManager(risk.value).check(
     { symbol: 'BTC/USDT', side: 'buy', quoteAmount: dec('100'), ts: now },
@@ -91,7 +91,7 @@ it('runs the README example end to end', () => {
   const { position } = applyFill(flatPosition('BTC/USDT'), { side: 'buy', amount: qty, price: ticker.ask, fee, feeCurrency: 'base', ts: now });
 
   const exits = validateExitConfig({ stopPct: '0.02', trailActivatePct: '0.01', trailPct: '0.005', takeProfitPct: '0' });
-  if (!exits.ok) throw new Error(exits.problems.join('\n'));
+  if (!exits.ok) throw new Error(exits.error.join('\n'));
   const policy = new ExitPolicy(exits.value);
   let exitState = policy.open(ticker.ask);
   const d = policy.evaluate(exitState, dec('42100'));
@@ -165,7 +165,7 @@ it('runs the README strategy example: a strategy of your own, streamed', () => {
   const candles: Candle[] = loadCandles(BINANCE_1H).slice(0, 400);
   const now = candles.at(-1)!.ts + 3_600_000;
   const mine = strategyFactory(smaCross, { fast: 5 });
-  if (!mine.ok) throw new Error(mine.problems.join('\n'));
+  if (!mine.ok) throw new Error(mine.error.join('\n'));
   expect({ name: mine.value.name, warmup: mine.value.warmup, params: mine.value.params }).toEqual({
     name: 'sma_cross',
     warmup: 31,

@@ -1,4 +1,4 @@
-import type { Decimal, Instrument, OrderBook, Side } from '@cab/domain';
+import { err, type Decimal, type Instrument, type OrderBook, type Result, type Side } from '@cab/domain';
 
 /**
  * The Broker port: the one contract PaperBroker and CcxtBroker both honour, so paper and live
@@ -27,7 +27,8 @@ export type BrokerError =
 
 export type BrokerRefusal = 'auth' | 'clock';
 
-export type BrokerResult<T> = { ok: true; value: T } | { ok: false; error: BrokerError };
+/** A broker answer: the value, or a classified BrokerError (the domain's one Result shape). */
+export type BrokerResult<T> = Result<T, BrokerError>;
 
 export interface TickerDTO {
   symbol: string;
@@ -117,5 +118,7 @@ export interface Broker {
   close(): Promise<void>;
 }
 
-export const ok = <T>(value: T): BrokerResult<T> => ({ ok: true, value });
-export const fail = <T = never>(error: BrokerError): BrokerResult<T> => ({ ok: false, error });
+/** The domain's `ok`, re-exported so adapters keep importing it from the port. */
+export { ok } from '@cab/domain';
+/** `err` typed to BrokerError (so object literals keep their `kind` literal); kept so adapters need no churn. */
+export const fail = <T = never>(error: BrokerError): BrokerResult<T> => err(error);

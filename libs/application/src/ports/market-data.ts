@@ -1,8 +1,8 @@
-import type { Candle } from '@cab/domain';
+import type { Candle, Result } from '@cab/domain';
 import type { TickerDTO } from './broker';
 
 export type MarketDataError = { code: 'MARKET_DATA.UNAVAILABLE' | 'MARKET_DATA.UNKNOWN_SYMBOL'; message: string };
-export type MarketDataResult<T> = { ok: true; value: T } | { ok: false; error: MarketDataError };
+export type MarketDataResult<T> = Result<T, MarketDataError>;
 
 /**
  * Where candles and quotes come from: the exchange's public API (live or paper on live prices),

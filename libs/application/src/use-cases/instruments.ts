@@ -1,5 +1,5 @@
 import type { Instrument } from '@cab/domain';
-import type { Broker, BrokerError } from '../ports/broker';
+import type { Broker, BrokerResult } from '../ports/broker';
 
 /** Instruments per symbol, loaded once from the broker (precision and minimums change rarely). */
 export class InstrumentCache {
@@ -11,7 +11,7 @@ export class InstrumentCache {
     return this.cache.get(symbol) ?? null;
   }
 
-  async get(symbol: string): Promise<{ ok: true; value: Instrument } | { ok: false; error: BrokerError }> {
+  async get(symbol: string): Promise<BrokerResult<Instrument>> {
     const hit = this.cache.get(symbol);
     if (hit) return { ok: true, value: hit };
     const r = await this.broker.instrument(symbol);

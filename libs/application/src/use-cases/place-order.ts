@@ -178,7 +178,7 @@ export class PlaceOrder {
     return outcome;
   }
 
-  private amount(req: PlaceOrderRequest, inst: Instrument): { ok: true; value: Decimal } | { ok: false; error: BrokerError } {
+  private amount(req: PlaceOrderRequest, inst: Instrument): BrokerResult<Decimal> {
     if (req.side === 'buy') {
       if (!req.quoteAmount) return { ok: false, error: { kind: 'rejected', code: 'ORDER.NO_AMOUNT', message: 'a buy needs a quote amount' } };
       const deny = inst.checkQuote(req.quoteAmount);

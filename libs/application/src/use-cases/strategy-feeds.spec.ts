@@ -164,7 +164,7 @@ describe('StrategyFeeds: every closed candle fed once, in order', () => {
   it('keeps one strategy per symbol', async () => {
     const md = new ListMarketData(makeCandles(100));
     const f = createStrategy('ema_cross_rsi', { fastPeriod: 3, slowPeriod: 8, rsiPeriod: 5 });
-    if (!f.ok) throw new Error(f.problems.join());
+    if (!f.ok) throw new Error(f.error.join());
     const feeds = new StrategyFeeds(f.value);
     md.now = 50 * TF;
     const a = await feeds.catchUp('A/USDT', md, md.now);
@@ -175,7 +175,7 @@ describe('StrategyFeeds: every closed candle fed once, in order', () => {
   it('a real strategy evaluated on an irregular schedule signals exactly as one fed every candle', async () => {
     const candles = makeCandles(400);
     const f = createStrategy('ema_cross_rsi', { fastPeriod: 3, slowPeriod: 8, rsiPeriod: 5 });
-    if (!f.ok) throw new Error(f.problems.join());
+    if (!f.ok) throw new Error(f.error.join());
     // The reference: one instance fed candle by candle from the same first window.
     const ref = f.value.create();
     const first = 60;

@@ -1,7 +1,8 @@
 import { dec, isDecimalString, str, type Decimal, type DecimalInput } from '../money/decimal';
+import { err, ok, type Result } from '../result';
 
-/** A checked configuration, or every problem found (never just the first). */
-export type Validated<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problems: readonly string[] };
+/** A checked configuration, or every problem found (never just the first) in `error`. */
+export type Validated<T> = Result<T, readonly string[]>;
 
 /** Collects problems while reading fields; `done` returns the value only if nothing was wrong. */
 export class FieldReader {
@@ -44,7 +45,7 @@ export class FieldReader {
   }
 
   done<T>(value: T): Validated<T> {
-    return this.problems.length === 0 ? { ok: true, value } : { ok: false, problems: [...this.problems] };
+    return this.problems.length === 0 ? ok(value) : err([...this.problems]);
   }
 }
 

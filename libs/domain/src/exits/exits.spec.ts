@@ -5,7 +5,7 @@ import { ExitPolicy, type ExitState } from './exit-policy';
 
 const cfg = (c: Partial<Record<keyof ExitConfig, string>> = {}): ExitConfig => {
   const v = validateExitConfig({ stopPct: '0.02', trailActivatePct: '0.01', trailPct: '0.005', takeProfitPct: '0', ...c });
-  if (!v.ok) throw new Error(v.problems.join('; '));
+  if (!v.ok) throw new Error(v.error.join('; '));
   return v.value;
 };
 
@@ -97,7 +97,7 @@ describe('validateExitConfig', () => {
   it('lists every problem', () => {
     const v = validateExitConfig({ stopPct: '1', trailActivatePct: '-0.1', trailPct: 'abc', takeProfitPct: undefined });
     expect(v.ok).toBe(false);
-    expect(!v.ok && v.problems).toEqual([
+    expect(!v.ok && v.error).toEqual([
       'stopPct: must be < 1, got 1',
       'trailActivatePct: must be >= 0, got -0.1',
       'trailPct: must be a decimal number as text (e.g. "0.005"), got "abc"',

@@ -10,6 +10,6 @@ describe('validateOrdersConfig', () => {
   it.each([999, 86_400_001, 1.5, '60000', undefined])('refuses %p', (v) => {
     const r = validateOrdersConfig({ idempotencyBucketMs: v });
     expect(r.ok).toBe(false);
-    expect(!r.ok && r.problems[0]).toMatch(/^idempotencyBucketMs: must be an integer in \[1000, 86400000\], got /);
+    expect(!r.ok && r.error[0]).toMatch(/^idempotencyBucketMs: must be an integer in \[1000, 86400000\], got /);
   });
 });

@@ -17,7 +17,7 @@ const good = {
 describe('validateRiskConfig', () => {
   it('accepts plain values and returns decimals', () => {
     const v = validateRiskConfig(good);
-    if (!v.ok) throw new Error(v.problems.join('\n'));
+    if (!v.ok) throw new Error(v.error.join('\n'));
     expect(str(v.value.maxSpreadPct)).toBe('0.005');
     expect(str(v.value.maxSlippagePct)).toBe('0.003');
     expect(v.value.cooldownSec).toBe(60);
@@ -34,7 +34,7 @@ describe('validateRiskConfig', () => {
       lossStreakPauseSec: 0,
     });
     expect(v.ok).toBe(false);
-    expect(!v.ok && v.problems).toEqual([
+    expect(!v.ok && v.error).toEqual([
       'cooldownSec: must be an integer in [0, 604800], got -1',
       'maxSpreadPct: must be <= 1, got 1.5',
       'maxPositionBase: must be a decimal number as text (e.g. "0.005"), got "lots"',
@@ -51,7 +51,7 @@ describe('validateRiskConfig', () => {
 
   it('reports a missing field and an object that is not a decimal', () => {
     const v = validateRiskConfig({ ...good, maxFeePct: undefined, maxDrawdownQuote: {} });
-    expect(!v.ok && v.problems).toEqual([
+    expect(!v.ok && v.error).toEqual([
       'maxFeePct: must be a decimal number as text (e.g. "0.005"), got nothing',
       'maxDrawdownQuote: must be a decimal number as text (e.g. "0.005"), got [object Object]',
     ]);

@@ -1,4 +1,5 @@
 import type { Validated } from '../config/validated';
+import { err } from '../result';
 import { EMA_CROSS_RSI_DEFAULTS, EmaCrossRsi, validateEmaCrossRsi, type EmaCrossRsiParams } from './ema-cross-rsi';
 import { MEAN_REVERSION_DEFAULTS, MeanReversion, validateMeanReversion, type MeanReversionParams } from './mean-reversion';
 import type { StrategyDefinition, StrategyFactory } from './types';
@@ -37,8 +38,8 @@ export function strategyDefinition<K extends StrategyName>(name: K): StrategyDef
 export function strategyFactory<P extends object>(def: StrategyDefinition<P>, params: Record<string, unknown> = {}): Validated<StrategyFactory> {
   const unknown = Object.keys(params).filter((k) => !(k in def.defaults));
   const v = def.validate({ ...def.defaults, ...params });
-  const problems = [...unknown.map((k) => `${k}: not a parameter of ${def.name}`), ...(v.ok ? [] : v.problems)];
-  if (problems.length > 0 || !v.ok) return { ok: false, problems };
+  const problems = [...unknown.map((k) => `${k}: not a parameter of ${def.name}`), ...(v.ok ? [] : v.error)];
+  if (problems.length > 0 || !v.ok) return err(problems);
   const checked = v.value;
   // Built once to learn the warm-up (it depends on the parameters): a constructor is cheap and pure.
   const warmup = def.create(checked).warmup;
@@ -53,6 +54,6 @@ export function strategyFactory<P extends object>(def: StrategyDefinition<P>, pa
 export function createStrategy<K extends StrategyName>(name: K, params?: Partial<StrategyParams[K]>): Validated<StrategyFactory>;
 export function createStrategy(name: string, params?: Record<string, unknown>): Validated<StrategyFactory>;
 export function createStrategy(name: string, params: Record<string, unknown> = {}): Validated<StrategyFactory> {
-  if (!isStrategyName(name)) return { ok: false, problems: [`strategy: unknown name ${JSON.stringify(name)}; one of ${STRATEGY_NAMES.join(', ')}`] };
+  if (!isStrategyName(name)) return err([`strategy: unknown name ${JSON.stringify(name)}; one of ${STRATEGY_NAMES.join(', ')}`]);
   return strategyFactory(BUILT_INS[name] as StrategyDefinition<object>, params);
 }

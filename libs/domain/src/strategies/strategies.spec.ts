@@ -13,7 +13,7 @@ import type { Signal, SignalAction, Strategy, StrategyFactory } from './types';
 
 const factory = (name: string, params: Record<string, unknown> = {}): StrategyFactory => {
   const v = createStrategy(name, params);
-  if (!v.ok) throw new Error(v.problems.join('; '));
+  if (!v.ok) throw new Error(v.error.join('; '));
   return v.value;
 };
 

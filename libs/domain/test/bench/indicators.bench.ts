@@ -247,7 +247,7 @@ const strategies: { name: string; perSec: number }[] = [];
 // and the strategies allocate one small signal per candle.
 function strategyRate(name: string): { perSec: number; warmup: number; buys: number } {
   const v = createStrategy(name);
-  if (!v.ok) throw new Error(v.problems.join('; '));
+  if (!v.ok) throw new Error(v.error.join('; '));
   const strategy = v.value.create();
   const tf = candles[1]!.ts - candles[0]!.ts;
   for (let i = 0; i < strategy.warmup - 1; i++) strategy.update(candles[i]!);

@@ -47,12 +47,12 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const tf = inferTimeframeMs(series);
   const { base, quote } = splitSymbol(opts.symbol);
   const strategy = createStrategy(opts.strategy, opts.params ?? {});
-  if (!strategy.ok) throw new RangeError(strategy.problems.join('; '));
+  if (!strategy.ok) throw new RangeError(strategy.error.join('; '));
   const s = opts.settings;
   const riskConfig = validateRiskConfig(s.risk);
-  if (!riskConfig.ok) throw new RangeError(`risk settings: ${riskConfig.problems.join('; ')}`);
+  if (!riskConfig.ok) throw new RangeError(`risk settings: ${riskConfig.error.join('; ')}`);
   const exitConfig = validateExitConfig(s.exits);
-  if (!exitConfig.ok) throw new RangeError(`exit settings: ${exitConfig.problems.join('; ')}`);
+  if (!exitConfig.ok) throw new RangeError(`exit settings: ${exitConfig.error.join('; ')}`);
 
   let now = first.ts;
   const clock = { now: () => now };

@@ -36,7 +36,7 @@ export async function runLoopBacktest(opts: BacktestOptions): Promise<BacktestRe
   const tf = inferTimeframeMs(series);
   const { base, quote } = splitSymbol(opts.symbol);
   const strategy = createStrategy(opts.strategy, opts.params ?? {});
-  if (!strategy.ok) throw new RangeError(strategy.problems.join('; '));
+  if (!strategy.ok) throw new RangeError(strategy.error.join('; '));
 
   const s = opts.settings;
   const reconcileMs = tf * (opts.reconcileEveryCandles ?? 60);

@@ -87,7 +87,7 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
         }
       }
       const strategy = createStrategy(settings.strategy.name, { ...settings.strategy.params });
-      if (!strategy.ok) add('dry evaluation', 'FAIL', strategy.problems.join('; '));
+      if (!strategy.ok) add('dry evaluation', 'FAIL', strategy.error.join('; '));
       else {
         for (const symbol of settings.symbols) {
           const candles = await app.marketData.candles(symbol, strategy.value.warmup);

@@ -46,6 +46,7 @@ import {
   type Clock,
   type IdGenerator,
   type StrategyFactory,
+  type Validated,
 } from '@cab/domain';
 import { telegramAlertsFromSettings } from '../alerts/telegram/from-settings';
 import type { TelegramAlerts } from '../alerts/telegram/telegram-alerts';
@@ -112,8 +113,8 @@ export interface BotApp {
   close(): Promise<void>;
 }
 
-function unwrap<T>(v: { ok: true; value: T } | { ok: false; problems: readonly string[] }, what: string): T {
-  if (!v.ok) throw new ComposeError('COMPOSE.CONFIG', `${what}: ${v.problems.join('; ')}`);
+function unwrap<T>(v: Validated<T>, what: string): T {
+  if (!v.ok) throw new ComposeError('COMPOSE.CONFIG', `${what}: ${v.error.join('; ')}`);
   return v.value;
 }
 

@@ -276,7 +276,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
   // names, so a value the risk manager or the exit policy would refuse never gets this far.
   if (r.problems.length === 0) {
     const domainProblems = (v: Validated<unknown>, names: Readonly<Record<string, string>>) =>
-      v.ok ? [] : v.problems.map((p) => p.replace(/^(\w+):/, (_, field: string) => `${names[field] ?? field}:`));
+      v.ok ? [] : v.error.map((p) => p.replace(/^(\w+):/, (_, field: string) => `${names[field] ?? field}:`));
     for (const p of [
       ...domainProblems(validateRiskConfig(settings.risk), RISK_SETTING_NAMES),
       ...domainProblems(validateExitConfig(settings.exits), EXIT_SETTING_NAMES),
@@ -362,7 +362,7 @@ function parseJsonObject(r: EnvReader, name: string): Record<string, unknown> {
 /** The strategy's own checks (unknown or out-of-range parameters), named after the setting. */
 function strategyProblems(strategy: Settings['strategy']): string[] {
   const built = createStrategy(strategy.name, { ...strategy.params });
-  return built.ok ? [] : built.problems.map((p) => `STRATEGY_PARAMS: ${p} (STRATEGY=${strategy.name})`);
+  return built.ok ? [] : built.error.map((p) => `STRATEGY_PARAMS: ${p} (STRATEGY=${strategy.name})`);
 }
 
 /** "USDT=10000,BTC=0.5" → { USDT: "10000", BTC: "0.5" }. */

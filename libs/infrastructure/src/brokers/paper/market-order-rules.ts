@@ -20,7 +20,7 @@ export function checkClientId(clientOrderId: string): BrokerResult<never> | null
 }
 
 /** A market buy's cost as ccxt sends it (on the price grid, truncated), or Gate's min-notional refusal. */
-export function buyCost(inst: Instrument, quoteAmount: Decimal): { ok: true; value: Decimal } | BrokerResult<never> {
+export function buyCost(inst: Instrument, quoteAmount: Decimal): BrokerResult<Decimal> {
   const quote = quantize(quoteAmount, inst.priceTick, 'down');
   if (quote.lte('0') || quote.lt(inst.minNotional))
     return rejected(REJECT.MIN_NOTIONAL, `${inst.symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
@@ -41,7 +41,7 @@ export function buyMinBaseRefusal(inst: Instrument, quote: Decimal, book: BookSi
 }
 
 /** A market sell's base on the amount grid (rounded down), or Gate's min-base refusal. */
-export function sellAmount(inst: Instrument, baseAmount: Decimal): { ok: true; value: Decimal } | BrokerResult<never> {
+export function sellAmount(inst: Instrument, baseAmount: Decimal): BrokerResult<Decimal> {
   const base = quantize(baseAmount, inst.amountStep, 'down');
   if (base.lte('0') || base.lt(inst.minBase))
     return rejected(REJECT.MIN_BASE, `${inst.symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);

@@ -1,3 +1,4 @@
+import type { Result } from '@cab/domain';
 import { FakeClock, SequentialIds } from '@cab/domain/testing';
 import type { PaperBalances } from '@cab/application';
 import type { BrokerHarness } from '../../broker.contract';
@@ -24,7 +25,7 @@ export interface PaperHarness extends BrokerHarness {
   saved(): Promise<PaperBalances | null>;
 }
 
-function unwrap<T>(r: { ok: true; value: T } | { ok: false; error: { code: string; message: string } }): T {
+function unwrap<T>(r: Result<T, { code: string; message: string }>): T {
   if (!r.ok) throw new Error(`${r.error.code}: ${r.error.message}`);
   return r.value;
 }
