@@ -1,9 +1,12 @@
+import { ok, type Result } from '@cab/domain';
+
 /**
  * The exchange-side dead man's switch (Gate's `POST /spot/countdown_cancel_all`): armed with a
  * timeout, it cancels the symbol's open orders unless refreshed in time. Live mode implements it
  * over CcxtBroker.countdownCancelAll; paper mode uses `noopCountdownSwitch` (nothing rests there).
  */
-export type CountdownResult = { ok: true } | { ok: false; code: string; message: string };
+/** Armed or disarmed, or why the venue would not (its error code and message). */
+export type CountdownResult = Result<void, { code: string; message: string }>;
 
 export interface CountdownSwitch {
   /** Arms or refreshes the countdown for `symbol`. */
@@ -13,6 +16,6 @@ export interface CountdownSwitch {
 }
 
 export const noopCountdownSwitch: CountdownSwitch = {
-  arm: async () => ({ ok: true }),
-  disarm: async () => ({ ok: true }),
+  arm: async () => ok(undefined),
+  disarm: async () => ok(undefined),
 };

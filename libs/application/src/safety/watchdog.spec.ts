@@ -1,3 +1,4 @@
+import { ok } from '@cab/domain';
 import { FakeClock, SequentialIds } from '@cab/domain/testing';
 import { InProcessEventBus } from '../events/in-process-event-bus';
 import { noopLogger } from '../ports/logger';
@@ -14,11 +15,11 @@ class CountdownTable implements CountdownSwitch {
   constructor(private readonly clock: FakeClock) {}
   async arm(symbol: string, timeoutMs: number) {
     this.armedUntil.set(symbol, this.clock.now() + timeoutMs);
-    return { ok: true as const };
+    return ok(undefined);
   }
   async disarm(symbol: string) {
     this.armedUntil.delete(symbol);
-    return { ok: true as const };
+    return ok(undefined);
   }
 }
 

@@ -69,7 +69,7 @@ export class Watchdog {
       metrics.counter(PIPELINE_METRICS.dmsRefresh, { outcome: r.ok ? 'ok' : 'failed' });
       if (!r.ok) {
         refreshed = false;
-        logger.warn("dead man's switch refresh failed", { symbol, code: r.code, message: r.message });
+        logger.warn("dead man's switch refresh failed", { symbol, code: r.error.code, message: r.error.message });
       }
     }
     if (this.opts.trading.has('DMS.STALL')) await this.opts.trading.clear('DMS.STALL', 'every loop is live again');

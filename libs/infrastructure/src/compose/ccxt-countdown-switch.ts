@@ -1,4 +1,5 @@
 import type { CountdownSwitch, CountdownResult } from '@cab/application';
+import { err, ok } from '@cab/domain';
 import type { CcxtBroker } from '../brokers/ccxt/ccxt-broker';
 
 /** Gate's countdown_cancel_all through CcxtBroker (seconds, rounded up; 0 disarms). */
@@ -7,11 +8,11 @@ export class CcxtCountdownSwitch implements CountdownSwitch {
 
   async arm(symbol: string, timeoutMs: number): Promise<CountdownResult> {
     const r = await this.broker.countdownCancelAll(symbol, Math.max(5, Math.ceil(timeoutMs / 1000)));
-    return r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message };
+    return r.ok ? ok(undefined) : err({ code: r.error.code, message: r.error.message });
   }
 
   async disarm(symbol: string): Promise<CountdownResult> {
     const r = await this.broker.countdownCancelAll(symbol, 0);
-    return r.ok ? { ok: true } : { ok: false, code: r.error.code, message: r.error.message };
+    return r.ok ? ok(undefined) : err({ code: r.error.code, message: r.error.message });
   }
 }
