@@ -183,6 +183,6 @@ it('runs the README strategy example: a strategy of your own, streamed', () => {
   expect(eth.signal({ symbol: 'ETH/USDT', timeframeMs: timeframeMs('1h')!, now }).reasons[0]).toMatch(/^SIGNAL\.(SMA_CROSS_UP|SMA_CROSS_DOWN|NO_CROSS): SMA /);
   expect(strategyFactory(smaCross, { fast: 40, colour: 1 })).toEqual({
     ok: false,
-    problems: ['colour: not a parameter of sma_cross', 'fast (40) must be < slow (30)'],
+    error: ['colour: not a parameter of sma_cross', 'fast (40) must be < slow (30)'],
   });
 });

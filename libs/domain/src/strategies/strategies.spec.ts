@@ -262,7 +262,7 @@ describe('registry', () => {
       ['exitBand: must be "middle" or "upper", got "top"', 'bbMult: must be a number in [0.1, 10], got 0', 'rsiOversold (80) must be < rsiOverbought (70)'],
     ],
   ])('%s %j → every problem', (name, params, problems) => {
-    expect(createStrategy(name, params)).toEqual({ ok: false, problems });
+    expect(createStrategy(name, params)).toEqual({ ok: false, error: problems });
   });
 
   it('strategyFactory checks any definition the same way (a strategy of your own)', () => {
@@ -270,7 +270,7 @@ describe('registry', () => {
     const mine = { ...def, name: 'my_cross' };
     expect(strategyFactory(mine, { fastPeriod: 0, nope: 1 })).toEqual({
       ok: false,
-      problems: ['nope: not a parameter of my_cross', 'fastPeriod: must be an integer in [1, 1000], got 0'],
+      error: ['nope: not a parameter of my_cross', 'fastPeriod: must be an integer in [1, 1000], got 0'],
     });
     const ok = strategyFactory(mine, { fastPeriod: 5 });
     expect(ok.ok && ok.value.name).toBe('my_cross');
