@@ -3,7 +3,7 @@ import { dec, str } from '@cab/domain';
 import { FakeClock } from '@cab/domain/testing';
 import type { BrokerResult } from '@cab/application';
 import { inspect } from 'node:util';
-import { BROKER_CODE, REJECT, Secret } from '@cab/infrastructure';
+import { BROKER_CODE, CcxtCountdownSwitch, REJECT, Secret } from '@cab/infrastructure';
 import { makeCcxtHarness, type CcxtHarness } from './testing/ccxt-harness';
 import { value } from '@cab/application/testing';
 
@@ -265,6 +265,14 @@ describe('CcxtBroker against injected faults', () => {
     it('a countdown below 5 s is refused with Gate’s label', async () => {
       await ready();
       expect(error(await h.broker.countdownCancelAll(SYMBOL, 3))).toMatchObject({ kind: 'rejected', code: 'INVALID_PARAM_VALUE' });
+    });
+
+    it("CcxtCountdownSwitch answers in the domain's Result shape: ok with no value, or err with the venue's code and message", async () => {
+      await ready();
+      const dms = new CcxtCountdownSwitch(h.broker);
+      expect(await dms.arm(SYMBOL, 10_000)).toEqual({ ok: true, value: undefined });
+      h.emu.faults.always('POST /spot/countdown_cancel_all', { kind: 'status', status: 500 });
+      expect(await dms.arm(SYMBOL, 10_000)).toEqual({ ok: false, error: { code: expect.any(String), message: expect.any(String) } });
     });
   });
 });
