@@ -30,6 +30,16 @@ describe('lossStreak (one pass, no copy or sort)', () => {
     );
   });
 
+  it('equals it on lists sorted oldest first (as the ledger keeps them: counted from the newest end)', () => {
+    fc.assert(
+      fc.property(fc.array(trade, { maxLength: 30 }), fc.integer({ min: -1, max: 13 }), (unsorted, ts) => {
+        const trades = unsorted.map((t, i) => ({ ...t, i })).sort((a, b) => a.closedTs - b.closedTs || a.i - b.i);
+        expect(lossStreak(trades, ts)).toEqual(bySorting(trades, ts));
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
   it('a win at the same time as later-listed losses ends the streak only before them', () => {
     const t = (closedTs: number, pnl: string): ClosedTrade => ({ closedTs, pnlQuote: dec(pnl) });
     // Newest first (stable): the two losses at 5 (listed first), then the win at 5, then the losses at 3.
@@ -37,5 +47,9 @@ describe('lossStreak (one pass, no copy or sort)', () => {
     // The win listed first among the time-5 trades stops the count at once.
     expect(lossStreak([t(5, '1'), t(5, '-1'), t(5, '-2')], 10)).toEqual({ count: 0, newestTs: 5 });
     expect(lossStreak([t(11, '-1')], 10)).toEqual({ count: 0, newestTs: null });
+    // Sorted oldest first: the same answers from the newest end.
+    expect(lossStreak([t(3, '-1'), t(3, '-1'), t(5, '-1'), t(5, '-2'), t(5, '1'), t(11, '1')], 10)).toEqual({ count: 2, newestTs: 5 });
+    expect(lossStreak([t(3, '1'), t(5, '-1'), t(5, '-2')], 10)).toEqual({ count: 2, newestTs: 5 });
+    expect(lossStreak([t(3, '-1'), t(5, '-1')], 10)).toEqual({ count: 2, newestTs: 5 });
   });
 });

@@ -13,9 +13,44 @@ export interface LossStreak {
  * order), counted until the first one that did not lose", without copying or sorting the list on
  * every check: the first non-losing trade in that order is the one with the latest closedTs (the
  * earliest in the list among equal times); the streak is every losing trade before it in that
- * order. One pass to find it, one to count. loss-streak.spec.ts checks it against the sort.
+ * order. loss-streak.spec.ts checks both ways of counting against the sort.
  */
 export function lossStreak(trades: readonly ClosedTrade[], ts: number): LossStreak {
+  return isOldestFirst(trades) ? fromNewest(trades, ts) : anyOrder(trades, ts);
+}
+
+/** Sorted by closing time, oldest first (as the ledger keeps them): checked with number compares only. */
+function isOldestFirst(trades: readonly ClosedTrade[]): boolean {
+  for (let i = 1; i < trades.length; i++) if (trades[i]!.closedTs < trades[i - 1]!.closedTs) return false;
+  return true;
+}
+
+/**
+ * A list sorted oldest first is the newest-first order read backwards one group of equal times at
+ * a time (each group kept in list order, as the stable sort keeps it): the count stops at the first
+ * trade that did not lose, so only the streak and one more trade are compared as decimals.
+ */
+function fromNewest(trades: readonly ClosedTrade[], ts: number): LossStreak {
+  let hi = trades.length - 1;
+  while (hi >= 0 && trades[hi]!.closedTs > ts) hi--;
+  if (hi < 0) return { count: 0, newestTs: null };
+  const newestTs = trades[hi]!.closedTs;
+  let count = 0;
+  while (hi >= 0) {
+    const groupTs = trades[hi]!.closedTs;
+    let lo = hi;
+    while (lo > 0 && trades[lo - 1]!.closedTs === groupTs) lo--;
+    for (let i = lo; i <= hi; i++) {
+      if (!trades[i]!.pnlQuote.lt(ZERO)) return { count, newestTs };
+      count++;
+    }
+    hi = lo - 1;
+  }
+  return { count, newestTs };
+}
+
+/** Any order: two passes over the list, no copy. */
+function anyOrder(trades: readonly ClosedTrade[], ts: number): LossStreak {
   let newestTs: number | null = null;
   let stopTs = -Infinity;
   let stopIndex = -1;
