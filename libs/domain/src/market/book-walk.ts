@@ -1,4 +1,4 @@
-import { ZERO, type Decimal } from '../money/decimal';
+import { DIVISION_DP, ZERO, dec, type Decimal } from '../money/decimal';
 import type { BookLevel, OrderBook, Side } from './types';
 
 export interface BookFill {
@@ -41,6 +41,7 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
     // The level that finishes the order takes exactly what is left: dividing a quote rest by the
     // price rounds at 40 places and must not leave a phantom remainder.
     const finishes = byQuote ? levelQuote.gte(left) : level.amount.gte(left);
+    if (finishes && byQuote && touched === 0) return oneLevelByQuote(left, level.price, levels[0]?.price ?? null);
     const takeBase = finishes ? (byQuote ? left.div(level.price) : left) : level.amount;
     base = base.plus(takeBase);
     quote = quote.plus(finishes && byQuote ? left : takeBase.times(level.price));
@@ -67,4 +68,34 @@ export function slippagePct(fill: BookFill, side: Side): Decimal | null {
   if (fill.avgPrice === null || fill.bestPrice === null) return null;
   const diff = side === 'buy' ? fill.avgPrice.minus(fill.bestPrice) : fill.bestPrice.minus(fill.avgPrice);
   return diff.div(fill.bestPrice);
+}
+
+/** 2 × 10^DIVISION_DP: a quotient a ÷ b (a, b > 0) rounds to 0 exactly when 2·a·10^DP ≤ b (half-even: a half rounds to 0). */
+const TWICE_DIVISION_SCALE = dec(`2e${DIVISION_DP}`);
+
+/**
+ * A buy by quote that the first level it touches finishes (most entries: FIXED_AMOUNT is far below
+ * a level): it pays `rest` at `price`, so the average price is `price` — no division is needed to
+ * know it. Whether anything fills (base > 0) is decided exactly by cross-multiplication
+ * (book-walk.spec.ts checks it against the division); the base itself, rest ÷ price, is computed
+ * only if someone reads it (the fill does, the slippage rule's passing verdict does not), the same
+ * value as computed eagerly: DIVISION_DP is fixed outside the synchronous calls that change it.
+ */
+function oneLevelByQuote(rest: Decimal, price: Decimal, bestPrice: Decimal | null): BookFill {
+  let base: Decimal | null = null;
+  return {
+    get base(): Decimal {
+      return (base ??= rest.div(price));
+    },
+    quote: rest,
+    avgPrice: quotientIsPositive(rest, price) ? price : null,
+    bestPrice,
+    worstPrice: price,
+    complete: true,
+  };
+}
+
+/** a ÷ b > 0 at DIVISION_DP places, for a, b > 0, without dividing. */
+export function quotientIsPositive(a: Decimal, b: Decimal): boolean {
+  return a.times(TWICE_DIVISION_SCALE).gt(b);
 }

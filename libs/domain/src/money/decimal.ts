@@ -9,7 +9,8 @@ import BigJs from 'big.js';
 const D = BigJs();
 D.strict = true;
 /** Decimal places of a division: 24 is below any venue grid (Gate: 1e-8 at most; even ETH wei is 1e-18) and division cost grows with it. Quantize to the grid afterwards. */
-D.DP = 24;
+export const DIVISION_DP = 24;
+D.DP = DIVISION_DP;
 D.RM = BigJs.roundHalfEven;
 D.NE = -50;
 D.PE = 50;

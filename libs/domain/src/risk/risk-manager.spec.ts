@@ -30,6 +30,26 @@ const everythingWrong: Partial<RiskState> = {
 };
 
 describe('RiskManager', () => {
+  it('one manager answers each check with its own limits, sorted, whatever the checks before it were', () => {
+    const rm = new RiskManager(aRiskConfig({}));
+    const fresh = (intent: TradeIntent, state: Partial<RiskState>) => new RiskManager(aRiskConfig({})).check(intent, aRiskState(state));
+    const sequence: [TradeIntent, Partial<RiskState>][] = [
+      [aBuyIntent(), {}],
+      [aSellIntent('0.001', { reduceOnly: true }), {}],
+      [aBuyIntent(), everythingWrong],
+      [aBuyIntent(), {}],
+      [aBuyIntent(), { orderBook: null }],
+      [aBuyIntent(), {}],
+    ];
+    for (const [intent, state] of sequence) {
+      const d = rm.check(intent, aRiskState(state));
+      const alone = fresh(intent, state);
+      expect(Object.keys(d.limits)).toEqual(Object.keys(alone.limits));
+      expect(Object.keys(d.limits)).toEqual(Object.keys(d.limits).sort());
+      expect(d).toStrictEqual(alone);
+    }
+  });
+
   it('passes a sane entry and reports the limits it looked at', () => {
     const d = check(aBuyIntent());
     expect(d.reasons).toEqual([]);

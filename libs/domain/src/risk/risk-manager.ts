@@ -32,6 +32,10 @@ export const DEFAULT_RISK_RULES: readonly RiskRule[] = [
  * skipped for orders that reduce or close a position, so a stop can always get out.
  */
 export class RiskManager {
+  /** The limit keys of the last check in the order the rules wrote them, and sorted (see sortedKeys). */
+  private lastKeys: readonly string[] = [];
+  private lastSorted: readonly string[] = [];
+
   constructor(
     readonly config: RiskConfig,
     private readonly rules: readonly RiskRule[] = DEFAULT_RISK_RULES,
@@ -42,20 +46,38 @@ export class RiskManager {
     const entry = isEntry(intent);
     const violations: RiskViolation[] = [];
     const limits: Record<string, string> = {};
+    const keys: string[] = [];
     for (const rule of this.rules) {
       if (rule.entryOnly && !entry) continue;
       const out = rule.evaluate(ctx);
-      for (const [k, v] of Object.entries(out.limits)) {
+      const written = out.limits;
+      for (const k of Object.keys(written)) {
         // Two rules writing one key would make the answer depend on rule order: a bug in the rules.
         if (k in limits) throw new Error(`risk rules ${rule.code} and another both report limit ${k}`);
-        limits[k] = v;
+        limits[k] = written[k]!;
+        keys.push(k);
       }
       if (out.failure !== null) violations.push({ code: rule.code, message: out.failure });
     }
     // Sorted so the answer does not depend on the order the rules were given in.
     violations.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
     const sortedLimits: Record<string, string> = {};
-    for (const k of Object.keys(limits).sort()) sortedLimits[k] = limits[k]!;
+    for (const k of this.sortedKeys(keys)) sortedLimits[k] = limits[k]!;
     return { ok: violations.length === 0, reasons: violations.map((v) => `${v.code}: ${v.message}`), violations, limits: sortedLimits };
+  }
+
+  /**
+   * `keys` sorted. Checks of the same kind write the same keys in the same order, so the last
+   * sort is reused when the keys are the same list (compared key by key: cheaper than sorting).
+   */
+  private sortedKeys(keys: readonly string[]): readonly string[] {
+    const last = this.lastKeys;
+    let same = last.length === keys.length;
+    for (let i = 0; same && i < keys.length; i++) same = last[i] === keys[i];
+    if (!same) {
+      this.lastKeys = keys;
+      this.lastSorted = [...keys].sort();
+    }
+    return this.lastSorted;
   }
 }

@@ -84,4 +84,21 @@ describe('SimulatedVenue: PaperBroker matching, synchronously', () => {
     const s = sim.book(SYMBOL, 50);
     expect(text({ bids: [...s!.bids], asks: [...s!.asks] })).toBe(text({ bids: [...(p.ok ? p.value.bids : [])], asks: [...(p.ok ? p.value.asks : [])] }));
   });
+
+  it('the book of a quote is the one its orders fill against: each level is computed once, and a new quote gives a new book', () => {
+    const clock = new FakeClock(1_700_000_000_000);
+    const sim = new SimulatedVenue({ clock, ids: new SequentialIds('p-'), startingBalances: { USDT: '100000' } });
+    const ticker = (last: string) => ({ symbol: SYMBOL, bid: dec(last), ask: dec(last).plus('0.1'), last: dec(last), ts: clock.now() });
+    sim.quote(ticker('43210.5'));
+    const before = sim.book(SYMBOL, 50)!;
+    const best = before.asks[0];
+    const bought = sim.marketBuyQuote(SYMBOL, dec('100'), 'c-1');
+    expect(bought.ok && bought.value.fills[0]?.price.eq(best!.price)).toBe(true);
+    // The risk check's level objects are the very ones the fill walked: nothing was computed twice.
+    expect(sim.book(SYMBOL, 50)!.asks[0]).toBe(best);
+    sim.quote(ticker('43210.5'));
+    const next = sim.book(SYMBOL, 50)!.asks[0];
+    expect(next).not.toBe(best);
+    expect(text(next)).toBe(text(best));
+  });
 });

@@ -16,7 +16,7 @@ import {
 } from './market-order-rules';
 import { walkBuyByQuote, walkSellByBase } from './matching';
 import { PaperAccount } from './paper-account';
-import { DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
+import { bookOfSides, DEFAULT_DEPTH, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
 
 export interface SimulatedVenueOptions {
   clock: Clock;
@@ -80,10 +80,11 @@ export class SimulatedVenue implements SyncVenue {
     return b;
   }
 
+  /** The current quote's synthetic book, over the same sides the next order fills against (each level computed once). */
   book(symbol: string, depth: number): OrderBook | null {
     const inst = this.instruments.get(symbol);
-    const t = this.tickers.get(symbol);
-    return inst && t ? synthesizeBook(t, inst, this.depth, depth) : null;
+    const sides = inst ? this.bookFor(inst) : null;
+    return sides ? bookOfSides(sides, depth) : null;
   }
 
   marketBuyQuote(symbol: string, quoteAmount: Decimal, clientOrderId: string): BrokerResult<OrderDTO> {

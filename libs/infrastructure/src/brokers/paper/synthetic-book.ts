@@ -134,9 +134,15 @@ export function syntheticSides(t: Ticker, inst: Instrument, depth: SyntheticDept
  */
 export function synthesizeBook(t: Ticker, inst: Instrument, depth: SyntheticDepth, levels?: number): OrderBook | null {
   const sides = syntheticSides(t, inst, depth);
-  if (!sides) return null;
-  const n = levels ?? depth.levels;
-  return { symbol: t.symbol, ts: t.ts, bids: lazyLevels(sides.bids as SyntheticSide, n), asks: lazyLevels(sides.asks as SyntheticSide, n) };
+  return sides ? bookOfSides(sides, levels ?? depth.levels) : null;
+}
+
+/**
+ * The same plain-levels view over sides already made by syntheticSides: a caller that also fills
+ * against those sides (SimulatedVenue) computes each level once for the risk check and the fill.
+ */
+export function bookOfSides(sides: BookSides, levels: number): OrderBook {
+  return { symbol: sides.symbol, ts: sides.ts, bids: lazyLevels(sides.bids as SyntheticSide, levels), asks: lazyLevels(sides.asks as SyntheticSide, levels) };
 }
 
 const INDEX = /^(0|[1-9]\d*)$/;
