@@ -60,4 +60,5 @@ export * from './safety/foreign-orders';
 export * from './orchestrator/types';
 export * from './orchestrator/loop-runner';
 export * from './orchestrator/orchestrator';
+export * from './control/index';
 export * from './monitoring/pipeline-checks';
