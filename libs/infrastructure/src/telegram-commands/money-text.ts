@@ -31,9 +31,12 @@ export function signedQuoteText(amount: string): string {
   return roundDp(dec(amount), 2, 'nearest').gt(ZERO) ? `+${text}` : text;
 }
 
-/** A base amount: up to 8 places (Gate's finest grid), trailing zeros dropped. */
+/**
+ * A base amount, exact (trailing zeros dropped): a position net of a base fee has more places than
+ * the grid (0.001999 − 0.000003998), and a person deciding on /forceexit should see what is held.
+ */
 export function baseText(amount: string): string {
-  return grouped(roundDp(dec(amount), 8, 'down').toFixed());
+  return grouped(dec(amount).toFixed());
 }
 
 /** A price: to the cent from 1 up, else 8 places with the trailing zeros dropped (a 0.00001234 coin stays readable). */
