@@ -110,11 +110,13 @@ describe('TelegramCommands against a loopback Bot API (grammY, real HTTP, real S
     expect(logger.text()).not.toContain(TOKEN);
   });
 
-  it('sends /stopentries, /resume, /start and /stop through TradingControl with the Telegram user as actor', async () => {
+  it('sends /stopentries, /resume, /start (once confirmed) and /stop through TradingControl with the Telegram user as actor', async () => {
     start();
     expect(await ask('/stopentries volatile market')).toBe('✅ Entries stopped; exits keep working. Now: running · trading active');
     expect(await ask('/resume')).toMatch(/^✅ Resumed\./);
-    expect(await ask('/start')).toMatch(/^✅ Started\./);
+    expect(await ask('/start confirm')).toBe('Nothing to confirm: send /start first.');
+    expect(await ask('/start')).toBe('▶️ Start trading (paper, BTC/USDT; now running)? Confirm within 60 s: the button, or /start confirm.');
+    expect(await ask('/start confirm')).toMatch(/^✅ Started\./);
     expect(await ask('/stop')).toMatch(/^✅ Stopped\./);
     const actor = { via: 'telegram', who: String(USER) };
     expect(control.calls).toEqual([
@@ -123,6 +125,24 @@ describe('TelegramCommands against a loopback Bot API (grammY, real HTTP, real S
       { action: 'start', actor },
       { action: 'stop', actor },
     ]);
+  });
+
+  it('/start alone, as Telegram sends it when the chat is first opened (or with a deep-link payload), starts nothing', async () => {
+    start();
+    await ask('/start');
+    await ask('/start from-a-link');
+    expect(api.sent(CHAT).at(-1)?.replyMarkup).toEqual({
+      inline_keyboard: [
+        [
+          { text: 'Start trading', callback_data: 'start' },
+          { text: 'Cancel', callback_data: 'cancel' },
+        ],
+      ],
+    });
+    expect(control.calls).toEqual([]);
+    api.press(CHAT, USER, 'start');
+    await eventually(() => api.sent(CHAT).find((m) => m.text.startsWith('✅ Started')), 'the start');
+    expect(control.calls).toEqual([{ action: 'start', actor: { via: 'telegram', who: String(USER) } }]);
   });
 
   it('answers a control failure with its message and code', async () => {
@@ -143,7 +163,7 @@ describe('TelegramCommands against a loopback Bot API (grammY, real HTTP, real S
       inline_keyboard: [
         [
           { text: 'Sell all BTC/USDT', callback_data: 'fx:BTC/USDT' },
-          { text: 'Cancel', callback_data: 'fx:cancel' },
+          { text: 'Cancel', callback_data: 'cancel' },
         ],
       ],
     });
@@ -154,7 +174,7 @@ describe('TelegramCommands against a loopback Bot API (grammY, real HTTP, real S
     expect(await ask('/forceexit BTC/USDT confirm')).toBe('✅ Force exit BTC/USDT: sell of 0.000999 (t-fx-1) is filled.');
     expect(control.calls).toEqual([{ action: 'forceExit', actor: { via: 'telegram', who: String(USER) }, arg: 'BTC/USDT' }]);
     // Used once.
-    expect(await ask('/forceexit BTC/USDT confirm')).toBe('No force exit of BTC/USDT is waiting: send /forceexit BTC/USDT first.');
+    expect(await ask('/forceexit BTC/USDT confirm')).toBe('Nothing to confirm: send /forceexit BTC/USDT first.');
 
     // Past the window: refused, nothing sold.
     await ask('/forceexit BTC/USDT');
@@ -162,6 +182,9 @@ describe('TelegramCommands against a loopback Bot API (grammY, real HTTP, real S
     expect(await ask('/forceexit BTC/USDT confirm')).toBe('The 60 s to confirm have passed: send /forceexit BTC/USDT again.');
     expect(control.calls).toHaveLength(1);
 
+    // A confirmation names what it confirms: a waiting /start is not a force exit.
+    await ask('/start');
+    expect(await ask('/forceexit BTC/USDT confirm')).toBe('What is waiting for a confirmation is not that: send /forceexit BTC/USDT again.');
     expect(await ask('/forceexit DOGE/USDT')).toBe('DOGE/USDT is not traded by this bot (BTC/USDT).');
     expect(await ask('/forceexit')).toMatch(/^Usage: \/forceexit SYMBOL/);
     expect(await ask('/forceexit BTC/USDT now')).toMatch(/^Usage: \/forceexit SYMBOL/);
@@ -171,19 +194,10 @@ describe('TelegramCommands against a loopback Bot API (grammY, real HTTP, real S
   it('/forceexit confirmed with the inline button (the query answered), or cancelled with the other one', async () => {
     start();
     await ask('/forceexit BTC/USDT');
-    api.press(CHAT, USER, 'fx:cancel');
-    await eventually(() => api.sent(CHAT).find((m) => m.text === 'Force exit cancelled.'), 'the cancel');
+    api.press(CHAT, USER, 'cancel');
+    await eventually(() => api.sent(CHAT).find((m) => m.text === 'Cancelled.'), 'the cancel');
     api.press(CHAT, USER, 'fx:BTC/USDT');
-    expect(
-      await eventually(
-        () =>
-          api
-            .sent(CHAT)
-            .at(-1)
-            ?.text.match(/^No force exit/)?.[0],
-        'the refusal',
-      ),
-    ).toBe('No force exit');
+    await eventually(() => api.sent(CHAT).find((m) => m.text === 'Nothing to confirm: send /forceexit BTC/USDT first.'), 'the refusal');
     expect(control.calls).toEqual([]);
 
     await ask('/forceexit BTC/USDT');

@@ -3,7 +3,7 @@ import { MS, utcDayStart, type Clock, type Result } from '@cab/domain';
 import { Bot, InlineKeyboard, type Context } from 'grammy';
 import { isoDay } from '../reports/performance-report';
 import { onlyChat } from './chat-guard';
-import { ForceExitConfirmations } from './force-exit-confirmations';
+import { Confirmations } from './confirmations';
 import { LongPolling, type LongPollingOptions } from './long-polling';
 import { lastDays, summarize } from './pnl-history';
 import type { TelegramReadSide } from './read-side';
@@ -26,6 +26,7 @@ export interface TelegramCommandsOptions {
   polling?: Omit<LongPollingOptions, 'bot' | 'token' | 'logger'>;
 }
 
+/** Callback data of the confirm buttons (at most 64 bytes): "fx:<symbol>", "start", "cancel". */
 const FORCE_EXIT_DATA = /^fx:(.+)$/;
 const DAILY = { def: 7, max: 90 };
 const TRADES = { def: 10, max: 50 };
@@ -50,12 +51,12 @@ function count(arg: string, def: number, max: number): number | null {
 export class TelegramCommands {
   readonly bot: Bot;
   private readonly polling: LongPolling;
-  private readonly confirmations: ForceExitConfirmations;
+  private readonly confirmations: Confirmations;
   private readonly logger: Logger;
 
   constructor(private readonly opts: TelegramCommandsOptions) {
     this.logger = opts.logger.child({ component: 'telegram-commands' });
-    this.confirmations = new ForceExitConfirmations(opts.clock, opts.confirmWindowMs ?? 60_000);
+    this.confirmations = new Confirmations(opts.clock, opts.confirmWindowMs ?? 60_000);
     const pollSec = opts.polling?.pollTimeoutSec ?? 30;
     // A request may take the long poll's whole timeout; past that plus a margin it is dead.
     this.bot = new Bot(opts.token, { client: { ...(opts.apiRoot ? { apiRoot: opts.apiRoot } : {}), timeoutSeconds: pollSec + 15 } });
@@ -95,10 +96,12 @@ export class TelegramCommands {
       ),
     );
     bot.command('resume', (ctx) => this.run(ctx, 'resume', () => this.control(ctx, this.opts.control.resume(actor(ctx)), 'Resumed')));
-    bot.command('start', (ctx) => this.run(ctx, 'start', () => this.control(ctx, this.opts.control.start(actor(ctx)), 'Started')));
+    bot.command('start', (ctx) => this.run(ctx, 'start', () => this.startCommand(ctx, ctx.match)));
     bot.command('stop', (ctx) => this.run(ctx, 'stop', () => this.control(ctx, this.opts.control.stop(actor(ctx)), 'Stopped')));
     bot.command('forceexit', (ctx) => this.run(ctx, 'forceexit', () => this.forceExitCommand(ctx, ctx.match)));
-    bot.callbackQuery(FORCE_EXIT_DATA, (ctx) => this.run(ctx, 'forceexit', () => this.forceExitButton(ctx, ctx.match[1] ?? '')));
+    bot.callbackQuery(FORCE_EXIT_DATA, (ctx) => this.run(ctx, 'forceexit', () => this.button(ctx, () => this.confirmedForceExit(ctx, ctx.match[1] ?? ''))));
+    bot.callbackQuery('start', (ctx) => this.run(ctx, 'start', () => this.button(ctx, () => this.confirmedStart(ctx))));
+    bot.callbackQuery('cancel', (ctx) => this.run(ctx, 'cancel', () => this.cancelButton(ctx)));
     bot.on('message:entities:bot_command', (ctx) => this.run(ctx, 'unknown', () => this.unknown(ctx)));
   }
 
@@ -151,37 +154,67 @@ export class TelegramCommands {
     const symbol = normalizeSymbol(raw);
     const traded = this.opts.control.status().symbols;
     if (!traded.includes(symbol)) return void (await ctx.reply(`${symbol} is not traded by this bot (${traded.join(', ')}).`));
-    const chat = String(ctx.chat?.id);
-    if (confirm !== undefined) return this.confirmed(ctx, chat, symbol);
-    this.confirmations.ask(chat, symbol);
-    const secs = Math.round(this.confirmations.windowMs / 1000);
-    await ctx.reply(`⚠️ Sell the whole ${symbol} position at market now? Confirm within ${secs} s: the button, or /forceexit ${symbol} confirm.`, {
-      reply_markup: new InlineKeyboard().text(`Sell all ${symbol}`, `fx:${symbol}`).text('Cancel', 'fx:cancel'),
+    if (confirm !== undefined) return this.confirmedForceExit(ctx, symbol);
+    this.confirmations.ask(chatOf(ctx), `forceexit ${symbol}`);
+    await ctx.reply(`⚠️ Sell the whole ${symbol} position at market now? Confirm within ${this.windowSec()} s: the button, or /forceexit ${symbol} confirm.`, {
+      reply_markup: new InlineKeyboard().text(`Sell all ${symbol}`, `fx:${symbol}`).text('Cancel', 'cancel'),
     });
   }
 
-  private async forceExitButton(ctx: Context, data: string): Promise<void> {
-    const chat = String(ctx.chat?.id);
-    if (data === 'cancel') {
-      const had = this.confirmations.cancel(chat);
-      await ctx.answerCallbackQuery({ text: had ? 'Cancelled' : 'Nothing to cancel' });
-      if (had) await ctx.reply('Force exit cancelled.');
-      return;
-    }
-    await ctx.answerCallbackQuery();
-    await this.confirmed(ctx, chat, data);
+  /** "/start" alone (what Telegram sends when a chat with the bot is first opened) or with a deep-link payload only asks. */
+  private async startCommand(ctx: Context, arg: string): Promise<void> {
+    if (arg.trim().toLowerCase() === 'confirm') return this.confirmedStart(ctx);
+    this.confirmations.ask(chatOf(ctx), 'start');
+    const s = this.opts.control.status();
+    await ctx.reply(
+      `▶️ Start trading (${s.mode}, ${s.symbols.join(', ')}; now ${s.state})? Confirm within ${this.windowSec()} s: the button, or /start confirm.`,
+      {
+        reply_markup: new InlineKeyboard().text('Start trading', 'start').text('Cancel', 'cancel'),
+      },
+    );
   }
 
-  private async confirmed(ctx: Context, chat: string, symbol: string): Promise<void> {
-    const outcome = this.confirmations.confirm(chat, symbol);
-    if (outcome === 'nothing_pending') return void (await ctx.reply(`No force exit of ${symbol} is waiting: send /forceexit ${symbol} first.`));
-    if (outcome === 'other_symbol') return void (await ctx.reply(`The force exit waiting is not for ${symbol}: send /forceexit ${symbol} again.`));
-    if (outcome === 'expired')
-      return void (await ctx.reply(`The ${Math.round(this.confirmations.windowMs / 1000)} s to confirm have passed: send /forceexit ${symbol} again.`));
+  /** A confirm button: the query is answered first (Telegram shows a spinner until it is). */
+  private async button(ctx: Context, then: () => Promise<void>): Promise<void> {
+    await ctx.answerCallbackQuery();
+    await then();
+  }
+
+  private async cancelButton(ctx: Context): Promise<void> {
+    const had = this.confirmations.cancel(chatOf(ctx));
+    await ctx.answerCallbackQuery({ text: had ? 'Cancelled' : 'Nothing to cancel' });
+    if (had) await ctx.reply('Cancelled.');
+  }
+
+  /** Whether the chat confirmed `subject` in time; otherwise says why, and the caller does nothing. */
+  private async confirmed(ctx: Context, subject: string, again: string): Promise<boolean> {
+    const outcome = this.confirmations.confirm(chatOf(ctx), subject);
+    if (outcome === 'confirmed') return true;
+    const why =
+      outcome === 'nothing_pending'
+        ? `Nothing to confirm: send ${again} first.`
+        : outcome === 'other_subject'
+          ? `What is waiting for a confirmation is not that: send ${again} again.`
+          : `The ${this.windowSec()} s to confirm have passed: send ${again} again.`;
+    await ctx.reply(why);
+    return false;
+  }
+
+  private async confirmedForceExit(ctx: Context, symbol: string): Promise<void> {
+    if (!(await this.confirmed(ctx, `forceexit ${symbol}`, `/forceexit ${symbol}`))) return;
     const r = await this.opts.control.forceExit(actor(ctx), symbol);
     if (!r.ok) return void (await ctx.reply(`❌ Force exit ${symbol}: ${r.error.message} (${r.error.code})`));
     const o = r.value;
     await ctx.reply(`✅ Force exit ${o.symbol}: sell of ${o.qty} (${o.clientOrderId}) is ${o.status}.`);
+  }
+
+  private async confirmedStart(ctx: Context): Promise<void> {
+    if (!(await this.confirmed(ctx, 'start', '/start'))) return;
+    await this.control(ctx, this.opts.control.start(actor(ctx)), 'Started');
+  }
+
+  private windowSec(): number {
+    return Math.round(this.confirmations.windowMs / 1000);
   }
 
   private async unknown(ctx: Context): Promise<void> {
@@ -193,6 +226,8 @@ export class TelegramCommands {
     await ctx.reply('Unknown command. /help lists the commands.');
   }
 }
+
+const chatOf = (ctx: Context): string => String(ctx.chat?.id);
 
 function actor(ctx: Context): ControlActor {
   return { via: 'telegram', who: String(ctx.from?.id ?? 'unknown') };
