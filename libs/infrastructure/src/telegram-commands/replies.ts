@@ -1,5 +1,5 @@
 import type { OrchestratorStatus } from '@cab/application';
-import { splitSymbol } from '@cab/domain';
+import { dec, splitSymbol, ZERO } from '@cab/domain';
 import { MAX_MESSAGE_CHARS, truncate } from '../alerts/telegram/format';
 import type { PositionView, TradeView } from '../http/read-models';
 import { baseText, percentText, priceText, quoteText, signedQuoteText } from './money-text';
@@ -40,7 +40,7 @@ function positionLine(p: PositionView): string {
 }
 
 export function statusText(s: OrchestratorStatus, positions: readonly PositionView[]): string {
-  const held = positions.filter((p) => p.baseQty !== '0');
+  const held = positions.filter((p) => dec(p.baseQty).gt(ZERO));
   return fit([
     `📊 ${s.mode} · ${s.state} · trading ${s.trading}`,
     s.haltReasons.length === 0 ? 'Halts: none' : `Halts:\n${s.haltReasons.map((r) => `• ${r}`).join('\n')}`,
