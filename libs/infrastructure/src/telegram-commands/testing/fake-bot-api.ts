@@ -189,7 +189,7 @@ export class FakeBotApi {
 }
 
 /** Waits until `probe` returns a value (not undefined): specs wait for conditions, never for a time. */
-export async function eventually<T>(probe: () => T | undefined, what: string, ceilingMs = 30_000): Promise<T> {
+export async function eventually<T>(probe: () => T | undefined, what: string, ceilingMs = 60_000): Promise<T> {
   const deadline = Date.now() + ceilingMs;
   for (;;) {
     const v = probe();
