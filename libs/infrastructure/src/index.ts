@@ -26,6 +26,9 @@ export * from './alerts/telegram/token-bucket';
 export * from './alerts/telegram/telegram-client';
 export * from './alerts/telegram/telegram-alerts';
 export * from './alerts/telegram/from-settings';
+// Telegram commands: types only here; grammY is loaded when TELEGRAM_COMMANDS=true (app/bot-server.ts).
+export type { TelegramCommands, TelegramCommandsOptions } from './telegram-commands/telegram-commands';
+export type { TelegramReadSide, Balances, BalanceLine } from './telegram-commands/read-side';
 export * from './safety/instance-lock';
 
 // Storage (feat/storage).

@@ -1,3 +1,5 @@
+import type { TradingControl } from '@cab/application';
+import type { TelegramCommands } from '../telegram-commands/telegram-commands';
 import type { Express } from 'express';
 import { compose, type BotApp, type ComposeOverrides } from '../compose/compose';
 import { ComposeError } from '../compose/market-data-from-settings';
@@ -25,6 +27,11 @@ export interface RunningBot {
 export interface StartBotOptions {
   role: BotRole;
   overrides?: ComposeOverrides;
+  /**
+   * The control API the Telegram commands (TELEGRAM_COMMANDS=true) act through: the same
+   * TradingControl the dashboard uses, built over the composed bot.
+   */
+  control?: (app: BotApp) => TradingControl;
 }
 
 /**
@@ -50,6 +57,7 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     throw e;
   }
   let http: Listening | null = null;
+  let telegram: TelegramCommands | null = null;
   try {
     const detachMetrics = attachBusinessMetrics(app, metrics);
     const express = createHttpApp({
@@ -71,14 +79,19 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     http = bound;
     app.logger.info(`${options.role} listening`, { url: bound.url, mode: settings.mode, marketData: settings.marketData.source });
 
+    telegram = await startTelegramCommands(app, options.control);
+
     const autostart = settings.autostart && (!server || settings.mode === 'paper');
     if (autostart) await app.orchestrator.start();
     else app.logger.info('orchestrator not started', { reason: settings.autostart ? 'live mode: start it with POST /orchestrator/start' : 'AUTOSTART=false' });
 
+    const commands = telegram;
     let stopping: Promise<void> | null = null;
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         app.logger.info(`${options.role} stopping`);
+        // No new command once stopping; the one being handled (a force exit) finishes first.
+        await commands?.stop();
         await bound.close();
         await app.orchestrator.stop();
         detachMetrics();
@@ -88,6 +101,7 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     return { app, http: bound, express, metrics, stop };
   } catch (e) {
     // A failed autostart must not leave a listening socket keeping the process alive.
+    await telegram?.stop();
     await http?.close(0);
     await app.close();
     // Duck-typed: a Node error may come from another realm (jest), where instanceof Error fails.
@@ -107,6 +121,23 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     }
     throw e;
   }
+}
+
+/** The commands of TELEGRAM_COMMANDS=true, polling; null when off. */
+async function startTelegramCommands(app: BotApp, control: StartBotOptions['control']): Promise<TelegramCommands | null> {
+  if (!app.settings.telegram.commands) return null;
+  if (!control)
+    throw new StartupRefused(
+      'TELEGRAM.NO_CONTROL',
+      'TELEGRAM_COMMANDS=true: this build composes no TradingControl for the commands to act through; unset TELEGRAM_COMMANDS',
+    );
+  // Loaded only when enabled: grammY costs ~0.25 s of start-up, which every CLI command would pay.
+  const { telegramCommandsForApp } = await import('../telegram-commands/from-settings');
+  const commands = telegramCommandsForApp(app, control(app));
+  if (!commands) return null;
+  app.health.register({ name: 'telegram_commands', critical: false, check: () => commands.check() });
+  commands.start();
+  return commands;
 }
 
 /** Resolves with the first SIGTERM or SIGINT; a second one while stopping exits at once (code 1). */

@@ -336,3 +336,27 @@ describe('.env.example', () => {
     expect(missing).toEqual([]);
   });
 });
+
+describe('TELEGRAM_COMMANDS', () => {
+  it('is off by default, and on with a token and a numeric chat id (a group id is negative)', () => {
+    expect(parse({}).telegram.commands).toBe(false);
+    const s = parse({ TELEGRAM_COMMANDS: 'true', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '-1001234567890' });
+    expect(s.telegram).toMatchObject({ commands: true, chatId: '-1001234567890' });
+    expect(parse({ TELEGRAM_COMMANDS: 'yes', TELEGRAM_BOT_TOKEN_B64: Buffer.from(TOKEN).toString('base64'), TELEGRAM_CHAT_ID: '42' }).telegram.commands).toBe(
+      true,
+    );
+  });
+
+  it('lists every problem at once: no token, no chat id, a chat that is not a number, with the other settings’ problems', () => {
+    expect(problemsOf({ TELEGRAM_COMMANDS: 'true', PORT: 'x' })).toEqual([
+      'PORT: expected an integer between 0 and 65535, got "x"',
+      "TELEGRAM_COMMANDS=true needs TELEGRAM_BOT_TOKEN and TELEGRAM_CHAT_ID (the bot's token and the one chat it answers in)",
+    ]);
+    expect(problemsOf({ TELEGRAM_COMMANDS: 'true', TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '@my_channel' })).toEqual([
+      'TELEGRAM_CHAT_ID: TELEGRAM_COMMANDS=true answers only in a chat named by its numeric id (e.g. -1001234567890), got "@my_channel"',
+    ]);
+    expect(problemsOf({ TELEGRAM_COMMANDS: 'maybe' })).toEqual(['TELEGRAM_COMMANDS: expected true or false, got "maybe"']);
+    // Alerts alone may still name a channel.
+    expect(parse({ TELEGRAM_BOT_TOKEN: TOKEN, TELEGRAM_CHAT_ID: '@my_channel' }).telegram.commands).toBe(false);
+  });
+});

@@ -130,6 +130,11 @@ export interface Settings {
     readonly botSecret: Secret | null;
     readonly chatId: string | null;
     readonly apiUrl: string;
+    /**
+     * TELEGRAM_COMMANDS: answer commands (/status, /profit, /stop, /forceexit …) in TELEGRAM_CHAT_ID
+     * by long polling; needs the token and a numeric chat id (the chat a message comes from is a number).
+     */
+    readonly commands: boolean;
   };
 }
 
@@ -269,8 +274,10 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       botSecret: secrets.get('TELEGRAM_BOT_SECRET'),
       chatId: r.optionalString('TELEGRAM_CHAT_ID'),
       apiUrl: r.url('TELEGRAM_API_URL') ?? 'https://api.telegram.org',
+      commands: r.bool('TELEGRAM_COMMANDS', false),
     },
   };
+  telegramCommandProblems(r, settings.telegram);
 
   // The domain owns the meaning of its limits (ranges, combinations); ask it, in the settings'
   // names, so a value the risk manager or the exit policy would refuse never gets this far.
@@ -470,6 +477,21 @@ function isSpotSymbol(symbol: string): boolean {
   } catch {
     return false;
   }
+}
+
+/**
+ * Commands are answered only in TELEGRAM_CHAT_ID, compared with the id of the chat a message comes
+ * from, which is a number: an @channel name would silently answer nobody.
+ */
+function telegramCommandProblems(r: EnvReader, t: Settings['telegram']): void {
+  if (!t.commands) return;
+  const missing = [
+    t.botToken === null && !r.has('TELEGRAM_BOT_TOKEN_FILE') && !r.has('TELEGRAM_BOT_TOKEN_B64') ? 'TELEGRAM_BOT_TOKEN' : null,
+    t.chatId === null ? 'TELEGRAM_CHAT_ID' : null,
+  ].filter((x): x is string => x !== null);
+  if (missing.length > 0) r.problem(`TELEGRAM_COMMANDS=true needs ${missing.join(' and ')} (the bot's token and the one chat it answers in)`);
+  if (t.chatId !== null && !/^-?\d+$/.test(t.chatId))
+    r.problem(`TELEGRAM_CHAT_ID: TELEGRAM_COMMANDS=true answers only in a chat named by its numeric id (e.g. -1001234567890), got ${JSON.stringify(t.chatId)}`);
 }
 
 /** LOCK_DIR is shared by instances that may start from different folders: a relative path would name a different folder for each. */

@@ -66,6 +66,7 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['TELEGRAM_BOT_TOKEN', secret(s.telegram.botToken)],
     ['TELEGRAM_BOT_SECRET', secret(s.telegram.botSecret)],
     ['TELEGRAM_CHAT_ID', s.telegram.chatId ?? 'unset'],
+    ['TELEGRAM_COMMANDS', String(s.telegram.commands)],
   ];
 }
 

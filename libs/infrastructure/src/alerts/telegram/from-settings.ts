@@ -6,7 +6,7 @@ import { TelegramAlerts, type TelegramAlertsOptions } from './telegram-alerts';
  * The token is revealed here and only here; without a token or a chat id the alerts are a no-op.
  */
 export function telegramAlertsFromSettings(
-  telegram: Settings['telegram'],
+  telegram: Omit<Settings['telegram'], 'commands'>,
   deps: Omit<TelegramAlertsOptions, 'botToken' | 'chatId' | 'apiBaseUrl'>,
 ): TelegramAlerts {
   return new TelegramAlerts({
