@@ -8,7 +8,11 @@ export interface EquityPoint {
   price: number;
 }
 
-/** The equity at the last step recorded on one UTC day. */
+/**
+ * The equity at the last step recorded on one UTC day. Steps are stamped at candle closes, so a
+ * step at exactly 00:00 closes the day before (its candle's day): a backtest of one day of
+ * candles has one daily close, not a second one at the next midnight.
+ */
 export interface DailyClose {
   /** Start of the UTC day, epoch ms. */
   day: number;
@@ -38,7 +42,7 @@ export class EquityRecorder {
   // steps would otherwise value and format half a million points).
   private last: { ts: number; equity: Decimal | (() => Decimal); price: number } | null = null;
   private readonly days: DailyClose[] = [];
-  /** Start of the UTC day after the last step's: a step at or after it closes the last step's day. */
+  /** Start of the UTC day after the last step's: a step in it or later closes the last step's day. */
   private nextDay = Number.NEGATIVE_INFINITY;
 
   constructor(private readonly maxPoints = 2_000) {
@@ -54,10 +58,10 @@ export class EquityRecorder {
     this.steps += 1;
     if (holding) this.inMarket += 1;
     const p = typeof price === 'number' ? price : approx(price);
-    if (ts >= this.nextDay) {
+    if (ts > this.nextDay) {
       const prev = this.last;
-      if (prev) this.days.push({ day: utcDayStart(prev.ts), ts: prev.ts, equity: valueOf(prev.equity).toFixed() });
-      this.nextDay = utcDayStart(ts) + MS.day;
+      if (prev) this.days.push({ day: dayOf(prev.ts), ts: prev.ts, equity: valueOf(prev.equity).toFixed() });
+      this.nextDay = dayOf(ts) + MS.day;
     }
     this.last = { ts, equity, price: p };
     if (this.seen++ % this.stride !== 0) return;
@@ -81,7 +85,7 @@ export class EquityRecorder {
   /** The equity at each UTC day's last step, oldest first, ending with the day of the last step recorded. */
   dailyCloses(): DailyClose[] {
     const last = this.last;
-    return last ? [...this.days, { day: utcDayStart(last.ts), ts: last.ts, equity: valueOf(last.equity).toFixed() }] : [...this.days];
+    return last ? [...this.days, { day: dayOf(last.ts), ts: last.ts, equity: valueOf(last.equity).toFixed() }] : [...this.days];
   }
 
   /** Fraction of recorded steps spent holding a position. */
@@ -92,6 +96,11 @@ export class EquityRecorder {
   get stepCount(): number {
     return this.steps;
   }
+}
+
+/** The UTC day a step stamped at `ts` (a candle's close) belongs to: its candle's. */
+export function dayOf(ts: number): number {
+  return utcDayStart(ts - 1);
 }
 
 function valueOf(equity: Decimal | (() => Decimal)): Decimal {

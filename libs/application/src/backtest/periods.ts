@@ -1,11 +1,11 @@
 import { dec, decInt, str, sum, utcDayStart, ZERO, type Decimal } from '@cab/domain';
 import { isoDay, isoMonth, utcMonthStart, utcWeekStart } from './calendar';
-import type { DailyClose } from './equity-recorder';
+import { dayOf, type DailyClose } from './equity-recorder';
 import type { RoundTrip } from './round-trips';
 
 export type PeriodKind = 'day' | 'week' | 'month';
 
-/** One UTC day, week (from Monday) or month of the run. */
+/** One UTC day, week (from Monday) or month of the run; steps and fills stamped at 00:00 (a candle's close) count in the day before. */
 export interface PeriodRow {
   /** Start of the period, epoch ms. */
   start: number;
@@ -36,7 +36,8 @@ export function periodBreakdown(kind: PeriodKind, days: readonly DailyClose[], s
   for (const d of days) ends.set(startOf(d.day), dec(d.equity));
   const closed = new Map<number, RoundTrip[]>();
   for (const t of trips) {
-    const k = startOf(t.closedTs);
+    // By the day of the candle whose close it was decided on (a fill at 00:00 belongs to the day before).
+    const k = startOf(dayOf(t.closedTs));
     const list = closed.get(k);
     if (list) list.push(t);
     else closed.set(k, [t]);

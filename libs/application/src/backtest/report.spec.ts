@@ -34,7 +34,7 @@ describe('buildReport', () => {
     ['1001', 120],
     ['1000.9', 114],
   ] as const;
-  curve.forEach(([e, p], i) => rec.record(i * 60_000, dec(e), dec(String(p)), i % 2 === 0));
+  curve.forEach(([e, p], i) => rec.record((i + 1) * 60_000, dec(e), dec(String(p)), i % 2 === 0));
 
   const report = buildReport({
     symbol: 'BTC/USDT',
@@ -205,14 +205,15 @@ describe('EquityRecorder daily closes', () => {
   it('keeps the equity of the last step of every UTC day, exactly, however thin the curve', () => {
     const rec = new EquityRecorder(10);
     const day = 86_400_000;
-    // Three days and a bit of 1-minute steps; the equity is the step's index.
+    // Three days and a bit of 1-minute steps, stamped at their candles' closes; the equity is the step's index.
     const steps = 3 * 1440 + 30;
-    for (let i = 0; i < steps; i++) rec.record(i * 60_000, dec(String(i)), 100, false);
+    for (let i = 0; i < steps; i++) rec.record((i + 1) * 60_000, dec(String(i)), 100, false);
+    // The step at 00:00 closes the day before (its candle's).
     expect(rec.dailyCloses()).toEqual([
-      { day: 0, ts: day - 60_000, equity: '1439' },
-      { day, ts: 2 * day - 60_000, equity: '2879' },
-      { day: 2 * day, ts: 3 * day - 60_000, equity: '4319' },
-      { day: 3 * day, ts: (steps - 1) * 60_000, equity: String(steps - 1) },
+      { day: 0, ts: day, equity: '1439' },
+      { day, ts: 2 * day, equity: '2879' },
+      { day: 2 * day, ts: 3 * day, equity: '4319' },
+      { day: 3 * day, ts: steps * 60_000, equity: String(steps - 1) },
     ]);
     expect(new EquityRecorder().dailyCloses()).toEqual([]);
   });

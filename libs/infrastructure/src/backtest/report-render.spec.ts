@@ -8,7 +8,8 @@ import type { ChartData } from './report/chart-data';
 
 function sampleReport() {
   const rec = new EquityRecorder();
-  for (let i = 0; i < 50; i++) rec.record(1_670_889_600_000 + i * 60_000, dec(String(1000 + Math.sin(i / 5) * 3)), dec(String(17000 + i)), i > 10 && i < 30);
+  for (let i = 0; i < 50; i++)
+    rec.record(1_670_889_600_000 + (i + 1) * 60_000, dec(String(1000 + Math.sin(i / 5) * 3)), dec(String(17000 + i)), i > 10 && i < 30);
   const fills: ReportFill[] = [
     {
       ts: 1_670_889_600_000 + 11 * 60_000,
@@ -164,8 +165,9 @@ describe('backtest report rendering', () => {
     expect(c.bars[0]).toEqual([start / 1000, 100, 107, 95, 100]);
     expect(html).toContain('The chart shows 17,520 bars of 30m made from 525,600 candles of 1m');
     expect(Buffer.byteLength(html)).toBeLessThan(2_500_000);
-    // A year of days: the ratios are given.
-    expect(r.summary.dailyReturns).toBe(366);
+    // 365 days of candles (the step at the last midnight closes the last day): the ratios are given.
+    expect(r.summary.dailyReturns).toBe(365);
+    expect(r.summary.ratios.sharpe).toEqual({ value: null, reason: 'the daily returns do not vary' });
     expect(r.periods.month).toHaveLength(12);
   });
 

@@ -26,13 +26,26 @@ export const CHART_SCRIPT = `(function () {
   price.setData(data.bars.map(function (b) {
     return data.ohlc ? { time: b[0], open: b[1], high: b[2], low: b[3], close: b[4] } : { time: b[0], value: b[4] };
   }));
-  function levels(values, colour, title) {
-    var s = chart.addSeries(LC.LineSeries, { color: colour, lineWidth: 1, lineType: 1, lineStyle: 2, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false, title: title }, 0);
-    s.setData(data.bars.map(function (b, i) { return values[i] === null ? { time: b[0] } : { time: b[0], value: values[i] }; }));
+  // A line series joins its points across whitespace, which would draw a stop from one round trip
+  // to the next. So a bar without a level carries the next round trip's level in a transparent
+  // colour (a segment takes the colour of the point it leads to): no line between round trips,
+  // no jump at the next entry.
+  // No title on the scale: its label would sit at the last level even after the position closed.
+  function levels(values, colour) {
+    var s = chart.addSeries(LC.LineSeries, { color: colour, lineWidth: 1, lineType: 1, lineStyle: 2, priceLineVisible: false, lastValueVisible: false, crosshairMarkerVisible: false }, 0);
+    var ahead = new Array(values.length);
+    var next = null;
+    for (var i = values.length - 1; i >= 0; i--) { if (values[i] !== null) next = values[i]; ahead[i] = next; }
+    var prev = null;
+    s.setData(data.bars.map(function (b, i) {
+      if (values[i] !== null) { prev = values[i]; return { time: b[0], value: values[i] }; }
+      var v = ahead[i] !== null ? ahead[i] : prev;
+      return v === null ? { time: b[0] } : { time: b[0], value: v, color: 'transparent' };
+    }));
     return s;
   }
-  levels(data.stop, '#d62728', 'stop');
-  levels(data.trail, '#ff7f0e', 'trailing stop');
+  levels(data.stop, '#d62728');
+  levels(data.trail, '#ff7f0e');
   var markers = LC.createSeriesMarkers(price, data.markers.map(function (m) {
     var exit = m.kind === 'exit';
     return {
