@@ -171,6 +171,43 @@ describe('backtest report rendering', () => {
     expect(r.periods.month).toHaveLength(12);
   });
 
+  it('lists every round trip but only the first 2,000 fills on the page (report.json has them all)', () => {
+    const fills: ReportFill[] = [];
+    for (let i = 0; i < 1001; i++) {
+      const ts = 1_670_889_600_000 + i * 120_000;
+      const base = { symbol: 'BTC/USDT', feeCurrency: 'BTC', orderId: String(i), clientOrderId: null, reason: 'signal: x' };
+      fills.push({ ...base, ts, side: 'buy', price: '100', amount: '0.25', cost: '25', fee: '0' });
+      fills.push({ ...base, ts: ts + 60_000, side: 'sell', price: '101', amount: '0.25', cost: '25.25', fee: '0', feeCurrency: 'USDT' });
+    }
+    const r = buildReport({
+      symbol: 'BTC/USDT',
+      base: 'BTC',
+      quote: 'USDT',
+      strategy: 's',
+      params: {},
+      from: 1_670_889_600_000,
+      to: 1_670_889_600_000 + 1001 * 120_000,
+      candles: 2002,
+      elapsedMs: 1,
+      startEquity: dec('1000'),
+      fills,
+      curve: [],
+      dailyCloses: [],
+      exposure: 0.5,
+      timeframeMs: 60_000,
+      marketOpen: dec('100'),
+      marketClose: dec('101'),
+    });
+    const html = renderHtml(r);
+    expect(html.match(/<tr class="trip">/g)).toHaveLength(1001);
+    expect(html).toContain('The first 2,000 of 2,002 fills; report.json has them all.');
+    const fillsTable = /<table class="grid" id="fills">.*?<\/table>/s.exec(html)?.[0] ?? '';
+    expect(fillsTable.match(/<tr>/g)).toHaveLength(2001); // the header and 2,000 fills
+    expect(r.trades).toHaveLength(2002);
+    // No candles and no equity curve: nothing to draw markers on, and none at an undefined time.
+    expect(embedded(html).markers).toEqual([]);
+  });
+
   it('writes report.json with trades and summary (candles, elapsedMs) and report.html', () => {
     const { dir, cleanup } = tempDir('cab-report-');
     try {

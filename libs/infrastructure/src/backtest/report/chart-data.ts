@@ -121,7 +121,8 @@ export function chartData(r: BacktestReport, candles: readonly Candle[] | undefi
 
   const { stop, trail } = stopLines(r.stopLevels, times);
   const markers: ChartMarker[] = [];
-  for (const t of r.closedTrades) {
+  // Nothing to put markers on without a single bar (no candles given and an empty curve).
+  for (const t of times.length > 0 ? r.closedTrades : []) {
     markers.push({ time: times[barIndex(times, t.openedTs)] as number, kind: 'entry', text: 'buy' });
     markers.push({
       time: times[barIndex(times, t.closedTs)] as number,
@@ -129,7 +130,7 @@ export function chartData(r: BacktestReport, candles: readonly Candle[] | undefi
       text: `${EXIT_LABEL[t.exitReason] ?? t.exitReason} ${Number(t.pnlPct).toFixed(2)}%`,
     });
   }
-  if (r.openTrade) markers.push({ time: times[barIndex(times, r.openTrade.openedTs)] as number, kind: 'open', text: 'buy (open)' });
+  if (r.openTrade && times.length > 0) markers.push({ time: times[barIndex(times, r.openTrade.openedTs)] as number, kind: 'open', text: 'buy (open)' });
   // The library wants markers in time order; a stable sort keeps an entry before its exit on one bar.
   markers.sort((a, b) => a.time - b.time);
   return { barMs, candleMs, candles: traded.length, bars, ohlc, equity, drawdown, stop, trail, markers };

@@ -116,14 +116,22 @@ function periodTable(title: string, id: string, rows: readonly PeriodRow[], open
   return `<details${open ? ' open' : ''}><summary>${title} (${rows.length})</summary><table class="grid" id="${id}"><thead><tr><th>${id === 'by-week' ? 'week from' : 'period'}</th><th>round trips closed</th><th>won / lost</th><th>profit</th><th>equity at the end</th><th>return</th></tr></thead><tbody>${body}</tbody></table></details>`;
 }
 
+/** Fills listed on the page at most: a year's 8,000 fills would double the page; report.json has them all. */
+export const MAX_FILL_ROWS = 2_000;
+
 function fillsTable(r: BacktestReport): string {
+  const cut = r.trades.length > MAX_FILL_ROWS;
   const rows = r.trades
+    .slice(0, MAX_FILL_ROWS)
     .map(
       (f) =>
         `<tr><td>${time(f.ts)}</td><td>${f.side}</td><td class="num">${price(f.price)}</td><td class="num">${esc(f.amount)}</td><td class="num">${money(f.cost)}</td><td class="num">${esc(f.fee)} ${esc(f.feeCurrency)}</td><td>${esc(f.reason ?? '')}</td></tr>`,
     )
     .join('\n');
-  return `<details><summary>Fills (${r.trades.length})</summary><table class="grid" id="fills"><thead><tr><th>time (UTC)</th><th>side</th><th>price</th><th>amount (base)</th><th>value</th><th>fee</th><th>reason</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+  const note = cut
+    ? `<p class="note" id="fills-cut">The first ${MAX_FILL_ROWS.toLocaleString('en-US')} of ${r.trades.length.toLocaleString('en-US')} fills; report.json has them all.</p>`
+    : '';
+  return `<details><summary>Fills (${r.trades.length})</summary>${note}<table class="grid" id="fills"><thead><tr><th>time (UTC)</th><th>side</th><th>price</th><th>amount (base)</th><th>value</th><th>fee</th><th>reason</th></tr></thead><tbody>${rows}</tbody></table></details>`;
 }
 
 const STYLE = `body{font:14px/1.4 system-ui,sans-serif;margin:1.5em auto;max-width:1200px;padding:0 1em;color:#222}
