@@ -16,7 +16,8 @@ export const CHART_SCRIPT = `(function () {
     autoSize: true,
     layout: { background: { type: 'solid', color: '#ffffff' }, textColor: '#333', attributionLogo: true, panes: { separatorColor: '#ccc' } },
     grid: { vertLines: { color: '#f0f0f0' }, horzLines: { color: '#f0f0f0' } },
-    timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#ccc' },
+    // The default minimum of half a pixel a bar stops "fit all" at ~2,000 bars; a run has up to 20,000.
+    timeScale: { timeVisible: true, secondsVisible: false, borderColor: '#ccc', minBarSpacing: 0.01 },
     rightPriceScale: { borderColor: '#ccc' },
     localization: { locale: 'en-US' }
   });
@@ -46,6 +47,9 @@ export const CHART_SCRIPT = `(function () {
   }
   levels(data.stop, '#d62728');
   levels(data.trail, '#ff7f0e');
+  // Hundreds of labels would cover the candles: beyond LABELLED markers only the arrows are drawn.
+  var LABELLED = 300;
+  var labelled = data.markers.length <= LABELLED;
   var markers = LC.createSeriesMarkers(price, data.markers.map(function (m) {
     var exit = m.kind === 'exit';
     return {
@@ -53,7 +57,7 @@ export const CHART_SCRIPT = `(function () {
       position: exit ? 'aboveBar' : 'belowBar',
       shape: exit ? 'arrowDown' : 'arrowUp',
       color: exit ? (/-/.test(m.text) ? '#d62728' : '#2e7d32') : (m.kind === 'open' ? '#7e57c2' : '#1565c0'),
-      text: m.text
+      text: labelled ? m.text : undefined
     };
   }));
   var equity = chart.addSeries(LC.LineSeries, { color: '#1f77b4', lineWidth: 2, title: 'equity', priceLineVisible: false }, 1);

@@ -69,11 +69,15 @@ function chartSection(c: ChartData): string {
     c.barMs !== c.candleMs
       ? `<p class="note" id="downsample-note">The chart shows ${c.bars.length.toLocaleString('en-US')} bars of ${timeframe(c.barMs)} made from ${c.candles.toLocaleString('en-US')} candles of ${timeframe(c.candleMs)} (at most ${MAX_CHART_BARS.toLocaleString('en-US')} bars keep the page small); markers and stop levels sit on the bar that holds them. The tables are from every candle.</p>`
       : '';
+  const unlabelled =
+    c.markers.length > 300
+      ? `<p class="note">${c.markers.length.toLocaleString('en-US')} markers: drawn without their labels (the round-trip table has them).</p>`
+      : '';
   const noCandles = c.ohlc ? '' : '<p class="note">No candles were given to the renderer: the price line is the equity curve\'s samples.</p>';
   return `<section>
 <h2>Chart <button id="reset-zoom" type="button">fit all</button></h2>
 <p class="note">Price (${c.ohlc ? 'candles' : 'line'}) with entries ▲, exits ▼ (the exit reason and the round trip's profit), the hard stop (red, dashed) and the trailing stop (orange, dashed); equity; drawdown from the running peak. Scroll or pinch to zoom, drag to pan; times are UTC.</p>
-${downsampled}${noCandles}
+${downsampled}${unlabelled}${noCandles}
 <div id="chart" style="height:680px"></div>
 </section>`;
 }
