@@ -48,6 +48,7 @@ describe('cab backtest (built bundle)', () => {
     expect(r.out).toMatch(/^fills \/ round trips\s+\d+ \/ [1-9]\d*$/m);
     const report = JSON.parse(fs.readFileSync(path.join(cwd, 'out', 'report.json'), 'utf8')) as {
       trades: unknown[];
+      closedTrades: unknown[];
       summary: { candles: number; elapsedMs: number };
     };
     expect(report.trades.length).toBeGreaterThan(0);
@@ -55,7 +56,11 @@ describe('cab backtest (built bundle)', () => {
     const all = cab(['backtest', '--data', 'day.csv.gz', '--warmup', '0', '--out', 'out0']);
     expect(all.code).toBe(0);
     expect(all.out).toMatch(/^candles\s+1440$/m);
-    expect(fs.readFileSync(path.join(cwd, 'out', 'report.html'), 'utf8')).toContain('<svg');
+    // The bundle finds the chart library in node_modules (require.resolve) and inlines it with the chart data.
+    const html = fs.readFileSync(path.join(cwd, 'out', 'report.html'), 'utf8');
+    expect(html).toContain('TradingView Lightweight Charts™ v5.2.1');
+    expect(html).toMatch(/<script type="application\/json" id="chart-data">\{"barMs":60000,/);
+    expect(html.match(/<tr class="trip">/g)?.length).toBe(report.closedTrades.length);
   });
 
   it.each([

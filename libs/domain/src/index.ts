@@ -62,3 +62,5 @@ export * from './pnl/round-trip';
 export * from './pnl/booked-position';
 export * from './pnl/daily';
 export * from './pnl/equity-stats';
+export * from './pnl/ratios';
+export * from './pnl/trade-metrics';

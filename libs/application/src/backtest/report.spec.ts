@@ -1,6 +1,8 @@
 import { dec } from '@cab/domain';
 import { EquityRecorder } from './equity-recorder';
 import { buildReport, type ReportFill } from './report';
+import { exitReasonOf, roundTrips } from './round-trips';
+import { StopLevelRecorder } from './stop-levels';
 
 const fill = (ts: number, side: 'buy' | 'sell', price: string, amount: string, fee: string, feeCurrency: string): ReportFill => ({
   ts,
@@ -32,7 +34,7 @@ describe('buildReport', () => {
     ['1001', 120],
     ['1000.9', 114],
   ] as const;
-  curve.forEach(([e, p], i) => rec.record(i * 60_000, dec(e), dec(String(p)), i % 2 === 0));
+  curve.forEach(([e, p], i) => rec.record((i + 1) * 60_000, dec(e), dec(String(p)), i % 2 === 0));
 
   const report = buildReport({
     symbol: 'BTC/USDT',
@@ -47,17 +49,64 @@ describe('buildReport', () => {
     startEquity: dec('1000'),
     fills,
     curve: rec.curve(),
+    dailyCloses: rec.dailyCloses(),
     exposure: rec.exposure(),
     timeframeMs: 60_000,
+    marketOpen: dec('100'),
+    marketClose: dec('114'),
   });
 
   it('counts round trips with fees in their real currency', () => {
-    expect(report.closedTrades).toEqual([
+    expect(report.closedTrades).toMatchObject([
       // realized 0.2495 × (110 − 100) = 2.495; fees 0.0005 × 100 + 0.05489 = 0.10489
       { openedTs: 1, closedTs: 2, realized: '2.495', fees: '0.10489', pnl: '2.39011' },
       // realized 0.1996 × (114 − 120) = −1.1976; fees 0.0004 × 120 + 0.0455088 = 0.0935088
       { openedTs: 3, closedTs: 4, realized: '-1.1976', fees: '0.0935088', pnl: '-1.2911088' },
     ]);
+  });
+
+  it('gives each round trip its entry, exit, holding time, profit % and exit reason', () => {
+    expect(report.closedTrades[0]).toMatchObject({
+      holdingMs: 1,
+      entryPrice: '100',
+      exitPrice: '110',
+      amount: '0.25',
+      costQuote: '25',
+      pnlPct: '9.5604', // 2.39011 / 25
+      exitReason: 'unknown', // these fills carry no reason
+      stop: null,
+      trail: null,
+    });
+    expect(report.closedTrades[1]).toMatchObject({ entryPrice: '120', exitPrice: '114', costQuote: '24', pnlPct: '-5.3796' });
+    expect(report.openTrade).toBeNull();
+  });
+
+  it('trade metrics, buy and hold, and no annualised ratio from four minutes', () => {
+    expect(report.summary).toMatchObject({
+      expectancy: '0.5495006', // (2.39011 − 1.2911088) / 2
+      avgWin: '2.39011',
+      avgLoss: '-1.2911088',
+      largestWin: '2.39011',
+      largestLoss: '-1.2911088',
+      maxWinStreak: 1,
+      maxLossStreak: 1,
+      dailyReturns: 1,
+      sharpe: null,
+      ratios: {
+        sharpe: { value: null, reason: 'too few daily returns (1)' },
+        sortino: { value: null, reason: 'too few daily returns (1)' },
+        calmar: { value: null, reason: 'too few daily returns (1)' },
+      },
+    });
+    expect(report.buyAndHold).toEqual({ entryPrice: '100', exitPrice: '114', endEquity: '1140', pnl: '140', returnPct: '14' });
+  });
+
+  it('breaks the run down by day, week and month', () => {
+    const day = { start: 0, trades: 2, wins: 1, losses: 1, pnl: '1.0990012', startEquity: '1000', endEquity: '1000.9', returnPct: '0.09' };
+    expect(report.periods.day).toEqual([{ ...day, label: '1970-01-01' }]);
+    expect(report.periods.week).toEqual([{ ...day, start: -3 * 86_400_000, label: '1969-12-29' }]);
+    expect(report.periods.month).toEqual([{ ...day, label: '1970-01' }]);
+    expect(report.exitReasons).toEqual([{ reason: 'unknown', trades: 2, wins: 1, losses: 1, pnl: '1.0990012', avgPnlPct: '2.0904', avgHoldingMs: 1 }]);
   });
 
   it('summarises the run', () => {
@@ -69,6 +118,7 @@ describe('buildReport', () => {
       losses: 1,
       winRate: '0.5',
       profitFactor: '1.8512',
+      timeframeMs: 60_000,
       startEquity: '1000',
       endEquity: '1000.9',
       netPnl: '0.9',
@@ -102,14 +152,19 @@ describe('buildReport with dust', () => {
       elapsedMs: 1,
       startEquity: dec('1000'),
       curve: [],
+      dailyCloses: [],
       exposure: 0,
       timeframeMs: 60_000,
+      marketOpen: dec('100'),
+      marketClose: dec('100'),
     };
     expect(buildReport({ ...base, fills }).summary.trades).toBe(0);
     const r = buildReport({ ...base, fills, isDust: (b) => b.lt(dec('0.001')) });
     expect(r.summary.trades).toBe(1);
     // realized 0.2494 × 10 = 2.494; fees 0.0005 × 100 + 0.054868 = 0.104868
-    expect(r.closedTrades[0]).toEqual({ openedTs: 1, closedTs: 2, realized: '2.494', fees: '0.104868', pnl: '2.389132' });
+    expect(r.closedTrades[0]).toMatchObject({ openedTs: 1, closedTs: 2, realized: '2.494', fees: '0.104868', pnl: '2.389132' });
+    // The dust left stays held; the next buy opens a round trip that is still open at the end.
+    expect(r.openTrade).toEqual({ openedTs: 3, entryPrice: '100', amount: '0.1' });
   });
 });
 
@@ -143,5 +198,50 @@ describe('EquityRecorder', () => {
     // Only points that were sampled at some time (about maxPoints per halving of the stride) and
     // the last one were valued: 430 of 10,000 steps here.
     expect(valued).toBeLessThan(steps / 20);
+  });
+});
+
+describe('EquityRecorder daily closes', () => {
+  it('keeps the equity of the last step of every UTC day, exactly, however thin the curve', () => {
+    const rec = new EquityRecorder(10);
+    const day = 86_400_000;
+    // Three days and a bit of 1-minute steps, stamped at their candles' closes; the equity is the step's index.
+    const steps = 3 * 1440 + 30;
+    for (let i = 0; i < steps; i++) rec.record((i + 1) * 60_000, dec(String(i)), 100, false);
+    // The step at 00:00 closes the day before (its candle's).
+    expect(rec.dailyCloses()).toEqual([
+      { day: 0, ts: day, equity: '1439' },
+      { day, ts: 2 * day, equity: '2879' },
+      { day: 2 * day, ts: 3 * day, equity: '4319' },
+      { day: 3 * day, ts: steps * 60_000, equity: String(steps - 1) },
+    ]);
+    expect(new EquityRecorder().dailyCloses()).toEqual([]);
+  });
+});
+
+describe('round trips with stop levels and exit reasons', () => {
+  it('takes each round trip its stop and last trailing level, and names what closed it', () => {
+    const stops = new StopLevelRecorder();
+    stops.record(10, dec('95'), null); // opened at 10: the hard stop
+    stops.record(11, dec('95'), null); // unchanged: not kept
+    stops.record(12, dec('95'), dec('101'));
+    stops.record(13, dec('95'), dec('103.5')); // the trail moves up
+    stops.record(14, null, null); // closed
+    stops.record(20, dec('99'), null);
+    stops.record(21, null, null);
+    expect(stops.levels()).toHaveLength(6);
+    const fills = [
+      { ...fill(10, 'buy', '100', '0.25', '0.0005', 'BTC'), reason: 'signal: EMA cross up' },
+      { ...fill(14, 'sell', '103.4', '0.2495', '0.05', 'USDT'), reason: 'exit EXIT.TRAILING_STOP: price 103.4 <= trailing stop 103.5 (peak 105 − 1.5 %)' },
+      { ...fill(20, 'buy', '104', '0.25', '0.0005', 'BTC'), reason: 'signal: EMA cross up' },
+      { ...fill(21, 'sell', '98.9', '0.2495', '0.05', 'USDT'), reason: 'exit EXIT.STOP_LOSS: price 98.9 <= stop 99' },
+    ];
+    const book = roundTrips(fills, 'BTC', 'BTC/USDT', undefined, stops.levels());
+    expect(book.trips.map((t) => [t.exitReason, t.stop, t.trail])).toEqual([
+      ['EXIT.TRAILING_STOP', '95', '103.5'],
+      ['EXIT.STOP_LOSS', '99', null],
+    ]);
+    expect(exitReasonOf('signal: EMA 9/21 cross down')).toBe('signal');
+    expect(exitReasonOf(null)).toBe('unknown');
   });
 });

@@ -1,21 +1,8 @@
-import {
-  applyRoundTripFill,
-  dec,
-  flatPosition,
-  maxDrawdown,
-  sharpe,
-  str,
-  sum,
-  tradeStats,
-  ZERO,
-  type Decimal,
-  type DustTest,
-  type FeeCurrency,
-  type Position,
-  type Side,
-  type TradeResult,
-} from '@cab/domain';
-import type { EquityPoint } from './equity-recorder';
+import { dailyRatios, dec, maxDrawdown, str, sum, tradeMetrics, tradeStats, ZERO, type Decimal, type DustTest, type Ratio, type Side } from '@cab/domain';
+import type { DailyClose, EquityPoint } from './equity-recorder';
+import { exitReasonStats, periodBreakdown, type ExitReasonRow, type PeriodRow } from './periods';
+import { roundTrips, type OpenTrade, type RoundTrip } from './round-trips';
+import type { StopLevel } from './stop-levels';
 
 /** One fill as the report lists it: strings for every amount (report.json is read by people and tools). */
 export interface ReportFill {
@@ -50,9 +37,16 @@ export interface ReportInput {
   startEquity: Decimal;
   fills: readonly ReportFill[];
   curve: readonly EquityPoint[];
+  /** The equity at each UTC day's close (EquityRecorder.dailyCloses): the daily returns and the period breakdowns. */
+  dailyCloses: readonly DailyClose[];
   exposure: number;
-  /** Length of one candle, ms (to annualise Sharpe). */
+  /** Length of one candle, ms. */
   timeframeMs: number;
+  /** The first traded candle's open and the last one's close: buy and hold over the same range. */
+  marketOpen: Decimal;
+  marketClose: Decimal;
+  /** Where the position's stops stood (StopLevelRecorder), for the chart and the round trips; none when the driver does not record them. */
+  stopLevels?: readonly StopLevel[];
   /**
    * Whether a base amount left after a sell can no longer be sold (below the exchange minimum).
    * Such dust ends the round trip, as the pipeline's own accounting does; without it only an exact
@@ -61,12 +55,17 @@ export interface ReportInput {
   isDust?: DustTest;
 }
 
+/** An annualised ratio to 3 places, or why there is none (`too few daily returns (N)` below 30). */
+export type ReportRatio = Ratio;
+
 export interface ReportSummary {
   symbol: string;
   strategy: string;
   params: Record<string, unknown>;
   from: number;
   to: number;
+  /** Length of one candle, ms. */
+  timeframeMs: number;
   /** Candles processed: the traded range, from `from` to `to`. */
   candles: number;
   /** Candles of history before `from`: seen by the strategy, never traded on, not in `candles` or the equity curve. */
@@ -80,6 +79,15 @@ export interface ReportSummary {
   losses: number;
   winRate: string | null;
   profitFactor: string | null;
+  /** Mean net PnL per round trip; mean of the wins and of the losses; the best and worst (quote, exact; null when there is none). */
+  expectancy: string | null;
+  avgWin: string | null;
+  avgLoss: string | null;
+  largestWin: string | null;
+  largestLoss: string | null;
+  /** Longest runs of consecutive winning and losing round trips. */
+  maxWinStreak: number;
+  maxLossStreak: number;
   startEquity: string;
   endEquity: string;
   netPnl: string;
@@ -88,51 +96,56 @@ export interface ReportSummary {
   fees: string;
   maxDrawdown: string;
   maxDrawdownPct: string;
-  /** Annualised, from the sampled equity curve; null when undefined (too few samples, flat curve). */
+  /** Daily returns (UTC days) behind the ratios. */
+  dailyReturns: number;
+  /** Annualised Sharpe (= ratios.sharpe.value); null when not given (see ratios.sharpe.reason). */
   sharpe: number | null;
+  /** Sharpe, Sortino and Calmar from the daily closes (@cab/domain pnl/ratios.ts); each null with its reason below 30 daily returns. */
+  ratios: { sharpe: ReportRatio; sortino: ReportRatio; calmar: ReportRatio };
   /** Fraction of candles with an open round trip (from a buy to the sell that closes it; dust left after a sell is not a position). */
   exposure: number;
+}
+
+/** Holding the start equity in base from the first candle's open to the last one's close, before fees. */
+export interface BuyAndHold {
+  entryPrice: string;
+  exitPrice: string;
+  endEquity: string;
+  pnl: string;
+  returnPct: string;
 }
 
 export interface BacktestReport {
   summary: ReportSummary;
   trades: ReportFill[];
-  closedTrades: { openedTs: number; closedTs: number; realized: string; fees: string; pnl: string }[];
+  /** The closed round trips, oldest first (`openedTs`, `closedTs`, `realized`, `fees`, `pnl` and what the table shows). */
+  closedTrades: RoundTrip[];
+  /** The round trip still open at the end, if any. */
+  openTrade: OpenTrade | null;
+  periods: { day: PeriodRow[]; week: PeriodRow[]; month: PeriodRow[] };
+  exitReasons: ExitReasonRow[];
+  buyAndHold: BuyAndHold;
   equity: EquityPoint[];
+  stopLevels: StopLevel[];
 }
 
-const YEAR_MS = 365 * 86_400_000;
+const HUNDRED = dec('100');
+const pct = (part: Decimal, whole: Decimal) => (whole.gt(ZERO) ? str(part.div(whole).times(HUNDRED).round(4)) : '0');
+const orNull = (d: Decimal | null) => (d === null ? null : str(d));
+const rounded = (r: Ratio): Ratio => (r.value === null ? r : { value: Math.round(r.value * 1000) / 1000, reason: null });
 
-/** Everything a backtest report says, computed from the fills and the sampled equity curve. */
+/** Everything a backtest report says, computed from the fills, the sampled equity curve and the daily closes. */
 export function buildReport(input: ReportInput): BacktestReport {
-  let position: Position = flatPosition(input.symbol);
-  const closed: TradeResult[] = [];
-  const fees: Decimal[] = [];
-  for (const f of input.fills) {
-    // The domain's round-trip rule: a sell that leaves only dust closes the round trip.
-    const outcome = applyRoundTripFill(
-      position,
-      {
-        side: f.side,
-        amount: dec(f.amount),
-        price: dec(f.price),
-        fee: dec(f.fee),
-        feeCurrency: (f.feeCurrency === input.base ? 'base' : 'quote') as FeeCurrency,
-        ts: f.ts,
-      },
-      input.isDust,
-    );
-    position = outcome.position;
-    fees.push(outcome.feeQuote);
-    if (outcome.closed) closed.push(outcome.closed);
-  }
+  const book = roundTrips(input.fills, input.base, input.symbol, input.isDust, input.stopLevels);
+  const closed = book.results;
   const stats = tradeStats(closed);
+  const metrics = tradeMetrics(closed);
   const equity = input.curve.map((p) => dec(p.equity));
   const end = equity[equity.length - 1] ?? input.startEquity;
   const dd = maxDrawdown([input.startEquity, ...equity]);
-  const spacing = input.curve.length > 1 ? ((input.curve[input.curve.length - 1]?.ts ?? 0) - (input.curve[0]?.ts ?? 0)) / (input.curve.length - 1) : 0;
-  const sr = spacing > 0 ? sharpe(equity, YEAR_MS / spacing) : NaN;
+  const ratios = dailyRatios([input.startEquity, ...input.dailyCloses.map((d) => dec(d.equity))], Number(str(dd.maxDrawdownPct)));
   const net = end.minus(input.startEquity);
+  const holdEnd = input.marketOpen.gt(ZERO) ? input.startEquity.times(input.marketClose).div(input.marketOpen) : input.startEquity;
   return {
     summary: {
       symbol: input.symbol,
@@ -140,6 +153,7 @@ export function buildReport(input: ReportInput): BacktestReport {
       params: input.params,
       from: input.from,
       to: input.to,
+      timeframeMs: input.timeframeMs,
       candles: input.candles,
       warmupCandles: input.warmupCandles ?? 0,
       elapsedMs: input.elapsedMs,
@@ -150,25 +164,43 @@ export function buildReport(input: ReportInput): BacktestReport {
       losses: stats.losses,
       winRate: stats.winRate === null ? null : str(stats.winRate.round(4)),
       profitFactor: stats.profitFactor === null ? null : str(stats.profitFactor.round(4)),
+      expectancy: orNull(metrics.expectancyQuote),
+      avgWin: orNull(metrics.avgWinQuote),
+      avgLoss: orNull(metrics.avgLossQuote),
+      largestWin: orNull(metrics.largestWinQuote),
+      largestLoss: orNull(metrics.largestLossQuote),
+      maxWinStreak: metrics.maxWinStreak,
+      maxLossStreak: metrics.maxLossStreak,
       startEquity: str(input.startEquity),
       endEquity: str(end),
       netPnl: str(net),
-      returnPct: input.startEquity.gt(ZERO) ? str(net.div(input.startEquity).times(dec('100')).round(4)) : '0',
+      returnPct: pct(net, input.startEquity),
       realizedPnl: str(sum(closed.map((c) => c.realizedQuote))),
-      fees: str(sum(fees)),
+      fees: str(sum(book.fees)),
       maxDrawdown: str(dd.maxDrawdownQuote),
-      maxDrawdownPct: str(dd.maxDrawdownPct.times(dec('100')).round(4)),
-      sharpe: Number.isFinite(sr) ? Math.round(sr * 1000) / 1000 : null,
+      maxDrawdownPct: str(dd.maxDrawdownPct.times(HUNDRED).round(4)),
+      dailyReturns: ratios.dailyReturns,
+      sharpe: rounded(ratios.sharpe).value,
+      ratios: { sharpe: rounded(ratios.sharpe), sortino: rounded(ratios.sortino), calmar: rounded(ratios.calmar) },
       exposure: Math.round(input.exposure * 10_000) / 10_000,
     },
     trades: [...input.fills],
-    closedTrades: closed.map((c) => ({
-      openedTs: c.openedTs,
-      closedTs: c.closedTs,
-      realized: str(c.realizedQuote),
-      fees: str(c.feesQuote),
-      pnl: str(c.pnlQuote),
-    })),
+    closedTrades: book.trips,
+    openTrade: book.open,
+    periods: {
+      day: periodBreakdown('day', input.dailyCloses, input.startEquity, book.trips),
+      week: periodBreakdown('week', input.dailyCloses, input.startEquity, book.trips),
+      month: periodBreakdown('month', input.dailyCloses, input.startEquity, book.trips),
+    },
+    exitReasons: exitReasonStats(book.trips),
+    buyAndHold: {
+      entryPrice: str(input.marketOpen),
+      exitPrice: str(input.marketClose),
+      endEquity: str(holdEnd),
+      pnl: str(holdEnd.minus(input.startEquity)),
+      returnPct: pct(holdEnd.minus(input.startEquity), input.startEquity),
+    },
     equity: [...input.curve],
+    stopLevels: [...(input.stopLevels ?? [])],
   };
 }

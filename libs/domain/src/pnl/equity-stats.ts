@@ -1,4 +1,4 @@
-import { ZERO, approx, decInt, type Decimal } from '../money/decimal';
+import { ZERO, decInt, type Decimal } from '../money/decimal';
 
 export interface Drawdown {
   /** Largest fall from a running peak, in quote (≥ 0). */
@@ -65,23 +65,4 @@ export function tradeStats(results: Iterable<{ readonly pnlQuote: Decimal }>): T
     profitFactor: loss.gt(ZERO) ? profit.div(loss) : null,
     netQuote: profit.minus(loss),
   };
-}
-
-/**
- * Sharpe ratio of an equity curve sampled at a fixed period: mean / sample standard deviation of
- * the period returns, times √periodsPerYear (e.g. 365 for daily samples of a 24/7 market), risk-free
- * rate 0. A statistic, not money, so float64. NaN with fewer than 3 samples or flat returns.
- */
-export function sharpe(equity: readonly Decimal[], periodsPerYear: number): number {
-  const returns: number[] = [];
-  for (let i = 1; i < equity.length; i++) {
-    const prev = equity[i - 1]!;
-    if (prev.lte(ZERO)) return NaN;
-    returns.push(approx(equity[i]!.minus(prev).div(prev)));
-  }
-  if (returns.length < 2) return NaN;
-  const mean = returns.reduce((a, r) => a + r, 0) / returns.length;
-  const variance = returns.reduce((a, r) => a + (r - mean) ** 2, 0) / (returns.length - 1);
-  if (!(variance > 0)) return NaN;
-  return (mean / Math.sqrt(variance)) * Math.sqrt(periodsPerYear);
 }

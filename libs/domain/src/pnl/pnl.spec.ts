@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { ZERO, dec, str, type Decimal } from '../money/decimal';
 import { MS } from '../time/clock';
 import { dailyPnl } from './daily';
-import { maxDrawdown, sharpe, tradeStats } from './equity-stats';
+import { maxDrawdown, tradeStats } from './equity-stats';
 import { applyFill, avgEntry, flatPosition, unrealizedPnl, type FeeCurrency, type Fill } from './position';
 
 const T = 1_700_000_000_000;
@@ -122,15 +122,5 @@ describe('equity statistics', () => {
     const none = tradeStats([]);
     expect(none.winRate).toBeNull();
     expect(none.profitFactor).toBeNull();
-  });
-
-  it('Sharpe of period returns, annualized', () => {
-    // returns +10 %, −10 %, +10 %: mean 0.0333…, sample σ 0.11547…
-    const s = sharpe(curve(['100', '110', '99', '108.9']), 1);
-    expect(s).toBeCloseTo(0.288675, 5);
-    expect(sharpe(curve(['100', '110', '99', '108.9']), 4)).toBeCloseTo(0.57735, 4);
-    expect(sharpe(curve(['100', '101']), 365)).toBeNaN();
-    expect(sharpe(curve(['100', '100', '100']), 365)).toBeNaN();
-    expect(sharpe(curve(['0', '100', '120']), 365)).toBeNaN();
   });
 });

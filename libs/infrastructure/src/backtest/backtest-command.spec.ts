@@ -16,7 +16,9 @@ describe('backtestCommand (cab backtest)', () => {
   const io = () => {
     const out: string[] = [];
     const err: string[] = [];
-    return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), isTty: true } };
+    // A clock that moves half a second each time the command looks: the speed and ETA it prints are known.
+    let t = 0;
+    return { out, err, io: { stdout: (s: string) => out.push(s), stderr: (s: string) => err.push(s), isTty: true, now: () => (t += 500) } };
   };
 
   it('runs a .csv.gz over a date range, prints the table and a progress bar, writes report.json and report.html', async () => {
@@ -38,7 +40,8 @@ describe('backtestCommand (cab backtest)', () => {
     );
     expect(code).toBe(0);
     expect(out.join('')).toMatch(/^candles\s+720$/m);
-    expect(err.join('')).toMatch(/\[#+\] 100 % 720\/720 candles/);
+    // The start and the last frame half a second apart: 720 candles at 1,440 candles/s, nothing left.
+    expect(err.join('')).toMatch(/\[#+\] 100 % 720\/720 candles · 1,440 candles\/s · ETA 0:00/);
     const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'out', 'report.json'), 'utf8')) as {
       trades: unknown[];
       summary: { candles: number; elapsedMs: number };
@@ -46,7 +49,9 @@ describe('backtestCommand (cab backtest)', () => {
     expect(Array.isArray(report.trades)).toBe(true);
     expect(report.summary.candles).toBe(720);
     expect(typeof report.summary.elapsedMs).toBe('number');
-    expect(fs.existsSync(path.join(tmp.dir, 'out', 'report.html'))).toBe(true);
+    // The page charts the run's own candles: one bar per traded candle (12 hours of 1m).
+    const html = fs.readFileSync(path.join(tmp.dir, 'out', 'report.html'), 'utf8');
+    expect(html).toMatch(/<script type="application\/json" id="chart-data">\{"barMs":60000,"candleMs":60000,"candles":720,/);
   });
 
   it('without --strategy runs STRATEGY with STRATEGY_PARAMS, as paper and live trading do; --params replaces them', async () => {

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import type { Settings } from '../settings';
 import { readCandleFile } from '../market-data/candle-csv';
+import { progressLine } from './progress-line';
 import { renderSummaryTable, writeReport } from './report-render';
 import { runBacktest } from './run-backtest';
 
@@ -25,6 +27,8 @@ export interface CommandIo {
   stderr: (s: string) => void;
   /** True when stderr is a terminal: then a progress bar is drawn. */
   isTty: boolean;
+  /** A monotonic clock in ms for the progress bar's speed and ETA (default performance.now). */
+  now?: () => number;
 }
 
 /** A user's mistake in the arguments: printed without a stack, exit 2. */
@@ -92,6 +96,8 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     throw new BacktestArgsError(`--data: ${(e as Error).message}`);
   }
   let drawn = false;
+  const now = io.now ?? (() => performance.now());
+  const started = now();
   const report = await runBacktest({
     candles,
     symbol: args.symbol.toUpperCase(),
@@ -104,11 +110,8 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     progressEvery: 5_000,
     onProgress: (done, total) => {
       if (!io.isTty) return;
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      io.stderr(
-        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${((done / total) * 100).toFixed(0).padStart(3)} % ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} candles`,
-      );
+      // \x1b[K clears what a longer frame left on the line.
+      io.stderr(`\r${progressLine(done, total, now() - started)}\x1b[K`);
       drawn = true;
     },
   }).catch((e: unknown) => {
@@ -116,7 +119,8 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     throw e;
   });
   if (drawn) io.stderr('\n');
-  const paths = writeReport(args.out, report);
+  // The candles go to the page's chart (the report itself keeps none; a long run is downsampled there).
+  const paths = writeReport(args.out, report, { candles });
   io.stdout(
     `${renderSummaryTable(report)}\n\nreport: ${path.relative(process.cwd(), paths.html) || paths.html}, ${path.relative(process.cwd(), paths.json) || paths.json}\n`,
   );

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import {
   buildReport,
   EquityRecorder,
+  StopLevelRecorder,
   TradingCore,
   type BacktestReport,
   type BalanceDTO,
@@ -70,6 +71,9 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const startBalances = s.paper.balances;
   const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
   const recorder = new EquityRecorder();
+  // Where the stops stood, for the report's chart: offered only when the position changed (its version).
+  const stops = new StopLevelRecorder();
+  let stopVersion = -1;
   const quotes = new ReplayQuote(opts.symbol, tf, REPLAY_HALF_SPREAD, venue);
   const progressEvery = opts.progressEvery ?? 10_000;
   let seen: BalanceDTO | null = null;
@@ -106,6 +110,10 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
       }
       const position = core.position(opts.symbol);
       const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
+      if (position.version !== stopVersion) {
+        stopVersion = position.version;
+        stops.record(now, inMarket ? position.stopPrice : null, inMarket ? position.trailingStopPrice : null);
+      }
       const h = held;
       const q = cash;
       recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
@@ -144,8 +152,12 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     startEquity: startEquity as Decimal,
     fills: reportFills,
     curve: recorder.curve(),
+    dailyCloses: recorder.dailyCloses(),
     exposure: recorder.exposure(),
     timeframeMs: tf,
+    marketOpen: dec(String(first.open)),
+    marketClose: dec(String(last.close)),
+    stopLevels: stops.levels(),
   });
 }
 

@@ -162,8 +162,11 @@ export async function runLoopBacktest(opts: BacktestOptions): Promise<BacktestRe
       startEquity: startEquity as Decimal,
       fills: reportFills,
       curve: recorder.curve(),
+      dailyCloses: recorder.dailyCloses(),
       exposure: recorder.exposure(),
       timeframeMs: tf,
+      marketOpen: dec(String(first.open)),
+      marketClose: dec(String(last.close)),
     });
   } finally {
     await app.close();
