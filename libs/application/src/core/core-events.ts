@@ -42,12 +42,18 @@ export interface QuoteEvent {
  * The venue's word on one of our orders: the answer to its PlaceOrder, or any later look at it
  * (ack, partial, fill, cancel, reject). Reports may come late, twice or out of order: filled
  * amounts only grow and fills count once by trade id. An `ambiguous` error is "outcome unknown":
- * the order stays in flight, never re-sent (docs/lessons.md #2). Any other error changes an order
- * only as the answer to its send (it is still `new`); on a later look it says nothing about it.
+ * the order stays in flight, never re-sent (docs/lessons.md #2).
  */
 export interface OrderReportEvent {
   readonly kind: 'order-report';
   readonly clientOrderId: string;
+  /**
+   * `send`: the answer to the order's PlaceOrder; an error then settles it (refused; `ambiguous`:
+   * in flight). `look`: a later look (fetchOrder); an error then says nothing about the order — a
+   * lookup's "not found" may be an order still on its way, so only a ReconcileReport's `notFound`,
+   * after the grace, closes one.
+   */
+  readonly answer: 'send' | 'look';
   readonly result: BrokerResult<OrderDTO>;
 }
 

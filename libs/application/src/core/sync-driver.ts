@@ -64,7 +64,7 @@ export class SyncDriver {
           o.side === 'buy'
             ? this.venue.marketBuyQuote(o.symbol, o.requestedQuote!, o.clientOrderId)
             : this.venue.marketSellBase(o.symbol, o.requestedBase!, o.clientOrderId);
-        this.handle({ kind: 'order-report', clientOrderId: o.clientOrderId, result });
+        this.handle({ kind: 'order-report', clientOrderId: o.clientOrderId, answer: 'send', result });
       } else if (c.kind === 'cancel-order') {
         // Nothing to do: a synchronous venue's market orders are done when answered, never left working.
         this.sink?.(c);

@@ -410,7 +410,11 @@ export class TradingCore {
     }
     const s = this.state(entry.order.symbol);
     if (e.result.ok) this.applyAnswer(s, entry, e.result.value, now);
-    else this.applyError(s, entry, e.result.error, now);
+    else if (e.answer === 'send') this.applyError(s, entry, e.result.error, now);
+    else if (this.publishing) {
+      const err = e.result.error;
+      this.publish({ kind: 'order', ts: now, symbol: s.symbol, order: entry.order, error: `look failed: ${err.kind} ${err.code}: ${err.message}` });
+    }
   }
 
   /** A look at the order applied (OrderSettler.store's accounting): its status, its new fills by trade id, the position, the ledger. */
@@ -443,9 +447,10 @@ export class TradingCore {
   }
 
   /**
-   * An error instead of an answer. As the answer to the send (the order is still `new`): refused
-   * (the key stays taken unless retryable; fatal halts) or, when ambiguous, in flight — never
-   * re-sent. On a later look an error tells nothing about the order: it stays as it is.
+   * An error as the answer to the send: refused (the key stays taken unless retryable; fatal
+   * halts) or, when ambiguous, in flight — never re-sent. Only while the order is `new`: a look
+   * that came first (a reconcile found it on the venue) keeps its word, as PlaceOrder's
+   * compare-and-set on `new` does.
    */
   private applyError(s: SymbolState, entry: OrderEntry, error: BrokerError, now: number): void {
     const text = `${error.kind} ${error.code}: ${error.message}`;
