@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   dec,
   ExitPolicy,
+  isTerminal,
   RiskManager,
   str,
   ZERO,
@@ -35,8 +36,13 @@ const TF = 60_000;
 const GRACE = 2 * TF;
 const FEE = dec('0.002');
 
-/** What the venue does with an order sent to it. */
-type Fate = 'fill' | 'two-parts' | 'reject' | 'retryable' | 'lost-executed' | 'lost-never';
+/**
+ * What the venue does with an order sent to it: fills it (whole, or half now and the rest at the
+ * next `progress`), refuses it, or trades it and the answer is lost (ambiguous), or never gets it
+ * and the answer is lost; `slow`: the order is still on its way (it arrives and fills at the next
+ * `progress`, and only then is it answered), so a look or a reconcile may not find it yet.
+ */
+type Fate = 'fill' | 'two-parts' | 'reject' | 'retryable' | 'lost-executed' | 'lost-never' | 'slow';
 
 type Action =
   | { t: 'candle'; move: number; signal: SignalAction }
@@ -68,6 +74,8 @@ class ModelVenue implements VenueView {
   readonly name = 'model';
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   readonly orders = new Map<string, VenueOrder>();
+  /** Orders on their way (fate `slow`), with what to answer once they arrive. */
+  readonly transit: { order: OrderRecord; answer: (r: BrokerResult<OrderDTO>) => void }[] = [];
   base = ZERO;
   quote = dec('100000');
   price = dec('50000');
@@ -114,9 +122,15 @@ class ModelVenue implements VenueView {
     return fate === 'lost-executed' ? { ok: false, error: { kind: 'ambiguous', code: 'TIMEOUT', message: 'no answer' } } : { ok: true, value: answer };
   }
 
-  /** Open orders trade their rest at the current quote. */
+  /** Open orders trade their rest at the current quote; orders on their way arrive, fill and are answered. */
   progress(): void {
     for (const v of this.orders.values()) if (v.rest.gt(ZERO)) this.trade(v, v.rest);
+    for (const t of this.transit.splice(0)) t.answer(this.receive(t.order, 'fill'));
+  }
+
+  /** A buy of ours on its way or still trading: a second one now would be a second entry. */
+  buyLive(): boolean {
+    return this.transit.some((t) => t.order.side === 'buy') || [...this.orders.values()].some((v) => v.side === 'buy' && v.rest.gt(ZERO));
   }
 
   private trade(v: VenueOrder, amount: Decimal): void {
@@ -231,7 +245,7 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
   });
   /** Reports on their way to the core, in no particular order. */
   const pending: CoreEvent[] = [];
-  const sent: string[] = [];
+  const sent: OrderRecord[] = [];
   let fateAt = 0;
   let mismatches = 0;
   let step = 0;
@@ -240,7 +254,7 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
   const handle = (e: CoreEvent): void => {
     step++;
     const before = core.position(SYMBOL);
-    const buysBefore = core.unsettled(SYMBOL).filter((o) => o.side === 'buy').length;
+    const buysBefore = live().filter((o) => o.side === 'buy').length;
     const commands = core.handle(e);
     for (const c of commands) carryOut(c, before, buysBefore);
     check(e);
@@ -251,15 +265,20 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
     if (c.kind !== 'place-order') return;
     const o = c.order;
     if (o.side === 'buy') {
+      // Against the venue's truth, not only the core's books: no buy of ours on its way or trading, no position held.
+      if (venue.buyLive()) throw new Error(`step ${step}: a buy was sent while another buy of ours is on its way or trading on the venue`);
+      if (!venue.base.lt(venue.inst.minBase)) throw new Error(`step ${step}: a buy was sent while the venue holds ${str(venue.base)} of ours`);
       if (isOpen(before)) throw new Error(`step ${step}: a buy was sent while a position of ${str(before.baseQty)} is open`);
       if (buysBefore > 0) throw new Error(`step ${step}: a buy was sent while another buy of ours is unsettled`);
     }
-    if (sent.includes(o.clientOrderId)) throw new Error(`step ${step}: ${o.clientOrderId} was sent twice`);
-    sent.push(o.clientOrderId);
+    if (sent.some((x) => x.clientOrderId === o.clientOrderId)) throw new Error(`step ${step}: ${o.clientOrderId} was sent twice`);
+    sent.push(o);
     if (o.side === 'buy') seen.buys++;
     else seen.sells++;
     const fate = fates[fateAt++ % fates.length]!;
-    pending.push({ kind: 'order-report', clientOrderId: o.clientOrderId, answer: 'send', result: venue.receive(o, fate) });
+    const answer = (result: BrokerResult<OrderDTO>) => pending.push({ kind: 'order-report', clientOrderId: o.clientOrderId, answer: 'send', result });
+    if (fate === 'slow') venue.transit.push({ order: o, answer });
+    else answer(venue.receive(o, fate));
   };
 
   const tally = (f: CoreOutput): void => {
@@ -271,9 +290,19 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
     if (f.kind === 'order' && f.error?.startsWith('not found')) seen.closedNotFound++;
   };
 
+  /** Our orders sent and not settled, as the core's record of each order says (not its own list of unsettled ones). */
+  const live = (): OrderRecord[] => {
+    const out: OrderRecord[] = [];
+    for (const o of sent) {
+      const rec = core.order(o.clientOrderId);
+      if (!rec || !isTerminal(rec.status)) out.push(rec ?? o);
+    }
+    return out;
+  };
+
   const check = (e: CoreEvent): void => {
     const at = `step ${step} (${e.kind})`;
-    const unsettled = core.unsettled(SYMBOL);
+    const unsettled = live();
     const pos = core.position(SYMBOL);
     if (unsettled.filter((o) => o.side === 'buy').length > 1) throw new Error(`${at}: two unsettled buys`);
     // Never a sell above the position: what unsettled sells may still sell fits in what is held.
@@ -345,7 +374,7 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
         break;
       case 'look': {
         if (sent.length === 0) break;
-        const coid = sent[a.pick % sent.length]!;
+        const coid = sent[a.pick % sent.length]!.clientOrderId;
         const v = venue.orders.get(coid);
         const result: BrokerResult<OrderDTO> = v
           ? { ok: true, value: venue.snapshot(v) }
@@ -369,9 +398,9 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
     }
   }
 
-  // Everything told at last: every report delivered, the venue done, a reconcile after the grace.
-  while (pending.length > 0) handle(pending.shift()!);
+  // Everything told at last: the venue done, every report delivered, a reconcile after the grace.
   venue.progress();
+  while (pending.length > 0) handle(pending.shift()!);
   clock.advance(GRACE);
   for (let i = 0; i < 3 && core.unsettled(SYMBOL).length > 0; i++) handle(reconcileNow());
   handle(reconcileNow());
@@ -404,7 +433,7 @@ const action: fc.Arbitrary<Action> = fc.oneof(
     }),
   },
 );
-const fates = fc.array(fc.constantFrom<Fate>('fill', 'fill', 'two-parts', 'reject', 'retryable', 'lost-executed', 'lost-never'), {
+const fates = fc.array(fc.constantFrom<Fate>('fill', 'fill', 'two-parts', 'reject', 'retryable', 'lost-executed', 'lost-never', 'slow'), {
   minLength: 1,
   maxLength: 12,
 });
