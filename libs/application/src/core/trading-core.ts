@@ -432,7 +432,7 @@ export class TradingCore {
       const ids = entry.tradeIds ?? (entry.tradeIds = new Set());
       if (ids.has(f.tradeId)) continue;
       ids.add(f.tradeId);
-      (fresh ??= []).push(f);
+      if (this.persisting) (fresh ??= []).push(f);
       this.fills.push({ fill: f, reason: local.reason ?? '' });
     }
     if (st.delta) {
