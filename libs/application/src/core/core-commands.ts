@@ -29,10 +29,13 @@ export interface CancelOrderCommand {
   readonly exchangeOrderId: string | null;
 }
 
-/** A halt in force (`level`) or cleared (null), as the store keeps it. */
+/** A halt in force (`level`) or cleared (null), as the store keeps it (SafetyStateStore). */
 export interface HaltChange {
   readonly code: HaltCode;
   readonly level: 'halted' | 'reducing' | null;
+  readonly reason: string;
+  /** When it was set or cleared (the core's clock). */
+  readonly since: number;
 }
 
 /** What changed, to be written in one transaction: an order row, its new fills (by trade id), the position, halts. */

@@ -6,3 +6,4 @@ export * from './core-output';
 export * from './core-halts';
 export * from './trading-core';
 export * from './sync-driver';
+export * from './event-driver';

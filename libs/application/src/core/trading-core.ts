@@ -253,7 +253,7 @@ export class TradingCore {
     for (const code of HALTING_RULES) {
       let failing = false;
       for (let i = 0; i < v.length; i++) if (v[i]!.code === code) failing = true;
-      if (failing) this.setHalt(code, 'reducing', now);
+      if (failing) this.setHalt(code, 'reducing', now, 'the risk rule fails');
       else this.clearHalt(code, now);
     }
   }
@@ -469,7 +469,7 @@ export class TradingCore {
     }
     if (this.persisting) this.emit({ kind: 'persist', order });
     if (this.publishing) this.publish({ kind: 'order', ts: now, symbol: s.symbol, order, error: text });
-    if (error.kind === 'fatal') this.setHalt('BROKER.FATAL', 'halted', now);
+    if (error.kind === 'fatal') this.setHalt('BROKER.FATAL', 'halted', now, text);
   }
 
   /** The order reached a terminal status: no longer holds its side; remembered a while for late reports. */
@@ -558,7 +558,7 @@ export class TradingCore {
     const detail = `the exchange holds ${str(c.diff)} ${base} less than the position`;
     if (this.publishing)
       this.publish({ kind: 'mismatch', ts: now, symbol: s.symbol, subject: base, expected: str(c.local), actual: str(exchange), detail, halting: true });
-    this.setHalt('RECONCILE.MISMATCH', 'halted', now);
+    this.setHalt('RECONCILE.MISMATCH', 'halted', now, `position ${s.symbol}: ${detail}`);
     return false;
   }
 
@@ -571,10 +571,10 @@ export class TradingCore {
     switch (e.action) {
       case 'stop-entries':
         // Never lowers an operator's halt to "no entries".
-        if (this.halts.level('OPERATOR') !== 'halted') this.setHalt('OPERATOR', 'reducing', now);
+        if (this.halts.level('OPERATOR') !== 'halted') this.setHalt('OPERATOR', 'reducing', now, `entries stopped by ${e.actor}`);
         return;
       case 'halt':
-        this.setHalt('OPERATOR', 'halted', now);
+        this.setHalt('OPERATOR', 'halted', now, `halted by ${e.actor}`);
         // Entries stop: a buy of ours still working on the venue is cancelled.
         for (const s of this.symbols.values())
           for (const { order } of s.unsettled.values())
@@ -599,16 +599,16 @@ export class TradingCore {
 
   // ---- halts and commands -----------------------------------------------------------------
 
-  private setHalt(code: HaltCode, level: Halt['level'], now: number): void {
+  private setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string): void {
     if (!this.halts.set(code, level)) return;
     if (this.publishing) this.publish({ kind: 'halt', ts: now, code });
-    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level } satisfies HaltChange] });
+    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
   }
 
   private clearHalt(code: HaltCode, now: number): void {
     if (!this.halts.clear(code)) return;
     if (this.publishing) this.publish({ kind: 'resume', ts: now, code });
-    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level: null } satisfies HaltChange] });
+    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level: null, reason: 'cleared', since: now } satisfies HaltChange] });
   }
 
   private publish(fact: CoreOutput): void {
