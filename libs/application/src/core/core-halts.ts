@@ -4,7 +4,7 @@ import type { Halt, HaltCode } from '../pipeline/trading-state';
 /**
  * The halts in force, in memory, for the TradingCore: the same levels as TradingStateController
  * (`halted` stops entries and strategy sells, `reducing` stops entries) without its store, bus and
- * audit — the core reports a change in its outbox and the driver decides what to persist.
+ * audit — the core reports a change as Publish and Persist commands and the driver carries them out.
  */
 export class CoreHalts {
   private readonly halts = new Map<HaltCode, Halt['level']>();
@@ -16,6 +16,11 @@ export class CoreHalts {
 
   has(code: HaltCode): boolean {
     return this.halts.has(code);
+  }
+
+  /** The level the halt is in force at; null when it is not. */
+  level(code: HaltCode): Halt['level'] | null {
+    return this.halts.get(code) ?? null;
   }
 
   /** True when this changed anything. */

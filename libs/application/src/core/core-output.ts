@@ -4,18 +4,26 @@ import type { OrderRecord } from '../ports/orders-repository';
 
 /**
  * What the TradingCore reports besides fills: the facts an audit log, the event bus or alerts
- * would be told. The driver drains them (live: to the store and the bus) or drops them (backtest).
- * Holds are not reported: a quiet candle makes nothing.
+ * would be told, each in a Publish command. The driver carries them out (live: to the store and
+ * the bus) or the core makes none (a backtest: `publish` off). Holds are not reported: a quiet
+ * candle makes nothing.
  */
 export type CoreOutput =
   | { kind: 'signal'; ts: number; symbol: string; action: 'buy' | 'sell'; reasons: readonly string[] }
   | { kind: 'risk'; ts: number; symbol: string; side: Side; ok: boolean; codes: readonly string[] }
   /** A verdict that refused an entry or a sell, once per side, codes and bucket (trade.blocked). */
   | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[] }
-  /** An order after the venue's answer (error: refused or left in flight). */
+  /** An order after the venue's word on it (error: refused, left in flight, or a look that failed). */
   | { kind: 'order'; ts: number; symbol: string; order: OrderRecord; error?: string }
   /** Nothing sent: a place-order check refused it. */
   | { kind: 'refused'; ts: number; symbol: string; side: Side; reason: string }
   | { kind: 'exit'; ts: number; symbol: string; reason: string; message: string; qty: string }
   | { kind: 'dust'; ts: number; symbol: string; reason: string; dustBase: string }
-  | { kind: 'halt' | 'resume'; ts: number; code: HaltCode };
+  | { kind: 'halt' | 'resume'; ts: number; code: HaltCode }
+  /** A reconcile look disagreed with the books: `halting` when the venue holds less than the position. */
+  | { kind: 'mismatch'; ts: number; symbol: string; subject: string; expected: string; actual: string; detail: string; halting: boolean }
+  /** An order on the venue that is not ours (by client order id): never adopted by the core, only reported. */
+  | { kind: 'foreign-order'; ts: number; symbol: string; exchangeOrderId: string; clientOrderId: string | null }
+  /** A report about an order the core does not know (not ours, or settled too long ago to be remembered). */
+  | { kind: 'unknown-report'; ts: number; clientOrderId: string }
+  | { kind: 'operator'; ts: number; action: string; actor: string; symbol?: string };

@@ -13,6 +13,9 @@ import {
 } from '@cab/domain';
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerError, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
+import type { CoreCommand } from './core-commands';
+import type { CoreOutput } from './core-output';
+import { SyncDriver } from './sync-driver';
 import type { SyncVenue } from './sync-venue';
 import { TradingCore } from './trading-core';
 
@@ -128,8 +131,12 @@ function setup(actions: readonly SignalAction[], bucketMs: number) {
     bucketMs,
     venue,
     clock,
-    outbox: true,
+    publish: true,
+    persist: true,
   });
+  const commands: CoreCommand[] = [];
+  const driver = new SyncDriver(core, venue, (c) => commands.push(c));
+  const facts = (): CoreOutput[] => commands.flatMap((c) => (c.kind === 'publish' ? [c.fact] : []));
   let k = 0;
   /** The next candle closes at `close`: the core sees it with a 1 bp quote around the close. */
   const candle = (close: number): void => {
@@ -139,13 +146,13 @@ function setup(actions: readonly SignalAction[], bucketMs: number) {
     const last = dec(String(close));
     const t: TickerDTO = { symbol: SYMBOL, bid: last.times('0.99995'), ask: last.times('1.00005'), last, ts: c.ts + TF };
     venue.setQuote(t);
-    core.onCandleClosed(SYMBOL, c, { bidApprox: Number(t.bid.toString()), ticker: () => t }, TF);
+    driver.candleClosed(SYMBOL, c, { bidApprox: Number(t.bid.toString()), ticker: () => t }, TF);
   };
-  const refusals = () => core.outbox.flatMap((o) => (o.kind === 'refused' ? [o.reason] : []));
-  return { core, venue, candle, refusals };
+  const refusals = () => facts().flatMap((o) => (o.kind === 'refused' ? [o.reason] : []));
+  return { core, venue, candle, refusals, facts, commands, clock };
 }
 
-describe('TradingCore: one synchronous step per closed candle', () => {
+describe('TradingCore through the SyncDriver: one step per closed candle, each order answered in the same turn', () => {
   it('buys on a buy signal, settles the answer into the position and the fills, sells on a sell', () => {
     const { core, venue, candle } = setup(['buy', 'hold', 'sell'], TF);
     candle(50_000);
@@ -205,7 +212,7 @@ describe('TradingCore: one synchronous step per closed candle', () => {
   });
 
   it('fires the hard stop on the bid in the same step, in the exits key space, with the exit as the reason', () => {
-    const { core, venue, candle } = setup(['buy'], 3_600_000);
+    const { core, venue, candle, facts } = setup(['buy'], 3_600_000);
     candle(50_000);
     candle(48_000);
     expect(venue.sent.map((s) => [s.side, s.clientOrderId])).toEqual([
@@ -214,12 +221,12 @@ describe('TradingCore: one synchronous step per closed candle', () => {
     ]);
     expect(core.fills[1]?.reason).toMatch(/^exit EXIT\.STOP_LOSS: /);
     expect(core.position(SYMBOL).openedAt).toBeNull();
-    const exitOrder = core.outbox.find((o) => o.kind === 'order' && o.order.side === 'sell');
+    const exitOrder = facts().find((o) => o.kind === 'order' && o.order.side === 'sell');
     expect(exitOrder?.kind === 'order' && exitOrder.order.idempotencyKey).toMatch(/^BTC\/USDT:sell:\d+:EXIT\.STOP_LOSS$/);
   });
 
   it('a loss streak puts trading in reducing: the next buy is refused by risk, and the halt is reported', () => {
-    const { core, venue, candle } = setup(['buy', 'hold', 'buy', 'hold', 'buy', 'hold', 'buy'], TF);
+    const { core, venue, candle, facts } = setup(['buy', 'hold', 'buy', 'hold', 'buy', 'hold', 'buy'], TF);
     // Three losing round trips (bought, then stopped out 3 % lower), then a fourth buy signal.
     for (let i = 0; i < 3; i++) {
       candle(50_000);
@@ -228,7 +235,7 @@ describe('TradingCore: one synchronous step per closed candle', () => {
     candle(50_000);
     expect(venue.sent.filter((s) => s.side === 'buy')).toHaveLength(3);
     expect(core.halts.state()).toBe('reducing');
-    expect(core.outbox.some((o) => o.kind === 'halt' && o.code === 'RISK.LOSS_STREAK')).toBe(true);
+    expect(facts().some((o) => o.kind === 'halt' && o.code === 'RISK.LOSS_STREAK')).toBe(true);
   });
 
   it('checks a new position exactly: the float shadows of the last one never skip its first checks', () => {

@@ -1,6 +1,7 @@
 import {
   ZERO,
   clientOrderId as deriveClientOrderId,
+  dec,
   idempotencyKey,
   instrumentDust,
   isTerminal,
@@ -16,20 +17,23 @@ import {
   type RiskDecision,
   type RiskManager,
   type Side,
-  type Strategy,
   type StrategyFactory,
 } from '@cab/domain';
-import type { HaltCode } from '../pipeline/trading-state';
+import type { Halt, HaltCode } from '../pipeline/trading-state';
 import type { BrokerError, OrderDTO } from '../ports/broker';
 import type { FillRecord } from '../ports/fills-repository';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { PositionRecord } from '../ports/positions-repository';
+import { comparePosition } from '../reconciliation/compare-positions';
 import { RiskLedger } from '../risk-state/risk-ledger';
 import { buildRiskState } from '../risk-state/risk-state-builder';
 import { applyToPosition, emptyPosition, settleOrder } from '../use-cases/fill-accounting';
+import type { CoreCommand, HaltChange } from './core-commands';
+import type { CoreEvent, OperatorEvent, OrderReportEvent, ReconcileReportEvent, SymbolReconcile } from './core-events';
 import { CoreHalts } from './core-halts';
 import type { CoreOutput } from './core-output';
-import type { CandleQuote, SyncVenue } from './sync-venue';
+import { newSymbolState, type OrderEntry, type SymbolState } from './core-symbol-state';
+import type { CandleQuote, VenueView } from './venue-view';
 
 export interface TradingCoreOptions {
   symbols: readonly string[];
@@ -41,11 +45,21 @@ export interface TradingCoreOptions {
   fixedAmount: Decimal;
   /** IDEMPOTENCY_BUCKET_MS. */
   bucketMs: number;
-  venue: SyncVenue;
+  /** Read while deciding (rules, balances, book); orders leave as PlaceOrder commands. */
+  venue: VenueView;
   /** Virtual in a backtest: the driver moves it before each event. */
   clock: Clock;
-  /** Keep decision records (signals, risk verdicts, orders, exits, halts) in `outbox`; off: none are made. */
-  outbox?: boolean;
+  /** Make Publish commands for the facts (signals, risk verdicts, orders, exits, halts…); off: none are made. */
+  publish?: boolean;
+  /** Make Persist commands for what changed (orders, fills, positions, halts); off: none (a backtest persists nothing). */
+  persist?: boolean;
+  /**
+   * How long an order left in flight may still be in transit to the venue: a reconcile's "not
+   * found" closes it only after this long in flight (as OrdersReconciler's grace). Default 60 s.
+   */
+  notFoundGraceMs?: number;
+  /** Relative tolerance of the position against the venue's balance (default 0.001), never below one amount step. */
+  reconcileTolerancePct?: Decimal;
 }
 
 /** A fill of one of our orders, with why the order was placed (the report lists both). */
@@ -54,70 +68,53 @@ export interface CoreFill {
   readonly reason: string;
 }
 
-/** What the core holds per symbol: everything a decision reads, in memory. */
-interface SymbolState {
-  readonly symbol: string;
-  readonly strategy: Strategy;
-  position: PositionRecord;
-  /** Our orders sent and not settled yet (in flight): one per side at a time. */
-  readonly unsettled: Map<string, OrderRecord>;
-  /** Idempotency keys reserved in the current bucket (a key names its bucket, so older ones can never come back). */
-  keysBucket: number;
-  readonly keys: Set<string>;
-  /**
-   * Client order ids of our orders in the current bucket. An id derives from its key, so a key
-   * released after a 429 cannot place a second order in its bucket: the order with its id exists
-   * (PlaceOrder: "order … exists already").
-   */
-  readonly orderIds: Set<string>;
-  /** Last trade.blocked verdict (side, codes, bucket): reported once. */
-  lastBlocked: string;
-  /** openedAt of the position whose dust was reported (once per position). */
-  dustReported: number | null;
-  /**
-   * Float shadows of the exit levels of the position's current exit state (see exitCannotMove):
-   * peak, trailing stop, hard stop (−Infinity when off or not armed), take-profit (+Infinity when
-   * off). `exitShadow` false: none yet for this state, the next check is exact.
-   */
-  exitShadow: boolean;
-  fPeak: number;
-  fTrail: number;
-  fStop: number;
-  fTakeProfit: number;
-}
-
 /** Relative margin of the float pre-check: far above float error (~1e-16), far below a price tick. */
 const MARGIN = 1e-9;
 
 /** Risk rules whose failure also puts trading in `reducing` until the rule passes again (as EvaluateAndExecute). */
 const HALTING_RULES: readonly HaltCode[] = ['RISK.DAILY_LOSS', 'RISK.LOSS_STREAK', 'RISK.MAX_DRAWDOWN'];
 
-type OrderAnswer = { kind: 'duplicate' | 'failed' | 'in_flight' | 'placed' };
+/** Halts only the operator lifts (TradingStateController's resume rules). */
+const OPERATOR_CLEARS: readonly HaltCode[] = ['OPERATOR', 'BROKER.FATAL', 'LOCK.LOST'];
+
+/** Settled orders remembered, so a late or repeated report about one is applied (or ignored) rather than unknown. */
+const RECENT_ORDERS = 1024;
+
+/** What `handle` returns when a step decided nothing: one shared empty array, so a quiet candle allocates nothing. */
+const NO_COMMANDS: readonly CoreCommand[] = Object.freeze([]);
 
 /**
  * The trading core (docs/core.md): ONE writer over in-memory state — per symbol the strategy, the
  * position, our unsettled orders, the bucket's idempotency keys, exit state — plus the RiskLedger
- * and the halts. `onCandleClosed` runs, synchronously and to completion, what one eval step and
- * then one exits step of the loop pipeline do on that candle (EvaluateAndExecute,
- * ProtectiveExits, PlaceOrder, OrderSettler): strategy → risk → the place-order checks → the
- * venue → the answer applied → exits. No decision reads state across an await, so the races the
- * loops patch one by one cannot be written here.
+ * and the halts. `handle(event)` runs synchronously and to completion and returns the commands
+ * the driver carries out: PlaceOrder (the order is unsettled in the core from that moment, so the
+ * next decision sees it), CancelOrder, Persist, Publish. The answers come back as OrderReportEvent
+ * events. A candle runs what one eval step and then one exits step of the loop pipeline do on it
+ * (EvaluateAndExecute, ProtectiveExits, PlaceOrder's checks, OrderSettler's accounting). No
+ * decision reads state across an await, so the races the loops patch one by one cannot be
+ * written here: an in-flight buy bought again, a stop and a strategy sell both selling, a sell
+ * above the position.
  *
- * Persistence, audit and events are not its business: decision records go to `outbox` (if asked)
- * for the driver to drain or drop; fills go to `fills`.
+ * Fills also go to `fills` (with the order's reason) for a backtest's report.
  */
 export class TradingCore {
   readonly ledger: RiskLedger;
   readonly halts = new CoreHalts();
-  readonly outbox: CoreOutput[] = [];
   readonly fills: CoreFill[] = [];
   private readonly symbols = new Map<string, SymbolState>();
-  private readonly keep: boolean;
+  private readonly publishing: boolean;
+  private readonly persisting: boolean;
   private readonly book: boolean;
   private readonly dust = new Map<string, DustTest>();
+  /** Unsettled orders of every symbol by client order id, and the last settled ones (insertion order = age). */
+  private readonly unsettledById = new Map<string, OrderEntry>();
+  private readonly recent = new Map<string, OrderEntry>();
+  private out: CoreCommand[] | null = null;
+  private sequence = 0;
 
   constructor(private readonly opts: TradingCoreOptions) {
-    this.keep = opts.outbox ?? false;
+    this.publishing = opts.publish ?? false;
+    this.persisting = opts.persist ?? false;
     // The book is read only for the slippage estimate of an entry.
     this.book = opts.risk.config.maxSlippagePct.gt(ZERO);
     this.ledger = new RiskLedger((symbol, base, price) => {
@@ -125,28 +122,27 @@ export class TradingCore {
       return d !== null && d(base, price);
     });
     const now = opts.clock.now();
-    for (const symbol of opts.symbols)
-      this.symbols.set(symbol, {
-        symbol,
-        strategy: opts.strategy.create(),
-        position: emptyPosition(symbol, now),
-        unsettled: new Map(),
-        keysBucket: Number.NaN,
-        keys: new Set(),
-        orderIds: new Set(),
-        lastBlocked: '',
-        dustReported: null,
-        exitShadow: false,
-        fPeak: 0,
-        fTrail: 0,
-        fStop: 0,
-        fTakeProfit: 0,
-      });
+    for (const symbol of opts.symbols) this.symbols.set(symbol, newSymbolState(symbol, opts.strategy.create(), emptyPosition(symbol, now)));
+  }
+
+  /** The number of the last event handled (0 before the first): stamp a reconcile request with it. */
+  get seq(): number {
+    return this.sequence;
   }
 
   /** The position as the core holds it. */
   position(symbol: string): PositionRecord {
     return this.state(symbol).position;
+  }
+
+  /** Our orders on the symbol that are sent and not settled (new, submitted, partial, in flight). */
+  unsettled(symbol: string): OrderRecord[] {
+    return [...this.state(symbol).unsettled.values()].map((e) => e.order);
+  }
+
+  /** One of our orders by client order id, while the core remembers it (unsettled, or among the last settled). */
+  order(clientOrderId: string): OrderRecord | null {
+    return (this.unsettledById.get(clientOrderId) ?? this.recent.get(clientOrderId))?.order ?? null;
   }
 
   /** Starts the symbol's strategy over from these closed candles (a warm-up), deciding nothing. */
@@ -161,22 +157,37 @@ export class TradingCore {
     this.state(symbol).strategy.update(candle);
   }
 
-  /**
-   * A candle closed: the strategy is fed it, then one evaluation and one exit check run on `quote`
-   * (the ticker after that candle), in that order, as the eval and exits loops do at each candle.
-   */
-  onCandleClosed(symbol: string, candle: Candle, quote: CandleQuote, timeframeMs: number): void {
-    const s = this.state(symbol);
-    s.strategy.update(candle);
-    this.evaluate(s, quote, timeframeMs);
-    this.protectiveExit(s, quote);
-  }
-
-  /** One evaluation and one exit check on what the strategy has been fed so far (`feed`, `seed`). */
-  decide(symbol: string, quote: CandleQuote, timeframeMs: number): void {
-    const s = this.state(symbol);
-    this.evaluate(s, quote, timeframeMs);
-    this.protectiveExit(s, quote);
+  /** One event, handled to the end: the commands to carry out, in order (the same empty array when none). */
+  handle(e: CoreEvent): readonly CoreCommand[] {
+    this.sequence++;
+    switch (e.kind) {
+      case 'candle-closed': {
+        const s = this.state(e.symbol);
+        s.strategy.update(e.candle);
+        this.evaluate(s, e.quote, e.timeframeMs);
+        this.protectiveExit(s, e.quote);
+        break;
+      }
+      case 'evaluate':
+        this.evaluate(this.state(e.symbol), e.quote, e.timeframeMs);
+        break;
+      case 'quote':
+        this.protectiveExit(this.state(e.symbol), e.quote);
+        break;
+      case 'order-report':
+        this.onOrderReport(e);
+        break;
+      case 'reconcile-report':
+        this.onReconcileReport(e);
+        break;
+      case 'operator':
+        this.onOperator(e);
+        break;
+    }
+    const out = this.out;
+    if (out === null) return NO_COMMANDS;
+    this.out = null;
+    return out;
   }
 
   // ---- evaluation: EvaluateAndExecute's order of things -----------------------------------
@@ -192,9 +203,8 @@ export class TradingCore {
     const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
     const action = signal.action;
     if (action === 'hold') return;
-    if (this.keep) this.outbox.push({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+    if (this.publishing) this.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
     const ticker = quote.ticker();
-
     const inst = venue.instrument(symbol);
     if (!inst) return;
     const balance = venue.balance(symbol);
@@ -222,15 +232,15 @@ export class TradingCore {
       now,
     });
     const decision = this.opts.risk.check(intent, state);
-    if (this.keep) this.outbox.push({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code) });
+    if (this.publishing) this.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code) });
     // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
     if (side === 'buy') this.syncRiskHalts(decision, now);
     if (!decision.ok) {
-      if (this.keep) {
+      if (this.publishing) {
         const key = `${side}|${decision.violations.map((v) => v.code).join(',')}|${Math.floor(now / this.opts.bucketMs)}`;
         if (s.lastBlocked !== key) {
           s.lastBlocked = key;
-          this.outbox.push({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons });
+          this.publish({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons });
         }
       }
       return;
@@ -243,9 +253,8 @@ export class TradingCore {
     for (const code of HALTING_RULES) {
       let failing = false;
       for (let i = 0; i < v.length; i++) if (v[i]!.code === code) failing = true;
-      if (failing) {
-        if (this.halts.set(code, 'reducing') && this.keep) this.outbox.push({ kind: 'halt', ts: now, code });
-      } else if (this.halts.clear(code) && this.keep) this.outbox.push({ kind: 'resume', ts: now, code });
+      if (failing) this.setHalt(code, 'reducing', now, 'the risk rule fails');
+      else this.clearHalt(code, now);
     }
   }
 
@@ -269,28 +278,25 @@ export class TradingCore {
     }
     // An exit fired: whatever becomes of its order, the next check is exact.
     s.exitShadow = false;
+    this.exitWhole(s, saved, price, now, decision.reason, decision.message);
+  }
 
+  /** Sells the whole position (what the balance holds of it) through the one order path: a protective exit or the operator's. */
+  private exitWhole(s: SymbolState, pos: PositionRecord, price: Decimal, now: number, reason: string, message: string): void {
     const inst = this.opts.venue.instrument(s.symbol);
     if (!inst) return;
     const balance = this.opts.venue.balance(s.symbol);
-    const free = balance ? balance.freeBase : saved.baseQty;
-    const size = sellSize(inst, saved.baseQty, free, price);
+    const free = balance ? balance.freeBase : pos.baseQty;
+    const size = sellSize(inst, pos.baseQty, free, price);
     if (size.deny) {
-      if (s.dustReported !== saved.openedAt) {
-        s.dustReported = saved.openedAt ?? 0;
-        if (this.keep) this.outbox.push({ kind: 'dust', ts: now, symbol: s.symbol, reason: decision.reason, dustBase: str(saved.baseQty) });
+      if (s.dustReported !== pos.openedAt) {
+        s.dustReported = pos.openedAt ?? 0;
+        if (this.publishing) this.publish({ kind: 'dust', ts: now, symbol: s.symbol, reason, dustBase: str(pos.baseQty) });
       }
       return;
     }
-    if (this.keep) this.outbox.push({ kind: 'exit', ts: now, symbol: s.symbol, reason: decision.reason, message: decision.message, qty: str(size.qty) });
-    this.placeOrder(
-      s,
-      inst,
-      'sell',
-      size.qty,
-      `${idempotencyKey(s.symbol, 'sell', now, this.opts.bucketMs)}:${decision.reason}`,
-      `exit ${decision.reason}: ${decision.message}`,
-    );
+    if (this.publishing) this.publish({ kind: 'exit', ts: now, symbol: s.symbol, reason, message, qty: str(size.qty) });
+    this.placeOrder(s, inst, 'sell', size.qty, `${idempotencyKey(s.symbol, 'sell', now, this.opts.bucketMs)}:${reason}`, `exit ${reason}: ${message}`);
   }
 
   /** The float shadows of an exit state that held (levels only; no decision is taken from them). */
@@ -319,43 +325,47 @@ export class TradingCore {
       updatedAt: now,
       version: pos.version + 1,
     };
+    if (this.persisting) this.emit({ kind: 'persist', position: s.position });
     return s.position;
   }
 
-  // ---- the one order path: PlaceOrder's checks, the venue, OrderSettler ---------------------
+  // ---- the one order path: PlaceOrder's checks, then the command --------------------------
 
-  private placeOrder(s: SymbolState, inst: Instrument, side: Side, requested: Decimal, key: string, reason: string): OrderAnswer['kind'] {
+  /**
+   * PlaceOrder's checks against the in-memory state, then the order recorded as unsettled and a
+   * PlaceOrder command out — in this same synchronous step, so no later decision can miss it.
+   */
+  private placeOrder(s: SymbolState, inst: Instrument, side: Side, requested: Decimal, key: string, reason: string): void {
     const now = this.opts.clock.now();
     const symbol = s.symbol;
     // The amount as PlaceOrder checks it before anything is reserved.
     let amount: Decimal;
     if (side === 'buy') {
       const deny = inst.checkQuote(requested);
-      if (deny) return this.refused(symbol, side, now, `not sent: ${deny.code}`, 'failed');
+      if (deny) return this.refused(symbol, side, now, `not sent: ${deny.code}`);
       amount = requested;
     } else {
       amount = inst.qty(requested, 'down');
-      if (amount.lte(ZERO)) return this.refused(symbol, side, now, 'not sent: INSTRUMENT.QTY_NOT_POSITIVE', 'failed');
+      if (amount.lte(ZERO)) return this.refused(symbol, side, now, 'not sent: INSTRUMENT.QTY_NOT_POSITIVE');
     }
-    // One order of ours per symbol and side at a time.
-    for (const o of s.unsettled.values())
-      if (o.side === side) return this.refused(symbol, side, now, `${o.clientOrderId} (${o.status}) is not settled yet`, 'duplicate');
+    // One order of ours per symbol and side at a time: a second buy would double the entry, a second sell (a stop beside a strategy sell) would sell twice.
+    for (const e of s.unsettled.values())
+      if (e.order.side === side) return this.refused(symbol, side, now, `${e.order.clientOrderId} (${e.order.status}) is not settled yet`);
     const pos = s.position;
     // A sell never exceeds the position.
-    if (side === 'sell' && amount.gt(pos.baseQty))
-      return this.refused(symbol, side, now, `selling ${str(amount)} exceeds the position ${str(pos.baseQty)}`, 'duplicate');
+    if (side === 'sell' && amount.gt(pos.baseQty)) return this.refused(symbol, side, now, `selling ${str(amount)} exceeds the position ${str(pos.baseQty)}`);
     // An entry never opens a position that is open already.
-    if (side === 'buy' && pos.baseQty.gt(ZERO) && pos.openedAt !== null) return this.refused(symbol, side, now, 'a position is open already', 'duplicate');
+    if (side === 'buy' && pos.baseQty.gt(ZERO) && pos.openedAt !== null) return this.refused(symbol, side, now, 'a position is open already');
     const bucket = Math.floor(now / this.opts.bucketMs);
     if (bucket !== s.keysBucket) {
       s.keys.clear();
       s.orderIds.clear();
       s.keysBucket = bucket;
     }
-    if (s.keys.has(key)) return this.refused(symbol, side, now, `key ${key} is taken`, 'duplicate');
+    if (s.keys.has(key)) return this.refused(symbol, side, now, `key ${key} is taken`);
     s.keys.add(key);
     const coid = deriveClientOrderId(key);
-    if (s.orderIds.has(coid)) return this.refused(symbol, side, now, `order ${coid} exists already`, 'duplicate');
+    if (s.orderIds.has(coid)) return this.refused(symbol, side, now, `order ${coid} exists already`);
     s.orderIds.add(coid);
     const order: OrderRecord = {
       clientOrderId: coid,
@@ -379,43 +389,234 @@ export class TradingCore {
     };
     // The risk ledger counts orders per hour from the send.
     this.ledger.orderPlaced(now);
-    const venue = this.opts.venue;
-    const sent = side === 'buy' ? venue.marketBuyQuote(symbol, amount, coid) : venue.marketSellBase(symbol, amount, coid);
-    if (!sent.ok) return this.notFilled(s, order, key, sent.error, now);
-    this.settle(s, order, sent.value, inst, now);
-    return 'placed';
+    const entry: OrderEntry = { order, tradeIds: null, inFlightSeq: Number.NaN };
+    s.unsettled.set(coid, entry);
+    this.unsettledById.set(coid, entry);
+    this.emit({ kind: 'place-order', order });
   }
 
-  /** The venue's answer applied: order status, fills, position, the ledger (OrderSettler.store + announce). */
-  private settle(s: SymbolState, local: OrderRecord, dto: OrderDTO, inst: Instrument, now: number): void {
+  private refused(symbol: string, side: Side, now: number, reason: string): void {
+    if (this.publishing) this.publish({ kind: 'refused', ts: now, symbol, side, reason });
+  }
+
+  // ---- reports: the venue's word on our orders --------------------------------------------
+
+  private onOrderReport(e: OrderReportEvent): void {
+    const now = this.opts.clock.now();
+    const entry = this.unsettledById.get(e.clientOrderId) ?? this.recent.get(e.clientOrderId);
+    if (!entry) {
+      if (this.publishing) this.publish({ kind: 'unknown-report', ts: now, clientOrderId: e.clientOrderId });
+      return;
+    }
+    const s = this.state(entry.order.symbol);
+    if (e.result.ok) this.applyAnswer(s, entry, e.result.value, now);
+    else if (e.answer === 'send') this.applyError(s, entry, e.result.error, now);
+    else if (this.publishing) {
+      const err = e.result.error;
+      this.publish({ kind: 'order', ts: now, symbol: s.symbol, order: entry.order, error: `look failed: ${err.kind} ${err.code}: ${err.message}` });
+    }
+  }
+
+  /** A look at the order applied (OrderSettler.store's accounting): its status, its new fills by trade id, the position, the ledger. */
+  private applyAnswer(s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number): void {
+    const inst = this.opts.venue.instrument(s.symbol);
+    if (!inst) return;
+    const local = entry.order;
     const st = settleOrder(local, dto, inst, now);
-    // The position moves: its exit state is recomputed exactly at the next check.
-    s.exitShadow = false;
     const order: OrderRecord = { ...local, ...st.patch };
-    for (const f of st.fills) this.fills.push({ fill: f, reason: local.reason ?? '' });
+    entry.order = order;
+    // Whatever the answer, the next exit check is exact (the position may have moved).
+    s.exitShadow = false;
+    let fresh: FillRecord[] | null = null;
+    for (const f of st.fills) {
+      const ids = entry.tradeIds ?? (entry.tradeIds = new Set());
+      if (ids.has(f.tradeId)) continue;
+      ids.add(f.tradeId);
+      if (this.persisting) (fresh ??= []).push(f);
+      this.fills.push({ fill: f, reason: local.reason ?? '' });
+    }
     if (st.delta) {
       const change = applyToPosition(s.position, st.delta, now, instrumentDust(inst));
       s.position = { ...change.position, version: s.position.version + 1 };
+      s.settledSeq = this.sequence;
       if (change.outcome) this.ledger.filled(s.symbol, st.delta, change.outcome);
     }
-    if (!isTerminal(order.status)) s.unsettled.set(order.clientOrderId, order);
-    if (this.keep) this.outbox.push({ kind: 'order', ts: now, symbol: s.symbol, order });
+    if (isTerminal(order.status)) this.settled(s, entry);
+    if (this.persisting) this.emit({ kind: 'persist', order, ...(fresh ? { fills: fresh } : {}), ...(st.delta ? { position: s.position } : {}) });
+    if (this.publishing) this.publish({ kind: 'order', ts: now, symbol: s.symbol, order });
   }
 
-  /** Refused by the venue, or no answer: rejected (the key stays taken unless retryable) or in flight (never re-sent). */
-  private notFilled(s: SymbolState, order: OrderRecord, key: string, error: BrokerError, now: number): OrderAnswer['kind'] {
+  /**
+   * An error as the answer to the send: refused (the key stays taken unless retryable; fatal
+   * halts) or, when ambiguous, in flight — never re-sent. Only while the order is `new`: a look
+   * that came first (a reconcile found it on the venue) keeps its word, as PlaceOrder's
+   * compare-and-set on `new` does.
+   */
+  private applyError(s: SymbolState, entry: OrderEntry, error: BrokerError, now: number): void {
+    const text = `${error.kind} ${error.code}: ${error.message}`;
+    const local = entry.order;
+    if (local.status !== 'new') {
+      if (this.publishing) this.publish({ kind: 'order', ts: now, symbol: s.symbol, order: local, error: text });
+      return;
+    }
     const status = error.kind === 'ambiguous' ? 'in_flight' : 'rejected';
-    const o: OrderRecord = { ...order, status, updatedAt: now };
-    if (error.kind === 'retryable') s.keys.delete(key);
-    if (status === 'in_flight') s.unsettled.set(o.clientOrderId, o);
-    if (this.keep) this.outbox.push({ kind: 'order', ts: now, symbol: s.symbol, order: o, error: `${error.kind} ${error.code}: ${error.message}` });
-    if (error.kind === 'fatal') this.halts.set('BROKER.FATAL', 'halted');
-    return status === 'in_flight' ? 'in_flight' : 'failed';
+    const order: OrderRecord = { ...local, status, updatedAt: now };
+    entry.order = order;
+    if (status === 'in_flight') entry.inFlightSeq = this.sequence;
+    else {
+      if (error.kind === 'retryable' && local.idempotencyKey !== null) s.keys.delete(local.idempotencyKey);
+      this.settled(s, entry);
+    }
+    if (this.persisting) this.emit({ kind: 'persist', order });
+    if (this.publishing) this.publish({ kind: 'order', ts: now, symbol: s.symbol, order, error: text });
+    if (error.kind === 'fatal') this.setHalt('BROKER.FATAL', 'halted', now, text);
   }
 
-  private refused(symbol: string, side: Side, now: number, reason: string, kind: 'duplicate' | 'failed'): OrderAnswer['kind'] {
-    if (this.keep) this.outbox.push({ kind: 'refused', ts: now, symbol, side, reason });
-    return kind;
+  /** The order reached a terminal status: no longer holds its side; remembered a while for late reports. */
+  private settled(s: SymbolState, entry: OrderEntry): void {
+    const coid = entry.order.clientOrderId;
+    if (s.unsettled.delete(coid)) this.unsettledById.delete(coid);
+    this.recent.delete(coid);
+    this.recent.set(coid, entry);
+    if (this.recent.size > RECENT_ORDERS) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  // ---- reconcile: what the venue shows, against the books --------------------------------
+
+  private onReconcileReport(e: ReconcileReportEvent): void {
+    const now = this.opts.clock.now();
+    let clean = true;
+    for (const r of e.symbols) {
+      const s = this.symbols.get(r.symbol);
+      if (!s) continue;
+      // What the venue did is applied whenever it is seen: a look only grows an order.
+      for (const dto of r.openOrders) this.applySeen(s, dto, now);
+      for (const dto of r.observed) this.applySeen(s, dto, now);
+      // Settled since the request (this report's own looks included): its balance and its
+      // "not found" are older than the books — compared with nothing.
+      if (s.settledSeq > e.requestedAtSeq) {
+        clean = false;
+        continue;
+      }
+      this.closeNotFound(s, r, e.requestedAtSeq, now);
+      if (!this.comparePosition(s, r, now)) clean = false;
+    }
+    if (clean) this.clearHalt('RECONCILE.MISMATCH', now);
+  }
+
+  private applySeen(s: SymbolState, dto: OrderDTO, now: number): void {
+    const coid = dto.clientOrderId;
+    const entry = coid === null ? undefined : (this.unsettledById.get(coid) ?? this.recent.get(coid));
+    if (entry && entry.order.symbol === s.symbol) return this.applyAnswer(s, entry, dto, now);
+    if (this.publishing && dto.status === 'open')
+      this.publish({ kind: 'foreign-order', ts: now, symbol: s.symbol, exchangeOrderId: dto.id, clientOrderId: coid });
+  }
+
+  /**
+   * An order left in flight that the venue does not know, looked up after it went in flight and
+   * longer than the grace ago: it never reached the venue (OrdersReconciler's "close"). A `new`
+   * order is never closed so: its send has not answered, and the order may still arrive.
+   */
+  private closeNotFound(s: SymbolState, r: SymbolReconcile, requestedAtSeq: number, now: number): void {
+    const grace = this.opts.notFoundGraceMs ?? 60_000;
+    for (const coid of r.notFound) {
+      const entry = s.unsettled.get(coid);
+      if (!entry || entry.order.status !== 'in_flight' || !(entry.inFlightSeq <= requestedAtSeq) || now - entry.order.updatedAt < grace) continue;
+      const order: OrderRecord = { ...entry.order, status: 'rejected', updatedAt: now };
+      entry.order = order;
+      this.settled(s, entry);
+      if (this.persisting) this.emit({ kind: 'persist', order });
+      if (this.publishing) this.publish({ kind: 'order', ts: now, symbol: s.symbol, order, error: 'not found on the venue: it never arrived' });
+    }
+  }
+
+  /**
+   * The position against the venue's base balance (free + used), only while no order of ours is
+   * unsettled on the symbol (its fills may be in the balance and not in the books yet). Less on
+   * the venue halts (RECONCILE.MISMATCH, as a fact: the core repairs nothing); more is base the
+   * bot does not manage, reported once. True when it matched.
+   */
+  private comparePosition(s: SymbolState, r: SymbolReconcile, now: number): boolean {
+    if (s.unsettled.size > 0 || !r.balance) return false;
+    const inst = this.opts.venue.instrument(s.symbol);
+    if (!inst) return false;
+    const exchange = r.balance.freeBase.plus(r.balance.usedBase);
+    const c = comparePosition(s.position.baseQty, exchange, inst.amountStep, this.opts.reconcileTolerancePct ?? dec('0.001'));
+    if (c.kind === 'match') {
+      s.reportedSurplus = '';
+      return true;
+    }
+    const base = r.balance.base;
+    if (c.kind === 'surplus') {
+      if (s.reportedSurplus !== str(exchange) && this.publishing) {
+        const detail = `the exchange holds ${str(c.diff)} ${base} the bot does not manage`;
+        this.publish({ kind: 'mismatch', ts: now, symbol: s.symbol, subject: base, expected: str(c.local), actual: str(exchange), detail, halting: false });
+      }
+      s.reportedSurplus = str(exchange);
+      return true;
+    }
+    const detail = `the exchange holds ${str(c.diff)} ${base} less than the position`;
+    if (this.publishing)
+      this.publish({ kind: 'mismatch', ts: now, symbol: s.symbol, subject: base, expected: str(c.local), actual: str(exchange), detail, halting: true });
+    this.setHalt('RECONCILE.MISMATCH', 'halted', now, `position ${s.symbol}: ${detail}`);
+    return false;
+  }
+
+  // ---- the operator -----------------------------------------------------------------------
+
+  private onOperator(e: OperatorEvent): void {
+    const now = this.opts.clock.now();
+    if (this.publishing)
+      this.publish({ kind: 'operator', ts: now, action: e.action, actor: e.actor, ...(e.action === 'force-exit' ? { symbol: e.symbol } : {}) });
+    switch (e.action) {
+      case 'stop-entries':
+        // Never lowers an operator's halt to "no entries".
+        if (this.halts.level('OPERATOR') !== 'halted') this.setHalt('OPERATOR', 'reducing', now, `entries stopped by ${e.actor}`);
+        return;
+      case 'halt':
+        this.setHalt('OPERATOR', 'halted', now, `halted by ${e.actor}`);
+        // Entries stop: a buy of ours still working on the venue is cancelled.
+        for (const s of this.symbols.values())
+          for (const { order } of s.unsettled.values())
+            if (order.side === 'buy' && (order.status === 'submitted' || order.status === 'partial'))
+              this.emit({ kind: 'cancel-order', symbol: s.symbol, clientOrderId: order.clientOrderId, exchangeOrderId: order.exchangeOrderId });
+        return;
+      case 'resume':
+        for (const code of OPERATOR_CLEARS) this.clearHalt(code, now);
+        return;
+      case 'force-exit': {
+        const s = this.symbols.get(e.symbol);
+        if (!s) return;
+        const pos = s.position;
+        if (pos.openedAt === null || !pos.baseQty.gt(ZERO)) return this.refused(s.symbol, 'sell', now, 'force exit: no position');
+        const bid = this.opts.venue.book(s.symbol, 1)?.bids[0]?.price ?? pos.avgEntry;
+        s.exitShadow = false;
+        this.exitWhole(s, pos, bid, now, 'OPERATOR.FORCE_EXIT', `by ${e.actor}`);
+        return;
+      }
+    }
+  }
+
+  // ---- halts and commands -----------------------------------------------------------------
+
+  private setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string): void {
+    if (!this.halts.set(code, level)) return;
+    if (this.publishing) this.publish({ kind: 'halt', ts: now, code });
+    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
+  }
+
+  private clearHalt(code: HaltCode, now: number): void {
+    if (!this.halts.clear(code)) return;
+    if (this.publishing) this.publish({ kind: 'resume', ts: now, code });
+    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level: null, reason: 'cleared', since: now } satisfies HaltChange] });
+  }
+
+  private publish(fact: CoreOutput): void {
+    this.emit({ kind: 'publish', fact });
+  }
+
+  private emit(c: CoreCommand): void {
+    (this.out ??= []).push(c);
   }
 
   private state(symbol: string): SymbolState {

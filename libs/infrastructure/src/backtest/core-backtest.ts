@@ -3,6 +3,7 @@ import {
   buildReport,
   EquityRecorder,
   StopLevelRecorder,
+  SyncDriver,
   TradingCore,
   type BacktestReport,
   type BalanceDTO,
@@ -34,8 +35,9 @@ import { splitWarmup, type BacktestOptions } from './backtest-options';
  * The backtest driver of the TradingCore (docs/core.md): the traded candles are events on a
  * virtual clock — candle k closes at first.ts + (k + 1) × timeframe, as the replay shows it to the
  * loops — and each one is handed to the core with the ticker ReplayMarketData quotes after it
- * (last = the close, bid/ask half a spread either side). The core decides and trades against a
- * SimulatedVenue (PaperBroker's matching) in the same call; the equity is recorded after each
+ * (last = the close, bid/ask half a spread either side). The core decides; its orders go out as
+ * PlaceOrder commands, which the SyncDriver sends to a SimulatedVenue (PaperBroker's matching) and
+ * whose answers it hands back as OrderReports in the same turn; the equity is recorded after each
  * candle and the report is built as the loop backtest builds it. Nothing is persisted.
  */
 export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestReport> {
@@ -68,6 +70,8 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     venue,
     clock,
   });
+  // PlaceOrder commands are sent to the SimulatedVenue and answered in the same turn.
+  const driver = new SyncDriver(core, venue);
   const startBalances = s.paper.balances;
   const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
   const recorder = new EquityRecorder();
@@ -98,7 +102,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
       shownIndex = closed - 1;
       quotes.next(shown[shownIndex] as Candle);
     }
-    core.decide(opts.symbol, quotes, tf);
+    driver.decide(opts.symbol, quotes, tf);
     // The equity after the step, as the loop backtest records it (balances re-summed only when they moved).
     const c = candles[closed - history - 1] as Candle;
     const b = venue.balance(opts.symbol);

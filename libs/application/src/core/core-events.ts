@@ -1,0 +1,92 @@
+import type { Candle } from '@cab/domain';
+import type { BalanceDTO, BrokerResult, OrderDTO } from '../ports/broker';
+import type { CandleQuote } from './venue-view';
+
+/**
+ * What the TradingCore is told (docs/core.md, "Shape"): one event at a time, each handled to the
+ * end before the next. The core keeps nothing of an event object once `handle` returns, so a
+ * driver may reuse one object per kind (the backtest does: no allocation per candle).
+ */
+export type CoreEvent = CandleClosedEvent | EvaluateEvent | QuoteEvent | OrderReportEvent | ReconcileReportEvent | OperatorEvent;
+
+/** A candle closed: the strategy is fed it, then one evaluation and one exit check run on `quote` (the ticker after it). */
+export interface CandleClosedEvent {
+  readonly kind: 'candle-closed';
+  readonly symbol: string;
+  readonly candle: Candle;
+  readonly quote: CandleQuote;
+  readonly timeframeMs: number;
+}
+
+/**
+ * The evaluation timer: one evaluation on what the strategy has been fed so far (a driver that
+ * feeds candles itself, `TradingCore.feed`/`seed`, as the backtest's catch-up does). No exit check:
+ * that is a QuoteEvent, so a driver can carry out the evaluation's order in between, as the loops
+ * settle an order before their exits step looks.
+ */
+export interface EvaluateEvent {
+  readonly kind: 'evaluate';
+  readonly symbol: string;
+  readonly quote: CandleQuote;
+  readonly timeframeMs: number;
+}
+
+/** A new quote: the protective exits look at it (nothing else does). */
+export interface QuoteEvent {
+  readonly kind: 'quote';
+  readonly symbol: string;
+  readonly quote: CandleQuote;
+}
+
+/**
+ * The venue's word on one of our orders: the answer to its PlaceOrder, or any later look at it
+ * (ack, partial, fill, cancel, reject). Reports may come late, twice or out of order: filled
+ * amounts only grow and fills count once by trade id. An `ambiguous` error is "outcome unknown":
+ * the order stays in flight, never re-sent (docs/lessons.md #2).
+ */
+export interface OrderReportEvent {
+  readonly kind: 'order-report';
+  readonly clientOrderId: string;
+  /**
+   * `send`: the answer to the order's PlaceOrder; an error then settles it (refused; `ambiguous`:
+   * in flight). `look`: a later look (fetchOrder); an error then says nothing about the order — a
+   * lookup's "not found" may be an order still on its way, so only a ReconcileReport's `notFound`,
+   * after the grace, closes one.
+   */
+  readonly answer: 'send' | 'look';
+  readonly result: BrokerResult<OrderDTO>;
+}
+
+/** What one reconcile look found on the venue for one symbol. */
+export interface SymbolReconcile {
+  readonly symbol: string;
+  /** The venue's open orders on the symbol (ours are applied; others are reported as foreign). */
+  readonly openOrders: readonly OrderDTO[];
+  /** Orders of ours looked up by client order id. */
+  readonly observed: readonly OrderDTO[];
+  /** Client order ids looked up that the venue does not know. */
+  readonly notFound: readonly string[];
+  /** The symbol's balances; null when they could not be read. */
+  readonly balance: BalanceDTO | null;
+}
+
+/**
+ * A reconcile pass's findings, stamped with the core's sequence number when it was requested
+ * (`TradingCore.seq` then). Observed orders are always applied (a look only adds what the venue
+ * did). A symbol settled since the request is compared with nothing: its balance and its
+ * "not found" answers predate what the core knows (a position shrunk under our own sell).
+ */
+export interface ReconcileReportEvent {
+  readonly kind: 'reconcile-report';
+  readonly requestedAtSeq: number;
+  readonly symbols: readonly SymbolReconcile[];
+}
+
+/**
+ * The operator (dashboard, Telegram, HTTP): stop entries (strategy sells and exits go on), halt
+ * (only protective exits; our working buys are cancelled), resume (clears the operator's halts and
+ * those only the operator may clear), or sell a symbol's whole position now.
+ */
+export type OperatorEvent =
+  | { readonly kind: 'operator'; readonly action: 'stop-entries' | 'halt' | 'resume'; readonly actor: string }
+  | { readonly kind: 'operator'; readonly action: 'force-exit'; readonly symbol: string; readonly actor: string };

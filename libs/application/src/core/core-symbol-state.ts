@@ -1,0 +1,73 @@
+import type { Strategy } from '@cab/domain';
+import type { OrderRecord } from '../ports/orders-repository';
+import type { PositionRecord } from '../ports/positions-repository';
+
+/** One of our orders as the core holds it between its PlaceOrder and its last report. */
+export interface OrderEntry {
+  order: OrderRecord;
+  /** Trade ids already counted for this order: a fill counts once however often it is reported (docs/lessons.md #11). */
+  tradeIds: Set<string> | null;
+  /** The core's sequence number when the order went in flight (an ambiguous answer); NaN while it has not. */
+  inFlightSeq: number;
+}
+
+/** What the core holds per symbol: everything a decision reads, in memory. */
+export interface SymbolState {
+  readonly symbol: string;
+  readonly strategy: Strategy;
+  position: PositionRecord;
+  /**
+   * Our orders sent and not settled yet — from the PlaceOrder that sent them (status `new`) to a
+   * terminal status: one per side at a time. Recorded in the step that decides the order, so the
+   * next decision sees it before any answer comes back.
+   */
+  readonly unsettled: Map<string, OrderEntry>;
+  /** The sequence number of the last event that moved the position (a reconcile requested before it compares nothing here). */
+  settledSeq: number;
+  /** Idempotency keys reserved in the current bucket (a key names its bucket, so older ones can never come back). */
+  keysBucket: number;
+  readonly keys: Set<string>;
+  /**
+   * Client order ids of our orders in the current bucket. An id derives from its key, so a key
+   * released after a 429 cannot place a second order in its bucket: the order with its id exists
+   * (PlaceOrder: "order … exists already").
+   */
+  readonly orderIds: Set<string>;
+  /** Last trade.blocked verdict (side, codes, bucket): reported once. */
+  lastBlocked: string;
+  /** openedAt of the position whose dust was reported (once per position). */
+  dustReported: number | null;
+  /** The venue's position as last reported a surplus (reported once per amount). */
+  reportedSurplus: string;
+  /**
+   * Float shadows of the exit levels of the position's current exit state (see exitCannotMove):
+   * peak, trailing stop, hard stop (−Infinity when off or not armed), take-profit (+Infinity when
+   * off). `exitShadow` false: none yet for this state, the next check is exact.
+   */
+  exitShadow: boolean;
+  fPeak: number;
+  fTrail: number;
+  fStop: number;
+  fTakeProfit: number;
+}
+
+export function newSymbolState(symbol: string, strategy: Strategy, position: PositionRecord): SymbolState {
+  return {
+    symbol,
+    strategy,
+    position,
+    unsettled: new Map(),
+    settledSeq: 0,
+    keysBucket: Number.NaN,
+    keys: new Set(),
+    orderIds: new Set(),
+    lastBlocked: '',
+    dustReported: null,
+    reportedSurplus: '',
+    exitShadow: false,
+    fPeak: 0,
+    fTrail: 0,
+    fStop: 0,
+    fTakeProfit: 0,
+  };
+}

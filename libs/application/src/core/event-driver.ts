@@ -1,0 +1,185 @@
+import type { Broker, BrokerError, BrokerResult, OrderDTO } from '../ports/broker';
+import { errorText } from '../ports/logger';
+import type { OrderRecord } from '../ports/orders-repository';
+import type { SafetyStateStore } from '../ports/safety-state-store';
+import type { UnitOfWork } from '../ports/unit-of-work';
+import type { CoreCommand, PersistCommand } from './core-commands';
+import type { CoreEvent } from './core-events';
+import type { CoreOutput } from './core-output';
+import type { TradingCore } from './trading-core';
+
+export interface EventDriverOptions {
+  core: TradingCore;
+  /** Sends the orders (only the two market creates are used). */
+  broker: Pick<Broker, 'createMarketBuyQuote' | 'createMarketSellBase'>;
+  stores: { unitOfWork: UnitOfWork; safety: SafetyStateStore };
+  /** IDEMPOTENCY_TTL_SEC × 1000: how long a key reserved with an order stays taken in the store. */
+  idempotencyTtlMs: number;
+  /** Cancels one order of ours; its answer comes back as an OrderReport (a look). Without it, CancelOrder is reported to `onError`. */
+  cancel?: (symbol: string, clientOrderId: string, exchangeOrderId: string | null) => Promise<BrokerResult<OrderDTO>>;
+  /** Every Publish fact, in the order the core made them. */
+  publish?: (fact: CoreOutput) => void;
+  /** A command that could not be carried out (a store write that failed): the driver goes on. */
+  onError?: (command: CoreCommand, error: string) => void;
+}
+
+/**
+ * The core's asynchronous driver (docs/core.md, "Drivers"): a queue of events, handled one at a
+ * time by the TradingCore — the one writer — and the commands it returns carried out by adapters
+ * whose results are enqueued as events again. Safety stays at this edge:
+ *  - PlaceOrder is write-ahead: the idempotency key and the order row (status new) are committed
+ *    in one unit of work BEFORE the send (docs/lessons.md #3); a key or client id already taken in
+ *    the store (a restart inside the bucket) sends nothing and reports a refusal;
+ *  - the broker's answer goes back as OrderReport{answer: 'send'}; a broker that throws is treated
+ *    as ambiguous (the request may have gone out): in flight, never re-sent (docs/lessons.md #2);
+ *  - Persist writes go through one chain, in the order the core made them, each in one unit of
+ *    work (order row, new fills by trade id, position), halts to the SafetyStateStore.
+ * Not wired into the apps yet: no timers, no start-up recovery, no reconcile requests here.
+ */
+export class EventDriver {
+  private readonly queue: CoreEvent[] = [];
+  private draining = false;
+  /** Store writes, one after the other (write-aheads and Persists): an order's row is inserted before any Persist about it. */
+  private writes: Promise<unknown> = Promise.resolve();
+  private readonly tasks = new Set<Promise<void>>();
+
+  constructor(private readonly opts: EventDriverOptions) {}
+
+  /** Queues an event; the core handles it at once unless it is busy with another (then right after). */
+  enqueue(e: CoreEvent): void {
+    this.queue.push(e);
+    if (this.draining) return;
+    this.draining = true;
+    try {
+      for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) this.carryOut(this.opts.core.handle(next));
+    } finally {
+      this.draining = false;
+    }
+  }
+
+  /** Resolves once nothing is queued, sent or being written (specs and an orderly stop wait on it). */
+  async idle(): Promise<void> {
+    while (this.tasks.size > 0) await Promise.all([...this.tasks]);
+  }
+
+  private carryOut(commands: readonly CoreCommand[]): void {
+    for (const c of commands) {
+      switch (c.kind) {
+        case 'place-order':
+          this.track(this.place(c.order));
+          break;
+        case 'persist':
+          this.track(this.write(() => this.persist(c)).catch((err: unknown) => this.opts.onError?.(c, errorText(err))));
+          break;
+        case 'publish':
+          this.opts.publish?.(c.fact);
+          break;
+        case 'cancel-order': {
+          const cancel = this.opts.cancel;
+          if (!cancel) {
+            this.opts.onError?.(c, 'no cancel adapter');
+            break;
+          }
+          this.track(
+            cancel(c.symbol, c.clientOrderId, c.exchangeOrderId).then(
+              (result) => this.enqueue({ kind: 'order-report', clientOrderId: c.clientOrderId, answer: 'look', result }),
+              (err: unknown) => this.opts.onError?.(c, errorText(err)),
+            ),
+          );
+          break;
+        }
+      }
+    }
+  }
+
+  /** Write-ahead, then the send, then the answer back to the core. */
+  private async place(order: OrderRecord): Promise<void> {
+    let refusal: string | null;
+    try {
+      refusal = await this.write(() => this.writeAhead(order));
+    } catch (err) {
+      // Nothing was committed (the unit of work rolled back), so nothing may be sent.
+      refusal = `not sent: the order row could not be written: ${errorText(err)}`;
+    }
+    if (refusal !== null) return this.answer(order, { ok: false, error: { kind: 'rejected', code: 'ORDER.NOT_SENT', message: refusal } });
+    const { broker } = this.opts;
+    let result: BrokerResult<OrderDTO>;
+    try {
+      result =
+        order.side === 'buy'
+          ? await broker.createMarketBuyQuote(order.symbol, order.requestedQuote!, order.clientOrderId)
+          : await broker.createMarketSellBase(order.symbol, order.requestedBase!, order.clientOrderId);
+    } catch (err) {
+      // A broker must not throw; if one does, the request may have gone out.
+      const error: BrokerError = { kind: 'ambiguous', code: 'BROKER.THREW', message: errorText(err) };
+      result = { ok: false, error };
+    }
+    this.answer(order, result);
+  }
+
+  /** The key and the row in one unit of work; a refusal (key or id taken) as text, nothing written. */
+  private writeAhead(order: OrderRecord): Promise<string | null> {
+    return this.opts.stores.unitOfWork
+      .run(async (tx) => {
+        const key = order.idempotencyKey;
+        if (key !== null) {
+          const r = await tx.idempotency.reserve(key, this.opts.idempotencyTtlMs, order.clientOrderId);
+          if (!r.ok) return `key ${key} is taken`;
+        }
+        const ins = await tx.orders.insert(order);
+        if (!ins.ok) throw new DuplicateOrder(`order ${order.clientOrderId} exists already`);
+        return null;
+      })
+      .catch((err: unknown) => {
+        // The row exists: the unit of work rolled the key back with it; nothing is sent.
+        if (err instanceof DuplicateOrder) return err.message;
+        throw err;
+      });
+  }
+
+  private answer(order: OrderRecord, result: BrokerResult<OrderDTO>): void {
+    this.enqueue({ kind: 'order-report', clientOrderId: order.clientOrderId, answer: 'send', result });
+  }
+
+  private async persist(c: PersistCommand): Promise<void> {
+    const { order, fills, position, halts } = c;
+    if (order || fills || position)
+      await this.opts.stores.unitOfWork.run(async (tx) => {
+        if (order) {
+          const { clientOrderId, exchangeOrderId, status, filledBase, filledQuote, averagePrice, fee, feeCurrency, updatedAt } = order;
+          const updated = await tx.orders.update(clientOrderId, {
+            exchangeOrderId,
+            status,
+            filledBase,
+            filledQuote,
+            averagePrice,
+            fee,
+            feeCurrency,
+            updatedAt,
+          });
+          if (!updated) throw new Error(`order ${clientOrderId} is not in the store`);
+        }
+        if (fills && fills.length > 0) await tx.fills.insertMany(fills);
+        if (position) await tx.positions.save(position);
+      });
+    for (const h of halts ?? []) {
+      if (h.level === null) await this.opts.stores.safety.removeHalt(h.code);
+      else await this.opts.stores.safety.saveHalt({ code: h.code, level: h.level, reason: h.reason, since: h.since });
+    }
+  }
+
+  private write<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.writes.then(work);
+    // The chain goes on after a failed write; the failure is the caller's.
+    this.writes = next.catch(() => undefined);
+    return next;
+  }
+
+  private track(p: Promise<void>): void {
+    const t = p.finally(() => this.tasks.delete(t));
+    this.tasks.add(t);
+  }
+}
+
+/** An order row that exists already: the unit of work must roll back the key it reserved. */
+class DuplicateOrder extends Error {}

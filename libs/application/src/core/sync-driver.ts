@@ -1,0 +1,74 @@
+import type { Candle } from '@cab/domain';
+import type { BrokerResult, OrderDTO } from '../ports/broker';
+import type { CoreCommand } from './core-commands';
+import type { CoreEvent, EvaluateEvent, QuoteEvent } from './core-events';
+import type { SyncVenue } from './sync-venue';
+import type { TradingCore } from './trading-core';
+import type { CandleQuote } from './venue-view';
+
+/** Mutable twins of the events the driver sends on every candle: one object each for the whole run. */
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/**
+ * Drives a TradingCore against a venue that answers in the same call (a backtest's SimulatedVenue):
+ * each PlaceOrder is sent at once and its answer handed back as an OrderReportEvent in the same turn,
+ * before the next event — so the core sees exactly what the loop pipeline sees when PlaceOrder
+ * awaits the answer and OrderSettler stores it before the exits step looks (docs/core.md,
+ * "Drivers"). Persist and Publish go to `sink` (a backtest has none). A candle with no order
+ * allocates nothing here: its two events are reused objects and the core answers with its one
+ * empty array.
+ */
+export class SyncDriver {
+  private evaluateEvent: Mutable<EvaluateEvent> | null = null;
+  private quoteEvent: Mutable<QuoteEvent> | null = null;
+
+  constructor(
+    readonly core: TradingCore,
+    private readonly venue: SyncVenue,
+    private readonly sink?: (c: CoreCommand) => void,
+  ) {}
+
+  /** One event, and everything it leads to, carried out. */
+  handle(e: CoreEvent): void {
+    this.run(this.core.handle(e));
+  }
+
+  /**
+   * What the loops do at one eval tick and the exits tick after it: an evaluation on what the
+   * strategy has been fed (`core.feed`, `core.seed`), its order sent and settled, then an exit check.
+   */
+  decide(symbol: string, quote: CandleQuote, timeframeMs: number): void {
+    const ev = (this.evaluateEvent ??= { kind: 'evaluate', symbol, quote, timeframeMs });
+    ev.symbol = symbol;
+    ev.quote = quote;
+    ev.timeframeMs = timeframeMs;
+    this.run(this.core.handle(ev));
+    const q = (this.quoteEvent ??= { kind: 'quote', symbol, quote });
+    q.symbol = symbol;
+    q.quote = quote;
+    this.run(this.core.handle(q));
+  }
+
+  /** A candle closed: fed to the strategy, then `decide`. */
+  candleClosed(symbol: string, candle: Candle, quote: CandleQuote, timeframeMs: number): void {
+    this.core.feed(symbol, candle);
+    this.decide(symbol, quote, timeframeMs);
+  }
+
+  private run(commands: readonly CoreCommand[]): void {
+    for (let i = 0; i < commands.length; i++) {
+      const c = commands[i]!;
+      if (c.kind === 'place-order') {
+        const o = c.order;
+        const result: BrokerResult<OrderDTO> =
+          o.side === 'buy'
+            ? this.venue.marketBuyQuote(o.symbol, o.requestedQuote!, o.clientOrderId)
+            : this.venue.marketSellBase(o.symbol, o.requestedBase!, o.clientOrderId);
+        this.handle({ kind: 'order-report', clientOrderId: o.clientOrderId, answer: 'send', result });
+      } else if (c.kind === 'cancel-order') {
+        // Nothing to do: a synchronous venue's market orders are done when answered, never left working.
+        this.sink?.(c);
+      } else this.sink?.(c);
+    }
+  }
+}

@@ -1,0 +1,262 @@
+import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Instrument, type OrderBook, type Signal, type SignalAction } from '@cab/domain';
+import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
+import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
+import type { OrderRecord } from '../ports/orders-repository';
+import type { CoreCommand, PersistCommand } from './core-commands';
+import type { CoreEvent } from './core-events';
+import type { CoreOutput } from './core-output';
+import { TradingCore } from './trading-core';
+import type { VenueView } from './venue-view';
+
+const SYMBOL = 'BTC/USDT';
+const TF = 60_000;
+
+/** The venue as the core reads it: a fixed quote around `price`, balances the test sets. */
+class StaticView implements VenueView {
+  readonly name = 'view';
+  readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
+  price = dec('50000');
+  freeBase = ZERO;
+  instrument(): Instrument {
+    return this.inst;
+  }
+  balance(): BalanceDTO {
+    return { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: this.freeBase, usedBase: ZERO, freeQuote: dec('10000'), usedQuote: ZERO };
+  }
+  book(): OrderBook {
+    const t = this.ticker();
+    return { symbol: SYMBOL, ts: 0, bids: [{ price: t.bid, amount: dec('100') }], asks: [{ price: t.ask, amount: dec('100') }] };
+  }
+  ticker(): TickerDTO {
+    return { symbol: SYMBOL, bid: this.price.minus('1'), ask: this.price.plus('1'), last: this.price, ts: 0 };
+  }
+}
+
+function setup() {
+  const clock = new FakeClock(T0);
+  const view = new StaticView();
+  const next = { action: 'hold' as SignalAction };
+  const core = new TradingCore({
+    symbols: [SYMBOL],
+    strategy: {
+      name: 'scripted',
+      warmup: 1,
+      params: {},
+      create: () => ({
+        name: 'scripted',
+        warmup: 1,
+        update: () => undefined,
+        signal: (): Signal => ({ action: next.action, reasons: ['scripted'] }),
+        reset: () => undefined,
+      }),
+    },
+    risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0, maxPositionBase: dec('0') })),
+    exits: new ExitPolicy({ stopPct: dec('0.02'), trailActivatePct: dec('0.01'), trailPct: dec('0.005'), takeProfitPct: dec('0') }),
+    fixedAmount: dec('100'),
+    bucketMs: TF,
+    venue: view,
+    clock,
+    publish: true,
+    persist: true,
+    notFoundGraceMs: 2 * TF,
+  });
+  const handle = (e: CoreEvent): readonly CoreCommand[] => core.handle(e);
+  /** A candle closes at the view's price with the scripted signal; the commands it made. */
+  const candle = (signal: SignalAction): readonly CoreCommand[] => {
+    clock.advance(TF);
+    next.action = signal;
+    const close = Number(view.price.toString());
+    const c: Candle = { ts: clock.now() - TF, open: close, high: close, low: close, close, volume: 1 };
+    const t = view.ticker();
+    return handle({ kind: 'candle-closed', symbol: SYMBOL, candle: c, quote: { bidApprox: Number(t.bid.toString()), ticker: () => t }, timeframeMs: TF });
+  };
+  return { core, view, clock, handle, candle };
+}
+
+const placed = (cs: readonly CoreCommand[]): OrderRecord[] => cs.flatMap((c) => (c.kind === 'place-order' ? [c.order] : []));
+const facts = (cs: readonly CoreCommand[]): CoreOutput[] => cs.flatMap((c) => (c.kind === 'publish' ? [c.fact] : []));
+const persists = (cs: readonly CoreCommand[]): PersistCommand[] => cs.flatMap((c) => (c.kind === 'persist' ? [c] : []));
+
+/** The venue's look at `o`: `trades` [base, price] filled so far (buy fee 0.2 % in base, sell fee in quote). */
+function look(o: OrderRecord, trades: readonly [string, string][], status: OrderDTO['status'] = 'closed'): OrderDTO {
+  let base = ZERO;
+  let quote = ZERO;
+  let fee = ZERO;
+  const fills = trades.map(([amount, price], i) => {
+    const a = dec(amount);
+    const cost = a.times(dec(price));
+    const f = o.side === 'buy' ? a.times('0.002') : cost.times('0.002');
+    base = base.plus(a);
+    quote = quote.plus(cost);
+    fee = fee.plus(f);
+    return {
+      id: `${o.clientOrderId}-t${i}`,
+      orderId: 'x1',
+      ts: T0,
+      side: o.side,
+      price: dec(price),
+      amount: a,
+      cost,
+      fee: f,
+      feeCurrency: o.side === 'buy' ? 'BTC' : 'USDT',
+    };
+  });
+  return {
+    id: 'x1',
+    clientOrderId: o.clientOrderId,
+    symbol: SYMBOL,
+    side: o.side,
+    type: 'market',
+    status,
+    requestedQuote: o.requestedQuote,
+    requestedBase: o.requestedBase,
+    filledBase: base,
+    filledQuote: quote,
+    averagePrice: base.gt(ZERO) ? quote.div(base) : null,
+    fee,
+    feeCurrency: trades.length > 0 ? (o.side === 'buy' ? 'BTC' : 'USDT') : null,
+    createdAt: T0,
+    updatedAt: T0,
+    fills,
+  };
+}
+
+const report = (o: OrderRecord, result: BrokerResult<OrderDTO>, answer: 'send' | 'look' = 'send'): CoreEvent => ({
+  kind: 'order-report',
+  clientOrderId: o.clientOrderId,
+  answer,
+  result,
+});
+const ok = (v: OrderDTO): BrokerResult<OrderDTO> => ({ ok: true, value: v });
+const reconcile = (requestedAtSeq: number, over: { observed?: OrderDTO[]; notFound?: string[]; base?: string | null }): CoreEvent => ({
+  kind: 'reconcile-report',
+  requestedAtSeq,
+  symbols: [
+    {
+      symbol: SYMBOL,
+      openOrders: [],
+      observed: over.observed ?? [],
+      notFound: over.notFound ?? [],
+      balance:
+        over.base === null
+          ? null
+          : { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: dec(over.base ?? '0'), usedBase: ZERO, freeQuote: dec('0'), usedQuote: ZERO },
+    },
+  ],
+});
+
+/** Opens a position of 0.002 BTC (less the fee): buy signal, the answer filled. */
+function opened(t: ReturnType<typeof setup>): OrderRecord {
+  const buy = placed(t.candle('buy'))[0]!;
+  t.handle(report(buy, ok(look(buy, [['0.002', '50001']]))));
+  t.view.freeBase = t.core.position(SYMBOL).baseQty;
+  return buy;
+}
+
+describe('TradingCore events in, commands out', () => {
+  it('a buy goes out as PlaceOrder (status new, its key) and counts as unsettled at once: the next buy signal is refused before any answer', () => {
+    const t = setup();
+    const first = t.candle('buy');
+    const [buy] = placed(first);
+    expect(buy).toMatchObject({ status: 'new', side: 'buy', idempotencyKey: expect.stringMatching(/^BTC\/USDT:buy:\d+$/) });
+    expect(t.core.unsettled(SYMBOL).map((o) => o.clientOrderId)).toEqual([buy!.clientOrderId]);
+    const second = t.candle('buy');
+    expect(placed(second)).toEqual([]);
+    expect(facts(second)).toContainEqual(expect.objectContaining({ kind: 'refused', reason: `${buy!.clientOrderId} (new) is not settled yet` }));
+  });
+
+  it('an answer applied: order, new fills and position persisted together; the same answer again, or an older one, counts nothing twice', () => {
+    const t = setup();
+    const buy = placed(t.candle('buy'))[0]!;
+    const partial = look(buy, [['0.001', '50001']], 'open');
+    const whole = look(buy, [
+      ['0.001', '50001'],
+      ['0.001', '50002'],
+    ]);
+    const p1 = persists(t.handle(report(buy, ok(partial))));
+    expect(p1).toEqual([{ kind: 'persist', order: expect.objectContaining({ status: 'partial' }), fills: [expect.anything()], position: expect.anything() }]);
+    const p2 = persists(t.handle(report(buy, ok(whole), 'look')));
+    expect(p2[0]?.fills?.map((f) => f.tradeId)).toEqual([`${buy.clientOrderId}-t1`]);
+    // Repeated and reordered: nothing moves, no fill is written again.
+    for (const again of [whole, partial, whole])
+      expect(persists(t.handle(report(buy, ok(again), 'look')))[0]).toEqual({ kind: 'persist', order: expect.anything() });
+    expect(t.core.fills).toHaveLength(2);
+    expect(t.core.position(SYMBOL).baseQty.toString()).toBe('0.001996');
+    expect(t.core.unsettled(SYMBOL)).toEqual([]);
+  });
+
+  it('an ambiguous answer leaves the order in flight; a reconcile that sees it settles it; a "not found" closes one only after the grace', () => {
+    const t = setup();
+    const lost = placed(t.candle('buy'))[0]!;
+    t.handle(report(lost, { ok: false, error: { kind: 'ambiguous', code: 'TIMEOUT', message: 'no answer' } }));
+    expect(t.core.order(lost.clientOrderId)?.status).toBe('in_flight');
+    t.handle(reconcile(t.core.seq, { observed: [look(lost, [['0.002', '50001']])] }));
+    expect(t.core.order(lost.clientOrderId)?.status).toBe('filled');
+    expect(t.core.position(SYMBOL).baseQty.toString()).toBe('0.001996');
+
+    const t2 = setup();
+    const never = placed(t2.candle('buy'))[0]!;
+    // A look's error says nothing, and a "not found" while the send is unanswered proves nothing: the order may be on its way.
+    t2.handle(report(never, { ok: false, error: { kind: 'rejected', code: 'ORDER_NOT_FOUND', message: '?' } }, 'look'));
+    t2.handle(reconcile(t2.core.seq, { notFound: [never.clientOrderId] }));
+    expect(t2.core.order(never.clientOrderId)?.status).toBe('new');
+    t2.handle(report(never, { ok: false, error: { kind: 'ambiguous', code: 'TIMEOUT', message: 'no answer' } }));
+    t2.handle(reconcile(t2.core.seq, { notFound: [never.clientOrderId] }));
+    expect(t2.core.order(never.clientOrderId)?.status).toBe('in_flight');
+    t2.clock.advance(2 * TF);
+    t2.handle(reconcile(t2.core.seq, { notFound: [never.clientOrderId] }));
+    expect(t2.core.order(never.clientOrderId)?.status).toBe('rejected');
+    expect(t2.core.unsettled(SYMBOL)).toEqual([]);
+  });
+
+  it('a reconcile requested before a settlement compares nothing; a fresh one that finds less on the venue halts (a fact, nothing repaired); a clean one clears it', () => {
+    const t = setup();
+    const before = t.core.seq;
+    opened(t);
+    // Requested while flat: the venue then held nothing. Stale: not a mismatch.
+    expect(facts(t.handle(reconcile(before, { base: '0' })))).toEqual([]);
+    expect(t.core.halts.state()).toBe('active');
+    const short = t.handle(reconcile(t.core.seq, { base: '0.001' }));
+    expect(facts(short)).toContainEqual(expect.objectContaining({ kind: 'mismatch', halting: true, expected: '0.001996', actual: '0.001' }));
+    expect(persists(short)).toContainEqual({ kind: 'persist', halts: [expect.objectContaining({ code: 'RECONCILE.MISMATCH', level: 'halted' })] });
+    expect(t.core.position(SYMBOL).baseQty.toString()).toBe('0.001996');
+    expect(t.core.halts.state()).toBe('halted');
+    t.handle(reconcile(t.core.seq, { base: '0.001996' }));
+    expect(t.core.halts.state()).toBe('active');
+  });
+
+  it('the operator: stop entries refuses buys, force exit sells the whole position once (refused while that sell is unsettled), halt cancels a working buy, resume clears', () => {
+    const t = setup();
+    t.handle({ kind: 'operator', action: 'stop-entries', actor: 'test' });
+    expect(placed(t.candle('buy'))).toEqual([]);
+    t.handle({ kind: 'operator', action: 'resume', actor: 'test' });
+    opened(t);
+    const exit = placed(t.handle({ kind: 'operator', action: 'force-exit', symbol: SYMBOL, actor: 'test' }));
+    expect(exit).toEqual([
+      expect.objectContaining({ side: 'sell', requestedBase: dec('0.001996'), idempotencyKey: expect.stringMatching(/:OPERATOR\.FORCE_EXIT$/) }),
+    ]);
+    const again = t.handle({ kind: 'operator', action: 'force-exit', symbol: SYMBOL, actor: 'test' });
+    expect(placed(again)).toEqual([]);
+    expect(facts(again)).toContainEqual(expect.objectContaining({ kind: 'refused', reason: expect.stringMatching(/is not settled yet$/) }));
+    t.handle(report(exit[0]!, ok(look(exit[0]!, [['0.001996', '49999']]))));
+    expect(t.core.position(SYMBOL).openedAt).toBeNull();
+
+    const working = placed(t.candle('buy'))[0]!;
+    t.handle(report(working, ok(look(working, [], 'open'))));
+    const halt = t.handle({ kind: 'operator', action: 'halt', actor: 'test' });
+    expect(halt.filter((c) => c.kind === 'cancel-order')).toEqual([
+      { kind: 'cancel-order', symbol: SYMBOL, clientOrderId: working.clientOrderId, exchangeOrderId: 'x1' },
+    ]);
+    expect(t.core.halts.state()).toBe('halted');
+    t.handle({ kind: 'operator', action: 'resume', actor: 'test' });
+    expect(t.core.halts.state()).toBe('active');
+  });
+
+  it('a quiet candle makes no command and allocates no array for them', () => {
+    const t = setup();
+    const a = t.candle('hold');
+    const b = t.candle('hold');
+    expect(a).toEqual([]);
+    expect(a).toBe(b);
+  });
+});
