@@ -4,6 +4,8 @@ import { ComposeError } from '../compose/market-data-from-settings';
 import { createHttpApp } from '../http/http-app';
 import { listen, type Listening } from '../http/listen';
 import { storageReadModels } from '../http/read-models';
+import { dashboardReadModels } from '../http/dashboard-read-models';
+import { EventStream } from '../http/event-stream';
 import { attachBusinessMetrics, marketDataPrices } from '../observability/business-metrics';
 import { PromMetrics } from '../observability/prom-metrics';
 import { brokerDust } from '../reports/dust-source';
@@ -25,6 +27,8 @@ export interface RunningBot {
 export interface StartBotOptions {
   role: BotRole;
   overrides?: ComposeOverrides;
+  /** The server's built dashboard (dist/apps/dashboard), served at GET /; omitted or missing = not served. */
+  dashboardDir?: string;
 }
 
 /**
@@ -50,8 +54,32 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     throw e;
   }
   let http: Listening | null = null;
+  let closeEvents: () => void = () => undefined;
   try {
     const detachMetrics = attachBusinessMetrics(app, metrics);
+    const built = app;
+    // One bus subscription for every browser (SSE fan-out); the worker serves no dashboard.
+    const events = server ? new EventStream(app.bus) : null;
+    closeEvents = () => events?.close();
+    const dashboard =
+      server && events
+        ? {
+            control: app.control,
+            halts: () => built.trading.list(),
+            events,
+            staticDir: options.dashboardDir ?? null,
+            models: dashboardReadModels({
+              ...app.storage,
+              broker: app.broker,
+              marketData: app.marketData,
+              symbols: settings.symbols,
+              dust: brokerDust(app.broker),
+              safety: () => built.safety.snapshot(),
+              lock: () => built.lockInfo,
+              deadLetters: async () => ({ stored: await built.storage.dlq.count(), sinceStart: built.deadLetters.counts().total }),
+            }),
+          }
+        : undefined;
     const express = createHttpApp({
       orchestrator: app.orchestrator,
       health: app.health,
@@ -66,6 +94,7 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
       logger: app.logger.child({ component: 'http' }),
       clock: app.wallClock,
       tradingClock: app.clock,
+      ...(dashboard ? { dashboard } : {}),
     });
     const bound = await listen(express, settings.http.host, server ? settings.http.port : settings.http.workerPort);
     http = bound;
@@ -79,6 +108,8 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     const stop = (): Promise<void> =>
       (stopping ??= (async () => {
         app.logger.info(`${options.role} stopping`);
+        // Open event streams would hold the close for its whole grace time.
+        closeEvents();
         await bound.close();
         await app.orchestrator.stop();
         detachMetrics();
@@ -88,6 +119,7 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     return { app, http: bound, express, metrics, stop };
   } catch (e) {
     // A failed autostart must not leave a listening socket keeping the process alive.
+    closeEvents();
     await http?.close(0);
     await app.close();
     // Duck-typed: a Node error may come from another realm (jest), where instanceof Error fails.

@@ -45,7 +45,7 @@ const TRADED: readonly OrderStatus[] = ['filled', 'partial', 'canceled'];
 
 const opt = (d: Decimal | null): string | null => (d === null ? null : str(d));
 
-function tradeView(o: OrderRecord): TradeView {
+export function tradeView(o: OrderRecord): TradeView {
   return {
     clientOrderId: o.clientOrderId,
     exchangeOrderId: o.exchangeOrderId,
