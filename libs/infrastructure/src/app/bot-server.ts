@@ -6,6 +6,8 @@ import { listen, type Listening } from '../http/listen';
 import { storageReadModels } from '../http/read-models';
 import { dashboardReadModels } from '../http/dashboard-read-models';
 import { EventStream } from '../http/event-stream';
+import { Redactor } from '../logging/redact';
+import { secretValues } from '../settings/summary';
 import { attachBusinessMetrics, marketDataPrices } from '../observability/business-metrics';
 import { PromMetrics } from '../observability/prom-metrics';
 import { brokerDust } from '../reports/dust-source';
@@ -59,7 +61,8 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
     const detachMetrics = attachBusinessMetrics(app, metrics);
     const built = app;
     // One bus subscription for every browser (SSE fan-out); the worker serves no dashboard.
-    const events = server ? new EventStream(app.bus) : null;
+    const redactor = new Redactor(secretValues(settings));
+    const events = server ? new EventStream(app.bus, (t) => redactor.text(t)) : null;
     closeEvents = () => events?.close();
     const dashboard =
       server && events

@@ -12,7 +12,12 @@ export class EventStream {
   private readonly off: Unsubscribe;
   private readonly beat: NodeJS.Timeout;
 
-  constructor(bus: EventBus, heartbeatMs = 15_000) {
+  constructor(
+    bus: EventBus,
+    /** Masks known secret values in each event's text (a venue's error message could echo one); default none. */
+    private readonly redact: (text: string) => string = (t) => t,
+    heartbeatMs = 15_000,
+  ) {
     this.off = subscribeAll(bus, 'dashboard-sse', (event, topic) => this.broadcast(topic, event));
     this.beat = setInterval(() => this.write(': keep-alive\n\n'), heartbeatMs);
     this.beat.unref();
@@ -42,7 +47,7 @@ export class EventStream {
   }
 
   private broadcast(topic: TopicName, event: Readonly<AnyEvent>): void {
-    this.write(`event: ${topic}\ndata: ${JSON.stringify(event)}\n\n`);
+    this.write(`event: ${topic}\ndata: ${this.redact(JSON.stringify(event))}\n\n`);
   }
 
   private write(chunk: string): void {

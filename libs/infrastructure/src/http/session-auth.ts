@@ -32,11 +32,18 @@ export function actorOf(res: Response): ControlActor {
 
 const STATE_CHANGING = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-/** An Origin, when the browser sends one, must be this server: a page elsewhere never drives the bot. */
+/**
+ * An Origin, when the browser sends one, must be this server: a page elsewhere never drives the bot.
+ * Host only, not the scheme: behind a TLS proxy the browser's origin is https while this server sees http.
+ */
 function crossOrigin(req: Request): boolean {
   const origin = req.get('origin');
   if (!origin) return false;
-  return origin !== `${req.protocol}://${req.get('host') ?? ''}`;
+  try {
+    return new URL(origin).host !== (req.get('host') ?? '');
+  } catch {
+    return true; // "null" (a sandboxed frame, a file) or garbage: not us
+  }
 }
 
 /**
