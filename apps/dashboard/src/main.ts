@@ -2,7 +2,7 @@
 // from /api, live updates from /api/events. No framework: one module per pane (./panes).
 import { api, whenUnauthorized, type SessionState, type StatusView } from './api';
 import { byTestId } from './dom';
-import { forceExit, notify, syncControls, wireControls } from './panes/controls';
+import { cancelOrder, forceExit, notify, syncControls, wireControls } from './panes/controls';
 import { refreshDecisions } from './panes/decisions';
 import { refreshEquity } from './panes/equity-chart';
 import { wireLogin } from './panes/login';
@@ -25,7 +25,10 @@ async function refreshAll(): Promise<void> {
       symbol ??= s.orchestrator.symbols[0] ?? null;
       syncControls(s);
     }),
-    refreshPositions((sym) => forceExit(sym, soon)),
+    refreshPositions(
+      (sym) => forceExit(sym, soon),
+      (id) => cancelOrder(id, soon),
+    ),
     refreshTrades(),
     refreshEquity(),
     refreshDecisions(),

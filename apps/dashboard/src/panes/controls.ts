@@ -36,6 +36,12 @@ export function forceExit(symbol: string, refresh: Refresh): void {
   void act('/api/control/force-exit', { symbol }, `force exit of ${symbol} sent`, refresh);
 }
 
+/** Cancels one open order at the venue (then the bot settles it): asked first too. */
+export function cancelOrder(clientOrderId: string, refresh: Refresh): void {
+  if (!window.confirm(`Cancel order ${clientOrderId}?`)) return;
+  void act('/api/control/cancel', { clientOrderId }, `order ${clientOrderId} cancelled`, refresh);
+}
+
 /** Buttons that make no sense in the current state are disabled (the server refuses them anyway). */
 export function syncControls(s: StatusView): void {
   const running = s.orchestrator.state === 'running' || s.orchestrator.state === 'starting';

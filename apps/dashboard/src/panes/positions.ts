@@ -3,7 +3,7 @@ import { byTestId, el, fill, table } from '../dom';
 import { cutDecimal, signOf, trimDecimal, utc } from '../format';
 
 /** Open positions with their stops and unrealized PnL; each with a force-exit button (confirmed first). */
-export async function refreshPositions(onForceExit: (symbol: string) => void): Promise<void> {
+export async function refreshPositions(onForceExit: (symbol: string) => void, onCancel: (clientOrderId: string) => void): Promise<void> {
   const [{ positions }, { orders }] = await Promise.all([
     api.get<{ positions: PositionView[] }>('/api/positions'),
     api.get<{ orders: TradeView[] }>('/api/orders/open'),
@@ -30,8 +30,8 @@ export async function refreshPositions(onForceExit: (symbol: string) => void): P
     ),
     el('h3', {}, 'open orders'),
     table(
-      ['order', 'symbol', 'side', 'status', 'created'],
-      orders.map((o) => [o.clientOrderId, o.symbol, o.side, o.status, utc(o.createdAt)]),
+      ['order', 'symbol', 'side', 'status', 'created', ''],
+      orders.map((o) => [o.clientOrderId, o.symbol, o.side, o.status, utc(o.createdAt), cancelButton(o.clientOrderId, onCancel)]),
       'no open order',
     ),
   );
@@ -40,5 +40,11 @@ export async function refreshPositions(onForceExit: (symbol: string) => void): P
 function forceExitButton(symbol: string, onForceExit: (symbol: string) => void): HTMLButtonElement {
   const b = el('button', { type: 'button', class: 'danger', 'data-testid': 'force-exit', 'data-symbol': symbol }, 'force exit');
   b.addEventListener('click', () => onForceExit(symbol));
+  return b;
+}
+
+function cancelButton(clientOrderId: string, onCancel: (clientOrderId: string) => void): HTMLButtonElement {
+  const b = el('button', { type: 'button', 'data-testid': 'cancel-order', 'data-order': clientOrderId }, 'cancel');
+  b.addEventListener('click', () => onCancel(clientOrderId));
   return b;
 }

@@ -3,18 +3,21 @@ import { byTestId, el, fill, table } from '../dom';
 import { cutDecimal, trimDecimal, utc } from '../format';
 
 const PAGE = 20;
-let limit = PAGE;
+let offset = 0;
 
-/** The latest trades (orders that filled), newest first; "more" pages further back. */
+/** Trades (orders that filled), newest first, a page at a time (`/api/trades?offset=&limit=`). */
 export async function refreshTrades(): Promise<void> {
-  const { trades } = await api.get<{ trades: TradeView[] }>(`/api/trades?limit=${limit}`);
+  const { trades } = await api.get<{ trades: TradeView[] }>(`/api/trades?limit=${PAGE}&offset=${offset}`);
   const pane = byTestId('trades');
   pane.dataset['count'] = String(trades.length);
-  const more = el('button', { type: 'button', class: 'link' }, 'more');
-  more.addEventListener('click', () => {
-    limit += PAGE;
-    void refreshTrades();
-  });
+  const pager = (label: string, to: number, enabled: boolean) => {
+    const b = el('button', { type: 'button', class: 'link', disabled: !enabled }, label);
+    b.addEventListener('click', () => {
+      offset = to;
+      void refreshTrades();
+    });
+    return b;
+  };
   fill(
     pane,
     table(
@@ -30,8 +33,8 @@ export async function refreshTrades(): Promise<void> {
         t.status,
         el('span', { class: 'reason', 'data-testid': 'trade-reason' }, t.reason ?? ''),
       ]),
-      'no trade yet',
+      offset === 0 ? 'no trade yet' : 'no older trade',
     ),
-    trades.length >= limit ? more : null,
+    el('div', { class: 'pager' }, pager('‹ newer', Math.max(0, offset - PAGE), offset > 0), pager('older ›', offset + PAGE, trades.length >= PAGE)),
   );
 }

@@ -129,6 +129,9 @@ describe('dashboard API (real HTTP, composed paper bot)', () => {
       expect(after[0]!.openedAt).toBeNull();
       const trades = (await json(await fetch(`${url}/api/trades`, { headers: { cookie } })))['trades'] as { side: string; reason: string }[];
       expect(trades[0]).toEqual(expect.objectContaining({ side: 'sell', reason: `exit FORCE: operator dashboard ${label}` }));
+      // Paged: the page after the newest trade is the buy before it.
+      const older = (await json(await fetch(`${url}/api/trades?limit=1&offset=1`, { headers: { cookie } })))['trades'] as { side: string }[];
+      expect(older.map((t) => t.side)).toEqual(['buy']);
       const again = await post('/api/control/force-exit', { symbol: SYMBOL }, { [CSRF_HEADER]: '1' });
       expect(again.status).toBe(409);
       expect(((await json(again))['error'] as { code: string }).code).toBe('CONTROL.NO_POSITION');

@@ -147,7 +147,8 @@ export function createHttpApp(o: HttpAppOptions): Express {
       const symbol = stringParam(q, 'symbol')?.toUpperCase();
       const since = intParam(q, 'since', undefined, 0, Number.MAX_SAFE_INTEGER);
       const limit = intParam(q, 'limit', 100, 1, 1000)!;
-      res.json({ trades: await models.trades({ ...(symbol ? { symbol } : {}), ...(since !== undefined ? { since } : {}), limit }) });
+      const offset = intParam(q, 'offset', 0, 0, 100_000)!;
+      res.json({ trades: await models.trades({ ...(symbol ? { symbol } : {}), ...(since !== undefined ? { since } : {}), limit, offset }), offset, limit });
     });
     app.get('/api/positions', auth, async (_req, res) => {
       res.json({ positions: await models.positions() });
