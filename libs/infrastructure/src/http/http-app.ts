@@ -175,6 +175,7 @@ export function createHttpApp(o: HttpAppOptions): Express {
           events: dash.events,
           mode: o.mode,
           version: o.version,
+          clock: o.clock,
         },
         auth,
       ),
