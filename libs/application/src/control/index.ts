@@ -1,1 +1,2 @@
 export * from './trading-control';
+export * from './operator-control';

@@ -12,6 +12,8 @@ import { PIPELINE_METRICS } from './metric-names';
  */
 export type HaltCode =
   | 'OPERATOR'
+  /** The operator's "stop entries" (TradingControl.stopEntries): level reducing, exits and sells keep working. */
+  | 'OPERATOR.ENTRIES'
   | 'RECONCILE.MISMATCH'
   | 'DMS.STALL'
   | 'BROKER.FATAL'
@@ -39,7 +41,8 @@ export interface Halt {
  *  - BROKER.AUTH / BROKER.CLOCK (a signed read refused: credentials / request time) are cleared
  *    by the next reconcile pass whose signed read succeeds, or by the operator;
  *  - RISK.* halts are cleared by the eval loop when the rule passes again (next UTC day, pause over);
- *  - OPERATOR, BROKER.FATAL and LOCK.LOST need the operator: `resume()` (POST /orchestrator/start).
+ *  - OPERATOR, OPERATOR.ENTRIES, BROKER.FATAL and LOCK.LOST need the operator: `resume()`
+ *    (TradingControl.resume clears only these and BROKER.AUTH/CLOCK, see OPERATOR_CLEARED_HALTS).
  */
 export class TradingStateController {
   private readonly halts = new Map<HaltCode, Halt>();
@@ -75,6 +78,11 @@ export class TradingStateController {
 
   reasons(): string[] {
     return [...this.halts.values()].map((h) => `${h.code}: ${h.reason}`);
+  }
+
+  /** The halts in force, oldest first (status pages show code, level, reason and since). */
+  list(): Halt[] {
+    return [...this.halts.values()].map((h) => ({ ...h })).sort((a, b) => a.since - b.since);
   }
 
   has(code: HaltCode): boolean {

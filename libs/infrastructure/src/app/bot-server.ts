@@ -6,6 +6,10 @@ import { ComposeError } from '../compose/market-data-from-settings';
 import { createHttpApp } from '../http/http-app';
 import { listen, type Listening } from '../http/listen';
 import { storageReadModels } from '../http/read-models';
+import { dashboardReadModels } from '../http/dashboard-read-models';
+import { EventStream } from '../http/event-stream';
+import { Redactor } from '../logging/redact';
+import { secretValues } from '../settings/summary';
 import { attachBusinessMetrics, marketDataPrices } from '../observability/business-metrics';
 import { PromMetrics } from '../observability/prom-metrics';
 import { brokerDust } from '../reports/dust-source';
@@ -28,10 +32,12 @@ export interface StartBotOptions {
   role: BotRole;
   overrides?: ComposeOverrides;
   /**
-   * The control API the Telegram commands (TELEGRAM_COMMANDS=true) act through: the same
-   * TradingControl the dashboard uses, built over the composed bot.
+   * The control API the Telegram commands (TELEGRAM_COMMANDS=true) act through; by default the
+   * composed bot's own (`app.control`, the one the dashboard uses). Tests pass a recording one.
    */
   control?: (app: BotApp) => TradingControl;
+  /** The server's built dashboard (dist/apps/dashboard), served at GET /; omitted or missing = not served. */
+  dashboardDir?: string;
 }
 
 /**
@@ -58,8 +64,33 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
   }
   let http: Listening | null = null;
   let telegram: TelegramCommands | null = null;
+  let closeEvents: () => void = () => undefined;
   try {
     const detachMetrics = attachBusinessMetrics(app, metrics);
+    const built = app;
+    // One bus subscription for every browser (SSE fan-out); the worker serves no dashboard.
+    const redactor = new Redactor(secretValues(settings));
+    const events = server ? new EventStream(app.bus, (t) => redactor.text(t)) : null;
+    closeEvents = () => events?.close();
+    const dashboard =
+      server && events
+        ? {
+            control: app.control,
+            halts: () => built.trading.list(),
+            events,
+            staticDir: options.dashboardDir ?? null,
+            models: dashboardReadModels({
+              ...app.storage,
+              broker: app.broker,
+              marketData: app.marketData,
+              symbols: settings.symbols,
+              dust: brokerDust(app.broker),
+              safety: () => built.safety.snapshot(),
+              lock: () => built.lockInfo,
+              deadLetters: async () => ({ stored: await built.storage.dlq.count(), sinceStart: built.deadLetters.counts().total }),
+            }),
+          }
+        : undefined;
     const express = createHttpApp({
       orchestrator: app.orchestrator,
       health: app.health,
@@ -74,6 +105,7 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
       logger: app.logger.child({ component: 'http' }),
       clock: app.wallClock,
       tradingClock: app.clock,
+      ...(dashboard ? { dashboard } : {}),
     });
     const bound = await listen(express, settings.http.host, server ? settings.http.port : settings.http.workerPort);
     http = bound;
@@ -92,6 +124,8 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
         app.logger.info(`${options.role} stopping`);
         // No new command once stopping; the one being handled (a force exit) finishes first.
         await commands?.stop();
+        // Open event streams would hold the close for its whole grace time.
+        closeEvents();
         await bound.close();
         await app.orchestrator.stop();
         detachMetrics();
@@ -102,6 +136,7 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
   } catch (e) {
     // A failed autostart must not leave a listening socket keeping the process alive.
     await telegram?.stop();
+    closeEvents();
     await http?.close(0);
     await app.close();
     // Duck-typed: a Node error may come from another realm (jest), where instanceof Error fails.
@@ -126,14 +161,9 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
 /** The commands of TELEGRAM_COMMANDS=true, polling; null when off. */
 async function startTelegramCommands(app: BotApp, control: StartBotOptions['control']): Promise<TelegramCommands | null> {
   if (!app.settings.telegram.commands) return null;
-  if (!control)
-    throw new StartupRefused(
-      'TELEGRAM.NO_CONTROL',
-      'TELEGRAM_COMMANDS=true: this build composes no TradingControl for the commands to act through; unset TELEGRAM_COMMANDS',
-    );
   // Loaded only when enabled: grammY costs ~0.25 s of start-up, which every CLI command would pay.
   const { telegramCommandsForApp } = await import('../telegram-commands/from-settings');
-  const commands = telegramCommandsForApp(app, control(app));
+  const commands = telegramCommandsForApp(app, control ? control(app) : app.control);
   if (!commands) return null;
   app.health.register({ name: 'telegram_commands', critical: false, check: () => commands.check() });
   commands.start();

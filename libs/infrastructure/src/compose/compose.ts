@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import {
   BalancesReconciler,
   DeadLetterMonitor,
@@ -25,6 +25,7 @@ import {
   marketDataCheck,
   noopCountdownSwitch,
   noopMetrics,
+  OperatorControl,
   type Broker,
   type CountdownSwitch,
   type InstanceLock,
@@ -64,6 +65,7 @@ import { ComposeError, marketDataFromSettings } from './market-data-from-setting
 import { ReplayMarketData } from '../market-data/replay-market-data';
 import { ReplayClock, replayStartMs } from '../time/replay-clock';
 import { paperMarketFrom } from './paper-market-from-market-data';
+import { SafetyTracker } from '../http/safety-tracker';
 
 /** What tests, backtests and the apps may inject instead of the defaults built from settings. */
 export interface ComposeOverrides {
@@ -109,6 +111,12 @@ export interface BotApp {
   trading: TradingStateController;
   deadLetters: DeadLetterMonitor;
   telegram: TelegramAlerts;
+  /** The one control API (dashboard, Telegram): start, stop, stop entries, resume, force exit, cancel. */
+  control: OperatorControl;
+  /** Last reconcile passes, drift, the dead man's switch as last armed: the dashboard's safety pane. */
+  safety: SafetyTracker;
+  /** The account lock this instance holds (live mode), or null. */
+  lockInfo: { holder: string; since: number } | null;
   /** Stops the orchestrator, drains the bus, releases the lock, closes broker and DB. Idempotent. */
   close(): Promise<void>;
 }
@@ -147,6 +155,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     // The lock is taken before anything else exists; a lock lost later halts trading through this.
     let onLockLost: (message: string) => void = (message) => logger.error('instance lock lost before start', { message });
     let lock: InstanceLock | null = null;
+    let lockInfo: BotApp['lockInfo'] = null;
     if (live) {
       lock =
         overrides.instanceLock !== undefined
@@ -168,6 +177,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
           throw new ComposeError('COMPOSE.LOCK_REFUSED', `another live instance holds the ${got.scope} lock (${who}): ${got.message}`);
         }
         const held = lock;
+        lockInfo = { holder: `pid ${process.pid} on ${hostname()}`, since: wallClock.now() };
         cleanups.push(() => held.release());
       }
     }
@@ -294,7 +304,15 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     });
     // Loop cadence and stalls are wall time: the loops run on timers, whatever the candles' time.
     const loopDeps: PipelineDeps = { ...deps, clock: wallClock };
-    const watchdog = new Watchdog(loopDeps, { symbols: settings.symbols, countdown, dmsTimeoutMs: settings.dmsTimeoutMs, trading });
+    const safety = new SafetyTracker(wallClock, settings.dmsTimeoutMs);
+    const detachSafety = safety.attach(bus);
+    cleanups.push(async () => detachSafety());
+    const watchdog = new Watchdog(loopDeps, {
+      symbols: settings.symbols,
+      countdown: safety.countdown(countdown),
+      dmsTimeoutMs: settings.dmsTimeoutMs,
+      trading,
+    });
     const scheduler = overrides.scheduler ?? new TimerScheduler({ clock: wallClock, logger: logger.child({ component: 'scheduler' }), metrics });
     const orchestrator = new Orchestrator(loopDeps, {
       mode: settings.mode,
@@ -315,6 +333,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       instruments,
     });
     cleanups.push(() => orchestrator.stop());
+    const control = new OperatorControl(deps, { orchestrator, trading, placeOrder, instruments, settler, bucketMs: settings.idempotency.bucketMs });
 
     const health = new HealthChecker({ clock: wallClock, timers }, [
       databaseCheck(() => storage.positions.all()),
@@ -349,6 +368,9 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       trading,
       deadLetters,
       telegram,
+      control,
+      safety,
+      lockInfo,
       close: () => (closed ??= cleanup()),
     };
   } catch (e) {

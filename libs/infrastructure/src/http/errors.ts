@@ -5,11 +5,15 @@ import { errorText } from '@cab/application';
 export type HttpErrorCode =
   | 'HTTP.BAD_REQUEST'
   | 'HTTP.UNAUTHORIZED'
+  | 'HTTP.FORBIDDEN'
+  | 'HTTP.TOO_MANY_REQUESTS'
   | 'HTTP.NOT_FOUND'
   | 'HTTP.PAYLOAD_TOO_LARGE'
   | 'HTTP.INTERNAL'
   | 'ORCHESTRATOR.START_FAILED'
-  | 'ORCHESTRATOR.STOP_FAILED';
+  | 'ORCHESTRATOR.STOP_FAILED'
+  /** TradingControl's refusals (CONTROL.NO_POSITION…), passed through. */
+  | `CONTROL.${string}`;
 
 /** Every error body has one shape: { error: { code, message, requestId } }. Never a stack. */
 export function sendError(res: Response, status: number, code: HttpErrorCode, message: string): void {

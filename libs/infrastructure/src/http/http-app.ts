@@ -1,12 +1,21 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import cookieParser from 'cookie-parser';
 import express, { type Express, type Request, type Response } from 'express';
-import type { HealthReport, Logger, Metrics } from '@cab/application';
+import type { HealthReport, Logger, Metrics, TradingControl } from '@cab/application';
 import { errorText } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { utcDayStart } from '@cab/domain';
 import { withCorrelationId } from '../logging/correlation';
 import { parseIsoDay } from '../reports/performance-report';
-import { bearerAuth } from './bearer-auth';
+import { controlRoutes } from './control-routes';
+import type { DashboardReadModels, HaltView } from './dashboard-read-models';
+import { dashboardRoutes } from './dashboard-routes';
+import type { EventStream } from './event-stream';
+import { securityHeaders } from './security-headers';
+import { authorize, sessionRoutes } from './session-auth';
+import { SessionStore } from './sessions';
 import { BadRequest, errorHandler, sendError } from './errors';
 import type { ControllableOrchestrator } from './orchestrator-port';
 import { intParam, stringParam } from './query';
@@ -42,6 +51,21 @@ export interface HttpAppOptions {
   tradingClock?: Clock;
   /** Request ids when the client sends none; default crypto.randomUUID. */
   newRequestId?: () => string;
+  /** The trader's window (server only): control routes, the panes' read routes, live events, the static dashboard. */
+  dashboard?: DashboardHttpOptions;
+  /** Dashboard logins; default a SessionStore on `clock`. */
+  sessions?: SessionStore;
+  /** Wrong logins allowed per window before 429 (default 10 per 15 min). */
+  loginLimit?: { max: number; windowMs: number };
+}
+
+export interface DashboardHttpOptions {
+  control: TradingControl;
+  models: DashboardReadModels;
+  halts: () => HaltView[];
+  events: EventStream;
+  /** The built dashboard (dist/apps/dashboard): served at GET /; null = not built (GET / answers a 404 saying so). */
+  staticDir: string | null;
 }
 
 export class HttpConfigError extends Error {
@@ -81,6 +105,8 @@ export function createHttpApp(o: HttpAppOptions): Express {
     });
     withCorrelationId(id, () => next());
   });
+  app.use(securityHeaders());
+  app.use(cookieParser());
   app.use(express.json({ limit: '16kb' }));
 
   app.get('/health', async (_req, res) => {
@@ -97,7 +123,10 @@ export function createHttpApp(o: HttpAppOptions): Express {
     res.type(o.metrics.contentType).send(await o.metrics.text());
   });
 
-  const auth = bearerAuth(o.apiToken);
+  const sessions = o.sessions ?? new SessionStore(o.clock);
+  const authOptions = { token: o.apiToken, sessions, ...(o.loginLimit ? { loginLimit: o.loginLimit } : {}) };
+  // The Bearer token or a dashboard session cookie (docs/lessons.md #14); open without API_TOKEN.
+  const auth = authorize(authOptions);
 
   if (o.control ?? true) {
     app.get('/orchestrator/status', auth, (_req, res) => {
@@ -118,7 +147,8 @@ export function createHttpApp(o: HttpAppOptions): Express {
       const symbol = stringParam(q, 'symbol')?.toUpperCase();
       const since = intParam(q, 'since', undefined, 0, Number.MAX_SAFE_INTEGER);
       const limit = intParam(q, 'limit', 100, 1, 1000)!;
-      res.json({ trades: await models.trades({ ...(symbol ? { symbol } : {}), ...(since !== undefined ? { since } : {}), limit }) });
+      const offset = intParam(q, 'offset', 0, 0, 100_000)!;
+      res.json({ trades: await models.trades({ ...(symbol ? { symbol } : {}), ...(since !== undefined ? { since } : {}), limit, offset }), offset, limit });
     });
     app.get('/api/positions', auth, async (_req, res) => {
       res.json({ positions: await models.positions() });
@@ -129,6 +159,34 @@ export function createHttpApp(o: HttpAppOptions): Express {
       if (day === null) throw new BadRequest(`date: expected YYYY-MM-DD, got ${JSON.stringify(date)}`);
       res.json(await models.pnl(day));
     });
+  }
+
+  const dash = o.dashboard;
+  if (dash) {
+    app.use(sessionRoutes(authOptions));
+    app.use(controlRoutes(dash.control, auth));
+    app.use(
+      dashboardRoutes(
+        {
+          models: dash.models,
+          control: dash.control,
+          halts: dash.halts,
+          health: () => o.health.health(),
+          events: dash.events,
+          mode: o.mode,
+          version: o.version,
+          clock: o.clock,
+        },
+        auth,
+      ),
+    );
+    const dir = dash.staticDir;
+    if (dir !== null && existsSync(join(dir, 'index.html'))) {
+      // The page itself is open (it holds the login form); everything it shows comes from /api behind auth.
+      app.use(express.static(dir, { index: 'index.html', etag: false, maxAge: 0 }));
+    } else {
+      app.get('/', (_req, res) => sendError(res, 404, 'HTTP.NOT_FOUND', 'the dashboard is not built: npx nx build dashboard (npm start builds it)'));
+    }
   }
 
   app.use((req: Request, res: Response) => sendError(res, 404, 'HTTP.NOT_FOUND', `no route ${req.method} ${req.path}`));

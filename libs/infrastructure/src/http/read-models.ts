@@ -5,7 +5,8 @@ import { performanceReport, type PerformanceReport, type PriceSource } from '../
 
 /** What /api/* serves. Amounts are decimal strings. */
 export interface ApiReadModels {
-  trades(query: { symbol?: string; since?: number; limit: number }): Promise<TradeView[]>;
+  /** Newest first; `offset` skips that many of the newest (paging). */
+  trades(query: { symbol?: string; since?: number; limit: number; offset?: number }): Promise<TradeView[]>;
   positions(): Promise<PositionView[]>;
   pnl(day: number): Promise<PerformanceReport>;
 }
@@ -45,7 +46,7 @@ const TRADED: readonly OrderStatus[] = ['filled', 'partial', 'canceled'];
 
 const opt = (d: Decimal | null): string | null => (d === null ? null : str(d));
 
-function tradeView(o: OrderRecord): TradeView {
+export function tradeView(o: OrderRecord): TradeView {
   return {
     clientOrderId: o.clientOrderId,
     exchangeOrderId: o.exchangeOrderId,
@@ -104,10 +105,14 @@ export interface StorageReadModelsOptions {
 /** The /api/* read models over the storage repositories. A trade is an order that filled (in part). */
 export function storageReadModels(o: StorageReadModelsOptions): ApiReadModels {
   return {
-    async trades({ symbol, since, limit }) {
+    async trades({ symbol, since, limit, offset = 0 }) {
       // Canceled orders can carry a partial fill; those with nothing filled are dropped after the query.
-      const orders = await o.orders.find({ statuses: TRADED, ...(symbol ? { symbol } : {}), ...(since !== undefined ? { since } : {}), limit });
-      return orders.filter((x) => x.filledBase.gt(ZERO)).map(tradeView);
+      // The repository has no offset: a page is cut from the newest offset+limit orders.
+      const orders = await o.orders.find({ statuses: TRADED, ...(symbol ? { symbol } : {}), ...(since !== undefined ? { since } : {}), limit: offset + limit });
+      return orders
+        .slice(offset)
+        .filter((x) => x.filledBase.gt(ZERO))
+        .map(tradeView);
     },
     async positions() {
       const all = await o.positions.all();

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger } from '@cab/application/testing';
 import { startBot as startRunningBot } from '../app/bot-server';
-import { StartupRefused } from '../app/startup-refused';
 import { makePaperPipelineWorld } from '../compose/testing/paper-world';
 import { startBot, type PipelineBot } from '../compose/testing/pipeline.contract';
 import { performanceReport } from '../reports/performance-report';
@@ -115,11 +114,15 @@ describe('startBot with TELEGRAM_COMMANDS=true', () => {
       { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') },
     );
 
-  it('refuses to start without a TradingControl to act through, and opens nothing that stays open', async () => {
-    const started = startRunningBot(settings(), { role: 'worker', overrides: { logger: new RecordingLogger() } });
-    await expect(started).rejects.toThrow(StartupRefused);
-    await expect(started).rejects.toThrow(/TELEGRAM_COMMANDS=true/);
-    expect(api.calls).toEqual([]);
+  it("acts through the composed bot's own TradingControl (the dashboard's) when given none: /stopentries halts entries", async () => {
+    const running = await startRunningBot(settings(), { role: 'worker', overrides: { logger: new RecordingLogger() } });
+    try {
+      expect(await ask('/stopentries')).toMatch(/^✅ Entries stopped/);
+      expect(running.app.trading.state()).toBe('reducing');
+      expect(running.app.trading.list().map((h) => h.code)).toContain('OPERATOR.ENTRIES');
+    } finally {
+      await running.stop();
+    }
   });
 
   it('polls with the control it is given, reports on /health, and stops polling with the bot', async () => {

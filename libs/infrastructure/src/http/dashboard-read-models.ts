@@ -1,0 +1,242 @@
+import type { AuditLog, AuditRecord, Broker, FillsRepository, HaltCode, MarketData, OrdersRepository, PositionsRepository } from '@cab/application';
+import { applyRoundTripFill, flatPosition, splitSymbol, str, tradeStats, ZERO, type Decimal, type Position, type TradeResult } from '@cab/domain';
+import { knownDust, type DustSource } from '../reports/dust-source';
+import { allFills } from '../reports/performance-report';
+import type { SafetySnapshot } from './safety-tracker';
+import { tradeView, type TradeView } from './read-models';
+
+export interface HaltView {
+  code: HaltCode;
+  level: string;
+  reason: string;
+  since: number;
+}
+
+export interface BalanceView {
+  symbol: string;
+  base: string;
+  quote: string;
+  freeBase: string;
+  usedBase: string;
+  freeQuote: string;
+  usedQuote: string;
+}
+
+export interface EquityPoint {
+  ts: number;
+  /** Net PnL in quote since the first recorded fill: realized minus fees, summed over the symbols. */
+  value: string;
+}
+
+export interface AllTimeSummary {
+  realizedQuote: string;
+  feesQuote: string;
+  netQuote: string;
+  closedTrades: number;
+  wins: number;
+  losses: number;
+  winRate: string | null;
+}
+
+export interface CandleView {
+  ts: number;
+  open: number;
+  high: number;
+  low: number;
+  close: number;
+}
+
+export interface TradeMarker {
+  ts: number;
+  side: string;
+  price: string;
+  clientOrderId: string;
+  reason: string | null;
+}
+
+export interface ChartView {
+  symbol: string;
+  candles: CandleView[];
+  markers: TradeMarker[];
+  stopPrice: string | null;
+  trailingStopPrice: string | null;
+  avgEntry: string | null;
+}
+
+export interface DecisionView {
+  ts: number;
+  symbol: string | null;
+  correlationId: string | null;
+  action: string;
+  strategy: string | null;
+  signalReasons: string[];
+  /** null when the signal had no verdict (a hold, or skipped before risk). */
+  risk: { ok: boolean; side: string; refusals: { rule: string; message: string }[]; limits: Record<string, string> } | null;
+}
+
+export interface DashboardReadModelsOptions {
+  orders: OrdersRepository;
+  fills: FillsRepository;
+  positions: PositionsRepository;
+  audit: AuditLog;
+  broker: Pick<Broker, 'fetchBalance'>;
+  marketData: MarketData;
+  symbols: readonly string[];
+  dust?: DustSource;
+  safety: () => SafetySnapshot;
+  /** Dead letters stored (not yet replayed) and dead-lettered since start. */
+  deadLetters: () => Promise<{ stored: number; sinceStart: number }>;
+  /** The account lock (live mode) or null. */
+  lock: () => { holder: string; since: number } | null;
+}
+
+export interface DashboardReadModels {
+  openOrders(): Promise<TradeView[]>;
+  balances(): Promise<{ balances: BalanceView[]; errors: string[] }>;
+  performance(): Promise<{ equity: EquityPoint[]; allTime: AllTimeSummary; warnings: string[] }>;
+  chart(symbol: string, limit: number): Promise<ChartView | null>;
+  decisions(limit: number): Promise<DecisionView[]>;
+  safety(): Promise<SafetySnapshot & { lock: { holder: string; since: number } | null; deadLetters: { stored: number; sinceStart: number } }>;
+}
+
+const opt = (d: Decimal | null | undefined): string | null => (d ? str(d) : null);
+const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : []);
+
+/**
+ * The dashboard's read models over the stores, the broker and the market data. Amounts are decimal
+ * strings; candle prices are the market data's floats (indicators' numbers, docs/core.md), drawn only.
+ */
+export function dashboardReadModels(o: DashboardReadModelsOptions): DashboardReadModels {
+  return {
+    async openOrders() {
+      return (await o.orders.open()).map(tradeView);
+    },
+
+    async balances() {
+      const balances: BalanceView[] = [];
+      const errors: string[] = [];
+      for (const symbol of o.symbols) {
+        const b = await o.broker.fetchBalance(symbol);
+        if (!b.ok) errors.push(`${symbol}: ${b.error.code}`);
+        else
+          balances.push({
+            symbol,
+            base: b.value.base,
+            quote: b.value.quote,
+            freeBase: str(b.value.freeBase),
+            usedBase: str(b.value.usedBase),
+            freeQuote: str(b.value.freeQuote),
+            usedQuote: str(b.value.usedQuote),
+          });
+      }
+      return { balances, errors };
+    },
+
+    async performance() {
+      // Every fill replayed with the domain's round-trip accounting, as performanceReport does for a day.
+      const steps: { ts: number; net: Decimal }[] = [];
+      const closed: TradeResult[] = [];
+      const warnings: string[] = [];
+      let realized = ZERO;
+      let fees = ZERO;
+      for (const symbol of o.symbols) {
+        const { base } = splitSymbol(symbol);
+        const isDust = await (o.dust ?? knownDust)(symbol);
+        let position: Position = flatPosition(symbol);
+        for (const f of await allFills(o.fills, symbol)) {
+          try {
+            const out = applyRoundTripFill(
+              position,
+              { side: f.side, amount: f.amount, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency === base ? 'base' : 'quote', ts: f.ts },
+              isDust ?? undefined,
+            );
+            position = out.position;
+            realized = realized.plus(out.realizedQuote);
+            fees = fees.plus(out.feeQuote);
+            steps.push({ ts: f.ts, net: out.realizedQuote.minus(out.feeQuote) });
+            if (out.closed) closed.push(out.closed);
+          } catch (e) {
+            warnings.push(`${symbol} trade ${f.tradeId}: skipped (${(e as Error).message})`);
+          }
+        }
+      }
+      steps.sort((a, b) => a.ts - b.ts);
+      let running = ZERO;
+      const equity = steps.map((s) => ({ ts: s.ts, value: str((running = running.plus(s.net))) }));
+      const stats = tradeStats(closed);
+      return {
+        equity,
+        allTime: {
+          realizedQuote: str(realized),
+          feesQuote: str(fees),
+          netQuote: str(realized.minus(fees)),
+          closedTrades: stats.trades,
+          wins: stats.wins,
+          losses: stats.losses,
+          winRate: stats.winRate ? str(stats.winRate) : null,
+        },
+        warnings,
+      };
+    },
+
+    async chart(symbol, limit) {
+      if (!o.symbols.includes(symbol)) return null;
+      const c = await o.marketData.candles(symbol, limit);
+      const candles = c.ok ? c.value.map((k) => ({ ts: k.ts, open: k.open, high: k.high, low: k.low, close: k.close })) : [];
+      const since = candles[0]?.ts ?? 0;
+      const orders = await o.orders.find({ symbol, since, statuses: ['filled', 'partial', 'canceled'], limit: 500 });
+      const markers = orders
+        .filter((x) => x.filledBase.gt(ZERO) && x.averagePrice !== null)
+        .map((x) => ({ ts: x.updatedAt, side: x.side, price: str(x.averagePrice!), clientOrderId: x.clientOrderId, reason: x.reason }))
+        .sort((a, b) => a.ts - b.ts);
+      const pos = await o.positions.get(symbol);
+      const open = pos !== null && pos.baseQty.gt(ZERO) && pos.openedAt !== null;
+      return {
+        symbol,
+        candles,
+        markers,
+        stopPrice: open ? opt(pos.stopPrice) : null,
+        trailingStopPrice: open ? opt(pos.trailingStopPrice) : null,
+        avgEntry: open ? str(pos.avgEntry) : null,
+      };
+    },
+
+    async decisions(limit) {
+      // A signal and its verdict share a correlation id (one evaluation step).
+      const [signals, verdicts] = await Promise.all([o.audit.find({ kind: 'signal', limit }), o.audit.find({ kind: 'risk', limit })]);
+      const byStep = new Map<string, AuditRecord>();
+      for (const v of verdicts) if (v.correlationId) byStep.set(v.correlationId, v);
+      return signals.map((s) => decisionView(s, s.correlationId ? (byStep.get(s.correlationId) ?? null) : null));
+    },
+
+    async safety() {
+      return { ...o.safety(), lock: o.lock(), deadLetters: await o.deadLetters() };
+    },
+  };
+}
+
+function decisionView(signal: AuditRecord, verdict: AuditRecord | null): DecisionView {
+  const d = signal.data;
+  let risk: DecisionView['risk'] = null;
+  if (verdict) {
+    const v = verdict.data;
+    const limits: Record<string, string> = {};
+    const raw = v['limits'];
+    if (raw && typeof raw === 'object' && !Array.isArray(raw)) for (const [k, x] of Object.entries(raw)) limits[k] = String(x);
+    // reasons are "CODE: text with the observed value and the limit" (the domain's risk rules).
+    const refusals = strings(v['reasons']).map((r) => {
+      const i = r.indexOf(': ');
+      return i < 0 ? { rule: r, message: r } : { rule: r.slice(0, i), message: r.slice(i + 2) };
+    });
+    risk = { ok: v['ok'] === true, side: String(v['side'] ?? ''), refusals, limits };
+  }
+  return {
+    ts: signal.ts,
+    symbol: signal.symbol,
+    correlationId: signal.correlationId,
+    action: String(d['action'] ?? ''),
+    strategy: typeof d['strategy'] === 'string' ? d['strategy'] : null,
+    signalReasons: strings(d['reasons']),
+    risk,
+  };
+}
