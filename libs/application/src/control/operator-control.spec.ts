@@ -79,6 +79,20 @@ class ScriptedVenue implements Broker {
   async fetchMyTrades() {
     return ok([]);
   }
+  /** Cancels the one order named (by venue id or client id); a finished one answers as it is, as Gate's ORDER_CLOSED read back does. */
+  async cancelOrder(_symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
+    this.cancelCalls.push(ref);
+    const hit = [...this.open.values()].find((o) => ('id' in ref ? o.id === ref.id : o.clientOrderId === ref.clientOrderId));
+    if (hit) {
+      const done = { ...hit, status: 'canceled' as const };
+      this.open.delete(hit.clientOrderId ?? hit.id);
+      this.cancelled.set(hit.clientOrderId ?? hit.id, done);
+      return ok(done);
+    }
+    const finished = [...this.cancelled.values()].find((o) => ('id' in ref ? o.id === ref.id : o.clientOrderId === ref.clientOrderId));
+    return finished ? ok(finished) : { ok: false, error: { kind: 'rejected', code: 'ORDER_NOT_FOUND', message: JSON.stringify(ref) } };
+  }
+  readonly cancelCalls: OrderRef[] = [];
   async cancelAllOrders() {
     this.cancelAllCalls++;
     const done = [...this.open.values()].map((o) => ({ ...o, status: 'canceled' as const }));
@@ -243,23 +257,81 @@ describe('OperatorControl', () => {
     };
     h.broker.open.set('t-open', dto);
     h.broker.open.set('t-foreign', { ...dto, id: 'v-10', clientOrderId: 't-foreign' });
-    // Another open order on the pair: the per-pair cancel would take it down too, so refused.
-    expect(await h.control.cancelOrder(alice, 't-open')).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONTROL.FAILED' }) });
-    expect(h.broker.cancelAllCalls).toBe(0);
-
-    h.broker.open.delete('t-foreign');
+    // Another open order on the pair: only the one named is cancelled, by its venue id.
     expect(await h.control.cancelOrder(alice, 't-open')).toEqual({ ok: true, value: { clientOrderId: 't-open', status: 'canceled' } });
-    expect(h.broker.cancelAllCalls).toBe(1);
+    expect(h.broker.cancelCalls).toEqual([{ id: 'v-9' }]);
+    expect(h.broker.cancelAllCalls).toBe(0);
+    expect([...h.broker.open.keys()]).toEqual(['t-foreign']);
     expect((await h.storage.orders.byClientOrderId('t-open'))?.status).toBe('canceled');
 
     expect(await h.control.cancelOrder(alice, 't-open')).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONTROL.NOT_OPEN' }) });
     expect(await h.control.cancelOrder(alice, 't-nope')).toEqual({ ok: false, error: expect.objectContaining({ code: 'CONTROL.UNKNOWN_ORDER' }) });
     const audit = (await systemEntries(h.storage)).filter((a) => a.data['action'] === 'cancel');
     expect(audit.map((a) => [a.data['clientOrderId'], a.data['ok']])).toEqual([
-      ['t-open', false],
       ['t-open', true],
       ['t-open', false],
       ['t-nope', false],
     ]);
+  });
+
+  it('cancel that comes too late settles what the venue says: the order filled, and the books record the fill', async () => {
+    const h = harness();
+    const ts = h.clock.now();
+    await h.storage.orders.insert({
+      clientOrderId: 't-late',
+      exchange: 'scripted',
+      exchangeOrderId: null,
+      symbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      requestedQuote: dec('25'),
+      requestedBase: null,
+      status: 'in_flight',
+      filledBase: ZERO,
+      filledQuote: ZERO,
+      averagePrice: null,
+      fee: ZERO,
+      feeCurrency: null,
+      idempotencyKey: 'k-late',
+      reason: 'signal: x',
+      createdAt: ts,
+      updatedAt: ts,
+    });
+    const fill = {
+      id: 'f-late',
+      orderId: 'v-11',
+      ts,
+      side: 'buy' as const,
+      price: dec('50000'),
+      amount: dec('0.0005'),
+      cost: dec('25'),
+      fee: dec('0.000001'),
+      feeCurrency: 'BTC',
+    };
+    h.broker.cancelled.set('t-late', {
+      id: 'v-11',
+      clientOrderId: 't-late',
+      symbol: SYMBOL,
+      side: 'buy',
+      type: 'market',
+      status: 'closed',
+      requestedQuote: dec('25'),
+      requestedBase: null,
+      filledBase: dec('0.0005'),
+      filledQuote: dec('25'),
+      averagePrice: dec('50000'),
+      fee: dec('0.000001'),
+      feeCurrency: 'BTC',
+      createdAt: ts,
+      updatedAt: ts,
+      fills: [fill],
+    });
+    // No venue id known yet (in flight): the cancel names it by client order id.
+    expect(await h.control.cancelOrder(alice, 't-late')).toEqual({ ok: true, value: { clientOrderId: 't-late', status: 'filled' } });
+    expect(h.broker.cancelCalls).toEqual([{ clientOrderId: 't-late' }]);
+    const saved = await h.storage.orders.byClientOrderId('t-late');
+    expect(saved?.status).toBe('filled');
+    expect(str(saved!.filledBase)).toBe('0.0005');
+    expect(str((await h.storage.positions.get(SYMBOL))!.baseQty)).toBe('0.000499');
   });
 });

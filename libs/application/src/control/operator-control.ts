@@ -35,8 +35,8 @@ export const actorName = (a: ControlActor): string => `${a.via} ${a.who}`;
 /**
  * TradingControl over the running pipeline (docs/core.md: one order path): start/stop drive the
  * orchestrator, stopEntries is an operator halt at level `reducing`, forceExit is a market sell
- * through PlaceOrder (idempotency, one unsettled order per side, audit), cancelOrder cancels at the
- * venue then settles through OrderSettler, as reconciliation would. Every action, done or refused,
+ * through PlaceOrder (idempotency, one unsettled order per side, audit), cancelOrder cancels that one
+ * order at the venue then settles the venue's answer through OrderSettler, as reconciliation would. Every action, done or refused,
  * is audited (kind `system`) with its actor.
  */
 export class OperatorControl implements TradingControl {
@@ -137,23 +137,18 @@ export class OperatorControl implements TradingControl {
     if (isTerminal(order.status)) return fail('CONTROL.NOT_OPEN', `${clientOrderId} is ${order.status} already`);
     const inst = await this.opts.instruments.get(order.symbol);
     if (!inst.ok) return fail('CONTROL.FAILED', `${order.symbol}: ${inst.error.code}: ${inst.error.message}`);
-    const open = await broker.fetchOpenOrders(order.symbol);
-    if (!open.ok) return fail('CONTROL.FAILED', `open orders: ${open.error.code}: ${open.error.message}`);
-    const ours = open.value.find((o) => o.clientOrderId === clientOrderId);
-    if (ours) {
-      // The broker port cancels per pair only: never take other orders down with this one.
-      const others = open.value.length - 1;
-      if (others > 0)
-        return fail('CONTROL.FAILED', `${order.symbol} has ${others} other open order(s); cancelling one alone is not supported by the broker port`);
-      const c = await broker.cancelAllOrders(order.symbol);
-      if (!c.ok) return fail('CONTROL.FAILED', `cancel: ${c.error.code}: ${c.error.message}`);
-    }
-    // Settle from the venue's word (it may have filled meanwhile), through the path reconciliation takes.
-    const seen = await broker.fetchOrder(order.symbol, { clientOrderId });
-    if (!seen.ok)
-      return fail('CONTROL.FAILED', `cancelled, but the order could not be read back (reconcile will settle it): ${seen.error.code}: ${seen.error.message}`);
-    const settled = await this.opts.settler.settle(clientOrderId, seen.value, inst.value, ids.next());
-    return ok({ clientOrderId, status: settled?.order.status ?? seen.value.status });
+    // One order only (Broker.cancelOrder): the pair's other orders stay as they are. The answer is the
+    // venue's word — canceled, or filled if the cancel came too late — and it is settled through the
+    // path reconciliation takes, so the books say what the venue says.
+    const ref = order.exchangeOrderId ? { id: order.exchangeOrderId } : { clientOrderId };
+    const c = await broker.cancelOrder(order.symbol, ref);
+    if (!c.ok)
+      return fail(
+        'CONTROL.FAILED',
+        `cancel: ${c.error.code}: ${c.error.message}${c.error.kind === 'ambiguous' || c.error.kind === 'retryable' ? ' (reconcile will settle it)' : ''}`,
+      );
+    const settled = await this.opts.settler.settle(clientOrderId, c.value, inst.value, ids.next());
+    return ok({ clientOrderId, status: settled?.order.status ?? c.value.status });
   }
 
   /** Runs one action and audits it with its actor and outcome; a throw is a CONTROL.FAILED, never a stack to the surface. */

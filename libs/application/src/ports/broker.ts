@@ -113,6 +113,15 @@ export interface Broker {
   fetchOpenOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>>;
   /** Our fills for the symbol since `sinceMs` (for reconciliation and adoption). */
   fetchMyTrades(symbol: string, sinceMs?: number): Promise<BrokerResult<FillDTO[]>>;
+  /**
+   * Cancels ONE order, by exchange id or client order id, and answers it as the venue reports it:
+   * `canceled` with what filled before the cancel. An order that had already finished (filled, or
+   * canceled before) is no error: the answer is its final state, as fetchOrder reads it (Gate says
+   * ORDER_CLOSED; the adapter reads the order back), so a cancel retried after a lost answer, or one
+   * that raced a fill, tells the caller what really happened. An unknown order is rejected ORDER_NOT_FOUND.
+   */
+  cancelOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>>;
+  /** Cancels every open order of the symbol (the dead man's switch does the same at the venue). */
   cancelAllOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>>;
   /** Releases sockets and timers. */
   close(): Promise<void>;

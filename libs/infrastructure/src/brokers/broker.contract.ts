@@ -281,6 +281,65 @@ export function brokerContract(name: string, make: () => Promise<BrokerHarness>)
       });
     });
 
+    describe('cancel one order', () => {
+      it('cancels the one order named by client order id, releases only its lock, and leaves the others open', async () => {
+        await fund('1000', '0.01');
+        const a = await h.createRestingOrder(symbol, 'buy', dec('0.001'), PRICE.div('2'), 't-ct-one-1');
+        const s = await h.createRestingOrder(symbol, 'sell', dec('0.002'), PRICE.times('2'), 't-ct-one-2');
+
+        const c = value(await broker.cancelOrder(symbol, { clientOrderId: 't-ct-one-1' }));
+        expect(c.id).toBe(a.id);
+        expect(c.clientOrderId).toBe('t-ct-one-1');
+        expect(c.status).toBe('canceled');
+        expect(str(c.filledBase)).toBe('0');
+        const open = value(await broker.fetchOpenOrders(symbol));
+        expect(open.map((o) => o.id)).toEqual([s.id]);
+        expect(balanceText(await balance())).toEqual({ freeBase: '0.008', freeQuote: '1000', usedBase: '0.002', usedQuote: '0' });
+        expect(value(await broker.fetchOrder(symbol, { id: a.id })).status).toBe('canceled');
+      });
+
+      it('cancels by exchange order id too', async () => {
+        await fund('0', '0.01');
+        const s = await h.createRestingOrder(symbol, 'sell', dec('0.002'), PRICE.times('2'), 't-ct-one-3');
+        const c = value(await broker.cancelOrder(symbol, { id: s.id }));
+        expect(c.id).toBe(s.id);
+        expect(c.status).toBe('canceled');
+        expect(value(await broker.fetchOpenOrders(symbol))).toEqual([]);
+        expect(balanceText(await balance())).toEqual({ freeBase: '0.01', freeQuote: '0', usedBase: '0', usedQuote: '0' });
+      });
+
+      it('answers an order canceled before with its final state, changing nothing (a retried cancel)', async () => {
+        await fund('1000', '0');
+        const a = await h.createRestingOrder(symbol, 'buy', dec('0.001'), PRICE.div('2'), 't-ct-one-4');
+        value(await broker.cancelOrder(symbol, { id: a.id }));
+        const before = balanceText(await balance());
+        for (const ref of [{ id: a.id }, { clientOrderId: 't-ct-one-4' }]) {
+          const again = value(await broker.cancelOrder(symbol, ref));
+          expect(again.id).toBe(a.id);
+          expect(again.status).toBe('canceled');
+        }
+        expect(balanceText(await balance())).toEqual(before);
+      });
+
+      it('answers a filled market order as filled: the venue says what happened, with its fills', async () => {
+        await fund('1000', '0');
+        const buy = value(await broker.createMarketBuyQuote(symbol, dec('50'), 't-ct-one-5'));
+        const before = balanceText(await balance());
+        const c = value(await broker.cancelOrder(symbol, { clientOrderId: 't-ct-one-5' }));
+        expect(c.id).toBe(buy.id);
+        expect(c.status).toBe(buy.status);
+        expect(str(c.filledBase)).toBe(str(buy.filledBase));
+        expect(str(c.filledQuote)).toBe(str(buy.filledQuote));
+        expect(c.fills.map((f) => f.id)).toEqual(buy.fills.map((f) => f.id));
+        expect(balanceText(await balance())).toEqual(before);
+      });
+
+      it('rejects an unknown order with ORDER_NOT_FOUND, by exchange id and by client order id', async () => {
+        expect(rejection(await broker.cancelOrder(symbol, { id: '987654321012' }))).toEqual({ kind: 'rejected', code: REJECT.NOT_FOUND });
+        expect(rejection(await broker.cancelOrder(symbol, { clientOrderId: 't-ct-never-sent' }))).toEqual({ kind: 'rejected', code: REJECT.NOT_FOUND });
+      });
+    });
+
     describe('quantization', () => {
       it('rounds a sell amount off the grid down, never up', async () => {
         await fund('0', '0.01');

@@ -13,6 +13,8 @@ export const REJECT = {
   BALANCE: 'BALANCE_NOT_ENOUGH',
   /** Unknown order, by exchange id or by client order id (Gate's CLIENT_ID_NOT_FOUND folds in here). */
   NOT_FOUND: 'ORDER_NOT_FOUND',
+  /** A cancel of an order that has already finished (filled or canceled); cancelOrder reads the order back instead of answering it. */
+  ORDER_CLOSED: 'ORDER_CLOSED',
   UNKNOWN_SYMBOL: 'INVALID_CURRENCY_PAIR',
   /** A client order id Gate would not accept as `text`. */
   INVALID_CLIENT_ID: 'INVALID_TEXT',

@@ -235,6 +235,23 @@ export class CcxtBroker implements Broker {
     });
   }
 
+  async cancelOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
+    const inst = await this.instrument(symbol);
+    if (!inst.ok) return inst;
+    const text = 'id' in ref ? null : toGateText(ref.clientOrderId);
+    if ('clientOrderId' in ref && !text)
+      return fail({
+        kind: 'rejected',
+        code: REJECT.NOT_FOUND,
+        message: `${symbol}: ${JSON.stringify(ref.clientOrderId)} is not a client order id Gate could hold`,
+      });
+    // DELETE /spot/orders/{id or t-…}?currency_pair=…: Gate takes the client id in the path while the order is open.
+    const r = await this.call('cancel', (ex) => ex.cancelOrder('id' in ref ? ref.id : (text as string), symbol));
+    // Already finished (filled, or a first attempt's cancel whose answer was lost): its final state is the answer.
+    if (!r.ok) return r.error.kind === 'rejected' && r.error.code === REJECT.ORDER_CLOSED ? this.fetchOrder(symbol, ref) : r;
+    return ok(await this.withTrades(symbol, orderFromGate(r.value.info as Raw, inst.value)));
+  }
+
   async cancelAllOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
     const inst = await this.instrument(symbol);
     if (!inst.ok) return inst;

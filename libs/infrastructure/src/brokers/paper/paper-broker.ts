@@ -251,6 +251,30 @@ export class PaperBroker implements Broker {
     });
   }
 
+  /** Cancels one resting order (releasing what it locked); a finished one answers its final state, as Gate's ORDER_CLOSED read back does live. */
+  cancelOrder(symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
+    return this.serially(async (): Promise<BrokerResult<OrderDTO>> => {
+      const inst = this.instruments.get(symbol);
+      if (!inst) return unknownSymbol(symbol);
+      const loaded = await this.loaded();
+      if (!loaded.ok) return loaded;
+      const order = 'id' in ref ? this.orders.get(ref.id) : this.orders.getByClientId(ref.clientOrderId);
+      if (!order || order.symbol !== symbol) {
+        const what = 'id' in ref ? `id ${ref.id}` : `client order id ${ref.clientOrderId}`;
+        return fail({ kind: 'rejected', code: REJECT.NOT_FOUND, message: `${symbol}: no order with ${what}` });
+      }
+      if (order.status !== 'open') return ok(copyOrder(order));
+      const now = this.clock.now();
+      // Saved with the balance it releases, then changed in memory (as cancelAllOrders).
+      const draft = loaded.value.draft().unlock(...this.lockedBy(order, inst));
+      const saved = await this.save(draft, [toRecord({ ...order, status: 'canceled', updatedAt: now }, this.restingPrice.get(order.id) ?? null)]);
+      if (!saved.ok) return saved;
+      this.orders.finish(order, 'canceled', now);
+      this.restingPrice.delete(order.id);
+      return ok(copyOrder(order));
+    });
+  }
+
   cancelAllOrders(symbol: string): Promise<BrokerResult<OrderDTO[]>> {
     return this.serially(async (): Promise<BrokerResult<OrderDTO[]>> => {
       const inst = this.instruments.get(symbol);
