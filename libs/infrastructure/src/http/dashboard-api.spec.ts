@@ -7,6 +7,8 @@ import { startBot, type RunningBot } from '../app/bot-server';
 import { parseSettings } from '../settings';
 import { systemClock } from '../time/system-time';
 import { ScriptedMarketData, ScriptedStrategy, tempDir } from '../testing';
+import { dec, ZERO } from '@cab/domain';
+import { PaperBroker } from '../brokers/paper/paper-broker';
 import { CSRF_HEADER } from './session-auth';
 
 const TOKEN = 'dashboard-spec-token-0123456789abcdef0123456789';
@@ -164,6 +166,65 @@ describe('dashboard API (real HTTP, composed paper bot)', () => {
       expect((await fetch(`${url}/api/status`, { headers: { cookie } })).status).toBe(401);
       // The Bearer token still works (scripts, Telegram's process).
       expect((await fetch(`${url}/api/status`, { headers: { authorization: `Bearer ${TOKEN}` } })).status).toBe(200);
+    } finally {
+      await b.stop();
+    }
+  });
+
+  it("cancels one open order through POST /api/control/cancel and leaves the pair's other open order alone", async () => {
+    const { bot: b } = await bot({ AUTOSTART: 'false' });
+    try {
+      const broker = b.app.broker;
+      if (!(broker instanceof PaperBroker)) throw new Error('the paper bot is expected to trade on a PaperBroker');
+      const resting = async (clientOrderId: string, price: string) => {
+        const o = await broker.placeRestingOrder(SYMBOL, 'buy', dec('0.001'), dec(price), clientOrderId);
+        if (!o.ok) throw new Error(o.error.message);
+        const ts = systemClock.now();
+        await b.app.storage.orders.insert({
+          clientOrderId,
+          exchange: broker.name,
+          exchangeOrderId: o.value.id,
+          symbol: SYMBOL,
+          side: 'buy',
+          type: 'limit',
+          requestedQuote: null,
+          requestedBase: dec('0.001'),
+          status: 'submitted',
+          filledBase: ZERO,
+          filledQuote: ZERO,
+          averagePrice: null,
+          fee: ZERO,
+          feeCurrency: null,
+          idempotencyKey: `spec:${clientOrderId}`,
+          reason: 'spec: a resting order',
+          createdAt: ts,
+          updatedAt: ts,
+        });
+      };
+      await resting('t-spec-cancel-1', '40000');
+      await resting('t-spec-cancel-2', '41000');
+      const post = (body: unknown) =>
+        fetch(`${b.http.url}/api/control/cancel`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
+
+      const done = await post({ clientOrderId: 't-spec-cancel-1' });
+      expect(done.status).toBe(200);
+      expect((await json(done))['result']).toEqual({ clientOrderId: 't-spec-cancel-1', status: 'canceled' });
+      expect((await b.app.storage.orders.byClientOrderId('t-spec-cancel-1'))?.status).toBe('canceled');
+      const open = await broker.fetchOpenOrders(SYMBOL);
+      expect(open.ok && open.value.map((o) => o.clientOrderId)).toEqual(['t-spec-cancel-2']);
+
+      // Cancelled already, unknown, malformed: 4xx JSON, never a stack.
+      const again = await post({ clientOrderId: 't-spec-cancel-1' });
+      expect(again.status).toBe(409);
+      expect(((await json(again))['error'] as { code: string }).code).toBe('CONTROL.NOT_OPEN');
+      const unknown = await post({ clientOrderId: 't-spec-nope' });
+      expect(unknown.status).toBe(404);
+      expect(((await json(unknown))['error'] as { code: string }).code).toBe('CONTROL.UNKNOWN_ORDER');
+      expect((await post({ clientOrderId: 'has spaces' })).status).toBe(400);
     } finally {
       await b.stop();
     }
