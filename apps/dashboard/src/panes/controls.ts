@@ -11,10 +11,11 @@ export function notify(text: string, kind: 'ok' | 'error' = 'ok'): void {
   n.hidden = false;
 }
 
-async function act(path: string, body: unknown, done: string, refresh: Refresh): Promise<void> {
+/** `done` is the notice on success: a text, or one built from the action's result (what the venue said). */
+async function act(path: string, body: unknown, done: string | ((result: unknown) => string), refresh: Refresh): Promise<void> {
   try {
-    await api.post(path, body);
-    notify(done);
+    const r = await api.post<{ result?: unknown }>(path, body);
+    notify(typeof done === 'string' ? done : done(r.result));
   } catch (e) {
     notify(e instanceof ApiError ? `${e.code}: ${e.message}` : String(e), 'error');
   } finally {
@@ -36,10 +37,18 @@ export function forceExit(symbol: string, refresh: Refresh): void {
   void act('/api/control/force-exit', { symbol }, `force exit of ${symbol} sent`, refresh);
 }
 
-/** Cancels one open order at the venue (then the bot settles it): asked first too. */
+/**
+ * Cancels that one open order at the venue (the pair's other orders stay), then the bot settles the
+ * venue's answer: asked first too. The notice says the status the venue reported — a cancel that came
+ * too late says "filled".
+ */
 export function cancelOrder(clientOrderId: string, refresh: Refresh): void {
   if (!window.confirm(`Cancel order ${clientOrderId}?`)) return;
-  void act('/api/control/cancel', { clientOrderId }, `order ${clientOrderId} cancelled`, refresh);
+  const said = (r: unknown) => {
+    const status = (r as { status?: unknown } | undefined)?.status;
+    return `order ${clientOrderId}: ${typeof status === 'string' ? status : 'cancel sent'}`;
+  };
+  void act('/api/control/cancel', { clientOrderId }, said, refresh);
 }
 
 /** Buttons that make no sense in the current state are disabled (the server refuses them anyway). */

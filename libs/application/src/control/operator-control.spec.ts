@@ -130,7 +130,7 @@ function harness() {
     halt: (r) => trading.halt('OPERATOR', r),
   };
   const control = new OperatorControl(deps, { orchestrator, trading, placeOrder, instruments, settler, bucketMs: 60_000 });
-  return { clock, storage, broker, trading, control, calls };
+  return { clock, storage, broker, trading, control, calls, bus };
 }
 
 async function holding(storage: InMemoryStorage, base: string, openedAt: number | null = 1): Promise<void> {
@@ -186,9 +186,13 @@ describe('OperatorControl', () => {
 
   it('force exit sells the whole position through PlaceOrder with the operator in the reason; the position is flat after', async () => {
     const h = harness();
+    const completed: string[] = [];
+    h.bus.subscribe('trade.completed', 'spec', (e) => void completed.push(`${e.side} ${e.reason}`));
     await holding(h.storage, '0.0123456789');
     h.broker.freeBase = dec('0.02');
     const r = await h.control.forceExit(alice, SYMBOL);
+    // The operator's decision, not a stop: alerts and the journal say "manual".
+    expect(completed).toEqual(['sell manual']);
     expect(r).toEqual({ ok: true, value: { symbol: SYMBOL, clientOrderId: expect.any(String), status: 'filled', qty: '0.012345' } });
     expect(h.broker.sells.map(str)).toEqual(['0.012345']);
     const order = await h.storage.orders.byClientOrderId(r.ok ? r.value.clientOrderId : '');

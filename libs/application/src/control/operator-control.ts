@@ -7,6 +7,7 @@ import type { HaltCode, TradingStateController } from '../pipeline/trading-state
 import type { InstrumentCache } from '../use-cases/instruments';
 import type { OrderSettler } from '../use-cases/order-settler';
 import type { PlaceOrder } from '../use-cases/place-order';
+import { FORCE_EXIT_REASON_PREFIX } from '../use-cases/trade-reason';
 import type { CancelOutcome, ControlActor, ControlError, ForceExitOutcome, TradingControl } from './trading-control';
 
 /**
@@ -116,7 +117,7 @@ export class OperatorControl implements TradingControl {
       baseAmount: size.qty,
       // Its own key space, as ProtectiveExits': a force exit is never refused because a strategy sell used the bucket's key.
       idempotencyKey: `${idempotencyKey(symbol, 'sell', now, this.opts.bucketMs)}:FORCE`,
-      reason: `exit FORCE: operator ${actorName(actor)}`,
+      reason: `${FORCE_EXIT_REASON_PREFIX}: operator ${actorName(actor)}`,
       correlationId: ids.next(),
     });
     switch (r.kind) {

@@ -15,7 +15,10 @@ export interface EventMeta {
 /** A decimal amount written as text ("0.00120000" is fine, a JS number is not). */
 export type DecimalString = string;
 
-/** How a trade (or an exit) came about, for alerts and the journal. */
+/**
+ * How a trade (or an exit) came about, for alerts and the journal: `stop` and `trailing` are the exit
+ * rules', `manual` an operator's force exit (or an order with no reason).
+ */
 export type TradeReason = 'signal' | 'stop' | 'trailing' | 'manual' | 'reconcile';
 
 export interface TradeCompleted extends EventMeta {
