@@ -108,7 +108,14 @@ export interface DecisionView {
   action: string;
   strategy: string | null;
   signalReasons: string[];
-  risk: { ok: boolean; side: string; refusals: { rule: string; message: string }[]; limits: Record<string, string> } | null;
+  risk: { ok: boolean; side: string; refusals: RefusalView[]; limits: Record<string, string> } | null;
+}
+/** One refused rule; `limit` and `observed` are decimal strings in the rule's unit, null when it has none. */
+export interface RefusalView {
+  rule: string;
+  message: string;
+  limit: string | null;
+  observed: string | null;
 }
 export interface BalanceView {
   symbol: string;

@@ -1,4 +1,4 @@
-import type { Side } from '@cab/domain';
+import type { RiskViolation, Side } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
 import type { OrderRecord } from '../ports/orders-repository';
 
@@ -10,7 +10,8 @@ import type { OrderRecord } from '../ports/orders-repository';
  */
 export type CoreOutput =
   | { kind: 'signal'; ts: number; symbol: string; action: 'buy' | 'sell'; reasons: readonly string[] }
-  | { kind: 'risk'; ts: number; symbol: string; side: Side; ok: boolean; codes: readonly string[] }
+  /** `violations`: per refused rule its message, threshold and observed value (decimal strings), for a decision log. */
+  | { kind: 'risk'; ts: number; symbol: string; side: Side; ok: boolean; codes: readonly string[]; violations?: readonly RiskViolation[] }
   /** A verdict that refused an entry or a sell, once per side, codes and bucket (trade.blocked). */
   | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[] }
   /** An order after the venue's word on it (error: refused, left in flight, or a look that failed). */

@@ -236,6 +236,10 @@ describe('TradingCore through the SyncDriver: one step per closed candle, each o
     expect(venue.sent.filter((s) => s.side === 'buy')).toHaveLength(3);
     expect(core.halts.state()).toBe('reducing');
     expect(facts().some((o) => o.kind === 'halt' && o.code === 'RISK.LOSS_STREAK')).toBe(true);
+    // The refusal's fact names the rule with its threshold and what it observed (a decision log's "why").
+    const refused = facts().find((o) => o.kind === 'risk' && !o.ok);
+    const streak = refused?.kind === 'risk' ? refused.violations?.find((v) => v.code === 'RISK.LOSS_STREAK') : undefined;
+    expect(streak).toEqual(expect.objectContaining({ limit: expect.stringMatching(/^\d+$/), observed: expect.stringMatching(/^\d+$/) }));
   });
 
   it('checks a new position exactly: the float shadows of the last one never skip its first checks', () => {

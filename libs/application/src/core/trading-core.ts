@@ -232,7 +232,8 @@ export class TradingCore {
       now,
     });
     const decision = this.opts.risk.check(intent, state);
-    if (this.publishing) this.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code) });
+    if (this.publishing)
+      this.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code), violations: decision.violations });
     // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
     if (side === 'buy') this.syncRiskHalts(decision, now);
     if (!decision.ok) {

@@ -10,6 +10,7 @@ import {
   type TradeIntent,
 } from '@cab/domain';
 import type { AuditEntry } from '../ports/audit-log';
+import { violationsData } from './risk-audit';
 import type { HaltCode, TradingStateController } from '../pipeline/trading-state';
 import type { PipelineDeps } from '../pipeline/deps';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
@@ -143,6 +144,8 @@ export class EvaluateAndExecute {
         side: intent.side,
         reasons: [...decision.reasons],
         codes: decision.violations.map((v) => v.code),
+        // Per refused rule, its threshold and what it observed: the decision log's "why didn't it buy?".
+        violations: violationsData(decision.violations),
         limits: { ...decision.limits },
       },
     });

@@ -98,6 +98,27 @@ describe('RiskManager', () => {
     ]);
   });
 
+  it("gives every numeric violation its threshold and the value observed, as decimal strings in the rule's unit", () => {
+    const d = check(aBuyIntent(), everythingWrong);
+    expect(d.violations.map(({ code, limit, observed }) => [code, limit, observed])).toEqual([
+      ['RISK.COOLDOWN', '60', '1'],
+      ['RISK.DAILY_LOSS', '100', '100'],
+      ['RISK.LOSS_STREAK', '3', '3'],
+      ['RISK.MAX_DRAWDOWN', '500', '500'],
+      ['RISK.MAX_FEE', '0.003', '0.01'],
+      ['RISK.MAX_POSITION', '1', '1.001439024390243902439024'],
+      ['RISK.ORDERS_PER_HOUR', '10', '10'],
+      ['RISK.SLIPPAGE', '0.002', d.limits['slippage.pct']],
+      ['RISK.SPREAD', '0.005', '0.05'],
+    ]);
+    // No book: the threshold is known, the observed value is not (and is left out, never "unknown" as a number).
+    const blind = check(aBuyIntent(), { orderBook: null }).violations.find((v) => v.code === 'RISK.SLIPPAGE');
+    expect(blind).toEqual({ code: 'RISK.SLIPPAGE', message: 'no order book to estimate slippage', limit: '0.002' });
+    // A state, not a number: neither.
+    const halted = check(aBuyIntent(), { tradingState: 'halted' }).violations.find((v) => v.code === 'RISK.TRADING_STATE');
+    expect(halted).toEqual({ code: 'RISK.TRADING_STATE', message: expect.any(String) });
+  });
+
   it('never blocks an order that reduces or closes a position with entry-only rules', () => {
     expect(check(aSellIntent('0.5'), everythingWrong)).toMatchObject({ ok: true, reasons: [] });
     expect(check(aSellIntent('0.5', { protective: true }), everythingWrong).ok).toBe(true);

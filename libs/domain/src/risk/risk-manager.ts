@@ -57,7 +57,13 @@ export class RiskManager {
         limits[k] = written[k]!;
         keys.push(k);
       }
-      if (out.failure !== null) violations.push({ code: rule.code, message: out.failure });
+      if (out.failure !== null)
+        violations.push({
+          code: rule.code,
+          message: out.failure,
+          ...(out.limit === undefined ? {} : { limit: out.limit }),
+          ...(out.observed === undefined ? {} : { observed: out.observed }),
+        });
     }
     // Sorted so the answer does not depend on the order the rules were given in.
     violations.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));

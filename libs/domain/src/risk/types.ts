@@ -77,6 +77,14 @@ export interface RuleOutcome {
   readonly failure: string | null;
   /** Configured limits and measured values, as strings, under keys unique to the rule. */
   readonly limits: Readonly<Record<string, string>>;
+  /**
+   * On a failure, the threshold the rule compared against and the value it observed, as decimal
+   * strings in the rule's unit (seconds, quote, base, a count, a fraction for `…Pct`): what the
+   * decision log shows for "why didn't it buy?". Absent when the rule has no number to compare
+   * (a halted state, an invalid intent) or could not measure one (no book: the observed value).
+   */
+  readonly limit?: string;
+  readonly observed?: string;
 }
 
 /** One rule per file under ./rules. */
@@ -90,6 +98,9 @@ export interface RiskRule {
 export interface RiskViolation {
   readonly code: RiskCode;
   readonly message: string;
+  /** The rule's threshold and the value it observed, decimal strings (RuleOutcome); absent when the rule has none. */
+  readonly limit?: string;
+  readonly observed?: string;
 }
 
 export interface RiskDecision {

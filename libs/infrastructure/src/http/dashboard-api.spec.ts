@@ -230,6 +230,34 @@ describe('dashboard API (real HTTP, composed paper bot)', () => {
     }
   });
 
+  it('answers why it did not buy: /api/decisions lists the refused rule with its limit and the observed value', async () => {
+    const { bot: b, strategy } = await bot({ RISK_MAX_POSITION_BASE: '0.0001' });
+    try {
+      strategy.next = 'buy';
+      type Decision = {
+        action: string;
+        risk: { ok: boolean; refusals: { rule: string; message: string; limit: string | null; observed: string | null }[] } | null;
+      };
+      const refused = await until('a refused buy', async () => {
+        const r = await fetch(`${b.http.url}/api/decisions`, { headers: { authorization: `Bearer ${TOKEN}` } });
+        const ds = (await json(r))['decisions'] as Decision[];
+        return ds.find((d) => d.action === 'buy' && d.risk && !d.risk.ok) ?? null;
+      });
+      strategy.next = 'hold';
+      // FIXED_AMOUNT 100 at ~50,000 is ~0.002 BTC: above the 0.0001 cap.
+      expect(refused.risk!.refusals).toEqual([
+        {
+          rule: 'RISK.MAX_POSITION',
+          message: expect.stringContaining('> max 0.0001 base'),
+          limit: '0.0001',
+          observed: expect.stringMatching(/^0\.00[12]\d*$/),
+        },
+      ]);
+    } finally {
+      await b.stop();
+    }
+  });
+
   it('rate-limits wrong logins with a 429 JSON', async () => {
     const { bot: b } = await bot({ AUTOSTART: 'false' });
     try {

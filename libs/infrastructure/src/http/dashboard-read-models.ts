@@ -71,7 +71,15 @@ export interface DecisionView {
   strategy: string | null;
   signalReasons: string[];
   /** null when the signal had no verdict (a hold, or skipped before risk). */
-  risk: { ok: boolean; side: string; refusals: { rule: string; message: string }[]; limits: Record<string, string> } | null;
+  risk: { ok: boolean; side: string; refusals: RefusalView[]; limits: Record<string, string> } | null;
+}
+
+/** One refused rule: its code, its message, and its threshold and the value it observed (decimal strings; null when the rule has none). */
+export interface RefusalView {
+  rule: string;
+  message: string;
+  limit: string | null;
+  observed: string | null;
 }
 
 export interface DashboardReadModelsOptions {
@@ -223,11 +231,7 @@ function decisionView(signal: AuditRecord, verdict: AuditRecord | null): Decisio
     const limits: Record<string, string> = {};
     const raw = v['limits'];
     if (raw && typeof raw === 'object' && !Array.isArray(raw)) for (const [k, x] of Object.entries(raw)) limits[k] = String(x);
-    // reasons are "CODE: text with the observed value and the limit" (the domain's risk rules).
-    const refusals = strings(v['reasons']).map((r) => {
-      const i = r.indexOf(': ');
-      return i < 0 ? { rule: r, message: r } : { rule: r.slice(0, i), message: r.slice(i + 2) };
-    });
+    const refusals = refusalsOf(v);
     risk = { ok: v['ok'] === true, side: String(v['side'] ?? ''), refusals, limits };
   }
   return {
@@ -239,4 +243,24 @@ function decisionView(signal: AuditRecord, verdict: AuditRecord | null): Decisio
     signalReasons: strings(d['reasons']),
     risk,
   };
+}
+
+/**
+ * The verdict's refused rules: from its structured `violations` (code, message, limit, observed —
+ * evaluate-and-execute's risk entry), or, for an entry written before they were recorded, from its
+ * "CODE: text" reasons, with no limit or observed value.
+ */
+function refusalsOf(v: AuditRecord['data']): RefusalView[] {
+  const rows = v['violations'];
+  if (Array.isArray(rows)) {
+    return rows.flatMap((x) => {
+      if (!x || typeof x !== 'object' || Array.isArray(x)) return [];
+      const text = (k: string) => (typeof x[k] === 'string' ? (x[k] as string) : null);
+      return [{ rule: text('code') ?? '', message: text('message') ?? '', limit: text('limit'), observed: text('observed') }];
+    });
+  }
+  return strings(v['reasons']).map((r) => {
+    const i = r.indexOf(': ');
+    return i < 0 ? { rule: r, message: r, limit: null, observed: null } : { rule: r.slice(0, i), message: r.slice(i + 2), limit: null, observed: null };
+  });
 }

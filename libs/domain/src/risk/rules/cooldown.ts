@@ -11,7 +11,13 @@ export const cooldownRule: RiskRule = {
     if (last === undefined) return { failure: null, limits: { 'cooldown.sec': String(limitSec), 'cooldown.sinceLastSec': 'never' } };
     const sinceSec = Math.floor((intent.ts - last) / 1000);
     const limits = { 'cooldown.sec': String(limitSec), 'cooldown.sinceLastSec': String(sinceSec) };
-    if (intent.ts - last < limitSec * 1000) return { failure: `last trade on ${intent.symbol} ${sinceSec}s ago < cooldown ${limitSec}s`, limits };
+    if (intent.ts - last < limitSec * 1000)
+      return {
+        failure: `last trade on ${intent.symbol} ${sinceSec}s ago < cooldown ${limitSec}s`,
+        limits,
+        limit: String(limitSec),
+        observed: String(sinceSec),
+      };
     return { failure: null, limits };
   },
 };

@@ -14,7 +14,7 @@ export const dailyLossRule: RiskRule = {
     const net = d.dayStart === utcDayStart(intent.ts) ? d.realizedQuote.minus(d.feesQuote) : ZERO;
     const loss = net.lt(ZERO) ? net.neg() : ZERO;
     const limits = { 'dailyLoss.limitQuote': str(limit), 'dailyLoss.netQuote': str(net) };
-    if (loss.gte(limit)) return { failure: `today's net realized loss ${str(loss)} >= limit ${str(limit)}`, limits };
+    if (loss.gte(limit)) return { failure: `today's net realized loss ${str(loss)} >= limit ${str(limit)}`, limits, limit: str(limit), observed: str(loss) };
     return { failure: null, limits };
   },
 };

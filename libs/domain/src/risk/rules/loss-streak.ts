@@ -88,6 +88,11 @@ export const lossStreakRule: RiskRule = {
     const resumeTs = newestTs! + config.lossStreakPauseSec * 1000;
     if (intent.ts >= resumeTs) return { failure: null, limits };
     const leftSec = Math.ceil((resumeTs - intent.ts) / 1000);
-    return { failure: `${streak} losing trades in a row >= max ${max}: entries paused for another ${leftSec}s`, limits };
+    return {
+      failure: `${streak} losing trades in a row >= max ${max}: entries paused for another ${leftSec}s`,
+      limits,
+      limit: String(max),
+      observed: String(streak),
+    };
   },
 };

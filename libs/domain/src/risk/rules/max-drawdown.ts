@@ -11,7 +11,7 @@ export const maxDrawdownRule: RiskRule = {
     const dd = state.equityPeakQuote.minus(state.equityQuote);
     const drawdown = dd.gt(ZERO) ? dd : ZERO;
     const limits = { 'drawdown.maxQuote': str(max), 'drawdown.quote': str(drawdown) };
-    if (drawdown.gte(max)) return { failure: `equity drawdown ${str(drawdown)} >= max ${str(max)}`, limits };
+    if (drawdown.gte(max)) return { failure: `equity drawdown ${str(drawdown)} >= max ${str(max)}`, limits, limit: str(max), observed: str(drawdown) };
     return { failure: null, limits };
   },
 };

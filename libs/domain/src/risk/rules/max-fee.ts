@@ -9,7 +9,7 @@ export const maxFeeRule: RiskRule = {
     const max = config.maxFeePct;
     if (max.eq(ZERO)) return { failure: null, limits: { 'fee.maxPct': 'off' } };
     const limits = { 'fee.maxPct': str(max), 'fee.pct': str(state.feeRate) };
-    if (state.feeRate.gt(max)) return { failure: `fee ${percent(state.feeRate)} > max ${percent(max)}`, limits };
+    if (state.feeRate.gt(max)) return { failure: `fee ${percent(state.feeRate)} > max ${percent(max)}`, limits, limit: str(max), observed: str(state.feeRate) };
     return { failure: null, limits };
   },
 };

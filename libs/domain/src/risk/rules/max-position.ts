@@ -12,7 +12,7 @@ export const maxPositionRule: RiskRule = {
     // Before fees: Gate's base fee makes the real position a little smaller, so this errs safe.
     const after = state.positionBase.plus(intentBase(intent, state.ticker));
     const limits = { 'position.maxBase': str(max), 'position.base': str(state.positionBase), 'position.afterBase': str(after) };
-    if (after.gt(max)) return { failure: `position would be ${str(after)} > max ${str(max)} base`, limits };
+    if (after.gt(max)) return { failure: `position would be ${str(after)} > max ${str(max)} base`, limits, limit: str(max), observed: str(after) };
     return { failure: null, limits };
   },
 };

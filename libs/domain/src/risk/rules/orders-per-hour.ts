@@ -12,7 +12,7 @@ export const ordersPerHourRule: RiskRule = {
     let n = 0;
     for (const t of state.recentOrderTs) if (t > since && t <= intent.ts) n++;
     const limits = { 'ordersPerHour.max': String(max), 'ordersPerHour.count': String(n) };
-    if (n >= max) return { failure: `${n} orders in the last hour >= max ${max}`, limits };
+    if (n >= max) return { failure: `${n} orders in the last hour >= max ${max}`, limits, limit: String(max), observed: String(n) };
     return { failure: null, limits };
   },
 };

@@ -14,7 +14,7 @@ export const slippageRule: RiskRule = {
     const max = config.maxSlippagePct;
     if (max.eq(ZERO)) return { failure: null, limits: { 'slippage.maxPct': 'off' } };
     const book = state.orderBook;
-    if (!book) return { failure: 'no order book to estimate slippage', limits: { 'slippage.maxPct': str(max), 'slippage.pct': 'unknown' } };
+    if (!book) return { failure: 'no order book to estimate slippage', limits: { 'slippage.maxPct': str(max), 'slippage.pct': 'unknown' }, limit: str(max) };
     const size = intent.quoteAmount !== undefined ? { quote: intent.quoteAmount } : { base: intent.baseAmount ?? ZERO };
     const fill = walkBook(book, intent.side, size);
     const s = slippagePct(fill, intent.side);
@@ -22,6 +22,7 @@ export const slippageRule: RiskRule = {
       return {
         failure: `visible book too thin for the order (fills ${str(fill.base)} base)`,
         limits: { 'slippage.maxPct': str(max), 'slippage.pct': 'unknown' },
+        limit: str(max),
       };
     }
     // Measured values are rounded for the audit; the comparison uses the exact value.
@@ -30,7 +31,8 @@ export const slippageRule: RiskRule = {
       'slippage.pct': str(roundDp(s, 10, 'nearest')),
       'slippage.avgPrice': str(roundDp(fill.avgPrice!, 10, 'nearest')),
     };
-    if (s.gt(max)) return { failure: `estimated slippage ${percent(s, 3)} > max ${percent(max, 3)}`, limits };
+    if (s.gt(max))
+      return { failure: `estimated slippage ${percent(s, 3)} > max ${percent(max, 3)}`, limits, limit: str(max), observed: limits['slippage.pct'] };
     return { failure: null, limits };
   },
 };

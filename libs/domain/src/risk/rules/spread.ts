@@ -11,11 +11,11 @@ export const spreadRule: RiskRule = {
     if (max.eq(ZERO)) return { failure: null, limits: { 'spread.maxPct': 'off' } };
     const { bid, ask } = state.ticker;
     if (bid.lte(ZERO) || ask.lte(ZERO) || ask.lt(bid)) {
-      return { failure: `no usable quote (bid ${str(bid)}, ask ${str(ask)})`, limits: { 'spread.maxPct': str(max), 'spread.pct': 'unknown' } };
+      return { failure: `no usable quote (bid ${str(bid)}, ask ${str(ask)})`, limits: { 'spread.maxPct': str(max), 'spread.pct': 'unknown' }, limit: str(max) };
     }
     const s = spreadPct(state.ticker);
     const limits = { 'spread.maxPct': str(max), 'spread.pct': str(roundDp(s, 10, 'nearest')) };
-    if (s.gt(max)) return { failure: `spread ${percent(s)} > max ${percent(max)}`, limits };
+    if (s.gt(max)) return { failure: `spread ${percent(s)} > max ${percent(max)}`, limits, limit: str(max), observed: limits['spread.pct'] };
     return { failure: null, limits };
   },
 };

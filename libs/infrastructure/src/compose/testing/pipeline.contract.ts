@@ -283,6 +283,13 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
       expect(verdict?.data['ok']).toBe(false);
       expect(verdict?.data['codes']).toContain(code);
       expect(Object.keys(verdict?.data['limits'] as object).length).toBeGreaterThan(5);
+      // "Why didn't it buy?": the refused rule with its threshold and the value it observed, as decimal strings.
+      const refused = (verdict?.data['violations'] as { code: string; message: string; limit?: string; observed?: string }[]).find((v) => v.code === code);
+      expect(refused?.message).toEqual(expect.any(String));
+      const decimal = /^-?\d+(\.\d+)?$/;
+      if (code !== 'RISK.TRADING_STATE') expect(refused?.limit).toMatch(decimal);
+      // A book too thin for the size has no slippage to observe; a halt has no number at all.
+      if (code !== 'RISK.TRADING_STATE' && code !== 'RISK.SLIPPAGE') expect(refused?.observed).toMatch(decimal);
     });
 
     it('reconciliation settles an order left in flight, once, and the position follows', async () => {
