@@ -6,7 +6,7 @@
  *
  * Driven over IPC (no environment: the settings arrive as an env object in the first message):
  *   ← {kind:'start', env, phase:'trade'|'settle', seed}     'settle' holds: no new entries, only reconcile
- *   → {kind:'ready'} then {kind:'status', ...} every second
+ *   → {kind:'ready', pid, url} then {kind:'status', ...} every second
  *   ← {kind:'halt'} / {kind:'clear-operator-halt'}       an operator halt (the halt probe) / its removal
  *   ← {kind:'stop'} → graceful stop → {kind:'stopped'}, exit 0
  *   → {kind:'refused', message} when the bot does not start (exit 3)
@@ -21,6 +21,12 @@ export interface StartMessage {
   env: Record<string, string>;
   phase: 'trade' | 'settle';
   seed: number;
+  /**
+   * The composition to run: the worker's (default: headless, /health only) or the server's (the
+   * control API and the dashboard's /api/*, for the safety probe; a live server never starts
+   * trading by itself: the runner starts it with POST /orchestrator/start).
+   */
+  role?: 'worker' | 'server';
 }
 
 export interface ChildStatus {
@@ -86,14 +92,14 @@ async function run(msg: StartMessage): Promise<void> {
   const settings = parseSettings(msg.env, { cwd: process.cwd(), readFile: (p) => fs.readFileSync(p, 'utf8') });
   let bot: RunningBot;
   try {
-    bot = await startBot(settings, { role: 'worker', overrides: { strategy: coinFlipStrategy(msg.seed, msg.phase) } });
+    bot = await startBot(settings, { role: msg.role ?? 'worker', overrides: { strategy: coinFlipStrategy(msg.seed, msg.phase) } });
   } catch (e) {
     send({ kind: 'refused', message: e instanceof Error ? e.message : String(e) });
     process.exitCode = 3;
     setTimeout(() => process.exit(3), 200);
     return;
   }
-  send({ kind: 'ready', pid: process.pid });
+  send({ kind: 'ready', pid: process.pid, url: bot.http.url });
   let probing = false;
   const timer = setInterval(() => {
     if (probing) return;

@@ -7,7 +7,7 @@ const CHILD = join(__dirname, 'bot-child.ts');
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export type ChildMessage =
-  { kind: 'ready'; pid: number } | ChildStatus | { kind: 'stopped' } | { kind: 'refused'; message: string } | { kind: 'error'; message: string };
+  { kind: 'ready'; pid: number; url: string } | ChildStatus | { kind: 'stopped' } | { kind: 'refused'; message: string } | { kind: 'error'; message: string };
 
 /** One run of the bot child: a real process on the shared database, killed or stopped by the runner. */
 export class BotProcess {

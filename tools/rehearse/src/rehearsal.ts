@@ -10,6 +10,7 @@ import { BotProcess, type ChildMessage } from './bot-process';
 import { compare, passed, type BotFacts, type Findings, type VenueFacts } from './checks';
 import { planCycle, type KillPlan } from './fault-plan';
 import { Prng } from './prng';
+import { safetyProbe } from './safety-probe';
 
 export interface RehearsalOptions {
   seed: number;
@@ -42,6 +43,12 @@ export interface RehearsalResult {
    * Reported, not a failure of the run (which halts persist is the bot's design to settle).
    */
   operatorHaltSurvivedKill: boolean | null;
+  /**
+   * One live cycle as the server, started over the control API: GET /api/safety (with the API token)
+   * showed the dead man's switch armed (future deadline, recent refresh), the instance lock held by
+   * the bot's pid, and a reconcile pass. False fails the run (the problems say what was missing).
+   */
+  safetyPanelArmed: boolean;
   /** The final, fault-free run: reconciled until clean within the bounded wait. */
   settled: boolean;
   stoppedCleanly: boolean;
@@ -65,6 +72,10 @@ const SETTLE_TIMEOUT_MS = 120_000;
 // Past the broker's circuit-breaker cooldown (30 s), so an open circuit has had time to close.
 const RECOVERY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
+// The watchdog arms the switch on its first tick and reconcile runs every 2 s: a ceiling, not a speed.
+const ARM_TIMEOUT_MS = 90_000;
+// The watchdog refreshes the switch every second; a refresh older than this means it stopped.
+const RECENT_REFRESH_MS = 30_000;
 
 /** The bot's settings: live mode on the emulator, short loops, limits that let a coin flip trade. */
 function botEnv(emu: Emulator, key: string, secret: string, workDir: string): Record<string, string> {
@@ -186,6 +197,21 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       );
     }
 
+    // A live cycle without faults, as the server: the safety pane must show the bot's protections armed.
+    emu.faults.clear();
+    const safety = await safetyProbe({
+      env,
+      prng,
+      workDir,
+      symbol: SYMBOL,
+      bots,
+      readyTimeoutMs: READY_TIMEOUT_MS,
+      armTimeoutMs: ARM_TIMEOUT_MS,
+      recentMs: RECENT_REFRESH_MS,
+    });
+    problems.push(...safety.problems);
+    opts.log(`safety probe: ${safety.armed ? 'armed' : 'NOT armed'} (dead man's switch, instance lock, reconcile pass on GET /api/safety)`);
+
     const marketLoadRecovered = await marketLoadProbe(emu, env, prng, workDir, bots, problems, opts.log);
 
     const haltSet = await haltProbe(env, prng, workDir, bots, problems);
@@ -240,6 +266,7 @@ export async function rehearse(opts: RehearsalOptions): Promise<RehearsalResult>
       faultsInjected,
       haltsAtKill,
       marketLoadRecovered,
+      safetyPanelArmed: safety.armed,
       operatorHaltSurvivedKill,
       settled: settledStatus !== null,
       stoppedCleanly,

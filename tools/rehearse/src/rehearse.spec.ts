@@ -29,7 +29,7 @@ describe('npm run rehearse (short: 10 cycles of faults and kill -9 against a liv
   });
   afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-  it('passes: no duplicate, no lost fill, the position equal to the venue balance, recovered from failed market loads, settled after the faults', async () => {
+  it('passes: no duplicate, no lost fill, the position equal to the venue balance, the safety pane armed, recovered from failed market loads, settled after the faults', async () => {
     const report = join(dir, 'report.json');
     // Seed 3's ten cycles kill the bot around order sends and on timers, with create and read faults.
     const { code, output } = await runRehearse(['--cycles', '10', '--seed', '3', '--max-minutes', '12', '--report', report]);
@@ -45,6 +45,8 @@ describe('npm run rehearse (short: 10 cycles of faults and kill -9 against a liv
     // Within one amount step of the venue's balance change (the table prints both).
     expect(r.findings.positionOk).toBe(true);
     expect(r.marketLoadRecovered).toBe(true);
+    // A live cycle as the server: the dead man's switch armed, the lock held by the bot's pid, a reconcile pass.
+    expect(r.safetyPanelArmed).toBe(true);
     expect(r.operatorHaltSurvivedKill).toBe(true);
     expect({ settled: r.settled, problems: r.problems }).toEqual({ settled: true, problems: [] });
     expect(code).toBe(0);

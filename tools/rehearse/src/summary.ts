@@ -21,6 +21,7 @@ export function summaryTable(r: RehearsalResult): string {
       f.positionOk ? 'ok' : 'FAIL',
     ],
     ['venue orders unknown to the bot', String(f.unknownVenueOrders.length), ''],
+    ['safety pane armed in a live cycle (GET /api/safety)', r.safetyPanelArmed ? 'yes' : 'no', r.safetyPanelArmed ? 'ok' : 'FAIL'],
     ['recovers from failed market loads, no restart', r.marketLoadRecovered ? 'yes' : 'no', r.marketLoadRecovered ? 'ok' : 'FAIL'],
     ['final reconcile settled', r.settled ? 'yes' : 'no', r.settled ? 'ok' : 'FAIL'],
     ['operator halt survives kill -9', r.operatorHaltSurvivedKill === null ? 'not measured' : r.operatorHaltSurvivedKill ? 'yes' : 'no', ''],
