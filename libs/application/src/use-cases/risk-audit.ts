@@ -4,8 +4,9 @@ import type { AuditValue } from '../ports/audit-log';
 /**
  * A risk verdict's violations as audit data, one object per refused rule: its code, its message, and
  * the threshold (`limit`) and the value it observed (`observed`) as decimal strings when the rule
- * compares a number. The dashboard's decisions pane reads them back as a table (docs/core.md: the
- * loop pipeline writes the risk entry; the core reports the same in its `risk` fact).
+ * compares a number. The loop pipeline's risk audit entry carries them and the dashboard's decisions
+ * pane reads them back as a table; the trading core reports the same in its `risk` Publish fact
+ * (docs/core.md: one event vocabulary for audit, bus, alerts and metrics).
  */
 export function violationsData(violations: readonly RiskViolation[]): AuditValue[] {
   return violations.map((v) => ({
