@@ -26,6 +26,9 @@ import {
   REPLAY_WARMUP_CANDLES,
   dataDownloadCommand,
   dataImportCommand,
+  OBJECTIVES,
+  optimizeCommand,
+  OptimizeArgsError,
 } from '@cab/infrastructure';
 import { utcDayStart } from '@cab/domain';
 
@@ -211,6 +214,57 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
     )
     .command(
+      'optimize',
+      'Search strategy parameters over backtests on every core (grid or random, walk-forward); write DIR/optimize.json and optimize.html',
+      (y) =>
+        y
+          .option('data', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'candle sources, one or more: FILE (of --symbol), SYMBOL=FILE, or db:SYMBOL[@TIMEFRAME] for candles stored by cab data download',
+          })
+          .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY)' })
+          .option('space', {
+            type: 'string',
+            demandOption: true,
+            describe: 'parameters to search as JSON or @file.json: {"fastPeriod":{"min":5,"max":15,"step":1},"rsiBuyMax":{"choices":[60,70]}}',
+          })
+          .option('method', { type: 'string', choices: ['grid', 'random'], default: 'grid', describe: 'every combination, or --trials random draws' })
+          .option('trials', { type: 'number', describe: 'random: how many parameter sets to draw' })
+          .option('objective', { type: 'string', choices: [...OBJECTIVES], default: 'sharpe', describe: 'what to maximise' })
+          .option('walk-forward', {
+            type: 'number',
+            default: 0,
+            describe: 'K folds: K+1 consecutive windows, each fold chosen on one and scored on the next (0 = in-sample only)',
+          })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the random draws' })
+          .option('symbol', { type: 'string', describe: 'the symbol of plain FILE sources (default: SYMBOL)' })
+          .option('threads', { type: 'number', describe: 'worker threads (default: one per core)' })
+          .option('out', { type: 'string', default: './reports/optimize', describe: 'folder for optimize.json and optimize.html' }),
+      async (a) => {
+        const settings = loadSettings();
+        code = await optimizeCommand(
+          {
+            data: a.data.map(String),
+            space: a.space,
+            method: a.method,
+            objective: a.objective,
+            walkForward: a['walk-forward'],
+            seed: a.seed,
+            out: a.out,
+            ...(a.strategy !== undefined ? { strategy: a.strategy } : {}),
+            ...(a.trials !== undefined ? { trials: a.trials } : {}),
+            ...(a.symbol !== undefined ? { symbol: a.symbol } : {}),
+            ...(a.threads !== undefined ? { threads: a.threads } : {}),
+          },
+          settings,
+          systemClock,
+          { stdout: io.stdout, stderr: io.stderr, isTty: process.stderr.isTTY === true },
+        );
+      },
+    )
+    .command(
       'data <action> [file]',
       'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --since DATE (ccxt fetchOHLCV)',
       (y) =>
@@ -282,7 +336,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
     }
-    if (e instanceof BacktestArgsError || e instanceof DataArgsError) {
+    if (e instanceof BacktestArgsError || e instanceof DataArgsError || e instanceof OptimizeArgsError) {
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
     }
