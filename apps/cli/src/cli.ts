@@ -26,6 +26,8 @@ import {
   REPLAY_WARMUP_CANDLES,
   dataDownloadCommand,
   dataImportCommand,
+  dataListCommand,
+  dataSyncCommand,
   OBJECTIVES,
   optimizeCommand,
   OptimizeArgsError,
@@ -266,30 +268,59 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .command(
       'data <action> [file]',
-      'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --since DATE (ccxt fetchOHLCV)',
+      'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --symbols A,B --days N (resumes; or --since DATE) | list',
       (y) =>
         y
-          .positional('action', { choices: ['import', 'download'] as const, describe: 'what to do' })
+          .positional('action', { choices: ['import', 'download', 'list'] as const, describe: 'what to do' })
           .positional('file', { type: 'string', describe: 'import: the candle file' })
-          .option('symbol', { type: 'string', describe: 'default: SYMBOL' })
+          .option('symbol', { type: 'string', describe: 'import, download --since: default SYMBOL' })
+          .option('symbols', {
+            type: 'string',
+            describe: 'download: comma-separated pairs, e.g. BTC/USDT,ETH/USDT (stored; a re-run continues after the newest stored candle)',
+          })
+          .option('days', { type: 'number', describe: 'download: how many days back from now (with --symbols, or alone for SYMBOL)' })
           .option('timeframe', { type: 'string', describe: 'import: default from the file; download: default 1m' })
           .option('since', { type: 'string', describe: 'download: first candle (date, ISO time or epoch ms)' })
-          .option('until', { type: 'string', describe: 'download: end, exclusive (default: now)' })
-          .option('out', { type: 'string', describe: 'download: also write a CSV file' })
-          .option('db', { type: 'boolean', default: true, describe: 'download: store in the database (--no-db to skip)' })
+          .option('until', { type: 'string', describe: 'download --since: end, exclusive (default: now)' })
+          .option('out', { type: 'string', describe: 'download --since: also write a CSV file' })
+          .option('db', { type: 'boolean', default: true, describe: 'download --since: store in the database (--no-db to skip)' })
+          .option('json', { type: 'boolean', default: false, describe: 'list: print JSON' })
           .check((a) => {
             if (a.action === 'import' && !a.file) throw new UsageError('import needs the candle file: cab data import <file>');
-            if (a.action === 'download' && !a.since) throw new UsageError('download needs --since DATE');
+            if (a.action === 'download' && !a.since && a.days === undefined) throw new UsageError('download needs --since DATE or --days N');
+            const research = a.symbols !== undefined || a.days !== undefined;
+            if (a.action === 'download' && research && (a.out !== undefined || a.until !== undefined || a.db === false))
+              throw new UsageError('--out, --until and --no-db go with --since (a one-off download); --symbols/--days store into the database and resume');
             return true;
           }),
       async (a) => {
         const settings = loadSettings();
+        if (a.action === 'list') {
+          emit(await dataListCommand({ json: a.json }, settings, systemClock));
+          return;
+        }
         if (a.action === 'import') {
           emit(
             await dataImportCommand(
               { file: a.file as string, ...(a.symbol ? { symbol: a.symbol } : {}), ...(a.timeframe ? { timeframe: a.timeframe } : {}) },
               settings,
               systemClock,
+            ),
+          );
+          return;
+        }
+        if (a.symbols !== undefined || a.days !== undefined) {
+          emit(
+            await dataSyncCommand(
+              {
+                symbols: (a.symbols ?? a.symbol ?? settings.symbol).split(','),
+                timeframe: a.timeframe ?? '1m',
+                ...(a.days !== undefined ? { days: a.days } : {}),
+                ...(a.since !== undefined ? { since: a.since } : {}),
+              },
+              settings,
+              systemClock,
+              (line) => io.stderr(`${line}\n`),
             ),
           );
           return;

@@ -5,3 +5,4 @@ export * from './synthetic-market-data';
 export * from './exchange-market-data';
 export * from './candle-source';
 export * from './candle-catalog';
+export * from './candle-sync';
