@@ -179,7 +179,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('data', {
             type: 'string',
             demandOption: true,
-            describe: 'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz',
+            describe:
+              'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz; or db:SYMBOL[@TIMEFRAME] for candles stored by cab data download/import',
           })
           .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
           .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY, as paper and live trading)' })

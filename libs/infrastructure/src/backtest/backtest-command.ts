@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from '../settings';
-import { readCandleFile } from '../market-data/candle-csv';
+import { CandleSourceError, loadCandleSource, parseCandleSource } from '../market-data/candle-source';
+import { systemClock } from '../time/system-time';
 import { renderSummaryTable, writeReport } from './report-render';
 import { runBacktest } from './run-backtest';
 
@@ -86,15 +87,20 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
   usableOutDir(args.out);
   let candles;
+  let symbol = args.symbol.toUpperCase();
   try {
-    candles = readCandleFile(args.data);
+    // A file, or db:SYMBOL[@TIMEFRAME] for candles stored by `cab data download` (docs/optimize.md).
+    const source = parseCandleSource(args.data, args.symbol);
+    symbol = source.symbol;
+    candles = await loadCandleSource(source, { path: settings.db.path, exchange: settings.exchange, clock: systemClock });
   } catch (e) {
-    throw new BacktestArgsError(`--data: ${(e as Error).message}`);
+    if (e instanceof CandleSourceError) throw new BacktestArgsError(`--data: ${e.message}`);
+    throw e;
   }
   let drawn = false;
   const report = await runBacktest({
     candles,
-    symbol: args.symbol.toUpperCase(),
+    symbol,
     strategy,
     params,
     ...(from !== undefined ? { from } : {}),

@@ -171,6 +171,8 @@ export async function runOptimize(o: OptimizeOptions): Promise<OptimizeResult> {
   let runs: OptimizeRun[] = [];
   try {
     await pool.ready();
+    // The clock of the speed and the ETA starts now, with every worker up.
+    o.onProgress?.(0, total);
     await Promise.all(
       valid.map((_, r) =>
         Promise.all(
