@@ -87,11 +87,10 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
   usableOutDir(args.out);
   let candles;
-  let symbol = args.symbol.toUpperCase();
+  let source;
   try {
     // A file, or db:SYMBOL[@TIMEFRAME] for candles stored by `cab data download` (docs/optimize.md).
-    const source = parseCandleSource(args.data, args.symbol);
-    symbol = source.symbol;
+    source = parseCandleSource(args.data, args.symbol);
     candles = await loadCandleSource(source, { path: settings.db.path, exchange: settings.exchange, clock: systemClock });
   } catch (e) {
     if (e instanceof CandleSourceError) throw new BacktestArgsError(`--data: ${e.message}`);
@@ -100,7 +99,7 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
   let drawn = false;
   const report = await runBacktest({
     candles,
-    symbol,
+    symbol: source.symbol,
     strategy,
     params,
     ...(from !== undefined ? { from } : {}),
