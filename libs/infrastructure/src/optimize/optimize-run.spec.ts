@@ -4,7 +4,8 @@ import { bundledCandleFile, readCandleFile } from '../market-data/candle-csv';
 import { parseSettings } from '../settings';
 import { tempDir } from '../testing';
 import { optimizeJson } from './optimize-command';
-import { runOptimize, type OptimizeOptions, type OptimizeResult } from './optimize-run';
+import { renderOptimizeHtml } from './optimize-html';
+import { overfitting, runOptimize, type CombinedResult, type OptimizeOptions, type OptimizeResult } from './optimize-run';
 import { parseSearchSpace } from './search-space';
 import { lookUpStrategy } from './strategy-lookup';
 
@@ -110,5 +111,52 @@ describe('runOptimize: the grid on worker threads, walk-forward', () => {
 
   it('refuses a walk-forward whose windows would be too short', async () => {
     await expect(runOptimize(options({ folds: 50, threads: 0 }))).rejects.toThrow(/window.*of at least 30/);
+  });
+});
+
+describe('several data sets, the warning and the page', () => {
+  it('runs each parameter set on every data set; a window’s score is their mean', async () => {
+    const eth = candles.map((c) => ({ ...c, open: c.open / 10, high: c.high / 10, low: c.low / 10, close: c.close / 10 }));
+    const r = await runOptimize(
+      options({
+        datasets: [
+          { symbol: 'BTC/USDT', source: 'btc', candles },
+          { symbol: 'ETH/USDT', source: 'eth', candles: eth },
+        ],
+        threads: 0,
+        objective: 'profit',
+        folds: 1,
+      }),
+    );
+    for (const run of r.runs)
+      for (const w of run.windows) {
+        expect(w.datasets.map((d) => d.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
+        const [a, b] = w.datasets.map((d) => Number(d.score));
+        expect(Number(w.score)).toBeCloseTo(((a as number) + (b as number)) / 2, 5);
+      }
+    expect(r.headline.outOfSample?.datasets.map((d) => d.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
+  });
+
+  it('warns when out-of-sample falls below half of in-sample or below zero', () => {
+    const c = (score: string): CombinedResult => ({ score, datasets: [] });
+    expect(overfitting(2, c('2'), c('1.5'))).toEqual({ warning: false, reason: null });
+    expect(overfitting(2, c('2'), c('0.9')).reason).toMatch(/less than half/);
+    expect(overfitting(2, c('1'), c('-0.2')).reason).toMatch(/did not carry over/);
+    expect(overfitting(2, c('-1'), c('-3')).warning).toBe(false);
+    expect(overfitting(0, c('1'), null).reason).toMatch(/in-sample/);
+  });
+
+  it('the page shows the warning plainly, escapes what it prints and fetches nothing', async () => {
+    const r = await runOptimize(options({ folds: 0, threads: 0 }));
+    const html = renderOptimizeHtml({ ...r, data: r.data.map((d) => ({ ...d, source: '<b>x</b>' })) });
+    expect(html).toContain('<strong>Overfitting warning:</strong> no walk-forward');
+    expect(html).toContain('&lt;b&gt;x&lt;/b&gt;');
+    expect(html).not.toContain('<b>x</b>');
+    expect(html).not.toMatch(/<script|https?:\/\//);
+    // Runs ranked by the objective, best first.
+    const ranks = [...html.matchAll(/<tr(?: class="best")?><td>(\d+)<\/td><td>#(\d+)<\/td>/g)].map((m) => Number(m[2]));
+    const scores = ranks.map((id) => Number(r.runs[id]?.inSample.score ?? -Infinity));
+    expect(ranks).toHaveLength(r.runs.length);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
   });
 });
