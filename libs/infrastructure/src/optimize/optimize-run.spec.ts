@@ -77,6 +77,8 @@ describe('runOptimize: the grid on worker threads, walk-forward', () => {
       expect(Number(f.inSample.score)).toBe(bestOnTrain);
       expect(f.outOfSample).toEqual(parallel.runs[f.bestRun]?.windows[f.test]);
     }
+    expect(parallel.runs[0]?.inSample.windows).toEqual([0, 1]);
+    expect(parallel.runs[0]?.outOfSample?.windows).toEqual([1, 2]);
     expect(parallel.headline.kind).toBe('out-of-sample');
     // The chained out-of-sample return compounds the folds' test windows.
     const compounded = parallel.folds.reduce((g, f) => g * (1 + Number(f.outOfSample.datasets[0]?.summary.returnPct) / 100), 1);

@@ -46,10 +46,10 @@ export interface WindowResult {
 export interface OptimizeRun {
   id: number;
   params: ParamSet;
-  /** Mean score over the training windows (0 … K−1; the only window without walk-forward). */
-  inSample: { score: string | null };
+  /** Mean score over the training windows (0 … K−1; the only window without walk-forward), whose summaries are in `windows`. */
+  inSample: { score: string | null; windows: number[] };
   /** Mean score over the windows that follow a training window (1 … K); null without walk-forward. */
-  outOfSample: { score: string | null } | null;
+  outOfSample: { score: string | null; windows: number[] } | null;
   windows: WindowResult[];
 }
 
@@ -201,8 +201,8 @@ export async function runOptimize(o: OptimizeOptions): Promise<OptimizeResult> {
       return {
         id: r,
         params: v.params,
-        inSample: { score: meanScore(training.map((x) => x.score)) },
-        outOfSample: o.folds === 0 ? null : { score: meanScore(ws.slice(1).map((x) => x.score)) },
+        inSample: { score: meanScore(training.map((x) => x.score)), windows: training.map((x) => x.window) },
+        outOfSample: o.folds === 0 ? null : { score: meanScore(ws.slice(1).map((x) => x.score)), windows: ws.slice(1).map((x) => x.window) },
         windows: ws,
       };
     });
