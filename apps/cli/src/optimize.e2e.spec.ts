@@ -120,7 +120,7 @@ describe('cab optimize (built bundle)', () => {
 });
 
 describe('candles from the database: cab data list, --data db:SYMBOL', () => {
-  it('lists stored series with their gaps, and backtests and optimizes on them as on the file', () => {
+  it('cab data list shows the stored series with their gaps', () => {
     // A copy of the day with a hole of 5 candles, as ETH/USDT.
     const lines = fs.readFileSync(bundledCandleFile(), 'utf8').trim().split('\n');
     fs.writeFileSync(path.join(cwd, 'eth.csv'), [...lines.slice(0, 101), ...lines.slice(106)].join('\n'));
@@ -137,11 +137,15 @@ describe('candles from the database: cab data list, --data db:SYMBOL', () => {
       ['BTC/USDT', 0],
       ['ETH/USDT', 1],
     ]);
+  });
 
+  it('cab backtest --data db:BTC/USDT trades the stored candles', () => {
     const bt = cab(['backtest', '--data', 'db:BTC/USDT', '--strategy', 'ema_cross_rsi', '--out', 'bt']);
     expect(bt.code).toBe(0);
     expect(bt.out).toMatch(/^candles\s+1240$/m);
+  });
 
+  it('cab optimize --data db:BTC/USDT gives the runs it gives on the file', () => {
     const args = ['optimize', '--space', SPACE, '--objective', 'sharpe', '--walk-forward', '1', '--threads', '2'];
     expect(cab([...args, '--data', 'db:BTC/USDT', '--out', 'from-db']).code).toBe(0);
     expect(cab([...args, '--data', 'BTC/USDT=btc.csv', '--out', 'from-file']).code).toBe(0);

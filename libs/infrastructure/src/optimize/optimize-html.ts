@@ -1,5 +1,5 @@
 import { compareScores } from './objectives';
-import type { CombinedResult, OptimizeResult, OptimizeRun, WindowResult } from './optimize-run';
+import type { CombinedResult, OptimizeResult, OptimizeRun, WindowResult } from './optimize-result';
 
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 const iso = (ts: number) => new Date(ts).toISOString().replace(':00.000Z', 'Z');
