@@ -37,6 +37,9 @@ export * from './storage';
 // Backtest reports.
 export * from './backtest';
 
+// Parameter search over backtests (cab optimize).
+export * from './optimize';
+
 // Apps (feat/apps): prom-client metrics, reports, HTTP layer, CLI commands.
 export * from './observability';
 export * from './reports';

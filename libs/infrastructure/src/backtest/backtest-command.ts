@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Settings } from '../settings';
-import { readCandleFile } from '../market-data/candle-csv';
+import { CandleSourceError, loadCandleSource, parseCandleSource } from '../market-data/candle-source';
+import { systemClock } from '../time/system-time';
 import { progressLine } from './progress-line';
 import { renderSummaryTable, writeReport } from './report-render';
 import { runBacktest } from './run-backtest';
@@ -90,17 +91,21 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
   usableOutDir(args.out);
   let candles;
+  let source;
   try {
-    candles = readCandleFile(args.data);
+    // A file, or db:SYMBOL[@TIMEFRAME] for candles stored by `cab data download` (docs/optimize.md).
+    source = parseCandleSource(args.data, args.symbol);
+    candles = await loadCandleSource(source, { path: settings.db.path, exchange: settings.exchange, clock: systemClock });
   } catch (e) {
-    throw new BacktestArgsError(`--data: ${(e as Error).message}`);
+    if (e instanceof CandleSourceError) throw new BacktestArgsError(`--data: ${e.message}`);
+    throw e;
   }
   let drawn = false;
   const now = io.now ?? (() => performance.now());
   const started = now();
   const report = await runBacktest({
     candles,
-    symbol: args.symbol.toUpperCase(),
+    symbol: source.symbol,
     strategy,
     params,
     ...(from !== undefined ? { from } : {}),
