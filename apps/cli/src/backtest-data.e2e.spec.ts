@@ -62,7 +62,7 @@ describe('cab backtest (built bundle)', () => {
     [['backtest'], 'Missing required argument: data'],
     [['backtest', '--data', 'missing.csv'], '--data: '],
     [['backtest', '--data', '__BUNDLED__', '--params', '{x'], '--params: not valid JSON'],
-    [['backtest', '--data', '__BUNDLED__', '--strategy', 'nope'], 'unknown name "nope"'],
+    [['backtest', '--data', '__BUNDLED__', '--strategy', 'nope'], 'strategy "nope": not a built-in (ema_cross_rsi, mean_reversion)'],
     [['backtest', '--data', '__BUNDLED__', '--warmup', '-3'], '--warmup: expected a whole number of candles'],
     [['backtest', '--data', '__BUNDLED__', '--warmup', '1440'], 'no candles in the selected range after 1440 candles of warm-up'],
   ])('%j: exit 2 with a clear message and no stack', (args, why) => {

@@ -21,6 +21,7 @@ import {
   type CommandResult,
   type MaintenanceAction,
   BacktestArgsError,
+  BacktestStrategyError,
   backtestCommand,
   DataArgsError,
   REPLAY_WARMUP_CANDLES,
@@ -177,7 +178,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             describe: 'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz',
           })
           .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
-          .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY, as paper and live trading)' })
+          .option('strategy', {
+            type: 'string',
+            describe:
+              'ema_cross_rsi | mean_reversion | a plug-in: the file name in --strategy-path, or an npm package (default: STRATEGY, as paper and live trading)',
+          })
+          .option('strategy-path', { type: 'string', describe: 'folder of plug-in strategies, <name>.ts or <name>.js (default: STRATEGY_PATH)' })
           .option('params', {
             type: 'string',
             describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21} (default: STRATEGY_PARAMS for STRATEGY\'s strategy)',
@@ -200,6 +206,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             symbol: a.symbol ?? settings.symbol,
             out: a.out,
             ...(a.strategy !== undefined ? { strategy: a.strategy } : {}),
+            ...(a.strategyPath !== undefined ? { strategyPath: a.strategyPath } : {}),
             ...(a.params !== undefined ? { params: a.params } : {}),
             ...(a.from !== undefined ? { from: a.from } : {}),
             ...(a.to !== undefined ? { to: a.to } : {}),
@@ -285,6 +292,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e instanceof BacktestArgsError || e instanceof DataArgsError) {
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof BacktestStrategyError) {
+      // The strategy's own bug: named with its candle, no stack; not a usage mistake.
+      io.stderr(`cab: ${e.message}\n`);
+      return EXIT.failed;
     }
     if (e instanceof MaintenanceError) {
       io.stderr(`cab: ${e.message}\n`);

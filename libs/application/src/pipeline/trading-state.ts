@@ -20,7 +20,9 @@ export type HaltCode =
   | 'LOCK.LOST'
   | 'RISK.DAILY_LOSS'
   | 'RISK.LOSS_STREAK'
-  | 'RISK.MAX_DRAWDOWN';
+  | 'RISK.MAX_DRAWDOWN'
+  /** The strategy threw (docs/strategies.md): entries stop until the operator resumes. */
+  | 'STRATEGY.ERROR';
 
 export interface Halt {
   code: HaltCode;
@@ -39,7 +41,7 @@ export interface Halt {
  *  - BROKER.AUTH / BROKER.CLOCK (a signed read refused: credentials / request time) are cleared
  *    by the next reconcile pass whose signed read succeeds, or by the operator;
  *  - RISK.* halts are cleared by the eval loop when the rule passes again (next UTC day, pause over);
- *  - OPERATOR, BROKER.FATAL and LOCK.LOST need the operator: `resume()` (POST /orchestrator/start).
+ *  - OPERATOR, BROKER.FATAL, LOCK.LOST and STRATEGY.ERROR need the operator: `resume()` (POST /orchestrator/start).
  */
 export class TradingStateController {
   private readonly halts = new Map<HaltCode, Halt>();

@@ -71,7 +71,7 @@ describe('backtestCommand (cab backtest)', () => {
     [{ warmup: 5000 }, /no candles in the selected range after 1440 candles of warm-up/],
     [{ warmup: 10, from: '2022-12-13T06:00:00Z' }, /--warmup: give it or --from, not both/],
     [{ data: '/nonexistent.csv' }, /--data: /],
-    [{ strategy: 'nope' }, /unknown name "nope"/],
+    [{ strategy: 'nope' }, /strategy "nope": not a built-in \(ema_cross_rsi, mean_reversion\)/],
     [{ params: '{"fastPeriod": 50, "slowPeriod": 10}' }, /fastPeriod \(50\) must be < slowPeriod/],
   ])('a bad argument %j is a BacktestArgsError with a clear message', async (over, why) => {
     const { io: cio } = io();

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Settings } from '../settings';
 import { readCandleFile } from '../market-data/candle-csv';
+import { backtestStrategy } from './backtest-options';
 import { renderSummaryTable, writeReport } from './report-render';
 import { runBacktest } from './run-backtest';
 
@@ -10,6 +11,8 @@ export interface BacktestCommandArgs {
   symbol: string;
   /** Default: STRATEGY, the one paper and live trading run. */
   strategy?: string;
+  /** Folder of plug-in strategies (default STRATEGY_PATH). */
+  strategyPath?: string;
   /** ISO date/time or epoch ms. */
   from?: string;
   to?: string;
@@ -80,10 +83,18 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
   const to = parseTime('to', args.to);
   const strategy = args.strategy ?? settings.strategy.name;
   const params = args.params === undefined && strategy === settings.strategy.name ? { ...settings.strategy.params } : parseParams(args.params);
+  const strategyPath = args.strategyPath ?? settings.strategy.path ?? undefined;
   if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0))
     throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
   if (args.warmup !== undefined && from !== undefined)
     throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
+  // The strategy first: a missing plug-in or a parameter out of bounds is told before a long file is read.
+  try {
+    backtestStrategy({ strategy, params, ...(strategyPath !== undefined ? { strategyPath } : {}) });
+  } catch (e) {
+    if (e instanceof RangeError) throw new BacktestArgsError(e.message);
+    throw e;
+  }
   usableOutDir(args.out);
   let candles;
   try {
@@ -97,6 +108,7 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     symbol: args.symbol.toUpperCase(),
     strategy,
     params,
+    ...(strategyPath !== undefined ? { strategyPath } : {}),
     ...(from !== undefined ? { from } : {}),
     ...(to !== undefined ? { to } : {}),
     ...(args.warmup !== undefined ? { warmupCandles: args.warmup } : {}),

@@ -10,12 +10,12 @@ import {
   type TickerDTO,
 } from '@cab/application';
 import {
-  createStrategy,
   dec,
   ExitPolicy,
   instrumentDust,
   RiskManager,
   SequentialIds,
+  StrategyFault,
   splitSymbol,
   str,
   validateExitConfig,
@@ -27,7 +27,7 @@ import {
 import { SimulatedVenue } from '../brokers/paper/simulated-venue';
 import { inferTimeframeMs } from '../market-data/candle-csv';
 import { REPLAY_HALF_SPREAD } from '../market-data/replay-market-data';
-import { splitWarmup, type BacktestOptions } from './backtest-options';
+import { BacktestStrategyError, backtestStrategy, splitWarmup, type BacktestOptions } from './backtest-options';
 
 /**
  * The backtest driver of the TradingCore (docs/core.md): the traded candles are events on a
@@ -46,8 +46,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
   const tf = inferTimeframeMs(series);
   const { base, quote } = splitSymbol(opts.symbol);
-  const strategy = createStrategy(opts.strategy, opts.params ?? {});
-  if (!strategy.ok) throw new RangeError(strategy.error.join('; '));
+  const strategy = { value: backtestStrategy(opts) };
   const s = opts.settings;
   const riskConfig = validateRiskConfig(s.risk);
   if (!riskConfig.ok) throw new RangeError(`risk settings: ${riskConfig.error.join('; ')}`);
@@ -86,31 +85,37 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const steps = Math.floor((last.ts + tf - first.ts) / tf);
   let shownIndex = -1;
   const started = performance.now();
-  for (let j = 1; j <= steps; j++) {
-    now = first.ts + j * tf;
-    const closed = Math.min(history + j, series.length);
-    feeds.catchUp(closed, now);
-    if (closed - 1 !== shownIndex) {
-      shownIndex = closed - 1;
-      quotes.next(shown[shownIndex] as Candle);
-    }
-    core.decide(opts.symbol, quotes, tf);
-    // The equity after the step, as the loop backtest records it (balances re-summed only when they moved).
-    const c = candles[closed - history - 1] as Candle;
-    const b = venue.balance(opts.symbol);
-    if (b) {
-      if (b !== seen) {
-        seen = b;
-        held = b.freeBase.plus(b.usedBase);
-        cash = b.freeQuote.plus(b.usedQuote);
+  // A throw inside the strategy (a StrategyFault from the guard) stops the run, naming the symbol.
+  try {
+    for (let j = 1; j <= steps; j++) {
+      now = first.ts + j * tf;
+      const closed = Math.min(history + j, series.length);
+      feeds.catchUp(closed, now);
+      if (closed - 1 !== shownIndex) {
+        shownIndex = closed - 1;
+        quotes.next(shown[shownIndex] as Candle);
       }
-      const position = core.position(opts.symbol);
-      const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
-      const h = held;
-      const q = cash;
-      recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
+      core.decide(opts.symbol, quotes, tf);
+      // The equity after the step, as the loop backtest records it (balances re-summed only when they moved).
+      const c = candles[closed - history - 1] as Candle;
+      const b = venue.balance(opts.symbol);
+      if (b) {
+        if (b !== seen) {
+          seen = b;
+          held = b.freeBase.plus(b.usedBase);
+          cash = b.freeQuote.plus(b.usedQuote);
+        }
+        const position = core.position(opts.symbol);
+        const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
+        const h = held;
+        const q = cash;
+        recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
+      }
+      if (j % progressEvery === 0) opts.onProgress?.(Math.min(j, candles.length), candles.length);
     }
-    if (j % progressEvery === 0) opts.onProgress?.(Math.min(j, candles.length), candles.length);
+  } catch (e) {
+    if (e instanceof StrategyFault) throw new BacktestStrategyError(opts.symbol, e);
+    throw e;
   }
   if (steps % progressEvery !== 0) opts.onProgress?.(Math.min(steps, candles.length), candles.length);
   const elapsedMs = Math.round(performance.now() - started);

@@ -1,3 +1,4 @@
 export * from './backtest-command';
 export * from './report-render';
 export * from './run-backtest';
+export { BacktestStrategyError, backtestStrategy } from './backtest-options';

@@ -1,3 +1,4 @@
+import { strategyFromSettings } from '../strategies/strategy-from-settings';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import {
@@ -38,7 +39,6 @@ import {
 import {
   ExitPolicy,
   RiskManager,
-  createStrategy,
   dec,
   instrumentDust,
   validateExitConfig,
@@ -266,7 +266,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       onSend: (ts) => ledger.orderPlaced(ts),
       onFatal: (e, cid) => trading.halt('BROKER.FATAL', `${e.code}: ${e.message}`, 'halted', cid),
     });
-    const strategy = overrides.strategy ?? unwrap(createStrategy(settings.strategy.name, { ...settings.strategy.params }), 'strategy');
+    const strategy = overrides.strategy ?? unwrap(strategyFromSettings(settings.strategy), 'strategy');
     const riskConfig = unwrap(validateRiskConfig(settings.risk), 'risk settings');
     const exitConfig = unwrap(validateExitConfig(settings.exits), 'exit settings');
     const evaluate = new EvaluateAndExecute(deps, {

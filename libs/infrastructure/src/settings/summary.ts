@@ -12,6 +12,7 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['SYMBOLS', s.symbols.join(',')],
     ['STRATEGY', s.strategy.name],
     ['STRATEGY_PARAMS', JSON.stringify(s.strategy.params)],
+    ['STRATEGY_PATH', s.strategy.path ?? '(unset)'],
     ['FIXED_AMOUNT', s.trading.fixedAmount],
     ['FEE_PCT_ESTIMATE', s.trading.feePctEstimate],
     ['RISK_COOLDOWN_SEC', String(s.risk.cooldownSec)],
