@@ -16,7 +16,7 @@ import type { HaltCode, TradingStateController } from '../pipeline/trading-state
 import type { PipelineDeps } from '../pipeline/deps';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
 import type { RiskLedger } from '../risk-state/risk-ledger';
-import { buildRiskState } from '../risk-state/risk-state-builder';
+import { buildRiskState, portfolioExposure } from '../risk-state/risk-state-builder';
 import type { InstrumentCache } from './instruments';
 import type { PlaceOrder, PlaceOrderOutcome } from './place-order';
 import { StrategyFeeds } from './strategy-feeds';
@@ -137,7 +137,14 @@ export class EvaluateAndExecute {
     }
     // The book is only needed for the slippage estimate of an entry.
     const book = intent.side === 'buy' && this.opts.risk.config.maxSlippagePct.gt(ZERO) ? await broker.fetchOrderBook(symbol, 50) : null;
+    // The portfolio limits read every symbol's position: only for an entry, and only when one is set.
+    const cfg = this.opts.risk.config;
+    const portfolio =
+      intent.side === 'buy' && (cfg.maxOpenPositions > 0 || cfg.maxTotalExposureQuote.gt(ZERO))
+        ? portfolioExposure(await stores.positions.all(), symbol)
+        : undefined;
     const state = buildRiskState(this.opts.ledger, {
+      ...(portfolio ? { portfolio } : {}),
       tradingState: this.opts.trading.state(),
       ticker: ticker.value,
       orderBook: book && book.ok ? book.value : null,

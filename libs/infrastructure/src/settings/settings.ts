@@ -61,6 +61,10 @@ export interface Settings {
     readonly lossStreakPauseSec: number;
     /** Max drawdown of equity from its peak, in quote; "0" = off. */
     readonly maxDrawdownQuote: string;
+    /** Positions open at once across SYMBOLS (0 = off). */
+    readonly maxOpenPositions: number;
+    /** Quote in open positions across SYMBOLS, at their average entry (0 = off). */
+    readonly maxTotalExposureQuote: string;
   };
   readonly exits: {
     /** Hard stop, fraction below entry ("0.02" = 2 %); "0" = off. */
@@ -221,6 +225,8 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       lossStreakMax: r.int('RISK_LOSS_STREAK_MAX', 3, { min: 0 }),
       lossStreakPauseSec: r.int('RISK_LOSS_STREAK_PAUSE_SEC', 3600, { min: 0 }),
       maxDrawdownQuote: r.decimal('RISK_MAX_DRAWDOWN_QUOTE', '0', { min: 0 }),
+      maxOpenPositions: r.int('RISK_MAX_OPEN_POSITIONS', 0, { min: 0 }),
+      maxTotalExposureQuote: r.decimal('RISK_MAX_TOTAL_EXPOSURE_QUOTE', '0', { min: 0 }),
     },
     exits: {
       stopPct: r.decimal('EXIT_STOP_PCT', '0.02', fraction),

@@ -25,6 +25,8 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['RISK_LOSS_STREAK_MAX', String(s.risk.lossStreakMax)],
     ['RISK_LOSS_STREAK_PAUSE_SEC', String(s.risk.lossStreakPauseSec)],
     ['RISK_MAX_DRAWDOWN_QUOTE', s.risk.maxDrawdownQuote],
+    ['RISK_MAX_OPEN_POSITIONS', String(s.risk.maxOpenPositions)],
+    ['RISK_MAX_TOTAL_EXPOSURE_QUOTE', s.risk.maxTotalExposureQuote],
     ['EXIT_STOP_PCT', s.exits.stopPct],
     ['EXIT_TRAIL_ACTIVATE_PCT', s.exits.trailActivatePct],
     ['EXIT_TRAIL_PCT', s.exits.trailPct],
