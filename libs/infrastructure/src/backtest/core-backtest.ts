@@ -159,7 +159,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
  * decimal text, bid/ask = last ∓ last × half spread, stamped at the candle's close), built only when
  * the core asks for it, and then handed to the venue to fill against. One object for the whole run.
  */
-class ReplayQuote implements CandleQuote {
+export class ReplayQuote implements CandleQuote {
   bidApprox = 0;
   private candle: Candle | null = null;
   private built: TickerDTO | null = null;
@@ -202,7 +202,7 @@ class ReplayQuote implements CandleQuote {
  * strategy over from the last `warmup` closed candles. So the core's strategy sees exactly what
  * the eval loop's does, gaps included.
  */
-class ReplayFeed {
+export class ReplayFeed {
   /** Time of the last candle fed (NaN before the first). */
   private lastTs = Number.NaN;
 
