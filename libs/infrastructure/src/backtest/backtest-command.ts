@@ -1,14 +1,24 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import type { BacktestReport } from '@cab/application';
+import type { Candle } from '@cab/domain';
 import type { Settings } from '../settings';
 import { readCandleFile } from '../market-data/candle-csv';
 import { backtestStrategy } from './backtest-options';
+import { BacktestArgsError } from './backtest-args-error';
+import { renderComparisonTable, renderSymbolTable } from './comparison-table';
+import { runPortfolioBacktest, type PortfolioReport } from './portfolio-backtest';
 import { renderSummaryTable, writeReport } from './report-render';
+import { symbolsOf } from './symbol-from-file';
 import { runBacktest } from './run-backtest';
 
 export interface BacktestCommandArgs {
-  data: string;
-  symbol: string;
+  /** One candle file, or several: one portfolio over their symbols on one clock. */
+  data: string | readonly string[];
+  /** One per file, in --data order; default: SYMBOL for one file, else each file's name (symbolFromFileName). */
+  symbol?: string | readonly string[];
+  /** Strategies to run one after the other on the same candles, compared in one table: "a,b,c". */
+  strategyList?: string;
   /** Default: STRATEGY, the one paper and live trading run. */
   strategy?: string;
   /** Folder of plug-in strategies (default STRATEGY_PATH). */
@@ -30,10 +40,7 @@ export interface CommandIo {
   isTty: boolean;
 }
 
-/** A user's mistake in the arguments: printed without a stack, exit 2. */
-export class BacktestArgsError extends Error {
-  override name = 'BacktestArgsError';
-}
+export { BacktestArgsError };
 
 function parseTime(name: string, v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
@@ -74,63 +81,106 @@ function usableOutDir(out: string): void {
 }
 
 /**
- * `cab backtest`: reads the candle file, runs the live pipeline over it on virtual time, prints
+ * `cab backtest`: reads the candle files, runs the trading core over them on virtual time, prints
  * the summary table and writes DIR/report.json and DIR/report.html. Returns the exit code.
  * Candles before --from (or the first --warmup candles) are history: seen, not traded, not reported.
+ * Several --data files run as one portfolio on one clock (runPortfolioBacktest); --strategy-list
+ * runs each strategy on the same candles, writes DIR/<strategy>/, and prints one comparison table.
  */
 export async function backtestCommand(args: BacktestCommandArgs, settings: Settings, io: CommandIo): Promise<number> {
   const from = parseTime('from', args.from);
   const to = parseTime('to', args.to);
-  const strategy = args.strategy ?? settings.strategy.name;
-  const params = args.params === undefined && strategy === settings.strategy.name ? { ...settings.strategy.params } : parseParams(args.params);
+  const files = list(args.data);
+  if (files.length === 0) throw new BacktestArgsError('--data: name at least one candle file');
+  const symbols = symbolsOf(files, list(args.symbol), settings.symbol);
+  const runs = strategyRuns(args, settings);
   const strategyPath = args.strategyPath ?? settings.strategy.path ?? undefined;
   if (args.warmup !== undefined && !(Number.isInteger(args.warmup) && args.warmup >= 0))
     throw new BacktestArgsError(`--warmup: expected a whole number of candles ≥ 0, got ${args.warmup}`);
   if (args.warmup !== undefined && from !== undefined)
     throw new BacktestArgsError('--warmup: give it or --from, not both (the candles before --from are the history)');
-  // The strategy first: a missing plug-in or a parameter out of bounds is told before a long file is read.
-  try {
-    backtestStrategy({ strategy, params, ...(strategyPath !== undefined ? { strategyPath } : {}) });
-  } catch (e) {
-    if (e instanceof RangeError) throw new BacktestArgsError(e.message);
-    throw e;
-  }
+  // The strategies first: a missing plug-in or a parameter out of bounds is told before a long file is read.
+  for (const run of runs) argsError(() => backtestStrategy({ ...run, ...(strategyPath !== undefined ? { strategyPath } : {}) }));
   usableOutDir(args.out);
-  let candles;
-  try {
-    candles = readCandleFile(args.data);
-  } catch (e) {
-    throw new BacktestArgsError(`--data: ${(e as Error).message}`);
+  const datasets = files.map((file, i) => {
+    try {
+      return { symbol: symbols[i] as string, candles: readCandleFile(file) };
+    } catch (e) {
+      throw new BacktestArgsError(`--data: ${(e as Error).message}`);
+    }
+  });
+  const reports: { name: string; report: BacktestReport; paths: { json: string; html: string } }[] = [];
+  for (const run of runs) {
+    let drawn = false;
+    const common = {
+      ...run,
+      ...(strategyPath !== undefined ? { strategyPath } : {}),
+      ...(from !== undefined ? { from } : {}),
+      ...(to !== undefined ? { to } : {}),
+      ...(args.warmup !== undefined ? { warmupCandles: args.warmup } : {}),
+      settings,
+      progressEvery: 5_000,
+      onProgress: (done: number, total: number) => {
+        if (!io.isTty) return;
+        const width = 30;
+        const filled = Math.round((done / total) * width);
+        io.stderr(
+          `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${((done / total) * 100).toFixed(0).padStart(3)} % ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} ${datasets.length > 1 ? 'steps' : 'candles'}${runs.length > 1 ? ` ${run.strategy}` : ''}`,
+        );
+        drawn = true;
+      },
+    };
+    const single = datasets.length === 1 ? (datasets[0] as { symbol: string; candles: readonly Candle[] }) : null;
+    const report = await (
+      single ? runBacktest({ ...common, candles: single.candles, symbol: single.symbol }) : runPortfolioBacktest({ ...common, datasets })
+    ).catch((e: unknown) => {
+      if (e instanceof RangeError) throw new BacktestArgsError(e.message);
+      throw e;
+    });
+    if (drawn) io.stderr('\n');
+    const dir = runs.length > 1 ? path.join(args.out, run.strategy.replace(/[^\w.-]+/g, '_')) : args.out;
+    reports.push({ name: run.strategy, report, paths: writeReport(dir, report) });
   }
-  let drawn = false;
-  const report = await runBacktest({
-    candles,
-    symbol: args.symbol.toUpperCase(),
-    strategy,
-    params,
-    ...(strategyPath !== undefined ? { strategyPath } : {}),
-    ...(from !== undefined ? { from } : {}),
-    ...(to !== undefined ? { to } : {}),
-    ...(args.warmup !== undefined ? { warmupCandles: args.warmup } : {}),
-    settings,
-    progressEvery: 5_000,
-    onProgress: (done, total) => {
-      if (!io.isTty) return;
-      const width = 30;
-      const filled = Math.round((done / total) * width);
-      io.stderr(
-        `\r[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${((done / total) * 100).toFixed(0).padStart(3)} % ${done.toLocaleString('en-US')}/${total.toLocaleString('en-US')} candles`,
-      );
-      drawn = true;
-    },
-  }).catch((e: unknown) => {
+  const rel = (p: string) => path.relative(process.cwd(), p) || p;
+  if (reports.length === 1) {
+    const { report, paths } = reports[0]!;
+    const bySymbol = 'symbols' in report ? `\n\n${renderSymbolTable((report as PortfolioReport).symbols)}` : '';
+    io.stdout(`${renderSummaryTable(report)}${bySymbol}\n\nreport: ${rel(paths.html)}, ${rel(paths.json)}\n`);
+  } else {
+    const where = reports.map((r) => `  ${r.name}: ${rel(r.paths.html)}, ${rel(r.paths.json)}`).join('\n');
+    io.stdout(`${renderComparisonTable(reports.map((r) => r.report.summary))}\n\nreports:\n${where}\n`);
+  }
+  return 0;
+}
+
+const list = (v: string | readonly string[] | undefined): string[] => (v === undefined ? [] : typeof v === 'string' ? [v] : [...v]);
+
+function argsError(f: () => unknown): void {
+  try {
+    f();
+  } catch (e) {
     if (e instanceof RangeError) throw new BacktestArgsError(e.message);
     throw e;
-  });
-  if (drawn) io.stderr('\n');
-  const paths = writeReport(args.out, report);
-  io.stdout(
-    `${renderSummaryTable(report)}\n\nreport: ${path.relative(process.cwd(), paths.html) || paths.html}, ${path.relative(process.cwd(), paths.json) || paths.json}\n`,
-  );
-  return 0;
+  }
+}
+
+/** The strategies to run and their parameters: --strategy-list a,b,c, or --strategy (default STRATEGY). */
+function strategyRuns(args: BacktestCommandArgs, settings: Settings): { strategy: string; params: Record<string, unknown> }[] {
+  const paramsOf = (name: string) =>
+    args.params === undefined && name === settings.strategy.name ? { ...settings.strategy.params } : parseParams(args.params);
+  if (args.strategyList === undefined) {
+    const strategy = args.strategy ?? settings.strategy.name;
+    return [{ strategy, params: paramsOf(strategy) }];
+  }
+  if (args.strategy !== undefined) throw new BacktestArgsError('--strategy-list: give it or --strategy, not both');
+  if (args.params !== undefined)
+    throw new BacktestArgsError("--params: not with --strategy-list (each strategy runs on its defaults, STRATEGY's on STRATEGY_PARAMS)");
+  const names = args.strategyList
+    .split(',')
+    .map((n) => n.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new BacktestArgsError('--strategy-list: expected names separated by commas, e.g. ema_cross_rsi,mean_reversion');
+  const twice = names.find((n, i) => names.indexOf(n) !== i);
+  if (twice) throw new BacktestArgsError(`--strategy-list: ${twice} is named twice`);
+  return names.map((strategy) => ({ strategy, params: paramsOf(strategy) }));
 }
