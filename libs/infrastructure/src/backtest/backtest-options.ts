@@ -14,6 +14,12 @@ export interface BacktestOptions {
   /** STRATEGY_PATH / --strategy-path: where a plug-in strategy's file is. */
   strategyPath?: string;
   /**
+   * A strategy already loaded and checked (loadStrategy): used instead of loading `strategy` again,
+   * so an optimizer running many backtests reads and compiles a plug-in once. `strategy` and
+   * `params` then only name it in the report.
+   */
+  strategyFactory?: StrategyFactory;
+  /**
    * Trade only candles with from ≤ open time < to. Candles before `from` are history: the strategy
    * sees them, nothing is decided on them, and the report does not count them.
    */
@@ -72,7 +78,8 @@ export class BacktestStrategyError extends Error {
 }
 
 /** The strategy of a backtest, loaded (built-in or plug-in) and guarded: a throw inside it becomes a StrategyFault. */
-export function backtestStrategy(opts: Pick<BacktestOptions, 'strategy' | 'params' | 'strategyPath'>): StrategyFactory {
+export function backtestStrategy(opts: Pick<BacktestOptions, 'strategy' | 'params' | 'strategyPath' | 'strategyFactory'>): StrategyFactory {
+  if (opts.strategyFactory) return guardedFactory(opts.strategyFactory);
   const loaded = loadStrategy(opts.strategy, { params: opts.params ?? {}, ...(opts.strategyPath !== undefined ? { strategyPath: opts.strategyPath } : {}) });
   if (!loaded.ok) throw new RangeError(loaded.error.join('; '));
   return guardedFactory(loaded.value);

@@ -57,6 +57,30 @@ describe('loadStrategy', () => {
     expect(r.trades.find((f) => f.side === 'buy')?.reason).toMatch(/^signal: SIGNAL\.BREAKOUT_UP: /);
   });
 
+  it('a backtest takes a strategy loaded once (an optimizer runs many): the same fills as loading it by name', async () => {
+    const loaded = loadStrategy('donchian_breakout', { strategyPath: EXAMPLES, params: { entryPeriod: 20 } });
+    if (!loaded.ok) throw new Error(loaded.error.join('; '));
+    const s = settings();
+    const byName = await runBacktest({
+      candles,
+      symbol: 'BTC/USDT',
+      strategy: 'donchian_breakout',
+      params: { entryPeriod: 20 },
+      strategyPath: EXAMPLES,
+      settings: s,
+    });
+    const given = await runBacktest({
+      candles,
+      symbol: 'BTC/USDT',
+      strategy: 'donchian_breakout',
+      params: { entryPeriod: 20 },
+      strategyFactory: loaded.value,
+      settings: s,
+    });
+    expect(given.trades.length).toBeGreaterThan(0);
+    expect(given.trades).toEqual(byName.trades);
+  });
+
   it('loads plain CommonJS JavaScript (.js) and an installed npm package by its name', () => {
     const js = `const { defineStrategy, lazySignal } = require('@cab/domain');
 module.exports = { strategy: defineStrategy({ name: 'js_one', parameters: { n: { type: 'integer', min: 1, max: 9, default: 3 } },
