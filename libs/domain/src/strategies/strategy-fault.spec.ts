@@ -50,3 +50,28 @@ describe('guardedFactory', () => {
     expect(() => t.signal(ctx)).toThrow('strategy faulty threw in signal: returned {"action":"short"}, not a signal with action buy, sell or hold');
   });
 });
+
+describe('guardedFactory: reset', () => {
+  it('names reset and the last candle fed when reset throws, and keeps the factory description', () => {
+    const inner: StrategyFactory = {
+      name: 'r',
+      warmup: 3,
+      params: { a: 1 },
+      parameters: { a: { type: 'integer', min: 0, max: 2, default: 1 } },
+      create: () => ({
+        name: 'r',
+        warmup: 3,
+        update: () => undefined,
+        signal: () => lazySignal('hold', () => []),
+        reset: () => {
+          throw { code: 42 };
+        },
+      }),
+    };
+    const g = guardedFactory(inner);
+    expect([g.name, g.warmup, g.params, g.parameters]).toEqual(['r', 3, { a: 1 }, inner.parameters]);
+    const s = g.create();
+    s.update(candle(60_000));
+    expect(() => s.reset()).toThrow('strategy r threw in reset on the candle of 1970-01-01T00:01:00.000Z: {"code":42}');
+  });
+});
