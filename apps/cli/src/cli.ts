@@ -21,6 +21,7 @@ import {
   type CommandResult,
   type MaintenanceAction,
   BacktestArgsError,
+  BacktestStrategyError,
   backtestCommand,
   DataArgsError,
   REPLAY_WARMUP_CANDLES,
@@ -178,12 +179,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         y
           .option('data', {
             type: 'string',
+            array: true,
             demandOption: true,
             describe:
-              'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz; or db:SYMBOL[@TIMEFRAME] for candles stored by cab data download/import',
+              'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz; or db:SYMBOL[@TIMEFRAME] for candles stored by cab data download/import. Several --data: one portfolio over their symbols on one clock',
           })
-          .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
-          .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY, as paper and live trading)' })
+          .option('symbol', {
+            type: 'string',
+            array: true,
+            describe: 'the symbol of each --data file, in order (default: SYMBOL for one file; for several, each file name: eth_usdt-1m.csv, ETH.csv.gz)',
+          })
+          .option('strategy', {
+            type: 'string',
+            describe:
+              'ema_cross_rsi | mean_reversion | a plug-in: the file name in --strategy-path, or an npm package (default: STRATEGY, as paper and live trading)',
+          })
+          .option('strategy-list', {
+            type: 'string',
+            describe: 'run each of these strategies (comma-separated) on the same candles and print one comparison table; reports in --out/<strategy>/',
+          })
+          .option('strategy-path', { type: 'string', describe: 'folder of plug-in strategies, <name>.ts or <name>.js (default: STRATEGY_PATH)' })
           .option('params', {
             type: 'string',
             describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21} (default: STRATEGY_PARAMS for STRATEGY\'s strategy)',
@@ -202,10 +217,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const settings = loadSettings();
         code = await backtestCommand(
           {
-            data: a.data,
-            symbol: a.symbol ?? settings.symbol,
+            data: a.data.map(String),
+            ...(a.symbol !== undefined ? { symbol: a.symbol.map(String) } : {}),
             out: a.out,
+            ...(a.strategyList !== undefined ? { strategyList: a.strategyList } : {}),
             ...(a.strategy !== undefined ? { strategy: a.strategy } : {}),
+            ...(a.strategyPath !== undefined ? { strategyPath: a.strategyPath } : {}),
             ...(a.params !== undefined ? { params: a.params } : {}),
             ...(a.from !== undefined ? { from: a.from } : {}),
             ...(a.to !== undefined ? { to: a.to } : {}),
@@ -371,6 +388,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     if (e instanceof BacktestArgsError || e instanceof DataArgsError || e instanceof OptimizeArgsError) {
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof BacktestStrategyError) {
+      // The strategy's own bug: named with its candle, no stack; not a usage mistake.
+      io.stderr(`cab: ${e.message}\n`);
+      return EXIT.failed;
     }
     if (e instanceof MaintenanceError) {
       io.stderr(`cab: ${e.message}\n`);

@@ -34,6 +34,9 @@ export * from './safety/instance-lock';
 // Storage (feat/storage).
 export * from './storage';
 
+// Strategy plug-ins (STRATEGY_PATH, --strategy-path, npm packages).
+export * from './strategies';
+
 // Backtest reports.
 export * from './backtest';
 

@@ -26,7 +26,7 @@ import type { OrderRecord } from '../ports/orders-repository';
 import type { PositionRecord } from '../ports/positions-repository';
 import { comparePosition } from '../reconciliation/compare-positions';
 import { RiskLedger } from '../risk-state/risk-ledger';
-import { buildRiskState } from '../risk-state/risk-state-builder';
+import { buildRiskState, portfolioExposure } from '../risk-state/risk-state-builder';
 import { applyToPosition, emptyPosition, settleOrder } from '../use-cases/fill-accounting';
 import type { CoreCommand, HaltChange } from './core-commands';
 import type { CoreEvent, OperatorEvent, OrderReportEvent, ReconcileReportEvent, SymbolReconcile } from './core-events';
@@ -130,6 +130,11 @@ export class TradingCore {
     return this.sequence;
   }
 
+  /** Every symbol's position as the core holds it. */
+  *positions(): IterableIterator<PositionRecord> {
+    for (const s of this.symbols.values()) yield s.position;
+  }
+
   /** The position as the core holds it. */
   position(symbol: string): PositionRecord {
     return this.state(symbol).position;
@@ -222,7 +227,12 @@ export class TradingCore {
     }
     const intent = side === 'buy' ? { symbol, side, quoteAmount: amount, ts: now } : { symbol, side, baseAmount: amount, reduceOnly: true, ts: now };
     const book = side === 'buy' && this.book ? venue.book(symbol, 50) : null;
+    // The portfolio limits read every symbol's position: only for an entry, and only when one is set.
+    const cfg = this.opts.risk.config;
+    const portfolio =
+      side === 'buy' && (cfg.maxOpenPositions > 0 || cfg.maxTotalExposureQuote.gt(ZERO)) ? portfolioExposure(this.positions(), symbol) : undefined;
     const state = buildRiskState(this.ledger, {
+      ...(portfolio ? { portfolio } : {}),
       tradingState: this.halts.state(),
       ticker,
       orderBook: book,
