@@ -4,6 +4,7 @@ export * from './core-events';
 export * from './core-commands';
 export * from './core-output';
 export * from './core-halts';
+export * from './core-snapshot';
 export * from './trading-core';
 export * from './sync-driver';
 export * from './event-driver';

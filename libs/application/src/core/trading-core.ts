@@ -13,6 +13,8 @@ import { onOperator } from './core-operator';
 import type { CoreFill, TradingCoreOptions } from './core-options';
 import { onOrderReport } from './core-order-reports';
 import { onReconcileReport } from './core-reconcile';
+import { restore } from './core-restore';
+import type { CoreSnapshot } from './core-snapshot';
 import { newSymbolState } from './core-symbol-state';
 
 export type { CoreFill, TradingCoreOptions } from './core-options';
@@ -58,6 +60,16 @@ export class TradingCore {
     return this.ctx.sequence;
   }
 
+  /** The symbols the core trades. */
+  get symbols(): readonly string[] {
+    return this.ctx.opts.symbols;
+  }
+
+  /** The core's clock now (virtual in a backtest). */
+  now(): number {
+    return this.ctx.opts.clock.now();
+  }
+
   /** The position as the core holds it. */
   position(symbol: string): PositionRecord {
     return this.ctx.state(symbol).position;
@@ -83,6 +95,21 @@ export class TradingCore {
   /** Feeds one more closed candle to the symbol's strategy, deciding nothing. */
   feed(symbol: string, candle: Candle): void {
     this.ctx.state(symbol).strategy.update(candle);
+  }
+
+  /**
+   * Start-up recovery (core-restore.ts): the store's snapshot put into a core that has handled no
+   * event yet, as one step of its own; returns its commands — a `request-reconcile`, and a Persist
+   * for each order whose send was not answered before the restart (now in flight).
+   */
+  restore(snapshot: CoreSnapshot): readonly CoreCommand[] {
+    const ctx = this.ctx;
+    if (ctx.sequence !== 0) throw new RangeError('restore only into a core that has handled no event');
+    ctx.sequence++;
+    restore(ctx, snapshot);
+    const out = ctx.out ?? NO_COMMANDS;
+    ctx.out = null;
+    return out;
   }
 
   /** One event, handled to the end: the commands to carry out, in order (the same empty array when none). */
