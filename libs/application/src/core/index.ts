@@ -8,3 +8,6 @@ export * from './core-snapshot';
 export * from './trading-core';
 export * from './sync-driver';
 export * from './event-driver';
+export * from './edge-status';
+export * from './market-data-pump';
+export * from './reconcile-pump';
