@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   buildReport,
+  reportFill,
   EquityRecorder,
   StopLevelRecorder,
   SyncDriver,
@@ -19,7 +20,6 @@ import {
   SequentialIds,
   StrategyFault,
   splitSymbol,
-  str,
   validateExitConfig,
   validateRiskConfig,
   ZERO,
@@ -132,19 +132,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   if (steps % progressEvery !== 0) opts.onProgress?.(Math.min(steps, candles.length), candles.length);
   const elapsedMs = Math.round(performance.now() - started);
 
-  const reportFills: ReportFill[] = core.fills.map(({ fill: f, reason }) => ({
-    ts: f.ts,
-    symbol: f.symbol,
-    side: f.side,
-    price: str(f.price),
-    amount: str(f.amount),
-    cost: str(f.cost),
-    fee: str(f.fee),
-    feeCurrency: f.feeCurrency ?? quote,
-    orderId: f.exchangeOrderId,
-    clientOrderId: f.clientOrderId,
-    reason,
-  }));
+  const reportFills: ReportFill[] = core.fills.map(({ fill, reason }) => reportFill(fill, reason, quote));
   const inst = venue.instrument(opts.symbol);
   return buildReport({
     ...(inst ? { isDust: instrumentDust(inst) } : {}),

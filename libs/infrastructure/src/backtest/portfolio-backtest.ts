@@ -3,6 +3,8 @@ import {
   buildReport,
   EquityRecorder,
   exitReasonStats,
+  reportFill,
+  tradeFigures,
   periodBreakdown,
   SyncDriver,
   TradingCore,
@@ -19,8 +21,6 @@ import {
   splitSymbol,
   str,
   StrategyFault,
-  tradeMetrics,
-  tradeStats,
   validateExitConfig,
   validateRiskConfig,
   ZERO,
@@ -158,19 +158,7 @@ export async function runPortfolioBacktest(opts: PortfolioBacktestOptions): Prom
   if (steps % progressEvery !== 0) opts.onProgress?.(steps, steps);
   const elapsedMs = Math.round(performance.now() - started);
 
-  const fills: ReportFill[] = core.fills.map(({ fill: f, reason }) => ({
-    ts: f.ts,
-    symbol: f.symbol,
-    side: f.side,
-    price: str(f.price),
-    amount: str(f.amount),
-    cost: str(f.cost),
-    fee: str(f.fee),
-    feeCurrency: f.feeCurrency ?? quoteCcy,
-    orderId: f.exchangeOrderId,
-    clientOrderId: f.clientOrderId,
-    reason,
-  }));
+  const fills: ReportFill[] = core.fills.map(({ fill, reason }) => reportFill(fill, reason, quoteCcy));
   const candles = legs.reduce((n, l) => n + l.series.length - l.history, 0);
   const common = { strategy: strategy.name, params: opts.params ?? {}, elapsedMs, timeframeMs: tf };
   // Each symbol's round trips from its own fills (a round trip is one symbol's: flat → long → flat).
@@ -215,10 +203,6 @@ export async function runPortfolioBacktest(opts: PortfolioBacktestOptions): Prom
     marketClose: ZERO,
   });
   const closedTrades = perSymbol.flatMap((r) => r.closedTrades).sort((a, b) => a.closedTs - b.closedTs);
-  const results = closedTrades.map((c) => ({ pnlQuote: dec(c.pnl) }));
-  const stats = tradeStats(results);
-  const metrics = tradeMetrics(results);
-  const orNull = (d: Decimal | null): string | null => (d === null ? null : str(d));
   const dailyCloses = recorder.dailyCloses();
   const sum = (pick: (r: BacktestReport) => string): Decimal => perSymbol.reduce((acc, r) => acc.plus(dec(pick(r))), ZERO);
   return {
@@ -226,18 +210,7 @@ export async function runPortfolioBacktest(opts: PortfolioBacktestOptions): Prom
     summary: {
       ...whole.summary,
       fills: fills.length,
-      trades: stats.trades,
-      wins: stats.wins,
-      losses: stats.losses,
-      winRate: stats.winRate === null ? null : str(stats.winRate.round(4)),
-      profitFactor: stats.profitFactor === null ? null : str(stats.profitFactor.round(4)),
-      expectancy: orNull(metrics.expectancyQuote),
-      avgWin: orNull(metrics.avgWinQuote),
-      avgLoss: orNull(metrics.avgLossQuote),
-      largestWin: orNull(metrics.largestWinQuote),
-      largestLoss: orNull(metrics.largestLossQuote),
-      maxWinStreak: metrics.maxWinStreak,
-      maxLossStreak: metrics.maxLossStreak,
+      ...tradeFigures(closedTrades.map((c) => ({ pnlQuote: dec(c.pnl) }))),
       realizedPnl: str(sum((r) => r.summary.realizedPnl)),
       fees: str(sum((r) => r.summary.fees)),
     },

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import type { StrategyDefinition } from '@cab/domain';
 import { OptimizeArgsError } from './optimize-errors';
-import { seededRandom } from './seeded-random';
+import { seededRandom } from '../random/seeded-random';
 
 export type ParamValue = number | string | boolean;
 export type ParamSet = Record<string, ParamValue>;

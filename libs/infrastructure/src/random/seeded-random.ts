@@ -1,6 +1,7 @@
 /**
  * A seeded pseudo-random generator (mulberry32): the same seed draws the same candidates on every
- * machine, so `cab optimize --seed S` is reproducible (docs/optimize.md). Not for anything secret.
+ * machine, so `cab optimize --seed S` (docs/optimize.md) and a synthetic market are reproducible.
+ * Not for anything secret.
  * Hand-written because the runtime dependencies carry no seedable generator (pure-rand is only a
  * dev dependency of fast-check) and six lines do not justify a new package.
  */
