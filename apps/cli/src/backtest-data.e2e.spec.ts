@@ -67,11 +67,78 @@ describe('cab backtest (built bundle)', () => {
     [['backtest'], 'Missing required argument: data'],
     [['backtest', '--data', 'missing.csv'], '--data: '],
     [['backtest', '--data', '__BUNDLED__', '--params', '{x'], '--params: not valid JSON'],
-    [['backtest', '--data', '__BUNDLED__', '--strategy', 'nope'], 'unknown name "nope"'],
+    [['backtest', '--data', '__BUNDLED__', '--strategy', 'nope'], 'strategy "nope": not a built-in (ema_cross_rsi, mean_reversion)'],
     [['backtest', '--data', '__BUNDLED__', '--warmup', '-3'], '--warmup: expected a whole number of candles'],
     [['backtest', '--data', '__BUNDLED__', '--warmup', '1440'], 'no candles in the selected range after 1440 candles of warm-up'],
   ])('%j: exit 2 with a clear message and no stack', (args, why) => {
     const r = cab((args as string[]).map((a) => (a === '__BUNDLED__' ? bundledCandleFile() : a)));
+    expect(r.code).toBe(2);
+    expect(r.err).toContain(why);
+    expect(r.all).not.toMatch(/\n\s+at /);
+  });
+});
+
+describe('cab backtest with plug-in strategies and several files (built bundle)', () => {
+  const examples = path.join(root, 'examples/strategies');
+  const fixtures = path.join(root, 'libs/infrastructure/assets/fixtures');
+
+  it('runs an example copied under a new name from --strategy-path, a portfolio of two files, and --strategy-list', () => {
+    fs.mkdirSync(path.join(cwd, 'mine'));
+    fs.copyFileSync(path.join(examples, 'zscore_reversion.ts'), path.join(cwd, 'mine', 'my_z.ts'));
+    const one = cab(['backtest', '--strategy-path', 'mine', '--strategy', 'my_z', '--data', bundledCandleFile(), '--out', 'one']);
+    expect(one.code).toBe(0);
+    expect(one.out).toMatch(/^strategy\s+my_z \{\}$/m);
+    expect(one.out).toMatch(/^fills \/ round trips\s+\d+ \/ [1-9]\d*$/m);
+    fs.copyFileSync(path.join(fixtures, 'btc_usdt-1m-binance-2021-05-19.csv.gz'), path.join(cwd, 'BTC.csv.gz'));
+    fs.copyFileSync(path.join(fixtures, 'eth_usdt-1m-binance-2021-05-19.csv.gz'), path.join(cwd, 'ETH.csv.gz'));
+    const list = cab([
+      'backtest',
+      '--strategy-path',
+      'mine',
+      '--strategy-list',
+      'ema_cross_rsi,my_z',
+      '--data',
+      'BTC.csv.gz',
+      '--data',
+      'ETH.csv.gz',
+      '--out',
+      'cmp',
+    ]);
+    expect(list.code).toBe(0);
+    expect(list.out).toMatch(/^strategy\s+trades\s+win rate\s+net PnL/);
+    expect(list.out).toMatch(/^ema_cross_rsi\s+\d+\s/m);
+    expect(list.out).toMatch(/^my_z\s+\d+\s/m);
+    const r = JSON.parse(fs.readFileSync(path.join(cwd, 'cmp', 'my_z', 'report.json'), 'utf8')) as { summary: { symbol: string } };
+    expect(r.summary.symbol).toBe('BTC/USDT,ETH/USDT');
+  });
+
+  it('a strategy that throws stops the backtest with exit 1, naming the strategy and the candle, without a stack', () => {
+    fs.writeFileSync(
+      path.join(cwd, 'boom.ts'),
+      `import { defineStrategy } from '@cab/domain';
+export default defineStrategy({ name: 'boom', parameters: {}, create: () => ({ name: 'boom', warmup: 1,
+  update: (c: { close: number }) => { if (c.close > 17800) throw new Error('too high: ' + c.close); },
+  signal: () => ({ action: 'hold', reasons: [] }), reset: () => undefined }) });`,
+    );
+    const r = cab(['backtest', '--strategy-path', '.', '--strategy', 'boom', '--data', bundledCandleFile(), '--out', 'b']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(
+      /^cab: backtest stopped: strategy boom threw in update on the candle of 2022-12-13T\d\d:\d\d:00\.000Z: too high: \d+(\.\d+)? \(BTC\/USDT\)\n$/,
+    );
+    expect(r.all).not.toMatch(/\n\s+at /);
+  });
+
+  it.each([
+    [
+      ['backtest', '--data', '__BUNDLED__', '--strategy-path', '.', '--strategy', 'absent'],
+      'strategy "absent": not a built-in (ema_cross_rsi, mean_reversion); no absent.ts or absent.js in',
+    ],
+    [
+      ['backtest', '--data', '__BUNDLED__', '--strategy-path', '__EXAMPLES__', '--strategy', 'macd_trend', '--params', '{"fast":1}'],
+      'fast: must be an integer in [2, 200], got 1',
+    ],
+  ])('%j: exit 2 with a clear message and no stack', (args, why) => {
+    const r = cab((args as string[]).map((a) => (a === '__BUNDLED__' ? bundledCandleFile() : a === '__EXAMPLES__' ? examples : a)));
     expect(r.code).toBe(2);
     expect(r.err).toContain(why);
     expect(r.all).not.toMatch(/\n\s+at /);

@@ -21,11 +21,17 @@ import {
   type CommandResult,
   type MaintenanceAction,
   BacktestArgsError,
+  BacktestStrategyError,
   backtestCommand,
   DataArgsError,
   REPLAY_WARMUP_CANDLES,
   dataDownloadCommand,
   dataImportCommand,
+  dataListCommand,
+  dataSyncCommand,
+  OBJECTIVES,
+  optimizeCommand,
+  OptimizeArgsError,
 } from '@cab/infrastructure';
 import { utcDayStart } from '@cab/domain';
 
@@ -173,11 +179,26 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         y
           .option('data', {
             type: 'string',
+            array: true,
             demandOption: true,
-            describe: 'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz',
+            describe:
+              'candles: CSV (timestamp,open,high,low,close,volume; epoch ms or seconds) or freqtrade JSON, optionally .gz; or db:SYMBOL[@TIMEFRAME] for candles stored by cab data download/import. Several --data: one portfolio over their symbols on one clock',
           })
-          .option('symbol', { type: 'string', describe: 'the symbol the candles are for (default: SYMBOL)' })
-          .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY, as paper and live trading)' })
+          .option('symbol', {
+            type: 'string',
+            array: true,
+            describe: 'the symbol of each --data file, in order (default: SYMBOL for one file; for several, each file name: eth_usdt-1m.csv, ETH.csv.gz)',
+          })
+          .option('strategy', {
+            type: 'string',
+            describe:
+              'ema_cross_rsi | mean_reversion | a plug-in: the file name in --strategy-path, or an npm package (default: STRATEGY, as paper and live trading)',
+          })
+          .option('strategy-list', {
+            type: 'string',
+            describe: 'run each of these strategies (comma-separated) on the same candles and print one comparison table; reports in --out/<strategy>/',
+          })
+          .option('strategy-path', { type: 'string', describe: 'folder of plug-in strategies, <name>.ts or <name>.js (default: STRATEGY_PATH)' })
           .option('params', {
             type: 'string',
             describe: 'strategy parameters as JSON, e.g. {"fastPeriod":9,"slowPeriod":21} (default: STRATEGY_PARAMS for STRATEGY\'s strategy)',
@@ -196,10 +217,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const settings = loadSettings();
         code = await backtestCommand(
           {
-            data: a.data,
-            symbol: a.symbol ?? settings.symbol,
+            data: a.data.map(String),
+            ...(a.symbol !== undefined ? { symbol: a.symbol.map(String) } : {}),
             out: a.out,
+            ...(a.strategyList !== undefined ? { strategyList: a.strategyList } : {}),
             ...(a.strategy !== undefined ? { strategy: a.strategy } : {}),
+            ...(a.strategyPath !== undefined ? { strategyPath: a.strategyPath } : {}),
             ...(a.params !== undefined ? { params: a.params } : {}),
             ...(a.from !== undefined ? { from: a.from } : {}),
             ...(a.to !== undefined ? { to: a.to } : {}),
@@ -211,31 +234,111 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       },
     )
     .command(
-      'data <action> [file]',
-      'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --since DATE (ccxt fetchOHLCV)',
+      'optimize',
+      'Search strategy parameters over backtests on every core (grid or random, walk-forward); write DIR/optimize.json and optimize.html',
       (y) =>
         y
-          .positional('action', { choices: ['import', 'download'] as const, describe: 'what to do' })
+          .option('data', {
+            type: 'string',
+            array: true,
+            demandOption: true,
+            describe: 'candle sources, one or more: FILE (of --symbol), SYMBOL=FILE, or db:SYMBOL[@TIMEFRAME] for candles stored by cab data download',
+          })
+          .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY)' })
+          .option('space', {
+            type: 'string',
+            demandOption: true,
+            describe: 'parameters to search as JSON or @file.json: {"fastPeriod":{"min":5,"max":15,"step":1},"rsiBuyMax":{"choices":[60,70]}}',
+          })
+          .option('method', { type: 'string', choices: ['grid', 'random'], default: 'grid', describe: 'every combination, or --trials random draws' })
+          .option('trials', { type: 'number', describe: 'random: how many parameter sets to draw' })
+          .option('objective', { type: 'string', choices: [...OBJECTIVES], default: 'sharpe', describe: 'what to maximise' })
+          .option('walk-forward', {
+            type: 'number',
+            default: 0,
+            describe: 'K folds: K+1 consecutive windows, each fold chosen on one and scored on the next (0 = in-sample only)',
+          })
+          .option('seed', { type: 'number', default: 1, describe: 'seed of the random draws' })
+          .option('symbol', { type: 'string', describe: 'the symbol of plain FILE sources (default: SYMBOL)' })
+          .option('threads', { type: 'number', describe: 'worker threads (default: one per core)' })
+          .option('out', { type: 'string', default: './reports/optimize', describe: 'folder for optimize.json and optimize.html' }),
+      async (a) => {
+        const settings = loadSettings();
+        code = await optimizeCommand(
+          {
+            data: a.data.map(String),
+            space: a.space,
+            method: a.method,
+            objective: a.objective,
+            walkForward: a['walk-forward'],
+            seed: a.seed,
+            out: a.out,
+            ...(a.strategy !== undefined ? { strategy: a.strategy } : {}),
+            ...(a.trials !== undefined ? { trials: a.trials } : {}),
+            ...(a.symbol !== undefined ? { symbol: a.symbol } : {}),
+            ...(a.threads !== undefined ? { threads: a.threads } : {}),
+          },
+          settings,
+          systemClock,
+          { stdout: io.stdout, stderr: io.stderr, isTty: process.stderr.isTTY === true },
+        );
+      },
+    )
+    .command(
+      'data <action> [file]',
+      'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --symbols A,B --days N (resumes; or --since DATE) | list',
+      (y) =>
+        y
+          .positional('action', { choices: ['import', 'download', 'list'] as const, describe: 'what to do' })
           .positional('file', { type: 'string', describe: 'import: the candle file' })
-          .option('symbol', { type: 'string', describe: 'default: SYMBOL' })
+          .option('symbol', { type: 'string', describe: 'import, download --since: default SYMBOL' })
+          .option('symbols', {
+            type: 'string',
+            describe: 'download: comma-separated pairs, e.g. BTC/USDT,ETH/USDT (stored; a re-run continues after the newest stored candle)',
+          })
+          .option('days', { type: 'number', describe: 'download: how many days back from now (with --symbols, or alone for SYMBOL)' })
           .option('timeframe', { type: 'string', describe: 'import: default from the file; download: default 1m' })
           .option('since', { type: 'string', describe: 'download: first candle (date, ISO time or epoch ms)' })
-          .option('until', { type: 'string', describe: 'download: end, exclusive (default: now)' })
-          .option('out', { type: 'string', describe: 'download: also write a CSV file' })
-          .option('db', { type: 'boolean', default: true, describe: 'download: store in the database (--no-db to skip)' })
+          .option('until', { type: 'string', describe: 'download --since: end, exclusive (default: now)' })
+          .option('out', { type: 'string', describe: 'download --since: also write a CSV file' })
+          .option('db', { type: 'boolean', default: true, describe: 'download --since: store in the database (--no-db to skip)' })
+          .option('json', { type: 'boolean', default: false, describe: 'list: print JSON' })
           .check((a) => {
             if (a.action === 'import' && !a.file) throw new UsageError('import needs the candle file: cab data import <file>');
-            if (a.action === 'download' && !a.since) throw new UsageError('download needs --since DATE');
+            if (a.action === 'download' && !a.since && a.days === undefined) throw new UsageError('download needs --since DATE or --days N');
+            const research = a.symbols !== undefined || a.days !== undefined;
+            if (a.action === 'download' && research && (a.out !== undefined || a.until !== undefined || a.db === false))
+              throw new UsageError('--out, --until and --no-db go with --since (a one-off download); --symbols/--days store into the database and resume');
             return true;
           }),
       async (a) => {
         const settings = loadSettings();
+        if (a.action === 'list') {
+          emit(await dataListCommand({ json: a.json }, settings, systemClock));
+          return;
+        }
         if (a.action === 'import') {
           emit(
             await dataImportCommand(
               { file: a.file as string, ...(a.symbol ? { symbol: a.symbol } : {}), ...(a.timeframe ? { timeframe: a.timeframe } : {}) },
               settings,
               systemClock,
+            ),
+          );
+          return;
+        }
+        if (a.symbols !== undefined || a.days !== undefined) {
+          emit(
+            await dataSyncCommand(
+              {
+                symbols: (a.symbols ?? a.symbol ?? settings.symbol).split(','),
+                timeframe: a.timeframe ?? '1m',
+                ...(a.days !== undefined ? { days: a.days } : {}),
+                ...(a.since !== undefined ? { since: a.since } : {}),
+              },
+              settings,
+              systemClock,
+              (line) => io.stderr(`${line}\n`),
             ),
           );
           return;
@@ -282,9 +385,14 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
     }
-    if (e instanceof BacktestArgsError || e instanceof DataArgsError) {
+    if (e instanceof BacktestArgsError || e instanceof DataArgsError || e instanceof OptimizeArgsError) {
       io.stderr(`cab: ${e.message}\n`);
       return EXIT.usage;
+    }
+    if (e instanceof BacktestStrategyError) {
+      // The strategy's own bug: named with its candle, no stack; not a usage mistake.
+      io.stderr(`cab: ${e.message}\n`);
+      return EXIT.failed;
     }
     if (e instanceof MaintenanceError) {
       io.stderr(`cab: ${e.message}\n`);

@@ -22,6 +22,8 @@ export * from './indicators/index';
 export * from './strategies/types';
 export * from './strategies/signal';
 export * from './strategies/streaming-strategy';
+export * from './strategies/define-strategy';
+export * from './strategies/strategy-fault';
 export * from './strategies/ema-cross-rsi';
 export * from './strategies/mean-reversion';
 export * from './strategies/registry';

@@ -68,6 +68,8 @@ export function aRiskConfig(over: Partial<RiskConfig> = {}): RiskConfig {
     lossStreakMax: 3,
     lossStreakPauseSec: 3600,
     maxDrawdownQuote: dec('500'),
+    maxOpenPositions: 5,
+    maxTotalExposureQuote: dec('1000000'),
     ...over,
   };
 }

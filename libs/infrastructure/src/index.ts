@@ -34,8 +34,14 @@ export * from './safety/instance-lock';
 // Storage (feat/storage).
 export * from './storage';
 
+// Strategy plug-ins (STRATEGY_PATH, --strategy-path, npm packages).
+export * from './strategies';
+
 // Backtest reports.
 export * from './backtest';
+
+// Parameter search over backtests (cab optimize).
+export * from './optimize';
 
 // Apps (feat/apps): prom-client metrics, reports, HTTP layer, CLI commands.
 export * from './observability';

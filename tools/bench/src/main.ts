@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { VirtualScheduler, noopLogger } from '@cab/application';
 import { EMA_CROSS_RSI_DEFAULTS, SequentialIds, type Candle, type Strategy, type StrategyFactory } from '@cab/domain';
 import { bundledCandleFile, compose, parseSettings, readCandleFile, ReplayMarketData, runBacktest } from '@cab/infrastructure';
+import { eventTickToOrder as measureEventTick } from './event-tick-to-order';
 import { runPeer, type PeerExits, type PeerResult } from './grademark-peer';
 
 const root = path.resolve(__dirname, '../../..');
@@ -201,7 +202,8 @@ const toggle: Strategy & StrategyFactory = {
  * broker (evaluation, signal audit, risk, the order row and idempotency key committed), and the
  * whole step (with the fill's settlement, position and audit). Once per DB_SYNCHRONOUS mode.
  */
-async function tickToOrder(synchronous: 'FULL' | 'NORMAL'): Promise<void> {
+/** The composed paper bot on a fresh file DB, as the tick rows measure it: a toggle strategy, every loop but eval idle. */
+async function benchApp(synchronous: 'FULL' | 'NORMAL') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-bench-'));
   const vs = new VirtualScheduler({ startMs: Date.UTC(2026, 0, 1) });
   const candles = readCandleFile(bundledCandleFile());
@@ -231,6 +233,11 @@ async function tickToOrder(synchronous: 'FULL' | 'NORMAL'): Promise<void> {
     logger: noopLogger,
     instanceLock: null,
   });
+  return { app, vs, dir };
+}
+
+async function tickToOrder(synchronous: 'FULL' | 'NORMAL'): Promise<void> {
+  const { app, vs, dir } = await benchApp(synchronous);
   const step: number[] = [];
   const sent: number[] = [];
   let t0 = 0;
@@ -258,6 +265,29 @@ async function tickToOrder(synchronous: 'FULL' | 'NORMAL'): Promise<void> {
       // Issue #16's target is for NORMAL; FULL pays an fsync per commit on top and has no target of its own.
       target: synchronous === 'NORMAL' ? 'p50 ≤ 75 µs, p99 ≤ 250 µs' : '— (target is for NORMAL)',
       note: `whole step with fill and settlement: ${pct(step)}`,
+    });
+  } finally {
+    await app.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * The same composed stores and paper broker, driven through the trading core's EventDriver
+ * (docs/core.md) instead of the loops: from the CandleClosed event handed to the driver to the
+ * broker's send call, and where that time goes (event-tick-to-order.ts).
+ */
+async function eventTickToOrder(synchronous: 'NORMAL'): Promise<void> {
+  const { app, vs, dir } = await benchApp(synchronous);
+  try {
+    const f = await measureEventTick(app, vs, toggle, 2200);
+    const cut = (xs: number[]) => xs.slice(200);
+    const pct = (xs: number[]) => `p50 ${percentile(cut(xs), 50).toFixed(0)} µs, p99 ${percentile(cut(xs), 99).toFixed(0)} µs`;
+    rows.push({
+      what: `tick-to-order, EventDriver, file DB, DB_SYNCHRONOUS=${synchronous}: CandleClosed → order at the broker (${f.orders} orders in ${f.step.length} ticks)`,
+      value: pct(f.sent),
+      target: 'p50 ≤ 75 µs, p99 ≤ 250 µs',
+      note: `decision ${pct(f.decided)}; write-ahead unit of work ${pct(f.writeAhead)}; whole step with fill and Persist ${pct(f.step)}`,
     });
   } finally {
     await app.close();
@@ -325,6 +355,7 @@ async function main(): Promise<void> {
     ['year', backtestYear],
     ['tick', () => tickToOrder('FULL')],
     ['tick', () => tickToOrder('NORMAL')],
+    ['tick', () => eventTickToOrder('NORMAL')],
     ['cold', coldStart],
     ['worker', workerRss],
   ];

@@ -1,4 +1,5 @@
 import { dailyRatios, dec, maxDrawdown, str, sum, tradeMetrics, tradeStats, ZERO, type Decimal, type DustTest, type Ratio, type Side } from '@cab/domain';
+import type { FillRecord } from '../ports/fills-repository';
 import type { DailyClose, EquityPoint } from './equity-recorder';
 import { exitReasonStats, periodBreakdown, type ExitReasonRow, type PeriodRow } from './periods';
 import { roundTrips, type OpenTrade, type RoundTrip } from './round-trips';
@@ -20,6 +21,23 @@ export interface ReportFill {
   clientOrderId: string | null;
   /** Why the order was placed: the strategy's signal or the exit that fired. */
   reason: string | null;
+}
+
+/** A recorded fill as the report lists it: amounts as exact decimal text, the fee currency the quote when the venue named none. */
+export function reportFill(f: FillRecord, reason: string | null, quote: string): ReportFill {
+  return {
+    ts: f.ts,
+    symbol: f.symbol,
+    side: f.side,
+    price: str(f.price),
+    amount: str(f.amount),
+    cost: str(f.cost),
+    fee: str(f.fee),
+    feeCurrency: f.feeCurrency ?? quote,
+    orderId: f.exchangeOrderId,
+    clientOrderId: f.clientOrderId,
+    reason,
+  };
 }
 
 export interface ReportInput {
@@ -134,12 +152,30 @@ const pct = (part: Decimal, whole: Decimal) => (whole.gt(ZERO) ? str(part.div(wh
 const orNull = (d: Decimal | null) => (d === null ? null : str(d));
 const rounded = (r: Ratio): Ratio => (r.value === null ? r : { value: Math.round(r.value * 1000) / 1000, reason: null });
 
+/** The summary's figures of closed round trips (a portfolio's are every symbol's together). */
+export function tradeFigures(results: readonly { readonly pnlQuote: Decimal }[]) {
+  const stats = tradeStats(results);
+  const metrics = tradeMetrics(results);
+  return {
+    trades: stats.trades,
+    wins: stats.wins,
+    losses: stats.losses,
+    winRate: stats.winRate === null ? null : str(stats.winRate.round(4)),
+    profitFactor: stats.profitFactor === null ? null : str(stats.profitFactor.round(4)),
+    expectancy: orNull(metrics.expectancyQuote),
+    avgWin: orNull(metrics.avgWinQuote),
+    avgLoss: orNull(metrics.avgLossQuote),
+    largestWin: orNull(metrics.largestWinQuote),
+    largestLoss: orNull(metrics.largestLossQuote),
+    maxWinStreak: metrics.maxWinStreak,
+    maxLossStreak: metrics.maxLossStreak,
+  };
+}
+
 /** Everything a backtest report says, computed from the fills, the sampled equity curve and the daily closes. */
 export function buildReport(input: ReportInput): BacktestReport {
   const book = roundTrips(input.fills, input.base, input.symbol, input.isDust, input.stopLevels);
   const closed = book.results;
-  const stats = tradeStats(closed);
-  const metrics = tradeMetrics(closed);
   const equity = input.curve.map((p) => dec(p.equity));
   const end = equity[equity.length - 1] ?? input.startEquity;
   const dd = maxDrawdown([input.startEquity, ...equity]);
@@ -159,18 +195,7 @@ export function buildReport(input: ReportInput): BacktestReport {
       elapsedMs: input.elapsedMs,
       candlesPerSecond: input.elapsedMs > 0 ? Math.round((input.candles * 1000) / input.elapsedMs) : 0,
       fills: input.fills.length,
-      trades: stats.trades,
-      wins: stats.wins,
-      losses: stats.losses,
-      winRate: stats.winRate === null ? null : str(stats.winRate.round(4)),
-      profitFactor: stats.profitFactor === null ? null : str(stats.profitFactor.round(4)),
-      expectancy: orNull(metrics.expectancyQuote),
-      avgWin: orNull(metrics.avgWinQuote),
-      avgLoss: orNull(metrics.avgLossQuote),
-      largestWin: orNull(metrics.largestWinQuote),
-      largestLoss: orNull(metrics.largestLossQuote),
-      maxWinStreak: metrics.maxWinStreak,
-      maxLossStreak: metrics.maxLossStreak,
+      ...tradeFigures(closed),
       startEquity: str(input.startEquity),
       endEquity: str(end),
       netPnl: str(net),

@@ -15,7 +15,15 @@ import type { CancelOutcome, ControlActor, ControlError, ForceExitOutcome, Tradi
  * operator (TradingStateController). RECONCILE.MISMATCH, DMS.STALL and RISK.* keep their own rules:
  * a person clicking "resume" must not trade through a drift the reconciler still sees.
  */
-export const OPERATOR_CLEARED_HALTS: readonly HaltCode[] = ['OPERATOR', 'OPERATOR.ENTRIES', 'BROKER.FATAL', 'BROKER.AUTH', 'BROKER.CLOCK', 'LOCK.LOST'];
+export const OPERATOR_CLEARED_HALTS: readonly HaltCode[] = [
+  'OPERATOR',
+  'OPERATOR.ENTRIES',
+  'BROKER.FATAL',
+  'BROKER.AUTH',
+  'BROKER.CLOCK',
+  'LOCK.LOST',
+  'STRATEGY.ERROR',
+];
 
 export interface OperatorControlOptions {
   orchestrator: OrchestratorControl;

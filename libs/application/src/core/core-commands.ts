@@ -8,7 +8,7 @@ import type { CoreOutput } from './core-output';
  * What the TradingCore asks of its driver (docs/core.md, "Shape"). `handle` returns them in the
  * order they must be carried out; a step that decides nothing returns none (the same empty array).
  */
-export type CoreCommand = PlaceOrderCommand | CancelOrderCommand | PersistCommand | PublishCommand;
+export type CoreCommand = PlaceOrderCommand | CancelOrderCommand | RequestReconcileCommand | PersistCommand | PublishCommand;
 
 /**
  * Send this order. `order` is the row as the core recorded it (status `new`, its idempotency key
@@ -27,6 +27,18 @@ export interface CancelOrderCommand {
   readonly symbol: string;
   readonly clientOrderId: string;
   readonly exchangeOrderId: string | null;
+}
+
+/**
+ * Look at the venue — its open orders, each unsettled order of ours, the balances — and hand the
+ * findings back as a ReconcileReport stamped with `requestedAtSeq` (the core's sequence number
+ * when it asked), so a settlement the core applies meanwhile is not compared with an older look.
+ */
+export interface RequestReconcileCommand {
+  readonly kind: 'request-reconcile';
+  readonly requestedAtSeq: number;
+  /** Why: `start-up` after a restore; a driver's timer asks without a command. */
+  readonly reason: string;
 }
 
 /** A halt in force (`level`) or cleared (null), as the store keeps it (SafetyStateStore). */

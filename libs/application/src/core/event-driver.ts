@@ -3,9 +3,10 @@ import { errorText } from '../ports/logger';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { SafetyStateStore } from '../ports/safety-state-store';
 import type { UnitOfWork } from '../ports/unit-of-work';
-import type { CoreCommand, PersistCommand } from './core-commands';
+import type { CoreCommand, PersistCommand, RequestReconcileCommand } from './core-commands';
 import type { CoreEvent } from './core-events';
 import type { CoreOutput } from './core-output';
+import { loadCoreSnapshot, type CoreStores } from './core-snapshot';
 import type { TradingCore } from './trading-core';
 
 export interface EventDriverOptions {
@@ -17,6 +18,8 @@ export interface EventDriverOptions {
   idempotencyTtlMs: number;
   /** Cancels one order of ours; its answer comes back as an OrderReport (a look). Without it, CancelOrder is reported to `onError`. */
   cancel?: (symbol: string, clientOrderId: string, exchangeOrderId: string | null) => Promise<BrokerResult<OrderDTO>>;
+  /** Carries out a RequestReconcile (a ReconcilePump's `request`); without it, the command is reported to `onError`. */
+  reconcile?: (command: RequestReconcileCommand) => void;
   /** Every Publish fact, in the order the core made them. */
   publish?: (fact: CoreOutput) => void;
   /** A command that could not be carried out (a store write that failed): the driver goes on. */
@@ -34,11 +37,16 @@ export interface EventDriverOptions {
  *    as ambiguous (the request may have gone out): in flight, never re-sent (docs/lessons.md #2);
  *  - Persist writes go through one chain, in the order the core made them, each in one unit of
  *    work (order row, new fills by trade id, position), halts to the SafetyStateStore.
- * Not wired into the apps yet: no timers, no start-up recovery, no reconcile requests here.
+ *  - start-up recovery (`recover`) is the path after a crash: the store's snapshot into the core,
+ *    then the reconcile it asks for; events that come meanwhile wait in the queue.
+ * Timers and market data come from the edge adapters beside it (MarketDataPump, ReconcilePump).
+ * Not wired into the apps yet.
  */
 export class EventDriver {
   private readonly queue: CoreEvent[] = [];
   private draining = false;
+  /** True while `recover` loads the store: events queue up and wait for the restored core. */
+  private holding = false;
   /** Store writes, one after the other (write-aheads and Persists): an order's row is inserted before any Persist about it. */
   private writes: Promise<unknown> = Promise.resolve();
   private readonly tasks = new Set<Promise<void>>();
@@ -48,7 +56,32 @@ export class EventDriver {
   /** Queues an event; the core handles it at once unless it is busy with another (then right after). */
   enqueue(e: CoreEvent): void {
     this.queue.push(e);
-    if (this.draining) return;
+    if (this.draining || this.holding) return;
+    this.drain();
+  }
+
+  /**
+   * Start-up recovery (docs/core.md, "Drivers"): reads the store (open orders and their counted
+   * trade ids, positions, halts, the orders the risk ledger is replayed from), hands it to
+   * `core.restore` and carries out what that returns — a RequestReconcile, and the Persist of
+   * each order left `new` by the crash (now in flight, never re-sent). Call it before the first
+   * event; a failed read leaves the core untouched and the queue held, and the error is the caller's.
+   */
+  async recover(stores: CoreStores, ledgerReplayMs?: number): Promise<void> {
+    const { core } = this.opts;
+    this.holding = true;
+    const snapshot = await loadCoreSnapshot(stores, core.symbols, core.now(), ledgerReplayMs);
+    this.holding = false;
+    this.draining = true;
+    try {
+      this.carryOut(core.restore(snapshot));
+    } finally {
+      this.draining = false;
+    }
+    this.drain();
+  }
+
+  private drain(): void {
     this.draining = true;
     try {
       for (let next = this.queue.shift(); next !== undefined; next = this.queue.shift()) this.carryOut(this.opts.core.handle(next));
@@ -73,6 +106,10 @@ export class EventDriver {
           break;
         case 'publish':
           this.opts.publish?.(c.fact);
+          break;
+        case 'request-reconcile':
+          if (this.opts.reconcile) this.opts.reconcile(c);
+          else this.opts.onError?.(c, 'no reconcile adapter');
           break;
         case 'cancel-order': {
           const cancel = this.opts.cancel;

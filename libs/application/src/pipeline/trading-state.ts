@@ -22,7 +22,9 @@ export type HaltCode =
   | 'LOCK.LOST'
   | 'RISK.DAILY_LOSS'
   | 'RISK.LOSS_STREAK'
-  | 'RISK.MAX_DRAWDOWN';
+  | 'RISK.MAX_DRAWDOWN'
+  /** The strategy threw (docs/strategies.md): entries stop until the operator resumes. */
+  | 'STRATEGY.ERROR';
 
 export interface Halt {
   code: HaltCode;
@@ -41,7 +43,7 @@ export interface Halt {
  *  - BROKER.AUTH / BROKER.CLOCK (a signed read refused: credentials / request time) are cleared
  *    by the next reconcile pass whose signed read succeeds, or by the operator;
  *  - RISK.* halts are cleared by the eval loop when the rule passes again (next UTC day, pause over);
- *  - OPERATOR, OPERATOR.ENTRIES, BROKER.FATAL and LOCK.LOST need the operator: `resume()`
+ *  - OPERATOR, OPERATOR.ENTRIES, BROKER.FATAL, LOCK.LOST and STRATEGY.ERROR need the operator: `resume()`
  *    (TradingControl.resume clears only these and BROKER.AUTH/CLOCK, see OPERATOR_CLEARED_HALTS).
  */
 export class TradingStateController {

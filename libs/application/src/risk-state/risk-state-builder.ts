@@ -1,4 +1,4 @@
-import { ZERO, type Decimal, type Instrument, type OrderBook, type RiskState, type TradingState } from '@cab/domain';
+import { ZERO, type Decimal, type Instrument, type OrderBook, type PortfolioExposure, type RiskState, type TradingState } from '@cab/domain';
 import type { BalanceDTO, TickerDTO } from '../ports/broker';
 import type { RiskLedger } from './risk-ledger';
 
@@ -10,6 +10,25 @@ export interface RiskInputs {
   positionBase: Decimal;
   balance: BalanceDTO | null;
   now: number;
+  /** Open positions across every symbol traded, for RISK_MAX_OPEN_POSITIONS / RISK_MAX_TOTAL_EXPOSURE_QUOTE (see portfolioExposure). */
+  portfolio?: PortfolioExposure;
+}
+
+/** The portfolio limits' view of the positions held: those open (a round trip under way), at their average entry. */
+export function portfolioExposure(
+  positions: Iterable<{ symbol: string; baseQty: Decimal; avgEntry: Decimal; openedAt: number | null }>,
+  symbol: string,
+): PortfolioExposure {
+  let openPositions = 0;
+  let exposureQuote = ZERO;
+  let symbolOpen = false;
+  for (const p of positions) {
+    if (p.openedAt === null || !p.baseQty.gt(ZERO)) continue;
+    openPositions++;
+    exposureQuote = exposureQuote.plus(p.baseQty.times(p.avgEntry));
+    if (p.symbol === symbol) symbolOpen = true;
+  }
+  return { openPositions, exposureQuote, symbolOpen };
 }
 
 /**
@@ -33,5 +52,6 @@ export function buildRiskState(ledger: RiskLedger, i: RiskInputs): RiskState {
     recentTrades: snap.recentTrades,
     equityPeakQuote: peak,
     equityQuote: equity,
+    ...(i.portfolio ? { portfolio: i.portfolio } : {}),
   };
 }

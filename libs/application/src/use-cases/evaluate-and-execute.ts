@@ -5,6 +5,8 @@ import {
   type Decimal,
   type RiskDecision,
   type RiskManager,
+  StrategyFault,
+  guardedFactory,
   type Signal,
   type StrategyFactory,
   type TradeIntent,
@@ -15,7 +17,7 @@ import type { HaltCode, TradingStateController } from '../pipeline/trading-state
 import type { PipelineDeps } from '../pipeline/deps';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
 import type { RiskLedger } from '../risk-state/risk-ledger';
-import { buildRiskState } from '../risk-state/risk-state-builder';
+import { buildRiskState, portfolioExposure } from '../risk-state/risk-state-builder';
 import type { InstrumentCache } from './instruments';
 import type { PlaceOrder, PlaceOrderOutcome } from './place-order';
 import { StrategyFeeds } from './strategy-feeds';
@@ -36,6 +38,8 @@ export interface EvaluateOptions {
 
 export type EvaluateOutcome =
   | { kind: 'no-data'; reason: string }
+  /** The strategy threw (a StrategyFault): entries are halted with its message (STRATEGY.ERROR). */
+  | { kind: 'strategy-error'; reason: string }
   | { kind: 'hold'; signal: Signal }
   | { kind: 'blocked'; signal: Signal; decision: RiskDecision }
   | { kind: 'skipped'; signal: Signal; reason: string }
@@ -71,7 +75,8 @@ export class EvaluateAndExecute {
     private readonly deps: PipelineDeps,
     private readonly opts: EvaluateOptions,
   ) {
-    this.feeds = new StrategyFeeds(opts.strategy);
+    // Guarded: a throw inside the strategy becomes a StrategyFault this step handles (strategyFailed).
+    this.feeds = new StrategyFeeds(guardedFactory(opts.strategy));
   }
 
   async run(symbol: string, correlationId: string): Promise<EvaluateOutcome> {
@@ -88,14 +93,24 @@ export class EvaluateAndExecute {
 
   private async decide(symbol: string, correlationId: string, pending: AuditEntry[]): Promise<EvaluateOutcome> {
     const { marketData, stores, clock, metrics, broker } = this.deps;
-    const strategy = await this.feeds.catchUp(symbol, marketData, clock.now());
+    let strategy: Awaited<ReturnType<StrategyFeeds['catchUp']>>;
+    try {
+      strategy = await this.feeds.catchUp(symbol, marketData, clock.now());
+    } catch (e) {
+      return this.strategyFailed(symbol, e);
+    }
     if (!strategy.ok) return { kind: 'no-data', reason: `${strategy.error.code}: ${strategy.error.message}` };
     const now = clock.now();
     const position = await stores.positions.get(symbol);
     const held = position?.baseQty ?? ZERO;
     // A position with base but no open round trip is dust (see applyToPosition): not "in position".
     const inPosition = held.gt(ZERO) && position?.openedAt !== null;
-    const signal = strategy.value.signal({ symbol, timeframeMs: marketData.timeframeMs(symbol), now, inPosition });
+    let signal: Signal;
+    try {
+      signal = strategy.value.signal({ symbol, timeframeMs: marketData.timeframeMs(symbol), now, inPosition });
+    } catch (e) {
+      return this.strategyFailed(symbol, e);
+    }
     metrics.counter(PIPELINE_METRICS.signals, { symbol, action: signal.action });
     const changed = this.lastAction.get(symbol) !== signal.action;
     this.lastAction.set(symbol, signal.action);
@@ -123,7 +138,14 @@ export class EvaluateAndExecute {
     }
     // The book is only needed for the slippage estimate of an entry.
     const book = intent.side === 'buy' && this.opts.risk.config.maxSlippagePct.gt(ZERO) ? await broker.fetchOrderBook(symbol, 50) : null;
+    // The portfolio limits read every symbol's position: only for an entry, and only when one is set.
+    const cfg = this.opts.risk.config;
+    const portfolio =
+      intent.side === 'buy' && (cfg.maxOpenPositions > 0 || cfg.maxTotalExposureQuote.gt(ZERO))
+        ? portfolioExposure(await stores.positions.all(), symbol)
+        : undefined;
     const state = buildRiskState(this.opts.ledger, {
+      ...(portfolio ? { portfolio } : {}),
       tradingState: this.opts.trading.state(),
       ticker: ticker.value,
       orderBook: book && book.ok ? book.value : null,
@@ -181,6 +203,21 @@ export class EvaluateAndExecute {
       if (msg !== undefined) await this.opts.trading.halt(code, msg, 'reducing', correlationId);
       else if (this.opts.trading.has(code)) await this.opts.trading.clear(code, 'the rule passes again');
     }
+  }
+
+  /**
+   * The strategy threw (someone's plug-in): the bot keeps running, entries stop with the
+   * strategy's message (STRATEGY.ERROR, level reducing: exits and protective exits go on) until
+   * the operator resumes, and the symbol's strategy starts over from a warm-up (its state after a
+   * throw halfway through a candle is unknown). Anything else is not ours to swallow.
+   */
+  private async strategyFailed(symbol: string, e: unknown): Promise<EvaluateOutcome> {
+    if (!(e instanceof StrategyFault)) throw e;
+    this.feeds.forget(symbol);
+    const reason = `${symbol}: ${e.message}`;
+    this.deps.logger.error('strategy threw; entries halted', { symbol, strategy: e.strategy, phase: e.phase, candleTs: e.candleTs, error: e.detail });
+    await this.opts.trading.halt('STRATEGY.ERROR', reason, 'reducing');
+    return { kind: 'strategy-error', reason };
   }
 
   private signalEntry(symbol: string, signal: Signal, correlationId: string, now: number): AuditEntry {

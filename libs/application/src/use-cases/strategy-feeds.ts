@@ -26,6 +26,11 @@ export class StrategyFeeds {
 
   constructor(private readonly factory: StrategyFactory) {}
 
+  /** Drops the symbol's strategy: the next catch-up makes a fresh one and warms it up (after the strategy threw). */
+  forget(symbol: string): void {
+    this.running.delete(symbol);
+  }
+
   /** The symbol's strategy, fed up to the last closed candle (or the market data's error). */
   async catchUp(symbol: string, marketData: MarketData, now: number): Promise<MarketDataResult<Strategy>> {
     let r = this.running.get(symbol);

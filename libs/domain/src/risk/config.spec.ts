@@ -12,6 +12,8 @@ const good = {
   lossStreakMax: 3,
   lossStreakPauseSec: 1800,
   maxDrawdownQuote: '200',
+  maxOpenPositions: 2,
+  maxTotalExposureQuote: '500',
 };
 
 describe('validateRiskConfig', () => {
@@ -42,6 +44,14 @@ describe('validateRiskConfig', () => {
       'dailyLossLimitQuote: must be a decimal number as text (e.g. "0.005"), got 50',
       'lossStreakPauseSec: must be > 0 when lossStreakMax is set',
     ]);
+  });
+
+  it('reads the portfolio limits as off when a config written before them lacks them', () => {
+    const { maxOpenPositions: _n, maxTotalExposureQuote: _q, ...old } = good;
+    const v = validateRiskConfig(old);
+    expect(v.ok && [v.value.maxOpenPositions, str(v.value.maxTotalExposureQuote)]).toEqual([0, '0']);
+    const bad = validateRiskConfig({ ...good, maxOpenPositions: 1.5, maxTotalExposureQuote: '-1' });
+    expect(!bad.ok && bad.error).toEqual(['maxOpenPositions: must be an integer in [0, 1000], got 1.5', 'maxTotalExposureQuote: must be >= 0, got -1']);
   });
 
   it('names the setting behind every field', () => {

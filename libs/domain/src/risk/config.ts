@@ -26,6 +26,10 @@ export interface RiskConfig {
   readonly lossStreakPauseSec: number;
   /** Fall of equity from its peak, in quote, at which entries stop. */
   readonly maxDrawdownQuote: Decimal;
+  /** Positions open at once across all symbols; an entry that would open one more is refused. */
+  readonly maxOpenPositions: number;
+  /** Quote in open positions across all symbols (at their average entry) an entry may bring the total to. */
+  readonly maxTotalExposureQuote: Decimal;
 }
 
 /** The settings each field comes from, so the application can name them in its problems. */
@@ -40,6 +44,8 @@ export const RISK_SETTING_NAMES: Readonly<Record<keyof RiskConfig, string>> = {
   lossStreakMax: 'RISK_LOSS_STREAK_MAX',
   lossStreakPauseSec: 'RISK_LOSS_STREAK_PAUSE_SEC',
   maxDrawdownQuote: 'RISK_MAX_DRAWDOWN_QUOTE',
+  maxOpenPositions: 'RISK_MAX_OPEN_POSITIONS',
+  maxTotalExposureQuote: 'RISK_MAX_TOTAL_EXPOSURE_QUOTE',
 };
 
 const DAY_SEC = 86_400;
@@ -61,6 +67,9 @@ export function validateRiskConfig(input: Partial<Record<keyof RiskConfig, unkno
     lossStreakMax: r.integer('lossStreakMax', input.lossStreakMax, 0, 1_000),
     lossStreakPauseSec: r.integer('lossStreakPauseSec', input.lossStreakPauseSec, 0, 30 * DAY_SEC),
     maxDrawdownQuote: r.decimal('maxDrawdownQuote', input.maxDrawdownQuote, { min: '0' }),
+    // Added with multi-symbol backtests: a config written before them has neither, and means off.
+    maxOpenPositions: r.integer('maxOpenPositions', input.maxOpenPositions ?? 0, 0, 1_000),
+    maxTotalExposureQuote: r.decimal('maxTotalExposureQuote', input.maxTotalExposureQuote ?? '0', { min: '0' }),
   };
   if (value.lossStreakMax > 0) r.check(value.lossStreakPauseSec > 0, 'lossStreakPauseSec: must be > 0 when lossStreakMax is set');
   return r.done(value);

@@ -27,6 +27,7 @@ const everythingWrong: Partial<RiskState> = {
   recentTrades: [1, 2, 3].map((i) => ({ closedTs: T0 - i * 1000, pnlQuote: dec('-1') })),
   equityPeakQuote: dec('10000'),
   equityQuote: dec('9500'),
+  portfolio: { openPositions: 5, exposureQuote: dec('999950'), symbolOpen: false },
 };
 
 describe('RiskManager', () => {
@@ -79,7 +80,9 @@ describe('RiskManager', () => {
       'RISK.DAILY_LOSS',
       'RISK.LOSS_STREAK',
       'RISK.MAX_DRAWDOWN',
+      'RISK.MAX_EXPOSURE',
       'RISK.MAX_FEE',
+      'RISK.MAX_OPEN_POSITIONS',
       'RISK.MAX_POSITION',
       'RISK.ORDERS_PER_HOUR',
       'RISK.SLIPPAGE',
@@ -90,7 +93,9 @@ describe('RiskManager', () => {
       "RISK.DAILY_LOSS: today's net realized loss 100 >= limit 100",
       'RISK.LOSS_STREAK: 3 losing trades in a row >= max 3: entries paused for another 3599s',
       'RISK.MAX_DRAWDOWN: equity drawdown 500 >= max 500',
+      'RISK.MAX_EXPOSURE: exposure would be 1000050 > max 1000000 quote',
       'RISK.MAX_FEE: fee 1.00% > max 0.30%',
+      'RISK.MAX_OPEN_POSITIONS: 5 positions open, max 5',
       'RISK.MAX_POSITION: position would be 1.001439024390243902439024 > max 1 base',
       'RISK.ORDERS_PER_HOUR: 10 orders in the last hour >= max 10',
       'RISK.SLIPPAGE: estimated slippage 5.535% > max 0.200%',
@@ -135,10 +140,12 @@ describe('RiskManager', () => {
       maxSlippagePct: dec('0'),
       lossStreakMax: 0,
       maxDrawdownQuote: dec('0'),
+      maxOpenPositions: 0,
+      maxTotalExposureQuote: dec('0'),
     };
     const d = check(aBuyIntent(), everythingWrong, off);
     expect(d.ok).toBe(true);
-    expect(Object.entries(d.limits).filter(([, v]) => v === 'off')).toHaveLength(9);
+    expect(Object.entries(d.limits).filter(([, v]) => v === 'off')).toHaveLength(11);
   });
 
   describe('trading state', () => {
@@ -195,6 +202,27 @@ describe('RiskManager', () => {
     it('max position counts a base-sized buy and what is held', () => {
       expect(check(aBuyIntent({ quoteAmount: undefined, baseAmount: dec('0.5') }), { positionBase: dec('0.5') }).ok).toBe(true);
       expect(check(aBuyIntent({ quoteAmount: undefined, baseAmount: dec('0.5') }), { positionBase: dec('0.500001') }).ok).toBe(false);
+    });
+
+    it('max open positions: adding to a symbol already open opens none; without a portfolio only this symbol counts', () => {
+      const full = { openPositions: 2, exposureQuote: dec('0'), symbolOpen: false };
+      expect(check(aBuyIntent(), { portfolio: full }, { maxOpenPositions: 2 }).reasons).toEqual(['RISK.MAX_OPEN_POSITIONS: 2 positions open, max 2']);
+      expect(check(aBuyIntent(), { portfolio: { ...full, symbolOpen: true } }, { maxOpenPositions: 2, maxPositionBase: dec('0') }).ok).toBe(true);
+      expect(check(aBuyIntent(), { portfolio: { ...full, openPositions: 1 } }, { maxOpenPositions: 2 }).ok).toBe(true);
+      expect(check(aBuyIntent(), {}, { maxOpenPositions: 1 }).ok).toBe(true);
+      expect(check(aBuyIntent(), { positionBase: dec('0.001') }, { maxOpenPositions: 1 }).limits['positions.open']).toBe('1');
+    });
+
+    it('max exposure: what is open plus the entry, at most the limit (equal passes)', () => {
+      const portfolio = { openPositions: 1, exposureQuote: dec('400'), symbolOpen: false };
+      expect(check(aBuyIntent({ quoteAmount: dec('100') }), { portfolio }, { maxTotalExposureQuote: dec('500') }).ok).toBe(true);
+      expect(check(aBuyIntent({ quoteAmount: dec('100.01') }), { portfolio }, { maxTotalExposureQuote: dec('500') }).reasons).toEqual([
+        'RISK.MAX_EXPOSURE: exposure would be 500.01 > max 500 quote',
+      ]);
+      // Without a portfolio: this symbol's base at the ask (0.01 × 40004 = 400.04) plus the entry.
+      expect(
+        check(aBuyIntent({ quoteAmount: dec('100') }), { positionBase: dec('0.01') }, { maxTotalExposureQuote: dec('500') }).limits['exposure.afterQuote'],
+      ).toBe('500.04');
     });
 
     it('orders per hour is a rolling hour', () => {

@@ -6,6 +6,8 @@ import { invalidIntentRule } from './rules/invalid-intent';
 import { lossStreakRule } from './rules/loss-streak';
 import { maxDrawdownRule } from './rules/max-drawdown';
 import { maxFeeRule } from './rules/max-fee';
+import { maxExposureRule } from './rules/max-exposure';
+import { maxOpenPositionsRule } from './rules/max-open-positions';
 import { maxPositionRule } from './rules/max-position';
 import { ordersPerHourRule } from './rules/orders-per-hour';
 import { slippageRule } from './rules/slippage';
@@ -25,6 +27,8 @@ export const DEFAULT_RISK_RULES: readonly RiskRule[] = [
   slippageRule,
   lossStreakRule,
   maxDrawdownRule,
+  maxOpenPositionsRule,
+  maxExposureRule,
 ];
 
 /**

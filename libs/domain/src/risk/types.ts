@@ -50,6 +50,21 @@ export interface RiskState {
   readonly recentTrades: readonly ClosedTrade[];
   readonly equityPeakQuote: Decimal;
   readonly equityQuote: Decimal;
+  /**
+   * Every symbol's open position (this one's included), for the portfolio limits. Omitted by a
+   * caller that trades one symbol: then only this symbol's position counts (positionBase at the ask).
+   */
+  readonly portfolio?: PortfolioExposure;
+}
+
+/** Open positions across all symbols. */
+export interface PortfolioExposure {
+  /** Symbols with an open position. */
+  readonly openPositions: number;
+  /** Their cost in quote: base held × average entry, summed. */
+  readonly exposureQuote: Decimal;
+  /** Whether the intent's symbol is one of them (an entry on it opens no new position). */
+  readonly symbolOpen: boolean;
 }
 
 /** Stable codes of risk denials: the audit, the metrics and the dashboard key on them. */
@@ -64,7 +79,9 @@ export type RiskCode =
   | 'RISK.MAX_FEE'
   | 'RISK.SLIPPAGE'
   | 'RISK.LOSS_STREAK'
-  | 'RISK.MAX_DRAWDOWN';
+  | 'RISK.MAX_DRAWDOWN'
+  | 'RISK.MAX_OPEN_POSITIONS'
+  | 'RISK.MAX_EXPOSURE';
 
 export interface RiskContext {
   readonly intent: TradeIntent;

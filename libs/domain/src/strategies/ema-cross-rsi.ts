@@ -1,7 +1,8 @@
-import { FieldReader, type Validated } from '../config/validated';
+import type { Validated } from '../config/validated';
 import { Ema } from '../indicators/ema';
 import { Rsi } from '../indicators/rsi';
 import type { Candle } from '../market/types';
+import { defineStrategy } from './define-strategy';
 import { fmt, lazySignal } from './signal';
 import { StreamingStrategy } from './streaming-strategy';
 import type { Signal } from './types';
@@ -14,18 +15,24 @@ export interface EmaCrossRsiParams {
   readonly rsiBuyMax: number;
 }
 
-export const EMA_CROSS_RSI_DEFAULTS: EmaCrossRsiParams = { fastPeriod: 9, slowPeriod: 21, rsiPeriod: 14, rsiBuyMax: 70 };
+/** The built-in trend follower, defined with the plug-in API (docs/strategies.md). */
+export const EMA_CROSS_RSI = defineStrategy({
+  name: 'ema_cross_rsi',
+  description: 'Trend: buy when the fast EMA crosses above the slow one unless RSI says overbought; sell on the cross back',
+  parameters: {
+    fastPeriod: { type: 'integer', min: 1, max: 1000, default: 9, description: 'fast EMA period' },
+    slowPeriod: { type: 'integer', min: 2, max: 1000, default: 21, description: 'slow EMA period' },
+    rsiPeriod: { type: 'integer', min: 2, max: 1000, default: 14, description: 'RSI period' },
+    rsiBuyMax: { type: 'number', min: 1, max: 100, default: 70, description: 'no entry while RSI is at or above this' },
+  },
+  check: (p) => (p.fastPeriod < p.slowPeriod ? [] : [`fastPeriod (${p.fastPeriod}) must be < slowPeriod (${p.slowPeriod})`]),
+  create: (p) => new EmaCrossRsi(p),
+});
+
+export const EMA_CROSS_RSI_DEFAULTS: EmaCrossRsiParams = EMA_CROSS_RSI.defaults;
 
 export function validateEmaCrossRsi(p: Record<string, unknown>): Validated<EmaCrossRsiParams> {
-  const r = new FieldReader();
-  const v: EmaCrossRsiParams = {
-    fastPeriod: r.integer('fastPeriod', p['fastPeriod'], 1, 1000),
-    slowPeriod: r.integer('slowPeriod', p['slowPeriod'], 2, 1000),
-    rsiPeriod: r.integer('rsiPeriod', p['rsiPeriod'], 2, 1000),
-    rsiBuyMax: r.number('rsiBuyMax', p['rsiBuyMax'], 1, 100),
-  };
-  r.check(v.fastPeriod < v.slowPeriod, `fastPeriod (${String(p['fastPeriod'])}) must be < slowPeriod (${String(p['slowPeriod'])})`);
-  return r.done(v);
+  return EMA_CROSS_RSI.validate(p);
 }
 
 /**

@@ -1,7 +1,8 @@
-import { FieldReader, type Validated } from '../config/validated';
+import type { Validated } from '../config/validated';
 import { Bollinger } from '../indicators/bollinger';
 import { Rsi } from '../indicators/rsi';
 import type { Candle } from '../market/types';
+import { defineStrategy } from './define-strategy';
 import { fmt, lazySignal } from './signal';
 import { StreamingStrategy } from './streaming-strategy';
 import type { Signal } from './types';
@@ -18,22 +19,27 @@ export interface MeanReversionParams {
   readonly exitBand: 'middle' | 'upper';
 }
 
-export const MEAN_REVERSION_DEFAULTS: MeanReversionParams = { bbPeriod: 20, bbMult: 2, rsiPeriod: 14, rsiOversold: 30, rsiOverbought: 70, exitBand: 'middle' };
+/** The built-in mean reversion, defined with the plug-in API (docs/strategies.md). */
+export const MEAN_REVERSION = defineStrategy({
+  name: 'mean_reversion',
+  description: 'Mean reversion: buy a close below the lower Bollinger band while RSI is oversold; sell back at the exit band or on RSI overbought',
+  // exitBand first: its problem is listed first, as before the plug-in API.
+  parameters: {
+    exitBand: { type: 'choice', options: ['middle', 'upper'], default: 'middle', description: 'the band that ends the reversion' },
+    bbPeriod: { type: 'integer', min: 2, max: 1000, default: 20, description: 'Bollinger period' },
+    bbMult: { type: 'number', min: 0.1, max: 10, default: 2, description: 'Bollinger width in standard deviations' },
+    rsiPeriod: { type: 'integer', min: 2, max: 1000, default: 14, description: 'RSI period' },
+    rsiOversold: { type: 'number', min: 0, max: 100, default: 30, description: 'buy only while RSI is below this' },
+    rsiOverbought: { type: 'number', min: 0, max: 100, default: 70, description: 'sell once RSI rises above this' },
+  },
+  check: (p) => (p.rsiOversold < p.rsiOverbought ? [] : [`rsiOversold (${p.rsiOversold}) must be < rsiOverbought (${p.rsiOverbought})`]),
+  create: (p) => new MeanReversion(p),
+});
+
+export const MEAN_REVERSION_DEFAULTS: MeanReversionParams = MEAN_REVERSION.defaults;
 
 export function validateMeanReversion(p: Record<string, unknown>): Validated<MeanReversionParams> {
-  const r = new FieldReader();
-  const exitBand = p['exitBand'];
-  r.check(exitBand === 'middle' || exitBand === 'upper', `exitBand: must be "middle" or "upper", got ${JSON.stringify(exitBand)}`);
-  const v: MeanReversionParams = {
-    bbPeriod: r.integer('bbPeriod', p['bbPeriod'], 2, 1000),
-    bbMult: r.number('bbMult', p['bbMult'], 0.1, 10),
-    rsiPeriod: r.integer('rsiPeriod', p['rsiPeriod'], 2, 1000),
-    rsiOversold: r.number('rsiOversold', p['rsiOversold'], 0, 100),
-    rsiOverbought: r.number('rsiOverbought', p['rsiOverbought'], 0, 100),
-    exitBand: exitBand === 'upper' ? 'upper' : 'middle',
-  };
-  r.check(v.rsiOversold < v.rsiOverbought, `rsiOversold (${String(p['rsiOversold'])}) must be < rsiOverbought (${String(p['rsiOverbought'])})`);
-  return r.done(v);
+  return MEAN_REVERSION.validate(p);
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Validated } from '../config/validated';
 import { err } from '../result';
-import { EMA_CROSS_RSI_DEFAULTS, EmaCrossRsi, validateEmaCrossRsi, type EmaCrossRsiParams } from './ema-cross-rsi';
-import { MEAN_REVERSION_DEFAULTS, MeanReversion, validateMeanReversion, type MeanReversionParams } from './mean-reversion';
+import { EMA_CROSS_RSI, type EmaCrossRsiParams } from './ema-cross-rsi';
+import { MEAN_REVERSION, type MeanReversionParams } from './mean-reversion';
 import type { StrategyDefinition, StrategyFactory } from './types';
 
 /** Each built-in strategy's parameters, by name. */
@@ -12,8 +12,8 @@ export interface StrategyParams {
 export type StrategyName = keyof StrategyParams;
 
 const BUILT_INS: { readonly [K in StrategyName]: StrategyDefinition<StrategyParams[K]> } = {
-  ema_cross_rsi: { name: 'ema_cross_rsi', defaults: EMA_CROSS_RSI_DEFAULTS, validate: validateEmaCrossRsi, create: (p) => new EmaCrossRsi(p) },
-  mean_reversion: { name: 'mean_reversion', defaults: MEAN_REVERSION_DEFAULTS, validate: validateMeanReversion, create: (p) => new MeanReversion(p) },
+  ema_cross_rsi: EMA_CROSS_RSI,
+  mean_reversion: MEAN_REVERSION,
 };
 
 export const STRATEGY_NAMES = Object.keys(BUILT_INS) as StrategyName[];
@@ -43,7 +43,14 @@ export function strategyFactory<P extends object>(def: StrategyDefinition<P>, pa
   const checked = v.value;
   // Built once to learn the warm-up (it depends on the parameters): a constructor is cheap and pure.
   const warmup = def.create(checked).warmup;
-  return { ok: true, value: { name: def.name, warmup, params: { ...checked } as Readonly<Record<string, unknown>>, create: () => def.create(checked) } };
+  const factory: StrategyFactory = {
+    name: def.name,
+    warmup,
+    params: { ...checked } as Readonly<Record<string, unknown>>,
+    ...(def.parameters ? { parameters: def.parameters } : {}),
+    create: () => def.create(checked),
+  };
+  return { ok: true, value: factory };
 }
 
 /**

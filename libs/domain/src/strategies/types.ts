@@ -1,5 +1,6 @@
 import type { Validated } from '../config/validated';
 import type { Candle } from '../market/types';
+import type { ParamSpecs } from './define-strategy';
 
 export type SignalAction = 'buy' | 'sell' | 'hold';
 
@@ -49,6 +50,8 @@ export interface StrategyFactory {
   readonly warmup: number;
   /** The checked parameters (defaults filled in), for reports and logs. */
   readonly params: Readonly<Record<string, unknown>>;
+  /** The definition's parameter specs, when it has them (see StrategyDefinition.parameters). */
+  readonly parameters?: ParamSpecs;
   create(): Strategy;
 }
 
@@ -58,6 +61,10 @@ export interface StrategyFactory {
  */
 export interface StrategyDefinition<P> {
   readonly name: string;
+  /** One line for listings (defineStrategy fills it in). */
+  readonly description?: string;
+  /** Types, bounds and defaults of the parameters (defineStrategy fills it in): what an optimizer may search. */
+  readonly parameters?: ParamSpecs;
   readonly defaults: P;
   validate(params: Record<string, unknown>): Validated<P>;
   create(params: P): Strategy;

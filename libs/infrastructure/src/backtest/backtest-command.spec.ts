@@ -76,7 +76,7 @@ describe('backtestCommand (cab backtest)', () => {
     [{ warmup: 5000 }, /no candles in the selected range after 1440 candles of warm-up/],
     [{ warmup: 10, from: '2022-12-13T06:00:00Z' }, /--warmup: give it or --from, not both/],
     [{ data: '/nonexistent.csv' }, /--data: /],
-    [{ strategy: 'nope' }, /unknown name "nope"/],
+    [{ strategy: 'nope' }, /strategy "nope": not a built-in \(ema_cross_rsi, mean_reversion\)/],
     [{ params: '{"fastPeriod": 50, "slowPeriod": 10}' }, /fastPeriod \(50\) must be < slowPeriod/],
   ])('a bad argument %j is a BacktestArgsError with a clear message', async (over, why) => {
     const { io: cio } = io();
@@ -110,5 +110,68 @@ describe('backtestCommand (cab backtest)', () => {
     const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'sec', 'report.json'), 'utf8')) as { summary: { from: number; candles: number } };
     // The first traded candle (after 200 of history): 2022-12-13T03:20:00Z, as the file in ms gives.
     expect(report.summary).toMatchObject({ from: Date.UTC(2022, 11, 13, 3, 20), candles: 1240 });
+  });
+
+  describe('several files and several strategies', () => {
+    const FIXTURES = path.resolve(__dirname, '../../assets/fixtures');
+    const btc = path.join(FIXTURES, 'btc_usdt-1m-binance-2021-05-19.csv.gz');
+    const eth = path.join(FIXTURES, 'eth_usdt-1m-binance-2021-05-19.csv.gz');
+    const EXAMPLES = path.resolve(__dirname, '../../../../examples/strategies');
+
+    it('runs one portfolio over two files, the symbols read from the file names, and prints each symbol', async () => {
+      const { out, io: cio } = io();
+      const code = await backtestCommand(
+        { data: [btc, eth], out: path.join(tmp.dir, 'pf'), params: '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}' },
+        settings(),
+        cio,
+      );
+      expect(code).toBe(0);
+      const text = out.join('');
+      expect(text).toMatch(/^symbol\s+BTC\/USDT,ETH\/USDT$/m);
+      expect(text).toMatch(/^BTC\/USDT\s+1240\s+\d+\s+\d+\s/m);
+      expect(text).toMatch(/^ETH\/USDT\s+1240\s+\d+\s+\d+\s/m);
+      const report = JSON.parse(fs.readFileSync(path.join(tmp.dir, 'pf', 'report.json'), 'utf8')) as {
+        symbols: { symbol: string }[];
+        trades: { symbol: string }[];
+      };
+      expect(report.symbols.map((x) => x.symbol)).toEqual(['BTC/USDT', 'ETH/USDT']);
+      expect(new Set(report.trades.map((t) => t.symbol))).toEqual(new Set(['BTC/USDT', 'ETH/USDT']));
+    });
+
+    it('--strategy-list runs each strategy (built-ins and plug-ins) on the same candles and prints one comparison table', async () => {
+      const { out, io: cio } = io();
+      const dir = path.join(tmp.dir, 'cmp');
+      const code = await backtestCommand(
+        { data: [btc, eth], out: dir, strategyList: 'ema_cross_rsi, mean_reversion,donchian_breakout', strategyPath: EXAMPLES },
+        settings(),
+        cio,
+      );
+      expect(code).toBe(0);
+      const lines = out.join('').split('\n');
+      expect(lines[0]).toMatch(/^strategy\s+trades\s+win rate\s+net PnL\s+return\s+max drawdown\s+profit factor\s+Sharpe\s+fees\s+exposure$/);
+      const rows = lines.slice(2, 5);
+      expect(rows.map((r) => r.split(/\s+/)[0])).toEqual(['ema_cross_rsi', 'mean_reversion', 'donchian_breakout']);
+      // Each row is that strategy's own report.
+      for (const [name, row] of [
+        ['ema_cross_rsi', rows[0]],
+        ['donchian_breakout', rows[2]],
+      ] as const) {
+        const r = JSON.parse(fs.readFileSync(path.join(dir, name, 'report.json'), 'utf8')) as { summary: { strategy: string; trades: number; netPnl: string } };
+        expect(r.summary.strategy).toBe(name);
+        expect(row!.split(/\s+/).slice(1, 2)).toEqual([String(r.summary.trades)]);
+        expect(row).toContain(` ${r.summary.netPnl} `);
+      }
+    });
+
+    it.each([
+      [{ data: [btc, eth], symbol: ['BTC/USDT'] }, '--symbol: give one per --data file, in the same order (2 files, 1 symbols)'],
+      [{ data: [btc, path.join(tmp?.dir ?? '', 'my data.csv')] }, 'cannot tell the symbol of'],
+      [{ data: [btc], strategyList: 'ema_cross_rsi', strategy: 'mean_reversion' }, '--strategy-list: give it or --strategy, not both'],
+      [{ data: [btc], strategyList: 'ema_cross_rsi,ema_cross_rsi' }, '--strategy-list: ema_cross_rsi is named twice'],
+      [{ data: [btc], strategyList: 'ema_cross_rsi,nope' }, 'strategy "nope": not a built-in'],
+    ])('refuses %j clearly', async (args, message) => {
+      await expect(backtestCommand({ out: path.join(tmp.dir, 'x'), ...args }, settings(), io().io)).rejects.toThrow(BacktestArgsError);
+      await expect(backtestCommand({ out: path.join(tmp.dir, 'x'), ...args }, settings(), io().io)).rejects.toThrow(message);
+    });
   });
 });

@@ -1,5 +1,6 @@
 import type { Logger } from '@cab/application';
-import type { Candle } from '@cab/domain';
+import { guardedFactory, type Candle, type StrategyFactory, type StrategyFault } from '@cab/domain';
+import { loadStrategy } from '../strategies/load-strategy';
 import { REPLAY_WARMUP_CANDLES } from '../market-data/replay-market-data';
 import type { Settings } from '../settings';
 
@@ -7,8 +8,17 @@ export interface BacktestOptions {
   /** One symbol's candles, ascending, one timeframe. */
   candles: readonly Candle[];
   symbol: string;
+  /** A built-in's name, or a plug-in's (found in `strategyPath` or as an npm package: loadStrategy). */
   strategy: string;
   params?: Record<string, unknown>;
+  /** STRATEGY_PATH / --strategy-path: where a plug-in strategy's file is. */
+  strategyPath?: string;
+  /**
+   * A strategy already loaded and checked (loadStrategy): used instead of loading `strategy` again,
+   * so an optimizer running many backtests reads and compiles a plug-in once. `strategy` and
+   * `params` then only name it in the report.
+   */
+  strategyFactory?: StrategyFactory;
   /**
    * Trade only candles with from ≤ open time < to. Candles before `from` are history: the strategy
    * sees them, nothing is decided on them, and the report does not count them.
@@ -50,4 +60,27 @@ export function splitWarmup(opts: BacktestOptions): { series: readonly Candle[];
   const n = opts.warmupCandles ?? REPLAY_WARMUP_CANDLES;
   if (!(Number.isInteger(n) && n >= 0)) throw new RangeError(`warmupCandles: expected a whole number ≥ 0, got ${n}`);
   return { series, history: Math.min(n, series.length) };
+}
+
+/**
+ * The strategy threw during a backtest: the run stops here, naming the strategy, the symbol and
+ * the candle (docs/strategies.md). Printed without a stack; the CLI exits 1.
+ */
+export class BacktestStrategyError extends Error {
+  override name = 'BacktestStrategyError';
+
+  constructor(
+    readonly symbol: string,
+    readonly fault: StrategyFault,
+  ) {
+    super(`backtest stopped: ${fault.message} (${symbol})`);
+  }
+}
+
+/** The strategy of a backtest, loaded (built-in or plug-in) and guarded: a throw inside it becomes a StrategyFault. */
+export function backtestStrategy(opts: Pick<BacktestOptions, 'strategy' | 'params' | 'strategyPath' | 'strategyFactory'>): StrategyFactory {
+  if (opts.strategyFactory) return guardedFactory(opts.strategyFactory);
+  const loaded = loadStrategy(opts.strategy, { params: opts.params ?? {}, ...(opts.strategyPath !== undefined ? { strategyPath: opts.strategyPath } : {}) });
+  if (!loaded.ok) throw new RangeError(loaded.error.join('; '));
+  return guardedFactory(loaded.value);
 }

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   buildReport,
+  reportFill,
   EquityRecorder,
   StopLevelRecorder,
   SyncDriver,
@@ -12,14 +13,13 @@ import {
   type TickerDTO,
 } from '@cab/application';
 import {
-  createStrategy,
   dec,
   ExitPolicy,
   instrumentDust,
   RiskManager,
   SequentialIds,
+  StrategyFault,
   splitSymbol,
-  str,
   validateExitConfig,
   validateRiskConfig,
   ZERO,
@@ -29,7 +29,7 @@ import {
 import { SimulatedVenue } from '../brokers/paper/simulated-venue';
 import { inferTimeframeMs } from '../market-data/candle-csv';
 import { REPLAY_HALF_SPREAD } from '../market-data/replay-market-data';
-import { splitWarmup, type BacktestOptions } from './backtest-options';
+import { BacktestStrategyError, backtestStrategy, splitWarmup, type BacktestOptions } from './backtest-options';
 
 /**
  * The backtest driver of the TradingCore (docs/core.md): the traded candles are events on a
@@ -49,8 +49,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     throw new RangeError(history > 0 ? `no candles in the selected range after ${history} candles of warm-up` : 'no candles in the selected range');
   const tf = inferTimeframeMs(series);
   const { base, quote } = splitSymbol(opts.symbol);
-  const strategy = createStrategy(opts.strategy, opts.params ?? {});
-  if (!strategy.ok) throw new RangeError(strategy.error.join('; '));
+  const strategy = { value: backtestStrategy(opts) };
   const s = opts.settings;
   const riskConfig = validateRiskConfig(s.risk);
   if (!riskConfig.ok) throw new RangeError(`risk settings: ${riskConfig.error.join('; ')}`);
@@ -94,52 +93,46 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const steps = Math.floor((last.ts + tf - first.ts) / tf);
   let shownIndex = -1;
   const started = performance.now();
-  for (let j = 1; j <= steps; j++) {
-    now = first.ts + j * tf;
-    const closed = Math.min(history + j, series.length);
-    feeds.catchUp(closed, now);
-    if (closed - 1 !== shownIndex) {
-      shownIndex = closed - 1;
-      quotes.next(shown[shownIndex] as Candle);
-    }
-    driver.decide(opts.symbol, quotes, tf);
-    // The equity after the step, as the loop backtest records it (balances re-summed only when they moved).
-    const c = candles[closed - history - 1] as Candle;
-    const b = venue.balance(opts.symbol);
-    if (b) {
-      if (b !== seen) {
-        seen = b;
-        held = b.freeBase.plus(b.usedBase);
-        cash = b.freeQuote.plus(b.usedQuote);
+  // A throw inside the strategy (a StrategyFault from the guard) stops the run, naming the symbol.
+  try {
+    for (let j = 1; j <= steps; j++) {
+      now = first.ts + j * tf;
+      const closed = Math.min(history + j, series.length);
+      feeds.catchUp(closed, now);
+      if (closed - 1 !== shownIndex) {
+        shownIndex = closed - 1;
+        quotes.next(shown[shownIndex] as Candle);
       }
-      const position = core.position(opts.symbol);
-      const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
-      if (position.version !== stopVersion) {
-        stopVersion = position.version;
-        stops.record(now, inMarket ? position.stopPrice : null, inMarket ? position.trailingStopPrice : null);
+      driver.decide(opts.symbol, quotes, tf);
+      // The equity after the step, as the loop backtest records it (balances re-summed only when they moved).
+      const c = candles[closed - history - 1] as Candle;
+      const b = venue.balance(opts.symbol);
+      if (b) {
+        if (b !== seen) {
+          seen = b;
+          held = b.freeBase.plus(b.usedBase);
+          cash = b.freeQuote.plus(b.usedQuote);
+        }
+        const position = core.position(opts.symbol);
+        const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
+        if (position.version !== stopVersion) {
+          stopVersion = position.version;
+          stops.record(now, inMarket ? position.stopPrice : null, inMarket ? position.trailingStopPrice : null);
+        }
+        const h = held;
+        const q = cash;
+        recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
       }
-      const h = held;
-      const q = cash;
-      recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
+      if (j % progressEvery === 0) opts.onProgress?.(Math.min(j, candles.length), candles.length);
     }
-    if (j % progressEvery === 0) opts.onProgress?.(Math.min(j, candles.length), candles.length);
+  } catch (e) {
+    if (e instanceof StrategyFault) throw new BacktestStrategyError(opts.symbol, e);
+    throw e;
   }
   if (steps % progressEvery !== 0) opts.onProgress?.(Math.min(steps, candles.length), candles.length);
   const elapsedMs = Math.round(performance.now() - started);
 
-  const reportFills: ReportFill[] = core.fills.map(({ fill: f, reason }) => ({
-    ts: f.ts,
-    symbol: f.symbol,
-    side: f.side,
-    price: str(f.price),
-    amount: str(f.amount),
-    cost: str(f.cost),
-    fee: str(f.fee),
-    feeCurrency: f.feeCurrency ?? quote,
-    orderId: f.exchangeOrderId,
-    clientOrderId: f.clientOrderId,
-    reason,
-  }));
+  const reportFills: ReportFill[] = core.fills.map(({ fill, reason }) => reportFill(fill, reason, quote));
   const inst = venue.instrument(opts.symbol);
   return buildReport({
     ...(inst ? { isDust: instrumentDust(inst) } : {}),
@@ -170,7 +163,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
  * decimal text, bid/ask = last ∓ last × half spread, stamped at the candle's close), built only when
  * the core asks for it, and then handed to the venue to fill against. One object for the whole run.
  */
-class ReplayQuote implements CandleQuote {
+export class ReplayQuote implements CandleQuote {
   bidApprox = 0;
   private candle: Candle | null = null;
   private built: TickerDTO | null = null;
@@ -213,7 +206,7 @@ class ReplayQuote implements CandleQuote {
  * strategy over from the last `warmup` closed candles. So the core's strategy sees exactly what
  * the eval loop's does, gaps included.
  */
-class ReplayFeed {
+export class ReplayFeed {
   /** Time of the last candle fed (NaN before the first). */
   private lastTs = Number.NaN;
 

@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import {
   buildReport,
+  reportFill,
   EquityRecorder,
   noopLogger,
   VirtualScheduler,
@@ -10,7 +11,7 @@ import {
   type FillsRepository,
   type ReportFill,
 } from '@cab/application';
-import { createStrategy, dec, instrumentDust, SequentialIds, splitSymbol, str, ZERO, type Decimal } from '@cab/domain';
+import { createStrategy, dec, instrumentDust, SequentialIds, splitSymbol, ZERO, type Decimal } from '@cab/domain';
 import { compose } from '../compose/compose';
 import { inferTimeframeMs } from '../market-data/candle-csv';
 import { ReplayMarketData } from '../market-data/replay-market-data';
@@ -131,19 +132,7 @@ export async function runLoopBacktest(opts: BacktestOptions): Promise<BacktestRe
     const reportFills: ReportFill[] = [];
     for (const f of fills) {
       if (!reasons.has(f.clientOrderId)) reasons.set(f.clientOrderId, (await app.storage.orders.byClientOrderId(f.clientOrderId))?.reason ?? null);
-      reportFills.push({
-        ts: f.ts,
-        symbol: f.symbol,
-        side: f.side,
-        price: str(f.price),
-        amount: str(f.amount),
-        cost: str(f.cost),
-        fee: str(f.fee),
-        feeCurrency: f.feeCurrency ?? quote,
-        orderId: f.exchangeOrderId,
-        clientOrderId: f.clientOrderId,
-        reason: reasons.get(f.clientOrderId) ?? null,
-      });
+      reportFills.push(reportFill(f, reasons.get(f.clientOrderId) ?? null, quote));
     }
     const inst = await app.broker.instrument(opts.symbol);
     const isDust = inst.ok ? instrumentDust(inst.value) : undefined;

@@ -142,7 +142,9 @@ describe('runBacktest: the trading core on a virtual clock', () => {
   });
 
   it('refuses an unknown strategy or an empty range with a clear error', async () => {
-    await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'nope', settings: settings() })).rejects.toThrow(/unknown name "nope"/);
+    await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'nope', settings: settings() })).rejects.toThrow(
+      /strategy "nope": not a built-in \(ema_cross_rsi, mean_reversion\)/,
+    );
     await expect(runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings(), from: 0, to: 1 })).rejects.toThrow(/no candles/);
   });
 });

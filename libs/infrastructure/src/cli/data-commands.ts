@@ -4,11 +4,13 @@ import type { Clock } from '@cab/domain';
 import { errorText } from '@cab/application';
 import type { CcxtModule } from '../brokers/ccxt/errors';
 import { loadCcxt, makeGateClient } from '../brokers/ccxt/gate-client';
+import { findCandleGaps, listCandleSeries, type CandleGap } from '../market-data/candle-catalog';
 import { downloadCandles, importCandles, timeframeToMs } from '../market-data/candle-download';
+import { syncCandles } from '../market-data/candle-sync';
 import { formatCandleCsv, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
 import type { Settings } from '../settings';
 import { openSqliteStorage } from '../storage/sqlite-storage';
-import type { CommandResult } from './table';
+import { formatTable, json, type CommandResult } from './table';
 
 /** A user's mistake in the arguments of `cab data …`: usage and exit 2, no stack. */
 export class DataArgsError extends Error {
@@ -147,4 +149,112 @@ function isNamed(e: unknown, ...names: string[]): boolean {
 function firstLine(text: string): string {
   const line = text.split('\n')[0] ?? text;
   return line.length > 300 ? `${line.slice(0, 300)}…` : line;
+}
+
+const isoMinute = (ts: number) => new Date(ts).toISOString().replace(':00.000Z', 'Z');
+
+/** Gaps as one line: none, or how many, the candles missing and the first few ranges. */
+function gapText(gaps: readonly CandleGap[]): string {
+  if (gaps.length === 0) return 'none';
+  const missing = gaps.reduce((n, g) => n + g.missing, 0);
+  const shown = gaps.slice(0, 3).map((g) => `${isoMinute(g.from)} → ${isoMinute(g.to)} (${g.missing})`);
+  return `${gaps.length} (${missing} candles missing): ${shown.join(', ')}${gaps.length > 3 ? ', …' : ''}`;
+}
+
+export interface DataSyncArgs {
+  symbols: string[];
+  timeframe: string;
+  /** How far back from now (fractions allowed), or --since. */
+  days?: number;
+  since?: string;
+}
+
+/**
+ * `cab data download --symbols A,B --days N`: brings each symbol's stored series up to date from N
+ * days ago, through ccxt's public fetchOHLCV (EXCHANGE_API_URL points it at the emulator). Each page
+ * is stored as it arrives, and a re-run starts after the newest stored candle: an interrupted
+ * download continues where it stopped. Prints per symbol what was added, what is stored in the
+ * range and its gaps. One symbol failing does not stop the others: a symbol the venue does not
+ * list exits 2, a venue that failed exits 1 (re-run to continue).
+ */
+export async function dataSyncCommand(args: DataSyncArgs, settings: Settings, clock: Clock, progress: (line: string) => void): Promise<CommandResult> {
+  let tf: number;
+  try {
+    tf = timeframeToMs(args.timeframe);
+  } catch (e) {
+    throw new DataArgsError(`--timeframe: ${(e as Error).message}`);
+  }
+  if (args.days !== undefined && args.since !== undefined) throw new DataArgsError('--days or --since, not both');
+  if (args.days !== undefined && !(Number.isFinite(args.days) && args.days > 0))
+    throw new DataArgsError(`--days: expected a number of days > 0, got ${args.days}`);
+  const now = clock.now();
+  const since = args.since !== undefined ? (parseWhen('since', args.since) as number) : now - (args.days ?? 0) * 86_400_000;
+  if (args.days === undefined && args.since === undefined) throw new DataArgsError('download needs --since DATE or --days N');
+  const symbols = [...new Set(args.symbols.map((s) => s.trim().toUpperCase()).filter((s) => s.length > 0))];
+  const badName = symbols.filter((s) => !/^[A-Z0-9]+\/[A-Z0-9]+$/.test(s));
+  if (symbols.length === 0 || badName.length > 0)
+    throw new DataArgsError(`--symbols: expected BASE/QUOTE,BASE/QUOTE (e.g. BTC/USDT,ETH/USDT), got ${JSON.stringify(args.symbols.join(','))}`);
+  const ccxt = await loadCcxt();
+  const client = makeGateClient(ccxt, {
+    apiKey: '',
+    apiSecret: '',
+    ...(settings.exchangeApi.url ? { apiUrl: settings.exchangeApi.url } : {}),
+    timeoutMs: settings.http.timeoutSec * 1000,
+    enableRateLimit: true,
+  });
+  const storage = openSqliteStorage({ path: settings.db.path, clock });
+  const out: string[] = [];
+  const errors: string[] = [];
+  let code = 0;
+  try {
+    for (const symbol of symbols) {
+      const key = { exchange: settings.exchange, symbol, timeframe: args.timeframe };
+      try {
+        const r = await syncCandles(client, storage.candles, key, {
+          since,
+          now,
+          retry: { attempts: DOWNLOAD_ATTEMPTS, delayMs: DOWNLOAD_RETRY_MS, retryable: (e) => e instanceof ccxt.NetworkError },
+          onChunk: (n, lastTs) => progress(`${symbol}: ${n} candles, up to ${new Date(lastTs).toISOString()}`),
+        });
+        const from = Math.floor(since / tf) * tf;
+        const stored = await storage.candles.range(key, from, now, 1_000_000);
+        const gaps = await findCandleGaps(storage.connection.db, key, { from, to: now });
+        const first = stored[0];
+        const last = stored[stored.length - 1];
+        out.push(
+          `${symbol} ${args.timeframe}: +${r.written} candles (${r.resumed ? `resumed after the stored ${isoMinute(r.startedAt - tf)}` : `from ${isoMinute(r.startedAt)}`}); ` +
+            `stored ${stored.length}${first && last ? ` from ${isoMinute(first.ts)} to ${isoMinute(last.ts)}` : ''}; gaps: ${gapText(gaps)}`,
+        );
+      } catch (e) {
+        let failure: CommandResult;
+        try {
+          failure = downloadFailure(e, ccxt, symbol, settings);
+        } catch (mistake) {
+          if (!(mistake instanceof DataArgsError)) throw mistake;
+          failure = { code: 2, stdout: '', stderr: `cab: ${mistake.message}\n` };
+        }
+        code = Math.max(code, failure.code);
+        errors.push(`${(failure.stderr ?? '').trimEnd()}${failure.code === 1 ? ` (${symbol}: what was stored is kept; re-run to continue)` : ''}`);
+      }
+    }
+  } finally {
+    await storage.close();
+  }
+  return { code, stdout: out.length ? `${out.join('\n')}\n` : '', ...(errors.length ? { stderr: `${errors.join('\n')}\n` } : {}) };
+}
+
+/** `cab data list`: every stored candle series — symbol, timeframe, first and last, count, gaps. */
+export async function dataListCommand(args: { json: boolean }, settings: Settings, clock: Clock): Promise<CommandResult> {
+  if (settings.db.path !== ':memory:' && !fs.existsSync(settings.db.path))
+    return { code: 0, stdout: `no database at ${settings.db.path} yet: nothing stored\n` };
+  const storage = openSqliteStorage({ path: settings.db.path, clock });
+  try {
+    const series = await listCandleSeries(storage.connection.db);
+    if (args.json) return json({ db: settings.db.path, series });
+    if (series.length === 0) return { code: 0, stdout: `no candles stored in ${settings.db.path}\n` };
+    const rows = series.map((s) => [s.symbol, s.timeframe, s.exchange, isoMinute(s.first), isoMinute(s.last), String(s.count), gapText(s.gaps)]);
+    return { code: 0, stdout: `${formatTable(['symbol', 'timeframe', 'exchange', 'first', 'last', 'count', 'gaps'], rows)}\n` };
+  } finally {
+    await storage.close();
+  }
 }

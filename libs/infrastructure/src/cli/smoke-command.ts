@@ -1,5 +1,5 @@
+import { strategyFromSettings } from '../strategies/strategy-from-settings';
 import { describeForeignOrders, errorText, foreignOpenOrders, type Logger } from '@cab/application';
-import { createStrategy } from '@cab/domain';
 import { compose, type BotApp, type ComposeOverrides } from '../compose/compose';
 import { loadSettings } from '../settings/load';
 import type { Settings } from '../settings/settings';
@@ -86,7 +86,7 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
           else add(`account orders ${symbol}`, 'ok', 'no open order the bot did not send');
         }
       }
-      const strategy = createStrategy(settings.strategy.name, { ...settings.strategy.params });
+      const strategy = strategyFromSettings(settings.strategy);
       if (!strategy.ok) add('dry evaluation', 'FAIL', strategy.error.join('; '));
       else {
         for (const symbol of settings.symbols) {

@@ -1,3 +1,4 @@
+import { strategyFromSettings } from '../strategies/strategy-from-settings';
 import { join } from 'node:path';
 import { hostname, tmpdir } from 'node:os';
 import {
@@ -39,7 +40,6 @@ import {
 import {
   ExitPolicy,
   RiskManager,
-  createStrategy,
   dec,
   instrumentDust,
   validateExitConfig,
@@ -276,7 +276,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       onSend: (ts) => ledger.orderPlaced(ts),
       onFatal: (e, cid) => trading.halt('BROKER.FATAL', `${e.code}: ${e.message}`, 'halted', cid),
     });
-    const strategy = overrides.strategy ?? unwrap(createStrategy(settings.strategy.name, { ...settings.strategy.params }), 'strategy');
+    const strategy = overrides.strategy ?? unwrap(strategyFromSettings(settings.strategy), 'strategy');
     const riskConfig = unwrap(validateRiskConfig(settings.risk), 'risk settings');
     const exitConfig = unwrap(validateExitConfig(settings.exits), 'exit settings');
     const evaluate = new EvaluateAndExecute(deps, {

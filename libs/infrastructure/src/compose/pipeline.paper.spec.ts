@@ -401,4 +401,19 @@ describe('pipeline (paper): beyond the contract', () => {
     const sells = (await bot.app.storage.orders.find({})).filter((o) => o.side === 'sell');
     expect(sells.map((o) => o.symbol)).toEqual(['ETH/USDT']);
   });
+
+  it.each([
+    ['RISK_MAX_OPEN_POSITIONS', '1', 'RISK.MAX_OPEN_POSITIONS: 1 positions open, max 1'],
+    ['RISK_MAX_TOTAL_EXPOSURE_QUOTE', '150', 'RISK.MAX_EXPOSURE: exposure would be '],
+  ])('%s binds across SYMBOLS: the second symbol entry is refused while the first is open', async (setting, value, reason) => {
+    bot = await startBot(await makePaperPipelineWorld(), dir, { SYMBOLS: 'BTC/USDT,ETH/USDT', [setting]: value });
+    bot.market.setPrice('ETH/USDT', '2500');
+    await bot.app.orchestrator.start();
+    bot.strategy.next = 'buy';
+    await bot.step('eval');
+    const all = await bot.app.storage.orders.find({});
+    expect(all.map((o) => o.symbol)).toEqual(['BTC/USDT']);
+    const risk = await bot.app.storage.audit.find({ kind: 'risk', symbol: 'ETH/USDT' });
+    expect(JSON.stringify(risk)).toContain(reason);
+  });
 });

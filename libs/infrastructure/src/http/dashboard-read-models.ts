@@ -1,7 +1,7 @@
 import type { AuditLog, AuditRecord, Broker, FillsRepository, HaltCode, MarketData, OrdersRepository, PositionsRepository } from '@cab/application';
-import { applyRoundTripFill, flatPosition, splitSymbol, str, tradeStats, ZERO, type Decimal, type Position, type TradeResult } from '@cab/domain';
-import { knownDust, type DustSource } from '../reports/dust-source';
-import { allFills } from '../reports/performance-report';
+import { str, ZERO, type Decimal } from '@cab/domain';
+import type { DustSource } from '../reports/dust-source';
+import { pnlHistory, summarize, type PnlSummary } from '../reports/pnl-history';
 import type { SafetySnapshot } from './safety-tracker';
 import { tradeView, type TradeView } from './read-models';
 
@@ -28,15 +28,8 @@ export interface EquityPoint {
   value: string;
 }
 
-export interface AllTimeSummary {
-  realizedQuote: string;
-  feesQuote: string;
-  netQuote: string;
-  closedTrades: number;
-  wins: number;
-  losses: number;
-  winRate: string | null;
-}
+/** Realised PnL, fees, net and round trips since the first recorded fill. */
+export type AllTimeSummary = PnlSummary;
 
 export interface CandleView {
   ts: number;
@@ -141,50 +134,13 @@ export function dashboardReadModels(o: DashboardReadModelsOptions): DashboardRea
     },
 
     async performance() {
-      // Every fill replayed with the domain's round-trip accounting, as performanceReport does for a day.
-      const steps: { ts: number; net: Decimal }[] = [];
-      const closed: TradeResult[] = [];
-      const warnings: string[] = [];
-      let realized = ZERO;
-      let fees = ZERO;
-      for (const symbol of o.symbols) {
-        const { base } = splitSymbol(symbol);
-        const isDust = await (o.dust ?? knownDust)(symbol);
-        let position: Position = flatPosition(symbol);
-        for (const f of await allFills(o.fills, symbol)) {
-          try {
-            const out = applyRoundTripFill(
-              position,
-              { side: f.side, amount: f.amount, price: f.price, fee: f.fee, feeCurrency: f.feeCurrency === base ? 'base' : 'quote', ts: f.ts },
-              isDust ?? undefined,
-            );
-            position = out.position;
-            realized = realized.plus(out.realizedQuote);
-            fees = fees.plus(out.feeQuote);
-            steps.push({ ts: f.ts, net: out.realizedQuote.minus(out.feeQuote) });
-            if (out.closed) closed.push(out.closed);
-          } catch (e) {
-            warnings.push(`${symbol} trade ${f.tradeId}: skipped (${(e as Error).message})`);
-          }
-        }
-      }
-      steps.sort((a, b) => a.ts - b.ts);
+      // Every fill replayed once with the domain's round-trip accounting: the figures /profit
+      // (Telegram), /api/pnl and `cab performance` print (reports/pnl-history.ts).
+      const h = await pnlHistory({ fills: o.fills, symbols: o.symbols, ...(o.dust ? { dust: o.dust } : {}) });
+      const steps = h.entries.map((e) => ({ ts: e.ts, net: e.realizedQuote.minus(e.feeQuote) })).sort((a, b) => a.ts - b.ts);
       let running = ZERO;
       const equity = steps.map((s) => ({ ts: s.ts, value: str((running = running.plus(s.net))) }));
-      const stats = tradeStats(closed);
-      return {
-        equity,
-        allTime: {
-          realizedQuote: str(realized),
-          feesQuote: str(fees),
-          netQuote: str(realized.minus(fees)),
-          closedTrades: stats.trades,
-          wins: stats.wins,
-          losses: stats.losses,
-          winRate: stats.winRate ? str(stats.winRate) : null,
-        },
-        warnings,
-      };
+      return { equity, allTime: summarize(h), warnings: h.warnings };
     },
 
     async chart(symbol, limit) {

@@ -1,6 +1,7 @@
 import type { Candle, Clock } from '@cab/domain';
 import type { MarketData, MarketDataResult, TickerDTO } from '@cab/application';
 import { ReplayMarketData } from './replay-market-data';
+import { seededRandom } from '../random/seeded-random';
 
 export interface SyntheticOptions {
   symbols: readonly string[];
@@ -17,18 +18,6 @@ export interface SyntheticOptions {
   warmupCandles?: number;
 }
 
-/** mulberry32: a tiny seeded PRNG, so a synthetic market is reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** A seeded geometric random walk of candles, prices rounded to cents. */
 export function syntheticCandles(opts: {
   seed: number;
@@ -38,7 +27,7 @@ export function syntheticCandles(opts: {
   timeframeMs: number;
   startTs: number;
 }): Candle[] {
-  const rand = prng(opts.seed);
+  const rand = seededRandom(opts.seed);
   const gauss = () => Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
   const cents = (x: number) => Math.round(x * 100) / 100;
   const out: Candle[] = [];

@@ -1,2 +1,3 @@
 export * from './performance-report';
 export * from './dust-source';
+export * from './pnl-history';

@@ -124,9 +124,13 @@ describe('validation', () => {
   });
 
   it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {
-    expect(parse({}).strategy).toEqual({ name: 'ema_cross_rsi', params: {} });
-    expect(parse({ STRATEGY: 'Mean_Reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }).strategy).toEqual({ name: 'mean_reversion', params: { bbPeriod: 30 } });
-    expect(problemsOf({ STRATEGY: 'macd_magic' }).join('\n')).toMatch(/STRATEGY: expected one of ema_cross_rsi, mean_reversion, got "macd_magic"/);
+    expect(parse({}).strategy).toEqual({ name: 'ema_cross_rsi', params: {}, path: null });
+    expect(parse({ STRATEGY: 'Mean_Reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }).strategy).toEqual({
+      name: 'mean_reversion',
+      params: { bbPeriod: 30 },
+      path: null,
+    });
+    expect(problemsOf({ STRATEGY: 'macd_magic' }).join('\n')).toMatch(/STRATEGY: strategy "macd_magic": not a built-in \(ema_cross_rsi, mean_reversion\)/);
     expect(problemsOf({ STRATEGY_PARAMS: '{fastPeriod: 9}' })).toEqual([
       'STRATEGY_PARAMS: expected a JSON object like {"fastPeriod":9}, got "{fastPeriod: 9}" (not valid JSON)',
     ]);
@@ -136,6 +140,25 @@ describe('validation', () => {
       'STRATEGY_PARAMS: fastPeriod (30) must be < slowPeriod (21) (STRATEGY=ema_cross_rsi)',
     ]);
     expect(problemsOf({ STRATEGY_PERIOD: '5' }).join('\n')).toMatch(/STRATEGY_PERIOD: unknown setting/);
+  });
+
+  it('STRATEGY_PATH loads a plug-in by its file name; a missing one or its parameters out of bounds are listed with every other problem', () => {
+    const plugins = path.join(dir, 'plugins');
+    fs.mkdirSync(plugins);
+    fs.copyFileSync(path.resolve(__dirname, '../../../../examples/strategies/zscore_reversion.ts'), path.join(plugins, 'my_z.ts'));
+    expect(parse({ STRATEGY: 'my_z', STRATEGY_PATH: './plugins', STRATEGY_PARAMS: '{"period":50}' }).strategy).toEqual({
+      name: 'my_z',
+      params: { period: 50 },
+      path: plugins,
+    });
+    expect(problemsOf({ STRATEGY: 'my_y', STRATEGY_PATH: './plugins', FIXED_AMOUNT: '-1' })).toEqual([
+      'FIXED_AMOUNT: expected a number greater than 0, got "-1"',
+      `STRATEGY: strategy "my_y": not a built-in (ema_cross_rsi, mean_reversion); no my_y.ts or my_y.js in ${plugins}; no npm package my_y installed in ${dir}`,
+    ]);
+    expect(problemsOf({ STRATEGY: 'my_z', STRATEGY_PATH: plugins, STRATEGY_PARAMS: '{"period":2,"entryZ":9}' })).toEqual([
+      'STRATEGY_PARAMS: period: must be an integer in [5, 1000], got 2 (STRATEGY=my_z)',
+      'STRATEGY_PARAMS: entryZ: must be a number in [0.5, 5], got 9 (STRATEGY=my_z)',
+    ]);
   });
 
   it('reports every problem at once, in the documented form', () => {

@@ -3,14 +3,14 @@ import {
   ORDERS_SETTING_NAMES,
   RISK_SETTING_NAMES,
   STRATEGY_NAMES,
-  createStrategy,
   splitSymbol,
   validateExitConfig,
   validateOrdersConfig,
   validateRiskConfig,
   type Validated,
 } from '@cab/domain';
-import { isAbsolute } from 'node:path';
+import { isAbsolute, resolve as resolvePath } from 'node:path';
+import { loadStrategy } from '../strategies/load-strategy';
 import { EnvReader, type Env } from './env-reader';
 import { candleFileProblem, dbPathProblems } from './file-checks';
 import type { FileProbe } from './file-probe';
@@ -35,10 +35,12 @@ export interface Settings {
   readonly symbol: string;
   readonly symbols: readonly string[];
   /**
-   * STRATEGY (a built-in: ema_cross_rsi, mean_reversion) and STRATEGY_PARAMS (a JSON object over
-   * its defaults), checked by the domain here: the bot never starts with a strategy it cannot build.
+   * STRATEGY (a built-in: ema_cross_rsi, mean_reversion; or a plug-in's file name in STRATEGY_PATH,
+   * or an installed npm package) and STRATEGY_PARAMS (a JSON object over its defaults), loaded and
+   * checked here: the bot never starts with a strategy it cannot build (docs/strategies.md).
+   * `path` is STRATEGY_PATH made absolute, null when unset.
    */
-  readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>> };
+  readonly strategy: { readonly name: string; readonly params: Readonly<Record<string, unknown>>; readonly path: string | null };
   readonly trading: {
     /** Quote amount of each entry, e.g. "25" USDT. */
     readonly fixedAmount: string;
@@ -59,6 +61,10 @@ export interface Settings {
     readonly lossStreakPauseSec: number;
     /** Max drawdown of equity from its peak, in quote; "0" = off. */
     readonly maxDrawdownQuote: string;
+    /** Positions open at once across SYMBOLS (0 = off). */
+    readonly maxOpenPositions: number;
+    /** Quote in open positions across SYMBOLS, at their average entry (0 = off). */
+    readonly maxTotalExposureQuote: string;
   };
   readonly exits: {
     /** Hard stop, fraction below entry ("0.02" = 2 %); "0" = off. */
@@ -208,7 +214,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     exchange,
     symbol,
     symbols: [...new Set(symbols)],
-    strategy: { name: r.oneOf('STRATEGY', STRATEGY_NAMES, 'ema_cross_rsi', { caseInsensitive: true }), params: parseJsonObject(r, 'STRATEGY_PARAMS') },
+    strategy: { name: strategyName(r), params: parseJsonObject(r, 'STRATEGY_PARAMS'), path: strategyPath(r, opts.cwd) },
     trading: {
       fixedAmount: r.decimal('FIXED_AMOUNT', '25', { gt: 0 }),
       feePctEstimate: r.decimal('FEE_PCT_ESTIMATE', '0.001', fraction),
@@ -224,6 +230,8 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       lossStreakMax: r.int('RISK_LOSS_STREAK_MAX', 3, { min: 0 }),
       lossStreakPauseSec: r.int('RISK_LOSS_STREAK_PAUSE_SEC', 3600, { min: 0 }),
       maxDrawdownQuote: r.decimal('RISK_MAX_DRAWDOWN_QUOTE', '0', { min: 0 }),
+      maxOpenPositions: r.int('RISK_MAX_OPEN_POSITIONS', 0, { min: 0 }),
+      maxTotalExposureQuote: r.decimal('RISK_MAX_TOTAL_EXPOSURE_QUOTE', '0', { min: 0 }),
     },
     exits: {
       stopPct: r.decimal('EXIT_STOP_PCT', '0.02', fraction),
@@ -288,13 +296,15 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       ...domainProblems(validateRiskConfig(settings.risk), RISK_SETTING_NAMES),
       ...domainProblems(validateExitConfig(settings.exits), EXIT_SETTING_NAMES),
       ...domainProblems(validateOrdersConfig({ idempotencyBucketMs: settings.idempotency.bucketMs }), ORDERS_SETTING_NAMES),
-      ...strategyProblems(settings.strategy),
     ])
       r.problem(p);
     // A key that expires inside its own bucket can be reserved again in that bucket: a second order.
     if (settings.idempotency.ttlSec * 1000 < settings.idempotency.bucketMs)
       r.problem(`IDEMPOTENCY_TTL_SEC: must cover a whole IDEMPOTENCY_BUCKET_MS (${settings.idempotency.bucketMs} ms), got ${settings.idempotency.ttlSec} s`);
   }
+
+  // Always, with every other problem: a missing plug-in or a parameter out of bounds is listed at once.
+  for (const p of strategyProblems(settings.strategy, opts.cwd)) r.problem(p);
 
   if (opts.files) {
     for (const p of dbPathProblems(settings.db.path, opts.cwd, opts.files)) r.problem(p);
@@ -366,10 +376,26 @@ function parseJsonObject(r: EnvReader, name: string): Record<string, unknown> {
   return v as Record<string, unknown>;
 }
 
-/** The strategy's own checks (unknown or out-of-range parameters), named after the setting. */
-function strategyProblems(strategy: Settings['strategy']): string[] {
-  const built = createStrategy(strategy.name, { ...strategy.params });
-  return built.ok ? [] : built.error.map((p) => `STRATEGY_PARAMS: ${p} (STRATEGY=${strategy.name})`);
+/** A built-in's name in any case (as before plug-ins), else the plug-in's name as written (file names are case-sensitive). */
+function strategyName(r: EnvReader): string {
+  const v = (r.raw('STRATEGY') ?? 'ema_cross_rsi').trim();
+  return STRATEGY_NAMES.find((n) => n === v.toLowerCase()) ?? v;
+}
+
+function strategyPath(r: EnvReader, cwd: string): string | null {
+  const v = r.optionalString('STRATEGY_PATH')?.trim();
+  return v ? resolvePath(cwd, v) : null;
+}
+
+/**
+ * The strategy loaded as the bot will load it (a plug-in file is read and compiled here) and its
+ * own checks (unknown or out-of-range parameters), named after the settings.
+ */
+function strategyProblems(strategy: Settings['strategy'], cwd: string): string[] {
+  const built = loadStrategy(strategy.name, { params: { ...strategy.params }, cwd, ...(strategy.path ? { strategyPath: strategy.path } : {}) });
+  if (built.ok) return [];
+  const loadFailed = built.error.length === 1 && built.error[0]!.startsWith('strategy ');
+  return loadFailed ? [`STRATEGY: ${built.error[0]!}`] : built.error.map((p) => `STRATEGY_PARAMS: ${p} (STRATEGY=${strategy.name})`);
 }
 
 /** "USDT=10000,BTC=0.5" → { USDT: "10000", BTC: "0.5" }. */

@@ -1,6 +1,5 @@
 export * from './telegram-commands';
 export * from './long-polling';
 export * from './read-side';
-export * from './pnl-history';
 export * from './money-text';
 export * from './from-settings';

@@ -3,7 +3,7 @@ import { splitSymbol, str, type Clock } from '@cab/domain';
 import { storageReadModels, type PositionView, type TradeView } from '../http/read-models';
 import type { DustSource } from '../reports/dust-source';
 import type { PriceSource } from '../reports/performance-report';
-import { pnlHistory, type PnlHistory } from './pnl-history';
+import { pnlHistory, type PnlHistory } from '../reports/pnl-history';
 
 /** One currency of the account: free and locked (in open orders), decimal strings. */
 export interface BalanceLine {

@@ -3,7 +3,7 @@ import { dec, splitSymbol, ZERO } from '@cab/domain';
 import { MAX_MESSAGE_CHARS, truncate } from '../alerts/telegram/format';
 import type { PositionView, TradeView } from '../http/read-models';
 import { baseText, percentText, priceText, quoteText, signedQuoteText } from './money-text';
-import type { DaySummary, PnlSummary } from './pnl-history';
+import type { DaySummary, PnlSummary } from '../reports/pnl-history';
 import type { Balances } from './read-side';
 
 /**

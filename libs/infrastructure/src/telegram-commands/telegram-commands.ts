@@ -5,7 +5,7 @@ import { isoDay } from '../reports/performance-report';
 import { onlyChat } from './chat-guard';
 import { Confirmations } from './confirmations';
 import { LongPolling, type LongPollingOptions } from './long-polling';
-import { lastDays, summarize } from './pnl-history';
+import { lastDays, summarize } from '../reports/pnl-history';
 import type { TelegramReadSide } from './read-side';
 import { balanceText, dailyText, HELP_TEXT, profitText, statusText, tradesText } from './replies';
 import { redactToken } from './telegram-errors';

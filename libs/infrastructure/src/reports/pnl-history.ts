@@ -13,8 +13,8 @@ import {
   type Position,
   type TradeResult,
 } from '@cab/domain';
-import { knownDust, type DustSource } from '../reports/dust-source';
-import { allFills, isoDay } from '../reports/performance-report';
+import { knownDust, type DustSource } from './dust-source';
+import { allFills, isoDay } from './performance-report';
 
 /**
  * Every recorded fill replayed once through the domain's round-trip accounting, as

@@ -1,0 +1,99 @@
+import { ZERO, instrumentDust, type DustTest } from '@cab/domain';
+import type { Halt, HaltCode } from '../pipeline/trading-state';
+import type { PositionRecord } from '../ports/positions-repository';
+import { RiskLedger } from '../risk-state/risk-ledger';
+import type { CoreCommand, HaltChange } from './core-commands';
+import { CoreHalts } from './core-halts';
+import type { CoreFill, TradingCoreOptions } from './core-options';
+import type { CoreOutput } from './core-output';
+import type { OrderEntry, SymbolState } from './core-symbol-state';
+
+/** Settled orders remembered, so a late or repeated report about one is applied (or ignored) rather than unknown. */
+const RECENT_ORDERS = 1024;
+
+/**
+ * The TradingCore's state and the few helpers every handler shares (docs/core.md, "Shape": one
+ * writer, state in memory). The handlers — core-evaluate, core-exits, core-order-path,
+ * core-order-reports, core-reconcile, core-operator — are functions over this one object, each
+ * run synchronously inside `TradingCore.handle`; nothing here awaits. Not exported from the lib:
+ * only TradingCore (and its recovery) touch it.
+ */
+export class CoreContext {
+  readonly ledger: RiskLedger;
+  readonly halts = new CoreHalts();
+  readonly fills: CoreFill[] = [];
+  readonly symbols = new Map<string, SymbolState>();
+  readonly publishing: boolean;
+  readonly persisting: boolean;
+  /** The book is read only for the slippage estimate of an entry. */
+  readonly book: boolean;
+  private readonly dust = new Map<string, DustTest>();
+  /** Unsettled orders of every symbol by client order id, and the last settled ones (insertion order = age). */
+  readonly unsettledById = new Map<string, OrderEntry>();
+  readonly recent = new Map<string, OrderEntry>();
+  /** The commands of the step being handled; null while it made none. */
+  out: CoreCommand[] | null = null;
+  /** The number of the last event handled. */
+  sequence = 0;
+
+  constructor(readonly opts: TradingCoreOptions) {
+    this.publishing = opts.publish ?? false;
+    this.persisting = opts.persist ?? false;
+    this.book = opts.risk.config.maxSlippagePct.gt(ZERO);
+    this.ledger = new RiskLedger((symbol, base, price) => {
+      const d = this.dustTest(symbol);
+      return d !== null && d(base, price);
+    });
+  }
+
+  /** Every symbol's position as the core holds it (the portfolio risk limits read them). */
+  *positions(): IterableIterator<PositionRecord> {
+    for (const st of this.symbols.values()) yield st.position;
+  }
+
+  state(symbol: string): SymbolState {
+    const s = this.symbols.get(symbol);
+    if (!s) throw new RangeError(`the core does not trade ${symbol}`);
+    return s;
+  }
+
+  /** The order reached a terminal status: no longer holds its side; remembered a while for late reports. */
+  settled(s: SymbolState, entry: OrderEntry): void {
+    const coid = entry.order.clientOrderId;
+    if (s.unsettled.delete(coid)) this.unsettledById.delete(coid);
+    this.recent.delete(coid);
+    this.recent.set(coid, entry);
+    if (this.recent.size > RECENT_ORDERS) this.recent.delete(this.recent.keys().next().value as string);
+  }
+
+  setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string): void {
+    if (!this.halts.set(code, level)) return;
+    if (this.publishing) this.publish({ kind: 'halt', ts: now, code });
+    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
+  }
+
+  clearHalt(code: HaltCode, now: number): void {
+    if (!this.halts.clear(code)) return;
+    if (this.publishing) this.publish({ kind: 'resume', ts: now, code });
+    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level: null, reason: 'cleared', since: now } satisfies HaltChange] });
+  }
+
+  publish(fact: CoreOutput): void {
+    this.emit({ kind: 'publish', fact });
+  }
+
+  emit(c: CoreCommand): void {
+    (this.out ??= []).push(c);
+  }
+
+  dustTest(symbol: string): DustTest | null {
+    let d = this.dust.get(symbol);
+    if (!d) {
+      const inst = this.opts.venue.instrument(symbol);
+      if (!inst) return null;
+      d = instrumentDust(inst);
+      this.dust.set(symbol, d);
+    }
+    return d;
+  }
+}

@@ -1,0 +1,86 @@
+import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskDecision, type Side } from '@cab/domain';
+import type { HaltCode } from '../pipeline/trading-state';
+import { buildRiskState, portfolioExposure } from '../risk-state/risk-state-builder';
+import type { CoreContext } from './core-context';
+import { placeOrder } from './core-order-path';
+import type { SymbolState } from './core-symbol-state';
+import type { CandleQuote } from './venue-view';
+
+/** Risk rules whose failure also puts trading in `reducing` until the rule passes again (as EvaluateAndExecute). */
+const HALTING_RULES: readonly HaltCode[] = ['RISK.DAILY_LOSS', 'RISK.LOSS_STREAK', 'RISK.MAX_DRAWDOWN'];
+
+/**
+ * The strategy's evaluation, in EvaluateAndExecute's order of things (docs/core.md): the signal,
+ * the risk verdict on the in-memory state (which also sets or clears the risk halts), then the one
+ * order path. Runs inside TradingCore.handle, with no await.
+ */
+export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, timeframeMs: number): void {
+  const { venue, clock } = ctx.opts;
+  const now = clock.now();
+  const symbol = s.symbol;
+  const position = s.position;
+  const held = position.baseQty;
+  // A position with base but no open round trip is dust: not "in position".
+  const inPosition = held.gt(ZERO) && position.openedAt !== null;
+  const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
+  const action = signal.action;
+  if (action === 'hold') return;
+  if (ctx.publishing) ctx.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+  const ticker = quote.ticker();
+  const inst = venue.instrument(symbol);
+  if (!inst) return;
+  const balance = venue.balance(symbol);
+  let side: Side;
+  let amount: Decimal;
+  if (action === 'buy') {
+    side = 'buy';
+    amount = ctx.opts.fixedAmount;
+  } else {
+    if (!inPosition || !balance) return;
+    const size = sellSize(inst, held, balance.freeBase, ticker.bid);
+    if (size.deny) return;
+    side = 'sell';
+    amount = size.qty;
+  }
+  const intent = side === 'buy' ? { symbol, side, quoteAmount: amount, ts: now } : { symbol, side, baseAmount: amount, reduceOnly: true, ts: now };
+  const book = side === 'buy' && ctx.book ? venue.book(symbol, 50) : null;
+  // The portfolio limits read every symbol's position: only for an entry, and only when one is set.
+  const cfg = ctx.opts.risk.config;
+  const portfolio = side === 'buy' && (cfg.maxOpenPositions > 0 || cfg.maxTotalExposureQuote.gt(ZERO)) ? portfolioExposure(ctx.positions(), symbol) : undefined;
+  const state = buildRiskState(ctx.ledger, {
+    ...(portfolio ? { portfolio } : {}),
+    tradingState: ctx.halts.state(),
+    ticker,
+    orderBook: book,
+    instrument: inst,
+    positionBase: held,
+    balance,
+    now,
+  });
+  const decision = ctx.opts.risk.check(intent, state);
+  if (ctx.publishing)
+    ctx.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code), violations: decision.violations });
+  // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
+  if (side === 'buy') syncRiskHalts(ctx, decision, now);
+  if (!decision.ok) {
+    if (ctx.publishing) {
+      const key = `${side}|${decision.violations.map((v) => v.code).join(',')}|${Math.floor(now / ctx.opts.bucketMs)}`;
+      if (s.lastBlocked !== key) {
+        s.lastBlocked = key;
+        ctx.publish({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons });
+      }
+    }
+    return;
+  }
+  placeOrder(ctx, s, inst, side, amount, idempotencyKey(symbol, side, now, ctx.opts.bucketMs), `signal: ${signal.reasons.join('; ')}`);
+}
+
+function syncRiskHalts(ctx: CoreContext, decision: RiskDecision, now: number): void {
+  const v = decision.violations;
+  for (const code of HALTING_RULES) {
+    let failing = false;
+    for (let i = 0; i < v.length; i++) if (v[i]!.code === code) failing = true;
+    if (failing) ctx.setHalt(code, 'reducing', now, 'the risk rule fails');
+    else ctx.clearHalt(code, now);
+  }
+}

@@ -1,0 +1,236 @@
+import { dec, ExitPolicy, RiskManager, ZERO, type Decimal, type Instrument, type OrderBook, type Signal, type SignalAction } from '@cab/domain';
+import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
+import type { BalanceDTO, BrokerResult, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
+import type { OrderRecord } from '../ports/orders-repository';
+import { deferred, InMemoryStorage, type Deferred } from '../testing';
+import type { CoreEvent, ReconcileReportEvent } from './core-events';
+import type { CoreOutput } from './core-output';
+import type { EdgeStatus } from './edge-status';
+import { EventDriver } from './event-driver';
+import { ReconcilePump } from './reconcile-pump';
+import { TradingCore } from './trading-core';
+import type { VenueView } from './venue-view';
+
+const SYMBOL = 'BTC/USDT';
+const TF = 60_000;
+const notFound: BrokerResult<OrderDTO> = { ok: false, error: { kind: 'rejected', code: 'ORDER_NOT_FOUND', message: 'no such order' } };
+const timeout: BrokerResult<never> = { ok: false, error: { kind: 'ambiguous', code: 'NETWORK.TIMEOUT', message: 'timed out' } };
+
+function balance(base: string): BalanceDTO {
+  return { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: dec(base), usedBase: ZERO, freeQuote: dec('10000'), usedQuote: ZERO };
+}
+
+function dto(clientOrderId: string, filledBase: string): OrderDTO {
+  const b = dec(filledBase);
+  const fee = b.times('0.002');
+  return {
+    id: `x-${clientOrderId}`,
+    clientOrderId,
+    symbol: SYMBOL,
+    side: 'buy',
+    type: 'market',
+    status: 'closed',
+    requestedQuote: dec('100'),
+    requestedBase: null,
+    filledBase: b,
+    filledQuote: b.times('50000'),
+    averagePrice: dec('50000'),
+    fee,
+    feeCurrency: 'BTC',
+    createdAt: T0,
+    updatedAt: T0,
+    fills: [
+      {
+        id: `tr-${clientOrderId}`,
+        orderId: `x-${clientOrderId}`,
+        ts: T0,
+        side: 'buy',
+        price: dec('50000'),
+        amount: b,
+        cost: b.times('50000'),
+        fee,
+        feeCurrency: 'BTC',
+      },
+    ],
+  };
+}
+
+/** The venue's reads, each answered when the spec says (a Deferred per call), so the core can move while they are out. */
+class SlowVenueReads {
+  readonly calls: { what: string; answer: Deferred<BrokerResult<unknown>> }[] = [];
+  fetchOpenOrders(): Promise<BrokerResult<OrderDTO[]>> {
+    return this.call('open') as Promise<BrokerResult<OrderDTO[]>>;
+  }
+  fetchOrder(_symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
+    return this.call(`order ${'clientOrderId' in ref ? ref.clientOrderId : ref.id}`) as Promise<BrokerResult<OrderDTO>>;
+  }
+  fetchBalance(): Promise<BrokerResult<BalanceDTO>> {
+    return this.call('balance') as Promise<BrokerResult<BalanceDTO>>;
+  }
+  /** Answers the next call, once it has been made. */
+  async answer(what: string, result: BrokerResult<unknown>): Promise<void> {
+    for (;;) {
+      const c = this.calls.find((x) => x.what.startsWith(what));
+      if (c) {
+        this.calls.splice(this.calls.indexOf(c), 1);
+        return c.answer.resolve(result);
+      }
+      await new Promise<void>((r) => setImmediate(r));
+    }
+  }
+  private call(what: string): Promise<BrokerResult<unknown>> {
+    const answer = deferred<BrokerResult<unknown>>();
+    this.calls.push({ what, answer });
+    return answer.promise;
+  }
+}
+
+const record = (clientOrderId: string): OrderRecord => ({ clientOrderId }) as OrderRecord;
+
+describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
+  it('stamps the report with the core’s sequence number at the request, and looks at the orders unsettled then', async () => {
+    const reads = new SlowVenueReads();
+    const core = { seq: 7, unsettled: () => [record('a'), record('b'), record('c')] };
+    const events: CoreEvent[] = [];
+    const statuses: EdgeStatus[] = [];
+    const pump = new ReconcilePump({
+      symbols: [SYMBOL],
+      broker: reads,
+      core,
+      enqueue: (e) => events.push(e),
+      onStatus: (s) => statuses.push(s),
+      now: () => T0,
+    });
+    const pass = pump.request();
+    // The core moves on while the reads are out: neither the stamp nor the list of looks follows it.
+    core.seq = 9;
+    core.unsettled = () => [];
+    await reads.answer('open', { ok: true, value: [] });
+    await reads.answer('order a', { ok: true, value: dto('a', '0.002') });
+    await reads.answer('order b', notFound);
+    await reads.answer('order c', timeout);
+    await reads.answer('balance', { ok: true, value: balance('0.002') });
+    await pass;
+    const report = events[0] as ReconcileReportEvent;
+    expect(report.requestedAtSeq).toBe(7);
+    expect(report.symbols[0]).toMatchObject({ openOrders: [], notFound: ['b'], balance: { freeBase: dec('0.002') } });
+    expect(report.symbols[0]!.observed.map((o) => o.clientOrderId)).toEqual(['a']);
+    expect(statuses).toEqual([
+      expect.objectContaining({ source: 'reconcile', state: 'unavailable', detail: expect.stringMatching(/order c: NETWORK.TIMEOUT/) }),
+    ]);
+  });
+
+  it('without the venue’s open orders a “not found” proves nothing; an unread balance is null', async () => {
+    const reads = new SlowVenueReads();
+    const events: CoreEvent[] = [];
+    const pump = new ReconcilePump({
+      symbols: [SYMBOL],
+      broker: reads,
+      core: { seq: 1, unsettled: () => [record('b')] },
+      enqueue: (e) => events.push(e),
+      now: () => T0,
+    });
+    const pass = pump.request();
+    await reads.answer('open', timeout);
+    await reads.answer('order b', notFound);
+    await reads.answer('balance', timeout);
+    await pass;
+    expect((events[0] as ReconcileReportEvent).symbols[0]).toMatchObject({ notFound: [], balance: null });
+  });
+
+  it('with the EventDriver: a settlement while the reads are out is newer than the report, so its older balance halts nothing', async () => {
+    const clock = new FakeClock(T0);
+    const storage = new InMemoryStorage(clock);
+    const reads = new SlowVenueReads();
+    const sends: { clientOrderId: string; answer: Deferred<BrokerResult<OrderDTO>> }[] = [];
+    const send = (_s: string, _a: Decimal, clientOrderId: string) => {
+      const answer = deferred<BrokerResult<OrderDTO>>();
+      sends.push({ clientOrderId, answer });
+      return answer.promise;
+    };
+    const next = { action: 'buy' as SignalAction };
+    const view: VenueView = {
+      name: 'fake',
+      instrument: (): Instrument => anInstrument({ priceTick: '0.01' }),
+      balance: () => balance('0'),
+      book: (): OrderBook => ({
+        symbol: SYMBOL,
+        ts: 0,
+        bids: [{ price: dec('49999'), amount: dec('100') }],
+        asks: [{ price: dec('50001'), amount: dec('100') }],
+      }),
+    };
+    const core = new TradingCore({
+      symbols: [SYMBOL],
+      strategy: {
+        name: 'scripted',
+        warmup: 1,
+        params: {},
+        create: () => ({
+          name: 'scripted',
+          warmup: 1,
+          update: () => undefined,
+          signal: (): Signal => ({ action: next.action, reasons: ['scripted'] }),
+          reset: () => undefined,
+        }),
+      },
+      risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0 })),
+      exits: new ExitPolicy({ stopPct: dec('0'), trailActivatePct: dec('0'), trailPct: dec('0'), takeProfitPct: dec('0') }),
+      fixedAmount: dec('100'),
+      bucketMs: TF,
+      venue: view,
+      clock,
+      publish: true,
+      persist: true,
+    });
+    const facts: CoreOutput[] = [];
+    const pump: ReconcilePump = new ReconcilePump({ symbols: [SYMBOL], broker: reads, core, enqueue: (e) => driver.enqueue(e), now: () => clock.now() });
+    const passes: Promise<void>[] = [];
+    const driver: EventDriver = new EventDriver({
+      core,
+      broker: { createMarketBuyQuote: send, createMarketSellBase: send },
+      stores: storage,
+      idempotencyTtlMs: 3_600_000,
+      reconcile: (c) => passes.push(pump.request(c.requestedAtSeq)),
+      publish: (f) => facts.push(f),
+    });
+    await driver.recover(storage);
+    expect(passes).toHaveLength(1);
+    // The start-up pass: nothing of ours anywhere, the books agree.
+    await reads.answer('open', { ok: true, value: [] });
+    await reads.answer('balance', { ok: true, value: balance('0') });
+    await passes[0];
+    const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: T0 };
+    clock.advance(TF);
+    driver.enqueue({
+      kind: 'candle-closed',
+      symbol: SYMBOL,
+      candle: { ts: T0, open: 1, high: 1, low: 1, close: 1, volume: 1 },
+      quote: { bidApprox: 49_999, ticker: () => t },
+      timeframeMs: TF,
+    });
+    while (sends.length === 0) await new Promise<void>((r) => setImmediate(r));
+    // A pass asked now (before the send's answer) reads a balance without the fill…
+    const seqAtRequest = core.seq;
+    const pass = pump.request();
+    await reads.answer('open', { ok: true, value: [] });
+    await reads.answer('order', notFound);
+    // …while the answer comes back and the core settles the buy.
+    sends[0]!.answer.resolve({ ok: true, value: dto(sends[0]!.clientOrderId, '0.002') });
+    while (core.position(SYMBOL).baseQty.eq(ZERO)) await new Promise<void>((r) => setImmediate(r));
+    await reads.answer('balance', { ok: true, value: balance('0') });
+    await pass;
+    await driver.idle();
+    expect(core.seq).toBeGreaterThan(seqAtRequest + 1);
+    expect(core.position(SYMBOL).baseQty.toString()).toBe('0.001996');
+    expect(core.halts.has('RECONCILE.MISMATCH')).toBe(false);
+    expect(facts.filter((f) => f.kind === 'mismatch')).toEqual([]);
+    // The same balance in a report asked after the settlement is compared: the venue holds less than the position.
+    const later = pump.request();
+    await reads.answer('open', { ok: true, value: [] });
+    await reads.answer('balance', { ok: true, value: balance('0') });
+    await later;
+    expect(core.halts.has('RECONCILE.MISMATCH')).toBe(true);
+    await driver.idle();
+  });
+});

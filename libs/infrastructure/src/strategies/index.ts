@@ -1,0 +1,2 @@
+export * from './load-strategy';
+export * from './strategy-from-settings';

@@ -1,0 +1,121 @@
+// The "tick → order through the EventDriver" row of `npm run bench` (tools/bench/README.md): the
+// trading core of docs/core.md on the composed bot's real SQLite stores and paper broker.
+import { performance } from 'node:perf_hooks';
+import { EventDriver, TradingCore, type BalanceDTO, type CandleQuote, type TickerDTO, type VirtualScheduler } from '@cab/application';
+import {
+  dec,
+  ExitPolicy,
+  RiskManager,
+  validateExitConfig,
+  validateRiskConfig,
+  type Instrument,
+  type OrderBook,
+  type StrategyFactory,
+  type Validated,
+} from '@cab/domain';
+import type { BotApp } from '@cab/infrastructure';
+
+export interface EventTickFigures {
+  /** µs from the CandleClosed event handed to the driver to the broker's send call, one per order. */
+  sent: number[];
+  /** µs the core's decision took (enqueue returned: handle ran, the write-ahead queued). */
+  decided: number[];
+  /** µs the write-ahead unit of work took (key + order row committed), one per order. */
+  writeAhead: number[];
+  /** µs of the whole step: answer applied and its Persist written. */
+  step: number[];
+  orders: number;
+}
+
+/**
+ * `ticks` candles closed one after the other on the composed app's stores and broker (the
+ * orchestrator is not started: its loops take no part). Before each tick, outside the timing, the
+ * venue view is refreshed from the broker (balance, book) and the quote read from the market data,
+ * as a MarketDataPump would hand it over; the step is awaited to the end before the next tick.
+ */
+export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strategy: StrategyFactory, ticks: number): Promise<EventTickFigures> {
+  const symbol = app.settings.symbol;
+  const inst = must(await app.broker.instrument(symbol));
+  const view = { balance: null as BalanceDTO | null, book: null as OrderBook | null };
+  const venue = {
+    name: app.broker.name,
+    instrument: (s: string): Instrument | null => (s === symbol ? inst : null),
+    balance: () => view.balance,
+    book: () => view.book,
+  };
+  const core = new TradingCore({
+    symbols: [symbol],
+    strategy,
+    risk: new RiskManager(ok(validateRiskConfig(app.settings.risk))),
+    exits: new ExitPolicy(ok(validateExitConfig(app.settings.exits))),
+    fixedAmount: dec(app.settings.trading.fixedAmount),
+    bucketMs: app.settings.idempotency.bucketMs,
+    venue,
+    clock: app.clock,
+    publish: true,
+    persist: true,
+  });
+  const f: EventTickFigures = { sent: [], decided: [], writeAhead: [], step: [], orders: 0 };
+  let t0 = 0;
+  let firstWrite = true;
+  // Only the first unit of work of a tick is the write-ahead (the Persist of the answer comes after the send).
+  const unitOfWork = {
+    run: async <T>(work: Parameters<BotApp['storage']['unitOfWork']['run']>[0]): Promise<T> => {
+      const a = performance.now();
+      try {
+        return (await app.storage.unitOfWork.run(work)) as T;
+      } finally {
+        if (firstWrite) f.writeAhead.push((performance.now() - a) * 1000);
+        firstWrite = false;
+      }
+    },
+  };
+  const broker = app.broker;
+  const driver = new EventDriver({
+    core,
+    broker: {
+      createMarketBuyQuote: (s, q, id) => {
+        f.sent.push((performance.now() - t0) * 1000);
+        return broker.createMarketBuyQuote(s, q, id);
+      },
+      createMarketSellBase: (s, b, id) => {
+        f.sent.push((performance.now() - t0) * 1000);
+        return broker.createMarketSellBase(s, b, id);
+      },
+    },
+    stores: { unitOfWork: unitOfWork as BotApp['storage']['unitOfWork'], safety: app.storage.safety },
+    idempotencyTtlMs: app.settings.idempotency.ttlSec * 1000,
+    publish: () => undefined,
+  });
+  const tf = app.marketData.timeframeMs(symbol);
+  for (let i = 0; i < ticks; i++) {
+    await vs.advance(app.settings.idempotency.bucketMs);
+    view.balance = must(await broker.fetchBalance(symbol));
+    view.book = must(await broker.fetchOrderBook(symbol, 50));
+    const ticker = mustMd(await app.marketData.ticker(symbol));
+    const quote: CandleQuote = { bidApprox: Number(ticker.bid.toString()), ticker: () => ticker };
+    const close = Number(ticker.last.toString());
+    const candle = { ts: app.clock.now() - tf, open: close, high: close, low: close, close, volume: 1 };
+    firstWrite = true;
+    t0 = performance.now();
+    driver.enqueue({ kind: 'candle-closed', symbol, candle, quote, timeframeMs: tf });
+    f.decided.push((performance.now() - t0) * 1000);
+    await driver.idle();
+    f.step.push((performance.now() - t0) * 1000);
+  }
+  f.orders = (await app.storage.orders.find({ limit: 1_000_000 })).length;
+  return f;
+}
+
+function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
+  if (!r.ok) throw new Error(r.error.message);
+  return r.value;
+}
+const mustMd = (r: { ok: true; value: TickerDTO } | { ok: false; error: unknown }): TickerDTO => {
+  if (!r.ok) throw new Error(`market data: ${JSON.stringify(r.error)}`);
+  return r.value;
+};
+function ok<T>(v: Validated<T>): T {
+  if (!v.ok) throw new Error(v.error.join('; '));
+  return v.value;
+}
