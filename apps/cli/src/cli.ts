@@ -244,7 +244,11 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             demandOption: true,
             describe: 'candle sources, one or more: FILE (of --symbol), SYMBOL=FILE, or db:SYMBOL[@TIMEFRAME] for candles stored by cab data download',
           })
-          .option('strategy', { type: 'string', describe: 'ema_cross_rsi | mean_reversion (default: STRATEGY)' })
+          .option('strategy', {
+            type: 'string',
+            describe: 'ema_cross_rsi | mean_reversion | a plug-in: the file name in --strategy-path, or an npm package (default: STRATEGY)',
+          })
+          .option('strategy-path', { type: 'string', describe: 'folder of plug-in strategies, <name>.ts or <name>.js (default: STRATEGY_PATH)' })
           .option('space', {
             type: 'string',
             demandOption: true,
@@ -274,6 +278,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             seed: a.seed,
             out: a.out,
             ...(a.strategy !== undefined ? { strategy: a.strategy } : {}),
+            ...(a.strategyPath !== undefined ? { strategyPath: a.strategyPath } : {}),
             ...(a.trials !== undefined ? { trials: a.trials } : {}),
             ...(a.symbol !== undefined ? { symbol: a.symbol } : {}),
             ...(a.threads !== undefined ? { threads: a.threads } : {}),

@@ -100,6 +100,47 @@ describe('cab optimize (built bundle)', () => {
     expect(withoutTimings(a)).not.toBe(a);
   });
 
+  it('optimizes a plug-in copied from examples/strategies under a new name, found by that name in --strategy-path, on both threads', () => {
+    const plugins = path.join(cwd, 'my-strategies');
+    fs.mkdirSync(plugins, { recursive: true });
+    fs.copyFileSync(path.join(root, 'examples/strategies/donchian_breakout.ts'), path.join(plugins, 'my_breakout.ts'));
+    const space = JSON.stringify({ entryPeriod: { choices: [20, 40] }, exitPeriod: { choices: [10, 20] } });
+    const r = cab([
+      'optimize',
+      '--data',
+      'btc.csv',
+      '--strategy',
+      'my_breakout',
+      '--strategy-path',
+      plugins,
+      '--space',
+      space,
+      '--walk-forward',
+      '1',
+      '--threads',
+      '2',
+      '--out',
+      'plugin',
+    ]);
+    expect(r.all).not.toMatch(/\n\s+at /);
+    expect(r.code).toBe(0);
+    const json = JSON.parse(read('plugin')) as { strategy: string; runs: { params: Record<string, number> }[]; timings: { threadsUsed: number } };
+    expect(json.strategy).toBe('my_breakout');
+    expect(json.runs.map((x) => [x.params['entryPeriod'], x.params['exitPeriod']]).sort()).toEqual([
+      [20, 10],
+      [20, 20],
+      [40, 10],
+      [40, 20],
+    ]);
+    // The plug-in was loaded inside the worker threads, not only in the main one.
+    expect(json.timings.threadsUsed).toBe(2);
+    // Without the folder the name means nothing: a usage error, not a stack.
+    const missing = cab(['optimize', '--data', 'btc.csv', '--strategy', 'my_breakout', '--space', space, '--out', 'plugin2']);
+    expect(missing.code).toBe(2);
+    expect(missing.err).toContain('--strategy: ');
+    expect(missing.all).not.toMatch(/\n\s+at /);
+  });
+
   it.each([
     [['--space', '{fast'], '--space: not valid JSON'],
     [['--space', '{"nope":{"choices":[1]}}'], '--space: nope: not a parameter of ema_cross_rsi'],

@@ -1,10 +1,11 @@
 import type { BacktestReport, ReportSummary } from '@cab/application';
-import { dec, type Candle } from '@cab/domain';
+import { dec, strategyFactory, type Candle, type StrategyDefinition, type StrategyFactory } from '@cab/domain';
 import { runCoreBacktest } from '../backtest/core-backtest';
 import type { Settings } from '../settings';
 import { unpackCandles } from './candle-pack';
 import { score, type EquitySeries, type Objective } from './objectives';
 import type { ParamSet } from './search-space';
+import { lookUpStrategy } from './strategy-lookup';
 
 /** What runCoreBacktest reads of the settings; only this crosses into the workers (no secrets there). */
 export type BacktestSettings = Pick<Settings, 'paper' | 'risk' | 'exits' | 'trading' | 'idempotency'>;
@@ -12,6 +13,8 @@ export type BacktestSettings = Pick<Settings, 'paper' | 'risk' | 'exits' | 'trad
 /** Given to every worker once (piscina's workerData): the candles and what every task shares. */
 export interface EvaluatorInit {
   strategy: string;
+  /** Where a plug-in strategy is found; each worker loads it once. */
+  strategyPath?: string;
   objective: Objective;
   settings: BacktestSettings;
   datasets: { symbol: string; candles: SharedArrayBuffer }[];
@@ -66,6 +69,8 @@ function trimSummary(s: ReportSummary): RunSummary {
  */
 export function createEvaluator(init: EvaluatorInit, threadId: number): (task: OptimizeTask) => Promise<TaskResult> {
   let candles: Candle[][] | null = null;
+  // The definition once per worker (a plug-in is compiled once, not per task); each task its parameters.
+  const def = lookUpStrategy(init.strategy, init.strategyPath);
   return async (task) => {
     candles ??= init.datasets.map((d) => unpackCandles(d.candles));
     const set = init.datasets[task.dataset];
@@ -76,6 +81,7 @@ export function createEvaluator(init: EvaluatorInit, threadId: number): (task: O
       warmupCandles: task.history,
       symbol: set.symbol,
       strategy: init.strategy,
+      strategyFactory: factoryOf(def, task.params),
       params: task.params,
       // runCoreBacktest reads only these parts of the settings (BacktestSettings).
       settings: init.settings as Settings,
@@ -90,4 +96,11 @@ export function createEvaluator(init: EvaluatorInit, threadId: number): (task: O
       elapsedMs: report.summary.elapsedMs,
     };
   };
+}
+
+/** The task's strategy: its parameters were checked when the search drew them, so a refusal here is a bug. */
+function factoryOf(def: StrategyDefinition<object>, params: ParamSet): StrategyFactory {
+  const f = strategyFactory(def, params);
+  if (!f.ok) throw new RangeError(`${def.name}: ${f.error.join('; ')}`);
+  return f.value;
 }

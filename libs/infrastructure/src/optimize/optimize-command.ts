@@ -18,6 +18,8 @@ export interface OptimizeCommandArgs {
   data: string[];
   /** Default: STRATEGY. */
   strategy?: string;
+  /** Folder of plug-in strategies (default STRATEGY_PATH). */
+  strategyPath?: string;
   /** JSON or @file.json. */
   space: string;
   method: string;
@@ -79,7 +81,8 @@ export async function optimizeCommand(args: OptimizeCommandArgs, settings: Setti
   if (problems.length > 0) throw new OptimizeArgsError(problems.join('\n'));
 
   const strategy = args.strategy ?? settings.strategy.name;
-  const def = lookUpStrategy(strategy);
+  const strategyPath = args.strategyPath ?? settings.strategy.path ?? undefined;
+  const def = lookUpStrategy(strategy, strategyPath);
   const fromSettings = strategy === settings.strategy.name ? { ...settings.strategy.params } : {};
   const space = parseSearchSpace(readSpaceArgument(args.space), def, fromSettings);
   // The searched parameters come from the space; the others from STRATEGY_PARAMS (its strategy) or the defaults.
@@ -110,6 +113,7 @@ export async function optimizeCommand(args: OptimizeCommandArgs, settings: Setti
   const result = await runOptimize({
     datasets,
     strategy,
+    ...(strategyPath !== undefined ? { strategyPath } : {}),
     base,
     space,
     method: args.method as 'grid' | 'random',

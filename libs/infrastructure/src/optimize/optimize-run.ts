@@ -22,6 +22,8 @@ export { overfitting } from './optimize-result';
 export interface OptimizeOptions {
   datasets: readonly Dataset[];
   strategy: string;
+  /** Where a plug-in strategy is found (STRATEGY_PATH / --strategy-path); built-ins need none. */
+  strategyPath?: string;
   /** Parameters not searched (over the strategy's defaults). */
   base: Record<string, unknown>;
   space: SearchSpace;
@@ -64,7 +66,7 @@ function bestOn(runs: readonly OptimizeRun[], window: number): OptimizeRun {
  */
 export async function runOptimize(o: OptimizeOptions): Promise<OptimizeResult> {
   const started = o.now();
-  const def = lookUpStrategy(o.strategy);
+  const def = lookUpStrategy(o.strategy, o.strategyPath);
   if (o.method === 'grid' && o.trials !== undefined) throw new OptimizeArgsError('--trials: only with --method random (a grid runs every parameter set)');
   if (o.method === 'random' && !(o.trials !== undefined && Number.isInteger(o.trials) && o.trials > 0))
     throw new OptimizeArgsError('--trials: --method random needs a whole number of trials > 0');
@@ -88,6 +90,7 @@ export async function runOptimize(o: OptimizeOptions): Promise<OptimizeResult> {
 
   const init: EvaluatorInit = {
     strategy: o.strategy,
+    ...(o.strategyPath !== undefined ? { strategyPath: o.strategyPath } : {}),
     objective: o.objective,
     // Only what a backtest reads crosses into the workers: no keys or tokens there.
     settings: { paper: o.settings.paper, risk: o.settings.risk, exits: o.settings.exits, trading: o.settings.trading, idempotency: o.settings.idempotency },

@@ -1,12 +1,14 @@
-import { isStrategyName, STRATEGY_NAMES, strategyDefinition, type StrategyDefinition } from '@cab/domain';
+import type { StrategyDefinition } from '@cab/domain';
+import { loadStrategyDefinition } from '../strategies/load-strategy';
 import { OptimizeArgsError } from './optimize-errors';
 
 /**
  * The one place `cab optimize` turns a strategy name into its definition (defaults and bounds
- * check). Today: the domain's built-in registry. When the strategy plug-in loader lands, swap this
- * call for it; nothing else here knows where strategies come from.
+ * check): a built-in, a plug-in in `strategyPath` (STRATEGY_PATH / --strategy-path) or an npm
+ * package, exactly as backtests, paper and live find it (strategies/load-strategy.ts).
  */
-export function lookUpStrategy(name: string): StrategyDefinition<object> {
-  if (!isStrategyName(name)) throw new OptimizeArgsError(`--strategy: unknown name ${JSON.stringify(name)}; one of ${STRATEGY_NAMES.join(', ')}`);
-  return strategyDefinition(name) as StrategyDefinition<object>;
+export function lookUpStrategy(name: string, strategyPath?: string): StrategyDefinition<object> {
+  const loaded = loadStrategyDefinition(name, strategyPath !== undefined ? { strategyPath } : {});
+  if (!loaded.ok) throw new OptimizeArgsError(`--strategy: ${loaded.error}`);
+  return loaded.value.definition;
 }
