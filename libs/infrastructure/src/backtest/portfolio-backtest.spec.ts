@@ -1,6 +1,7 @@
 // One portfolio over several symbols on one clock (runPortfolioBacktest), on real candles in the repo.
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { dec } from '@cab/domain';
 import type { Settings } from '../settings';
 import { bundledCandleFile, readCandleFile } from '../market-data/candle-csv';
 import { parseSettings } from '../settings';
@@ -69,6 +70,21 @@ describe('runPortfolioBacktest', () => {
     // Both traded candles, one equity curve over the day after the warm-up.
     expect(r.summary.candles).toBe(2 * (1440 - 200));
     expect(r.equity.length).toBeGreaterThan(100);
+  });
+
+  it('compares with buying and holding the basket: the start equity spread evenly over the symbols, first traded open to last close', async () => {
+    const r = await runPortfolioBacktest({ datasets, ...quick, settings: settings() });
+    // The warm-up is the first 200 candles of each file (the strategy's), so the traded open is the 201st.
+    const growth = (c: typeof btc) => dec(String(c[c.length - 1]!.close)).div(dec(String(c[200]!.open)));
+    const start = dec(r.summary.startEquity);
+    const expected = start
+      .div(dec('2'))
+      .times(growth(btc))
+      .plus(start.div(dec('2')).times(growth(eth)));
+    expect(dec(r.buyAndHold.endEquity).minus(expected).abs().lt(dec('1e-9'))).toBe(true);
+    // The day of the May 2021 crash: the basket lost, and the figure says so.
+    expect(dec(r.buyAndHold.pnl).lt(dec('0'))).toBe(true);
+    expect(r.buyAndHold.entryPrice).toBe('1');
   });
 
   it('applies RISK_MAX_OPEN_POSITIONS across the symbols', async () => {

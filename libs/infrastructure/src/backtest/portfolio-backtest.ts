@@ -198,7 +198,7 @@ export async function runPortfolioBacktest(opts: PortfolioBacktestOptions): Prom
     curve: recorder.curve(),
     dailyCloses: recorder.dailyCloses(),
     exposure: recorder.exposure(),
-    // Buy and hold of a portfolio has no one price: left out (each symbol's own report has its own).
+    // Buy and hold of a portfolio has no one price: basketHold replaces it below.
     marketOpen: ZERO,
     marketClose: ZERO,
   });
@@ -216,6 +216,7 @@ export async function runPortfolioBacktest(opts: PortfolioBacktestOptions): Prom
     },
     trades: fills,
     closedTrades,
+    buyAndHold: basketHold(legs, startEquity),
     // Every symbol's round trips, by the portfolio's days.
     periods: {
       day: periodBreakdown('day', dailyCloses, startEquity, closedTrades),
@@ -247,4 +248,27 @@ function recordEquity(recorder: EquityRecorder, venue: SimulatedVenue, core: Tra
   }
   if (cash === null) return;
   recorder.record(now, cash.plus(held), price, inMarket);
+}
+
+/**
+ * Buy and hold of a portfolio: the start equity spread evenly over the symbols, each bought at its
+ * first traded open and valued at its last close, before fees. Its "prices" are the basket's index
+ * (1 at the start), since no one symbol's price says what the basket did.
+ */
+function basketHold(legs: readonly Leg[], startEquity: Decimal): BacktestReport['buyAndHold'] {
+  const share = startEquity.div(dec(String(legs.length)));
+  let end = ZERO;
+  for (const leg of legs) {
+    const open = dec(String((leg.series[leg.history] as Candle).open));
+    const close = dec(String((leg.series[leg.series.length - 1] as Candle).close));
+    end = end.plus(open.gt(ZERO) ? share.times(close).div(open) : share);
+  }
+  const pnl = end.minus(startEquity);
+  return {
+    entryPrice: '1',
+    exitPrice: startEquity.gt(ZERO) ? str(end.div(startEquity).round(6)) : '1',
+    endEquity: str(end),
+    pnl: str(pnl),
+    returnPct: startEquity.gt(ZERO) ? str(pnl.div(startEquity).times(dec('100')).round(4)) : '0',
+  };
 }
