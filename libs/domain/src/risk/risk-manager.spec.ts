@@ -110,7 +110,10 @@ describe('RiskManager', () => {
       ['RISK.DAILY_LOSS', '100', '100'],
       ['RISK.LOSS_STREAK', '3', '3'],
       ['RISK.MAX_DRAWDOWN', '500', '500'],
+      // The portfolio: 999,950 quote open plus this entry's 100; five symbols open, this one a sixth.
+      ['RISK.MAX_EXPOSURE', '1000000', '1000050'],
       ['RISK.MAX_FEE', '0.003', '0.01'],
+      ['RISK.MAX_OPEN_POSITIONS', '5', '6'],
       ['RISK.MAX_POSITION', '1', '1.001439024390243902439024'],
       ['RISK.ORDERS_PER_HOUR', '10', '10'],
       ['RISK.SLIPPAGE', '0.002', d.limits['slippage.pct']],

@@ -16,7 +16,7 @@ export const maxExposureRule: RiskRule = {
     const p = portfolioOf(state);
     const after = p.exposureQuote.plus(intentQuote(intent, state));
     const limits = { 'exposure.maxQuote': str(max), 'exposure.quote': str(p.exposureQuote), 'exposure.afterQuote': str(after) };
-    if (after.gt(max)) return { failure: `exposure would be ${str(after)} > max ${str(max)} quote`, limits };
+    if (after.gt(max)) return { failure: `exposure would be ${str(after)} > max ${str(max)} quote`, limits, limit: str(max), observed: str(after) };
     return { failure: null, limits };
   },
 };

@@ -14,7 +14,7 @@ export const maxOpenPositionsRule: RiskRule = {
     const p = portfolioOf(state);
     const after = p.symbolOpen ? p.openPositions : p.openPositions + 1;
     const limits = { 'positions.maxOpen': String(max), 'positions.open': String(p.openPositions) };
-    if (after > max) return { failure: `${p.openPositions} positions open, max ${max}`, limits };
+    if (after > max) return { failure: `${p.openPositions} positions open, max ${max}`, limits, limit: String(max), observed: String(after) };
     return { failure: null, limits };
   },
 };
