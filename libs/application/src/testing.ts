@@ -125,3 +125,4 @@ export function errorOf(r: BrokerResult<unknown>): { kind: string; code: string 
   if (r.ok) throw new Error('expected an error');
   return { kind: r.error.kind, code: r.error.code };
 }
+export { remoteControlled } from './testing/remote-controlled-strategy';

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { remoteControlled } from '../testing/remote-controlled-strategy';
 import {
   dec,
   ExitPolicy,
@@ -10,9 +11,7 @@ import {
   type Decimal,
   type Instrument,
   type OrderBook,
-  type Signal,
   type SignalAction,
-  type StrategyFactory,
 } from '@cab/domain';
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, TickerDTO } from '../ports/broker';
@@ -194,22 +193,6 @@ class ModelVenue implements VenueView {
   allTradeIds(): string[] {
     return [...this.orders.values()].flatMap((v) => v.fills.map((f) => f.id));
   }
-}
-
-/** A strategy that says whatever the test set last (the signal of the next candle). */
-function remoteControlled(next: { action: SignalAction }): StrategyFactory {
-  return {
-    name: 'scripted',
-    warmup: 1,
-    params: {},
-    create: () => ({
-      name: 'scripted',
-      warmup: 1,
-      update: () => undefined,
-      signal: (): Signal => ({ action: next.action, reasons: ['scripted'] }),
-      reset: () => undefined,
-    }),
-  };
 }
 
 const isOpen = (p: { baseQty: Decimal; openedAt: number | null }) => p.baseQty.gt(ZERO) && p.openedAt !== null;

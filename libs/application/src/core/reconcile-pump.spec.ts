@@ -1,4 +1,5 @@
-import { dec, ExitPolicy, RiskManager, ZERO, type Decimal, type Instrument, type OrderBook, type Signal, type SignalAction } from '@cab/domain';
+import { dec, ExitPolicy, RiskManager, ZERO, type Decimal, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
+import { remoteControlled } from '../testing/remote-controlled-strategy';
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerResult, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
@@ -162,18 +163,7 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     };
     const core = new TradingCore({
       symbols: [SYMBOL],
-      strategy: {
-        name: 'scripted',
-        warmup: 1,
-        params: {},
-        create: () => ({
-          name: 'scripted',
-          warmup: 1,
-          update: () => undefined,
-          signal: (): Signal => ({ action: next.action, reasons: ['scripted'] }),
-          reset: () => undefined,
-        }),
-      },
+      strategy: remoteControlled(next),
       risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0 })),
       exits: new ExitPolicy({ stopPct: dec('0'), trailActivatePct: dec('0'), trailPct: dec('0'), takeProfitPct: dec('0') }),
       fixedAmount: dec('100'),
