@@ -45,5 +45,15 @@ function preset(projectDir, extra = {}) {
   };
 }
 
+/**
+ * For projects with specs on Postgres: a throwaway cluster per run (tools/testing), its URL in
+ * CAB_TEST_PG_URL. Usage: `preset(__dirname, withPostgres)`.
+ */
+const withPostgres = {
+  globalSetup: path.join(__dirname, 'tools/testing/postgres-global-setup.cjs'),
+  globalTeardown: path.join(__dirname, 'tools/testing/postgres-global-teardown.cjs'),
+};
+
 module.exports = preset;
 module.exports.TEST_TIMEOUT_MS = TEST_TIMEOUT_MS;
+module.exports.withPostgres = withPostgres;

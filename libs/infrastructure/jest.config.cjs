@@ -1,1 +1,2 @@
-module.exports = require('../../jest.preset.cjs')(__dirname);
+const preset = require('../../jest.preset.cjs');
+module.exports = preset(__dirname, preset.withPostgres);

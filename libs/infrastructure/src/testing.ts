@@ -123,3 +123,4 @@ export { SEED_DAY, SEED_EXPECTED, seedTrades, type SeedableStorage } from './rep
 export { pipelineContract, startBot, settingsFor, SYMBOL as PIPELINE_SYMBOL, type PipelineWorld, type PipelineBot } from './compose/testing/pipeline.contract';
 export { ScriptedMarketData, ScriptedStrategy } from './compose/testing/scripted';
 export { makePaperPipelineWorld, ordersFromTrades } from './compose/testing/paper-world';
+export { createTestPostgresDatabase, testPostgresUrl, type TestPostgresDatabase } from './testing/postgres-database';

@@ -5,7 +5,7 @@ import { Secret } from './secret';
 export type ReadFile = (absolutePath: string) => string;
 
 /** Names a secrets file (SECRETS_FILE, JSON) may hold. Lower-case spellings are accepted too. */
-export const SECRET_NAMES = ['API_KEY', 'API_SECRET', 'API_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_BOT_SECRET'] as const;
+export const SECRET_NAMES = ['API_KEY', 'API_SECRET', 'API_TOKEN', 'TELEGRAM_BOT_TOKEN', 'TELEGRAM_BOT_SECRET', 'DB_URL'] as const;
 export type SecretName = (typeof SECRET_NAMES)[number];
 
 /**

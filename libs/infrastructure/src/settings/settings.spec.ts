@@ -123,6 +123,24 @@ describe('validation', () => {
     ]);
   });
 
+  it('DB_URL selects Postgres and is a secret; BOT_ID names the bot; both are checked with every other problem', () => {
+    const s = parse({ DB_URL: 'postgres://cab:hunter2@db.internal:5432/cab', BOT_ID: 'btc-desk_1' });
+    expect(s.db.url?.reveal()).toBe('postgres://cab:hunter2@db.internal:5432/cab');
+    expect(s.botId).toBe('btc-desk_1');
+    expect(parse({}).db.url).toBeNull();
+    expect(parse({}).botId).toBe('default');
+    expect(JSON.stringify(s)).not.toContain('hunter2');
+    expect(formatSummary(settingsSummary(s))).not.toContain('hunter2');
+    // The password alone is redacted too: a driver error may quote it without the URL.
+    expect(secretValues(s)).toEqual(expect.arrayContaining(['postgres://cab:hunter2@db.internal:5432/cab', 'hunter2']));
+    const problems = problemsOf({ DB_URL: 'mysql://root:hunter2@x/db', BOT_ID: 'Bad Name' });
+    expect(problems).toEqual([
+      'DB_URL: expected postgres://user:password@host:port/database (the value is not shown: it may hold a password)',
+      'BOT_ID: expected 1–63 of a-z, 0-9, _ and - (starting with a letter or digit), got "Bad Name"',
+    ]);
+    expect(problems.join('\n')).not.toContain('hunter2');
+  });
+
   it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {
     expect(parse({}).strategy).toEqual({ name: 'ema_cross_rsi', params: {}, path: null });
     expect(parse({ STRATEGY: 'Mean_Reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }).strategy).toEqual({

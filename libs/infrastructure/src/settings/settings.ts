@@ -89,7 +89,22 @@ export interface Settings {
    * NORMAL survives any crash of the bot (kill -9 included) but may lose the last commits if the
    * machine itself loses power, and cuts the time from signal to order by about the fsync.
    */
-  readonly db: { readonly path: string; readonly synchronous: 'FULL' | 'NORMAL' };
+  readonly db: {
+    readonly path: string;
+    readonly synchronous: 'FULL' | 'NORMAL';
+    /**
+     * DB_URL (postgres://user:password@host:port/db, or DB_URL_FILE / DB_URL_B64): the bot's store
+     * is this Postgres database instead of the SQLite file at DB_PATH (docs/postgres.md). A Secret:
+     * it carries the password.
+     */
+    readonly url: Secret | null;
+  };
+  /**
+   * BOT_ID: this bot's name in a shared database. Every row it writes carries it and every read is
+   * scoped to it, so bots on one Postgres never see each other's orders, positions, keys or halts;
+   * the instance lock is keyed by it. Default `default` (one bot per SQLite file needs no name).
+   */
+  readonly botId: string;
   /**
    * LOCK_DIR: where live instances take their account lock (a second instance on the same account
    * refuses to start). Every instance that trades the account must see the same folder; null =
@@ -253,7 +268,9 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
     db: {
       path: r.string('DB_PATH', './data/crypto_ai_bot.db'),
       synchronous: r.oneOf('DB_SYNCHRONOUS', ['FULL', 'NORMAL'] as const, 'FULL', { caseInsensitive: true }),
+      url: dbUrlOf(r, secrets.get('DB_URL')),
     },
+    botId: botIdOf(r),
     lockDir: lockDirOf(r),
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
@@ -307,7 +324,8 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
   for (const p of strategyProblems(settings.strategy, opts.cwd)) r.problem(p);
 
   if (opts.files) {
-    for (const p of dbPathProblems(settings.db.path, opts.cwd, opts.files)) r.problem(p);
+    // With DB_URL the SQLite file is not used: its folder need not exist.
+    if (settings.db.url === null) for (const p of dbPathProblems(settings.db.path, opts.cwd, opts.files)) r.problem(p);
     if (marketSource === 'replay')
       for (const [symbol, file] of Object.entries(replayFiles)) {
         const variable = r.has('REPLAY_FILES') ? `REPLAY_FILES (${symbol})` : 'REPLAY_FILE';
@@ -518,6 +536,30 @@ function telegramCommandProblems(r: EnvReader, t: Settings['telegram']): void {
   if (missing.length > 0) r.problem(`TELEGRAM_COMMANDS=true needs ${missing.join(' and ')} (the bot's token and the one chat it answers in)`);
   if (t.chatId !== null && !/^-?\d+$/.test(t.chatId))
     r.problem(`TELEGRAM_CHAT_ID: TELEGRAM_COMMANDS=true answers only in a chat named by its numeric id (e.g. -1001234567890), got ${JSON.stringify(t.chatId)}`);
+}
+
+/** DB_URL names a Postgres server; anything else is a typo that would otherwise surface only at connect time. */
+function dbUrlOf(r: EnvReader, url: Secret | null): Secret | null {
+  if (url === null) return null;
+  let parsed: URL | null;
+  try {
+    parsed = new URL(url.reveal());
+  } catch {
+    parsed = null;
+  }
+  // The value itself is never echoed: it carries the password.
+  if (parsed === null || (parsed.protocol !== 'postgres:' && parsed.protocol !== 'postgresql:') || parsed.hostname === '')
+    r.problem('DB_URL: expected postgres://user:password@host:port/database (the value is not shown: it may hold a password)');
+  return url;
+}
+
+const BOT_ID_RE = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+/** BOT_ID goes into every row, the lock key and metric labels: a short lower-case name. */
+function botIdOf(r: EnvReader): string {
+  const id = r.string('BOT_ID', 'default');
+  if (!BOT_ID_RE.test(id)) r.problem(`BOT_ID: expected 1–63 of a-z, 0-9, _ and - (starting with a letter or digit), got ${JSON.stringify(id)}`);
+  return id;
 }
 
 /** LOCK_DIR is shared by instances that may start from different folders: a relative path would name a different folder for each. */

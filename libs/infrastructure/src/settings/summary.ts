@@ -38,7 +38,9 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['RECONCILE_INTERVAL_SEC', String(s.intervals.reconcileSec)],
     ['WATCHDOG_INTERVAL_SEC', String(s.intervals.watchdogSec)],
     ['DMS_TIMEOUT_MS', String(s.dmsTimeoutMs)],
-    ['DB_PATH', s.db.path],
+    ['DB_PATH', s.db.url ? '(unused: DB_URL is set)' : s.db.path],
+    ['DB_URL', secret(s.db.url)],
+    ['BOT_ID', s.botId],
     ['LOCK_DIR', s.lockDir ?? '(<tmpdir>/crypto-ai-bot-locks)'],
     ['HTTP_TIMEOUT_SEC', String(s.http.timeoutSec)],
     ['HOST', s.http.host],
@@ -80,7 +82,20 @@ export function formatSummary(rows: [string, string][]): string {
 
 /** Every secret value the settings hold, for log redaction by value. */
 export function secretValues(s: Settings): string[] {
-  return [s.http.apiToken, s.exchangeApi.key, s.exchangeApi.secret, s.telegram.botToken, s.telegram.botSecret]
+  const values = [s.http.apiToken, s.exchangeApi.key, s.exchangeApi.secret, s.telegram.botToken, s.telegram.botSecret, s.db.url]
     .filter((x): x is NonNullable<typeof x> => x !== null)
     .map((x) => x.reveal());
+  // A driver error may quote the password alone, without the URL around it.
+  const password = passwordOf(s.db.url?.reveal() ?? null);
+  return password ? [...values, password] : values;
+}
+
+function passwordOf(url: string | null): string | null {
+  if (url === null) return null;
+  try {
+    const p = decodeURIComponent(new URL(url).password);
+    return p.length > 0 ? p : null;
+  } catch {
+    return null;
+  }
 }
