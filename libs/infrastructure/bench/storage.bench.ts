@@ -60,17 +60,17 @@ function rawCeiling(count: number): number {
     migrate(conn.raw, { dir: locateMigrationsDir(), clock });
     const db = conn.raw;
     const insOrder = db.prepare(
-      "INSERT INTO orders (client_order_id, exchange, symbol, side, type, requested_quote, status, reason, created_at, updated_at) VALUES (?, 'paper', 'BTC/USDT', 'buy', 'market', '100', 'submitted', 'bench', ?, ?) ON CONFLICT DO NOTHING RETURNING client_order_id",
+      "INSERT INTO orders (bot_id, client_order_id, exchange, symbol, side, type, requested_quote, status, reason, created_at, updated_at) VALUES ('default', ?, 'paper', 'BTC/USDT', 'buy', 'market', '100', 'submitted', 'bench', ?, ?) ON CONFLICT DO NOTHING RETURNING client_order_id",
     );
     const insFill = db.prepare(
-      "INSERT INTO fills (exchange, trade_id, client_order_id, exchange_order_id, symbol, side, price, amount, cost, fee, fee_currency, ts) VALUES ('paper', ?, ?, ?, 'BTC/USDT', 'buy', '50000.1', '0.0005', '25.00005', '0.000001', 'BTC', ?), ('paper', ?, ?, ?, 'BTC/USDT', 'buy', '50000.1', '0.0005', '25.00005', '0.000001', 'BTC', ?) ON CONFLICT (exchange, trade_id) DO NOTHING RETURNING exchange, trade_id",
+      "INSERT INTO fills (bot_id, exchange, trade_id, client_order_id, exchange_order_id, symbol, side, price, amount, cost, fee, fee_currency, ts) VALUES ('default', 'paper', ?, ?, ?, 'BTC/USDT', 'buy', '50000.1', '0.0005', '25.00005', '0.000001', 'BTC', ?), ('default', 'paper', ?, ?, ?, 'BTC/USDT', 'buy', '50000.1', '0.0005', '25.00005', '0.000001', 'BTC', ?) ON CONFLICT (bot_id, exchange, trade_id) DO NOTHING RETURNING exchange, trade_id",
     );
     const updOrder = db.prepare(
-      "UPDATE orders SET status = 'filled', exchange_order_id = ?, filled_base = '0.001', updated_at = ? WHERE client_order_id = ? RETURNING *",
+      "UPDATE orders SET status = 'filled', exchange_order_id = ?, filled_base = '0.001', updated_at = ? WHERE bot_id = 'default' AND client_order_id = ? RETURNING *",
     );
-    const getPos = db.prepare("SELECT * FROM positions WHERE symbol = 'BTC/USDT'");
+    const getPos = db.prepare("SELECT * FROM positions WHERE bot_id = 'default' AND symbol = 'BTC/USDT'");
     const upsertPos = db.prepare(
-      "INSERT INTO positions (symbol, base_qty, avg_entry, realized_pnl, updated_at, version) VALUES ('BTC/USDT', ?, '0', '0', ?, 1) ON CONFLICT (symbol) DO UPDATE SET base_qty = excluded.base_qty, updated_at = excluded.updated_at, version = positions.version + 1 RETURNING version",
+      "INSERT INTO positions (bot_id, symbol, base_qty, avg_entry, realized_pnl, updated_at, version) VALUES ('default', 'BTC/USDT', ?, '0', '0', ?, 1) ON CONFLICT (bot_id, symbol) DO UPDATE SET base_qty = excluded.base_qty, updated_at = excluded.updated_at, version = positions.version + 1 RETURNING version",
     );
     const trade = db.transaction((i: number) => {
       const id = `r-${i}`;

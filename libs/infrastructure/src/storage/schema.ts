@@ -1,10 +1,16 @@
 import type { Generated } from 'kysely';
 
 /**
- * kysely's view of the tables created by migrations/V*.sql. Decimals are TEXT (strings here),
- * timestamps INTEGER epoch ms. Rows become domain/port records only in the repositories' mappers.
+ * kysely's view of the tables created by migrations/V*.sql (SQLite) and migrations/postgres/V*.sql.
+ * Decimals are strings here (SQLite TEXT, Postgres NUMERIC: the pg driver returns it as a string),
+ * timestamps epoch ms (Postgres BIGINT, parsed to a number by postgres/pool.ts). Rows become
+ * domain/port records only in the repositories' mappers.
+ *
+ * `bot_id` (V0006; docs/postgres.md, "BOT_ID"): the bot a row belongs to, in every key of the
+ * tables a bot writes. Repositories set it on every write and filter on it in every read.
  */
 export interface OrdersTable {
+  bot_id: string;
   client_order_id: string;
   exchange: string;
   exchange_order_id: string | null;
@@ -26,6 +32,7 @@ export interface OrdersTable {
 }
 
 export interface FillsTable {
+  bot_id: string;
   exchange: string;
   trade_id: string;
   client_order_id: string;
@@ -41,6 +48,7 @@ export interface FillsTable {
 }
 
 export interface PositionsTable {
+  bot_id: string;
   symbol: string;
   base_qty: string;
   avg_entry: string;
@@ -57,6 +65,7 @@ export interface PositionsTable {
 }
 
 export interface IdempotencyKeysTable {
+  bot_id: string;
   key: string;
   ref: string | null;
   created_at: number;
@@ -65,6 +74,7 @@ export interface IdempotencyKeysTable {
 
 export interface AuditTable {
   id: Generated<number>;
+  bot_id: string;
   ts: number;
   kind: string;
   symbol: string | null;
@@ -87,6 +97,7 @@ export interface MarketDataTable {
 
 export interface DlqTable {
   id: Generated<number>;
+  bot_id: string;
   ts: number;
   topic: string;
   subscriber: string | null;
@@ -96,6 +107,7 @@ export interface DlqTable {
 }
 
 export interface PaperBalancesTable {
+  bot_id: string;
   currency: string;
   free: string;
   used: string;
@@ -105,6 +117,7 @@ export interface PaperBalancesTable {
 /** V0004: the paper broker's orders; `fills` is a JSON array of PaperFillRecord (decimal strings). */
 export interface PaperOrdersTable {
   seq: Generated<number>;
+  bot_id: string;
   id: string;
   client_order_id: string | null;
   symbol: string;
@@ -126,6 +139,7 @@ export interface PaperOrdersTable {
 
 /** V0005: halts in force (SafetyStateStore). */
 export interface HaltsTable {
+  bot_id: string;
   code: string;
   level: string;
   reason: string;
@@ -134,6 +148,7 @@ export interface HaltsTable {
 
 /** V0005: where each symbol's next reconcile pass reads the venue's trades from. */
 export interface TradeCursorsTable {
+  bot_id: string;
   symbol: string;
   trades_since: number;
   unread_since: number | null;

@@ -1,16 +1,3 @@
-import type {
-  AuditLog,
-  CandleRepository,
-  DeadLetterQueue,
-  FillsRepository,
-  IdempotencyStore,
-  OrdersRepository,
-  PaperLedgerStore,
-  PositionsRepository,
-  SafetyStateStore,
-  StorageHousekeeping,
-  UnitOfWork,
-} from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { sql } from 'kysely';
 import { locateMigrationsDir } from './migrations/files';
@@ -22,32 +9,22 @@ import { SqlDeadLetterQueue } from './repositories/dead-letter-queue';
 import { SqlPaperLedgerStore } from './repositories/paper-ledger-store';
 import { SqlSafetyStateStore } from './repositories/safety-state-store';
 import { openSqlite, type SqliteConnection, type SqliteOptions } from './sqlite/connection';
+import { DEFAULT_BOT_ID } from './repositories/support';
+import type { Storage } from './storage';
 import { SqlUnitOfWork, transactionalStores } from './unit-of-work';
 
 export interface SqliteStorageOptions extends SqliteOptions {
   clock: Clock;
   /** Folder of V*.sql files; default: `locateMigrationsDir()` (the repo's or the bundle's migrations/). */
   migrationsDir?: string;
+  /** BOT_ID (docs/postgres.md): default `default`, the owner of every row written before V0006. */
+  botId?: string;
 }
 
 /** Every storage port, over one SQLite connection, with the schema migrated. */
-export interface SqliteStorage {
+export interface SqliteStorage extends Storage {
+  readonly dialect: 'sqlite';
   readonly connection: SqliteConnection;
-  readonly migrations: MigrateResult;
-  readonly orders: OrdersRepository;
-  readonly fills: FillsRepository;
-  readonly positions: PositionsRepository;
-  readonly idempotency: IdempotencyStore;
-  readonly audit: AuditLog;
-  readonly candles: CandleRepository;
-  readonly dlq: DeadLetterQueue;
-  readonly paperLedger: PaperLedgerStore;
-  /** Halts and reconcile trade cursors: what a restart resumes from. */
-  readonly safety: SafetyStateStore;
-  readonly unitOfWork: UnitOfWork;
-  /** A passive WAL checkpoint (file databases; nothing in memory): the orchestrator runs it on its reconcile loop. */
-  readonly housekeeping: StorageHousekeeping;
-  close(): Promise<void>;
 }
 
 /** WAL pages before a commit checkpoints by itself: ~40 MB, far above what a reconcile interval writes. */
@@ -67,20 +44,25 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     throw e;
   }
   const { db } = connection;
+  const botId = options.botId ?? DEFAULT_BOT_ID;
   const templates = new QueryTemplates();
   // A file may be written by another connection (the CLI, a second process): the cache asks
   // SQLite's data_version, which changes when one commits, before every lookup.
   const dataVersion = connection.raw.prepare('pragma data_version').pluck();
   const positionsCache = new PositionsCache(connection.path === ':memory:' ? null : () => dataVersion.get() as number);
+  const scope = { botId, templates, positionsCache };
   return {
+    dialect: 'sqlite',
+    botId,
+    db,
     connection,
     migrations,
-    ...transactionalStores(db, options.clock, templates, positionsCache),
+    ...transactionalStores(db, options.clock, scope),
     candles: new SqlCandleRepository(db),
-    dlq: new SqlDeadLetterQueue(db),
-    paperLedger: new SqlPaperLedgerStore(db, options.clock, templates),
-    safety: new SqlSafetyStateStore(db),
-    unitOfWork: new SqlUnitOfWork(db, options.clock, templates, positionsCache),
+    dlq: new SqlDeadLetterQueue(db, botId),
+    paperLedger: new SqlPaperLedgerStore(db, options.clock, templates, botId),
+    safety: new SqlSafetyStateStore(db, botId),
+    unitOfWork: new SqlUnitOfWork(db, options.clock, scope),
     housekeeping: {
       // Through kysely, so it waits for a transaction in flight on the same connection.
       checkpoint: async () => {

@@ -1,6 +1,6 @@
 import { InMemoryStorage } from '@cab/application/testing';
 import { openTempStorage } from '@cab/infrastructure/testing';
-import { storageContract } from './storage.contract';
+import { botIsolationContract, storageContract } from './storage.contract';
 import { openSqliteStorage } from './sqlite-storage';
 
 storageContract('SQLite (real file DB)', (clock) => {
@@ -14,4 +14,18 @@ storageContract('in-memory (@cab/application/testing)', (clock) => ({ storage: n
 storageContract('SQLite in memory (positions read through the cache)', (clock) => {
   const storage = openSqliteStorage({ path: ':memory:', allowInMemory: true, clock });
   return { storage, dispose: () => storage.close() };
+});
+
+// Two bots in one SQLite file (V0006): the same isolation Postgres gives many bots.
+botIsolationContract('SQLite (two BOT_IDs, one file)', async (clock) => {
+  const first = openTempStorage(clock, { botId: 'alpha' });
+  const second = openSqliteStorage({ path: first.dbPath, clock, botId: 'beta' });
+  return {
+    a: first,
+    b: second,
+    dispose: async () => {
+      await second.close();
+      await first.dispose();
+    },
+  };
 });

@@ -416,3 +416,123 @@ export function storageContract(name: string, make: (clock: FakeClock) => { stor
     });
   });
 }
+
+/**
+ * BOT_ID (docs/postgres.md): two storages on one database, each with its own bot id, write the
+ * same keys (client order ids, trade ids, symbols, idempotency keys, halt codes, currencies, paper
+ * order ids) and never see, replace or delete each other's rows. Candles are shared on purpose.
+ */
+export function botIsolationContract(
+  name: string,
+  make: (clock: FakeClock) => Promise<{ a: StorageUnderTest; b: StorageUnderTest; dispose: () => Promise<void> }>,
+): void {
+  describe(`BOT_ID isolation: ${name}`, () => {
+    let clock: FakeClock;
+    let a: StorageUnderTest;
+    let b: StorageUnderTest;
+    let dispose: () => Promise<void>;
+
+    beforeEach(async () => {
+      clock = new FakeClock(1_700_000_000_000);
+      ({ a, b, dispose } = await make(clock));
+    });
+    afterEach(() => dispose());
+
+    /** The same trade, written by one bot through every port. */
+    async function trade(s: StorageUnderTest, qty: string, tag: string): Promise<void> {
+      expect(await s.orders.insert(anOrder({ clientOrderId: 'cab-1', exchangeOrderId: 'x-1', status: 'submitted', reason: tag }))).toEqual({ ok: true });
+      await s.unitOfWork.run(async (tx) => {
+        const { inserted } = await tx.fills.insertMany([aFill({ tradeId: 't-1', amount: dec(qty) })]);
+        expect(inserted).toHaveLength(1);
+        expect(await tx.positions.save(aPosition({ baseQty: dec(qty) }), 0)).toEqual({ ok: true, version: 1 });
+        await tx.audit.record({ ts: clock.now(), kind: 'order', symbol: 'BTC/USDT', correlationId: 'c-1', summary: tag, data: { qty } });
+      });
+      expect((await s.idempotency.reserve('k-1', 60_000, tag)).ok).toBe(true);
+      await s.safety.saveHalt({ code: 'OPERATOR', level: 'halted', reason: tag, since: 1 });
+      await s.safety.saveTradeCursor({ symbol: 'BTC/USDT', tradesSince: tag === 'a' ? 10 : 20, unreadSince: null });
+      await s.dlq.push({ ts: 1, topic: 'order.filled', subscriber: tag, payload: '{}', error: 'boom', attempts: 1 });
+      await s.paperLedger.save(
+        { USDT: { free: qty, used: '0' } },
+        {
+          orders: [
+            {
+              id: 'p-1',
+              clientOrderId: 'cab-1',
+              symbol: 'BTC/USDT',
+              side: 'buy',
+              type: 'market',
+              status: 'closed',
+              price: null,
+              requestedQuote: qty,
+              requestedBase: null,
+              filledBase: qty,
+              filledQuote: qty,
+              averagePrice: '1',
+              fee: '0',
+              feeCurrency: 'USDT',
+              createdAt: 1,
+              updatedAt: 1,
+              fills: [],
+            },
+          ],
+        },
+      );
+    }
+
+    it('writes the same keys for two bots side by side, and each reads only its own', async () => {
+      await trade(a, '1.5', 'a');
+      await trade(b, '2.25', 'b');
+      for (const [s, qty, tag, since] of [
+        [a, '1.5', 'a', 10],
+        [b, '2.25', 'b', 20],
+      ] as const) {
+        expect((await s.orders.byClientOrderId('cab-1'))?.reason).toBe(tag);
+        expect((await s.orders.byExchangeOrderId('paper', 'x-1'))?.reason).toBe(tag);
+        expect((await s.orders.open()).map((o) => o.reason)).toEqual([tag]);
+        expect((await s.orders.find()).map((o) => o.reason)).toEqual([tag]);
+        expect((await s.fills.byOrder('cab-1')).map((f) => str(f.amount))).toEqual([qty]);
+        expect((await s.fills.bySymbol('BTC/USDT')).map((f) => str(f.amount))).toEqual([qty]);
+        expect((await s.positions.all()).map((p) => str(p.baseQty))).toEqual([qty]);
+        expect(str((await s.positions.get('BTC/USDT'))!.baseQty)).toBe(qty);
+        expect((await s.audit.find()).map((e) => e.summary)).toEqual([tag]);
+        expect((await s.idempotency.get('k-1'))?.ref).toBe(tag);
+        expect(await s.safety.halts()).toEqual([{ code: 'OPERATOR', level: 'halted', reason: tag, since: 1 }]);
+        expect(await s.safety.tradeCursors()).toEqual([{ symbol: 'BTC/USDT', tradesSince: since, unreadSince: null }]);
+        expect((await s.dlq.list()).map((d) => d.subscriber)).toEqual([tag]);
+        expect(await s.dlq.count()).toBe(1);
+        expect(await s.paperLedger.load()).toEqual({ USDT: { free: qty, used: '0' } });
+        expect((await s.paperLedger.loadOrders(0)).map((o) => o.filledBase)).toEqual([qty]);
+      }
+    });
+
+    it("never updates, takes over or deletes another bot's rows", async () => {
+      await trade(a, '1.5', 'a');
+      // b cannot touch a's order, position, key, halt, dead letter or paper account.
+      expect(await b.orders.update('cab-1', { status: 'canceled', updatedAt: 2 })).toBeNull();
+      expect(await b.positions.save(aPosition({ baseQty: dec('9') }), 1)).toMatchObject({ ok: false, code: 'POSITION.VERSION_CONFLICT' });
+      expect(await b.idempotency.release('k-1')).toBe(false);
+      clock.advance(120_000);
+      expect(await b.idempotency.purgeExpired()).toBe(0);
+      await b.safety.removeHalt('OPERATOR');
+      const [letter] = await a.dlq.list();
+      expect(await b.dlq.remove(letter!.id)).toBe(false);
+      await b.paperLedger.save({ BTC: { free: '1', used: '0' } }, { orders: [], forgetFinishedBefore: Number.MAX_SAFE_INTEGER });
+
+      expect((await a.orders.byClientOrderId('cab-1'))?.status).toBe('submitted');
+      expect(str((await a.positions.get('BTC/USDT'))!.baseQty)).toBe('1.5');
+      expect(await a.idempotency.get('k-1')).not.toBeNull();
+      expect(await a.safety.halts()).toHaveLength(1);
+      expect(await a.dlq.count()).toBe(1);
+      expect(await a.paperLedger.load()).toEqual({ USDT: { free: '1.5', used: '0' } });
+      expect(await a.paperLedger.loadOrders(0)).toHaveLength(1);
+      // …while a's own purge still works on its own rows.
+      expect(await a.idempotency.purgeExpired()).toBe(1);
+    });
+
+    it('shares candles: market data is the venue’s, not a bot’s', async () => {
+      const key = { exchange: 'gate', symbol: 'BTC/USDT', timeframe: '1m' };
+      await a.candles.upsert(key, [{ ts: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }]);
+      expect(await b.candles.latest(key, 5)).toEqual([{ ts: 0, open: 1, high: 2, low: 0.5, close: 1.5, volume: 10 }]);
+    });
+  });
+}

@@ -2,7 +2,7 @@ import type { AuditEntry, AuditKind, AuditLog, AuditQuery, AuditRecord } from '@
 import type { Insertable, Selectable } from 'kysely';
 import type { AuditTable } from '../schema';
 import { QueryTemplates } from './query-templates';
-import { clampLimit, type Db } from './support';
+import { clampLimit, DEFAULT_BOT_ID, type Db } from './support';
 
 const KINDS: ReadonlySet<string> = new Set<AuditKind>(['signal', 'risk', 'order', 'exit', 'reconcile', 'safety', 'system']);
 
@@ -21,8 +21,9 @@ function rowToAudit(r: Selectable<AuditTable>): AuditRecord {
 
 type AuditRow = Omit<Insertable<AuditTable>, 'id'>;
 
-function toRow(entry: AuditEntry): AuditRow {
+function toRow(entry: AuditEntry, botId: string): AuditRow {
   return {
+    bot_id: botId,
     ts: entry.ts,
     kind: entry.kind,
     symbol: entry.symbol,
@@ -37,11 +38,12 @@ export class SqlAuditLog implements AuditLog {
   constructor(
     private readonly db: Db,
     private readonly templates: QueryTemplates = new QueryTemplates(),
+    private readonly botId: string = DEFAULT_BOT_ID,
   ) {}
 
   // About ten entries per trade: compiled once (see QueryTemplates), not per call.
   async record(entry: AuditEntry): Promise<number> {
-    const [row] = await this.templates.run(this.db, 'audit.insert', toRow(entry), (v) => this.db.insertInto('audit').values(v).returning('id'));
+    const [row] = await this.templates.run(this.db, 'audit.insert', toRow(entry, this.botId), (v) => this.db.insertInto('audit').values(v).returning('id'));
     if (!row) throw new Error('audit insert returned no id');
     return row.id;
   }
@@ -50,11 +52,16 @@ export class SqlAuditLog implements AuditLog {
   // outside a transaction one commit.
   async recordAll(entries: readonly AuditEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    await this.templates.runRows(this.db, 'audit.insert', entries.map(toRow), (rows) => this.db.insertInto('audit').values(rows));
+    await this.templates.runRows(
+      this.db,
+      'audit.insert',
+      entries.map((e) => toRow(e, this.botId)),
+      (rows) => this.db.insertInto('audit').values(rows),
+    );
   }
 
   async find(query: AuditQuery = {}): Promise<AuditRecord[]> {
-    let q = this.db.selectFrom('audit').selectAll();
+    let q = this.db.selectFrom('audit').selectAll().where('bot_id', '=', this.botId);
     if (query.kind !== undefined) q = q.where('kind', '=', query.kind);
     if (query.symbol !== undefined) q = q.where('symbol', '=', query.symbol);
     if (query.correlationId !== undefined) q = q.where('correlation_id', '=', query.correlationId);

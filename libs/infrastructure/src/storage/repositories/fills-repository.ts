@@ -3,15 +3,16 @@ import { dec, str } from '@cab/domain';
 import type { Selectable } from 'kysely';
 import type { FillsTable } from '../schema';
 import { QueryTemplates } from './query-templates';
-import { clampLimit, inTransaction, toSide, type Db } from './support';
+import { clampLimit, DEFAULT_BOT_ID, inTransaction, toSide, type Db } from './support';
 
 /** Rows per INSERT: 12 parameters each stays far below SQLite's 32,766-parameter limit. */
 const CHUNK = 500;
 
 const fillKey = (exchange: string, tradeId: string): string => `${exchange}\u0000${tradeId}`;
 
-export function fillToRow(f: FillRecord): FillsTable {
+export function fillToRow(f: FillRecord, botId: string): FillsTable {
   return {
+    bot_id: botId,
     exchange: f.exchange,
     trade_id: f.tradeId,
     client_order_id: f.clientOrderId,
@@ -48,6 +49,7 @@ export class SqlFillsRepository implements FillsRepository {
   constructor(
     private readonly db: Db,
     private readonly templates: QueryTemplates = new QueryTemplates(),
+    private readonly botId: string = DEFAULT_BOT_ID,
   ) {}
 
   insertMany(fills: readonly FillRecord[]): Promise<FillsInsertResult> {
@@ -57,12 +59,12 @@ export class SqlFillsRepository implements FillsRepository {
       // that were new (docs/lessons.md #11). A trade repeated within the input conflicts with its first copy.
       const fresh = new Set<string>();
       for (let i = 0; i < fills.length; i += CHUNK) {
-        const chunk = fills.slice(i, i + CHUNK).map(fillToRow);
+        const chunk = fills.slice(i, i + CHUNK).map((f) => fillToRow(f, this.botId));
         const rows = await this.templates.runRows(trx, 'fills.insert', chunk, (values) =>
           trx
             .insertInto('fills')
             .values(values)
-            .onConflict((oc) => oc.columns(['exchange', 'trade_id']).doNothing())
+            .onConflict((oc) => oc.columns(['bot_id', 'exchange', 'trade_id']).doNothing())
             .returning(['exchange', 'trade_id']),
         );
         for (const r of rows) fresh.add(fillKey(r.exchange, r.trade_id));
@@ -80,6 +82,7 @@ export class SqlFillsRepository implements FillsRepository {
     const rows = await this.db
       .selectFrom('fills')
       .selectAll()
+      .where('bot_id', '=', this.botId)
       .where('client_order_id', '=', clientOrderId)
       .orderBy('ts', 'asc')
       .orderBy('trade_id', 'asc')
@@ -88,7 +91,7 @@ export class SqlFillsRepository implements FillsRepository {
   }
 
   async bySymbol(symbol: string, since?: number, limit?: number): Promise<FillRecord[]> {
-    let q = this.db.selectFrom('fills').selectAll().where('symbol', '=', symbol);
+    let q = this.db.selectFrom('fills').selectAll().where('bot_id', '=', this.botId).where('symbol', '=', symbol);
     if (since !== undefined) q = q.where('ts', '>=', since);
     const rows = await q.orderBy('ts', 'asc').orderBy('trade_id', 'asc').limit(clampLimit(limit, 1000)).execute();
     return rows.map(rowToFill);

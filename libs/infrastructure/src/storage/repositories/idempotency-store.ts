@@ -1,13 +1,14 @@
 import type { IdempotencyEntry, IdempotencyStore, ReserveResult } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { QueryTemplates } from './query-templates';
-import type { Db } from './support';
+import { DEFAULT_BOT_ID, type Db } from './support';
 
 export class SqlIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly templates: QueryTemplates = new QueryTemplates(),
+    private readonly botId: string = DEFAULT_BOT_ID,
   ) {}
 
   /**
@@ -19,13 +20,13 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be > 0, got ${ttlMs}`);
     const now = this.clock.now();
     const expiresAt = now + ttlMs;
-    const [won] = await this.templates.run(this.db, 'idempotency.reserve', { key, ref, now, expiresAt }, (p) =>
+    const [won] = await this.templates.run(this.db, 'idempotency.reserve', { bot: this.botId, key, ref, now, expiresAt }, (p) =>
       this.db
         .insertInto('idempotency_keys')
-        .values({ key: p.key, ref: p.ref, created_at: p.now, expires_at: p.expiresAt })
+        .values({ bot_id: p.bot, key: p.key, ref: p.ref, created_at: p.now, expires_at: p.expiresAt })
         .onConflict((oc) =>
           oc
-            .column('key')
+            .columns(['bot_id', 'key'])
             .doUpdateSet((eb) => ({
               ref: eb.ref('excluded.ref'),
               created_at: eb.ref('excluded.created_at'),
@@ -42,20 +43,20 @@ export class SqlIdempotencyStore implements IdempotencyStore {
   }
 
   async get(key: string): Promise<IdempotencyEntry | null> {
-    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('key', '=', key).executeTakeFirst();
+    const row = await this.db.selectFrom('idempotency_keys').selectAll().where('bot_id', '=', this.botId).where('key', '=', key).executeTakeFirst();
     return row ? { key: row.key, ref: row.ref, createdAt: row.created_at, expiresAt: row.expires_at } : null;
   }
 
   async release(key: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('idempotency_keys').where('key', '=', key).executeTakeFirst();
+    const res = await this.db.deleteFrom('idempotency_keys').where('bot_id', '=', this.botId).where('key', '=', key).executeTakeFirst();
     return res.numDeletedRows > 0n;
   }
 
   async purgeExpired(): Promise<number> {
     // Compiled once (QueryTemplates): the reconcile loop runs it every pass.
     const now = this.clock.now();
-    const rows = await this.templates.run(this.db, 'idempotency.purgeExpired', { now }, (p) =>
-      this.db.deleteFrom('idempotency_keys').where('expires_at', '<=', p.now).returning('key'),
+    const rows = await this.templates.run(this.db, 'idempotency.purgeExpired', { bot: this.botId, now }, (p) =>
+      this.db.deleteFrom('idempotency_keys').where('bot_id', '=', p.bot).where('expires_at', '<=', p.now).returning('key'),
     );
     return rows.length;
   }

@@ -3,12 +3,13 @@ import { dec, str, type OrderStatus } from '@cab/domain';
 import type { Selectable, Updateable } from 'kysely';
 import type { OrdersTable } from '../schema';
 import { QueryTemplates } from './query-templates';
-import { clampLimit, decOrNull, strOrNull, toOrderStatus, toSide, type Db } from './support';
+import { clampLimit, decOrNull, DEFAULT_BOT_ID, strOrNull, toOrderStatus, toSide, type Db } from './support';
 
 const OPEN_STATUSES: readonly OrderStatus[] = ['new', 'submitted', 'in_flight', 'partial'];
 
-export function orderToRow(o: OrderRecord): OrdersTable {
+export function orderToRow(o: OrderRecord, botId: string): OrdersTable {
   return {
+    bot_id: botId,
     client_order_id: o.clientOrderId,
     exchange: o.exchange,
     exchange_order_id: o.exchangeOrderId,
@@ -72,12 +73,14 @@ export class SqlOrdersRepository implements OrdersRepository {
   constructor(
     private readonly db: Db,
     private readonly templates: QueryTemplates = new QueryTemplates(),
+    /** Every row written carries it; every read is scoped to it (docs/postgres.md, "BOT_ID"). */
+    private readonly botId: string = DEFAULT_BOT_ID,
   ) {}
 
   async insert(order: OrderRecord): Promise<OrderInsertResult> {
     // ON CONFLICT DO NOTHING + RETURNING: a duplicate is reported, not thrown, and the statement
     // never aborts the caller's transaction (Postgres would abort it on a unique violation).
-    const [inserted] = await this.templates.run(this.db, 'orders.insert', orderToRow(order), (row) =>
+    const [inserted] = await this.templates.run(this.db, 'orders.insert', orderToRow(order, this.botId), (row) =>
       this.db
         .insertInto('orders')
         .values(row)
@@ -101,13 +104,14 @@ export class SqlOrdersRepository implements OrdersRepository {
     const cas = expectedStatus !== undefined;
     // The SQL depends on which fields are patched and whether the status is compared.
     const shape = `orders.update:${Object.keys(set).join(',')}${cas ? ':cas' : ''}`;
-    const params: Record<string, unknown> = { ...set, $id: clientOrderId };
+    const params: Record<string, unknown> = { ...set, $bot: this.botId, $id: clientOrderId };
     if (cas) params['$expected'] = expectedStatus;
     const [row] = await this.templates.run(this.db, shape, params, (p) => {
-      const { $id, $expected, ...changes } = p;
+      const { $bot, $id, $expected, ...changes } = p;
       let q = this.db
         .updateTable('orders')
         .set(changes as Updateable<OrdersTable>)
+        .where('bot_id', '=', $bot as string)
         .where('client_order_id', '=', $id as string);
       if (cas) q = q.where('status', '=', $expected as OrderStatus);
       return q.returningAll();
@@ -116,33 +120,40 @@ export class SqlOrdersRepository implements OrdersRepository {
   }
 
   async byClientOrderId(clientOrderId: string): Promise<OrderRecord | null> {
-    const [row] = await this.templates.run(this.db, 'orders.byClientOrderId', { clientOrderId }, (p) =>
-      this.db.selectFrom('orders').selectAll().where('client_order_id', '=', p.clientOrderId),
+    const [row] = await this.templates.run(this.db, 'orders.byClientOrderId', { bot: this.botId, clientOrderId }, (p) =>
+      this.db.selectFrom('orders').selectAll().where('bot_id', '=', p.bot).where('client_order_id', '=', p.clientOrderId),
     );
     return row ? rowToOrder(row) : null;
   }
 
   async byExchangeOrderId(exchange: string, exchangeOrderId: string): Promise<OrderRecord | null> {
-    const [row] = await this.templates.run(this.db, 'orders.byExchangeOrderId', { exchange, exchangeOrderId }, (p) =>
-      this.db.selectFrom('orders').selectAll().where('exchange', '=', p.exchange).where('exchange_order_id', '=', p.exchangeOrderId),
+    const [row] = await this.templates.run(this.db, 'orders.byExchangeOrderId', { bot: this.botId, exchange, exchangeOrderId }, (p) =>
+      this.db
+        .selectFrom('orders')
+        .selectAll()
+        .where('bot_id', '=', p.bot)
+        .where('exchange', '=', p.exchange)
+        .where('exchange_order_id', '=', p.exchangeOrderId),
     );
     return row ? rowToOrder(row) : null;
   }
 
   async open(symbol?: string): Promise<OrderRecord[]> {
     // Compiled once (QueryTemplates): every reconcile pass reads the open orders twice per symbol.
-    const open = () => this.db.selectFrom('orders').selectAll().where('status', 'in', OPEN_STATUSES);
+    const open = (bot: string) => this.db.selectFrom('orders').selectAll().where('bot_id', '=', bot).where('status', 'in', OPEN_STATUSES);
     const rows =
       symbol === undefined
-        ? await this.templates.run(this.db, 'orders.open', {}, () => open().orderBy('created_at', 'asc').orderBy('client_order_id', 'asc'))
-        : await this.templates.run(this.db, 'orders.openOf', { symbol }, (p) =>
-            open().where('symbol', '=', p.symbol).orderBy('created_at', 'asc').orderBy('client_order_id', 'asc'),
+        ? await this.templates.run(this.db, 'orders.open', { bot: this.botId }, (p) =>
+            open(p.bot).orderBy('created_at', 'asc').orderBy('client_order_id', 'asc'),
+          )
+        : await this.templates.run(this.db, 'orders.openOf', { bot: this.botId, symbol }, (p) =>
+            open(p.bot).where('symbol', '=', p.symbol).orderBy('created_at', 'asc').orderBy('client_order_id', 'asc'),
           );
     return rows.map(rowToOrder);
   }
 
   async find(query: OrderQuery = {}): Promise<OrderRecord[]> {
-    let q = this.db.selectFrom('orders').selectAll();
+    let q = this.db.selectFrom('orders').selectAll().where('bot_id', '=', this.botId);
     if (query.symbol !== undefined) q = q.where('symbol', '=', query.symbol);
     if (query.statuses !== undefined) {
       if (query.statuses.length === 0) return [];

@@ -3,7 +3,7 @@ import { dec, str, type Clock } from '@cab/domain';
 import type { Insertable, Selectable } from 'kysely';
 import type { PaperOrdersTable } from '../schema';
 import { QueryTemplates } from './query-templates';
-import { inTransaction, toSide, type Db } from './support';
+import { DEFAULT_BOT_ID, inTransaction, toSide, type Db } from './support';
 
 /**
  * The paper broker's account: balances in paper_balances (one row per currency) and its orders
@@ -14,10 +14,11 @@ export class SqlPaperLedgerStore implements PaperLedgerStore {
     private readonly db: Db,
     private readonly clock: Clock,
     private readonly templates: QueryTemplates = new QueryTemplates(),
+    private readonly botId: string = DEFAULT_BOT_ID,
   ) {}
 
   async load(): Promise<PaperBalances | null> {
-    const rows = await this.db.selectFrom('paper_balances').selectAll().orderBy('currency').execute();
+    const rows = await this.db.selectFrom('paper_balances').selectAll().where('bot_id', '=', this.botId).orderBy('currency').execute();
     if (rows.length === 0) return null;
     const out: PaperBalances = {};
     for (const r of rows) out[r.currency] = { free: str(dec(r.free)), used: str(dec(r.used)) };
@@ -28,16 +29,17 @@ export class SqlPaperLedgerStore implements PaperLedgerStore {
   async save(balances: PaperBalances, change?: PaperOrdersChange): Promise<void> {
     // Validate before touching the tables: a bad amount is a bug in the caller.
     const rows = Object.entries(balances).map(([currency, b]) => ({
+      bot_id: this.botId,
       currency,
       free: str(dec(b.free)),
       used: str(dec(b.used)),
       updated_at: this.clock.now(),
     }));
-    const orders = (change?.orders ?? []).map(toRow);
+    const orders = (change?.orders ?? []).map((o) => toRow(o, this.botId));
     const before = change?.forgetFinishedBefore;
     // Compiled once per row count (the paper broker saves after every fill).
     return inTransaction(this.db, async (trx) => {
-      await this.templates.run(trx, 'paper.clear', {}, () => trx.deleteFrom('paper_balances'));
+      await this.templates.run(trx, 'paper.clear', { bot: this.botId }, (p) => trx.deleteFrom('paper_balances').where('bot_id', '=', p.bot));
       if (rows.length > 0) await this.templates.runRows(trx, 'paper.insert', rows, (values) => trx.insertInto('paper_balances').values(values));
       if (orders.length > 0) await this.templates.runRows(trx, 'paper.orders.upsert', orders, (values) => upsert(trx, values));
       if (before !== undefined) await this.forget(trx, before);
@@ -47,14 +49,14 @@ export class SqlPaperLedgerStore implements PaperLedgerStore {
   async loadOrders(finishedSince: number): Promise<PaperOrderRecord[]> {
     return inTransaction(this.db, async (trx) => {
       await this.forget(trx, finishedSince);
-      const rows = await trx.selectFrom('paper_orders').selectAll().orderBy('seq').execute();
+      const rows = await trx.selectFrom('paper_orders').selectAll().where('bot_id', '=', this.botId).orderBy('seq').execute();
       return rows.map(fromRow);
     });
   }
 
   private async forget(db: Db, before: number): Promise<void> {
-    await this.templates.run(db, 'paper.orders.forget', { before }, (p) =>
-      db.deleteFrom('paper_orders').where('status', '<>', 'open').where('updated_at', '<', p.before),
+    await this.templates.run(db, 'paper.orders.forget', { bot: this.botId, before }, (p) =>
+      db.deleteFrom('paper_orders').where('bot_id', '=', p.bot).where('status', '<>', 'open').where('updated_at', '<', p.before),
     );
   }
 }
@@ -79,7 +81,7 @@ function upsert(db: Db, values: OrderRow[]) {
     .insertInto('paper_orders')
     .values(values)
     .onConflict((oc) =>
-      oc.column('id').doUpdateSet((eb) => ({
+      oc.columns(['bot_id', 'id']).doUpdateSet((eb) => ({
         status: eb.ref('excluded.status'),
         filled_base: eb.ref('excluded.filled_base'),
         filled_quote: eb.ref('excluded.filled_quote'),
@@ -92,10 +94,11 @@ function upsert(db: Db, values: OrderRow[]) {
     );
 }
 
-function toRow(o: PaperOrderRecord): OrderRow {
+function toRow(o: PaperOrderRecord, botId: string): OrderRow {
   const d = decimalText;
   const dn = (v: string | null): string | null => (v === null ? null : d(v));
   return {
+    bot_id: botId,
     id: o.id,
     client_order_id: o.clientOrderId,
     symbol: o.symbol,

@@ -3,9 +3,9 @@ import { dec, str } from '@cab/domain';
 import { sql, type Selectable } from 'kysely';
 import type { PositionsTable } from '../schema';
 import { QueryTemplates } from './query-templates';
-import { decOrNull, strOrNull, type Db } from './support';
+import { decOrNull, DEFAULT_BOT_ID, strOrNull, type Db } from './support';
 
-type PositionValues = Omit<PositionsTable, 'version'>;
+type PositionValues = Omit<PositionsTable, 'version' | 'bot_id'>;
 
 function positionToValues(p: PositionRecord): PositionValues {
   return {
@@ -23,7 +23,7 @@ function positionToValues(p: PositionRecord): PositionValues {
   };
 }
 
-export function rowToPosition(r: Selectable<PositionsTable>): PositionRecord {
+export function rowToPosition(r: Omit<Selectable<PositionsTable>, 'bot_id'>): PositionRecord {
   return {
     symbol: r.symbol,
     baseQty: dec(r.base_qty),
@@ -114,6 +114,7 @@ export class SqlPositionsRepository implements PositionsRepository {
     private readonly db: Db,
     private readonly templates: QueryTemplates = new QueryTemplates(),
     private readonly cache: PositionsCache | null = null,
+    private readonly botId: string = DEFAULT_BOT_ID,
   ) {}
 
   async get(symbol: string): Promise<PositionRecord | null> {
@@ -123,8 +124,8 @@ export class SqlPositionsRepository implements PositionsRepository {
     if (hit !== undefined) return hit;
     const cache = tx ? null : this.cache;
     const generation = cache?.generation ?? 0;
-    const [row] = await this.templates.run(this.db, 'positions.get', { symbol }, (p) =>
-      this.db.selectFrom('positions').selectAll().where('symbol', '=', p.symbol),
+    const [row] = await this.templates.run(this.db, 'positions.get', { bot: this.botId, symbol }, (p) =>
+      this.db.selectFrom('positions').selectAll().where('bot_id', '=', p.bot).where('symbol', '=', p.symbol),
     );
     const position = row ? rowToPosition(row) : null;
     cache?.keep(symbol, position, generation);
@@ -132,7 +133,7 @@ export class SqlPositionsRepository implements PositionsRepository {
   }
 
   async all(): Promise<PositionRecord[]> {
-    const rows = await this.db.selectFrom('positions').selectAll().orderBy('symbol').execute();
+    const rows = await this.db.selectFrom('positions').selectAll().where('bot_id', '=', this.botId).orderBy('symbol').execute();
     return rows.map(rowToPosition);
   }
 
@@ -167,7 +168,7 @@ export class SqlPositionsRepository implements PositionsRepository {
   }
 
   private async write(position: PositionRecord, expectedVersion?: number): Promise<PositionSaveResult> {
-    const values = positionToValues(position);
+    const values = { bot_id: this.botId, ...positionToValues(position) };
     const conflict = (): PositionSaveResult => ({
       ok: false,
       code: 'POSITION.VERSION_CONFLICT',
@@ -181,17 +182,18 @@ export class SqlPositionsRepository implements PositionsRepository {
         this.db
           .insertInto('positions')
           .values({ ...v, version: 1 })
-          .onConflict((oc) => oc.column('symbol').doNothing())
+          .onConflict((oc) => oc.columns(['bot_id', 'symbol']).doNothing())
           .returning('version'),
       );
       return row ? { ok: true, version: row.version } : conflict();
     }
     if (expectedVersion !== undefined) {
       const [row] = await this.templates.run(this.db, 'positions.updateAtVersion', { ...values, expected: expectedVersion, next: expectedVersion + 1 }, (v) => {
-        const { symbol, expected, next, ...changes } = v;
+        const { bot_id, symbol, expected, next, ...changes } = v;
         return this.db
           .updateTable('positions')
           .set({ ...changes, version: next })
+          .where('bot_id', '=', bot_id)
           .where('symbol', '=', symbol)
           .where('version', '=', expected)
           .returning('version');
@@ -203,7 +205,7 @@ export class SqlPositionsRepository implements PositionsRepository {
         .insertInto('positions')
         .values({ ...v, version: 1 })
         .onConflict((oc) =>
-          oc.column('symbol').doUpdateSet((eb) => ({
+          oc.columns(['bot_id', 'symbol']).doUpdateSet((eb) => ({
             base_qty: eb.ref('excluded.base_qty'),
             avg_entry: eb.ref('excluded.avg_entry'),
             realized_pnl: eb.ref('excluded.realized_pnl'),

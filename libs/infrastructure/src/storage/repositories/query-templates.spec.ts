@@ -17,7 +17,7 @@ describe('QueryTemplates', () => {
       ['c', 3],
     ] as const) {
       await t.run(db, 'insert', { key, ref: null, now: 0, exp }, (p) =>
-        db.insertInto('idempotency_keys').values({ key: p.key, ref: p.ref, created_at: p.now, expires_at: p.exp }),
+        db.insertInto('idempotency_keys').values({ bot_id: 'b', key: p.key, ref: p.ref, created_at: p.now, expires_at: p.exp }),
       );
     }
     const rows = await t.run(db, 'select', { min: 2 }, (p) =>
@@ -34,12 +34,14 @@ describe('QueryTemplates', () => {
     const t = new QueryTemplates();
     const db = s.connection.db;
     const run = (key: string) =>
-      t.run(db, 'insert-const', { key }, (p) => db.insertInto('idempotency_keys').values({ key: p.key, ref: 'fixed', created_at: 5, expires_at: 9 }));
+      t.run(db, 'insert-const', { key }, (p) =>
+        db.insertInto('idempotency_keys').values({ bot_id: 'b', key: p.key, ref: 'fixed', created_at: 5, expires_at: 9 }),
+      );
     await run('x');
     await run('y');
     expect(await db.selectFrom('idempotency_keys').selectAll().orderBy('key').execute()).toEqual([
-      { key: 'x', ref: 'fixed', created_at: 5, expires_at: 9 },
-      { key: 'y', ref: 'fixed', created_at: 5, expires_at: 9 },
+      { bot_id: 'b', key: 'x', ref: 'fixed', created_at: 5, expires_at: 9 },
+      { bot_id: 'b', key: 'y', ref: 'fixed', created_at: 5, expires_at: 9 },
     ]);
   });
 
@@ -61,7 +63,7 @@ describe('QueryTemplates', () => {
       t.runRows(
         db,
         'keys',
-        keys.map((key, i) => ({ key, ref: null, created_at: i, expires_at: 10 + i })),
+        keys.map((key, i) => ({ bot_id: 'b', key, ref: null, created_at: i, expires_at: 10 + i })),
         (rows) => db.insertInto('idempotency_keys').values(rows),
       );
     await insert(['a', 'b']);

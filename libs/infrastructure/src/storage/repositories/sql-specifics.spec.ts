@@ -74,7 +74,7 @@ describe('SQLite repositories: how values are stored', () => {
     expect(() =>
       s.connection.raw
         .prepare(
-          "INSERT INTO orders (client_order_id, exchange, symbol, side, type, status, created_at, updated_at) VALUES ('x', 'paper', 'BTC/USDT', 'hold', 'market', 'new', 1, 1)",
+          "INSERT INTO orders (bot_id, client_order_id, exchange, symbol, side, type, status, created_at, updated_at) VALUES ('default', 'x', 'paper', 'BTC/USDT', 'hold', 'market', 'new', 1, 1)",
         )
         .run(),
     ).toThrow(/CHECK constraint failed/);

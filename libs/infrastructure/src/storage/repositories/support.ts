@@ -2,6 +2,9 @@ import { dec, str, ORDER_STATUSES, type Decimal, type OrderStatus, type Side } f
 import type { Kysely } from 'kysely';
 import type { StorageSchema } from '../schema';
 
+/** BOT_ID's default: a single bot needs no name (and rows written before V0006 belong to it). */
+export const DEFAULT_BOT_ID = 'default';
+
 /** A kysely handle on our schema: the database itself or an open transaction. */
 export type Db = Kysely<StorageSchema>;
 
