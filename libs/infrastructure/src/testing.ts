@@ -124,3 +124,4 @@ export { pipelineContract, startBot, settingsFor, SYMBOL as PIPELINE_SYMBOL, typ
 export { ScriptedMarketData, ScriptedStrategy } from './compose/testing/scripted';
 export { makePaperPipelineWorld, ordersFromTrades } from './compose/testing/paper-world';
 export { createTestPostgresDatabase, testPostgresUrl, type TestPostgresDatabase } from './testing/postgres-database';
+export { openTempPostgresStorage } from './testing/postgres-storage';

@@ -9,7 +9,7 @@ import { downloadCandles, importCandles, timeframeToMs } from '../market-data/ca
 import { syncCandles } from '../market-data/candle-sync';
 import { formatCandleCsv, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
 import type { Settings } from '../settings';
-import { openSqliteStorage } from '../storage/sqlite-storage';
+import { openStorageFromSettings } from '../storage/open-storage';
 import { formatTable, json, type CommandResult } from './table';
 
 /** A user's mistake in the arguments of `cab data …`: usage and exit 2, no stack. */
@@ -46,7 +46,7 @@ export async function dataImportCommand(args: { file: string; symbol?: string; t
     throw new DataArgsError(`--timeframe: ${(e as Error).message}`);
   }
   const symbol = (args.symbol ?? settings.symbol).toUpperCase();
-  const storage = openSqliteStorage({ path: settings.db.path, clock });
+  const storage = await openStorageFromSettings(settings, clock);
   try {
     const written = await importCandles(storage.candles, { exchange: settings.exchange, symbol, timeframe }, candles);
     const first = candles[0]?.ts ?? 0;
@@ -114,7 +114,7 @@ export async function dataDownloadCommand(
     lines.push(`wrote ${args.out}`);
   }
   if (args.db && candles.length > 0) {
-    const storage = openSqliteStorage({ path: settings.db.path, clock });
+    const storage = await openStorageFromSettings(settings, clock);
     try {
       await importCandles(storage.candles, { exchange: settings.exchange, symbol, timeframe: args.timeframe }, candles);
       lines.push(`stored in ${settings.db.path}`);
@@ -202,7 +202,7 @@ export async function dataSyncCommand(args: DataSyncArgs, settings: Settings, cl
     timeoutMs: settings.http.timeoutSec * 1000,
     enableRateLimit: true,
   });
-  const storage = openSqliteStorage({ path: settings.db.path, clock });
+  const storage = await openStorageFromSettings(settings, clock);
   const out: string[] = [];
   const errors: string[] = [];
   let code = 0;
@@ -218,7 +218,7 @@ export async function dataSyncCommand(args: DataSyncArgs, settings: Settings, cl
         });
         const from = Math.floor(since / tf) * tf;
         const stored = await storage.candles.range(key, from, now, 1_000_000);
-        const gaps = await findCandleGaps(storage.connection.db, key, { from, to: now });
+        const gaps = await findCandleGaps(storage.db, key, { from, to: now });
         const first = stored[0];
         const last = stored[stored.length - 1];
         out.push(
@@ -247,9 +247,9 @@ export async function dataSyncCommand(args: DataSyncArgs, settings: Settings, cl
 export async function dataListCommand(args: { json: boolean }, settings: Settings, clock: Clock): Promise<CommandResult> {
   if (settings.db.path !== ':memory:' && !fs.existsSync(settings.db.path))
     return { code: 0, stdout: `no database at ${settings.db.path} yet: nothing stored\n` };
-  const storage = openSqliteStorage({ path: settings.db.path, clock });
+  const storage = await openStorageFromSettings(settings, clock);
   try {
-    const series = await listCandleSeries(storage.connection.db);
+    const series = await listCandleSeries(storage.db);
     if (args.json) return json({ db: settings.db.path, series });
     if (series.length === 0) return { code: 0, stdout: `no candles stored in ${settings.db.path}\n` };
     const rows = series.map((s) => [s.symbol, s.timeframe, s.exchange, isoMinute(s.first), isoMinute(s.last), String(s.count), gapText(s.gaps)]);

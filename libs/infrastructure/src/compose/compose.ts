@@ -58,7 +58,7 @@ import { FileInstanceLock } from '../safety/instance-lock';
 import { TimerScheduler } from '../scheduling/timer-scheduler';
 import type { Settings } from '../settings';
 import { secretValues } from '../settings/summary';
-import { openSqliteStorage, type SqliteStorage } from '../storage/sqlite-storage';
+import { openStorageFromSettings, type Storage } from '../storage/open-storage';
 import { systemClock, systemTimers, uuidIds } from '../time/system-time';
 import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
 import { ComposeError, marketDataFromSettings } from './market-data-from-settings';
@@ -81,7 +81,7 @@ export interface ComposeOverrides {
   logger?: Logger;
   /** The prom-client adapter (apps); noopMetrics by default. */
   metrics?: Metrics;
-  storage?: SqliteStorage;
+  storage?: Storage;
   /** Makes the strategy of each symbol (default: STRATEGY and STRATEGY_PARAMS from the settings). */
   strategy?: StrategyFactory;
   /** Live only: the instance lock; null turns it off (tests); a FileInstanceLock by default. */
@@ -98,7 +98,7 @@ export interface BotApp {
   orchestrator: Orchestrator;
   health: HealthChecker;
   bus: InProcessEventBus;
-  storage: SqliteStorage;
+  storage: Storage;
   broker: Broker;
   marketData: MarketData;
   logger: Logger;
@@ -182,7 +182,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       }
     }
 
-    const storage = overrides.storage ?? openSqliteStorage({ path: settings.db.path, synchronous: settings.db.synchronous, clock: pipelineClock });
+    const storage = overrides.storage ?? (await openStorageFromSettings(settings, pipelineClock));
     if (!overrides.storage) cleanups.push(() => storage.close());
 
     const replaying = !live && !overrides.marketData && settings.marketData.source === 'replay';

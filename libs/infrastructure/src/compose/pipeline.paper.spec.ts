@@ -354,7 +354,7 @@ describe('pipeline (paper): beyond the contract', () => {
     const broker = bot.app.broker;
     const send = broker.createMarketBuyQuote.bind(broker);
     broker.createMarketBuyQuote = async (symbol, quote, coid) => {
-      bot!.app.storage.connection.raw.prepare('delete from orders where client_order_id = ?').run(coid);
+      await bot!.app.storage.db.deleteFrom('orders').where('client_order_id', '=', coid).execute();
       return send(symbol, quote, coid);
     };
     bot.strategy.next = 'buy';

@@ -19,3 +19,7 @@ export * from './unit-of-work';
 export * from './storage';
 export * from './sqlite-storage';
 export * from './maintenance';
+export * from './postgres/pool';
+export * from './migrations/postgres-runner';
+export * from './postgres-storage';
+export * from './open-storage';

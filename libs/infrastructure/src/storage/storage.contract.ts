@@ -31,18 +31,23 @@ export interface StorageUnderTest {
 
 /**
  * One contract for every implementation of the storage ports (SQLite here, in-memory in
- * @cab/application/testing, Postgres later): the same specs, so a fake used in application specs
+ * @cab/application/testing, Postgres in storage.contract.postgres.spec.ts): the same specs, so a fake used in application specs
  * cannot drift from the real adapter.
  */
-export function storageContract(name: string, make: (clock: FakeClock) => { storage: StorageUnderTest; dispose: () => Promise<void> }): void {
+export function storageContract(
+  name: string,
+  make: (
+    clock: FakeClock,
+  ) => { storage: StorageUnderTest; dispose: () => Promise<void> } | Promise<{ storage: StorageUnderTest; dispose: () => Promise<void> }>,
+): void {
   describe(`storage contract: ${name}`, () => {
     let clock: FakeClock;
     let s: StorageUnderTest;
     let dispose: () => Promise<void>;
 
-    beforeEach(() => {
+    beforeEach(async () => {
       clock = new FakeClock(1_700_000_000_000);
-      ({ storage: s, dispose } = make(clock));
+      ({ storage: s, dispose } = await make(clock));
     });
     afterEach(() => dispose());
 
@@ -149,7 +154,8 @@ export function storageContract(name: string, make: (clock: FakeClock) => { stor
         // Matched on the message, not with toThrow: better-sqlite3's native addon is loaded once per
         // jest worker, so its SqliteError may come from another spec file's realm and fail `instanceof Error`.
         await expect(s.fills.insertMany([aFill({ tradeId: 'ok-1' }), aFill({ tradeId: 'orphan', clientOrderId: 'unknown' })])).rejects.toMatchObject({
-          message: expect.stringMatching(/FOREIGN KEY constraint failed/),
+          // SQLite's wording, then Postgres's.
+          message: expect.stringMatching(/FOREIGN KEY constraint failed|violates foreign key constraint/),
         });
         expect(await s.fills.byOrder('cab-1')).toEqual([]);
       });

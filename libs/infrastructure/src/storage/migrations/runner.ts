@@ -40,7 +40,8 @@ export interface MigrationStatus {
 /*
  * The runner speaks to better-sqlite3 directly: a migration is plain SQL with several
  * statements, which only `exec` runs. It is SQLite-specific on purpose (ARCHITECTURE: pragmas and
- * such stay in the SQLite adapter); a Postgres store would bring its own runner and SQL folder.
+ * such stay in the SQLite adapter). Postgres has its own folder (migrations/postgres) and driver
+ * (postgres-runner.ts) on the same files, checksums and checks (findProblems, statusOf).
  *
  * Rules: each file runs once, in version order, in its own BEGIN IMMEDIATE transaction together
  * with its schema_migrations row, so a crash mid-migration leaves the previous version intact.
@@ -56,7 +57,8 @@ const CREATE_TABLE = `CREATE TABLE IF NOT EXISTS schema_migrations (
   duration_ms INTEGER NOT NULL
 )`;
 
-interface Row {
+/** A schema_migrations row, as both dialects store it. */
+export interface MigrationRow {
   version: number;
   name: string;
   checksum: string;
@@ -64,13 +66,13 @@ interface Row {
   duration_ms: number;
 }
 
-function appliedRows(raw: Database.Database): Row[] {
+function appliedRows(raw: Database.Database): MigrationRow[] {
   const exists = raw.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").get();
   if (!exists) return [];
-  return raw.prepare('SELECT version, name, checksum, applied_at, duration_ms FROM schema_migrations ORDER BY version').all() as Row[];
+  return raw.prepare('SELECT version, name, checksum, applied_at, duration_ms FROM schema_migrations ORDER BY version').all() as MigrationRow[];
 }
 
-const toApplied = (r: Row): AppliedMigration => ({
+export const toApplied = (r: MigrationRow): AppliedMigration => ({
   version: r.version,
   name: r.name,
   checksum: r.checksum,
@@ -79,7 +81,7 @@ const toApplied = (r: Row): AppliedMigration => ({
 });
 
 /** Everything wrong between what the database recorded and the files on disk. */
-function findProblems(rows: Row[], files: MigrationFile[]): MigrationProblem[] {
+export function findProblems(rows: MigrationRow[], files: MigrationFile[]): MigrationProblem[] {
   const problems: MigrationProblem[] = [];
   const byVersion = new Map(files.map((f) => [f.version, f]));
   for (const r of rows) {
@@ -110,15 +112,18 @@ function findProblems(rows: Row[], files: MigrationFile[]): MigrationProblem[] {
 }
 
 /** One loud error naming every problem; its code is the first problem's. */
-function refuse(problems: MigrationProblem[]): never {
+export function refuse(problems: MigrationProblem[]): never {
   const first = problems[0];
   throw new MigrationError(first?.code ?? 'MIGRATION.FAILED', problems.map((p) => p.message).join('\n'));
 }
 
 /** Lists applied and pending migrations without changing anything. */
 export function migrationStatus(raw: Database.Database, options: { dir: string }): MigrationStatus {
-  const files = readMigrationFiles(options.dir);
-  const rows = appliedRows(raw);
+  return statusOf(appliedRows(raw), readMigrationFiles(options.dir));
+}
+
+/** What the database recorded (`rows`) against the files on disk: the same report on every dialect. */
+export function statusOf(rows: MigrationRow[], files: MigrationFile[]): MigrationStatus {
   const byVersion = new Map(files.map((f) => [f.version, f]));
   const applied = new Set(rows.map((r) => r.version));
   return {
