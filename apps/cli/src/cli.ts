@@ -28,6 +28,7 @@ import {
   dataDownloadCommand,
   dataImportCommand,
   dataListCommand,
+  dataMigrateSqliteCommand,
   dataSyncCommand,
   OBJECTIVES,
   optimizeCommand,
@@ -74,7 +75,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .command(
       'maintenance <action> [file]',
-      'Database maintenance: backup | rotate --days N | vacuum | integrity | list | restore <file> | migrate | status',
+      'Database maintenance: backup | rotate --days N | vacuum | integrity | list | restore <file> | migrate | status (with DB_URL: on Postgres through pg_dump/pg_restore; vacuum is SQLite only)',
       (y) =>
         y
           .positional('action', { choices: MAINTENANCE_ACTIONS, describe: 'what to do' })
@@ -94,6 +95,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           await maintenanceCommand({
             action: a.action as MaintenanceAction,
             dbPath: settings.db.path,
+            // Revealed only here, to connect: output and errors show it redacted.
+            dbUrl: settings.db.url?.reveal() ?? null,
+            botId: settings.botId,
             backupsDir: a.dir,
             clock: systemClock,
             json: a.json,
@@ -291,10 +295,12 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .command(
       'data <action> [file]',
-      'Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --symbols A,B --days N (resumes; or --since DATE) | list',
+      "Candle data: import FILE (CSV or freqtrade JSON, .gz ok) | download --symbols A,B --days N (resumes; or --since DATE) | list | migrate-sqlite --from FILE (a bot's SQLite history into DB_URL under BOT_ID)",
       (y) =>
         y
-          .positional('action', { choices: ['import', 'download', 'list'] as const, describe: 'what to do' })
+          .positional('action', { choices: ['import', 'download', 'list', 'migrate-sqlite'] as const, describe: 'what to do' })
+          .option('from', { type: 'string', describe: 'migrate-sqlite: the SQLite database file to copy from' })
+          .option('source-bot', { type: 'string', describe: "migrate-sqlite: the bot id of the rows to copy from the file (default: 'default')" })
           .positional('file', { type: 'string', describe: 'import: the candle file' })
           .option('symbol', { type: 'string', describe: 'import, download --since: default SYMBOL' })
           .option('symbols', {
@@ -310,6 +316,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
           .option('json', { type: 'boolean', default: false, describe: 'list: print JSON' })
           .check((a) => {
             if (a.action === 'import' && !a.file) throw new UsageError('import needs the candle file: cab data import <file>');
+            if (a.action === 'migrate-sqlite' && !a.from) throw new UsageError('migrate-sqlite needs the SQLite file: cab data migrate-sqlite --from FILE');
             if (a.action === 'download' && !a.since && a.days === undefined) throw new UsageError('download needs --since DATE or --days N');
             const research = a.symbols !== undefined || a.days !== undefined;
             if (a.action === 'download' && research && (a.out !== undefined || a.until !== undefined || a.db === false))
@@ -320,6 +327,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
         const settings = loadSettings();
         if (a.action === 'list') {
           emit(await dataListCommand({ json: a.json }, settings, systemClock));
+          return;
+        }
+        if (a.action === 'migrate-sqlite') {
+          const sourceBot = a['source-bot'] as string | undefined;
+          emit(
+            await dataMigrateSqliteCommand({ from: a.from as string, json: a.json, ...(sourceBot !== undefined ? { sourceBot } : {}) }, settings, systemClock),
+          );
           return;
         }
         if (a.action === 'import') {

@@ -9,7 +9,10 @@ import { downloadCandles, importCandles, timeframeToMs } from '../market-data/ca
 import { syncCandles } from '../market-data/candle-sync';
 import { formatCandleCsv, inferTimeframeMs, readCandleFile } from '../market-data/candle-csv';
 import type { Settings } from '../settings';
+import { migrateSqliteToPostgres } from '../storage/migrate-sqlite';
 import { openStorageFromSettings } from '../storage/open-storage';
+import { openPostgresStorage } from '../storage/postgres-storage';
+import { redactPostgresUrl } from '../storage/postgres/pool';
 import { formatTable, json, type CommandResult } from './table';
 
 /** A user's mistake in the arguments of `cab data …`: usage and exit 2, no stack. */
@@ -245,15 +248,44 @@ export async function dataSyncCommand(args: DataSyncArgs, settings: Settings, cl
 
 /** `cab data list`: every stored candle series — symbol, timeframe, first and last, count, gaps. */
 export async function dataListCommand(args: { json: boolean }, settings: Settings, clock: Clock): Promise<CommandResult> {
-  if (settings.db.path !== ':memory:' && !fs.existsSync(settings.db.path))
+  if (settings.db.url === null && settings.db.path !== ':memory:' && !fs.existsSync(settings.db.path))
     return { code: 0, stdout: `no database at ${settings.db.path} yet: nothing stored\n` };
   const storage = await openStorageFromSettings(settings, clock);
   try {
     const series = await listCandleSeries(storage.db);
-    if (args.json) return json({ db: settings.db.path, series });
-    if (series.length === 0) return { code: 0, stdout: `no candles stored in ${settings.db.path}\n` };
+    const where = settings.db.url === null ? settings.db.path : redactPostgresUrl(settings.db.url.reveal());
+    if (args.json) return json({ db: where, series });
+    if (series.length === 0) return { code: 0, stdout: `no candles stored in ${where}\n` };
     const rows = series.map((s) => [s.symbol, s.timeframe, s.exchange, isoMinute(s.first), isoMinute(s.last), String(s.count), gapText(s.gaps)]);
     return { code: 0, stdout: `${formatTable(['symbol', 'timeframe', 'exchange', 'first', 'last', 'count', 'gaps'], rows)}\n` };
+  } finally {
+    await storage.close();
+  }
+}
+
+/**
+ * `cab data migrate-sqlite --from FILE`: a bot's SQLite history (orders, fills, positions, keys,
+ * halts, cursors, audit, dead letters, paper ledger, candles) into the Postgres store of DB_URL
+ * under BOT_ID (docs/postgres.md). Re-running it adds only what is new.
+ */
+export async function dataMigrateSqliteCommand(
+  args: { from: string; sourceBot?: string; json: boolean },
+  settings: Settings,
+  clock: Clock,
+): Promise<CommandResult> {
+  if (settings.db.url === null) throw new DataArgsError('migrate-sqlite copies into Postgres: set DB_URL=postgres://… (and BOT_ID) first');
+  if (!fs.existsSync(args.from)) throw new DataArgsError(`--from: no SQLite database at ${path.resolve(args.from)}`);
+  const url = settings.db.url.reveal();
+  const storage = await openPostgresStorage({ url, botId: settings.botId, clock });
+  try {
+    const r = await migrateSqliteToPostgres(args.from, storage, args.sourceBot !== undefined ? { sourceBotId: args.sourceBot } : {});
+    if (args.json) return json(r);
+    const total = r.tables.reduce((n, t) => n + t.inserted, 0);
+    const table = formatTable(
+      ['table', 'read', 'copied', 'already there'],
+      r.tables.map((t) => [t.table, String(t.read), String(t.inserted), String(t.read - t.inserted)]),
+    );
+    return { code: 0, stdout: `${r.from} → ${redactPostgresUrl(url)} as bot ${r.botId}: ${total} row(s) copied\n${table}\n` };
   } finally {
     await storage.close();
   }

@@ -11,6 +11,7 @@ import { vacuumDatabase } from '../storage/maintenance/vacuum';
 import { locateMigrationsDir } from '../storage/migrations/files';
 import { migrationStatusAt } from '../storage/migrations/status-at';
 import { openSqliteStorage } from '../storage/sqlite-storage';
+import { postgresMaintenanceCommand } from './postgres-maintenance-command';
 import { failed, formatTable, json, ok, type CommandResult } from './table';
 
 export const MAINTENANCE_ACTIONS = ['backup', 'rotate', 'vacuum', 'integrity', 'list', 'restore', 'migrate', 'status'] as const;
@@ -26,8 +27,12 @@ export interface MaintenanceInput {
   /** restore: the backup file. */
   file?: string;
   json?: boolean;
-  /** Default: the repo's or the bundle's migrations/. */
+  /** Default: the repo's or the bundle's migrations/ (Postgres: migrations/postgres). */
   migrationsDir?: string;
+  /** The revealed DB_URL: the actions work on that Postgres store instead of the file at dbPath. */
+  dbUrl?: string | null;
+  /** BOT_ID (Postgres migrate opens the storage as this bot). */
+  botId?: string;
 }
 
 const kib = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`;
@@ -40,6 +45,7 @@ const iso = (ts: number): string => new Date(ts).toISOString().replace('.000Z', 
  * writes wait; restore wants the bot stopped and says so).
  */
 export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandResult> {
+  if (i.dbUrl) return postgresMaintenanceCommand({ ...i, dbUrl: i.dbUrl });
   const dbPath = resolve(i.dbPath);
   const dir = resolve(i.backupsDir);
   switch (i.action) {
@@ -49,7 +55,7 @@ export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandRe
     }
     case 'rotate': {
       if (i.days === undefined) throw new MaintenanceError('MAINTENANCE.BAD_ARGUMENT', 'rotate needs --days N');
-      const removed = rotateBackups(dir, i.days, i.clock);
+      const removed = rotateBackups(dir, i.days, i.clock, { kind: 'sqlite3' });
       if (i.json) return json({ removed });
       return ok(
         removed.length === 0
@@ -67,7 +73,7 @@ export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandRe
       return r.ok ? ok(`integrity ok: ${dbPath}`) : failed(`integrity FAILED: ${dbPath}\n${r.problems.map((p) => `  ${p}`).join('\n')}`);
     }
     case 'list': {
-      const backups = listBackups(dir, i.clock);
+      const backups = listBackups(dir, i.clock, 'sqlite3');
       if (i.json) return json(backups);
       if (backups.length === 0) return ok(`no backups in ${dir}`);
       return ok(
@@ -104,7 +110,7 @@ export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandRe
     }
     case 'status': {
       const s = migrationStatusAt(dbPath, i.migrationsDir ?? locateMigrationsDir());
-      const backups = listBackups(dir, i.clock);
+      const backups = listBackups(dir, i.clock, 'sqlite3');
       const exists = existsSync(dbPath);
       const summary = {
         dbPath,

@@ -23,3 +23,4 @@ export * from './postgres/pool';
 export * from './migrations/postgres-runner';
 export * from './postgres-storage';
 export * from './open-storage';
+export * from './migrate-sqlite';

@@ -33,6 +33,14 @@ export interface PostgresStorage extends Storage {
 }
 
 /**
+ * Takes the bot's transaction advisory lock inside `trx` (released at its commit or rollback):
+ * every writer that must not interleave with the bot's units of work (migrate-sqlite) takes it too.
+ */
+export async function lockBotTransaction(trx: Db, botId: string): Promise<void> {
+  await sql`SELECT pg_advisory_xact_lock(${sql.raw(STORAGE_LOCK_CLASS_SQL)}, hashtext(${botId}))`.execute(trx);
+}
+
+/**
  * Opens a pool on DB_URL, applies pending Postgres migrations (refusing to start on an edited
  * one) and builds the same repositories as SQLite, scoped to `botId` (docs/postgres.md).
  *
@@ -58,9 +66,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   const db: Db = new Kysely<StorageSchema>({ dialect: new PostgresDialect({ pool }) });
   const templates = new QueryTemplates();
   const scope = { botId, templates, positionsCache: null };
-  const lockBot = async (trx: Db): Promise<void> => {
-    await sql`SELECT pg_advisory_xact_lock(${sql.raw(STORAGE_LOCK_CLASS_SQL)}, hashtext(${botId}))`.execute(trx);
-  };
+  const lockBot = (trx: Db): Promise<void> => lockBotTransaction(trx, botId);
   let closed = false;
   return {
     dialect: 'postgres',

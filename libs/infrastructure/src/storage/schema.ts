@@ -176,3 +176,20 @@ export interface StorageSchema {
   trade_cursors: TradeCursorsTable;
   schema_migrations: SchemaMigrationsTable;
 }
+
+/** The tables a bot writes: each has bot_id in its keys (V0006 / postgres V0001). */
+export const BOT_TABLES = [
+  'orders',
+  'fills',
+  'positions',
+  'idempotency_keys',
+  'audit',
+  'dlq',
+  'paper_balances',
+  'paper_orders',
+  'halts',
+  'trade_cursors',
+] as const satisfies readonly (keyof StorageSchema)[];
+
+/** Every table of the schema. */
+export const STORAGE_TABLES = [...BOT_TABLES, 'market_data', 'schema_migrations'] as const satisfies readonly (keyof StorageSchema)[];

@@ -5,3 +5,7 @@ export * from './rotate';
 export * from './integrity';
 export * from './vacuum';
 export * from './restore';
+export * from './postgres/pg-tools';
+export * from './postgres/postgres-backup';
+export * from './postgres/postgres-inspect';
+export * from './postgres/postgres-restore';

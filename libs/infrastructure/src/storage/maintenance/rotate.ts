@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import type { Clock } from '@cab/domain';
-import { listBackups } from './backup-files';
+import { listBackups, type BackupKind } from './backup-files';
 import { MaintenanceError } from './errors';
 
 export interface RotateOptions {
@@ -9,6 +9,8 @@ export interface RotateOptions {
    * must not lose its last one to `rotate --days 7`. Default 1.
    */
   keepAtLeast?: number;
+  /** Only backups of this kind (a folder may hold SQLite copies and Postgres dumps). Default: all. */
+  kind?: BackupKind;
 }
 
 /** Deletes backups older than `days` days (by the time in their name). Returns the removed file names. */
@@ -18,7 +20,7 @@ export function rotateBackups(backupsDir: string, days: number, clock: Clock, op
   if (!Number.isInteger(keep) || keep < 0) throw new MaintenanceError('MAINTENANCE.BAD_ARGUMENT', `keepAtLeast must be an integer >= 0, got ${keep}`);
   const cutoffSec = days * 86_400;
   const removed: string[] = [];
-  listBackups(backupsDir, clock).forEach((b, i) => {
+  listBackups(backupsDir, clock, options.kind).forEach((b, i) => {
     if (i < keep || b.ageSec <= cutoffSec) return;
     rmSync(b.path);
     removed.push(b.file);
