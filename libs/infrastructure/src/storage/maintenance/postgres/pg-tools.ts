@@ -1,15 +1,19 @@
 import { execFile } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { MaintenanceError } from '../errors';
 
 export type PgTool = 'pg_dump' | 'pg_restore';
 
+/** Where else client tools are installed (Debian's wrapper, /usr/local builds, Homebrew). */
+const OTHER_BIN_DIRS = ['/usr/bin', '/usr/local/bin', '/usr/local/pgsql/bin', '/opt/homebrew/bin'];
+
 /**
  * Where pg_dump/pg_restore live: the newest /usr/lib/postgresql/<major>/bin (Debian's packages; a
- * dump must be taken by a pg_dump at least as new as the server), else the PATH.
+ * dump must be taken by a pg_dump at least as new as the server), else the usual bin folders.
+ * (Not the PATH: ENV is the settings module's alone.)
  */
-export function findPgTool(tool: PgTool, env: NodeJS.ProcessEnv = process.env): string {
+export function findPgTool(tool: PgTool, binDirs: readonly string[] = OTHER_BIN_DIRS): string {
   const root = '/usr/lib/postgresql';
   if (existsSync(root)) {
     const majors = readdirSync(root)
@@ -17,21 +21,18 @@ export function findPgTool(tool: PgTool, env: NodeJS.ProcessEnv = process.env): 
       .sort((a, b) => Number(b) - Number(a));
     if (majors[0]) return join(root, majors[0], 'bin', tool);
   }
-  for (const dir of (env['PATH'] ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, tool))) return join(dir, tool);
-  }
+  for (const dir of binDirs) if (existsSync(join(dir, tool))) return join(dir, tool);
   throw new MaintenanceError('MAINTENANCE.TOOL_MISSING', `${tool} not found (install postgresql-client, e.g. apt-get install postgresql-client)`);
 }
 
 /**
- * The libpq environment for a child that connects to `url`. The password goes into PGPASSWORD of
- * the child's environment, never onto its command line (where `ps` shows it to every user).
- * PG* variables of our own environment are dropped so they cannot point the child elsewhere.
+ * The whole environment of a child that connects to `url`: the libpq variables and nothing else.
+ * The password goes into PGPASSWORD, never onto the command line (where `ps` shows it to every
+ * user); none of the bot's own environment (exchange keys, tokens) is handed to the child.
  */
-export function libpqEnv(url: string, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
+export function libpqEnv(url: string): NodeJS.ProcessEnv {
   const u = new URL(url);
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(base)) if (!k.startsWith('PG')) env[k] = v;
   const host = u.searchParams.get('host') ?? u.hostname.replace(/^\[(.*)\]$/, '$1');
   if (host) env['PGHOST'] = decodeURIComponent(host);
   if (u.port) env['PGPORT'] = u.port;

@@ -24,6 +24,11 @@ export async function checkPostgresIntegrity(pool: Pool, migrationsDir: string):
   return { ok: problems.length === 0, problems, migrations };
 }
 
+async function tablesPresent(pool: Pool): Promise<Set<string>> {
+  const r = await pool.query<{ t: string }>('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = current_schema()');
+  return new Set(r.rows.map((x) => x.t));
+}
+
 export interface PostgresStatus {
   database: string;
   serverVersion: string;
@@ -44,7 +49,9 @@ export async function postgresStatus(pool: Pool, migrationsDir: string): Promise
   const bots = new Map<string, Record<string, number>>();
   let candles = 0;
   if (migrations.version > 0) {
-    for (const t of BOT_TABLES) {
+    const present = await tablesPresent(pool);
+    // A missing table is integrity's to report; status counts what is there.
+    for (const t of BOT_TABLES.filter((x) => present.has(x))) {
       const r = await pool.query<{ bot_id: string; n: number }>(`SELECT bot_id, count(*) AS n FROM ${t} GROUP BY bot_id`);
       for (const row of r.rows) {
         const counts = bots.get(row.bot_id) ?? Object.fromEntries(BOT_TABLES.map((x) => [x, 0]));
@@ -52,7 +59,7 @@ export async function postgresStatus(pool: Pool, migrationsDir: string): Promise
         bots.set(row.bot_id, counts);
       }
     }
-    candles = (await pool.query<{ n: number }>('SELECT count(*) AS n FROM market_data')).rows[0]?.n ?? 0;
+    if (present.has('market_data')) candles = (await pool.query<{ n: number }>('SELECT count(*) AS n FROM market_data')).rows[0]?.n ?? 0;
   }
   const i = info.rows[0]!;
   return {
