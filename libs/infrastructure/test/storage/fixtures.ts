@@ -139,12 +139,28 @@ export const FILL_AMOUNT = '0.001';
  * the sum of every fill. A half-written transaction breaks at least one of these.
  */
 export function assertWholeTrades(db: import('better-sqlite3').Database): { orders: number; fills: number } {
-  const orders = db.prepare('SELECT client_order_id, filled_base FROM orders').all() as { client_order_id: string; filled_base: string }[];
+  const pos = db.prepare("SELECT base_qty FROM positions WHERE symbol = 'BTC/USDT'").get() as { base_qty: string } | undefined;
+  return assertWholeTradeRows({
+    orders: db.prepare('SELECT client_order_id, filled_base FROM orders').all() as { client_order_id: string; filled_base: string }[],
+    fills: db.prepare('SELECT client_order_id, amount FROM fills').all() as { client_order_id: string; amount: string }[],
+    auditCorrelationIds: (db.prepare('SELECT correlation_id FROM audit').all() as { correlation_id: string }[]).map((r) => r.correlation_id),
+    positionBaseQty: pos?.base_qty ?? null,
+  });
+}
+
+/** assertWholeTrades on rows read by any driver (the Postgres crash spec reads them through pg). */
+export function assertWholeTradeRows(rows: {
+  orders: { client_order_id: string; filled_base: string }[];
+  fills: { client_order_id: string; amount: string }[];
+  auditCorrelationIds: string[];
+  positionBaseQty: string | null;
+}): { orders: number; fills: number } {
+  const orders = rows.orders;
   const fillsByOrder = new Map<string, string[]>();
-  for (const f of db.prepare('SELECT client_order_id, amount FROM fills').all() as { client_order_id: string; amount: string }[]) {
+  for (const f of rows.fills) {
     fillsByOrder.set(f.client_order_id, [...(fillsByOrder.get(f.client_order_id) ?? []), f.amount]);
   }
-  const audited = new Set((db.prepare('SELECT correlation_id FROM audit').all() as { correlation_id: string }[]).map((r) => r.correlation_id));
+  const audited = new Set(rows.auditCorrelationIds);
   let total = ZERO;
   let fills = 0;
   const problems: string[] = [];
@@ -159,10 +175,15 @@ export function assertWholeTrades(db: import('better-sqlite3').Database): { orde
     if (!audited.has(o.client_order_id)) problems.push(`${o.client_order_id}: no audit entry`);
   }
   for (const orphan of fillsByOrder.keys()) problems.push(`fills without an order: ${orphan}`);
-  const pos = db.prepare("SELECT base_qty FROM positions WHERE symbol = 'BTC/USDT'").get() as { base_qty: string } | undefined;
-  const held = pos ? dec(pos.base_qty) : ZERO;
+  const held = rows.positionBaseQty !== null ? dec(rows.positionBaseQty) : ZERO;
   if (!held.eq(total)) problems.push(`position ${held.toFixed()} != sum of fills ${total.toFixed()}`);
   if (audited.size !== orders.length) problems.push(`${audited.size} audit entries for ${orders.length} orders`);
   if (problems.length > 0) throw new Error(`half-written trades:\n${problems.slice(0, 10).join('\n')}`);
   return { orders: orders.length, fills };
+}
+
+/** The storage a child works on: a postgres:// URL (as BOT_ID 'default') or a SQLite file path. */
+export async function openStorageAt(target: string, clock: import('@cab/domain').Clock): Promise<import('@cab/infrastructure').Storage> {
+  const { openPostgresStorage, openSqliteStorage } = await import('@cab/infrastructure');
+  return target.startsWith('postgres://') ? openPostgresStorage({ url: target, clock }) : openSqliteStorage({ path: target, clock });
 }

@@ -1,17 +1,17 @@
 /*
  * A child process doing read-modify-write units of work on one position:
- *   incrementer.ts <dbPath> <times>
+ *   incrementer.ts <dbPath|postgres URL> <times>
  * Waits for "go", then `times` times: read BTC/USDT, add 1 to its base quantity, save — with no
  * version check, so only the transaction's write lock keeps two processes from losing updates.
  */
-import { openSqliteStorage, systemClock } from '@cab/infrastructure';
-import { aPosition } from '../fixtures';
+import { systemClock } from '@cab/infrastructure';
+import { aPosition, openStorageAt } from '../fixtures';
 
 async function main(): Promise<void> {
   const [dbPath, timesArg] = process.argv.slice(2);
   const times = Number(timesArg);
   if (!dbPath || !Number.isInteger(times)) throw new Error('usage: incrementer.ts <dbPath> <times>');
-  const storage = openSqliteStorage({ path: dbPath, clock: systemClock });
+  const storage = await openStorageAt(dbPath, systemClock);
   await new Promise<void>((resolve) => {
     process.on('message', (m) => m === 'go' && resolve());
     process.send?.({ ready: true });

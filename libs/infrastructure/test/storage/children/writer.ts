@@ -3,18 +3,18 @@
  * FILLS_PER_ORDER fills, the position and an audit entry. Specs kill it (SIGKILL) at awkward
  * moments and then check that every order in the file is complete.
  *
- *   writer.ts <dbPath> loop  — commit trades forever; sends {committed: n} after each of the first 20
+ *   writer.ts <dbPath|postgres URL> loop  — commit trades forever; sends {committed: n} after each of the first 20
  *   writer.ts <dbPath> hang  — open one trade, write order + fills, send {inside: true}, then wait forever
  */
 import { dec, str, ZERO } from '@cab/domain';
-import { openSqliteStorage, systemClock } from '@cab/infrastructure';
-import { aFill, anOrder, aPosition, FILL_AMOUNT, FILLS_PER_ORDER } from '../fixtures';
+import { systemClock } from '@cab/infrastructure';
+import { aFill, anOrder, aPosition, FILL_AMOUNT, FILLS_PER_ORDER, openStorageAt } from '../fixtures';
 
 async function main(): Promise<void> {
   const [dbPath, mode] = process.argv.slice(2);
   if (!dbPath || (mode !== 'loop' && mode !== 'hang')) throw new Error('usage: writer.ts <dbPath> loop|hang');
   const clock = systemClock;
-  const storage = openSqliteStorage({ path: dbPath, clock });
+  const storage = await openStorageAt(dbPath, clock);
   const send = (m: object): void => {
     process.send?.(m);
   };
