@@ -8,7 +8,8 @@ import { locateMigrationsDir } from './migrations/files';
 import { migrate } from './migrations/runner';
 import { applyPragmas } from './sqlite/connection';
 
-jest.setTimeout(60_000);
+// A generous ceiling: six rounds of forked tsx children, beside the rest of the suite on a loaded machine.
+jest.setTimeout(180_000);
 
 const isInside = (m: unknown): m is { inside: true } => typeof m === 'object' && m !== null && 'inside' in m;
 const committed =

@@ -7,7 +7,7 @@ import { createPostgresPool } from './postgres/pool';
 
 // unit-of-work.race.spec.ts and unit-of-work.crash.spec.ts on Postgres: real child processes on one
 // database of the throwaway cluster.
-jest.setTimeout(120_000);
+jest.setTimeout(180_000);
 
 const TIMES = 100;
 const isReady = (m: unknown): m is { ready: true } => typeof m === 'object' && m !== null && 'ready' in m;
