@@ -156,7 +156,17 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       async (a) => {
         const settings = loadSettings();
         const day = a.date !== undefined ? parseIsoDay(a.date)! : utcDayStart(systemClock.now());
-        emit(await performanceCommand({ dbPath: settings.db.path, symbols: settings.symbols, day, clock: systemClock, json: a.json }));
+        emit(
+          await performanceCommand({
+            dbPath: settings.db.path,
+            dbUrl: settings.db.url?.reveal() ?? null,
+            botId: settings.botId,
+            symbols: settings.symbols,
+            day,
+            clock: systemClock,
+            json: a.json,
+          }),
+        );
       },
     )
     .command(

@@ -2,7 +2,9 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Clock } from '@cab/domain';
 import { MaintenanceError } from '../storage/maintenance/errors';
+import { openPostgresStorage } from '../storage/postgres-storage';
 import { openSqliteStorage } from '../storage/sqlite-storage';
+import type { Storage } from '../storage/storage';
 import { performanceReport, type PerformanceReport } from '../reports/performance-report';
 import { formatTable, json, ok, type CommandResult } from './table';
 
@@ -13,14 +15,22 @@ export interface PerformanceCommandInput {
   day: number;
   clock: Clock;
   json?: boolean;
+  /** The revealed DB_URL: report from that Postgres store (this BOT_ID's fills) instead of the file at dbPath. */
+  dbUrl?: string | null;
+  botId?: string;
 }
 
 /** `cab performance`: the day's trades, fees, realized and unrealized PnL and win rate, from the DB. */
 export async function performanceCommand(i: PerformanceCommandInput): Promise<CommandResult> {
-  const dbPath = resolve(i.dbPath);
-  // Opening would create an empty database: a typo in DB_PATH must say so instead.
-  if (!existsSync(dbPath)) throw new MaintenanceError('MAINTENANCE.DB_NOT_FOUND', `no database at ${dbPath}`);
-  const storage = openSqliteStorage({ path: dbPath, clock: i.clock });
+  let storage: Storage;
+  if (i.dbUrl) {
+    storage = await openPostgresStorage({ url: i.dbUrl, clock: i.clock, ...(i.botId ? { botId: i.botId } : {}) });
+  } else {
+    const dbPath = resolve(i.dbPath);
+    // Opening would create an empty database: a typo in DB_PATH must say so instead.
+    if (!existsSync(dbPath)) throw new MaintenanceError('MAINTENANCE.DB_NOT_FOUND', `no database at ${dbPath}`);
+    storage = openSqliteStorage({ path: dbPath, clock: i.clock, ...(i.botId ? { botId: i.botId } : {}) });
+  }
   let report: PerformanceReport;
   try {
     report = await performanceReport({ fills: storage.fills, symbols: i.symbols, day: i.day });

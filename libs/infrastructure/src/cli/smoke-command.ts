@@ -4,6 +4,7 @@ import { compose, type BotApp, type ComposeOverrides } from '../compose/compose'
 import { loadSettings } from '../settings/load';
 import type { Settings } from '../settings/settings';
 import { locateMigrationsDir } from '../storage/migrations/files';
+import { postgresMigrationStatusAt } from '../storage/migrations/postgres-runner';
 import { migrationStatusAt } from '../storage/migrations/status-at';
 import { formatTable, type CommandResult } from './table';
 
@@ -44,7 +45,8 @@ export async function smokeCommand(input: SmokeInput): Promise<CommandResult> {
   let app: BotApp | null = null;
   if (settings) {
     try {
-      const m = migrationStatusAt(settings.db.path, locateMigrationsDir());
+      const m =
+        settings.db.url === null ? migrationStatusAt(settings.db.path, locateMigrationsDir()) : await postgresMigrationStatusAt(settings.db.url.reveal());
       if (m.problems.length > 0) add('migrations', 'FAIL', m.problems.map((p) => `${p.code}: ${p.message}`).join('; '));
       else add('migrations', 'ok', `${m.applied.length} applied, ${m.pending.length} pending${m.pending.length ? ' (applied at start)' : ''}`);
     } catch (e) {

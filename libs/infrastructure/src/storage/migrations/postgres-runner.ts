@@ -1,5 +1,6 @@
 import type { ClientBase, Pool } from 'pg';
 import { join } from 'node:path';
+import { createPostgresPool } from '../postgres/pool';
 import { MigrationError } from './errors';
 import { locateMigrationsDir, readMigrationFiles } from './files';
 import {
@@ -101,5 +102,15 @@ export async function migratePostgres(pool: Pool, options: MigrateOptions): Prom
     return { applied: done, version };
   } finally {
     c.release();
+  }
+}
+
+/** `migrationStatusAt` for a Postgres URL (cab smoke): connects once, changes nothing. */
+export async function postgresMigrationStatusAt(url: string, dir: string = locatePostgresMigrationsDir()): Promise<MigrationStatus> {
+  const pool = createPostgresPool({ url, max: 1, applicationName: 'crypto-ai-bot status' });
+  try {
+    return await migrationStatusPostgres(pool, { dir });
+  } finally {
+    await pool.end();
   }
 }
