@@ -1,5 +1,6 @@
 import { RecordingLogger } from '@cab/application/testing';
 import type { LockHeartbeatResult } from '@cab/application';
+import * as net from 'node:net';
 import { Client } from 'pg';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from '../testing/postgres-database';
 import { PostgresInstanceLock, type PostgresInstanceLockOptions } from './postgres-instance-lock';
@@ -117,6 +118,34 @@ describe('PostgresInstanceLock (real Postgres)', () => {
     await (holder as unknown as { client: Client }).client.query('SELECT pg_advisory_unlock_all()');
     await waitFor(() => lost.length > 0);
     expect(lost[0]).toMatch(/no longer holds the advisory lock/);
+  });
+
+  it('a silent network (the server stops answering, nothing is closed): the heartbeat times out and the lock is lost', async () => {
+    // A loopback TCP relay in front of the real server that can stop passing bytes without closing.
+    const target = new URL(db.url);
+    const sockets: net.Socket[] = [];
+    const relay = net.createServer((downstream) => {
+      const upstream = net.connect(Number(target.port), target.hostname);
+      sockets.push(downstream, upstream);
+      downstream.pipe(upstream).pipe(downstream);
+      downstream.on('error', () => undefined);
+      upstream.on('error', () => undefined);
+    });
+    await new Promise<void>((r) => relay.listen(0, '127.0.0.1', r));
+    try {
+      const via = new URL(db.url);
+      via.port = String((relay.address() as net.AddressInfo).port);
+      const lost: string[] = [];
+      const holder = make({ url: via.toString(), timeoutMs: 5_000, onLost: (r) => lost.push(r.message) });
+      expect(await holder.acquire()).toMatchObject({ ok: true });
+      expect(await holder.heartbeat()).toEqual({ ok: true });
+      for (const s of sockets) s.unpipe().pause(); // the cable is cut: nothing flows, nothing closes
+      expect(await holder.heartbeat()).toMatchObject({ ok: false, message: expect.stringMatching(/^the lock connection failed its heartbeat: .*timeout/i) });
+      expect(lost).toHaveLength(1);
+    } finally {
+      for (const s of sockets) s.destroy();
+      await new Promise((r) => relay.close(r));
+    }
   });
 
   it('an unreachable server refuses the start (LOCK.UNAVAILABLE) without showing the password', async () => {

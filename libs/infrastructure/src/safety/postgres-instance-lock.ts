@@ -219,7 +219,12 @@ export class PostgresInstanceLock implements InstanceLock {
     this.stopTimer();
     this.logger.error('instance lock lost', { on: 'postgres', botId: this.opts.botId, message });
     void client.end().catch(() => undefined);
-    this.opts.onLost?.(loss);
+    try {
+      this.opts.onLost?.(loss);
+    } catch (err) {
+      // Called from the connection's events: a throw here would be an uncaught exception.
+      this.logger.error('instance lock onLost failed', { error: errorText(err) });
+    }
   }
 
   private async closeClient(): Promise<void> {
