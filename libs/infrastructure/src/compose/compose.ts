@@ -114,7 +114,7 @@ export interface BotApp {
   control: OperatorControl;
   /** Last reconcile passes, drift, the dead man's switch as last armed: the dashboard's safety pane. */
   safety: SafetyTracker;
-  /** The account lock this instance holds (live mode), or null. */
+  /** The instance lock this instance holds (live, or any mode with DB_URL), or null. */
   lockInfo: { holder: string; since: number } | null;
   /** Stops the orchestrator, drains the bus, releases the lock, closes broker and DB. Idempotent. */
   close(): Promise<void>;
