@@ -155,7 +155,6 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     let onLockLost: (message: string) => void = (message) => logger.error('instance lock lost before start', { message });
     let lock: InstanceLock | null = null;
     let lockInfo: BotApp['lockInfo'] = null;
-    // Live, or any mode on Postgres (safety/instance-lock-from-settings.ts).
     if (live || settings.db.url !== null) {
       const deps = { clock: wallClock, logger, lockDir: overrides.lockDir, onLost: (r: { message: string }) => onLockLost(r.message) };
       lock = overrides.instanceLock !== undefined ? overrides.instanceLock : instanceLockFromSettings(settings, deps);
@@ -164,7 +163,8 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
         if (!got.ok) {
           const h = got.holder;
           const who = h ? `pid ${h.pid} on ${h.host}, started ${h.startedAt}` : 'an unknown holder';
-          const text = got.code === 'LOCK.UNAVAILABLE' ? got.message : `another instance holds the ${got.scope} lock (${who}): ${got.message}`;
+          const text =
+            got.code === 'LOCK.UNAVAILABLE' ? got.message : `another ${live ? 'live ' : ''}instance holds the ${got.scope} lock (${who}): ${got.message}`;
           throw new ComposeError('COMPOSE.LOCK_REFUSED', text);
         }
         const held = lock;
