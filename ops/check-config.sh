@@ -24,16 +24,21 @@ if [ ${#missing[@]} -gt 0 ]; then
   exit 0
 fi
 
+tmp_many=$(mktemp -d)
+trap 'rm -rf "$tmp_many"' EXIT
 promtool --version 2>&1 | head -1
 amtool --version 2>&1 | head -1
 promtool check config prometheus/prometheus.yml
+# many-bots/prometheus.yml loads the same alerts.yml, mounted beside it by its compose file.
+mkdir -p "$tmp_many" && cp many-bots/prometheus.yml prometheus/alerts.yml "$tmp_many/"
+promtool check config "$tmp_many/prometheus.yml"
 promtool check rules prometheus/alerts.yml
 promtool test rules prometheus/tests/*.test.yml
 amtool check-config prometheus/alertmanager.yml
 
 # The file Alertmanager really loads is the rendered one: check it with a fake token and chat.
 tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
+trap 'rm -rf "$tmp" "$tmp_many"' EXIT
 printf '123456789:AAFakeTokenForConfigCheckOnly_0123456\n' > "$tmp/token"
 TELEGRAM_BOT_TOKEN_FILE="$tmp/token" TELEGRAM_CHAT_ID=-1001234567890 AM_RENDER_ONLY=1 \
   AM_TEMPLATE=prometheus/alertmanager.yml AM_CONFIG="$tmp/alertmanager.yml" sh prometheus/alertmanager-entrypoint.sh

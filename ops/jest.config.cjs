@@ -1,2 +1,4 @@
 // The scrape spec starts the built server and waits for its loops: seconds, not milliseconds.
-module.exports = require('../jest.preset.cjs')(__dirname, { testTimeout: 120000 });
+// withPostgres: the many-bots spec boots each bot of ops/many-bots on the test run's throwaway Postgres.
+const preset = require('../jest.preset.cjs');
+module.exports = preset(__dirname, { ...preset.withPostgres, testTimeout: 120000 });

@@ -23,12 +23,16 @@ interface Compose {
 interface PromConfig {
   rule_files: string[];
   alerting: { alertmanagers: { static_configs: { targets: string[] }[] }[] };
-  scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+  scrape_configs: { job_name: string; honor_labels?: boolean; static_configs: { targets: string[]; labels?: Record<string, string> }[] }[];
 }
 
 const compose = readYaml<Compose>(COMPOSE_FILE);
 const prom = readYaml<PromConfig>(PROMETHEUS_FILE);
 const targetsOf = (job: string): string[] => prom.scrape_configs.find((s) => s.job_name === job)?.static_configs.flatMap((c) => c.targets) ?? [];
+const botLabelOf = (job: string): string | undefined => {
+  const c = prom.scrape_configs.find((s) => s.job_name === job);
+  return c?.honor_labels ? c.static_configs[0]?.labels?.['bot'] : undefined;
+};
 const containerPorts = (s: Service): string[] => (s.ports ?? []).map((p) => p.split(':').at(-1) ?? '');
 
 describe('ops/prometheus/docker-compose.yml', () => {
@@ -63,6 +67,10 @@ describe('ops/prometheus/docker-compose.yml', () => {
     // Inside a container the bot must listen on every interface, or prometheus cannot reach it.
     expect(server.environment?.['HOST']).toBe('0.0.0.0');
     expect(worker.environment?.['HOST']).toBe('0.0.0.0');
+    // Each has its own BOT_ID, and prometheus.yml's `bot` target label agrees (docs/metrics.md, "The bot label").
+    expect(botLabelOf('cab-server')).toBe(server.environment?.['BOT_ID']);
+    expect(botLabelOf('cab-worker')).toBe(worker.environment?.['BOT_ID']);
+    expect(server.environment?.['BOT_ID']).not.toBe(worker.environment?.['BOT_ID']);
     // Two bots, two databases: never one SQLite file under two orchestrators.
     expect(server.environment?.['DB_PATH']).not.toBe(worker.environment?.['DB_PATH']);
   });

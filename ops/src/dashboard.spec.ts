@@ -73,6 +73,23 @@ describe('ops/grafana dashboard', () => {
     expect(targets).toContain('/etc/grafana/provisioning');
   });
 
+  it('has a per-bot selector first: the `bot` variable (multi, All), and the instances follow it', () => {
+    const vars = dashboard.templating.list as unknown as { name: string; multi: boolean; includeAll: boolean; definition: string }[];
+    expect(vars.map((v) => v.name)).toEqual(['bot', 'instance']);
+    expect(vars[0]).toMatchObject({ multi: true, includeAll: true, definition: 'label_values(up{job=~"cab-.*"}, bot)' });
+    expect(vars[1]?.definition).toContain('bot=~"$bot"');
+  });
+
+  it.each(exprs.map((e) => [e.panel, e.expr] as const))('panel "%s" filters every series it reads by the bot selector: %s', (_panel, expr) => {
+    const names = metricNames(expr);
+    expect(names.length).toBeGreaterThan(0);
+    for (const name of names) {
+      const uses = [...expr.matchAll(new RegExp(`(?<![\\w:])${name}(\\{[^}]*\\})?`, 'g'))];
+      expect(uses.length).toBeGreaterThan(0);
+      for (const u of uses) expect(`${name}${u[1] ?? ''}`).toMatch(/\{[^}]*bot=~"\$bot"[^}]*\}$/);
+    }
+  });
+
   it('has unique panel ids and non-overlapping positions', () => {
     const ids = (dashboard.panels as unknown as { id: number }[]).map((p) => p.id);
     expect(new Set(ids).size).toBe(ids.length);
@@ -95,7 +112,10 @@ describe('ops/grafana dashboard', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'cab-dash-'));
     try {
       const rules = exprs.map((e, i) => {
-        const expr = e.expr.replace(/\$__rate_interval/g, '1m').replace(/\$instance/g, '.*');
+        const expr = e.expr
+          .replace(/\$__rate_interval/g, '1m')
+          .replace(/\$instance/g, '.*')
+          .replace(/\$bot/g, '.*');
         return `      - record: cab_dashboard_check_${i}\n        expr: ${JSON.stringify(expr)}\n`;
       });
       const file = path.join(dir, 'dashboard-rules.yml');

@@ -49,6 +49,7 @@ describe('a running server’s /metrics', () => {
   let dir: string;
   let output = '';
   let families: Map<string, Family>;
+  let samples: string[] = [];
 
   beforeAll(async () => {
     expect(existsSync(SERVER_BUNDLE)).toBe(true);
@@ -58,6 +59,7 @@ describe('a running server’s /metrics', () => {
       env: {
         PATH: process.env['PATH'] ?? '',
         MODE: 'paper',
+        BOT_ID: 'scrape-bot',
         HOST: '127.0.0.1',
         PORT: '0',
         DB_PATH: path.join(dir, 'bot.db'),
@@ -80,9 +82,10 @@ describe('a running server’s /metrics', () => {
       if (res.status !== 200) return null;
       const body = await res.text();
       const runs = parseExposition(body).get('cab_loop_runs_total');
-      return LOOPS.every((l) => body.includes(`cab_loop_runs_total{loop="${l}"}`)) && runs ? body : null;
+      return LOOPS.every((l) => new RegExp(`^cab_loop_runs_total\\{[^}]*loop="${l}"`, 'm').test(body)) && runs ? body : null;
     });
     families = parseExposition(text);
+    samples = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
   });
 
   afterAll(async () => {
@@ -122,6 +125,11 @@ describe('a running server’s /metrics', () => {
       else if (f.samples > 0 && f.labels.join(',') !== row.labels.join(',')) wrong.push(`${f.name}: documented {${row.labels}}, served {${f.labels}}`);
     }
     expect(wrong).toEqual([]);
+  });
+
+  it('labels every series with the bot (BOT_ID), process metrics included: one Prometheus tells the bots apart', () => {
+    expect(samples.length).toBeGreaterThan(50);
+    expect(samples.filter((l) => !/[{,]bot="scrape-bot"[,}]/.test(l))).toEqual([]);
   });
 
   it('serves process metrics under the documented prefixes', () => {

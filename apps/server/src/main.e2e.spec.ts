@@ -78,10 +78,11 @@ async function exerciseRunningServer(s: Started, env: Record<string, string>): P
     expect(m.text).toContain(`# TYPE ${name} `);
   }
   // Values, not just names: read from state at scrape time and counted from the bus.
-  expect(m.text).toMatch(/^cab_loop_last_run_timestamp_seconds\{loop="eval"\} \d+(\.\d+)?$/m);
-  expect(m.text).toMatch(/^cab_trades_completed_total\{symbol="BTC\/USDT",side="buy"\} [1-9]/m);
-  expect(m.text).toMatch(/^cab_equity_quote [1-9]/m);
-  expect(m.text).toMatch(/^cab_dlq_size \d+$/m);
+  // Every series carries the bot label (BOT_ID, default "default"; docs/metrics.md).
+  expect(m.text).toMatch(/^cab_loop_last_run_timestamp_seconds\{loop="eval",bot="default"\} \d+(\.\d+)?$/m);
+  expect(m.text).toMatch(/^cab_trades_completed_total\{symbol="BTC\/USDT",side="buy",bot="default"\} [1-9]/m);
+  expect(m.text).toMatch(/^cab_equity_quote\{bot="default"\} [1-9]/m);
+  expect(m.text).toMatch(/^cab_dlq_size\{bot="default"\} \d+$/m);
 
   // Control: without or with a wrong token nothing happens; with it, stop and start work.
   expect((await post(`${s.url}/orchestrator/stop`)).status).toBe(401);

@@ -55,7 +55,7 @@ describe('worker (built bundle)', () => {
     const health = (await (await fetch(`${url}/health`)).json()) as { orchestrator: { state: string } };
     expect(health.orchestrator.state).toBe('running');
     await poll(
-      async () => ((await (await fetch(`${url}/metrics`)).text()).match(/cab_orders_total\{[^}]*outcome="filled"\} [1-9]/) ? true : null),
+      async () => ((await (await fetch(`${url}/metrics`)).text()).match(/cab_orders_total\{[^}]*outcome="filled"[^}]*\} [1-9]/) ? true : null),
       () => out,
     );
     expect((await fetch(`${url}/orchestrator/status`)).status).toBe(404);

@@ -30,6 +30,9 @@ export * from './alerts/telegram/from-settings';
 export type { TelegramCommands, TelegramCommandsOptions } from './telegram-commands/telegram-commands';
 export type { TelegramReadSide, Balances, BalanceLine } from './telegram-commands/read-side';
 export * from './safety/instance-lock';
+export * from './safety/postgres-instance-lock';
+export * from './safety/postgres-lock-keys';
+export * from './safety/instance-lock-from-settings';
 
 // Storage (feat/storage).
 export * from './storage';

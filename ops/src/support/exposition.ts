@@ -2,10 +2,13 @@
 export interface Family {
   name: string;
   type: string;
-  /** Label names seen on its samples (sorted; `le` and `quantile` left out). */
+  /** Label names seen on its samples (sorted; `le`, `quantile` and the bot label every series carries left out). */
   labels: string[];
   samples: number;
 }
+
+/** Labels no table row lists: histogram/summary bounds, and `bot` (BOT_ID), put on every series (docs/metrics.md, "The bot label"). */
+const IMPLIED = new Set(['le', 'quantile', 'bot']);
 
 /** Parses the text format served on /metrics: `# TYPE` lines and the samples under them. */
 export function parseExposition(text: string): Map<string, Family> {
@@ -23,7 +26,7 @@ export function parseExposition(text: string): Map<string, Family> {
     if (!s?.[1] || !s[1].startsWith(current.name)) continue;
     current.samples++;
     const names = [...(s[3] ?? '').matchAll(/([a-zA-Z_][a-zA-Z0-9_]*)="(?:[^"\\]|\\.)*"/g)].map((m) => m[1] ?? '');
-    const set = new Set([...current.labels, ...names.filter((n) => n !== 'le' && n !== 'quantile')]);
+    const set = new Set([...current.labels, ...names.filter((n) => !IMPLIED.has(n))]);
     current.labels = [...set].sort();
   }
   return families;

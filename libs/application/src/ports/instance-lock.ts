@@ -1,7 +1,7 @@
 import type { LockHolderInfo } from '../events/topics';
 
 /**
- * The instance lock (live mode only): a second live instance on the same database or the same
+ * The instance lock (live mode; every mode on Postgres): a second instance on the same database or the same
  * exchange account must refuse to start, naming the holder (docs/lessons.md #10). The lock of a dead
  * instance is taken over. The adapter (infrastructure/safety) keeps the lock fresh with a
  * heartbeat and reports a lost lock, after which the instance must stop trading.
@@ -19,7 +19,9 @@ export type LockRefusedCode =
   /** The lock file exists but cannot be read as a lock: refuse rather than guess. */
   | 'LOCK.UNREADABLE'
   /** Another starting instance is taking over a dead holder's lock right now. */
-  | 'LOCK.CONTENDED';
+  | 'LOCK.CONTENDED'
+  /** The lock's server (Postgres) cannot be reached: refuse rather than run unlocked. */
+  | 'LOCK.UNAVAILABLE';
 
 export interface LockTakeover {
   readonly scope: LockScope;

@@ -32,7 +32,7 @@ describe('startBot (in process, real HTTP on 127.0.0.1)', () => {
     try {
       expect(bot.app.orchestrator.status().state).toBe('stopped');
       expect((await fetch(`${bot.http.url}/health`)).status).toBe(200);
-      expect(await (await fetch(`${bot.http.url}/metrics`)).text()).toContain('cab_orchestrator_running 0');
+      expect(await (await fetch(`${bot.http.url}/metrics`)).text()).toContain('cab_orchestrator_running{bot="default"} 0');
       expect((await fetch(`${bot.http.url}/orchestrator/status`)).status).toBe(404);
     } finally {
       await bot.stop();

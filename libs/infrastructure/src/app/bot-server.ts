@@ -54,7 +54,8 @@ export async function startBot(settings: Settings, options: StartBotOptions): Pr
   if (server && settings.mode === 'live' && settings.http.apiToken === null) {
     throw new StartupRefused('HTTP.CONFIG', 'MODE=live refuses to start the server without API_TOKEN (the control API would be open); set API_TOKEN');
   }
-  const metrics = new PromMetrics();
+  // Every series carries the bot label (BOT_ID): one Prometheus tells the bots of a shared database apart (docs/metrics.md).
+  const metrics = new PromMetrics({ defaultLabels: { bot: settings.botId } });
   let app: BotApp;
   try {
     app = await compose(settings, { metrics, ...options.overrides });

@@ -1,6 +1,5 @@
 import { strategyFromSettings } from '../strategies/strategy-from-settings';
-import { join } from 'node:path';
-import { hostname, tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import {
   BalancesReconciler,
   DeadLetterMonitor,
@@ -54,7 +53,7 @@ import type { TelegramAlerts } from '../alerts/telegram/telegram-alerts';
 import { CcxtBroker } from '../brokers/ccxt/ccxt-broker';
 import { PaperBroker } from '../brokers/paper/paper-broker';
 import { createLogger } from '../logging/logger';
-import { FileInstanceLock } from '../safety/instance-lock';
+import { instanceLockFromSettings } from '../safety/instance-lock-from-settings';
 import { TimerScheduler } from '../scheduling/timer-scheduler';
 import type { Settings } from '../settings';
 import { secretValues } from '../settings/summary';
@@ -84,7 +83,7 @@ export interface ComposeOverrides {
   storage?: Storage;
   /** Makes the strategy of each symbol (default: STRATEGY and STRATEGY_PARAMS from the settings). */
   strategy?: StrategyFactory;
-  /** Live only: the instance lock; null turns it off (tests); a FileInstanceLock by default. */
+  /** The instance lock (live, or any mode with DB_URL); null turns it off (tests); by default instanceLockFromSettings. */
   instanceLock?: InstanceLock | null;
   /** Where account locks live (shared by every instance on the host); default LOCK_DIR, else <tmpdir>/crypto-ai-bot-locks. */
   lockDir?: string;
@@ -115,7 +114,7 @@ export interface BotApp {
   control: OperatorControl;
   /** Last reconcile passes, drift, the dead man's switch as last armed: the dashboard's safety pane. */
   safety: SafetyTracker;
-  /** The account lock this instance holds (live mode), or null. */
+  /** The instance lock this instance holds (live, or any mode with DB_URL), or null. */
   lockInfo: { holder: string; since: number } | null;
   /** Stops the orchestrator, drains the bus, releases the lock, closes broker and DB. Idempotent. */
   close(): Promise<void>;
@@ -156,25 +155,17 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     let onLockLost: (message: string) => void = (message) => logger.error('instance lock lost before start', { message });
     let lock: InstanceLock | null = null;
     let lockInfo: BotApp['lockInfo'] = null;
-    if (live) {
-      lock =
-        overrides.instanceLock !== undefined
-          ? overrides.instanceLock
-          : new FileInstanceLock({
-              dbPath: settings.db.path,
-              exchange: settings.exchange,
-              apiKey: settings.exchangeApi.key?.reveal() ?? '',
-              lockDir: overrides.lockDir ?? settings.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
-              clock: wallClock,
-              logger,
-              onLost: (r) => onLockLost(r.message),
-            });
+    if (live || settings.db.url !== null) {
+      const deps = { clock: wallClock, logger, lockDir: overrides.lockDir, onLost: (r: { message: string }) => onLockLost(r.message) };
+      lock = overrides.instanceLock !== undefined ? overrides.instanceLock : instanceLockFromSettings(settings, deps);
       if (lock) {
         const got = await lock.acquire();
         if (!got.ok) {
           const h = got.holder;
           const who = h ? `pid ${h.pid} on ${h.host}, started ${h.startedAt}` : 'an unknown holder';
-          throw new ComposeError('COMPOSE.LOCK_REFUSED', `another live instance holds the ${got.scope} lock (${who}): ${got.message}`);
+          const text =
+            got.code === 'LOCK.UNAVAILABLE' ? got.message : `another ${live ? 'live ' : ''}instance holds the ${got.scope} lock (${who}): ${got.message}`;
+          throw new ComposeError('COMPOSE.LOCK_REFUSED', text);
         }
         const held = lock;
         lockInfo = { holder: `pid ${process.pid} on ${hostname()}`, since: wallClock.now() };

@@ -48,6 +48,26 @@ describe('PromMetrics', () => {
     );
   });
 
+  it('puts the default labels (the bot label: BOT_ID) on every series, process metrics and histogram buckets included', async () => {
+    const m = new PromMetrics({ strict: true, defaultLabels: { bot: 'bot-a' } });
+    m.counter('cab_orders_total', { symbol: 'BTC/USDT', side: 'buy', outcome: 'filled' });
+    m.histogram('cab_loop_seconds', 0.03, { loop: 'eval' });
+    const text = await m.text();
+    expect(text).toContain('cab_orders_total{symbol="BTC/USDT",side="buy",outcome="filled",bot="bot-a"} 1');
+    expect(text).toContain('cab_loop_seconds_bucket{le="0.05",bot="bot-a",loop="eval"} 1');
+    expect(text).toContain('cab_dlq_size{bot="bot-a"} 0');
+    expect(text).toMatch(/^cab_process_cpu_user_seconds_total\{bot="bot-a"\} /m);
+    const samples = text.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+    expect(samples.length).toBeGreaterThan(50);
+    expect(samples.filter((l) => !l.includes('bot="bot-a"'))).toEqual([]);
+  });
+
+  it('refuses a metric that uses a default label name as its own, and a bad default label name', () => {
+    const m = new PromMetrics({ processMetrics: false, strict: true, defaultLabels: { bot: 'bot-a' } });
+    expect(() => m.counter('cab_widgets_total', { bot: 'x' })).toThrow(/label bot is a default label/);
+    expect(() => new PromMetrics({ processMetrics: false, defaultLabels: { 'Bad-Label': 'x' } })).toThrow(MetricDefinitionError);
+  });
+
   it('two instances do not share a registry', async () => {
     const a = new PromMetrics({ processMetrics: false, strict: true });
     const b = new PromMetrics({ processMetrics: false, strict: true });

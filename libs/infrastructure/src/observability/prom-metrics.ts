@@ -14,6 +14,12 @@ export interface PromMetricsOptions {
    * metric bug must not break a trade, so it is counted in cab_metrics_errors_total instead.
    */
   strict?: boolean;
+  /**
+   * Labels put on every series, process metrics included: `{ bot: BOT_ID }` in the apps, so one
+   * Prometheus and one dashboard tell the bots of a shared database apart (docs/metrics.md,
+   * "The bot label"). A metric may not use one of these names as a label of its own.
+   */
+  defaultLabels?: Readonly<Record<string, string>>;
 }
 
 type AnyMetric = Counter<string> | Gauge<string> | Histogram<string>;
@@ -25,6 +31,7 @@ interface Entry {
 }
 
 const NAME_RE = /^cab_[a-z][a-z0-9_]*$/;
+const LABEL_RE = /^[a-z][a-z0-9_]*$/;
 const DEFAULT_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
 /** A misnamed metric or a changed label set is a programming error, caught by tests. */
@@ -42,10 +49,18 @@ export class PromMetrics implements Metrics {
   private readonly buckets: number[];
   private readonly strict: boolean;
   private readonly collectors: (() => Promise<void>)[] = [];
+  private readonly defaultLabelNames: ReadonlySet<string>;
 
   constructor(options: PromMetricsOptions = {}) {
     this.buckets = options.buckets ?? DEFAULT_BUCKETS;
     this.strict = options.strict ?? false;
+    const defaults = options.defaultLabels ?? {};
+    this.defaultLabelNames = new Set(Object.keys(defaults));
+    for (const name of this.defaultLabelNames) {
+      if (!LABEL_RE.test(name)) throw new MetricDefinitionError(`default label name ${JSON.stringify(name)} must match ${LABEL_RE.source}`);
+    }
+    // Before any metric exists: prom-client adds them to every series at exposition.
+    if (this.defaultLabelNames.size > 0) this.registry.setDefaultLabels({ ...defaults });
     if (options.processMetrics ?? true) collectDefaultMetrics({ register: this.registry, prefix: 'cab_' });
     for (const [name, spec] of Object.entries(options.catalogue ?? METRIC_CATALOGUE)) this.define(name, spec);
   }
@@ -101,6 +116,8 @@ export class PromMetrics implements Metrics {
       throw new MetricDefinitionError(`metric ${name}: counters, and only counters, end in _total`);
     }
     const labelNames = [...spec.labels].sort();
+    const clash = labelNames.find((l) => this.defaultLabelNames.has(l));
+    if (clash) throw new MetricDefinitionError(`metric ${name}: label ${clash} is a default label, put on every series already`);
     const config = { name, help: spec.help, labelNames, registers: [this.registry] };
     const metric: AnyMetric =
       spec.type === 'counter' ? new Counter(config) : spec.type === 'gauge' ? new Gauge(config) : new Histogram({ ...config, buckets: this.buckets });
