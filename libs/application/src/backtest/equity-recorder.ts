@@ -32,16 +32,18 @@ export interface DailyClose {
  * and month breakdowns are exact, not read off the thinned curve.
  */
 export class EquityRecorder {
-  private readonly points: EquityPoint[] = [];
+  // Points kept with their equity unvalued (a Decimal or the caller's function): the thinning below
+  // drops half of them at every halving, so equity is worked out and formatted only for the points
+  // still kept when the curve is read (a month of one-minute steps values ~4,000, not ~11,000).
+  private readonly points: Point[] = [];
   private stride = 1;
   private seen = 0;
   private steps = 0;
   private inMarket = 0;
-  // The last point offered, kept unformatted and possibly uncomputed: most points are never
-  // sampled, so equity is worked out and formatted only for those that are (a year of one-minute
-  // steps would otherwise value and format half a million points).
-  private last: { ts: number; equity: Decimal | (() => Decimal); price: number } | null = null;
-  private readonly days: DailyClose[] = [];
+  /** The last point offered: always kept (the final equity must be exact). */
+  private last: Point | null = null;
+  /** The last step of each UTC day but the last step's, unvalued like the points. */
+  private readonly days: Point[] = [];
   /** Start of the UTC day after the last step's: a step in it or later closes the last step's day. */
   private nextDay = Number.NEGATIVE_INFINITY;
 
@@ -50,9 +52,10 @@ export class EquityRecorder {
   }
 
   /**
-   * `equity` may be a function, called only if this point is kept (sampled, or the last one): it
-   * must capture the step's values, not read state that changes later. `price` is for the chart
-   * only: a float is fine (a Decimal is converted).
+   * `equity` may be a function, called only if this point is kept (sampled and not thinned out
+   * later, a day's last step, or the last one) and only when the curve or the daily closes are
+   * read: it must capture the step's values, not read state that changes later. `price` is for
+   * the chart only: a float is fine (a Decimal is converted).
    */
   record(ts: number, equity: Decimal | (() => Decimal), price: Decimal | number, holding: boolean): void {
     this.steps += 1;
@@ -60,15 +63,16 @@ export class EquityRecorder {
     const p = typeof price === 'number' ? price : approx(price);
     if (ts > this.nextDay) {
       const prev = this.last;
-      if (prev) this.days.push({ day: dayOf(prev.ts), ts: prev.ts, equity: valueOf(prev.equity).toFixed() });
+      if (prev) this.days.push(prev);
       this.nextDay = dayOf(ts) + MS.day;
     }
-    this.last = { ts, equity, price: p };
+    const point: Point = { ts, equity, price: p };
+    this.last = point;
     if (this.seen++ % this.stride !== 0) return;
-    this.points.push({ ts, equity: valueOf(equity).toFixed(), price: p });
+    this.points.push(point);
     if (this.points.length >= 2 * this.maxPoints) {
       let w = 0;
-      for (let r = 0; r < this.points.length; r += 2) this.points[w++] = this.points[r] as EquityPoint;
+      for (let r = 0; r < this.points.length; r += 2) this.points[w++] = this.points[r] as Point;
       this.points.length = w;
       this.stride *= 2;
     }
@@ -76,16 +80,17 @@ export class EquityRecorder {
 
   /** The sampled curve, oldest first, ending with the last point recorded. */
   curve(): EquityPoint[] {
-    const out = [...this.points];
+    const out = this.points.map(valued);
     const last = this.last;
-    if (last && out[out.length - 1]?.ts !== last.ts) out.push({ ts: last.ts, equity: valueOf(last.equity).toFixed(), price: last.price });
+    if (last && out[out.length - 1]?.ts !== last.ts) out.push(valued(last));
     return out;
   }
 
   /** The equity at each UTC day's last step, oldest first, ending with the day of the last step recorded. */
   dailyCloses(): DailyClose[] {
     const last = this.last;
-    return last ? [...this.days, { day: dayOf(last.ts), ts: last.ts, equity: valueOf(last.equity).toFixed() }] : [...this.days];
+    const all = last ? [...this.days, last] : this.days;
+    return all.map((p) => ({ day: dayOf(p.ts), ts: p.ts, equity: equityText(p) }));
   }
 
   /** Fraction of recorded steps spent holding a position. */
@@ -98,11 +103,24 @@ export class EquityRecorder {
   }
 }
 
+/** A step as recorded: the equity a Decimal, or the caller's function until first read. */
+interface Point {
+  readonly ts: number;
+  equity: Decimal | (() => Decimal);
+  readonly price: number;
+}
+
 /** The UTC day a step stamped at `ts` (a candle's close) belongs to: its candle's. */
 export function dayOf(ts: number): number {
   return utcDayStart(ts - 1);
 }
 
-function valueOf(equity: Decimal | (() => Decimal)): Decimal {
-  return typeof equity === 'function' ? equity() : equity;
+/** The point's equity as text; a function is called once (a point may be both sampled and a day's close). */
+function equityText(p: Point): string {
+  if (typeof p.equity === 'function') p.equity = p.equity();
+  return p.equity.toFixed();
+}
+
+function valued(p: Point): EquityPoint {
+  return { ts: p.ts, equity: equityText(p), price: p.price };
 }

@@ -130,6 +130,9 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     throw e;
   }
   if (steps % progressEvery !== 0) opts.onProgress?.(Math.min(steps, candles.length), candles.length);
+  // The recorder values only the points it kept, when they are read: inside the timed run.
+  const curve = recorder.curve();
+  const dailyCloses = recorder.dailyCloses();
   const elapsedMs = Math.round(performance.now() - started);
 
   const reportFills: ReportFill[] = core.fills.map(({ fill, reason }) => reportFill(fill, reason, quote));
@@ -148,8 +151,8 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     elapsedMs,
     startEquity: startEquity as Decimal,
     fills: reportFills,
-    curve: recorder.curve(),
-    dailyCloses: recorder.dailyCloses(),
+    curve,
+    dailyCloses,
     exposure: recorder.exposure(),
     timeframeMs: tf,
     marketOpen: dec(String(first.open)),
