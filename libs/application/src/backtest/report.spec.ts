@@ -207,6 +207,26 @@ describe('EquityRecorder', () => {
   });
 });
 
+describe('EquityRecorder.recordMarked', () => {
+  it('is record with the equity cash + base × mark, valued only for the points kept', () => {
+    const byFunction = new EquityRecorder(40);
+    const marked = new EquityRecorder(40);
+    const steps = 5_000;
+    for (let i = 0; i < steps; i++) {
+      // Flat on some steps (base 0: the equity is the cash), holding on others; marks are closes read from text.
+      const cash = dec(String(1000 - (i % 11)));
+      const base = i % 5 === 0 ? dec('0') : dec(`0.00${(i % 97) + 1}`);
+      const mark = Number(`${60000 + (i % 113)}.${i % 10}`);
+      byFunction.record(i * 60_000, base.gt(dec('0')) ? () => cash.plus(base.times(dec(String(mark)))) : cash, mark, i % 5 !== 0);
+      marked.recordMarked(i * 60_000, cash, base, mark, i % 5 !== 0);
+    }
+    expect(marked.curve()).toEqual(byFunction.curve());
+    expect(marked.dailyCloses()).toEqual(byFunction.dailyCloses());
+    expect(marked.exposure()).toBe(byFunction.exposure());
+    expect(marked.curve().at(-1)).toEqual({ ts: (steps - 1) * 60_000, equity: '1313.14787', price: 60027.9 });
+  });
+});
+
 describe('EquityRecorder daily closes', () => {
   it('keeps the equity of the last step of every UTC day, exactly, however thin the curve', () => {
     const rec = new EquityRecorder(10);

@@ -128,9 +128,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
           stopVersion = position.version;
           stops.record(now, inMarket ? position.stopPrice : null, inMarket ? position.trailingStopPrice : null);
         }
-        const h = held;
-        const q = cash;
-        recorder.record(c.ts + tf, h.gt(ZERO) ? () => q.plus(h.times(dec(String(c.close)))) : q, c.close, inMarket);
+        recorder.recordMarked(c.ts + tf, cash, held, c.close, inMarket);
       }
       if (j % progressEvery === 0) progress(Math.min(j, candles.length), candles.length);
     }
