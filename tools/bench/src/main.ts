@@ -113,13 +113,20 @@ async function backtest(): Promise<void> {
   const candles = readCandleFile(file);
   let ours: Awaited<ReturnType<typeof runBacktest>> | undefined;
   let peer: PeerResult | undefined;
-  for (let k = 0; k < MONTH_ROUNDS; k++) {
+  // Round 0 warms the JIT up, ours and grademark's alike, and is not in the best-of: its figures
+  // (a cold process) are printed in the note.
+  let cold = '';
+  for (let k = 0; k <= MONTH_ROUNDS; k++) {
     // A full GC before each run, ours and grademark's alike: neither pays for the other's garbage.
     collectGarbage();
     const r = await runBacktest({ candles, symbol: 'BTC/USDT', strategy: 'ema_cross_rsi', settings: settings({}) });
-    if (!ours || r.summary.candlesPerSecond > ours.summary.candlesPerSecond) ours = r;
     collectGarbage();
     const p = runPeer({ candles, ...peerRules(r.summary.warmupCandles) });
+    if (k === 0) {
+      cold = `the warm-up round, cold: ${fmtK(r.summary.candlesPerSecond)} against grademark's ${fmtK(p.candlesPerSecond)}`;
+      continue;
+    }
+    if (!ours || r.summary.candlesPerSecond > ours.summary.candlesPerSecond) ours = r;
     if (!peer || p.candlesPerSecond > peer.candlesPerSecond) peer = p;
   }
   if (!ours || !peer) return;
@@ -127,7 +134,7 @@ async function backtest(): Promise<void> {
     what: `backtest candles/s (${path.basename(file)}, ${ours.summary.candles.toLocaleString('en-US')} 1m candles after ${ours.summary.warmupCandles} of warm-up, ${ours.summary.fills} fills = ${ours.summary.trades} trades)`,
     value: fmtK(ours.summary.candlesPerSecond),
     target: '≥ 500,000/s',
-    note: `best of ${MONTH_ROUNDS} rounds, interleaved with grademark's, a full GC before each run`,
+    note: `best of ${MONTH_ROUNDS} rounds after a warm-up round, interleaved with grademark's, a full GC before each run (${cold})`,
     ratio: fmtRatio(ours.summary.candlesPerSecond, peer),
   });
   rows.push(peerRow(peer, `best of ${MONTH_ROUNDS}`));
