@@ -226,3 +226,22 @@ describe('divide', () => {
     );
   });
 });
+
+describe('approx', () => {
+  it('is the number the decimal text parses to, to the bit (property)', () => {
+    const text = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,20}$/), fc.integer({ min: -30, max: 30 }))
+      .map(([neg, digits, exp]) => `${neg ? '-' : ''}${digits}e${exp}`);
+    fc.assert(
+      fc.property(text, (t) => {
+        const x = dec(t);
+        expect(Object.is(approx(x), Number(x.toFixed()))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each(['0', '-0', '0.1', '-0.3', '65432.12', '0.000000001', '123456789012345', '1234567890123456789', '1e22', '1e-22', '9007199254740993'])('%s', (t) => {
+    expect(Object.is(approx(dec(t)), Number(dec(t).toFixed()))).toBe(true);
+  });
+});

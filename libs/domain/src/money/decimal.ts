@@ -228,5 +228,23 @@ export function sum(xs: Iterable<Decimal>): Decimal {
  * never for amounts that are sent, stored or compared as money.
  */
 export function approx(x: Decimal): number {
+  // Up to 15 digits the coefficient is an exact float, and so is 10^k up to 22: one division (or
+  // product) of exact operands is correctly rounded, which is what parsing the text gives too —
+  // the same number, without writing and reading the text (decimal.spec.ts checks both ways).
+  const b = x as unknown as Coefficients;
+  const c = b.c;
+  const n = c.length;
+  if (n <= 15) {
+    let m = 0;
+    for (let i = 0; i < n; i++) m = m * 10 + c[i]!;
+    if (m === 0) return 0;
+    const k = n - 1 - b.e;
+    if (b.s < 0) m = -m;
+    if (k >= 0 && k <= 22) return m / POW10_FLOAT[k]!;
+    if (k < 0 && k >= -22) return m * POW10_FLOAT[-k]!;
+  }
   return Number(x.toFixed());
 }
+
+/** 10^0 … 10^22: the powers of ten a float holds exactly. */
+const POW10_FLOAT: readonly number[] = Array.from({ length: 23 }, (_, k) => Number(`1e${k}`));
