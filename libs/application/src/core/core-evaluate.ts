@@ -1,4 +1,4 @@
-import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskCode, type Side } from '@cab/domain';
+import { ZERO, idempotencyKey, isPositive, sellSize, type Decimal, type RiskCode, type Side } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
 import { buildRiskState, portfolioExposure } from '../risk-state/risk-state-builder';
 import type { CoreContext } from './core-context';
@@ -22,7 +22,7 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   const position = s.position;
   const held = position.baseQty;
   // A position with base but no open round trip is dust: not "in position".
-  const inPosition = held.gt(ZERO) && position.openedAt !== null;
+  const inPosition = isPositive(held) && position.openedAt !== null;
   const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
   const action = signal.action;
   if (action === 'hold') return;

@@ -1,4 +1,4 @@
-import { ZERO, approx, idempotencyKey, sellSize, str, type Decimal, type ExitState } from '@cab/domain';
+import { approx, idempotencyKey, isPositive, sellSize, str, type Decimal, type ExitState } from '@cab/domain';
 import type { PositionRecord } from '../ports/positions-repository';
 import type { CoreContext } from './core-context';
 import { placeOrder } from './core-order-path';
@@ -15,7 +15,7 @@ const MARGIN = 1e-9;
  */
 export function protectiveExit(ctx: CoreContext, s: SymbolState, quote: CandleQuote): void {
   const pos = s.position;
-  if (pos.openedAt === null || !pos.baseQty.gt(ZERO) || !pos.avgEntry.gt(ZERO)) return;
+  if (pos.openedAt === null || !isPositive(pos.baseQty) || !isPositive(pos.avgEntry)) return;
   // A position without exit state yet (just opened) is always checked exactly.
   if (s.exitShadow && pos.peakPrice !== null && exitCannotMove(s, quote.bidApprox)) return;
   const price = quote.ticker().bid;

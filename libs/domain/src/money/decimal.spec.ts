@@ -7,6 +7,7 @@ import {
   divOnGrid,
   powerOfTenPlaces,
   isDecimalString,
+  isPositive,
   max,
   min,
   quantize,
@@ -243,5 +244,11 @@ describe('approx', () => {
 
   it.each(['0', '-0', '0.1', '-0.3', '65432.12', '0.000000001', '123456789012345', '1234567890123456789', '1e22', '1e-22', '9007199254740993'])('%s', (t) => {
     expect(Object.is(approx(dec(t)), Number(dec(t).toFixed()))).toBe(true);
+  });
+});
+
+describe('isPositive', () => {
+  it.each(['0', '-0', '1e-30', '-1e-30', '5', '-5', '0.000', '123.456'])('%s is what gt(ZERO) says', (t) => {
+    expect(isPositive(dec(t))).toBe(dec(t).gt(ZERO));
   });
 });

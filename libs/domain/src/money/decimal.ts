@@ -214,6 +214,12 @@ export function percent(fraction: Decimal, dp = 2): string {
   return `${fraction.times(HUNDRED).round(dp, BigJs.roundHalfEven).toFixed(dp)}%`;
 }
 
+/** `x.gt(ZERO)` without the copy big.js makes of its argument on every comparison: the core asks it of the position on every candle. */
+export function isPositive(x: Decimal): boolean {
+  const b = x as unknown as Coefficients;
+  return b.s > 0 && b.c[0] !== 0;
+}
+
 export const min = (a: Decimal, b: Decimal): Decimal => (a.lte(b) ? a : b);
 export const max = (a: Decimal, b: Decimal): Decimal => (a.gte(b) ? a : b);
 

@@ -16,6 +16,7 @@ import {
   dec,
   ExitPolicy,
   instrumentDust,
+  isPositive,
   RiskManager,
   SequentialIds,
   StrategyFault,
@@ -123,7 +124,7 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
           cash = b.freeQuote.plus(b.usedQuote);
         }
         const position = core.position(opts.symbol);
-        const inMarket = position.openedAt !== null && position.baseQty.gt(ZERO);
+        const inMarket = position.openedAt !== null && isPositive(position.baseQty);
         if (position.version !== stopVersion) {
           stopVersion = position.version;
           stops.record(now, inMarket ? position.stopPrice : null, inMarket ? position.trailingStopPrice : null);
