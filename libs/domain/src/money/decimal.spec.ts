@@ -7,6 +7,7 @@ import {
   divOnGrid,
   powerOfTenPlaces,
   isDecimalString,
+  isNegative,
   isPositive,
   max,
   min,
@@ -247,8 +248,9 @@ describe('approx', () => {
   });
 });
 
-describe('isPositive', () => {
-  it.each(['0', '-0', '1e-30', '-1e-30', '5', '-5', '0.000', '123.456'])('%s is what gt(ZERO) says', (t) => {
+describe('isPositive, isNegative', () => {
+  it.each(['0', '-0', '1e-30', '-1e-30', '5', '-5', '0.000', '123.456'])('%s is what gt(ZERO) and lt(ZERO) say', (t) => {
     expect(isPositive(dec(t))).toBe(dec(t).gt(ZERO));
+    expect(isNegative(dec(t))).toBe(dec(t).lt(ZERO));
   });
 });

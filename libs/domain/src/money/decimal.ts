@@ -220,6 +220,12 @@ export function isPositive(x: Decimal): boolean {
   return b.s > 0 && b.c[0] !== 0;
 }
 
+/** `x.lt(ZERO)`, likewise without the copy (the loss streak asks it of every trade it counts back). */
+export function isNegative(x: Decimal): boolean {
+  const b = x as unknown as Coefficients;
+  return b.s < 0 && b.c[0] !== 0;
+}
+
 export const min = (a: Decimal, b: Decimal): Decimal => (a.lte(b) ? a : b);
 export const max = (a: Decimal, b: Decimal): Decimal => (a.gte(b) ? a : b);
 
