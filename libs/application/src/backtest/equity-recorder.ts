@@ -49,6 +49,8 @@ export class EquityRecorder {
   private lastBase: Decimal | null = null;
   private lastMark = 0;
   private lastPrice = 0;
+  /** The point made for the last step, if it was sampled (it may be thinned out of `points` since). */
+  private lastMade: Point | null = null;
   /** The last step of each UTC day but the last step's, unvalued like the points. */
   private readonly days: Point[] = [];
   /** Start of the UTC day after the last step's: a step in it or later closes the last step's day. */
@@ -89,6 +91,7 @@ export class EquityRecorder {
     this.lastBase = base;
     this.lastMark = mark;
     this.lastPrice = price;
+    this.lastMade = null;
     if (this.seen++ % this.stride !== 0) return;
     this.points.push(this.lastPoint());
     if (this.points.length >= 2 * this.maxPoints) {
@@ -99,11 +102,9 @@ export class EquityRecorder {
     }
   }
 
-  /** The last step as a point (the one already kept when it was sampled). */
+  /** The last step as a point: made once (a step may be sampled and close a day; two steps may share a time). */
   private lastPoint(): Point {
-    const kept = this.points[this.points.length - 1];
-    if (kept && kept.ts === this.lastTs) return kept;
-    return { ts: this.lastTs, equity: this.lastEquity, base: this.lastBase, mark: this.lastMark, price: this.lastPrice };
+    return (this.lastMade ??= { ts: this.lastTs, equity: this.lastEquity, base: this.lastBase, mark: this.lastMark, price: this.lastPrice });
   }
 
   /** The sampled curve, oldest first, ending with the last point recorded. */

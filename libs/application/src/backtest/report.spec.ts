@@ -227,6 +227,21 @@ describe('EquityRecorder.recordMarked', () => {
   });
 });
 
+describe('EquityRecorder, steps sharing a time', () => {
+  it('closes the day on the last step recorded, not on an earlier one at the same time that was sampled', () => {
+    // A backtest re-evaluates its last candle until the clock reaches it (a file with gaps): the
+    // steps share the candle's time, and an order in between moves the equity.
+    for (const stride of [1, 2, 3]) {
+      const rec = new EquityRecorder(2);
+      for (let i = 1; i <= 5 * stride; i++) rec.recordMarked(60_000, dec(String(1000 + i)), dec('0'), 100, false);
+      const last = String(1000 + 5 * stride);
+      expect(rec.dailyCloses()).toEqual([{ day: 0, ts: 60_000, equity: last }]);
+      rec.recordMarked(86_400_000 + 60_000, dec('7'), dec('0'), 100, false);
+      expect(rec.dailyCloses()[0]).toEqual({ day: 0, ts: 60_000, equity: last });
+    }
+  });
+});
+
 describe('EquityRecorder daily closes', () => {
   it('keeps the equity of the last step of every UTC day, exactly, however thin the curve', () => {
     const rec = new EquityRecorder(10);
