@@ -1,4 +1,16 @@
-import { applyRoundTripFill, dec, flatPosition, str, ZERO, type Decimal, type DustTest, type FeeCurrency, type Position, type TradeResult } from '@cab/domain';
+import {
+  applyRoundTripFill,
+  dec,
+  divide,
+  flatPosition,
+  str,
+  ZERO,
+  type Decimal,
+  type DustTest,
+  type FeeCurrency,
+  type Position,
+  type TradeResult,
+} from '@cab/domain';
 import type { ReportFill } from './report';
 import type { StopLevel } from './stop-levels';
 
@@ -48,7 +60,7 @@ interface Leg {
 }
 const NO_LEG: Leg = { amount: ZERO, cost: ZERO };
 const add = (l: Leg, f: ReportFill): Leg => ({ amount: l.amount.plus(dec(f.amount)), cost: l.cost.plus(dec(f.cost)) });
-const avg = (l: Leg) => (l.amount.gt(ZERO) ? l.cost.div(l.amount) : ZERO);
+const avg = (l: Leg) => (l.amount.gt(ZERO) ? divide(l.cost, l.amount) : ZERO);
 
 export interface RoundTripBook {
   trips: RoundTrip[];

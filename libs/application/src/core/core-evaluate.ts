@@ -1,4 +1,4 @@
-import { ZERO, idempotencyKey, sellSize, type Decimal, type RiskDecision, type Side } from '@cab/domain';
+import { ZERO, idempotencyKey, isPositive, sellSize, type Decimal, type RiskCode, type Side } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
 import { buildRiskState, portfolioExposure } from '../risk-state/risk-state-builder';
 import type { CoreContext } from './core-context';
@@ -7,7 +7,8 @@ import type { SymbolState } from './core-symbol-state';
 import type { CandleQuote } from './venue-view';
 
 /** Risk rules whose failure also puts trading in `reducing` until the rule passes again (as EvaluateAndExecute). */
-const HALTING_RULES: readonly HaltCode[] = ['RISK.DAILY_LOSS', 'RISK.LOSS_STREAK', 'RISK.MAX_DRAWDOWN'];
+const HALTING_RULES: readonly (HaltCode & RiskCode)[] = ['RISK.DAILY_LOSS', 'RISK.LOSS_STREAK', 'RISK.MAX_DRAWDOWN'];
+const NO_RULES: readonly RiskCode[] = [];
 
 /**
  * The strategy's evaluation, in EvaluateAndExecute's order of things (docs/core.md): the signal,
@@ -21,7 +22,7 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   const position = s.position;
   const held = position.baseQty;
   // A position with base but no open round trip is dust: not "in position".
-  const inPosition = held.gt(ZERO) && position.openedAt !== null;
+  const inPosition = isPositive(held) && position.openedAt !== null;
   const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
   const action = signal.action;
   if (action === 'hold') return;
@@ -57,30 +58,34 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
     balance,
     now,
   });
-  const decision = ctx.opts.risk.check(intent, state);
-  if (ctx.publishing)
-    ctx.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code), violations: decision.violations });
-  // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
-  if (side === 'buy') syncRiskHalts(ctx, decision, now);
-  if (!decision.ok) {
-    if (ctx.publishing) {
-      const key = `${side}|${decision.violations.map((v) => v.code).join(',')}|${Math.floor(now / ctx.opts.bucketMs)}`;
+  if (ctx.publishing) {
+    const decision = ctx.opts.risk.check(intent, state);
+    const codes = decision.violations.map((v) => v.code);
+    ctx.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes, violations: decision.violations });
+    // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
+    if (side === 'buy') syncRiskHalts(ctx, codes, now);
+    if (!decision.ok) {
+      const key = `${side}|${codes.join(',')}|${Math.floor(now / ctx.opts.bucketMs)}`;
       if (s.lastBlocked !== key) {
         s.lastBlocked = key;
         ctx.publish({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons });
       }
+      return;
     }
-    return;
+  } else {
+    // Nothing to publish: only the verdict and the halting rules are read, so the risk manager may
+    // stop at the first failing rule once those have run (RiskManager.verdict: the same answers).
+    const verdict = ctx.opts.risk.verdict(intent, state, side === 'buy' ? HALTING_RULES : NO_RULES);
+    if (side === 'buy') syncRiskHalts(ctx, verdict.failing, now);
+    if (!verdict.ok) return;
   }
   placeOrder(ctx, s, inst, side, amount, idempotencyKey(symbol, side, now, ctx.opts.bucketMs), `signal: ${signal.reasons.join('; ')}`);
 }
 
-function syncRiskHalts(ctx: CoreContext, decision: RiskDecision, now: number): void {
-  const v = decision.violations;
+/** `failing`: the codes of the rules that fail (at least every halting one that does). */
+function syncRiskHalts(ctx: CoreContext, failing: readonly RiskCode[], now: number): void {
   for (const code of HALTING_RULES) {
-    let failing = false;
-    for (let i = 0; i < v.length; i++) if (v[i]!.code === code) failing = true;
-    if (failing) ctx.setHalt(code, 'reducing', now, 'the risk rule fails');
+    if (failing.includes(code)) ctx.setHalt(code, 'reducing', now, 'the risk rule fails');
     else ctx.clearHalt(code, now);
   }
 }

@@ -1,4 +1,4 @@
-import { ZERO, idempotencyKey, sellSize, str, type Decimal, type ExitState } from '@cab/domain';
+import { approx, idempotencyKey, isPositive, sellSize, str, type Decimal, type ExitState } from '@cab/domain';
 import type { PositionRecord } from '../ports/positions-repository';
 import type { CoreContext } from './core-context';
 import { placeOrder } from './core-order-path';
@@ -15,7 +15,7 @@ const MARGIN = 1e-9;
  */
 export function protectiveExit(ctx: CoreContext, s: SymbolState, quote: CandleQuote): void {
   const pos = s.position;
-  if (pos.openedAt === null || !pos.baseQty.gt(ZERO) || !pos.avgEntry.gt(ZERO)) return;
+  if (pos.openedAt === null || !isPositive(pos.baseQty) || !isPositive(pos.avgEntry)) return;
   // A position without exit state yet (just opened) is always checked exactly.
   if (s.exitShadow && pos.peakPrice !== null && exitCannotMove(s, quote.bidApprox)) return;
   const price = quote.ticker().bid;
@@ -24,9 +24,10 @@ export function protectiveExit(ctx: CoreContext, s: SymbolState, quote: CandleQu
   const state: ExitState =
     pos.peakPrice === null ? policy.open(pos.avgEntry) : { entryPrice: pos.avgEntry, peakPrice: pos.peakPrice, trailStop: pos.trailingStopPrice };
   const decision = policy.evaluate(state, price);
-  const saved = saveExitState(ctx, s, decision.state, now);
+  const stop = policy.stopPrice(decision.state);
+  const saved = saveExitState(ctx, s, decision.state, stop, now);
   if (decision.action === 'hold') {
-    shadow(ctx, s, decision.state);
+    shadow(ctx, s, decision.state, stop);
     return;
   }
   // An exit fired: whatever becomes of its order, the next check is exact.
@@ -53,21 +54,18 @@ export function exitWhole(ctx: CoreContext, s: SymbolState, pos: PositionRecord,
 }
 
 /** The float shadows of an exit state that held (levels only; no decision is taken from them). */
-function shadow(ctx: CoreContext, s: SymbolState, e: ExitState): void {
-  const policy = ctx.opts.exits;
-  const stop = policy.stopPrice(e);
-  const tp = policy.takeProfitPrice(e);
-  s.fPeak = Number(str(e.peakPrice));
-  s.fTrail = e.trailStop === null ? -Infinity : Number(str(e.trailStop));
-  s.fStop = stop === null ? -Infinity : Number(str(stop));
-  s.fTakeProfit = tp === null ? Infinity : Number(str(tp));
+function shadow(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | null): void {
+  const tp = ctx.opts.exits.takeProfitPrice(e);
+  s.fPeak = approx(e.peakPrice);
+  s.fTrail = e.trailStop === null ? -Infinity : approx(e.trailStop);
+  s.fStop = stop === null ? -Infinity : approx(stop);
+  s.fTakeProfit = tp === null ? Infinity : approx(tp);
   s.exitShadow = true;
 }
 
-/** Keeps a moved peak or stop level on the position (ProtectiveExits.saveState). */
-function saveExitState(ctx: CoreContext, s: SymbolState, e: ExitState, now: number): PositionRecord {
+/** Keeps a moved peak or stop level on the position (ProtectiveExits.saveState); `stop`: the policy's hard stop for `e`. */
+function saveExitState(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | null, now: number): PositionRecord {
   const pos = s.position;
-  const stop = ctx.opts.exits.stopPrice(e);
   if (pos.peakPrice !== null && pos.peakPrice.eq(e.peakPrice) && eqOrNull(pos.trailingStopPrice, e.trailStop) && eqOrNull(pos.stopPrice, stop)) return pos;
   s.position = {
     ...pos,

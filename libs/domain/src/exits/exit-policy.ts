@@ -41,12 +41,12 @@ export class ExitPolicy {
 
   evaluate(state: ExitState, price: Decimal): ExitDecision {
     const s = this.ratchet(state, price);
-    const p = str(price);
+    // The price's text only for an exit's message: most checks hold.
     if (s.trailStop !== null && price.lte(s.trailStop)) {
       return {
         action: 'exit',
         reason: 'EXIT.TRAILING_STOP',
-        message: `price ${p} <= trailing stop ${str(s.trailStop)} (peak ${str(s.peakPrice)} − ${pct(this.config.trailPct)})`,
+        message: `price ${str(price)} <= trailing stop ${str(s.trailStop)} (peak ${str(s.peakPrice)} − ${pct(this.config.trailPct)})`,
         state: s,
       };
     }
@@ -55,7 +55,7 @@ export class ExitPolicy {
       return {
         action: 'exit',
         reason: 'EXIT.STOP_LOSS',
-        message: `price ${p} <= stop ${str(stop)} (entry ${str(s.entryPrice)} − ${pct(this.config.stopPct)})`,
+        message: `price ${str(price)} <= stop ${str(stop)} (entry ${str(s.entryPrice)} − ${pct(this.config.stopPct)})`,
         state: s,
       };
     }
@@ -64,7 +64,7 @@ export class ExitPolicy {
       return {
         action: 'exit',
         reason: 'EXIT.TAKE_PROFIT',
-        message: `price ${p} >= take-profit ${str(tp)} (entry ${str(s.entryPrice)} + ${pct(this.config.takeProfitPct)})`,
+        message: `price ${str(price)} >= take-profit ${str(tp)} (entry ${str(s.entryPrice)} + ${pct(this.config.takeProfitPct)})`,
         state: s,
       };
     }

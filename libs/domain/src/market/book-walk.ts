@@ -1,4 +1,4 @@
-import { DIVISION_DP, ZERO, dec, type Decimal } from '../money/decimal';
+import { DIVISION_DP, ZERO, dec, divide, type Decimal } from '../money/decimal';
 import type { BookLevel, OrderBook, Side } from './types';
 
 export interface BookFill {
@@ -42,7 +42,7 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
     // price rounds at 40 places and must not leave a phantom remainder.
     const finishes = byQuote ? levelQuote.gte(left) : level.amount.gte(left);
     if (finishes && byQuote && touched === 0) return oneLevelByQuote(left, level.price, levels[0]?.price ?? null);
-    const takeBase = finishes ? (byQuote ? left.div(level.price) : left) : level.amount;
+    const takeBase = finishes ? (byQuote ? divide(left, level.price) : left) : level.amount;
     base = base.plus(takeBase);
     quote = quote.plus(finishes && byQuote ? left : takeBase.times(level.price));
     left = finishes ? ZERO : left.minus(byQuote ? levelQuote : takeBase);
@@ -53,7 +53,7 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
     base,
     quote,
     // One level: its price, exactly (quote ÷ base would only round it back, slowly).
-    avgPrice: base.gt(ZERO) ? (touched === 1 && worst ? worst : quote.div(base)) : null,
+    avgPrice: base.gt(ZERO) ? (touched === 1 && worst ? worst : divide(quote, base)) : null,
     bestPrice: levels[0]?.price ?? null,
     worstPrice: worst,
     complete: left.lte(ZERO),
@@ -67,7 +67,7 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
 export function slippagePct(fill: BookFill, side: Side): Decimal | null {
   if (fill.avgPrice === null || fill.bestPrice === null) return null;
   const diff = side === 'buy' ? fill.avgPrice.minus(fill.bestPrice) : fill.bestPrice.minus(fill.avgPrice);
-  return diff.div(fill.bestPrice);
+  return divide(diff, fill.bestPrice);
 }
 
 /** 2 × 10^DIVISION_DP: a quotient a ÷ b (a, b > 0) rounds to 0 exactly when 2·a·10^DP ≤ b (half-even: a half rounds to 0). */
@@ -85,7 +85,7 @@ function oneLevelByQuote(rest: Decimal, price: Decimal, bestPrice: Decimal | nul
   let base: Decimal | null = null;
   return {
     get base(): Decimal {
-      return (base ??= rest.div(price));
+      return (base ??= divide(rest, price));
     },
     quote: rest,
     avgPrice: quotientIsPositive(rest, price) ? price : null,

@@ -53,6 +53,21 @@ describe('Instrument', () => {
     ).toThrow(RangeError);
   });
 
+  it('accepts exactly what check finds nothing against, on power-of-ten and other grids (property)', () => {
+    const odd = new Instrument({ ...btc, priceTick: '0.1', amountStep: '0.00005', minBase: '0.0001', minNotional: '3', takerFee: '0.002', makerFee: '0.002' });
+    const amount = fc.tuple(fc.integer({ min: -10, max: 10 ** 7 }), fc.integer({ min: 0, max: 9 })).map(([u, s]) => dec(`${u}e-${s}`));
+    let accepted = 0;
+    fc.assert(
+      fc.property(amount, amount, fc.boolean(), (q, p, useOdd) => {
+        const inst = useOdd ? odd : btc;
+        expect(inst.accepts(q, p)).toBe(inst.check(q, p) === null);
+        if (inst.accepts(q, p)) accepted++;
+      }),
+      { numRuns: 2000 },
+    );
+    expect(accepted).toBeGreaterThan(0);
+  });
+
   it('quantized quantities never exceed the raw value and sit on the grid (property)', () => {
     const raw = fc.tuple(fc.integer({ min: 0, max: 10 ** 9 }), fc.integer({ min: 0, max: 10 })).map(([u, s]) => dec(`${u}e-${s}`));
     fc.assert(

@@ -1,4 +1,4 @@
-import { ZERO, dec, quantize, str, type Decimal, type DecimalInput, type Rounding } from '../money/decimal';
+import { ZERO, dec, powerOfTenPlaces, quantize, roundDp, str, type Decimal, type DecimalInput, type Rounding } from '../money/decimal';
 
 /** Why an order does not fit the exchange's grid. Stable codes: the risk audit and the broker share them. */
 export type InstrumentDenyReason =
@@ -70,7 +70,7 @@ export class Instrument {
   check(qty: Decimal, price: Decimal): InstrumentDenyReason | null {
     if (qty.lte(ZERO)) return { code: 'INSTRUMENT.QTY_NOT_POSITIVE', message: `${this.symbol}: quantity ${str(qty)} must be > 0` };
     if (price.lte(ZERO)) return { code: 'INSTRUMENT.PRICE_NOT_POSITIVE', message: `${this.symbol}: price ${str(price)} must be > 0` };
-    if (!qty.mod(this.amountStep).eq(ZERO))
+    if (!this.onGrid(qty))
       return { code: 'INSTRUMENT.QTY_OFF_GRID', message: `${this.symbol}: quantity ${str(qty)} is not a multiple of ${str(this.amountStep)}` };
     if (qty.lt(this.minBase))
       return { code: 'INSTRUMENT.MIN_BASE', message: `${this.symbol}: quantity ${str(qty)} ${this.base} is below the minimum ${str(this.minBase)}` };
@@ -81,6 +81,20 @@ export class Instrument {
         message: `${this.symbol}: order value ${str(notional)} ${this.quote} is below the minimum ${str(this.minNotional)}`,
       };
     return null;
+  }
+
+  /**
+   * `check(qty, price) === null` without the reason's text: the dust test asks this of every sell
+   * that leaves a remainder, twice (the position and the risk ledger), and reads no message.
+   */
+  accepts(qty: Decimal, price: Decimal): boolean {
+    return qty.gt(ZERO) && price.gt(ZERO) && this.onGrid(qty) && qty.gte(this.minBase) && qty.times(price).gte(this.minNotional);
+  }
+
+  /** On the amount grid: a power-of-ten step (every Gate grid) is a count of decimal places, checked without a division. */
+  private onGrid(qty: Decimal): boolean {
+    const dp = powerOfTenPlaces(this.amountStep);
+    return dp === null ? qty.mod(this.amountStep).eq(ZERO) : roundDp(qty, dp, 'down').eq(qty);
   }
 
   /** Whether a quote amount can buy at least the minimum (used before a market buy by cost). */

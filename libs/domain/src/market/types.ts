@@ -1,4 +1,4 @@
-import { ZERO, dec, type Decimal } from '../money/decimal';
+import { ZERO, dec, divide, type Decimal } from '../money/decimal';
 
 const HALF = dec('0.5');
 
@@ -52,5 +52,5 @@ export function mid(t: Pick<Ticker, 'bid' | 'ask'>): Decimal {
 export function spreadPct(t: Pick<Ticker, 'bid' | 'ask'>): Decimal {
   const m = mid(t);
   if (m.lte(ZERO) || t.ask.lte(t.bid)) return ZERO;
-  return t.ask.minus(t.bid).div(m);
+  return divide(t.ask.minus(t.bid), m);
 }

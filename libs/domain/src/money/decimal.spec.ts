@@ -3,9 +3,12 @@ import {
   approx,
   dec,
   decOr,
+  divide,
   divOnGrid,
   powerOfTenPlaces,
   isDecimalString,
+  isNegative,
+  isPositive,
   max,
   min,
   quantize,
@@ -183,5 +186,71 @@ describe('divOnGrid', () => {
         expect(near.mod(s).eq(ZERO)).toBe(true);
       }),
     );
+  });
+});
+
+describe('divide', () => {
+  const same = (a: string, b: string) => {
+    const q = divide(dec(a), dec(b));
+    const expected = dec(a).div(dec(b));
+    expect(str(q)).toBe(str(expected));
+    expect(q.eq(expected)).toBe(true);
+    // The result is a Decimal like any other: it computes on as big.js's own would.
+    expect(str(q.times(dec(b)).plus(dec('1.5')))).toBe(str(expected.times(dec(b)).plus(dec('1.5'))));
+  };
+
+  it.each([
+    ['99.87654321', '0.00152347'],
+    ['65432.12', '3'],
+    ['-1', '3'],
+    ['1', '-8'],
+    ['-7', '-0.5'],
+    ['100', '1'],
+    ['0', '3'],
+    ['0.000000001', '123456789012'],
+    // Exact halves at the 25th place, rounded to even both ways.
+    ['0.000000000000000000000015', '2'],
+    ['0.000000000000000000000025', '2'],
+    ['123456789012345678901234567890.123', '0.000000007'],
+  ])('%s ÷ %s is what big.js says', (a, b) => same(a, b));
+
+  it('refuses a zero divisor as big.js does', () => {
+    expect(() => divide(dec('1'), ZERO)).toThrow();
+  });
+
+  it("gives big.js's quotient for any operands: signs, zero, 1 to 40 digits, tiny and huge (property)", () => {
+    const operand = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^[1-9][0-9]{0,39}$/), fc.integer({ min: -40, max: 30 }))
+      .map(([neg, digits, exp]) => `${neg ? '-' : ''}${digits}e${exp}`);
+    fc.assert(
+      fc.property(fc.oneof(operand, fc.constant('0')), operand, (a, b) => same(a, b)),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('approx', () => {
+  it('is the number the decimal text parses to, to the bit (property)', () => {
+    const text = fc
+      .tuple(fc.boolean(), fc.stringMatching(/^[0-9]{1,20}$/), fc.integer({ min: -30, max: 30 }))
+      .map(([neg, digits, exp]) => `${neg ? '-' : ''}${digits}e${exp}`);
+    fc.assert(
+      fc.property(text, (t) => {
+        const x = dec(t);
+        expect(Object.is(approx(x), Number(x.toFixed()))).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
+  });
+
+  it.each(['0', '-0', '0.1', '-0.3', '65432.12', '0.000000001', '123456789012345', '1234567890123456789', '1e22', '1e-22', '9007199254740993'])('%s', (t) => {
+    expect(Object.is(approx(dec(t)), Number(dec(t).toFixed()))).toBe(true);
+  });
+});
+
+describe('isPositive, isNegative', () => {
+  it.each(['0', '-0', '1e-30', '-1e-30', '5', '-5', '0.000', '123.456'])('%s is what gt(ZERO) and lt(ZERO) say', (t) => {
+    expect(isPositive(dec(t))).toBe(dec(t).gt(ZERO));
+    expect(isNegative(dec(t))).toBe(dec(t).lt(ZERO));
   });
 });

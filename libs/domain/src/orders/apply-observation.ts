@@ -1,4 +1,4 @@
-import { ZERO, type Decimal } from '../money/decimal';
+import { ZERO, divide, type Decimal } from '../money/decimal';
 import type { Instrument } from '../market/instrument';
 import type { Fill } from '../pnl/position';
 import { LIFECYCLE_EVENT_OF, type Order, type OrderLifecycleEvent, type OrderObservation, type VenueAnswer } from './order';
@@ -37,7 +37,7 @@ function remainingBase(order: Order, a: VenueAnswer, inst: Instrument): Decimal 
   const left = asked.minus(a.filledQuote);
   if (left.lte(inst.minNotional) || left.lte(ZERO)) return ZERO;
   const price = a.averagePrice && a.averagePrice.gt(ZERO) ? a.averagePrice : null;
-  return price ? left.div(price) : left;
+  return price ? divide(left, price) : left;
 }
 
 /** The event an observation means: filled amounts decide, not the venue's status string (Gate reports a filled IOC market buy as "cancelled"). */
@@ -55,7 +55,7 @@ function fillDelta(order: Order, a: VenueAnswer, inst: Instrument, now: number):
   // A fee in a third currency (GT points) does not move base or quote: counted as zero here.
   const countable = a.feeCurrency === inst.base || a.feeCurrency === inst.quote;
   const dFee = countable && dFeeRaw.gt(ZERO) ? dFeeRaw : ZERO;
-  const price = dQuote.gt(ZERO) ? dQuote.div(dBase) : (a.averagePrice ?? ZERO);
+  const price = dQuote.gt(ZERO) ? divide(dQuote, dBase) : (a.averagePrice ?? ZERO);
   // Stamped with the caller's clock, not the venue's: risk windows (UTC day, cooldown, streak
   // pause) run on the pipeline's time, which is virtual in a backtest.
   return price.gt(ZERO) ? { side: order.side, amount: dBase, price, fee: dFee, feeCurrency, ts: now } : null;

@@ -1,4 +1,4 @@
-import { ZERO, decInt, type Decimal } from '../money/decimal';
+import { ZERO, decInt, divide, type Decimal } from '../money/decimal';
 
 export interface Drawdown {
   /** Largest fall from a running peak, in quote (≥ 0). */
@@ -18,7 +18,7 @@ export function maxDrawdown(equity: Iterable<Decimal>): Drawdown {
     const dd = peak.minus(e);
     if (dd.gt(worst)) worst = dd;
     if (peak.gt(ZERO)) {
-      const pct = dd.div(peak);
+      const pct = divide(dd, peak);
       if (pct.gt(worstPct)) worstPct = pct;
     }
   }

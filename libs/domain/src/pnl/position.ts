@@ -1,4 +1,4 @@
-import { ZERO, str, type Decimal } from '../money/decimal';
+import { ZERO, divide, str, type Decimal } from '../money/decimal';
 import type { Side } from '../market/types';
 
 /** Which currency a fill's fee was taken in. Gate takes a buy's fee in base, a sell's in quote. */
@@ -59,7 +59,7 @@ export function flatPosition(symbol: string): Position {
 
 /** Average entry price (fees excluded); 0 while flat. */
 export function avgEntry(p: Position): Decimal {
-  return p.base.gt(ZERO) ? p.costQuote.div(p.base) : ZERO;
+  return p.base.gt(ZERO) ? divide(p.costQuote, p.base) : ZERO;
 }
 
 /** Mark-to-market PnL of what is held, before fees still to pay on the exit. */
@@ -94,7 +94,7 @@ export function applyFill(p: Position, f: Fill): FillOutcome {
   const out = f.amount.plus(feeInBase);
   if (out.gt(p.base)) throw new RangeError(`${p.symbol}: selling ${str(out)} but the position holds ${str(p.base)}`);
   // Closing everything removes the whole cost, so a full round trip stays exact (no division).
-  const costOut = out.eq(p.base) ? p.costQuote : p.costQuote.times(out).div(p.base);
+  const costOut = out.eq(p.base) ? p.costQuote : divide(p.costQuote.times(out), p.base);
   const realized = out.times(f.price).minus(costOut);
   const after: Position = {
     ...p,

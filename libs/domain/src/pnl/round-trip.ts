@@ -13,7 +13,7 @@ export const noDust: DustTest = () => false;
  * sell at this price (zero on the grid, below the minimum amount or the minimum order value).
  */
 export function instrumentDust(inst: Instrument): DustTest {
-  return (base, price) => inst.check(inst.qty(base), price) !== null;
+  return (base, price) => !inst.accepts(inst.qty(base), price);
 }
 
 export interface RoundTripOutcome extends FillOutcome {

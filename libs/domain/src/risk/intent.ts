@@ -1,4 +1,4 @@
-import { ZERO, type Decimal } from '../money/decimal';
+import { ZERO, divide, type Decimal } from '../money/decimal';
 import type { Ticker } from '../market/types';
 import type { TradeIntent } from './types';
 
@@ -15,5 +15,5 @@ export function intentBase(intent: TradeIntent, ticker: Pick<Ticker, 'bid' | 'as
   if (intent.baseAmount !== undefined) return intent.baseAmount;
   const price = intent.side === 'buy' ? ticker.ask : ticker.bid;
   if (intent.quoteAmount === undefined || price.lte(ZERO)) return ZERO;
-  return intent.quoteAmount.div(price);
+  return divide(intent.quoteAmount, price);
 }

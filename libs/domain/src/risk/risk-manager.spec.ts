@@ -30,6 +30,38 @@ const everythingWrong: Partial<RiskState> = {
   portfolio: { openPositions: 5, exposureQuote: dec('999950'), symbolOpen: false },
 };
 
+/** Which rules to break in a generated state (property specs). */
+const flags = fc.record({
+  cooldown: fc.boolean(),
+  spread: fc.boolean(),
+  fee: fc.boolean(),
+  position: fc.boolean(),
+  streak: fc.boolean(),
+  drawdown: fc.boolean(),
+  daily: fc.boolean(),
+  orders: fc.boolean(),
+  book: fc.boolean(),
+  halted: fc.boolean(),
+});
+type Flags = typeof flags extends fc.Arbitrary<infer T> ? T : never;
+
+/** A state breaking the rules `f` says, as everythingWrong breaks them. */
+function stateOf(f: Flags): RiskState {
+  const pick = <K extends keyof RiskState>(k: K, on: boolean): Partial<RiskState> => (on ? { [k]: everythingWrong[k] } : {});
+  return aRiskState({
+    ...pick('lastTradeTs', f.cooldown),
+    ...pick('ticker', f.spread),
+    ...pick('feeRate', f.fee),
+    ...pick('positionBase', f.position),
+    ...pick('recentTrades', f.streak),
+    ...pick('equityQuote', f.drawdown),
+    ...pick('daily', f.daily),
+    ...pick('recentOrderTs', f.orders),
+    ...pick('orderBook', f.book),
+    tradingState: f.halted ? 'halted' : 'active',
+  });
+}
+
 describe('RiskManager', () => {
   it('one manager answers each check with its own limits, sorted, whatever the checks before it were', () => {
     const rm = new RiskManager(aRiskConfig({}));
@@ -266,34 +298,31 @@ describe('RiskManager', () => {
     expect(() => new RiskManager(aRiskConfig(), [DEFAULT_RISK_RULES[2]!, twin]).check(aBuyIntent(), aRiskState())).toThrow(/both report limit cooldown.sec/);
   });
 
+  it('verdict says what check says about passing and about the watched rules, whatever else fails (property)', () => {
+    const codes = DEFAULT_RISK_RULES.map((r) => r.code);
+    let stoppedEarly = 0;
+    fc.assert(
+      fc.property(flags, fc.subarray(codes), fc.boolean(), (f, watch, sell) => {
+        const state = stateOf(f);
+        const intent = sell ? aSellIntent('0.01') : aBuyIntent();
+        let evaluated = 0;
+        const counted = DEFAULT_RISK_RULES.map((r) => ({ ...r, evaluate: (c: Parameters<typeof r.evaluate>[0]) => (evaluated++, r.evaluate(c)) }));
+        const full = new RiskManager(aRiskConfig()).check(intent, state);
+        const v = new RiskManager(aRiskConfig(), counted).verdict(intent, state, watch);
+        expect(v.ok).toBe(full.ok);
+        expect([...v.failing].sort()).toEqual(full.violations.map((x) => x.code).filter((c) => watch.includes(c)));
+        if (evaluated < DEFAULT_RISK_RULES.filter((r) => !sell || !r.entryOnly).length) stoppedEarly++;
+      }),
+      { numRuns: 300 },
+    );
+    // It did skip rules after a failure (the point of it), not only agree.
+    expect(stoppedEarly).toBeGreaterThan(0);
+  });
+
   it('reasons are independent of rule order (property)', () => {
-    const flags = fc.record({
-      cooldown: fc.boolean(),
-      spread: fc.boolean(),
-      fee: fc.boolean(),
-      position: fc.boolean(),
-      streak: fc.boolean(),
-      drawdown: fc.boolean(),
-      daily: fc.boolean(),
-      orders: fc.boolean(),
-      book: fc.boolean(),
-      halted: fc.boolean(),
-    });
     fc.assert(
       fc.property(flags, fc.shuffledSubarray([...DEFAULT_RISK_RULES], { minLength: DEFAULT_RISK_RULES.length }), fc.boolean(), (f, shuffled, sell) => {
-        const pick = <K extends keyof RiskState>(k: K, on: boolean): Partial<RiskState> => (on ? { [k]: everythingWrong[k] } : {});
-        const state = aRiskState({
-          ...pick('lastTradeTs', f.cooldown),
-          ...pick('ticker', f.spread),
-          ...pick('feeRate', f.fee),
-          ...pick('positionBase', f.position),
-          ...pick('recentTrades', f.streak),
-          ...pick('equityQuote', f.drawdown),
-          ...pick('daily', f.daily),
-          ...pick('recentOrderTs', f.orders),
-          ...pick('orderBook', f.book),
-          tradingState: f.halted ? 'halted' : 'active',
-        });
+        const state = stateOf(f);
         const intent = sell ? aSellIntent('0.01') : aBuyIntent();
         const a = new RiskManager(aRiskConfig()).check(intent, state);
         const b = new RiskManager(aRiskConfig(), shuffled).check(intent, state);

@@ -13,7 +13,9 @@ import { ordersPerHourRule } from './rules/orders-per-hour';
 import { slippageRule } from './rules/slippage';
 import { spreadRule } from './rules/spread';
 import { tradingStateRule } from './rules/trading-state';
-import type { RiskDecision, RiskRule, RiskState, RiskViolation, TradeIntent } from './types';
+import type { RiskCode, RiskDecision, RiskRule, RiskState, RiskVerdict, RiskViolation, TradeIntent } from './types';
+
+const NONE: readonly RiskCode[] = Object.freeze([]);
 
 export const DEFAULT_RISK_RULES: readonly RiskRule[] = [
   invalidIntentRule,
@@ -74,6 +76,33 @@ export class RiskManager {
     const sortedLimits: Record<string, string> = {};
     for (const k of this.sortedKeys(keys)) sortedLimits[k] = limits[k]!;
     return { ok: violations.length === 0, reasons: violations.map((v) => `${v.code}: ${v.message}`), violations, limits: sortedLimits };
+  }
+
+  /**
+   * What `check` says about the intent — whether it passes, and which of the rules in `watch` fail
+   * — without the rest of its answer (reasons, limits, the other codes): the rules in `watch` run
+   * first, then the others in their order until one fails. Rules are pure functions of the intent
+   * and the state, so the rules skipped after a failure cannot change either answer. For a caller
+   * that reads nothing else: the trading core when it publishes nothing (a backtest, docs/core.md),
+   * where most refused entries fail a cheap rule (a loss-streak pause) before the book is walked.
+   */
+  verdict(intent: TradeIntent, state: RiskState, watch: readonly RiskCode[]): RiskVerdict {
+    const ctx = { intent, state, config: this.config };
+    const entry = isEntry(intent);
+    const rules = this.rules;
+    let failing: RiskCode[] | null = null;
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      if ((rule.entryOnly && !entry) || !watch.includes(rule.code)) continue;
+      if (rule.evaluate(ctx).failure !== null) (failing ??= []).push(rule.code);
+    }
+    if (failing !== null) return { ok: false, failing };
+    for (let i = 0; i < rules.length; i++) {
+      const rule = rules[i]!;
+      if ((rule.entryOnly && !entry) || watch.includes(rule.code)) continue;
+      if (rule.evaluate(ctx).failure !== null) return { ok: false, failing: NONE };
+    }
+    return { ok: true, failing: NONE };
   }
 
   /**

@@ -112,6 +112,12 @@ export interface RiskRule {
   evaluate(ctx: RiskContext): RuleOutcome;
 }
 
+/** RiskManager.verdict's answer: `check`'s `ok`, and which of the watched rules fail. */
+export interface RiskVerdict {
+  readonly ok: boolean;
+  readonly failing: readonly RiskCode[];
+}
+
 export interface RiskViolation {
   readonly code: RiskCode;
   readonly message: string;

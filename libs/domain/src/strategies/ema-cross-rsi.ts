@@ -73,28 +73,39 @@ export class EmaCrossRsi extends StreamingStrategy {
   }
 
   protected decide(): Signal {
-    const { fastPeriod, slowPeriod, rsiPeriod, rsiBuyMax } = this.params;
+    const { fastPeriod, slowPeriod, rsiBuyMax } = this.params;
     const f = this.fast.value;
     const s = this.slow.value;
     const r = this.rsi.value;
     const pf = this.prevFast;
     const ps = this.prevSlow;
-    // Reasons are built only when read, from the numbers of this candle (captured above). No named
-    // closure per candle: run through tsx (npm run bench), each one costs a defineProperty (keepNames).
+    // Reasons are built only when read, from the numbers of this candle, by helpers: a closure
+    // here would make V8 allocate every variable it captures on the heap at every call, and run
+    // through tsx (npm run bench) a named closure costs a defineProperty (keepNames).
     if (pf <= ps && f > s) {
-      if (r >= rsiBuyMax)
-        return lazySignal('hold', () => [
-          `SIGNAL.EMA_CROSS_UP: ${emaText(fastPeriod, f, slowPeriod, s)}`,
-          `SIGNAL.RSI_FILTER: RSI(${rsiPeriod}) ${fmt(r)} >= ${rsiBuyMax}, overbought`,
-        ]);
-      return lazySignal('buy', () => [
-        `SIGNAL.EMA_CROSS_UP: ${emaText(fastPeriod, f, slowPeriod, s)}`,
-        `SIGNAL.RSI_OK: RSI(${rsiPeriod}) ${fmt(r)} < ${rsiBuyMax}`,
-      ]);
+      return crossUp(r >= rsiBuyMax ? 'hold' : 'buy', this.params, f, s, r);
     }
-    if (pf >= ps && f < s) return lazySignal('sell', () => [`SIGNAL.EMA_CROSS_DOWN: ${emaText(fastPeriod, f, slowPeriod, s)}`]);
-    return lazySignal('hold', () => [`SIGNAL.NO_CROSS: ${emaText(fastPeriod, f, slowPeriod, s)} (${f > s ? 'above' : 'below'})`]);
+    if (pf >= ps && f < s) return crossDown(fastPeriod, f, slowPeriod, s);
+    return noCross(fastPeriod, f, slowPeriod, s);
   }
+}
+
+/** A cross up: a buy, or a hold when RSI says overbought (r >= rsiBuyMax). */
+function crossUp(action: 'buy' | 'hold', p: EmaCrossRsiParams, f: number, s: number, r: number): Signal {
+  return lazySignal(action, () => [
+    `SIGNAL.EMA_CROSS_UP: ${emaText(p.fastPeriod, f, p.slowPeriod, s)}`,
+    action === 'hold'
+      ? `SIGNAL.RSI_FILTER: RSI(${p.rsiPeriod}) ${fmt(r)} >= ${p.rsiBuyMax}, overbought`
+      : `SIGNAL.RSI_OK: RSI(${p.rsiPeriod}) ${fmt(r)} < ${p.rsiBuyMax}`,
+  ]);
+}
+
+function crossDown(fastPeriod: number, f: number, slowPeriod: number, s: number): Signal {
+  return lazySignal('sell', () => [`SIGNAL.EMA_CROSS_DOWN: ${emaText(fastPeriod, f, slowPeriod, s)}`]);
+}
+
+function noCross(fastPeriod: number, f: number, slowPeriod: number, s: number): Signal {
+  return lazySignal('hold', () => [`SIGNAL.NO_CROSS: ${emaText(fastPeriod, f, slowPeriod, s)} (${f > s ? 'above' : 'below'})`]);
 }
 
 function emaText(fastPeriod: number, f: number, slowPeriod: number, s: number): string {

@@ -38,12 +38,14 @@ export abstract class StreamingStrategy implements Strategy {
   }
 
   signal(ctx: SignalContext): Signal {
+    // The lazy reasons are made in helpers: a closure here would make V8 allocate this call's
+    // variables on the heap at every call, the common path (decide) included.
     const n = this.fed;
     const warmup = this.warmup;
-    if (n < warmup) return lazySignal('hold', () => [`SIGNAL.WARMUP: ${n} candles < ${warmup} needed`]);
+    if (n < warmup) return warmingUp(n, warmup);
     const age = ctx.now - this.lastTs;
     const limit = 2 * ctx.timeframeMs;
-    if (age > limit) return lazySignal('hold', () => [`SIGNAL.STALE_DATA: last candle is ${Math.floor(age / 1000)}s old > 2 timeframes (${limit / 1000}s)`]);
+    if (age > limit) return stale(age, limit);
     return longOnly(ctx, this.decide(ctx));
   }
 
@@ -57,7 +59,19 @@ export abstract class StreamingStrategy implements Strategy {
 
 /** A sell without a position is nothing to do; neither is a buy while already long. */
 export function longOnly(ctx: SignalContext, s: Signal): Signal {
-  if (s.action === 'sell' && ctx.inPosition === false) return lazySignal('hold', () => [...s.reasons, 'SIGNAL.NO_POSITION: nothing to sell']);
-  if (s.action === 'buy' && ctx.inPosition === true) return lazySignal('hold', () => [...s.reasons, 'SIGNAL.IN_POSITION: already long']);
+  if (s.action === 'sell' && ctx.inPosition === false) return heldBack(s, 'SIGNAL.NO_POSITION: nothing to sell');
+  if (s.action === 'buy' && ctx.inPosition === true) return heldBack(s, 'SIGNAL.IN_POSITION: already long');
   return s;
+}
+
+function warmingUp(n: number, warmup: number): Signal {
+  return lazySignal('hold', () => [`SIGNAL.WARMUP: ${n} candles < ${warmup} needed`]);
+}
+
+function stale(age: number, limit: number): Signal {
+  return lazySignal('hold', () => [`SIGNAL.STALE_DATA: last candle is ${Math.floor(age / 1000)}s old > 2 timeframes (${limit / 1000}s)`]);
+}
+
+function heldBack(s: Signal, why: string): Signal {
+  return lazySignal('hold', () => [...s.reasons, why]);
 }

@@ -40,7 +40,7 @@ export interface BacktestOptions {
   /** Reconcile every this many candles (default 60): the live pipeline's reconcile, in virtual time. */
   reconcileEveryCandles?: number;
   logger?: Logger;
-  /** Called every `progressEvery` candles (default 10,000) with candles done and total. */
+  /** Called every `progressEvery` candles (default 10,000) with candles done and total; the core backtest leaves its time out of `elapsedMs`. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;
 }

@@ -1,4 +1,4 @@
-import { ZERO } from '../../money/decimal';
+import { isNegative } from '../../money/decimal';
 import type { ClosedTrade, RiskRule, RuleOutcome } from '../types';
 
 /** The losing trades in a row up to `ts`, and when the newest trade up to then closed. */
@@ -41,7 +41,7 @@ function fromNewest(trades: readonly ClosedTrade[], ts: number): LossStreak {
     let lo = hi;
     while (lo > 0 && trades[lo - 1]!.closedTs === groupTs) lo--;
     for (let i = lo; i <= hi; i++) {
-      if (!trades[i]!.pnlQuote.lt(ZERO)) return { count, newestTs };
+      if (!isNegative(trades[i]!.pnlQuote)) return { count, newestTs };
       count++;
     }
     hi = lo - 1;
@@ -58,7 +58,7 @@ function anyOrder(trades: readonly ClosedTrade[], ts: number): LossStreak {
     const t = trades[i]!;
     if (t.closedTs > ts) continue;
     if (newestTs === null || t.closedTs > newestTs) newestTs = t.closedTs;
-    if (!t.pnlQuote.lt(ZERO) && (stopIndex < 0 || t.closedTs > stopTs)) {
+    if (!isNegative(t.pnlQuote) && (stopIndex < 0 || t.closedTs > stopTs)) {
       stopTs = t.closedTs;
       stopIndex = i;
     }
@@ -66,7 +66,7 @@ function anyOrder(trades: readonly ClosedTrade[], ts: number): LossStreak {
   let count = 0;
   for (let i = 0; i < trades.length; i++) {
     const t = trades[i]!;
-    if (t.closedTs > ts || !t.pnlQuote.lt(ZERO)) continue;
+    if (t.closedTs > ts || !isNegative(t.pnlQuote)) continue;
     if (stopIndex < 0 || t.closedTs > stopTs || (t.closedTs === stopTs && i < stopIndex)) count++;
   }
   return { count, newestTs };

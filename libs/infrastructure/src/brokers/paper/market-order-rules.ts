@@ -1,4 +1,4 @@
-import { quantize, roundDp, str, ZERO, type Decimal, type IdGenerator, type Instrument, type Side } from '@cab/domain';
+import { divide, quantize, roundDp, str, ZERO, type Decimal, type IdGenerator, type Instrument, type Side } from '@cab/domain';
 import { fail, type BrokerResult, type OrderDTO } from '@cab/application';
 import { REJECT } from '../reject-codes';
 import type { Walk } from './matching';
@@ -100,7 +100,7 @@ export function applyWalk(order: OrderDTO, walk: Walk, inst: Instrument, now: nu
   }
   order.filledBase = walk.filledBase;
   order.filledQuote = walk.filledQuote;
-  order.averagePrice = walk.filledBase.gt('0') ? roundDp(walk.filledQuote.div(walk.filledBase), 12, 'nearest') : null;
+  order.averagePrice = walk.filledBase.gt('0') ? roundDp(divide(walk.filledQuote, walk.filledBase), 12, 'nearest') : null;
   order.fee = fee;
   order.feeCurrency = walk.executions.length > 0 ? feeCurrency : null;
   // IOC: what the book could not fill is canceled (Gate: finish_as "ioc"); nothing filled → canceled too.
