@@ -550,10 +550,13 @@ export function botIsolationContract(
       expect(await b.orders.insert(anOrder({ clientOrderId: 'cab-2', status: 'submitted', createdAt: clock.now(), updatedAt: clock.now() }))).toEqual({
         ok: true,
       });
+      // …and, last, a position in another symbol: its save is b's latest activity.
+      clock.advance(5_000);
+      expect(await b.positions.save(aPosition({ symbol: 'ETH/USDT', baseQty: dec('3'), updatedAt: clock.now() }), 0)).toMatchObject({ ok: true });
       const expected = [
         { botId: 'alpha', lastActivity: 1_700_000_000_000, orders: 1, fills: 1, openPositions: 1 },
-        // A position saved at zero quantity is a flat bot, not an open position.
-        { botId: 'beta', lastActivity: clock.now(), orders: 2, fills: 1, openPositions: 0 },
+        // Its BTC/USDT position was saved at zero quantity: flat, not open; ETH/USDT is open.
+        { botId: 'beta', lastActivity: clock.now(), orders: 2, fills: 1, openPositions: 1 },
       ];
       expect(await a.bots()).toEqual(expected);
       expect(await b.bots()).toEqual(expected);
