@@ -194,7 +194,15 @@ async function postgresRows(url: string, cluster: string): Promise<StoreRow[]> {
 
 /** The store rows; never throws: a Postgres that cannot start gives "n/a: why" rows. */
 export async function storeThroughput(): Promise<StoreRow[]> {
-  const rows = [await sqliteRow('NORMAL'), await sqliteRow('FULL')];
+  const rows: StoreRow[] = [];
+  for (const mode of ['NORMAL', 'FULL'] as const)
+    rows.push(
+      await sqliteRow(mode).catch((e: unknown) => ({
+        what: `store: order + fill + position units of work, SQLite, synchronous=${mode}`,
+        value: `n/a: ${String((e as Error).message).split('\n')[0]}`,
+        target: '—',
+      })),
+    );
   const na = (why: string): StoreRow[] => [
     { what: 'store: order + fill + position units of work, Postgres (1 bot; 3 bots at once)', value: `n/a: ${why}`, target: '—' },
   ];
