@@ -46,8 +46,10 @@ function run(cmd, args) {
 /**
  * Starts a cluster; resolves to { url, dataDir, stop() } or rejects with a message that names
  * what is missing. `url` connects as the superuser `postgres` to the database `postgres`.
+ * `{ durable: true }` keeps Postgres's own defaults (fsync, synchronous_commit, full_page_writes
+ * on): for figures that pay for durability as a real server does (npm run bench), not for tests.
  */
-async function startThrowawayPostgres() {
+async function startThrowawayPostgres({ durable = false } = {}) {
   const bin = findBinDir();
   if (!bin) throw new Error('Postgres is not installed (no /usr/lib/postgresql/*/bin/initdb): apt-get install postgresql, as .ci/run does');
   const dir = mkdtempSync(path.join(tmpdir(), 'cab-pg-'));
@@ -56,8 +58,9 @@ async function startThrowawayPostgres() {
   const port = await freePort();
   if (runAs().length > 0) execFileSync('chown', ['postgres', dir]);
   run(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '--encoding=UTF8', '--no-locale', '-N']);
-  // fsync off: a test cluster dies with its run; the specs test our writes, not the disk.
-  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200`;
+  // fsync off for tests: a test cluster dies with its run; the specs test our writes, not the disk.
+  const fast = durable ? '' : ' -c fsync=off -c synchronous_commit=off -c full_page_writes=off';
+  const opts = `-c listen_addresses=127.0.0.1 -c port=${port} -c unix_socket_directories=${dir}${fast} -c max_connections=200`;
   run(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-o', opts, '-l', path.join(dir, 'postgres.log'), '-w', '-t', '120', 'start']);
   let stopped = false;
   return {

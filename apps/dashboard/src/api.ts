@@ -61,6 +61,11 @@ export interface StatusView {
   halts: { code: string; level: string; reason: string; since: number }[];
   health: { status: string; components: { name: string; status: string; detail?: string; critical?: boolean }[] };
 }
+/** GET /api/bots: every bot of the database (libs/infrastructure/src/http/dashboard-read-models.ts). */
+export interface BotsView {
+  current: string;
+  bots: { botId: string; lastActivity: number | null; orders: number; fills: number; openPositions: number; current: boolean }[];
+}
 export interface PositionView {
   symbol: string;
   baseQty: string;

@@ -2,6 +2,7 @@
 // from /api, live updates from /api/events. No framework: one module per pane (./panes).
 import { api, whenUnauthorized, type SessionState, type StatusView } from './api';
 import { byTestId } from './dom';
+import { refreshBots } from './panes/bots';
 import { cancelOrder, forceExit, notify, syncControls, wireControls } from './panes/controls';
 import { refreshDecisions } from './panes/decisions';
 import { refreshEquity } from './panes/equity-chart';
@@ -33,6 +34,7 @@ async function refreshAll(): Promise<void> {
     refreshEquity(),
     refreshDecisions(),
     refreshSafety(),
+    refreshBots(),
   ];
   const results = await Promise.allSettled(tasks);
   if (symbol) results.push(...(await Promise.allSettled([refreshPriceChart(symbol)])));

@@ -12,6 +12,7 @@ import { EMA_CROSS_RSI_DEFAULTS, SequentialIds, type Candle, type Strategy, type
 import { bundledCandleFile, compose, parseSettings, readCandleFile, ReplayMarketData, runBacktest } from '@cab/infrastructure';
 import { eventTickToOrder as measureEventTick } from './event-tick-to-order';
 import { runPeer, type PeerExits, type PeerResult } from './grademark-peer';
+import { storeThroughput } from './store-throughput';
 
 const root = path.resolve(__dirname, '../../..');
 
@@ -367,6 +368,7 @@ async function main(): Promise<void> {
     ['tick', () => eventTickToOrder('NORMAL')],
     ['cold', coldStart],
     ['worker', workerRss],
+    ['store', async () => rows.push(...(await storeThroughput()))],
   ];
   for (const [name, run] of parts) if (!only || only.includes(name)) await run();
   const head: Row = { what: 'what', value: 'measured', target: 'target', ratio: 'ours / grademark (≥ 3×)', note: 'note' };

@@ -10,6 +10,7 @@ import { ScriptedMarketData, ScriptedStrategy, tempDir } from '../testing';
 import { dec, ZERO } from '@cab/domain';
 import { PaperBroker } from '../brokers/paper/paper-broker';
 import { CSRF_HEADER } from './session-auth';
+import { openSqliteStorage } from '../storage/sqlite-storage';
 
 const TOKEN = 'dashboard-spec-token-0123456789abcdef0123456789';
 const SYMBOL = 'BTC/USDT';
@@ -254,6 +255,43 @@ describe('dashboard API (real HTTP, composed paper bot)', () => {
         },
       ]);
     } finally {
+      await b.stop();
+    }
+  });
+
+  it("lists the database's bots on GET /api/bots, read-only, this one marked; 401 without a session, 400 JSON on a bad limit", async () => {
+    const dbPath = join(tmp.dir, 'two-bots.db');
+    const { bot: b } = await bot({ AUTOSTART: 'false', BOT_ID: 'here', DB_PATH: dbPath });
+    // A second bot writing into the same database (a SQLite file here; Postgres in dashboard.e2e).
+    const other = openSqliteStorage({ path: dbPath, clock: systemClock, botId: 'there' });
+    try {
+      const ts = systemClock.now();
+      const order = { exchange: 'paper', exchangeOrderId: null, symbol: SYMBOL, side: 'buy' as const, type: 'market' as const, requestedBase: null };
+      const money = { requestedQuote: dec('100'), filledBase: ZERO, filledQuote: ZERO, averagePrice: null, fee: ZERO, feeCurrency: null };
+      for (const id of ['o-1', 'o-2'])
+        await other.orders.insert({ ...order, ...money, clientOrderId: id, status: 'new', idempotencyKey: null, reason: 'spec', createdAt: ts, updatedAt: ts });
+      const get = (q = '', headers: Record<string, string> = { authorization: `Bearer ${TOKEN}` }) => fetch(`${b.http.url}/api/bots${q}`, { headers });
+
+      expect((await get('', {})).status).toBe(401);
+      const r = await get();
+      expect(r.status).toBe(200);
+      expect(await json(r)).toEqual({
+        current: 'here',
+        bots: [
+          { botId: 'there', lastActivity: ts, orders: 2, fills: 0, openPositions: 0, current: false },
+          // The serving bot has written nothing yet: listed anyway, so the pane shows where "here" is.
+          { botId: 'here', lastActivity: null, orders: 0, fills: 0, openPositions: 0, current: true },
+        ],
+      });
+      // Cut to one, the serving bot stays.
+      expect(((await json(await get('?limit=1')))['bots'] as { botId: string }[]).map((x) => x.botId)).toEqual(['here']);
+      for (const bad of ['?limit=abc', '?limit=0', '?limit=501']) {
+        const res = await get(bad);
+        expect(res.status).toBe(400);
+        expect(((await json(res))['error'] as { code: string }).code).toBe('HTTP.BAD_REQUEST');
+      }
+    } finally {
+      await other.close();
       await b.stop();
     }
   });

@@ -1,6 +1,7 @@
 import type { AuditLog, AuditRecord, Broker, FillsRepository, HaltCode, MarketData, OrdersRepository, PositionsRepository } from '@cab/application';
 import { str, ZERO, type Decimal } from '@cab/domain';
 import type { DustSource } from '../reports/dust-source';
+import type { BotSummary } from '../storage/repositories/bot-list';
 import { pnlHistory, summarize, type PnlSummary } from '../reports/pnl-history';
 import type { SafetySnapshot } from './safety-tracker';
 import { tradeView, type TradeView } from './read-models';
@@ -89,6 +90,16 @@ export interface DashboardReadModelsOptions {
   deadLetters: () => Promise<{ stored: number; sinceStart: number }>;
   /** The account lock (live mode) or null. */
   lock: () => { holder: string; since: number } | null;
+  /** This bot's BOT_ID, marked in the bot list. */
+  botId: string;
+  /** Every bot of the database (Storage.bots). */
+  bots: () => Promise<BotSummary[]>;
+}
+
+/** The database's bots, read-only; `current` is the BOT_ID of the bot serving the page. */
+export interface BotsView {
+  current: string;
+  bots: (BotSummary & { current: boolean })[];
 }
 
 export interface DashboardReadModels {
@@ -97,6 +108,7 @@ export interface DashboardReadModels {
   performance(): Promise<{ equity: EquityPoint[]; allTime: AllTimeSummary; warnings: string[] }>;
   chart(symbol: string, limit: number): Promise<ChartView | null>;
   decisions(limit: number): Promise<DecisionView[]>;
+  bots(limit: number): Promise<BotsView>;
   safety(): Promise<SafetySnapshot & { lock: { holder: string; since: number } | null; deadLetters: { stored: number; sinceStart: number } }>;
 }
 
@@ -171,6 +183,17 @@ export function dashboardReadModels(o: DashboardReadModelsOptions): DashboardRea
       const byStep = new Map<string, AuditRecord>();
       for (const v of verdicts) if (v.correlationId) byStep.set(v.correlationId, v);
       return signals.map((s) => decisionView(s, s.correlationId ? (byStep.get(s.correlationId) ?? null) : null));
+    },
+
+    async bots(limit) {
+      const all = await o.bots();
+      // The serving bot is listed even before its first order: the pane always shows where "here" is.
+      if (!all.some((b) => b.botId === o.botId)) all.push({ botId: o.botId, lastActivity: null, orders: 0, fills: 0, openPositions: 0 });
+      // Most recent first, then by name; the serving bot is kept when the list is cut.
+      const sorted = all.sort((x, y) => (y.lastActivity ?? -1) - (x.lastActivity ?? -1) || (x.botId < y.botId ? -1 : 1));
+      const kept = sorted.slice(0, limit);
+      if (!kept.some((b) => b.botId === o.botId)) kept[kept.length - 1] = sorted.find((b) => b.botId === o.botId)!;
+      return { current: o.botId, bots: kept.map((b) => ({ ...b, current: b.botId === o.botId })) };
     },
 
     async safety() {

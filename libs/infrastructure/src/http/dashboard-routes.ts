@@ -51,6 +51,10 @@ export function dashboardRoutes(o: DashboardRoutesOptions, auth: RequestHandler)
   r.get('/api/decisions', auth, async (req, res) => {
     res.json({ decisions: await o.models.decisions(intParam(req.query as Record<string, unknown>, 'limit', 50, 1, 500)!) });
   });
+  // Every bot of the database (one Postgres serves many; docs/postgres.md), read-only, this one marked.
+  r.get('/api/bots', auth, async (req, res) => {
+    res.json(await o.models.bots(intParam(req.query as Record<string, unknown>, 'limit', 100, 1, 500)!));
+  });
   r.get('/api/safety', auth, async (_req, res) => res.json(await o.models.safety()));
   r.get('/api/events', auth, o.events.handle);
   return r;

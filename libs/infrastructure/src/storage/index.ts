@@ -15,6 +15,7 @@ export * from './repositories/audit-log';
 export * from './repositories/candle-repository';
 export * from './repositories/dead-letter-queue';
 export * from './repositories/paper-ledger-store';
+export * from './repositories/bot-list';
 export * from './unit-of-work';
 export * from './storage';
 export * from './sqlite-storage';

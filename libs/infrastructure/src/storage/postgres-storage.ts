@@ -4,6 +4,7 @@ import type { Pool } from 'pg';
 import { locatePostgresMigrationsDir, migratePostgres, STORAGE_LOCK_CLASS_SQL } from './migrations/postgres-runner';
 import type { MigrateResult } from './migrations/runner';
 import { createPostgresPool } from './postgres/pool';
+import { listBots } from './repositories/bot-list';
 import { SqlCandleRepository } from './repositories/candle-repository';
 import { SqlDeadLetterQueue } from './repositories/dead-letter-queue';
 import { SqlPaperLedgerStore } from './repositories/paper-ledger-store';
@@ -80,6 +81,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     paperLedger: new SqlPaperLedgerStore(db, options.clock, templates, botId),
     safety: new SqlSafetyStateStore(db, botId),
     unitOfWork: new SqlUnitOfWork(db, options.clock, scope, lockBot),
+    bots: () => listBots(db),
     housekeeping: { checkpoint: async () => undefined },
     close: async () => {
       if (closed) return;

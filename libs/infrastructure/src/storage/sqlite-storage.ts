@@ -4,6 +4,7 @@ import { locateMigrationsDir } from './migrations/files';
 import { migrate, type MigrateResult } from './migrations/runner';
 import { PositionsCache } from './repositories/positions-repository';
 import { QueryTemplates } from './repositories/query-templates';
+import { listBots } from './repositories/bot-list';
 import { SqlCandleRepository } from './repositories/candle-repository';
 import { SqlDeadLetterQueue } from './repositories/dead-letter-queue';
 import { SqlPaperLedgerStore } from './repositories/paper-ledger-store';
@@ -63,6 +64,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     paperLedger: new SqlPaperLedgerStore(db, options.clock, templates, botId),
     safety: new SqlSafetyStateStore(db, botId),
     unitOfWork: new SqlUnitOfWork(db, options.clock, scope),
+    bots: () => listBots(db),
     housekeeping: {
       // Through kysely, so it waits for a transaction in flight on the same connection.
       checkpoint: async () => {

@@ -14,6 +14,7 @@ import type {
 import { dec, str, type Candle } from '@cab/domain';
 import { FakeClock } from '@cab/domain/testing';
 import { aFill, anOrder, aPosition } from '../../test/storage/fixtures';
+import type { BotSummary } from './repositories/bot-list';
 
 /** The storage ports one implementation provides. */
 export interface StorageUnderTest {
@@ -423,6 +424,11 @@ export function storageContract(
   });
 }
 
+/** A storage on a database that other bots share: it can list them (the dashboard's bot list). */
+export interface SharedStorageUnderTest extends StorageUnderTest {
+  bots(): Promise<BotSummary[]>;
+}
+
 /**
  * BOT_ID (docs/postgres.md): two storages on one database, each with its own bot id, write the
  * same keys (client order ids, trade ids, symbols, idempotency keys, halt codes, currencies, paper
@@ -430,12 +436,12 @@ export function storageContract(
  */
 export function botIsolationContract(
   name: string,
-  make: (clock: FakeClock) => Promise<{ a: StorageUnderTest; b: StorageUnderTest; dispose: () => Promise<void> }>,
+  make: (clock: FakeClock) => Promise<{ a: SharedStorageUnderTest; b: SharedStorageUnderTest; dispose: () => Promise<void> }>,
 ): void {
   describe(`BOT_ID isolation: ${name}`, () => {
     let clock: FakeClock;
-    let a: StorageUnderTest;
-    let b: StorageUnderTest;
+    let a: SharedStorageUnderTest;
+    let b: SharedStorageUnderTest;
     let dispose: () => Promise<void>;
 
     beforeEach(async () => {
@@ -533,6 +539,27 @@ export function botIsolationContract(
       expect(await a.paperLedger.loadOrders(0)).toHaveLength(1);
       // …while a's own purge still works on its own rows.
       expect(await a.idempotency.purgeExpired()).toBe(1);
+    });
+
+    it('lists every bot of the database, from either bot, with its own counts and last activity', async () => {
+      expect(await a.bots()).toEqual([]);
+      await trade(a, '1.5', 'a');
+      clock.advance(5_000);
+      await trade(b, '0', 'b');
+      // b's second order, still open: counted as an order, not as a fill or a position.
+      expect(await b.orders.insert(anOrder({ clientOrderId: 'cab-2', status: 'submitted', createdAt: clock.now(), updatedAt: clock.now() }))).toEqual({
+        ok: true,
+      });
+      // …and, last, a position in another symbol: its save is b's latest activity.
+      clock.advance(5_000);
+      expect(await b.positions.save(aPosition({ symbol: 'ETH/USDT', baseQty: dec('3'), updatedAt: clock.now() }), 0)).toMatchObject({ ok: true });
+      const expected = [
+        { botId: 'alpha', lastActivity: 1_700_000_000_000, orders: 1, fills: 1, openPositions: 1 },
+        // Its BTC/USDT position was saved at zero quantity: flat, not open; ETH/USDT is open.
+        { botId: 'beta', lastActivity: clock.now(), orders: 2, fills: 1, openPositions: 1 },
+      ];
+      expect(await a.bots()).toEqual(expected);
+      expect(await b.bots()).toEqual(expected);
     });
 
     it('shares candles: market data is the venue’s, not a bot’s', async () => {

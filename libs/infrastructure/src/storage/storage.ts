@@ -13,6 +13,7 @@ import type {
 } from '@cab/application';
 import type { Kysely } from 'kysely';
 import type { MigrateResult } from './migrations/runner';
+import type { BotSummary } from './repositories/bot-list';
 import type { StorageSchema } from './schema';
 
 export type StorageDialect = 'sqlite' | 'postgres';
@@ -43,5 +44,7 @@ export interface Storage {
   readonly unitOfWork: UnitOfWork;
   /** SQLite: a passive WAL checkpoint the orchestrator runs on its reconcile loop. Postgres: nothing (autovacuum and its own checkpoints). */
   readonly housekeeping: StorageHousekeeping;
+  /** Every bot with rows in this database, not only this one (the dashboard's read-only bot list; docs/postgres.md). */
+  bots(): Promise<BotSummary[]>;
   close(): Promise<void>;
 }
