@@ -20,11 +20,13 @@ export type CoreOutput =
   | { kind: 'refused'; ts: number; symbol: string; side: Side; reason: string }
   | { kind: 'exit'; ts: number; symbol: string; reason: string; message: string; qty: string }
   | { kind: 'dust'; ts: number; symbol: string; reason: string; dustBase: string }
-  | { kind: 'halt' | 'resume'; ts: number; code: HaltCode }
+  /** `reason` and `level` as the store keeps them (a status page lists the halts in force with their reason). */
+  | { kind: 'halt'; ts: number; code: HaltCode; level: 'halted' | 'reducing'; reason: string }
+  | { kind: 'resume'; ts: number; code: HaltCode }
   /** A reconcile look disagreed with the books: `halting` when the venue holds less than the position. */
   | { kind: 'mismatch'; ts: number; symbol: string; subject: string; expected: string; actual: string; detail: string; halting: boolean }
   /** An order on the venue that is not ours (by client order id): never adopted by the core, only reported. */
   | { kind: 'foreign-order'; ts: number; symbol: string; exchangeOrderId: string; clientOrderId: string | null }
   /** A report about an order the core does not know (not ours, or settled too long ago to be remembered). */
   | { kind: 'unknown-report'; ts: number; clientOrderId: string }
-  | { kind: 'operator'; ts: number; action: string; actor: string; symbol?: string };
+  | { kind: 'operator'; ts: number; action: string; actor: string; symbol?: string; clientOrderId?: string };

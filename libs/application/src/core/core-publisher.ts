@@ -1,0 +1,217 @@
+import { isTerminal, str, type Clock, type OrderStatus } from '@cab/domain';
+import type { OrderStatusChanged, TradeFailed } from '../events/topics';
+import type { AuditEntry } from '../ports/audit-log';
+import type { EventBus } from '../ports/event-bus';
+import { errorText, type Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
+import type { OrderRecord } from '../ports/orders-repository';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
+import { violationsData } from '../use-cases/risk-audit';
+import { tradeReasonOf } from '../use-cases/trade-reason';
+import type { CoreOutput } from './core-output';
+
+/** What the publisher writes to and reads from; the audit log is the store's (SqliteStorage.audit). */
+export interface CorePublisherDeps {
+  audit: { recordAll(entries: readonly AuditEntry[]): Promise<void> };
+  bus: EventBus;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  /** The position a fill left, for the position gauge (the core's, read synchronously). */
+  positionBase?: (symbol: string) => string | null;
+}
+
+/** The status a look left each order in, so a repeated look publishes nothing and a trade completes once; bounded. */
+const REMEMBERED_ORDERS = 2048;
+
+/**
+ * The core's Publish facts carried out (docs/core.md, "Shape": one event vocabulary for audit, bus,
+ * alerts and metrics). Each fact becomes, where the loop pipeline made one before, the same audit
+ * entry kind, the same bus topic (alerts, the dashboard's SSE and Telegram subscribe to them:
+ * order.* by ORDER_EVENT_TOPIC's mapping, trade.completed, trade.blocked, trade.failed,
+ * reconcile.mismatch, safety.halted / safety.resumed) and the same metric names (PIPELINE_METRICS).
+ * Audit writes go through one chain in the order the core made the facts; a failing audit store is
+ * logged and never stops trading (the order itself is in the store already).
+ */
+export class CorePublisher {
+  private readonly statuses = new Map<string, OrderStatus>();
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: CorePublisherDeps) {}
+
+  /** Resolves once every audit entry handed so far is written (or failed). */
+  flushed(): Promise<void> {
+    return this.writes;
+  }
+
+  publish(fact: CoreOutput): void {
+    const { bus, metrics } = this.deps;
+    switch (fact.kind) {
+      case 'signal':
+        metrics.counter(PIPELINE_METRICS.signals, { symbol: fact.symbol, action: fact.action });
+        return this.audit(fact.ts, 'signal', fact.symbol, `signal: ${fact.action}`, { action: fact.action, reasons: [...fact.reasons] });
+      case 'risk':
+        if (!fact.ok) for (const code of fact.codes) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol: fact.symbol, code });
+        return this.audit(fact.ts, 'risk', fact.symbol, fact.ok ? `${fact.side} allowed` : `${fact.side} blocked: ${fact.codes.join(', ')}`, {
+          ok: fact.ok,
+          side: fact.side,
+          codes: [...fact.codes],
+          violations: violationsData(fact.violations ?? []),
+        });
+      case 'blocked':
+        bus.emit('trade.blocked', { symbol: fact.symbol, side: fact.side, reasons: [...fact.reasons], limits: {} });
+        return;
+      case 'order':
+        return this.order(fact.ts, fact.order, fact.error);
+      case 'refused':
+        metrics.counter(PIPELINE_METRICS.orders, { symbol: fact.symbol, side: fact.side, reason: 'refused', outcome: 'duplicate' });
+        return this.audit(fact.ts, 'order', fact.symbol, `${fact.side} not sent: ${fact.reason}`, { side: fact.side, refused: fact.reason });
+      case 'exit':
+        metrics.counter(PIPELINE_METRICS.exits, { symbol: fact.symbol, reason: fact.reason });
+        return this.audit(fact.ts, 'exit', fact.symbol, `${fact.reason}: ${fact.message}`, { reason: fact.reason, qty: fact.qty });
+      case 'dust':
+        return this.audit(fact.ts, 'order', fact.symbol, `${fact.dustBase} left as dust (below the exchange minimum)`, {
+          dustBase: fact.dustBase,
+          reason: fact.reason,
+        });
+      case 'halt':
+        metrics.counter(PIPELINE_METRICS.halts, { code: fact.code });
+        bus.emit('safety.halted', { code: fact.code, reason: fact.reason });
+        return this.audit(fact.ts, 'safety', null, `halt ${fact.code}: ${fact.reason}`, { code: fact.code, reason: fact.reason, level: fact.level });
+      case 'resume':
+        bus.emit('safety.resumed', { reason: `${fact.code} cleared` });
+        return this.audit(fact.ts, 'safety', null, `resume ${fact.code}`, { code: fact.code });
+      case 'mismatch': {
+        // The core compares positions (the subject is the base currency); orders are applied, never "mismatched".
+        const scope = 'position';
+        metrics.counter(PIPELINE_METRICS.reconcileMismatches, { symbol: fact.symbol, scope });
+        bus.emit('reconcile.mismatch', {
+          symbol: fact.symbol,
+          scope,
+          subject: fact.subject,
+          expected: fact.expected,
+          actual: fact.actual,
+          detail: fact.detail,
+        });
+        return this.audit(fact.ts, 'reconcile', fact.symbol, `mismatch ${fact.subject}: ${fact.detail}`, {
+          subject: fact.subject,
+          expected: fact.expected,
+          actual: fact.actual,
+          halting: fact.halting,
+        });
+      }
+      case 'foreign-order':
+        this.deps.logger.warn('an open order on the account the bot did not send', {
+          symbol: fact.symbol,
+          exchangeOrderId: fact.exchangeOrderId,
+          clientOrderId: fact.clientOrderId,
+        });
+        return;
+      case 'unknown-report':
+        this.deps.logger.warn('a report about an order the core does not know', { clientOrderId: fact.clientOrderId });
+        return;
+      case 'operator':
+        // TradingControl audits the action with its actor and outcome; the core's fact is logged only.
+        this.deps.logger.info('operator event handled', { action: fact.action, actor: fact.actor, ...(fact.symbol ? { symbol: fact.symbol } : {}) });
+        return;
+    }
+  }
+
+  private order(ts: number, order: OrderRecord, error: string | undefined): void {
+    const { bus, metrics } = this.deps;
+    const coid = order.clientOrderId;
+    const before = this.statuses.get(coid) ?? 'new';
+    this.remember(coid, order.status);
+    if (error !== undefined && order.status === before) {
+      // A look that failed says nothing about the order; a send refused before the venue saw it does.
+      if (order.status === 'new') this.failed(order, error);
+      return;
+    }
+    if (order.status === before) return;
+    metrics.counter(PIPELINE_METRICS.orders, { symbol: order.symbol, side: order.side, reason: tradeReasonOf(order.reason), outcome: order.status });
+    const payload: Omit<OrderStatusChanged, 'eventId' | 'ts' | 'correlationId'> = {
+      symbol: order.symbol,
+      side: order.side,
+      clientOrderId: coid,
+      orderId: order.exchangeOrderId,
+      status: order.status,
+      filledBase: str(order.filledBase),
+      filledQuote: str(order.filledQuote),
+      ...(order.reason ? { reason: order.reason } : {}),
+    };
+    const topic = topicOf(order.status);
+    if (topic) bus.emit(topic, payload);
+    if (error !== undefined && order.status === 'rejected') this.failed(order, error);
+    if (isTerminal(order.status) && order.filledBase.gt('0')) {
+      bus.emit('trade.completed', {
+        symbol: order.symbol,
+        side: order.side,
+        reason: tradeReasonOf(order.reason),
+        clientOrderId: coid,
+        orderId: order.exchangeOrderId ?? '',
+        filledBase: str(order.filledBase),
+        filledQuote: str(order.filledQuote),
+        averagePrice: order.averagePrice ? str(order.averagePrice) : null,
+        fee: str(order.fee),
+        feeCurrency: order.feeCurrency,
+      });
+      const base = this.deps.positionBase?.(order.symbol);
+      if (base != null) metrics.gauge(PIPELINE_METRICS.positionBase, Number(base), { symbol: order.symbol });
+    }
+    this.audit(
+      ts,
+      'order',
+      order.symbol,
+      `${order.side} ${coid} ${before} → ${order.status} (filled ${str(order.filledBase)} base, ${str(order.filledQuote)} quote)`,
+      {
+        clientOrderId: coid,
+        exchangeOrderId: order.exchangeOrderId,
+        from: before,
+        to: order.status,
+        filledBase: str(order.filledBase),
+        filledQuote: str(order.filledQuote),
+        fee: str(order.fee),
+        feeCurrency: order.feeCurrency,
+        ...(error !== undefined ? { error } : {}),
+      },
+    );
+  }
+
+  private failed(order: OrderRecord, error: string): void {
+    const kind = (error.split(' ')[0] ?? 'internal') as TradeFailed['kind'];
+    const code = error.split(' ')[1]?.replace(/:$/, '') ?? 'UNKNOWN';
+    this.deps.bus.emit('trade.failed', { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, kind, code, message: error });
+  }
+
+  private remember(coid: string, status: OrderStatus): void {
+    this.statuses.delete(coid);
+    this.statuses.set(coid, status);
+    if (this.statuses.size > REMEMBERED_ORDERS) this.statuses.delete(this.statuses.keys().next().value as string);
+  }
+
+  private audit(ts: number, kind: AuditEntry['kind'], symbol: string | null, summary: string, data: AuditEntry['data']): void {
+    const entry: AuditEntry = { ts, kind, symbol, correlationId: null, summary, data };
+    this.writes = this.writes
+      .then(() => this.deps.audit.recordAll([entry]))
+      .catch((e: unknown) => this.deps.logger.error('audit write failed', { kind, error: errorText(e) }));
+  }
+}
+
+/** The bus topic of an order's new status (ORDER_EVENT_TOPIC's mapping, by where the order ended). */
+function topicOf(status: OrderStatus): 'order.submitted' | 'order.filled' | 'order.canceled' | 'order.rejected' | 'order.in_flight' | null {
+  switch (status) {
+    case 'submitted':
+    case 'partial':
+      return 'order.submitted';
+    case 'filled':
+      return 'order.filled';
+    case 'canceled':
+      return 'order.canceled';
+    case 'rejected':
+      return 'order.rejected';
+    case 'in_flight':
+      return 'order.in_flight';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,417 @@
+import { str, type Clock, type IdGenerator } from '@cab/domain';
+import type { EventBus } from '../ports/event-bus';
+import type { Broker } from '../ports/broker';
+import { errorText, type Logger } from '../ports/logger';
+import type { MarketData } from '../ports/market-data';
+import type { Metrics } from '../ports/metrics';
+import type { Scheduler } from '../ports/scheduler';
+import type { PipelineStores } from '../pipeline/deps';
+import type { Halt, HaltCode } from '../pipeline/trading-state';
+import { LoopRunner } from '../orchestrator/loop-runner';
+import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from '../orchestrator/types';
+import type { ReconcileFindings } from '../reconciliation/reconcile-report';
+import type { CountdownSwitch } from '../safety/countdown-switch';
+import { Watchdog } from '../safety/watchdog';
+import type { CoreEvent } from './core-events';
+import type { CoreOutput } from './core-output';
+import { CorePublisher } from './core-publisher';
+import type { EdgeStatus } from './edge-status';
+import { EventDriver } from './event-driver';
+import { MarketDataPump } from './market-data-pump';
+import { ReconcilePump } from './reconcile-pump';
+import type { TradingCore } from './trading-core';
+import type { VenueCache } from './venue-cache';
+
+export interface CoreRuntimeOptions {
+  mode: 'paper' | 'live';
+  core: TradingCore;
+  /** The core's VenueView: the runtime fills it (instruments at start, balances, the book before an evaluation). */
+  venue: VenueCache;
+  broker: Broker;
+  marketData: MarketData;
+  stores: PipelineStores;
+  bus: EventBus;
+  logger: Logger;
+  metrics: Metrics;
+  ids: IdGenerator;
+  /** The wall clock: cadence, stall detection, status times (the core has its own clock). */
+  clock: Clock;
+  /** Real timers in the apps; a VirtualScheduler in tests. */
+  scheduler: Scheduler;
+  /**
+   * settings.intervals: `eval` polls the market data (a CandleClosed per closed candle, else a
+   * Quote), `exits` reads the ticker (a Quote), `reconcile` asks the venue for a report,
+   * `watchdog` checks the others and refreshes the dead man's switch.
+   */
+  intervalsMs: Record<LoopName, number>;
+  /** IDEMPOTENCY_TTL_SEC × 1000. */
+  idempotencyTtlMs: number;
+  countdown: CountdownSwitch;
+  /** DMS_TIMEOUT_MS: the countdown, and the stall threshold of the pumps. */
+  dmsTimeoutMs: number;
+  /** How far back the risk ledger is replayed at start (default a week). */
+  ledgerReplayMs?: number;
+  /** A ticker older than this makes no event (MarketDataPump; default 30 s). */
+  maxQuoteAgeMs?: number;
+}
+
+/**
+ * Paper and live on the trading core (docs/core.md, "Drivers"): the EventDriver (queue,
+ * write-ahead, persist chain, recovery), its edge adapters (MarketDataPump, ReconcilePump, the
+ * ticker read of the exits cadence), the VenueView they fill, the watchdog and the Publish facts
+ * carried out (CorePublisher: audit, bus, metrics). It is the OrchestratorControl the apps, the
+ * HTTP routes, the dashboard and Telegram already drive; its four timers report as the `loops`
+ * eval, exits, reconcile and watchdog, so /api/status and the loops health check read as before.
+ *
+ * start(): the instruments and balances are read, the store is loaded into the core (recovery is
+ * the path after a crash) and the reconcile it asks for is carried out before any evaluation; a
+ * first pass with failed reads halts entries (RECONCILE.MISMATCH) until a pass reads everything.
+ * stop(): the timers stop, then the sends and writes in flight finish, then the countdown is disarmed.
+ * Every adapter reads first and enqueues after: no decision reads state across an await.
+ */
+export class CoreRuntime implements OrchestratorControl {
+  readonly driver: EventDriver;
+  readonly publisher: CorePublisher;
+  private readonly pump: MarketDataPump;
+  private readonly reconciler: ReconcilePump;
+  private readonly watchdog: Watchdog;
+  private readonly loops: Record<LoopName, LoopRunner>;
+  private readonly reasons = new Map<HaltCode, Halt>();
+  private state: OrchestratorStatus['state'] = 'stopped';
+  private startedAt: number | null = null;
+  private starting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
+  private recovered = false;
+  /** The sequence number of the reconcile the core asked for at recovery, carried out before the timers start. */
+  private requestedSeq: number | null = null;
+  /** Read failures of the reconcile pass under way (null: none under way). */
+  private passProblems: string[] | null = null;
+  /** Facts of the reconcile pass under way, for reconcileNow's findings. */
+  private passMismatches: { halting: boolean; text: string }[] | null = null;
+  /** Set when a pass could not read everything; cleared by the next pass that reads everything. */
+  private readFailureHalt = false;
+  private readonly pending = new Set<Promise<unknown>>();
+  private lastFindings: ReconcileFindings = { checked: 0, mismatches: 0, repaired: 0, halting: [], errors: [] };
+
+  constructor(private readonly opts: CoreRuntimeOptions) {
+    const { core, venue, broker, logger, metrics, clock } = opts;
+    if (core.symbols.length === 0) throw new RangeError('the core runtime needs at least one symbol');
+    this.publisher = new CorePublisher({
+      audit: opts.stores.audit,
+      bus: opts.bus,
+      metrics,
+      logger: logger.child({ component: 'core' }),
+      clock: core,
+      positionBase: (symbol) => str(core.position(symbol).baseQty),
+    });
+    this.reconciler = new ReconcilePump({
+      symbols: core.symbols,
+      broker,
+      core,
+      now: () => clock.now(),
+      onStatus: (s) => this.edgeStatus(s),
+      enqueue: (e) => {
+        // The balances the reconcile read feed the VenueView before the core sees the report.
+        if (e.kind === 'reconcile-report') for (const r of e.symbols) if (r.balance) venue.setBalance(r.balance);
+        this.driver.enqueue(e);
+      },
+    });
+    this.driver = new EventDriver({
+      core,
+      broker,
+      stores: opts.stores,
+      idempotencyTtlMs: opts.idempotencyTtlMs,
+      cancel: (symbol, clientOrderId, exchangeOrderId) => broker.cancelOrder(symbol, exchangeOrderId ? { id: exchangeOrderId } : { clientOrderId }),
+      reconcile: (c) => {
+        // At recovery the pass waits for start(), which runs it before the timers; later, at once.
+        if (!this.recovered) this.requestedSeq = c.requestedAtSeq;
+        else this.track(this.reconcilePass(c.requestedAtSeq));
+      },
+      publish: (fact) => this.onFact(fact),
+      onError: (c, e) => logger.error('a core command could not be carried out', { command: c.kind, error: e }),
+    });
+    this.pump = new MarketDataPump({
+      symbols: core.symbols,
+      marketData: opts.marketData,
+      clock: core,
+      enqueue: (e) => this.driver.enqueue(e),
+      seed: (symbol, history) => core.seed(symbol, history),
+      onStatus: (s) => this.edgeStatus(s),
+      ...(opts.maxQuoteAgeMs !== undefined ? { maxQuoteAgeMs: opts.maxQuoteAgeMs } : {}),
+    });
+    const loopDeps = { clock, logger: logger.child({ component: 'core-runtime' }), metrics };
+    this.watchdog = new Watchdog(
+      { broker, marketData: opts.marketData, stores: opts.stores, bus: opts.bus, clock, ids: opts.ids, logger: loopDeps.logger, metrics },
+      { symbols: core.symbols, countdown: opts.countdown, dmsTimeoutMs: opts.dmsTimeoutMs, trading: this.edgeHalts() },
+    );
+    this.loops = {
+      eval: new LoopRunner('eval', opts.intervalsMs.eval, () => this.evalStep(), loopDeps),
+      exits: new LoopRunner('exits', opts.intervalsMs.exits, () => this.quoteStep(), loopDeps),
+      reconcile: new LoopRunner('reconcile', opts.intervalsMs.reconcile, () => this.reconcileStep(), loopDeps),
+      watchdog: new LoopRunner('watchdog', opts.intervalsMs.watchdog, () => this.watchdogStep(), loopDeps),
+    };
+  }
+
+  get core(): TradingCore {
+    return this.opts.core;
+  }
+
+  start(): Promise<void> {
+    if (this.state === 'running') return Promise.resolve();
+    if (this.starting) return this.starting;
+    const begin = async (): Promise<void> => {
+      if (this.stopping) await this.stopping;
+      this.state = 'starting';
+      this.startedAt = this.opts.clock.now();
+      try {
+        if (!this.recovered) await this.recover();
+        else await this.loops.reconcile.runOnce();
+        const err = this.loops.reconcile.status().lastError;
+        if (err !== null) {
+          this.readFailureHalt = true;
+          this.edgeHalt('RECONCILE.MISMATCH', 'halted', `initial reconcile failed: ${err}`);
+        }
+        for (const name of LOOP_NAMES) this.loops[name].schedule(this.opts.scheduler);
+        this.state = 'running';
+        this.opts.logger.info('core runtime started', { mode: this.opts.mode, symbols: this.opts.core.symbols, trading: this.opts.core.halts.state() });
+      } catch (e) {
+        this.state = 'stopped';
+        await this.opts.scheduler.stop().catch(() => undefined);
+        throw e;
+      }
+    };
+    this.starting = begin().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  stop(): Promise<void> {
+    if (this.stopping) return this.stopping;
+    const end = async (): Promise<void> => {
+      if (this.starting) await this.starting.catch(() => undefined);
+      if (this.state === 'stopped') return;
+      this.state = 'stopping';
+      // The timers stop first; then every send, answer and write in flight finishes: an order is never cut in half.
+      await Promise.all(LOOP_NAMES.map((name) => this.opts.scheduler.stop(name)));
+      await this.idle();
+      try {
+        await this.watchdog.disarm();
+      } catch (e) {
+        this.opts.logger.warn('countdown disarm failed', { error: errorText(e) });
+      }
+      this.state = 'stopped';
+      this.opts.logger.info('core runtime stopped');
+    };
+    this.stopping = end().finally(() => {
+      this.stopping = null;
+    });
+    return this.stopping;
+  }
+
+  status(): OrchestratorStatus {
+    return {
+      state: this.state,
+      trading: this.opts.core.halts.state(),
+      haltReasons: this.halts().map((h) => `${h.code}: ${h.reason}`),
+      symbols: [...this.opts.core.symbols],
+      mode: this.opts.mode,
+      startedAt: this.startedAt,
+      loops: {
+        eval: this.loops.eval.status(),
+        exits: this.loops.exits.status(),
+        reconcile: this.loops.reconcile.status(),
+        watchdog: this.loops.watchdog.status(),
+      },
+    };
+  }
+
+  /** The halts in force, oldest first (as TradingStateController.list: the status pages read them). */
+  halts(): Halt[] {
+    return [...this.reasons.values()].map((h) => ({ ...h })).sort((a, b) => a.since - b.since);
+  }
+
+  /** Clears every halt cause, as the loops' resume did: the operator's through the core, the others as the edge's. */
+  async resume(reason = 'operator resume'): Promise<void> {
+    this.enqueue({ kind: 'operator', action: 'resume', actor: reason });
+    for (const code of [...this.reasons.keys()]) this.edgeHalt(code, null, reason);
+    await this.idle();
+  }
+
+  async halt(reason: string): Promise<void> {
+    this.enqueue({ kind: 'operator', action: 'halt', actor: reason });
+    await this.idle();
+  }
+
+  /** A halt only the edge sees (LOCK.LOST from the instance lock, DMS.STALL); `level` null clears it. */
+  edgeHalt(code: HaltCode, level: Halt['level'] | null, reason: string): void {
+    this.enqueue({ kind: 'edge-halt', code, level, reason });
+  }
+
+  /** Hands an event to the core (the operator's actions: TradingControl). */
+  enqueue(e: CoreEvent): void {
+    this.driver.enqueue(e);
+  }
+
+  /** One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation reported it. */
+  async reconcileNow(): Promise<ReconcileFindings> {
+    await this.reconcilePass(this.opts.core.seq);
+    return this.lastFindings;
+  }
+
+  /** One step of a timer now (specs drive the runtime by hand, as they drove the loops). */
+  runLoopOnce(name: LoopName): Promise<void> {
+    return this.loops[name].runOnce();
+  }
+
+  /** Resolves once nothing is sent, written, read for the core or audited (specs, an orderly stop). */
+  async idle(): Promise<void> {
+    for (;;) {
+      await this.driver.idle();
+      if (this.pending.size === 0) break;
+      await Promise.all([...this.pending]);
+    }
+    await this.publisher.flushed();
+  }
+
+  /** Start-up: the venue's rules and balances, the halts with their reasons, then the store into the core and its reconcile. */
+  private async recover(): Promise<void> {
+    const { core, venue, stores, logger } = this.opts;
+    for (const symbol of core.symbols) {
+      // Failures are not fatal: the first reconcile reports an unreachable broker, and a core without a pair's rules refuses its orders.
+      const i = await venue.loadInstrument(symbol);
+      if (i !== null) logger.warn('instrument not loaded at start', { symbol, error: i });
+      await venue.readBalance(symbol);
+    }
+    for (const h of await stores.safety.halts()) {
+      this.reasons.set(h.code as HaltCode, { code: h.code as HaltCode, level: h.level, reason: h.reason, since: h.since });
+      logger.warn('halt restored from before the restart', { code: h.code, reason: h.reason, level: h.level, since: h.since });
+    }
+    await this.driver.recover(stores, this.opts.ledgerReplayMs);
+    this.recovered = true;
+    // The reconcile the restored core asked for, before any evaluation (docs/lessons.md #1: start-up
+    // and crash recovery are one path), run as the reconcile timer's step so its status tells how it went.
+    await this.loops.reconcile.runOnce();
+  }
+
+  private async evalStep(): Promise<void> {
+    const { core, venue } = this.opts;
+    // The book and the balances are read before the candles, so the evaluation they feed reads them with no await.
+    const problems: string[] = [];
+    for (const symbol of core.symbols) {
+      for (const e of [await venue.readBook(symbol), await venue.readBalance(symbol)]) if (e !== null) problems.push(`${symbol}: ${e}`);
+    }
+    await this.pump.poll();
+    if (problems.length > 0) this.opts.logger.warn('venue read before an evaluation failed', { problems });
+  }
+
+  /** The exits' cadence: the ticker of each symbol, as a Quote (the protective exits look at it). */
+  private async quoteStep(): Promise<void> {
+    const { core, marketData } = this.opts;
+    const maxAge = this.opts.maxQuoteAgeMs ?? 30_000;
+    const failures: string[] = [];
+    for (const symbol of core.symbols) {
+      const t = await marketData.ticker(symbol);
+      if (!t.ok) {
+        failures.push(`${symbol}: ${t.error.code}: ${t.error.message}`);
+        continue;
+      }
+      const ticker = t.value;
+      if (core.now() - ticker.ts > maxAge) continue;
+      this.enqueue({ kind: 'quote', symbol, quote: { bidApprox: Number(str(ticker.bid)), ticker: () => ticker } });
+    }
+    if (failures.length > 0) throw new Error(`exits: ${failures.join('; ')}`);
+  }
+
+  private async reconcileStep(): Promise<void> {
+    const seq = this.requestedSeq ?? this.opts.core.seq;
+    this.requestedSeq = null;
+    await this.reconcilePass(seq);
+    // Housekeeping on the slowest timer, never inside an order's commit.
+    await this.opts.stores.idempotency.purgeExpired();
+    await this.opts.stores.housekeeping?.checkpoint();
+    const { errors } = this.lastFindings;
+    if (errors.length > 0) throw new Error(`reconcile incomplete: ${errors.join('; ')}`);
+  }
+
+  /** One ReconcileReport: read, then enqueued (the core applies it synchronously); its findings kept for reconcileNow. */
+  private async reconcilePass(requestedAtSeq: number): Promise<void> {
+    this.passProblems = [];
+    this.passMismatches = [];
+    try {
+      // The core applies the report synchronously inside enqueue: its facts are in by the time this resolves.
+      await this.reconciler.request(requestedAtSeq);
+    } finally {
+      const errors = this.passProblems;
+      const mismatches = this.passMismatches;
+      this.passProblems = null;
+      this.passMismatches = null;
+      this.lastFindings = {
+        checked: this.opts.core.symbols.length,
+        mismatches: mismatches.length,
+        repaired: 0,
+        halting: mismatches.filter((m) => m.halting).map((m) => m.text),
+        errors,
+      };
+      if (errors.length === 0 && this.readFailureHalt) {
+        this.readFailureHalt = false;
+        this.edgeHalt('RECONCILE.MISMATCH', null, 'a reconcile pass read everything');
+      }
+    }
+  }
+
+  private async watchdogStep(): Promise<void> {
+    const now = this.opts.clock.now();
+    const since = this.startedAt ?? now;
+    const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].owedSince(since, now) }));
+    await this.watchdog.run(watched, this.opts.ids.next());
+  }
+
+  private onFact(fact: CoreOutput): void {
+    if (fact.kind === 'halt') {
+      const before = this.reasons.get(fact.code);
+      this.reasons.set(fact.code, { code: fact.code, level: fact.level, reason: fact.reason, since: before?.since ?? fact.ts });
+      this.opts.logger.warn('trading halted', { code: fact.code, reason: fact.reason, level: fact.level });
+    } else if (fact.kind === 'resume') {
+      this.reasons.delete(fact.code);
+      this.opts.logger.info('halt cleared', { code: fact.code, state: this.opts.core.halts.state() });
+    } else if (fact.kind === 'mismatch') this.passMismatches?.push({ halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });
+    else if (fact.kind === 'order' && fact.order.filledBase.gt('0')) {
+      // After a fill the balances moved: read them again for the next decision.
+      const symbol = fact.symbol;
+      this.track(this.opts.venue.readBalance(symbol));
+    }
+    this.publisher.publish(fact);
+  }
+
+  private edgeStatus(s: EdgeStatus): void {
+    if (s.source === 'reconcile' && this.passProblems) this.passProblems.push(`${s.symbol}: ${s.detail}`);
+    const fields = { source: s.source, symbol: s.symbol, state: s.state, detail: s.detail };
+    if (s.state === 'ok') this.opts.logger.info('market data back', fields);
+    else this.opts.logger.warn('edge adapter could not make an event', fields);
+  }
+
+  /** DMS.STALL and the like, as the Watchdog sets them, through the core. */
+  private edgeHalts(): {
+    halt: (code: HaltCode, reason: string, level?: Halt['level']) => Promise<void>;
+    has: (code: HaltCode) => boolean;
+    clear: (code: HaltCode, reason: string) => Promise<boolean>;
+  } {
+    return {
+      halt: async (code, reason, level = 'halted') => this.edgeHalt(code, level, reason),
+      has: (code) => this.opts.core.halts.has(code),
+      clear: async (code, reason) => {
+        const had = this.opts.core.halts.has(code);
+        this.edgeHalt(code, null, reason);
+        return had;
+      },
+    };
+  }
+
+  private track(p: Promise<unknown>): void {
+    const t: Promise<unknown> = p
+      .catch((e: unknown) => this.opts.logger.error('core runtime task failed', { error: errorText(e) }))
+      .finally(() => this.pending.delete(t));
+    this.pending.add(t);
+  }
+}
