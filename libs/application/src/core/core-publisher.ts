@@ -117,6 +117,38 @@ export class CorePublisher {
     }
   }
 
+  /** The write-ahead is committed and the send goes out (the loops' "placing" audit entry). */
+  sending(order: OrderRecord): void {
+    const amount = order.side === 'buy' ? order.requestedQuote : order.requestedBase;
+    const amountText = amount ? str(amount) : '?';
+    this.audit(
+      order.createdAt,
+      'order',
+      order.symbol,
+      `placing ${order.side} ${amountText} ${order.side === 'buy' ? 'quote' : 'base'} as ${order.clientOrderId}: ${order.reason ?? ''}`,
+      {
+        clientOrderId: order.clientOrderId,
+        idempotencyKey: order.idempotencyKey,
+        side: order.side,
+        amount: amountText,
+        reason: order.reason,
+      },
+    );
+  }
+
+  /** An order a reconcile look moved (found filled, canceled or gone): reported as the reconcilers' repairs were. */
+  repaired(ts: number, order: OrderRecord, before: OrderStatus): void {
+    const action = `${before} → ${order.status}`;
+    this.deps.metrics.counter(PIPELINE_METRICS.reconcileRepairs, { symbol: order.symbol, scope: 'order' });
+    this.deps.bus.emit('reconcile.repaired', { symbol: order.symbol, scope: 'order', subject: order.clientOrderId, action });
+    this.audit(ts, 'reconcile', order.symbol, `repaired order ${order.clientOrderId}: ${action}`, { scope: 'order', subject: order.clientOrderId, action });
+  }
+
+  /** The status this publisher last saw the order in (`new` before any). */
+  lastStatus(clientOrderId: string): OrderStatus {
+    return this.statuses.get(clientOrderId) ?? 'new';
+  }
+
   private order(ts: number, order: OrderRecord, error: string | undefined): void {
     const { bus, metrics } = this.deps;
     const coid = order.clientOrderId;

@@ -177,7 +177,7 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     await t.advance(INTERVALS.eval);
     t.venue.sends = 'ambiguous';
     t.next.action = 'buy';
-    await t.advance(TF);
+    await t.advance(INTERVALS.eval);
     const [first] = t.venue.calls.filter((c) => c.startsWith('buy'));
     const coid = first!.slice(4);
     expect(t.core.order(coid)).toMatchObject({ status: 'in_flight' });

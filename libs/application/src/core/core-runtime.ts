@@ -20,6 +20,7 @@ import { EventDriver } from './event-driver';
 import { MarketDataPump } from './market-data-pump';
 import { ReconcilePump } from './reconcile-pump';
 import type { TradingCore } from './trading-core';
+import type { CandleQuote } from './venue-view';
 import type { VenueCache } from './venue-cache';
 
 export interface CoreRuntimeOptions {
@@ -87,10 +88,13 @@ export class CoreRuntime implements OrchestratorControl {
   /** Read failures of the reconcile pass under way (null: none under way). */
   private passProblems: string[] | null = null;
   /** Facts of the reconcile pass under way, for reconcileNow's findings. */
-  private passMismatches: { halting: boolean; text: string }[] | null = null;
+  private passMismatches: { symbol: string; halting: boolean; text: string }[] | null = null;
+  private passRepairs = 0;
   /** Set when a pass could not read everything; cleared by the next pass that reads everything. */
   private readFailureHalt = false;
   private readonly pending = new Set<Promise<unknown>>();
+  /** This eval poll, per symbol: null when it handed over a closed candle (evaluated), else the quote it read. */
+  private readonly polled = new Map<string, CandleQuote | null>();
   private lastFindings: ReconcileFindings = { checked: 0, mismatches: 0, repaired: 0, halting: [], errors: [] };
 
   constructor(private readonly opts: CoreRuntimeOptions) {
@@ -127,6 +131,7 @@ export class CoreRuntime implements OrchestratorControl {
         if (!this.recovered) this.requestedSeq = c.requestedAtSeq;
         else this.track(this.reconcilePass(c.requestedAtSeq));
       },
+      sending: (order) => this.publisher.sending(order),
       publish: (fact) => this.onFact(fact),
       onError: (c, e) => logger.error('a core command could not be carried out', { command: c.kind, error: e }),
     });
@@ -134,7 +139,11 @@ export class CoreRuntime implements OrchestratorControl {
       symbols: core.symbols,
       marketData: opts.marketData,
       clock: core,
-      enqueue: (e) => this.driver.enqueue(e),
+      enqueue: (e) => {
+        if (e.kind === 'candle-closed') this.polled.set(e.symbol, null);
+        else if (e.kind === 'quote' && !this.polled.has(e.symbol)) this.polled.set(e.symbol, e.quote);
+        this.driver.enqueue(e);
+      },
       seed: (symbol, history) => core.seed(symbol, history),
       onStatus: (s) => this.edgeStatus(s),
       ...(opts.maxQuoteAgeMs !== undefined ? { maxQuoteAgeMs: opts.maxQuoteAgeMs } : {}),
@@ -301,7 +310,14 @@ export class CoreRuntime implements OrchestratorControl {
     for (const symbol of core.symbols) {
       for (const e of [await venue.readBook(symbol), await venue.readBalance(symbol)]) if (e !== null) problems.push(`${symbol}: ${e}`);
     }
+    this.polled.clear();
     await this.pump.poll();
+    // The eval timer evaluates every tick, as the loops did: a symbol with no new closed candle is
+    // evaluated on what its strategy has seen (an Evaluate event), on the quote this poll read.
+    for (const symbol of core.symbols) {
+      const quote = this.polled.get(symbol);
+      if (quote) this.enqueue({ kind: 'evaluate', symbol, quote, timeframeMs: this.opts.marketData.timeframeMs(symbol) });
+    }
     if (problems.length > 0) this.opts.logger.warn('venue read before an evaluation failed', { problems });
   }
 
@@ -338,6 +354,8 @@ export class CoreRuntime implements OrchestratorControl {
   private async reconcilePass(requestedAtSeq: number): Promise<void> {
     this.passProblems = [];
     this.passMismatches = [];
+    this.passRepairs = 0;
+    const started = this.opts.clock.now();
     try {
       // The core applies the report synchronously inside enqueue: its facts are in by the time this resolves.
       await this.reconciler.request(requestedAtSeq);
@@ -349,10 +367,19 @@ export class CoreRuntime implements OrchestratorControl {
       this.lastFindings = {
         checked: this.opts.core.symbols.length,
         mismatches: mismatches.length,
-        repaired: 0,
+        repaired: this.passRepairs,
         halting: mismatches.filter((m) => m.halting).map((m) => m.text),
         errors,
       };
+      // One reconcile.completed per symbol, as the loops' Reconciliation published (the dashboard's safety pane reads it).
+      for (const symbol of this.opts.core.symbols)
+        this.opts.bus.emit('reconcile.completed', {
+          symbol,
+          checked: 1,
+          mismatches: mismatches.filter((m) => m.symbol === symbol).length,
+          repaired: this.passRepairs,
+          durationMs: this.opts.clock.now() - started,
+        });
       if (errors.length === 0 && this.readFailureHalt) {
         this.readFailureHalt = false;
         this.edgeHalt('RECONCILE.MISMATCH', null, 'a reconcile pass read everything');
@@ -375,11 +402,17 @@ export class CoreRuntime implements OrchestratorControl {
     } else if (fact.kind === 'resume') {
       this.reasons.delete(fact.code);
       this.opts.logger.info('halt cleared', { code: fact.code, state: this.opts.core.halts.state() });
-    } else if (fact.kind === 'mismatch') this.passMismatches?.push({ halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });
-    else if (fact.kind === 'order' && fact.order.filledBase.gt('0')) {
+    } else if (fact.kind === 'mismatch')
+      this.passMismatches?.push({ symbol: fact.symbol, halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });
+    else if (fact.kind === 'order') {
+      const before = this.publisher.lastStatus(fact.order.clientOrderId);
+      // A reconcile look that moved one of our orders is a repair, as the loops' reconcilers reported it.
+      if (this.passMismatches !== null && fact.order.status !== before) {
+        this.passRepairs++;
+        this.publisher.repaired(fact.ts, fact.order, before);
+      }
       // After a fill the balances moved: read them again for the next decision.
-      const symbol = fact.symbol;
-      this.track(this.opts.venue.readBalance(symbol));
+      if (fact.order.filledBase.gt('0')) this.track(this.opts.venue.readBalance(fact.symbol));
     }
     this.publisher.publish(fact);
   }
