@@ -59,7 +59,16 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   });
   const decision = ctx.opts.risk.check(intent, state);
   if (ctx.publishing)
-    ctx.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes: decision.violations.map((v) => v.code), violations: decision.violations });
+    ctx.publish({
+      kind: 'risk',
+      ts: now,
+      symbol,
+      side,
+      ok: decision.ok,
+      codes: decision.violations.map((v) => v.code),
+      violations: decision.violations,
+      limits: decision.limits,
+    });
   // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
   if (side === 'buy') syncRiskHalts(ctx, decision, now);
   if (!decision.ok) {
@@ -67,7 +76,7 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
       const key = `${side}|${decision.violations.map((v) => v.code).join(',')}|${Math.floor(now / ctx.opts.bucketMs)}`;
       if (s.lastBlocked !== key) {
         s.lastBlocked = key;
-        ctx.publish({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons });
+        ctx.publish({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons, limits: decision.limits });
       }
     }
     return;

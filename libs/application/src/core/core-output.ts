@@ -11,9 +11,19 @@ import type { OrderRecord } from '../ports/orders-repository';
 export type CoreOutput =
   | { kind: 'signal'; ts: number; symbol: string; action: 'buy' | 'sell'; reasons: readonly string[] }
   /** `violations`: per refused rule its message, threshold and observed value (decimal strings), for a decision log. */
-  | { kind: 'risk'; ts: number; symbol: string; side: Side; ok: boolean; codes: readonly string[]; violations?: readonly RiskViolation[] }
+  | {
+      kind: 'risk';
+      ts: number;
+      symbol: string;
+      side: Side;
+      ok: boolean;
+      codes: readonly string[];
+      violations?: readonly RiskViolation[];
+      /** The limits the verdict checked, as decimal strings (the decision log's table). */
+      limits?: Readonly<Record<string, string>>;
+    }
   /** A verdict that refused an entry or a sell, once per side, codes and bucket (trade.blocked). */
-  | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[] }
+  | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[]; limits?: Readonly<Record<string, string>> }
   /** An order after the venue's word on it (error: refused, left in flight, or a look that failed). */
   | { kind: 'order'; ts: number; symbol: string; order: OrderRecord; error?: string }
   /** Nothing sent: a place-order check refused it. */

@@ -57,9 +57,10 @@ export class CorePublisher {
           side: fact.side,
           codes: [...fact.codes],
           violations: violationsData(fact.violations ?? []),
+          limits: { ...(fact.limits ?? {}) },
         });
       case 'blocked':
-        bus.emit('trade.blocked', { symbol: fact.symbol, side: fact.side, reasons: [...fact.reasons], limits: {} });
+        bus.emit('trade.blocked', { symbol: fact.symbol, side: fact.side, reasons: [...fact.reasons], limits: { ...(fact.limits ?? {}) } });
         return;
       case 'order':
         return this.order(fact.ts, fact.order, fact.error);

@@ -268,9 +268,13 @@ export class CoreRuntime implements OrchestratorControl {
     return this.lastFindings;
   }
 
-  /** One step of a timer now (specs drive the runtime by hand, as they drove the loops). */
-  runLoopOnce(name: LoopName): Promise<void> {
-    return this.loops[name].runOnce();
+  /**
+   * One step of a timer now, and what it set off carried out (the send answered, the rows and the
+   * audit written): specs drive the runtime by hand as they drove the loops, whose step awaited its order.
+   */
+  async runLoopOnce(name: LoopName): Promise<void> {
+    await this.loops[name].runOnce();
+    await this.idle();
   }
 
   /** Resolves once nothing is sent, written, read for the core or audited (specs, an orderly stop). */
