@@ -24,8 +24,18 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   const inPosition = held.gt(ZERO) && position.openedAt !== null;
   const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
   const action = signal.action;
-  if (action === 'hold') return;
-  if (ctx.publishing) ctx.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+  if (action === 'hold') {
+    // A hold is news only after another action (or as the first signal): a quiet candle publishes nothing.
+    if (ctx.publishing && s.lastSignal !== 'hold') {
+      s.lastSignal = 'hold';
+      ctx.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+    }
+    return;
+  }
+  if (ctx.publishing) {
+    s.lastSignal = action;
+    ctx.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+  }
   const ticker = quote.ticker();
   const inst = venue.instrument(symbol);
   if (!inst) return;

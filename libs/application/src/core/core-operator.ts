@@ -24,8 +24,8 @@ export function onOperator(ctx: CoreContext, e: OperatorEvent): void {
     });
   switch (e.action) {
     case 'stop-entries':
-      // Never lowers an operator's halt to "no entries".
-      if (ctx.halts.level('OPERATOR') !== 'halted') ctx.setHalt('OPERATOR', 'reducing', now, `entries stopped by ${e.actor}`);
+      // Its own code, as TradingControl.stopEntries: an operator's halt and "no entries" are lifted together by resume.
+      ctx.setHalt('OPERATOR.ENTRIES', 'reducing', now, `entries stopped by ${e.actor}`);
       return;
     case 'halt':
       ctx.setHalt('OPERATOR', 'halted', now, `halted by ${e.actor}`);

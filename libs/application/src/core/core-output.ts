@@ -9,7 +9,8 @@ import type { OrderRecord } from '../ports/orders-repository';
  * candle makes nothing.
  */
 export type CoreOutput =
-  | { kind: 'signal'; ts: number; symbol: string; action: 'buy' | 'sell'; reasons: readonly string[] }
+  /** A buy or sell signal; a hold only when it follows another action (or is the first signal). */
+  | { kind: 'signal'; ts: number; symbol: string; action: 'buy' | 'sell' | 'hold'; reasons: readonly string[] }
   /** `violations`: per refused rule its message, threshold and observed value (decimal strings), for a decision log. */
   | {
       kind: 'risk';

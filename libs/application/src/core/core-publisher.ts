@@ -1,4 +1,4 @@
-import { isTerminal, str, type Clock, type OrderStatus } from '@cab/domain';
+import { ZERO, isTerminal, str, type Clock, type Decimal, type OrderStatus } from '@cab/domain';
 import type { OrderStatusChanged, TradeFailed } from '../events/topics';
 import type { AuditEntry } from '../ports/audit-log';
 import type { EventBus } from '../ports/event-bus';
@@ -19,10 +19,21 @@ export interface CorePublisherDeps {
   clock: Clock;
   /** The position a fill left, for the position gauge (the core's, read synchronously). */
   positionBase?: (symbol: string) => string | null;
+  /** Whether the symbol's round trip is open now (the core's): a sell's fill log says whether it closed it. */
+  positionOpen?: (symbol: string) => boolean;
+  /** The strategy's name, in the signal's audit summary (as the loops wrote it). */
+  strategy?: string;
 }
 
 /** The status a look left each order in, so a repeated look publishes nothing and a trade completes once; bounded. */
 const REMEMBERED_ORDERS = 2048;
+
+/** What the publisher last saw of an order: its status, and what had filled (the next fill's delta). */
+interface Seen {
+  status: OrderStatus;
+  filledBase: Decimal;
+  fee: Decimal;
+}
 
 /**
  * The core's Publish facts carried out (docs/core.md, "Shape": one event vocabulary for audit, bus,
@@ -34,7 +45,7 @@ const REMEMBERED_ORDERS = 2048;
  * logged and never stops trading (the order itself is in the store already).
  */
 export class CorePublisher {
-  private readonly statuses = new Map<string, OrderStatus>();
+  private readonly seen = new Map<string, Seen>();
   private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: CorePublisherDeps) {}
@@ -47,9 +58,11 @@ export class CorePublisher {
   publish(fact: CoreOutput): void {
     const { bus, metrics } = this.deps;
     switch (fact.kind) {
-      case 'signal':
+      case 'signal': {
         metrics.counter(PIPELINE_METRICS.signals, { symbol: fact.symbol, action: fact.action });
-        return this.audit(fact.ts, 'signal', fact.symbol, `signal: ${fact.action}`, { action: fact.action, reasons: [...fact.reasons] });
+        const name = this.deps.strategy ?? 'strategy';
+        return this.audit(fact.ts, 'signal', fact.symbol, `${name}: ${fact.action}`, { action: fact.action, strategy: name, reasons: [...fact.reasons] });
+      }
       case 'risk':
         if (!fact.ok) for (const code of fact.codes) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol: fact.symbol, code });
         return this.audit(fact.ts, 'risk', fact.symbol, fact.ok ? `${fact.side} allowed` : `${fact.side} blocked: ${fact.codes.join(', ')}`, {
@@ -147,14 +160,16 @@ export class CorePublisher {
 
   /** The status this publisher last saw the order in (`new` before any). */
   lastStatus(clientOrderId: string): OrderStatus {
-    return this.statuses.get(clientOrderId) ?? 'new';
+    return this.seen.get(clientOrderId)?.status ?? 'new';
   }
 
   private order(ts: number, order: OrderRecord, error: string | undefined): void {
     const { bus, metrics } = this.deps;
     const coid = order.clientOrderId;
-    const before = this.statuses.get(coid) ?? 'new';
-    this.remember(coid, order.status);
+    const prev = this.seen.get(coid);
+    const before = prev?.status ?? 'new';
+    this.remember(coid, { status: order.status, filledBase: order.filledBase, fee: order.fee });
+    this.journal(order, before, prev);
     if (error !== undefined && order.status === before) {
       // A look that failed says nothing about the order; a send refused before the venue saw it does.
       if (order.status === 'new') this.failed(order, error);
@@ -216,10 +231,32 @@ export class CorePublisher {
     this.deps.bus.emit('trade.failed', { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, kind, code, message: error });
   }
 
-  private remember(coid: string, status: OrderStatus): void {
-    this.statuses.delete(coid);
-    this.statuses.set(coid, status);
-    if (this.statuses.size > REMEMBERED_ORDERS) this.statuses.delete(this.statuses.keys().next().value as string);
+  private remember(coid: string, seen: Seen): void {
+    this.seen.delete(coid);
+    this.seen.set(coid, seen);
+    if (this.seen.size > REMEMBERED_ORDERS) this.seen.delete(this.seen.keys().next().value as string);
+  }
+
+  /** The trade journal at INFO (the loops' OrderSettler wrote the same lines): each status change, each new fill. */
+  private journal(order: OrderRecord, before: OrderStatus, prev: Seen | undefined): void {
+    const { logger } = this.deps;
+    const common = { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, reason: order.reason };
+    const price = order.averagePrice ? str(order.averagePrice) : null;
+    if (order.status !== before)
+      logger.info(`order ${order.status}`, {
+        ...common,
+        exchangeOrderId: order.exchangeOrderId,
+        from: before,
+        amount: str(order.filledBase),
+        quote: str(order.filledQuote),
+        price,
+        fee: str(order.fee),
+        feeCurrency: order.feeCurrency,
+      });
+    const amount = order.filledBase.minus(prev?.filledBase ?? ZERO);
+    if (!amount.gt(ZERO)) return;
+    const closed = order.side === 'sell' && this.deps.positionOpen ? { roundTripClosed: !this.deps.positionOpen(order.symbol) } : {};
+    logger.info('fill', { ...common, amount: str(amount), price, fee: str(order.fee.minus(prev?.fee ?? ZERO)), feeCurrency: order.feeCurrency, ...closed });
   }
 
   private audit(ts: number, kind: AuditEntry['kind'], symbol: string | null, summary: string, data: AuditEntry['data']): void {

@@ -1,4 +1,4 @@
-import { str, type Clock, type IdGenerator } from '@cab/domain';
+import { StrategyFault, str, type Clock, type IdGenerator } from '@cab/domain';
 import type { EventBus } from '../ports/event-bus';
 import type { Broker } from '../ports/broker';
 import { errorText, type Logger } from '../ports/logger';
@@ -54,6 +54,10 @@ export interface CoreRuntimeOptions {
   ledgerReplayMs?: number;
   /** A ticker older than this makes no event (MarketDataPump; default 30 s). */
   maxQuoteAgeMs?: number;
+  /** Closed candles read per poll, the strategy's warm-up on the first (MarketDataPump; default 200). */
+  historyCandles?: number;
+  /** The strategy's name, for the signal audit entries. */
+  strategyName?: string;
 }
 
 /**
@@ -107,6 +111,8 @@ export class CoreRuntime implements OrchestratorControl {
       logger: logger.child({ component: 'core' }),
       clock: core,
       positionBase: (symbol) => str(core.position(symbol).baseQty),
+      positionOpen: (symbol) => core.position(symbol).openedAt !== null,
+      ...(opts.strategyName !== undefined ? { strategy: opts.strategyName } : {}),
     });
     this.reconciler = new ReconcilePump({
       symbols: core.symbols,
@@ -117,7 +123,7 @@ export class CoreRuntime implements OrchestratorControl {
       enqueue: (e) => {
         // The balances the reconcile read feed the VenueView before the core sees the report.
         if (e.kind === 'reconcile-report') for (const r of e.symbols) if (r.balance) venue.setBalance(r.balance);
-        this.driver.enqueue(e);
+        this.enqueue(e);
       },
     });
     this.driver = new EventDriver({
@@ -142,11 +148,12 @@ export class CoreRuntime implements OrchestratorControl {
       enqueue: (e) => {
         if (e.kind === 'candle-closed') this.polled.set(e.symbol, null);
         else if (e.kind === 'quote' && !this.polled.has(e.symbol)) this.polled.set(e.symbol, e.quote);
-        this.driver.enqueue(e);
+        this.enqueue(e);
       },
       seed: (symbol, history) => core.seed(symbol, history),
       onStatus: (s) => this.edgeStatus(s),
       ...(opts.maxQuoteAgeMs !== undefined ? { maxQuoteAgeMs: opts.maxQuoteAgeMs } : {}),
+      ...(opts.historyCandles !== undefined ? { history: opts.historyCandles } : {}),
     });
     const loopDeps = { clock, logger: logger.child({ component: 'core-runtime' }), metrics };
     this.watchdog = new Watchdog(
@@ -247,7 +254,9 @@ export class CoreRuntime implements OrchestratorControl {
     await this.idle();
   }
 
+  /** An operator halt with the operator's words as its reason; the core's halt also cancels our working buys. */
   async halt(reason: string): Promise<void> {
+    this.edgeHalt('OPERATOR', 'halted', reason);
     this.enqueue({ kind: 'operator', action: 'halt', actor: reason });
     await this.idle();
   }
@@ -257,9 +266,21 @@ export class CoreRuntime implements OrchestratorControl {
     this.enqueue({ kind: 'edge-halt', code, level, reason });
   }
 
-  /** Hands an event to the core (the operator's actions: TradingControl). */
+  /**
+   * Hands an event to the core (the adapters' reads, the operator's actions). A strategy that
+   * throws (someone's plug-in, docs/strategies.md) stops entries with its message (STRATEGY.ERROR,
+   * reducing: sells and exits go on) until the operator resumes; the events queued behind it are
+   * handled at once. Anything else is a bug of ours and is not swallowed.
+   */
   enqueue(e: CoreEvent): void {
-    this.driver.enqueue(e);
+    try {
+      this.driver.enqueue(e);
+    } catch (err) {
+      if (!(err instanceof StrategyFault)) throw err;
+      const symbol = 'symbol' in e ? e.symbol : '?';
+      this.opts.logger.error('strategy threw; entries halted', { symbol, strategy: err.strategy, phase: err.phase, candleTs: err.candleTs, error: err.detail });
+      this.enqueue({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: `${symbol}: ${err.message}` });
+    }
   }
 
   /** One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation reported it. */

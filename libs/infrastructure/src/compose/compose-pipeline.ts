@@ -118,6 +118,9 @@ export function composeCore(p: PipelineParts): ComposedPipeline {
     idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
     countdown: p.countdown,
     dmsTimeoutMs: settings.dmsTimeoutMs,
+    // The strategy's warm-up and a little more: the loops' feeds read no more than that either.
+    historyCandles: Math.max(2, p.strategy.warmup),
+    strategyName: p.strategy.name,
   });
   const trading: BotTradingState = {
     state: () => core.halts.state(),
