@@ -150,7 +150,13 @@ export class CoreRuntime implements OrchestratorControl {
         else if (e.kind === 'quote' && !this.polled.has(e.symbol)) this.polled.set(e.symbol, e.quote);
         this.enqueue(e);
       },
-      seed: (symbol, history) => core.seed(symbol, history),
+      seed: (symbol, history) => {
+        try {
+          core.seed(symbol, history);
+        } catch (err) {
+          this.strategyFailed(symbol, err);
+        }
+      },
       onStatus: (s) => this.edgeStatus(s),
       ...(opts.maxQuoteAgeMs !== undefined ? { maxQuoteAgeMs: opts.maxQuoteAgeMs } : {}),
       ...(opts.historyCandles !== undefined ? { history: opts.historyCandles } : {}),
@@ -276,11 +282,14 @@ export class CoreRuntime implements OrchestratorControl {
     try {
       this.driver.enqueue(e);
     } catch (err) {
-      if (!(err instanceof StrategyFault)) throw err;
-      const symbol = 'symbol' in e ? e.symbol : '?';
-      this.opts.logger.error('strategy threw; entries halted', { symbol, strategy: err.strategy, phase: err.phase, candleTs: err.candleTs, error: err.detail });
-      this.enqueue({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: `${symbol}: ${err.message}` });
+      this.strategyFailed('symbol' in e ? e.symbol : '?', err);
     }
+  }
+
+  private strategyFailed(symbol: string, err: unknown): void {
+    if (!(err instanceof StrategyFault)) throw err;
+    this.opts.logger.error('strategy threw; entries halted', { symbol, strategy: err.strategy, phase: err.phase, candleTs: err.candleTs, error: err.detail });
+    this.enqueue({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: `${symbol}: ${err.message}` });
   }
 
   /** One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation reported it. */

@@ -29,7 +29,7 @@ import {
   type Scheduler,
   type TradingControl,
 } from '@cab/application';
-import { dec, instrumentDust, type Clock, type ExitPolicy, type RiskManager, type StrategyFactory, type TradingState } from '@cab/domain';
+import { dec, guardedFactory, instrumentDust, type Clock, type ExitPolicy, type RiskManager, type StrategyFactory, type TradingState } from '@cab/domain';
 import type { Settings } from '../settings';
 
 /** What the apps drive: the loop Orchestrator or the CoreRuntime, under one interface. */
@@ -90,7 +90,8 @@ export function composeCore(p: PipelineParts): ComposedPipeline {
   const venue = new VenueCache(deps.broker);
   const core = new TradingCore({
     symbols: settings.symbols,
-    strategy: p.strategy,
+    // A throw of the strategy names the strategy, its phase and candle (StrategyFault): the runtime halts entries with it.
+    strategy: guardedFactory(p.strategy),
     risk: p.risk,
     exits: p.exits,
     fixedAmount: dec(settings.trading.fixedAmount),
