@@ -189,7 +189,8 @@ export class CorePublisher {
     };
     const topic = topicOf(order.status);
     if (topic) bus.emit(topic, payload);
-    if (error !== undefined && order.status === 'rejected') this.failed(order, error);
+    // A send refused or left in flight by an error is a failed trade for the alerts, as the loops' PlaceOrder published it.
+    if (error !== undefined && (order.status === 'rejected' || order.status === 'in_flight')) this.failed(order, error);
     if (isTerminal(order.status) && order.filledBase.gt('0')) {
       bus.emit('trade.completed', {
         symbol: order.symbol,

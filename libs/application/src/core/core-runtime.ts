@@ -11,6 +11,7 @@ import { LoopRunner } from '../orchestrator/loop-runner';
 import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from '../orchestrator/types';
 import type { ReconcileFindings } from '../reconciliation/reconcile-report';
 import type { CountdownSwitch } from '../safety/countdown-switch';
+import { describeForeignOrders, foreignOpenOrders } from '../safety/foreign-orders';
 import { Watchdog } from '../safety/watchdog';
 import type { CoreEvent } from './core-events';
 import type { CoreOutput } from './core-output';
@@ -22,6 +23,12 @@ import { ReconcilePump } from './reconcile-pump';
 import type { TradingCore } from './trading-core';
 import type { CandleQuote } from './venue-view';
 import type { VenueCache } from './venue-cache';
+
+/** The halt of each refusal of a signed read, and its words (the loops' Reconciliation used the same). */
+const REFUSAL_HALTS = {
+  auth: ['BROKER.AUTH', 'the exchange refused our API key or secret'],
+  clock: ['BROKER.CLOCK', "the exchange refused our request time (the local clock is off and could not be corrected from the exchange's time)"],
+} as const;
 
 export interface CoreRuntimeOptions {
   mode: 'paper' | 'live';
@@ -324,7 +331,6 @@ export class CoreRuntime implements OrchestratorControl {
       // Failures are not fatal: the first reconcile reports an unreachable broker, and a core without a pair's rules refuses its orders.
       const i = await venue.loadInstrument(symbol);
       if (i !== null) logger.warn('instrument not loaded at start', { symbol, error: i });
-      await venue.readBalance(symbol);
     }
     for (const h of await stores.safety.halts()) {
       this.reasons.set(h.code as HaltCode, { code: h.code as HaltCode, level: h.level, reason: h.reason, since: h.since });
@@ -332,9 +338,51 @@ export class CoreRuntime implements OrchestratorControl {
     }
     await this.driver.recover(stores, this.opts.ledgerReplayMs);
     this.recovered = true;
+    // After the restore: a refused signed read halts through the core, which takes no event before it.
+    await this.readBalances();
     // The reconcile the restored core asked for, before any evaluation (docs/lessons.md #1: start-up
     // and crash recovery are one path), run as the reconcile timer's step so its status tells how it went.
     await this.loops.reconcile.runOnce();
+    if (this.opts.mode === 'live') await this.warnAboutForeignOrders();
+  }
+
+  /** The dead man's switch cancels orders the bot did not send too: say so at start (see foreign-orders.ts). */
+  private async warnAboutForeignOrders(): Promise<void> {
+    for (const symbol of this.opts.core.symbols) {
+      const r = await foreignOpenOrders(this.opts.broker, this.opts.stores.orders, symbol);
+      if (!r.ok) this.opts.logger.warn('could not check the account for orders the bot did not send', { symbol, code: r.error.code });
+      else if (r.value.length > 0)
+        this.opts.logger.warn('the account holds open orders the bot did not send', {
+          symbol,
+          count: r.value.length,
+          detail: describeForeignOrders(symbol, r.value),
+        });
+    }
+  }
+
+  /**
+   * Each symbol's balances into the VenueCache: a signed read, so the venue refusing our key or our
+   * request time halts BROKER.AUTH / BROKER.CLOCK with its words (not a reconcile mismatch), and the
+   * next signed read that works clears it (as the loops' Reconciliation did). Other failures are returned.
+   */
+  private async readBalances(): Promise<string[]> {
+    const problems: string[] = [];
+    const refused = new Map<'auth' | 'clock', string>();
+    let signedReadOk = false;
+    for (const symbol of this.opts.core.symbols) {
+      const r = await this.opts.venue.readBalanceResult(symbol);
+      if (r.ok) signedReadOk = true;
+      else {
+        problems.push(`${symbol}: balance: ${r.error.code}: ${r.error.message}`);
+        if (r.error.kind === 'fatal' && r.error.refusal) refused.set(r.error.refusal, `${r.error.code}: ${r.error.message}`);
+      }
+    }
+    for (const [refusal, [code, what]] of Object.entries(REFUSAL_HALTS) as ['auth' | 'clock', (typeof REFUSAL_HALTS)['auth']][]) {
+      const detail = refused.get(refusal);
+      if (detail !== undefined) this.edgeHalt(code, 'halted', `${what}: ${detail}`);
+      else if (signedReadOk && this.opts.core.halts.has(code)) this.edgeHalt(code, null, 'a signed read succeeded');
+    }
+    return problems;
   }
 
   private async evalStep(): Promise<void> {
@@ -342,8 +390,13 @@ export class CoreRuntime implements OrchestratorControl {
     // The book and the balances are read before the candles, so the evaluation they feed reads them with no await.
     const problems: string[] = [];
     for (const symbol of core.symbols) {
-      for (const e of [await venue.readBook(symbol), await venue.readBalance(symbol)]) if (e !== null) problems.push(`${symbol}: ${e}`);
+      // The pair's rules are loaded once; a start whose market load failed gets them here, without a restart.
+      const i = await venue.loadInstrument(symbol);
+      if (i !== null) problems.push(`${symbol}: instrument: ${i}`);
+      const b = await venue.readBook(symbol);
+      if (b !== null) problems.push(`${symbol}: book: ${b}`);
     }
+    problems.push(...(await this.readBalances()));
     this.polled.clear();
     await this.pump.poll();
     // The eval timer evaluates every tick, as the loops did: a symbol with no new closed candle is
@@ -377,6 +430,8 @@ export class CoreRuntime implements OrchestratorControl {
     const seq = this.requestedSeq ?? this.opts.core.seq;
     this.requestedSeq = null;
     await this.reconcilePass(seq);
+    // The pass's balances were read for the report; this read also sets or clears a refused key or clock (BROKER.AUTH / BROKER.CLOCK).
+    await this.readBalances();
     // Housekeeping on the slowest timer, never inside an order's commit.
     await this.opts.stores.idempotency.purgeExpired();
     await this.opts.stores.housekeeping?.checkpoint();

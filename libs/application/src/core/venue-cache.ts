@@ -1,5 +1,5 @@
 import type { Instrument, OrderBook } from '@cab/domain';
-import type { BalanceDTO, Broker } from '../ports/broker';
+import type { BalanceDTO, Broker, BrokerResult } from '../ports/broker';
 import type { VenueView } from './venue-view';
 
 /** How deep the book is read before an evaluation (the slippage rule reads a few levels). */
@@ -48,10 +48,15 @@ export class VenueCache implements VenueView {
 
   /** Reads the balances now; a failure keeps the last ones and is returned. */
   async readBalance(symbol: string): Promise<string | null> {
+    const r = await this.readBalanceResult(symbol);
+    return r.ok ? null : `${r.error.code}: ${r.error.message}`;
+  }
+
+  /** The same read with the broker's answer (a signed read: the caller tells a refused key or clock from the rest). */
+  async readBalanceResult(symbol: string): Promise<BrokerResult<BalanceDTO>> {
     const r = await this.broker.fetchBalance(symbol);
-    if (!r.ok) return `${r.error.code}: ${r.error.message}`;
-    this.balances.set(symbol, r.value);
-    return null;
+    if (r.ok) this.balances.set(symbol, r.value);
+    return r;
   }
 
   /** Reads the book now (before an evaluation); a failure keeps the last one and is returned. */
