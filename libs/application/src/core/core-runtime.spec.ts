@@ -240,6 +240,33 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     await again.runtime.stop();
   });
 
+  it("Gate's answers carry no trades: the fills table still holds the venue's trade, read before the core sees the answer (send and reconcile look)", async () => {
+    const t = setup();
+    t.venue.answersWithoutTrades = true;
+    await t.runtime.start();
+    await t.advance(INTERVALS.eval);
+    t.next.action = 'buy';
+    await t.advance(INTERVALS.eval);
+    const [buy] = t.venue.calls.filter((c) => c.startsWith('buy'));
+    const coid = buy!.slice(4);
+    expect((await t.storage.fills.byOrder(coid)).map((f) => f.tradeId)).toEqual(t.venue.orders.get(coid)!.fills.map((f) => f.id));
+    // A lost answer, settled by a reconcile look that has no trades either.
+    t.venue.sends = 'ambiguous';
+    t.next.action = 'hold';
+    await t.advance(TF);
+    t.next.action = 'sell';
+    await t.advance(INTERVALS.eval);
+    const [sell] = t.venue.calls.filter((c) => c.startsWith('sell'));
+    const sold = sell!.slice(5);
+    expect(t.core.order(sold)).toMatchObject({ status: 'in_flight' });
+    t.venue.sends = 'fill';
+    t.next.action = 'hold';
+    await t.advance(INTERVALS.reconcile);
+    expect(await t.storage.orders.byClientOrderId(sold)).toMatchObject({ status: 'filled' });
+    expect((await t.storage.fills.byOrder(sold)).map((f) => f.tradeId)).toEqual(t.venue.orders.get(sold)!.fills.map((f) => f.id));
+    await t.runtime.stop();
+  });
+
   it('TradingControl on the core: stop entries, a force exit that sells the whole position, refusals, each audited with its actor', async () => {
     const t = setup();
     const actor = { via: 'dashboard' as const, who: 'session 1' };

@@ -1,6 +1,6 @@
 import { StrategyFault, str, type Clock, type IdGenerator } from '@cab/domain';
 import type { EventBus } from '../ports/event-bus';
-import type { Broker } from '../ports/broker';
+import type { Broker, BrokerResult, OrderDTO } from '../ports/broker';
 import { errorText, type Logger } from '../ports/logger';
 import type { MarketData } from '../ports/market-data';
 import type { Metrics } from '../ports/metrics';
@@ -23,6 +23,7 @@ import { ReconcilePump } from './reconcile-pump';
 import type { TradingCore } from './trading-core';
 import type { CandleQuote } from './venue-view';
 import type { VenueCache } from './venue-cache';
+import { withVenueTrades } from './venue-trades';
 
 /** The halt of each refusal of a signed read, and its words (the loops' Reconciliation used the same). */
 const REFUSAL_HALTS = {
@@ -121,9 +122,20 @@ export class CoreRuntime implements OrchestratorControl {
       positionOpen: (symbol) => core.position(symbol).openedAt !== null,
       ...(opts.strategyName !== undefined ? { strategy: opts.strategyName } : {}),
     });
+    // Order answers reach the core with the venue's trades (venue-trades.ts): a look whose trades cannot be read yet is no look.
+    const trades = (symbol: string, r: BrokerResult<OrderDTO>) => withVenueTrades(broker, symbol, r).then((w) => w.result);
     this.reconciler = new ReconcilePump({
       symbols: core.symbols,
-      broker,
+      broker: {
+        fetchOpenOrders: (symbol) => broker.fetchOpenOrders(symbol),
+        fetchBalance: (symbol) => broker.fetchBalance(symbol),
+        fetchOrder: async (symbol, ref) => {
+          const w = await withVenueTrades(broker, symbol, await broker.fetchOrder(symbol, ref));
+          return w.complete
+            ? w.result
+            : { ok: false, error: { kind: 'retryable', code: 'TRADES.UNREAD', message: 'filled, but its trades could not be read yet' } };
+        },
+      },
       core,
       now: () => clock.now(),
       onStatus: (s) => this.edgeStatus(s),
@@ -135,10 +147,14 @@ export class CoreRuntime implements OrchestratorControl {
     });
     this.driver = new EventDriver({
       core,
-      broker,
+      broker: {
+        createMarketBuyQuote: async (symbol, quote, coid) => trades(symbol, await broker.createMarketBuyQuote(symbol, quote, coid)),
+        createMarketSellBase: async (symbol, base, coid) => trades(symbol, await broker.createMarketSellBase(symbol, base, coid)),
+      },
       stores: opts.stores,
       idempotencyTtlMs: opts.idempotencyTtlMs,
-      cancel: (symbol, clientOrderId, exchangeOrderId) => broker.cancelOrder(symbol, exchangeOrderId ? { id: exchangeOrderId } : { clientOrderId }),
+      cancel: async (symbol, clientOrderId, exchangeOrderId) =>
+        trades(symbol, await broker.cancelOrder(symbol, exchangeOrderId ? { id: exchangeOrderId } : { clientOrderId })),
       reconcile: (c) => {
         // At recovery the pass waits for start(), which runs it before the timers; later, at once.
         if (!this.recovered) this.requestedSeq = c.requestedAtSeq;
@@ -432,6 +448,8 @@ export class CoreRuntime implements OrchestratorControl {
     await this.reconcilePass(seq);
     // The pass's balances were read for the report; this read also sets or clears a refused key or clock (BROKER.AUTH / BROKER.CLOCK).
     await this.readBalances();
+    // The core keeps every fill for a backtest's report; a live or paper run has them in the store: keep memory flat.
+    this.opts.core.fills.length = 0;
     // Housekeeping on the slowest timer, never inside an order's commit.
     await this.opts.stores.idempotency.purgeExpired();
     await this.opts.stores.housekeeping?.checkpoint();

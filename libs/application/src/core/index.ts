@@ -14,3 +14,4 @@ export * from './reconcile-pump';
 export * from './venue-cache';
 export * from './core-publisher';
 export * from './core-runtime';
+export * from './venue-trades';

@@ -21,6 +21,8 @@ export class ScriptedVenue implements Broker, MarketData {
   freeQuote = dec('10000');
   sends: 'fill' | 'ambiguous' | 'hold' = 'fill';
   balanceOverride: { freeBase: Decimal } | null = null;
+  /** Gate's way: creates, lookups and cancels answer without the order's trades (fetchMyTrades has them). */
+  answersWithoutTrades = false;
   private held: (() => void)[] = [];
   private seq = 0;
 
@@ -114,7 +116,7 @@ export class ScriptedVenue implements Broker, MarketData {
     const coid = 'clientOrderId' in ref ? ref.clientOrderId : ref.id;
     this.calls.push(`order ${coid}`);
     const o = this.orders.get(coid);
-    return o ? { ok: true, value: o } : notFound;
+    return o ? { ok: true, value: this.bare(o) } : notFound;
   }
 
   async fetchOpenOrders(): Promise<BrokerResult<OrderDTO[]>> {
@@ -143,14 +145,18 @@ export class ScriptedVenue implements Broker, MarketData {
     return { symbol: this.symbol, bid: this.price.minus('1'), ask: this.price.plus('1'), last: this.price, ts: this.clock.now() };
   }
 
+  private bare(o: OrderDTO): OrderDTO {
+    return this.answersWithoutTrades ? { ...o, fills: [] } : o;
+  }
+
   private answer(fill: () => OrderDTO): Promise<BrokerResult<OrderDTO>> {
     if (this.sends === 'ambiguous') {
       // The venue took it; the answer was lost on the way back.
       fill();
       return Promise.resolve({ ok: false, error: { kind: 'ambiguous', code: 'NETWORK.TIMEOUT', message: 'timed out' } });
     }
-    if (this.sends === 'hold') return new Promise((resolve) => this.held.push(() => resolve({ ok: true, value: fill() })));
-    return Promise.resolve({ ok: true, value: fill() });
+    if (this.sends === 'hold') return new Promise((resolve) => this.held.push(() => resolve({ ok: true, value: this.bare(fill()) })));
+    return Promise.resolve({ ok: true, value: this.bare(fill()) });
   }
 
   private record(
