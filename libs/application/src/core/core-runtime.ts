@@ -123,7 +123,12 @@ export class CoreRuntime implements OrchestratorControl {
       ...(opts.strategyName !== undefined ? { strategy: opts.strategyName } : {}),
     });
     // Order answers reach the core with the venue's trades (venue-trades.ts): a look whose trades cannot be read yet is no look.
-    const trades = (symbol: string, r: BrokerResult<OrderDTO>) => withVenueTrades(broker, symbol, r).then((w) => w.result);
+    // A send's or cancel's answer whose trades cannot be read keeps the order working ('open', what filled applied):
+    // the reconcile look that can read them finishes it, so no trade is missing from the fills table.
+    const trades = (symbol: string, r: BrokerResult<OrderDTO>) =>
+      withVenueTrades(broker, symbol, r).then((w): BrokerResult<OrderDTO> =>
+        w.complete || !w.result.ok ? w.result : { ok: true, value: { ...w.result.value, status: 'open' } },
+      );
     this.reconciler = new ReconcilePump({
       symbols: core.symbols,
       broker: {
