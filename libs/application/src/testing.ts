@@ -126,3 +126,4 @@ export function errorOf(r: BrokerResult<unknown>): { kind: string; code: string 
   return { kind: r.error.kind, code: r.error.code };
 }
 export { remoteControlled } from './testing/remote-controlled-strategy';
+export { ScriptedVenue } from './testing/scripted-venue';

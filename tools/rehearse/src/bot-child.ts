@@ -27,6 +27,8 @@ export interface StartMessage {
    * trading by itself: the runner starts it with POST /orchestrator/start).
    */
   role?: 'worker' | 'server';
+  /** What trades: the loop pipeline (default) or the trading core (compose's `engine`, docs/core.md). */
+  engine?: 'loops' | 'core';
 }
 
 export interface ChildStatus {
@@ -92,7 +94,10 @@ async function run(msg: StartMessage): Promise<void> {
   const settings = parseSettings(msg.env, { cwd: process.cwd(), readFile: (p) => fs.readFileSync(p, 'utf8') });
   let bot: RunningBot;
   try {
-    bot = await startBot(settings, { role: msg.role ?? 'worker', overrides: { strategy: coinFlipStrategy(msg.seed, msg.phase) } });
+    bot = await startBot(settings, {
+      role: msg.role ?? 'worker',
+      overrides: { strategy: coinFlipStrategy(msg.seed, msg.phase), ...(msg.engine ? { engine: msg.engine } : {}) },
+    });
   } catch (e) {
     send({ kind: 'refused', message: e instanceof Error ? e.message : String(e) });
     process.exitCode = 3;

@@ -4,6 +4,12 @@ import { join } from 'node:path';
 import type { ChildStatus, StartMessage } from './bot-child';
 
 const CHILD = join(__dirname, 'bot-child.ts');
+
+/** The engine every bot of this rehearsal runs on (`--engine`), unless its start message names one. */
+let childEngine: StartMessage['engine'] = undefined;
+export function setChildEngine(engine: StartMessage['engine']): void {
+  childEngine = engine;
+}
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export type ChildMessage =
@@ -38,7 +44,7 @@ export class BotProcess {
       if (m.kind === 'status') this.lastStatus = m;
       this.wake();
     });
-    this.child.send(start);
+    this.child.send(start.engine || !childEngine ? start : { ...start, engine: childEngine });
   }
 
   get alive(): boolean {

@@ -1,2 +1,3 @@
 export * from './trading-control';
 export * from './operator-control';
+export * from './core-control';

@@ -68,7 +68,7 @@ export class CoreContext {
 
   setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string): void {
     if (!this.halts.set(code, level)) return;
-    if (this.publishing) this.publish({ kind: 'halt', ts: now, code });
+    if (this.publishing) this.publish({ kind: 'halt', ts: now, code, level, reason });
     if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
   }
 

@@ -25,8 +25,18 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   const inPosition = isPositive(held) && position.openedAt !== null;
   const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
   const action = signal.action;
-  if (action === 'hold') return;
-  if (ctx.publishing) ctx.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+  if (action === 'hold') {
+    // A hold is news only after another action (or as the first signal): a quiet candle publishes nothing.
+    if (ctx.publishing && s.lastSignal !== 'hold') {
+      s.lastSignal = 'hold';
+      ctx.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+    }
+    return;
+  }
+  if (ctx.publishing) {
+    s.lastSignal = action;
+    ctx.publish({ kind: 'signal', ts: now, symbol, action, reasons: signal.reasons });
+  }
   const ticker = quote.ticker();
   const inst = venue.instrument(symbol);
   if (!inst) return;
@@ -61,14 +71,14 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   if (ctx.publishing) {
     const decision = ctx.opts.risk.check(intent, state);
     const codes = decision.violations.map((v) => v.code);
-    ctx.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes, violations: decision.violations });
+    ctx.publish({ kind: 'risk', ts: now, symbol, side, ok: decision.ok, codes, violations: decision.violations, limits: decision.limits });
     // Only an entry's verdict evaluates the entry-only rules, so only it may set or clear their halts.
     if (side === 'buy') syncRiskHalts(ctx, codes, now);
     if (!decision.ok) {
       const key = `${side}|${codes.join(',')}|${Math.floor(now / ctx.opts.bucketMs)}`;
       if (s.lastBlocked !== key) {
         s.lastBlocked = key;
-        ctx.publish({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons });
+        ctx.publish({ kind: 'blocked', ts: now, symbol, side, reasons: decision.reasons, limits: decision.limits });
       }
       return;
     }

@@ -1,5 +1,6 @@
 import type { Candle } from '@cab/domain';
 import type { BalanceDTO, BrokerResult, OrderDTO } from '../ports/broker';
+import type { HaltCode } from '../pipeline/trading-state';
 import type { CandleQuote } from './venue-view';
 
 /**
@@ -7,7 +8,7 @@ import type { CandleQuote } from './venue-view';
  * end before the next. The core keeps nothing of an event object once `handle` returns, so a
  * driver may reuse one object per kind (the backtest does: no allocation per candle).
  */
-export type CoreEvent = CandleClosedEvent | EvaluateEvent | QuoteEvent | OrderReportEvent | ReconcileReportEvent | OperatorEvent;
+export type CoreEvent = CandleClosedEvent | EvaluateEvent | QuoteEvent | OrderReportEvent | ReconcileReportEvent | OperatorEvent | EdgeHaltEvent;
 
 /** A candle closed: the strategy is fed it, then one evaluation and one exit check run on `quote` (the ticker after it). */
 export interface CandleClosedEvent {
@@ -89,4 +90,18 @@ export interface ReconcileReportEvent {
  */
 export type OperatorEvent =
   | { readonly kind: 'operator'; readonly action: 'stop-entries' | 'halt' | 'resume'; readonly actor: string }
-  | { readonly kind: 'operator'; readonly action: 'force-exit'; readonly symbol: string; readonly actor: string };
+  | { readonly kind: 'operator'; readonly action: 'force-exit'; readonly symbol: string; readonly actor: string }
+  /** Cancel one working order of ours (TradingControl.cancelOrder); the venue's answer comes back as an OrderReport. */
+  | { readonly kind: 'operator'; readonly action: 'cancel'; readonly clientOrderId: string; readonly actor: string };
+
+/**
+ * A halt the edge sees and the core cannot: the instance lock lost (LOCK.LOST), the watchdog's
+ * stall (DMS.STALL), a signed read refused. `level` null clears it. The core keeps it beside its
+ * own halts, so every decision reads one set of halts (docs/core.md, "Drivers").
+ */
+export interface EdgeHaltEvent {
+  readonly kind: 'edge-halt';
+  readonly code: HaltCode;
+  readonly level: 'halted' | 'reducing' | null;
+  readonly reason: string;
+}

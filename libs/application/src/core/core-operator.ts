@@ -1,21 +1,31 @@
 import { ZERO } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
 import type { CoreContext } from './core-context';
-import type { OperatorEvent } from './core-events';
+import type { EdgeHaltEvent, OperatorEvent } from './core-events';
 import { exitWhole } from './core-exits';
 import { refused } from './core-order-path';
 
-/** Halts only the operator lifts (TradingStateController's resume rules). */
-const OPERATOR_CLEARS: readonly HaltCode[] = ['OPERATOR', 'BROKER.FATAL', 'LOCK.LOST'];
+/**
+ * Halts only the operator lifts (TradingStateController's resume rules, OperatorControl's
+ * OPERATOR_CLEARED_HALTS): RECONCILE.MISMATCH, DMS.STALL and RISK.* keep their own rules.
+ */
+const OPERATOR_CLEARS: readonly HaltCode[] = ['OPERATOR', 'OPERATOR.ENTRIES', 'BROKER.FATAL', 'BROKER.AUTH', 'BROKER.CLOCK', 'LOCK.LOST', 'STRATEGY.ERROR'];
 
 /** The operator's actions (docs/core.md, "Events in"): stop entries, halt, resume, force exit. */
 export function onOperator(ctx: CoreContext, e: OperatorEvent): void {
   const now = ctx.opts.clock.now();
-  if (ctx.publishing) ctx.publish({ kind: 'operator', ts: now, action: e.action, actor: e.actor, ...(e.action === 'force-exit' ? { symbol: e.symbol } : {}) });
+  if (ctx.publishing)
+    ctx.publish({
+      kind: 'operator',
+      ts: now,
+      action: e.action,
+      actor: e.actor,
+      ...(e.action === 'force-exit' ? { symbol: e.symbol } : e.action === 'cancel' ? { clientOrderId: e.clientOrderId } : {}),
+    });
   switch (e.action) {
     case 'stop-entries':
-      // Never lowers an operator's halt to "no entries".
-      if (ctx.halts.level('OPERATOR') !== 'halted') ctx.setHalt('OPERATOR', 'reducing', now, `entries stopped by ${e.actor}`);
+      // Its own code, as TradingControl.stopEntries: an operator's halt and "no entries" are lifted together by resume.
+      ctx.setHalt('OPERATOR.ENTRIES', 'reducing', now, `entries stopped by ${e.actor}`);
       return;
     case 'halt':
       ctx.setHalt('OPERATOR', 'halted', now, `halted by ${e.actor}`);
@@ -38,5 +48,20 @@ export function onOperator(ctx: CoreContext, e: OperatorEvent): void {
       exitWhole(ctx, s, pos, bid, now, 'OPERATOR.FORCE_EXIT', `by ${e.actor}`);
       return;
     }
+    case 'cancel': {
+      const entry = ctx.unsettledById.get(e.clientOrderId);
+      // Only an order the venue holds can be cancelled; one still `new` or in flight is settled by its answer or a reconcile.
+      if (!entry || (entry.order.status !== 'submitted' && entry.order.status !== 'partial')) return;
+      const o = entry.order;
+      ctx.emit({ kind: 'cancel-order', symbol: o.symbol, clientOrderId: o.clientOrderId, exchangeOrderId: o.exchangeOrderId });
+      return;
+    }
   }
+}
+
+/** A halt only the edge can see (the lock, the watchdog): kept with the core's own, cleared by the edge that set it. */
+export function onEdgeHalt(ctx: CoreContext, e: EdgeHaltEvent): void {
+  const now = ctx.opts.clock.now();
+  if (e.level === null) ctx.clearHalt(e.code, now);
+  else ctx.setHalt(e.code, e.level, now, e.reason);
 }

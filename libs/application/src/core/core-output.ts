@@ -9,22 +9,35 @@ import type { OrderRecord } from '../ports/orders-repository';
  * candle makes nothing.
  */
 export type CoreOutput =
-  | { kind: 'signal'; ts: number; symbol: string; action: 'buy' | 'sell'; reasons: readonly string[] }
+  /** A buy or sell signal; a hold only when it follows another action (or is the first signal). */
+  | { kind: 'signal'; ts: number; symbol: string; action: 'buy' | 'sell' | 'hold'; reasons: readonly string[] }
   /** `violations`: per refused rule its message, threshold and observed value (decimal strings), for a decision log. */
-  | { kind: 'risk'; ts: number; symbol: string; side: Side; ok: boolean; codes: readonly string[]; violations?: readonly RiskViolation[] }
+  | {
+      kind: 'risk';
+      ts: number;
+      symbol: string;
+      side: Side;
+      ok: boolean;
+      codes: readonly string[];
+      violations?: readonly RiskViolation[];
+      /** The limits the verdict checked, as decimal strings (the decision log's table). */
+      limits?: Readonly<Record<string, string>>;
+    }
   /** A verdict that refused an entry or a sell, once per side, codes and bucket (trade.blocked). */
-  | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[] }
+  | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[]; limits?: Readonly<Record<string, string>> }
   /** An order after the venue's word on it (error: refused, left in flight, or a look that failed). */
   | { kind: 'order'; ts: number; symbol: string; order: OrderRecord; error?: string }
   /** Nothing sent: a place-order check refused it. */
   | { kind: 'refused'; ts: number; symbol: string; side: Side; reason: string }
   | { kind: 'exit'; ts: number; symbol: string; reason: string; message: string; qty: string }
   | { kind: 'dust'; ts: number; symbol: string; reason: string; dustBase: string }
-  | { kind: 'halt' | 'resume'; ts: number; code: HaltCode }
+  /** `reason` and `level` as the store keeps them (a status page lists the halts in force with their reason). */
+  | { kind: 'halt'; ts: number; code: HaltCode; level: 'halted' | 'reducing'; reason: string }
+  | { kind: 'resume'; ts: number; code: HaltCode }
   /** A reconcile look disagreed with the books: `halting` when the venue holds less than the position. */
   | { kind: 'mismatch'; ts: number; symbol: string; subject: string; expected: string; actual: string; detail: string; halting: boolean }
   /** An order on the venue that is not ours (by client order id): never adopted by the core, only reported. */
   | { kind: 'foreign-order'; ts: number; symbol: string; exchangeOrderId: string; clientOrderId: string | null }
   /** A report about an order the core does not know (not ours, or settled too long ago to be remembered). */
   | { kind: 'unknown-report'; ts: number; clientOrderId: string }
-  | { kind: 'operator'; ts: number; action: string; actor: string; symbol?: string };
+  | { kind: 'operator'; ts: number; action: string; actor: string; symbol?: string; clientOrderId?: string };

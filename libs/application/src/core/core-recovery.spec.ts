@@ -149,7 +149,7 @@ describe('EventDriver.recover: start-up recovery is the path after a crash', () 
     await second.driver.recover(storage);
     await second.driver.idle();
     expect(second.core.position(SYMBOL).baseQty.toString()).toBe('0.001996');
-    expect(second.core.halts.level('OPERATOR')).toBe('reducing');
+    expect(second.core.halts.level('OPERATOR.ENTRIES')).toBe('reducing');
     expect(second.core.order(sell.clientOrderId)?.status).toBe('in_flight');
     expect((await storage.orders.byClientOrderId(sell.clientOrderId))?.status).toBe('in_flight');
     expect(second.reconciles).toEqual([{ kind: 'request-reconcile', requestedAtSeq: second.core.seq, reason: 'start-up' }]);

@@ -35,6 +35,8 @@ export interface SymbolState {
   readonly orderIds: Set<string>;
   /** Last trade.blocked verdict (side, codes, bucket): reported once. */
   lastBlocked: string;
+  /** The last signal published (a hold is published only when it follows another action, as the loops audited it). */
+  lastSignal: 'buy' | 'sell' | 'hold' | null;
   /** openedAt of the position whose dust was reported (once per position). */
   dustReported: number | null;
   /** The venue's position as last reported a surplus (reported once per amount). */
@@ -62,6 +64,7 @@ export function newSymbolState(symbol: string, strategy: Strategy, position: Pos
     keys: new Set(),
     orderIds: new Set(),
     lastBlocked: '',
+    lastSignal: null,
     dustReported: null,
     reportedSurplus: '',
     exitShadow: false,

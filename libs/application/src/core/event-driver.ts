@@ -20,6 +20,8 @@ export interface EventDriverOptions {
   cancel?: (symbol: string, clientOrderId: string, exchangeOrderId: string | null) => Promise<BrokerResult<OrderDTO>>;
   /** Carries out a RequestReconcile (a ReconcilePump's `request`); without it, the command is reported to `onError`. */
   reconcile?: (command: RequestReconcileCommand) => void;
+  /** An order's row and key are committed and its send goes out now (the audit's "placing" entry). */
+  sending?: (order: OrderRecord) => void;
   /** Every Publish fact, in the order the core made them. */
   publish?: (fact: CoreOutput) => void;
   /** A command that could not be carried out (a store write that failed): the driver goes on. */
@@ -140,6 +142,7 @@ export class EventDriver {
     }
     if (refusal !== null) return this.answer(order, { ok: false, error: { kind: 'rejected', code: 'ORDER.NOT_SENT', message: refusal } });
     const { broker } = this.opts;
+    this.opts.sending?.(order);
     let result: BrokerResult<OrderDTO>;
     try {
       result =

@@ -11,3 +11,7 @@ export * from './event-driver';
 export * from './edge-status';
 export * from './market-data-pump';
 export * from './reconcile-pump';
+export * from './venue-cache';
+export * from './core-publisher';
+export * from './core-runtime';
+export * from './venue-trades';

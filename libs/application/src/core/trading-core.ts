@@ -9,7 +9,7 @@ import { evaluate } from './core-evaluate';
 import type { CoreEvent } from './core-events';
 import { protectiveExit } from './core-exits';
 import type { CoreHalts } from './core-halts';
-import { onOperator } from './core-operator';
+import { onEdgeHalt, onOperator } from './core-operator';
 import type { CoreFill, TradingCoreOptions } from './core-options';
 import { onOrderReport } from './core-order-reports';
 import { onReconcileReport } from './core-reconcile';
@@ -143,6 +143,9 @@ export class TradingCore {
         break;
       case 'operator':
         onOperator(ctx, e);
+        break;
+      case 'edge-halt':
+        onEdgeHalt(ctx, e);
         break;
     }
     const out = ctx.out;

@@ -15,7 +15,8 @@ export interface WatchdogOptions {
   countdown: CountdownSwitch;
   /** DMS_TIMEOUT_MS: the exchange's countdown, and the stall threshold of the bot's loops. */
   dmsTimeoutMs: number;
-  trading: TradingStateController;
+  /** Where DMS.STALL is set and cleared: the TradingStateController, or the core runtime's edge halts. */
+  trading: Pick<TradingStateController, 'halt' | 'has' | 'clear'>;
 }
 
 /**

@@ -9,6 +9,7 @@ describe('tradeReasonOf', () => {
     // A force exit is the operator's decision, not a stop the exit rules fired.
     ['exit FORCE: operator dashboard dashboard session 1a2b3c', 'manual'],
     ['exit FORCE: operator telegram 4242', 'manual'],
+    ['exit OPERATOR.FORCE_EXIT: by dashboard dashboard session 1a2b3c', 'manual'],
     ['adopted: order found on the exchange', 'reconcile'],
     ['reconcile: settled', 'reconcile'],
     [null, 'manual'],

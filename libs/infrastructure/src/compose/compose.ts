@@ -1,46 +1,29 @@
 import { strategyFromSettings } from '../strategies/strategy-from-settings';
 import { hostname } from 'node:os';
 import {
-  BalancesReconciler,
   DeadLetterMonitor,
   DeadLetterQueueSink,
-  EvaluateAndExecute,
   HealthChecker,
   InProcessEventBus,
-  InstrumentCache,
-  Orchestrator,
-  OrderSettler,
-  OrdersReconciler,
-  PlaceOrder,
-  PositionsReconciler,
-  ProtectiveExits,
-  Reconciliation,
-  ReconcileReporter,
-  RiskLedger,
-  TradingStateController,
-  Watchdog,
   brokerCheck,
   databaseCheck,
   loopsCheck,
   marketDataCheck,
   noopCountdownSwitch,
   noopMetrics,
-  OperatorControl,
   type Broker,
+  type TradingControl,
   type CountdownSwitch,
   type InstanceLock,
   type Logger,
   type MarketData,
   type Metrics,
-  type PipelineDeps,
   type Scheduler,
   type Timers,
 } from '@cab/application';
 import {
   ExitPolicy,
   RiskManager,
-  dec,
-  instrumentDust,
   validateExitConfig,
   validateRiskConfig,
   type Clock,
@@ -60,6 +43,9 @@ import { secretValues } from '../settings/summary';
 import { openStorageFromSettings, type Storage } from '../storage/open-storage';
 import { systemClock, systemTimers, uuidIds } from '../time/system-time';
 import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
+import { composeCore, composeLoops, type BotOrchestrator, type BotTradingState, type PipelineParts } from './compose-pipeline';
+
+export type { BotOrchestrator, BotTradingState } from './compose-pipeline';
 import { ComposeError, marketDataFromSettings } from './market-data-from-settings';
 import { ReplayMarketData } from '../market-data/replay-market-data';
 import { ReplayClock, replayStartMs } from '../time/replay-clock';
@@ -89,12 +75,18 @@ export interface ComposeOverrides {
   lockDir?: string;
   /** How long an order unseen on the exchange may be in transit before reconciliation closes it. */
   notFoundGraceMs?: number;
+  /**
+   * What trades: `loops` (the loop pipeline, the default for now) or `core` (the trading core on
+   * the EventDriver: CoreRuntime, docs/core.md). An explicit choice until every contract suite,
+   * the equivalence spec and the rehearsal pass on the core.
+   */
+  engine?: 'loops' | 'core';
 }
 
 /** The whole bot, composed. Apps start `orchestrator` and serve `health`; `close()` releases everything. */
 export interface BotApp {
   settings: Settings;
-  orchestrator: Orchestrator;
+  orchestrator: BotOrchestrator;
   health: HealthChecker;
   bus: InProcessEventBus;
   storage: Storage;
@@ -107,11 +99,11 @@ export interface BotApp {
   /** Timers, loops, health probes, request durations. */
   wallClock: Clock;
   ids: IdGenerator;
-  trading: TradingStateController;
+  trading: BotTradingState;
   deadLetters: DeadLetterMonitor;
   telegram: TelegramAlerts;
   /** The one control API (dashboard, Telegram): start, stop, stop entries, resume, force exit, cancel. */
-  control: OperatorControl;
+  control: TradingControl;
   /** Last reconcile passes, drift, the dead man's switch as last armed: the dashboard's safety pane. */
   safety: SafetyTracker;
   /** The instance lock this instance holds (live, or any mode with DB_URL), or null. */
@@ -250,81 +242,28 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
     const detachTelegram = telegram.attach(bus);
     cleanups.push(async () => detachTelegram());
 
-    const deps: PipelineDeps = { broker, marketData, stores: storage, bus, clock, ids, logger: logger.child({ component: 'pipeline' }), metrics };
-    const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger, metrics, store: storage.safety });
-    onLockLost = (message) => void trading.halt('LOCK.LOST', `instance lock lost: ${message}`);
-    const instruments = new InstrumentCache(broker);
-    const settler = new OrderSettler(deps);
-    const ledger = new RiskLedger((symbol, base, price) => {
-      const inst = instruments.peek(symbol);
-      return inst !== null && instrumentDust(inst)(base, price);
-    });
-    settler.onFill((symbol, fill, outcome) => ledger.filled(symbol, fill, outcome));
-    const placeOrder = new PlaceOrder(deps, {
-      idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
-      instruments,
-      settler,
-      onSend: (ts) => ledger.orderPlaced(ts),
-      onFatal: (e, cid) => trading.halt('BROKER.FATAL', `${e.code}: ${e.message}`, 'halted', cid),
-    });
     const strategy = overrides.strategy ?? unwrap(strategyFromSettings(settings.strategy), 'strategy');
     const riskConfig = unwrap(validateRiskConfig(settings.risk), 'risk settings');
     const exitConfig = unwrap(validateExitConfig(settings.exits), 'exit settings');
-    const evaluate = new EvaluateAndExecute(deps, {
-      strategy,
-      risk: new RiskManager(riskConfig),
-      fixedAmount: dec(settings.trading.fixedAmount),
-      bucketMs: settings.idempotency.bucketMs,
-      placeOrder,
-      instruments,
-      ledger,
-      trading,
-    });
-    const exits = new ProtectiveExits(deps, { policy: new ExitPolicy(exitConfig), placeOrder, instruments, bucketMs: settings.idempotency.bucketMs });
-    const reporter = new ReconcileReporter(deps);
-    const reconciliation = new Reconciliation(deps, {
-      orders: new OrdersReconciler(deps, {
-        settler,
-        instruments,
-        reporter,
-        notFoundGraceMs: overrides.notFoundGraceMs ?? Math.max(60_000, 2 * settings.http.timeoutSec * 1000),
-      }),
-      positions: new PositionsReconciler(deps, { instruments, reporter }),
-      balances: new BalancesReconciler(deps, reporter),
-      trading,
-    });
-    // Loop cadence and stalls are wall time: the loops run on timers, whatever the candles' time.
-    const loopDeps: PipelineDeps = { ...deps, clock: wallClock };
     const safety = new SafetyTracker(wallClock, settings.dmsTimeoutMs);
     const detachSafety = safety.attach(bus);
     cleanups.push(async () => detachSafety());
-    const watchdog = new Watchdog(loopDeps, {
-      symbols: settings.symbols,
-      countdown: safety.countdown(countdown),
-      dmsTimeoutMs: settings.dmsTimeoutMs,
-      trading,
-    });
     const scheduler = overrides.scheduler ?? new TimerScheduler({ clock: wallClock, logger: logger.child({ component: 'scheduler' }), metrics });
-    const orchestrator = new Orchestrator(loopDeps, {
-      mode: settings.mode,
-      symbols: settings.symbols,
-      intervalsMs: {
-        eval: settings.intervals.evalSec * 1000,
-        exits: settings.intervals.exitsSec * 1000,
-        reconcile: settings.intervals.reconcileSec * 1000,
-        watchdog: settings.intervals.watchdogSec * 1000,
-      },
+    const parts: PipelineParts = {
+      settings,
+      deps: { broker, marketData, stores: storage, bus, clock, ids, logger: logger.child({ component: 'pipeline' }), metrics },
+      wallClock,
+      logger,
+      strategy,
+      risk: new RiskManager(riskConfig),
+      exits: new ExitPolicy(exitConfig),
+      countdown: safety.countdown(countdown),
       scheduler,
-      evaluate,
-      exits,
-      reconciliation,
-      watchdog,
-      trading,
-      ledger,
-      instruments,
-    });
+      notFoundGraceMs: overrides.notFoundGraceMs ?? Math.max(60_000, 2 * settings.http.timeoutSec * 1000),
+    };
+    const { orchestrator, trading, control } = overrides.engine === 'core' ? composeCore(parts) : composeLoops(parts);
+    onLockLost = (message) => void trading.halt('LOCK.LOST', `instance lock lost: ${message}`);
     cleanups.push(() => orchestrator.stop());
-    const control = new OperatorControl(deps, { orchestrator, trading, placeOrder, instruments, settler, bucketMs: settings.idempotency.bucketMs });
 
     const health = new HealthChecker({ clock: wallClock, timers }, [
       databaseCheck(() => storage.positions.all()),

@@ -121,13 +121,14 @@ export async function startBot(
   return bot;
 }
 
-export function pipelineContract(name: string, makeWorld: () => Promise<PipelineWorld>): void {
+/** `base`: overrides every bot of the suite is composed with (`{ engine: 'core' }` runs the contract on the trading core). */
+export function pipelineContract(name: string, makeWorld: () => Promise<PipelineWorld>, base: Partial<ComposeOverrides> = {}): void {
   describe(`pipeline contract: ${name}`, () => {
     let world: PipelineWorld;
     let dir: string;
     const bots: PipelineBot[] = [];
     const start = async (env: Record<string, string> = {}, over: Partial<ComposeOverrides> = {}): Promise<PipelineBot> => {
-      const b = await startBot(world, dir, env, over);
+      const b = await startBot(world, dir, env, { ...base, ...over });
       bots.push(b);
       await b.app.orchestrator.start();
       return b;
@@ -277,7 +278,10 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
       await b.step('eval');
       await b.app.bus.drain();
       expect((await b.orders()).length).toBe(before);
-      expect(blocked).toHaveLength(1);
+      // Alerted once per verdict: the core evaluates each closed candle a step hands over, and a
+      // risk halt set by the first verdict adds RISK.TRADING_STATE to the next (a new verdict).
+      expect(blocked.length).toBeGreaterThanOrEqual(1);
+      expect(new Set(blocked.map((r) => r.join('|'))).size).toBe(blocked.length);
       expect(blocked[0]!.some((r) => r.startsWith(`${code}:`))).toBe(true);
       const [verdict] = await b.app.storage.audit.find({ kind: 'risk', symbol: SYMBOL, limit: 1 });
       expect(verdict?.data['ok']).toBe(false);
@@ -293,16 +297,19 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
     });
 
     it('reconciliation settles an order left in flight, once, and the position follows', async () => {
-      const b = await start();
-      b.strategy.next = 'buy';
-      await b.step('eval');
-      const [o] = await b.orders();
-      // Forget the answer: as if the process died after sending (status back to in_flight, nothing filled).
-      await b.app.storage.unitOfWork.run(async (tx) => {
-        await tx.orders.update(o!.clientOrderId, { status: 'in_flight', filledBase: ZERO, filledQuote: ZERO, fee: ZERO, updatedAt: b.vs.now() });
+      const first = await start();
+      first.strategy.next = 'buy';
+      await first.step('eval');
+      const [o] = await first.orders();
+      // Forget the answer: as if the process died after sending (status back to in_flight, nothing filled), then restart.
+      await first.app.orchestrator.stop();
+      await first.app.storage.unitOfWork.run(async (tx) => {
+        await tx.orders.update(o!.clientOrderId, { status: 'in_flight', filledBase: ZERO, filledQuote: ZERO, fee: ZERO, updatedAt: first.vs.now() });
         const pos = (await tx.positions.get(SYMBOL))!;
         await tx.positions.save({ ...pos, baseQty: ZERO, avgEntry: ZERO, openedAt: null }, pos.version);
       });
+      await first.app.close();
+      const b = await start();
       await b.step('reconcile');
       await b.step('reconcile');
       const [after] = await b.orders();
@@ -315,15 +322,25 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
     });
 
     it('a position the venue cannot back halts entries until a clean pass; exits still run', async () => {
+      const first = await start();
+      first.strategy.next = 'buy';
+      await first.step('eval');
+      const pos = (await first.app.storage.positions.get(SYMBOL))!;
+      // The books say twice what the venue holds, written while the bot is down (the core holds its books in memory).
+      await first.app.orchestrator.stop();
+      await first.app.storage.positions.save({ ...pos, baseQty: pos.baseQty.times('2') }, pos.version);
+      await first.app.close();
       const b = await start();
-      b.strategy.next = 'buy';
-      await b.step('eval');
-      b.strategy.next = 'hold';
-      const pos = (await b.app.storage.positions.get(SYMBOL))!;
-      await b.app.storage.positions.save({ ...pos, baseQty: pos.baseQty.times('2') }, pos.version);
-      await b.step('reconcile');
+      // The reconcile at start found it.
       expect(b.app.orchestrator.status().trading).toBe('halted');
       expect(b.app.orchestrator.status().haltReasons.join()).toContain('RECONCILE.MISMATCH');
+      if (base.engine === 'core') {
+        // The core repairs nothing (docs/core.md): the halt stays while the venue cannot back the books.
+        await b.step('reconcile');
+        expect(b.app.orchestrator.status().trading).toBe('halted');
+        expect(str(await position(b))).toBe(str(pos.baseQty.times('2')));
+        return;
+      }
       expect(str(await position(b))).toBe(str(await venueBase(b)));
       await b.step('reconcile');
       expect(b.app.orchestrator.status().trading).toBe('active');

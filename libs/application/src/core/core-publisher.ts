@@ -1,0 +1,288 @@
+import { ZERO, isTerminal, str, type Clock, type Decimal, type OrderStatus } from '@cab/domain';
+import type { OrderStatusChanged, TradeFailed } from '../events/topics';
+import type { AuditEntry } from '../ports/audit-log';
+import type { EventBus } from '../ports/event-bus';
+import { errorText, type Logger } from '../ports/logger';
+import type { Metrics } from '../ports/metrics';
+import type { OrderRecord } from '../ports/orders-repository';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
+import { violationsData } from '../use-cases/risk-audit';
+import { tradeReasonOf } from '../use-cases/trade-reason';
+import type { CoreOutput } from './core-output';
+
+/** What the publisher writes to and reads from; the audit log is the store's (SqliteStorage.audit). */
+export interface CorePublisherDeps {
+  audit: { recordAll(entries: readonly AuditEntry[]): Promise<void> };
+  bus: EventBus;
+  metrics: Metrics;
+  logger: Logger;
+  clock: Clock;
+  /** The position a fill left, for the position gauge (the core's, read synchronously). */
+  positionBase?: (symbol: string) => string | null;
+  /** Whether the symbol's round trip is open now (the core's): a sell's fill log says whether it closed it. */
+  positionOpen?: (symbol: string) => boolean;
+  /** The strategy's name, in the signal's audit summary (as the loops wrote it). */
+  strategy?: string;
+}
+
+/** The status a look left each order in, so a repeated look publishes nothing and a trade completes once; bounded. */
+const REMEMBERED_ORDERS = 2048;
+
+/** What the publisher last saw of an order: its status, and what had filled (the next fill's delta). */
+interface Seen {
+  status: OrderStatus;
+  filledBase: Decimal;
+  fee: Decimal;
+}
+
+/**
+ * The core's Publish facts carried out (docs/core.md, "Shape": one event vocabulary for audit, bus,
+ * alerts and metrics). Each fact becomes, where the loop pipeline made one before, the same audit
+ * entry kind, the same bus topic (alerts, the dashboard's SSE and Telegram subscribe to them:
+ * order.* by ORDER_EVENT_TOPIC's mapping, trade.completed, trade.blocked, trade.failed,
+ * reconcile.mismatch, safety.halted / safety.resumed) and the same metric names (PIPELINE_METRICS).
+ * Audit writes go through one chain in the order the core made the facts; a failing audit store is
+ * logged and never stops trading (the order itself is in the store already).
+ */
+export class CorePublisher {
+  private readonly seen = new Map<string, Seen>();
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(private readonly deps: CorePublisherDeps) {}
+
+  /** Resolves once every audit entry handed so far is written (or failed). */
+  flushed(): Promise<void> {
+    return this.writes;
+  }
+
+  publish(fact: CoreOutput): void {
+    const { bus, metrics } = this.deps;
+    switch (fact.kind) {
+      case 'signal': {
+        metrics.counter(PIPELINE_METRICS.signals, { symbol: fact.symbol, action: fact.action });
+        const name = this.deps.strategy ?? 'strategy';
+        return this.audit(fact.ts, 'signal', fact.symbol, `${name}: ${fact.action}`, { action: fact.action, strategy: name, reasons: [...fact.reasons] });
+      }
+      case 'risk':
+        if (!fact.ok) for (const code of fact.codes) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol: fact.symbol, code });
+        return this.audit(fact.ts, 'risk', fact.symbol, fact.ok ? `${fact.side} allowed` : `${fact.side} blocked: ${fact.codes.join(', ')}`, {
+          ok: fact.ok,
+          side: fact.side,
+          codes: [...fact.codes],
+          violations: violationsData(fact.violations ?? []),
+          limits: { ...(fact.limits ?? {}) },
+        });
+      case 'blocked':
+        bus.emit('trade.blocked', { symbol: fact.symbol, side: fact.side, reasons: [...fact.reasons], limits: { ...(fact.limits ?? {}) } });
+        return;
+      case 'order':
+        return this.order(fact.ts, fact.order, fact.error);
+      case 'refused':
+        metrics.counter(PIPELINE_METRICS.orders, { symbol: fact.symbol, side: fact.side, reason: 'refused', outcome: 'duplicate' });
+        return this.audit(fact.ts, 'order', fact.symbol, `${fact.side} not sent: ${fact.reason}`, { side: fact.side, refused: fact.reason });
+      case 'exit':
+        metrics.counter(PIPELINE_METRICS.exits, { symbol: fact.symbol, reason: fact.reason });
+        return this.audit(fact.ts, 'exit', fact.symbol, `${fact.reason}: ${fact.message}`, { reason: fact.reason, qty: fact.qty });
+      case 'dust':
+        return this.audit(fact.ts, 'order', fact.symbol, `${fact.dustBase} left as dust (below the exchange minimum)`, {
+          dustBase: fact.dustBase,
+          reason: fact.reason,
+        });
+      case 'halt':
+        metrics.counter(PIPELINE_METRICS.halts, { code: fact.code });
+        bus.emit('safety.halted', { code: fact.code, reason: fact.reason });
+        return this.audit(fact.ts, 'safety', null, `halt ${fact.code}: ${fact.reason}`, { code: fact.code, reason: fact.reason, level: fact.level });
+      case 'resume':
+        bus.emit('safety.resumed', { reason: `${fact.code} cleared` });
+        return this.audit(fact.ts, 'safety', null, `resume ${fact.code}`, { code: fact.code });
+      case 'mismatch': {
+        // The core compares positions (the subject is the base currency); orders are applied, never "mismatched".
+        const scope = 'position';
+        metrics.counter(PIPELINE_METRICS.reconcileMismatches, { symbol: fact.symbol, scope });
+        bus.emit('reconcile.mismatch', {
+          symbol: fact.symbol,
+          scope,
+          subject: fact.subject,
+          expected: fact.expected,
+          actual: fact.actual,
+          detail: fact.detail,
+        });
+        return this.audit(fact.ts, 'reconcile', fact.symbol, `mismatch ${fact.subject}: ${fact.detail}`, {
+          subject: fact.subject,
+          expected: fact.expected,
+          actual: fact.actual,
+          halting: fact.halting,
+        });
+      }
+      case 'foreign-order':
+        this.deps.logger.warn('an open order on the account the bot did not send', {
+          symbol: fact.symbol,
+          exchangeOrderId: fact.exchangeOrderId,
+          clientOrderId: fact.clientOrderId,
+        });
+        return;
+      case 'unknown-report':
+        this.deps.logger.warn('a report about an order the core does not know', { clientOrderId: fact.clientOrderId });
+        return;
+      case 'operator':
+        // TradingControl audits the action with its actor and outcome; the core's fact is logged only.
+        this.deps.logger.info('operator event handled', { action: fact.action, actor: fact.actor, ...(fact.symbol ? { symbol: fact.symbol } : {}) });
+        return;
+    }
+  }
+
+  /** The write-ahead is committed and the send goes out (the loops' "placing" audit entry). */
+  sending(order: OrderRecord): void {
+    const amount = order.side === 'buy' ? order.requestedQuote : order.requestedBase;
+    const amountText = amount ? str(amount) : '?';
+    this.audit(
+      order.createdAt,
+      'order',
+      order.symbol,
+      `placing ${order.side} ${amountText} ${order.side === 'buy' ? 'quote' : 'base'} as ${order.clientOrderId}: ${order.reason ?? ''}`,
+      {
+        clientOrderId: order.clientOrderId,
+        idempotencyKey: order.idempotencyKey,
+        side: order.side,
+        amount: amountText,
+        reason: order.reason,
+      },
+    );
+  }
+
+  /** An order a reconcile look moved (found filled, canceled or gone): reported as the reconcilers' repairs were. */
+  repaired(ts: number, order: OrderRecord, before: OrderStatus): void {
+    const action = `${before} → ${order.status}`;
+    this.deps.metrics.counter(PIPELINE_METRICS.reconcileRepairs, { symbol: order.symbol, scope: 'order' });
+    this.deps.bus.emit('reconcile.repaired', { symbol: order.symbol, scope: 'order', subject: order.clientOrderId, action });
+    this.audit(ts, 'reconcile', order.symbol, `repaired order ${order.clientOrderId}: ${action}`, { scope: 'order', subject: order.clientOrderId, action });
+  }
+
+  /** The status this publisher last saw the order in (`new` before any). */
+  lastStatus(clientOrderId: string): OrderStatus {
+    return this.seen.get(clientOrderId)?.status ?? 'new';
+  }
+
+  private order(ts: number, order: OrderRecord, error: string | undefined): void {
+    const { bus, metrics } = this.deps;
+    const coid = order.clientOrderId;
+    const prev = this.seen.get(coid);
+    const before = prev?.status ?? 'new';
+    this.remember(coid, { status: order.status, filledBase: order.filledBase, fee: order.fee });
+    this.journal(order, before, prev);
+    if (error !== undefined && order.status === before) {
+      // A look that failed says nothing about the order; a send refused before the venue saw it does.
+      if (order.status === 'new') this.failed(order, error);
+      return;
+    }
+    if (order.status === before) return;
+    metrics.counter(PIPELINE_METRICS.orders, { symbol: order.symbol, side: order.side, reason: tradeReasonOf(order.reason), outcome: order.status });
+    const payload: Omit<OrderStatusChanged, 'eventId' | 'ts' | 'correlationId'> = {
+      symbol: order.symbol,
+      side: order.side,
+      clientOrderId: coid,
+      orderId: order.exchangeOrderId,
+      status: order.status,
+      filledBase: str(order.filledBase),
+      filledQuote: str(order.filledQuote),
+      ...(order.reason ? { reason: order.reason } : {}),
+    };
+    const topic = topicOf(order.status);
+    if (topic) bus.emit(topic, payload);
+    // A send refused or left in flight by an error is a failed trade for the alerts, as the loops' PlaceOrder published it.
+    if (error !== undefined && (order.status === 'rejected' || order.status === 'in_flight')) this.failed(order, error);
+    if (isTerminal(order.status) && order.filledBase.gt('0')) {
+      bus.emit('trade.completed', {
+        symbol: order.symbol,
+        side: order.side,
+        reason: tradeReasonOf(order.reason),
+        clientOrderId: coid,
+        orderId: order.exchangeOrderId ?? '',
+        filledBase: str(order.filledBase),
+        filledQuote: str(order.filledQuote),
+        averagePrice: order.averagePrice ? str(order.averagePrice) : null,
+        fee: str(order.fee),
+        feeCurrency: order.feeCurrency,
+      });
+      const base = this.deps.positionBase?.(order.symbol);
+      if (base != null) metrics.gauge(PIPELINE_METRICS.positionBase, Number(base), { symbol: order.symbol });
+    }
+    this.audit(
+      ts,
+      'order',
+      order.symbol,
+      `${order.side} ${coid} ${before} → ${order.status} (filled ${str(order.filledBase)} base, ${str(order.filledQuote)} quote)`,
+      {
+        clientOrderId: coid,
+        exchangeOrderId: order.exchangeOrderId,
+        from: before,
+        to: order.status,
+        filledBase: str(order.filledBase),
+        filledQuote: str(order.filledQuote),
+        fee: str(order.fee),
+        feeCurrency: order.feeCurrency,
+        ...(error !== undefined ? { error } : {}),
+      },
+    );
+  }
+
+  private failed(order: OrderRecord, error: string): void {
+    const kind = (error.split(' ')[0] ?? 'internal') as TradeFailed['kind'];
+    const code = error.split(' ')[1]?.replace(/:$/, '') ?? 'UNKNOWN';
+    this.deps.bus.emit('trade.failed', { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, kind, code, message: error });
+  }
+
+  private remember(coid: string, seen: Seen): void {
+    this.seen.delete(coid);
+    this.seen.set(coid, seen);
+    if (this.seen.size > REMEMBERED_ORDERS) this.seen.delete(this.seen.keys().next().value as string);
+  }
+
+  /** The trade journal at INFO (the loops' OrderSettler wrote the same lines): each status change, each new fill. */
+  private journal(order: OrderRecord, before: OrderStatus, prev: Seen | undefined): void {
+    const { logger } = this.deps;
+    const common = { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, reason: order.reason };
+    const price = order.averagePrice ? str(order.averagePrice) : null;
+    if (order.status !== before)
+      logger.info(`order ${order.status}`, {
+        ...common,
+        exchangeOrderId: order.exchangeOrderId,
+        from: before,
+        amount: str(order.filledBase),
+        quote: str(order.filledQuote),
+        price,
+        fee: str(order.fee),
+        feeCurrency: order.feeCurrency,
+      });
+    const amount = order.filledBase.minus(prev?.filledBase ?? ZERO);
+    if (!amount.gt(ZERO)) return;
+    const closed = order.side === 'sell' && this.deps.positionOpen ? { roundTripClosed: !this.deps.positionOpen(order.symbol) } : {};
+    logger.info('fill', { ...common, amount: str(amount), price, fee: str(order.fee.minus(prev?.fee ?? ZERO)), feeCurrency: order.feeCurrency, ...closed });
+  }
+
+  private audit(ts: number, kind: AuditEntry['kind'], symbol: string | null, summary: string, data: AuditEntry['data']): void {
+    const entry: AuditEntry = { ts, kind, symbol, correlationId: null, summary, data };
+    this.writes = this.writes
+      .then(() => this.deps.audit.recordAll([entry]))
+      .catch((e: unknown) => this.deps.logger.error('audit write failed', { kind, error: errorText(e) }));
+  }
+}
+
+/** The bus topic of an order's new status (ORDER_EVENT_TOPIC's mapping, by where the order ended). */
+function topicOf(status: OrderStatus): 'order.submitted' | 'order.filled' | 'order.canceled' | 'order.rejected' | 'order.in_flight' | null {
+  switch (status) {
+    case 'submitted':
+    case 'partial':
+      return 'order.submitted';
+    case 'filled':
+      return 'order.filled';
+    case 'canceled':
+      return 'order.canceled';
+    case 'rejected':
+      return 'order.rejected';
+    case 'in_flight':
+      return 'order.in_flight';
+    default:
+      return null;
+  }
+}

@@ -1,0 +1,74 @@
+import type { Instrument, OrderBook } from '@cab/domain';
+import type { BalanceDTO, Broker, BrokerResult } from '../ports/broker';
+import type { VenueView } from './venue-view';
+
+/** How deep the book is read before an evaluation (the slippage rule reads a few levels). */
+const BOOK_DEPTH = 20;
+
+/**
+ * The VenueView of a live or paper core (docs/core.md, "Drivers"): what the edge last read from
+ * the broker, held in memory so the core reads it with no await. The adapters read first and then
+ * enqueue: the instruments once at start, the balances with each reconcile report and after a
+ * fill, the book before each evaluation. Nothing here decides; a read that fails keeps the last
+ * value (a rule that needs a missing value refuses, as the core does when a view answers null).
+ */
+export class VenueCache implements VenueView {
+  private readonly instruments = new Map<string, Instrument>();
+  private readonly balances = new Map<string, BalanceDTO>();
+  private readonly books = new Map<string, OrderBook>();
+
+  constructor(private readonly broker: Pick<Broker, 'name' | 'instrument' | 'fetchBalance' | 'fetchOrderBook'>) {}
+
+  get name(): string {
+    return this.broker.name;
+  }
+
+  instrument(symbol: string): Instrument | null {
+    return this.instruments.get(symbol) ?? null;
+  }
+
+  balance(symbol: string): BalanceDTO | null {
+    return this.balances.get(symbol) ?? null;
+  }
+
+  book(symbol: string, depth: number): OrderBook | null {
+    const b = this.books.get(symbol);
+    if (!b || b.bids.length <= depth) return b ?? null;
+    return { ...b, bids: b.bids.slice(0, depth), asks: b.asks.slice(0, depth) };
+  }
+
+  /** Loads the pair's rules once (they change rarely); a failure is returned and retried on the next call. */
+  async loadInstrument(symbol: string): Promise<string | null> {
+    if (this.instruments.has(symbol)) return null;
+    const r = await this.broker.instrument(symbol);
+    if (!r.ok) return `${r.error.code}: ${r.error.message}`;
+    this.instruments.set(symbol, r.value);
+    return null;
+  }
+
+  /** Reads the balances now; a failure keeps the last ones and is returned. */
+  async readBalance(symbol: string): Promise<string | null> {
+    const r = await this.readBalanceResult(symbol);
+    return r.ok ? null : `${r.error.code}: ${r.error.message}`;
+  }
+
+  /** The same read with the broker's answer (a signed read: the caller tells a refused key or clock from the rest). */
+  async readBalanceResult(symbol: string): Promise<BrokerResult<BalanceDTO>> {
+    const r = await this.broker.fetchBalance(symbol);
+    if (r.ok) this.balances.set(symbol, r.value);
+    return r;
+  }
+
+  /** Reads the book now (before an evaluation); a failure keeps the last one and is returned. */
+  async readBook(symbol: string): Promise<string | null> {
+    const r = await this.broker.fetchOrderBook(symbol, BOOK_DEPTH);
+    if (!r.ok) return `${r.error.code}: ${r.error.message}`;
+    this.books.set(symbol, r.value);
+    return null;
+  }
+
+  /** A balance another adapter read (the reconcile pump's report). */
+  setBalance(balance: BalanceDTO): void {
+    this.balances.set(balance.symbol, balance);
+  }
+}

@@ -1,0 +1,202 @@
+import {
+  BalancesReconciler,
+  CoreControl,
+  CoreRuntime,
+  EvaluateAndExecute,
+  InstrumentCache,
+  Orchestrator,
+  OrderSettler,
+  OrdersReconciler,
+  OperatorControl,
+  PlaceOrder,
+  PositionsReconciler,
+  ProtectiveExits,
+  Reconciliation,
+  ReconcileReporter,
+  RiskLedger,
+  TradingCore,
+  TradingStateController,
+  VenueCache,
+  Watchdog,
+  type CountdownSwitch,
+  type Halt,
+  type HaltCode,
+  type Logger,
+  type LoopName,
+  type OrchestratorControl,
+  type PipelineDeps,
+  type ReconcileFindings,
+  type Scheduler,
+  type TradingControl,
+} from '@cab/application';
+import { dec, guardedFactory, instrumentDust, type Clock, type ExitPolicy, type RiskManager, type StrategyFactory, type TradingState } from '@cab/domain';
+import type { Settings } from '../settings';
+
+/** What the apps drive: the loop Orchestrator or the CoreRuntime, under one interface. */
+export interface BotOrchestrator extends OrchestratorControl {
+  /** One reconcile pass now (the CLI's `reconcile`). */
+  reconcileNow(): Promise<ReconcileFindings>;
+  /** One step of a loop (the core runtime's timer of that name) now: specs drive the bot by hand. */
+  runLoopOnce(name: LoopName): Promise<void>;
+}
+
+/** The halts as the apps read and set them: TradingStateController, or the core's halts through the CoreRuntime. */
+export interface BotTradingState {
+  state(): TradingState;
+  reasons(): string[];
+  list(): Halt[];
+  has(code: HaltCode): boolean;
+  halt(code: HaltCode, reason: string, level?: Halt['level']): Promise<void>;
+  clear(code: HaltCode, reason: string): Promise<boolean>;
+  resume(reason?: string): Promise<void>;
+}
+
+/** What both pipelines are built from (compose() makes it from the settings and overrides). */
+export interface PipelineParts {
+  settings: Settings;
+  /** The pipeline's ports, on the pipeline's clock (candle time in a paper replay). */
+  deps: PipelineDeps;
+  /** Cadence, stall detection. */
+  wallClock: Clock;
+  logger: Logger;
+  strategy: StrategyFactory;
+  risk: RiskManager;
+  exits: ExitPolicy;
+  /** The dead man's switch, wrapped so the dashboard sees it armed. */
+  countdown: CountdownSwitch;
+  scheduler: Scheduler;
+  notFoundGraceMs: number;
+}
+
+export interface ComposedPipeline {
+  orchestrator: BotOrchestrator;
+  trading: BotTradingState;
+  control: TradingControl;
+}
+
+const intervalsOf = (s: Settings): Record<LoopName, number> => ({
+  eval: s.intervals.evalSec * 1000,
+  exits: s.intervals.exitsSec * 1000,
+  reconcile: s.intervals.reconcileSec * 1000,
+  watchdog: s.intervals.watchdogSec * 1000,
+});
+
+/**
+ * Paper and live on the trading core (docs/core.md, "Drivers"): the TradingCore over a VenueCache,
+ * driven by the CoreRuntime (EventDriver, pumps, watchdog, publisher), controlled by CoreControl.
+ */
+export function composeCore(p: PipelineParts): ComposedPipeline {
+  const { settings, deps } = p;
+  const venue = new VenueCache(deps.broker);
+  const core = new TradingCore({
+    symbols: settings.symbols,
+    // A throw of the strategy names the strategy, its phase and candle (StrategyFault): the runtime halts entries with it.
+    strategy: guardedFactory(p.strategy),
+    risk: p.risk,
+    exits: p.exits,
+    fixedAmount: dec(settings.trading.fixedAmount),
+    bucketMs: settings.idempotency.bucketMs,
+    venue,
+    clock: deps.clock,
+    publish: true,
+    persist: true,
+    notFoundGraceMs: p.notFoundGraceMs,
+  });
+  const runtime = new CoreRuntime({
+    mode: settings.mode,
+    core,
+    venue,
+    broker: deps.broker,
+    marketData: deps.marketData,
+    stores: deps.stores,
+    bus: deps.bus,
+    logger: deps.logger,
+    metrics: deps.metrics,
+    ids: deps.ids,
+    clock: p.wallClock,
+    scheduler: p.scheduler,
+    intervalsMs: intervalsOf(settings),
+    idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
+    countdown: p.countdown,
+    dmsTimeoutMs: settings.dmsTimeoutMs,
+    // The strategy's warm-up and a little more: the loops' feeds read no more than that either.
+    historyCandles: Math.max(2, p.strategy.warmup),
+    strategyName: p.strategy.name,
+  });
+  const trading: BotTradingState = {
+    state: () => core.halts.state(),
+    reasons: () => runtime.status().haltReasons,
+    list: () => runtime.halts(),
+    has: (code) => core.halts.has(code),
+    halt: async (code, reason, level = 'halted') => {
+      runtime.edgeHalt(code, level, reason);
+      await runtime.idle();
+    },
+    clear: async (code, reason) => {
+      const had = core.halts.has(code);
+      runtime.edgeHalt(code, null, reason);
+      await runtime.idle();
+      return had;
+    },
+    resume: (reason) => runtime.resume(reason),
+  };
+  const control = new CoreControl({ runtime, audit: deps.stores.audit, orders: deps.stores.orders, clock: deps.clock, logger: p.logger });
+  return { orchestrator: runtime, trading, control };
+}
+
+/** The loop pipeline (libs/application/README.md): four loops on the scheduler over the stores. */
+export function composeLoops(p: PipelineParts): ComposedPipeline {
+  const { settings, deps } = p;
+  const { bus, clock, metrics, stores, broker } = deps;
+  const trading = new TradingStateController({ bus, audit: stores.audit, clock, logger: p.logger, metrics, store: stores.safety });
+  const instruments = new InstrumentCache(broker);
+  const settler = new OrderSettler(deps);
+  const ledger = new RiskLedger((symbol, base, price) => {
+    const inst = instruments.peek(symbol);
+    return inst !== null && instrumentDust(inst)(base, price);
+  });
+  settler.onFill((symbol, fill, outcome) => ledger.filled(symbol, fill, outcome));
+  const placeOrder = new PlaceOrder(deps, {
+    idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
+    instruments,
+    settler,
+    onSend: (ts) => ledger.orderPlaced(ts),
+    onFatal: (e, cid) => trading.halt('BROKER.FATAL', `${e.code}: ${e.message}`, 'halted', cid),
+  });
+  const evaluate = new EvaluateAndExecute(deps, {
+    strategy: p.strategy,
+    risk: p.risk,
+    fixedAmount: dec(settings.trading.fixedAmount),
+    bucketMs: settings.idempotency.bucketMs,
+    placeOrder,
+    instruments,
+    ledger,
+    trading,
+  });
+  const exits = new ProtectiveExits(deps, { policy: p.exits, placeOrder, instruments, bucketMs: settings.idempotency.bucketMs });
+  const reporter = new ReconcileReporter(deps);
+  const reconciliation = new Reconciliation(deps, {
+    orders: new OrdersReconciler(deps, { settler, instruments, reporter, notFoundGraceMs: p.notFoundGraceMs }),
+    positions: new PositionsReconciler(deps, { instruments, reporter }),
+    balances: new BalancesReconciler(deps, reporter),
+    trading,
+  });
+  // Loop cadence and stalls are wall time: the loops run on timers, whatever the candles' time.
+  const loopDeps: PipelineDeps = { ...deps, clock: p.wallClock };
+  const watchdog = new Watchdog(loopDeps, { symbols: settings.symbols, countdown: p.countdown, dmsTimeoutMs: settings.dmsTimeoutMs, trading });
+  const orchestrator = new Orchestrator(loopDeps, {
+    mode: settings.mode,
+    symbols: settings.symbols,
+    intervalsMs: intervalsOf(settings),
+    scheduler: p.scheduler,
+    evaluate,
+    exits,
+    reconciliation,
+    watchdog,
+    trading,
+    ledger,
+    instruments,
+  });
+  const control = new OperatorControl(deps, { orchestrator, trading, placeOrder, instruments, settler, bucketMs: settings.idempotency.bucketMs });
+  return { orchestrator, trading, control };
+}
