@@ -78,7 +78,7 @@ export interface ComposeOverrides {
   /**
    * What trades: `loops` (the loop pipeline, the default for now) or `core` (the trading core on
    * the EventDriver: CoreRuntime, docs/core.md). An explicit choice until every contract suite,
-   * the equivalence spec and the rehearsal pass on the core.
+   * the equivalence spec and the rehearsal pass on the core. Overrides ENGINE from the settings.
    */
   engine?: 'loops' | 'core';
 }
@@ -261,7 +261,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       scheduler,
       notFoundGraceMs: overrides.notFoundGraceMs ?? Math.max(60_000, 2 * settings.http.timeoutSec * 1000),
     };
-    const { orchestrator, trading, control } = overrides.engine === 'core' ? composeCore(parts) : composeLoops(parts);
+    const { orchestrator, trading, control } = (overrides.engine ?? settings.engine) === 'core' ? composeCore(parts) : composeLoops(parts);
     onLockLost = (message) => void trading.halt('LOCK.LOST', `instance lock lost: ${message}`);
     cleanups.push(() => orchestrator.stop());
 

@@ -141,6 +141,12 @@ describe('validation', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
+  it('ENGINE picks what runs paper and live: the loops by default, or the trading core', () => {
+    expect(parse({}).engine).toBe('loops');
+    expect(parse({ ENGINE: 'Core' }).engine).toBe('core');
+    expect(problemsOf({ ENGINE: 'fast' })[0]).toMatch(/^ENGINE: /);
+  });
+
   it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {
     expect(parse({}).strategy).toEqual({ name: 'ema_cross_rsi', params: {}, path: null });
     expect(parse({ STRATEGY: 'Mean_Reversion', STRATEGY_PARAMS: '{"bbPeriod":30}' }).strategy).toEqual({

@@ -106,6 +106,12 @@ export interface Settings {
    */
   readonly botId: string;
   /**
+   * ENGINE: what runs paper and live — `loops` (default: the four polling loops) or `core` (the
+   * event-driven trading core, docs/core.md; the backtest always runs on it). A migration switch:
+   * it goes away with the loops.
+   */
+  readonly engine: 'loops' | 'core';
+  /**
    * LOCK_DIR: where live instances take their account lock (a second instance on the same account
    * refuses to start). Every instance that trades the account must see the same folder; null =
    * <tmpdir>/crypto-ai-bot-locks, which systemd's PrivateTmp or separate containers give each
@@ -271,6 +277,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       url: dbUrlOf(r, secrets.get('DB_URL')),
     },
     botId: botIdOf(r),
+    engine: r.oneOf('ENGINE', ['loops', 'core'] as const, 'loops', { caseInsensitive: true }),
     lockDir: lockDirOf(r),
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
