@@ -15,15 +15,7 @@ import type { CancelOutcome, ControlActor, ControlError, ForceExitOutcome, Tradi
  * operator (TradingStateController). RECONCILE.MISMATCH, DMS.STALL and RISK.* keep their own rules:
  * a person clicking "resume" must not trade through a drift the reconciler still sees.
  */
-export const OPERATOR_CLEARED_HALTS: readonly HaltCode[] = [
-  'OPERATOR',
-  'OPERATOR.ENTRIES',
-  'BROKER.FATAL',
-  'BROKER.AUTH',
-  'BROKER.CLOCK',
-  'LOCK.LOST',
-  'STRATEGY.ERROR',
-];
+export const OPERATOR_CLEARED_HALTS: readonly HaltCode[] = ['OPERATOR', 'OPERATOR.ENTRIES', 'BROKER.FATAL', 'BROKER.AUTH', 'BROKER.CLOCK', 'STRATEGY.ERROR'];
 
 export interface OperatorControlOptions {
   orchestrator: OrchestratorControl;

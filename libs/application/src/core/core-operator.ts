@@ -9,7 +9,7 @@ import { refused } from './core-order-path';
  * Halts only the operator lifts (TradingStateController's resume rules, OperatorControl's
  * OPERATOR_CLEARED_HALTS): RECONCILE.MISMATCH, DMS.STALL and RISK.* keep their own rules.
  */
-const OPERATOR_CLEARS: readonly HaltCode[] = ['OPERATOR', 'OPERATOR.ENTRIES', 'BROKER.FATAL', 'BROKER.AUTH', 'BROKER.CLOCK', 'LOCK.LOST', 'STRATEGY.ERROR'];
+const OPERATOR_CLEARS: readonly HaltCode[] = ['OPERATOR', 'OPERATOR.ENTRIES', 'BROKER.FATAL', 'BROKER.AUTH', 'BROKER.CLOCK', 'STRATEGY.ERROR'];
 
 /** The operator's actions (docs/core.md, "Events in"): stop entries, halt, resume, force exit. */
 export function onOperator(ctx: CoreContext, e: OperatorEvent): void {

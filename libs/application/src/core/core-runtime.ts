@@ -281,10 +281,13 @@ export class CoreRuntime implements OrchestratorControl {
     return [...this.reasons.values()].map((h) => ({ ...h })).sort((a, b) => a.since - b.since);
   }
 
-  /** Clears every halt cause, as the loops' resume did: the operator's through the core, the others as the edge's. */
+  /**
+   * Clears every halt cause, as the loops' resume did (the operator's through the core, the others
+   * as the edge's), but LOCK.LOST: only a restart that holds the lock again clears it.
+   */
   async resume(reason = 'operator resume'): Promise<void> {
     this.enqueue({ kind: 'operator', action: 'resume', actor: reason });
-    for (const code of [...this.reasons.keys()]) this.edgeHalt(code, null, reason);
+    for (const code of [...this.reasons.keys()]) if (code !== 'LOCK.LOST') this.edgeHalt(code, null, reason);
     await this.idle();
   }
 

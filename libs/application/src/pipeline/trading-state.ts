@@ -43,7 +43,9 @@ export interface Halt {
  *  - BROKER.AUTH / BROKER.CLOCK (a signed read refused: credentials / request time) are cleared
  *    by the next reconcile pass whose signed read succeeds, or by the operator;
  *  - RISK.* halts are cleared by the eval loop when the rule passes again (next UTC day, pause over);
- *  - OPERATOR, OPERATOR.ENTRIES, BROKER.FATAL, LOCK.LOST and STRATEGY.ERROR need the operator: `resume()`
+ *  - LOCK.LOST is cleared only by a restart that takes the lock again (compose): a resume in the
+ *    process that lost it would trade unlocked beside the instance that took it over;
+ *  - OPERATOR, OPERATOR.ENTRIES, BROKER.FATAL and STRATEGY.ERROR need the operator: `resume()`
  *    (TradingControl.resume clears only these and BROKER.AUTH/CLOCK, see OPERATOR_CLEARED_HALTS).
  */
 export class TradingStateController {
@@ -117,9 +119,9 @@ export class TradingStateController {
     return true;
   }
 
-  /** Operator resume: clears every cause. */
+  /** Operator resume: clears every cause but LOCK.LOST (only a restart that holds the lock again clears it). */
   async resume(reason = 'operator resume'): Promise<void> {
-    for (const code of [...this.halts.keys()]) await this.clear(code, reason);
+    for (const code of [...this.halts.keys()]) if (code !== 'LOCK.LOST') await this.clear(code, reason);
   }
 
   /** The halt itself is in memory and published; a failing store is logged, never undoes it. */

@@ -167,6 +167,12 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
 
     const storage = overrides.storage ?? (await openStorageFromSettings(settings, pipelineClock));
     if (!overrides.storage) cleanups.push(() => storage.close());
+    // LOCK.LOST is cleared by a start that holds the lock again, and by nothing else: an operator's
+    // resume in the process that lost it would trade unlocked beside the instance that took it over.
+    if (lockInfo !== null && (await storage.safety.halts()).some((h) => h.code === 'LOCK.LOST')) {
+      await storage.safety.removeHalt('LOCK.LOST');
+      logger.warn('the LOCK.LOST halt from before the restart is cleared: this instance holds the lock again');
+    }
 
     const replaying = !live && !overrides.marketData && settings.marketData.source === 'replay';
     // Not before the newest stored order: a restart never takes the pipeline back in time.

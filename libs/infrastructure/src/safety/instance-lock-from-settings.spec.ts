@@ -85,6 +85,20 @@ describe('instanceLockFromSettings and compose (real Postgres)', () => {
     while (!app.trading.has('LOCK.LOST') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(app.trading.state()).toBe('halted');
     expect(app.trading.list().find((h) => h.code === 'LOCK.LOST')?.reason).toMatch(/^instance lock lost: the lock connection (failed|was closed)/);
+    // The operator's resume in this process would trade unlocked: the halt stays, in memory and in the store.
+    const resumed = await app.control.resume({ via: 'http', who: 'ops' });
+    expect(resumed.ok).toBe(true);
+    expect(app.trading.has('LOCK.LOST')).toBe(true);
+    await app.orchestrator.resume('operator resume');
+    expect(app.trading.has('LOCK.LOST')).toBe(true);
+    expect((await app.storage.safety.halts()).map((h) => h.code)).toContain('LOCK.LOST');
+    await app.close();
+    // A restart takes the lock again, and with it clears the stored halt.
+    const again = await compose(settingsFor({ DB_URL: db.url, BOT_ID: 'bot-a' }), { scheduler: vs, timers: vs, logger: new RecordingLogger() });
+    apps.push(again);
+    expect((await again.storage.safety.halts()).map((h) => h.code)).not.toContain('LOCK.LOST');
+    await again.orchestrator.start();
+    expect(again.trading.state()).toBe('active');
   });
 
   it('compose refuses to start when the Postgres of DB_URL cannot be reached, with a message and no password', async () => {
