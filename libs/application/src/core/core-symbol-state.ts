@@ -49,6 +49,12 @@ export interface SymbolState {
   fTrail: number;
   fStop: number;
   fTakeProfit: number;
+  /**
+   * The context the strategy is asked a signal with, one object per symbol for the whole run,
+   * refilled before each ask: a strategy reads it during the call only (SignalContext's contract),
+   * and an evaluation on every candle then allocates none.
+   */
+  readonly signalContext: { symbol: string; now: number; timeframeMs: number; inPosition: boolean };
 }
 
 export function newSymbolState(symbol: string, strategy: Strategy, position: PositionRecord): SymbolState {
@@ -69,5 +75,6 @@ export function newSymbolState(symbol: string, strategy: Strategy, position: Pos
     fTrail: 0,
     fStop: 0,
     fTakeProfit: 0,
+    signalContext: { symbol, now: 0, timeframeMs: 0, inPosition: false },
   };
 }
