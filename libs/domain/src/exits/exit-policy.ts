@@ -28,6 +28,13 @@ export class ExitPolicy {
   private readonly takeProfitFactor: Decimal | null;
   private readonly trailFactor: Decimal;
   private readonly activateFactor: Decimal;
+  // The levels of the last entry price seen, by identity (a Decimal never changes): a position's
+  // entry stays the same object from check to check, and its levels cost a long product each
+  // (an average entry has up to DIVISION_DP digits). One entry: a portfolio's symbols alternate.
+  private levelsOf: Decimal | null = null;
+  private stop: Decimal | null = null;
+  private takeProfit: Decimal | null = null;
+  private activation: Decimal = ZERO;
 
   constructor(readonly config: ExitConfig) {
     this.stopFactor = config.stopPct.gt(ZERO) ? ONE.minus(config.stopPct) : null;
@@ -43,12 +50,12 @@ export class ExitPolicy {
 
   /** Hard stop level, or null when off. */
   stopPrice(s: ExitState): Decimal | null {
-    return this.stopFactor === null ? null : s.entryPrice.times(this.stopFactor);
+    return this.levels(s.entryPrice).stop;
   }
 
   /** Take-profit level, or null when off. */
   takeProfitPrice(s: ExitState): Decimal | null {
-    return this.takeProfitFactor === null ? null : s.entryPrice.times(this.takeProfitFactor);
+    return this.levels(s.entryPrice).takeProfit;
   }
 
   evaluate(state: ExitState, price: Decimal): ExitDecision {
@@ -83,11 +90,22 @@ export class ExitPolicy {
     return { action: 'hold', state: s };
   }
 
+  /** The levels of an entry price: the same Decimals the products give, made once per entry. */
+  private levels(entry: Decimal): this {
+    if (entry !== this.levelsOf) {
+      this.stop = this.stopFactor === null ? null : entry.times(this.stopFactor);
+      this.takeProfit = this.takeProfitFactor === null ? null : entry.times(this.takeProfitFactor);
+      this.activation = entry.times(this.activateFactor);
+      this.levelsOf = entry;
+    }
+    return this;
+  }
+
   /** New peak, arming and trailing: the stop level never moves down. */
   private ratchet(s: ExitState, price: Decimal): ExitState {
     const peak = price.gt(s.peakPrice) ? price : s.peakPrice;
     let trailStop = s.trailStop;
-    const armed = trailStop !== null || (this.config.trailPct.gt(ZERO) && peak.gte(s.entryPrice.times(this.activateFactor)));
+    const armed = trailStop !== null || (this.config.trailPct.gt(ZERO) && peak.gte(this.levels(s.entryPrice).activation));
     if (armed) {
       const level = peak.times(this.trailFactor);
       trailStop = trailStop === null ? level : max(trailStop, level);
