@@ -1,4 +1,4 @@
-import { ZERO, idempotencyKey, isPositive, sellSize, type Decimal, type RiskCode, type Side } from '@cab/domain';
+import { ZERO, idempotencyKey, isPositive, sellSize, type Decimal, type SignalContext, type RiskCode, type Side } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
 import { buildRiskState, portfolioExposure } from '../risk-state/risk-state-builder';
 import type { CoreContext } from './core-context';
@@ -23,7 +23,11 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   const held = position.baseQty;
   // A position with base but no open round trip is dust: not "in position".
   const inPosition = isPositive(held) && position.openedAt !== null;
-  const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition });
+  const sc = s.signalContext;
+  sc.now = now;
+  sc.timeframeMs = timeframeMs;
+  sc.inPosition = inPosition;
+  const signal = s.strategy.signal(sc satisfies SignalContext);
   const action = signal.action;
   if (action === 'hold') {
     // A hold is news only after another action (or as the first signal): a quiet candle publishes nothing.

@@ -58,8 +58,16 @@ function shadow(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | 
   const tp = ctx.opts.exits.takeProfitPrice(e);
   s.fPeak = approx(e.peakPrice);
   s.fTrail = e.trailStop === null ? -Infinity : approx(e.trailStop);
-  s.fStop = stop === null ? -Infinity : approx(stop);
-  s.fTakeProfit = tp === null ? Infinity : approx(tp);
+  // A level unchanged since the last shadow keeps its float (approx of a long average entry's
+  // product writes and parses its text).
+  if (stop !== s.stopShadowOf) {
+    s.fStop = stop === null ? -Infinity : approx(stop);
+    s.stopShadowOf = stop;
+  }
+  if (tp !== s.takeProfitShadowOf) {
+    s.fTakeProfit = tp === null ? Infinity : approx(tp);
+    s.takeProfitShadowOf = tp;
+  }
   s.exitShadow = true;
 }
 

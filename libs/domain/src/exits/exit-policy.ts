@@ -22,7 +22,26 @@ export type ExitDecision =
  * on its own exits loop (docs/lessons.md #8). Evaluate with the price a market sell would get (the bid).
  */
 export class ExitPolicy {
-  constructor(readonly config: ExitConfig) {}
+  // The levels' factors (1 − stop, 1 + take-profit, 1 − trail, 1 + activation), each the same
+  // Decimal the expression gives, made once: a check ran up to four of these per price.
+  private readonly stopFactor: Decimal | null;
+  private readonly takeProfitFactor: Decimal | null;
+  private readonly trailFactor: Decimal;
+  private readonly activateFactor: Decimal;
+  // The levels of the last entry price seen, by identity (a Decimal never changes): a position's
+  // entry stays the same object from check to check, and its levels cost a long product each
+  // (an average entry has up to DIVISION_DP digits). One entry: a portfolio's symbols alternate.
+  private levelsOf: Decimal | null = null;
+  private stop: Decimal | null = null;
+  private takeProfit: Decimal | null = null;
+  private activation: Decimal = ZERO;
+
+  constructor(readonly config: ExitConfig) {
+    this.stopFactor = config.stopPct.gt(ZERO) ? ONE.minus(config.stopPct) : null;
+    this.takeProfitFactor = config.takeProfitPct.gt(ZERO) ? ONE.plus(config.takeProfitPct) : null;
+    this.trailFactor = ONE.minus(config.trailPct);
+    this.activateFactor = ONE.plus(config.trailActivatePct);
+  }
 
   open(entryPrice: Decimal): ExitState {
     if (entryPrice.lte(ZERO)) throw new RangeError(`entry price must be > 0, got ${str(entryPrice)}`);
@@ -31,12 +50,12 @@ export class ExitPolicy {
 
   /** Hard stop level, or null when off. */
   stopPrice(s: ExitState): Decimal | null {
-    return this.config.stopPct.gt(ZERO) ? s.entryPrice.times(ONE.minus(this.config.stopPct)) : null;
+    return this.levels(s.entryPrice).stop;
   }
 
   /** Take-profit level, or null when off. */
   takeProfitPrice(s: ExitState): Decimal | null {
-    return this.config.takeProfitPct.gt(ZERO) ? s.entryPrice.times(ONE.plus(this.config.takeProfitPct)) : null;
+    return this.levels(s.entryPrice).takeProfit;
   }
 
   evaluate(state: ExitState, price: Decimal): ExitDecision {
@@ -71,14 +90,24 @@ export class ExitPolicy {
     return { action: 'hold', state: s };
   }
 
+  /** The levels of an entry price: the same Decimals the products give, made once per entry. */
+  private levels(entry: Decimal): this {
+    if (entry !== this.levelsOf) {
+      this.stop = this.stopFactor === null ? null : entry.times(this.stopFactor);
+      this.takeProfit = this.takeProfitFactor === null ? null : entry.times(this.takeProfitFactor);
+      this.activation = entry.times(this.activateFactor);
+      this.levelsOf = entry;
+    }
+    return this;
+  }
+
   /** New peak, arming and trailing: the stop level never moves down. */
   private ratchet(s: ExitState, price: Decimal): ExitState {
     const peak = price.gt(s.peakPrice) ? price : s.peakPrice;
-    const { trailPct, trailActivatePct } = this.config;
     let trailStop = s.trailStop;
-    const armed = trailStop !== null || (trailPct.gt(ZERO) && peak.gte(s.entryPrice.times(ONE.plus(trailActivatePct))));
+    const armed = trailStop !== null || (this.config.trailPct.gt(ZERO) && peak.gte(this.levels(s.entryPrice).activation));
     if (armed) {
-      const level = peak.times(ONE.minus(trailPct));
+      const level = peak.times(this.trailFactor);
       trailStop = trailStop === null ? level : max(trailStop, level);
     }
     if (peak === s.peakPrice && trailStop === s.trailStop) return s;

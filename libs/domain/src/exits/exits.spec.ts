@@ -68,6 +68,19 @@ describe('ExitPolicy', () => {
     expect(p.evaluate(s, dec('99.5')).state).toBe(s);
   });
 
+  it('the levels are the products of the entry asked about, whatever entries came before (the cache is by entry)', () => {
+    const p = new ExitPolicy(cfg({ stopPct: '0.02', takeProfitPct: '0.03' }));
+    const entries = ['100', '61234.123456789012345678', '100', '99.99', '99.99'].map(dec);
+    for (const e of entries) {
+      const s = p.open(e);
+      expect(str(p.stopPrice(s)!)).toBe(str(e.times(dec('0.98'))));
+      expect(str(p.takeProfitPrice(s)!)).toBe(str(e.times(dec('1.03'))));
+    }
+    // The same entry object gives the same level object (what the core's float shadows key on).
+    const e = dec('123.45');
+    expect(p.stopPrice(p.open(e))).toBe(p.stopPrice({ entryPrice: e, peakPrice: e, trailStop: null }));
+  });
+
   it('refuses a non-positive entry', () => {
     expect(() => new ExitPolicy(cfg()).open(dec('0'))).toThrow(RangeError);
   });

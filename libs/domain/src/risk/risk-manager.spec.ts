@@ -4,7 +4,7 @@ import { MS, utcDayStart } from '../time/clock';
 import { T0, aBuyIntent, aRiskConfig, aRiskState, aSellIntent, aTicker, anOrderBook } from '../testing';
 import type { RiskConfig } from './config';
 import { DEFAULT_RISK_RULES, RiskManager } from './risk-manager';
-import type { RiskState, TradeIntent } from './types';
+import { QUIET_PASS, type RiskState, type TradeIntent } from './types';
 
 const check = (intent: TradeIntent, state: Partial<RiskState> = {}, config: Partial<RiskConfig> = {}) =>
   new RiskManager(aRiskConfig(config)).check(intent, aRiskState(state));
@@ -317,6 +317,24 @@ describe('RiskManager', () => {
     );
     // It did skip rules after a failure (the point of it), not only agree.
     expect(stoppedEarly).toBeGreaterThan(0);
+  });
+
+  it('a rule told verdictOnly fails exactly when it fails otherwise, and passes quietly (property)', () => {
+    let quiet = 0;
+    fc.assert(
+      fc.property(flags, fc.boolean(), (f, sell) => {
+        const ctx = { intent: sell ? aSellIntent('0.01') : aBuyIntent(), state: stateOf(f), config: aRiskConfig() };
+        for (const rule of DEFAULT_RISK_RULES) {
+          const full = rule.evaluate(ctx);
+          const v = rule.evaluate({ ...ctx, verdictOnly: true });
+          expect(v.failure === null).toBe(full.failure === null);
+          if (v === QUIET_PASS) quiet++;
+        }
+      }),
+      { numRuns: 300 },
+    );
+    // The quiet pass was taken (the point of it), not only agreed with.
+    expect(quiet).toBeGreaterThan(0);
   });
 
   it('reasons are independent of rule order (property)', () => {

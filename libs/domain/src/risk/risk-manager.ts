@@ -87,7 +87,8 @@ export class RiskManager {
    * where most refused entries fail a cheap rule (a loss-streak pause) before the book is walked.
    */
   verdict(intent: TradeIntent, state: RiskState, watch: readonly RiskCode[]): RiskVerdict {
-    const ctx = { intent, state, config: this.config };
+    // verdictOnly: a passing rule need not write its limits' texts (nobody reads them here).
+    const ctx = { intent, state, config: this.config, verdictOnly: true };
     const entry = isEntry(intent);
     const rules = this.rules;
     let failing: RiskCode[] | null = null;

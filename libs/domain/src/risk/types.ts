@@ -87,7 +87,15 @@ export interface RiskContext {
   readonly intent: TradeIntent;
   readonly state: RiskState;
   readonly config: RiskConfig;
+  /**
+   * Set when the caller reads only whether `failure` is null (RiskManager.verdict): a passing rule
+   * may then answer QUIET_PASS, without writing its limits' texts. Its decision must not change.
+   */
+  readonly verdictOnly?: boolean;
 }
+
+/** A pass with no limits written: what a rule may answer when `verdictOnly` is set. */
+export const QUIET_PASS: RuleOutcome = Object.freeze({ failure: null, limits: Object.freeze({}) });
 
 export interface RuleOutcome {
   /** Human text of the failure, without the code; null when the rule passes. */

@@ -3,7 +3,7 @@ import { Ema } from '../indicators/ema';
 import { Rsi } from '../indicators/rsi';
 import type { Candle } from '../market/types';
 import { defineStrategy } from './define-strategy';
-import { fmt, lazySignal } from './signal';
+import { fmt, lazySignalOf } from './signal';
 import { StreamingStrategy } from './streaming-strategy';
 import type { Signal } from './types';
 
@@ -92,20 +92,33 @@ export class EmaCrossRsi extends StreamingStrategy {
 
 /** A cross up: a buy, or a hold when RSI says overbought (r >= rsiBuyMax). */
 function crossUp(action: 'buy' | 'hold', p: EmaCrossRsiParams, f: number, s: number, r: number): Signal {
-  return lazySignal(action, () => [
+  return lazySignalOf(action, crossUpReasons, p, f, s, r);
+}
+
+function crossUpReasons(p: EmaCrossRsiParams, f: number, s: number, r: number): readonly string[] {
+  return [
     `SIGNAL.EMA_CROSS_UP: ${emaText(p.fastPeriod, f, p.slowPeriod, s)}`,
-    action === 'hold'
+    r >= p.rsiBuyMax
       ? `SIGNAL.RSI_FILTER: RSI(${p.rsiPeriod}) ${fmt(r)} >= ${p.rsiBuyMax}, overbought`
       : `SIGNAL.RSI_OK: RSI(${p.rsiPeriod}) ${fmt(r)} < ${p.rsiBuyMax}`,
-  ]);
+  ];
 }
 
 function crossDown(fastPeriod: number, f: number, slowPeriod: number, s: number): Signal {
-  return lazySignal('sell', () => [`SIGNAL.EMA_CROSS_DOWN: ${emaText(fastPeriod, f, slowPeriod, s)}`]);
+  return lazySignalOf('sell', crossDownReasons, fastPeriod, f, slowPeriod, s);
 }
 
+function crossDownReasons(fastPeriod: number, f: number, slowPeriod: number, s: number): readonly string[] {
+  return [`SIGNAL.EMA_CROSS_DOWN: ${emaText(fastPeriod, f, slowPeriod, s)}`];
+}
+
+/** The hold of almost every candle: one object (lazySignalOf), its text only if read. */
 function noCross(fastPeriod: number, f: number, slowPeriod: number, s: number): Signal {
-  return lazySignal('hold', () => [`SIGNAL.NO_CROSS: ${emaText(fastPeriod, f, slowPeriod, s)} (${f > s ? 'above' : 'below'})`]);
+  return lazySignalOf('hold', noCrossReasons, fastPeriod, f, slowPeriod, s);
+}
+
+function noCrossReasons(fastPeriod: number, f: number, slowPeriod: number, s: number): readonly string[] {
+  return [`SIGNAL.NO_CROSS: ${emaText(fastPeriod, f, slowPeriod, s)} (${f > s ? 'above' : 'below'})`];
 }
 
 function emaText(fastPeriod: number, f: number, slowPeriod: number, s: number): string {

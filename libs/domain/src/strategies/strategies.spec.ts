@@ -8,7 +8,7 @@ import { MS } from '../time/clock';
 import { EmaCrossRsi, type EmaCrossRsiParams } from './ema-cross-rsi';
 import { MeanReversion, type MeanReversionParams } from './mean-reversion';
 import { STRATEGY_NAMES, createStrategy, isStrategyName, strategyDefaults, strategyDefinition, strategyFactory } from './registry';
-import { fmt, lazySignal } from './signal';
+import { fmt, lazySignal, lazySignalOf } from './signal';
 import type { Signal, SignalAction, Strategy, StrategyFactory } from './types';
 
 const factory = (name: string, params: Record<string, unknown> = {}): StrategyFactory => {
@@ -174,6 +174,16 @@ describe('reasons are built lazily', () => {
     expect(build).not.toHaveBeenCalled();
     expect(JSON.parse(JSON.stringify(s))).toEqual({ action: 'hold', reasons: ['SIGNAL.X: 1'] });
     expect(plain(s)).toEqual({ action: 'hold', reasons: ['SIGNAL.X: 1'] });
+    expect(build).toHaveBeenCalledTimes(1);
+  });
+
+  it('lazySignalOf builds from the values it was given, on first read, once; it shows what lazySignal shows', () => {
+    const build = jest.fn((a: number, b: string, c: number, d: boolean) => [`SIGNAL.X: ${a} ${b} ${c} ${d}`]);
+    const s = lazySignalOf('sell', build, 1, 'two', 3, true);
+    expect(build).not.toHaveBeenCalled();
+    expect(JSON.parse(JSON.stringify(s))).toEqual({ action: 'sell', reasons: ['SIGNAL.X: 1 two 3 true'] });
+    expect(plain(s)).toEqual(plain(lazySignal('sell', () => ['SIGNAL.X: 1 two 3 true'])));
+    expect(s).toEqual(lazySignal('sell', () => []));
     expect(build).toHaveBeenCalledTimes(1);
   });
 });

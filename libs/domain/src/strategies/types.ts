@@ -15,7 +15,11 @@ export interface Signal {
   readonly reasons: readonly string[];
 }
 
-/** What a strategy is told when asked for a signal, after its last `update`. */
+/**
+ * What a strategy is told when asked for a signal, after its last `update`. The object is the
+ * caller's and valid during the call only: the trading core refills one per symbol for every ask
+ * (no allocation per candle), so a strategy keeps the values it needs, never the object.
+ */
 export interface SignalContext {
   readonly symbol: string;
   /** Now, from the injected clock (epoch ms). */

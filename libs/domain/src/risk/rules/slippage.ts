@@ -1,6 +1,6 @@
 import { ZERO, percent, roundDp, str } from '../../money/decimal';
 import { slippagePct, walkBook } from '../../market/book-walk';
-import type { RiskRule, RuleOutcome } from '../types';
+import { QUIET_PASS, type RiskRule, type RuleOutcome } from '../types';
 
 /**
  * RISK_MAX_SLIPPAGE_PCT: walks the order book for the order's size and refuses an entry whose
@@ -10,7 +10,7 @@ import type { RiskRule, RuleOutcome } from '../types';
 export const slippageRule: RiskRule = {
   code: 'RISK.SLIPPAGE',
   entryOnly: true,
-  evaluate({ intent, state, config }): RuleOutcome {
+  evaluate({ intent, state, config, verdictOnly }): RuleOutcome {
     const max = config.maxSlippagePct;
     if (max.eq(ZERO)) return { failure: null, limits: { 'slippage.maxPct': 'off' } };
     const book = state.orderBook;
@@ -25,6 +25,7 @@ export const slippageRule: RiskRule = {
         limit: str(max),
       };
     }
+    if (verdictOnly && !s.gt(max)) return QUIET_PASS;
     // Measured values are rounded for the audit; the comparison uses the exact value.
     const limits = {
       'slippage.maxPct': str(max),
