@@ -23,11 +23,8 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   const held = position.baseQty;
   // A position with base but no open round trip is dust: not "in position".
   const inPosition = isPositive(held) && position.openedAt !== null;
-  const sc = s.signalContext;
-  sc.now = now;
-  sc.timeframeMs = timeframeMs;
-  sc.inPosition = inPosition;
-  const signal = s.strategy.signal(sc satisfies SignalContext);
+  // A fresh context per ask: a strategy (a user's plug-in too) may keep it; one small object is cheap.
+  const signal = s.strategy.signal({ symbol, timeframeMs, now, inPosition } satisfies SignalContext);
   const action = signal.action;
   if (action === 'hold') {
     // A hold is news only after another action (or as the first signal): a quiet candle publishes nothing.

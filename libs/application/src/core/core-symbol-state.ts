@@ -54,12 +54,6 @@ export interface SymbolState {
   /** The hard stop and take-profit `fStop` and `fTakeProfit` were made from (undefined: none yet); a level is the same object while its entry is (ExitPolicy). */
   stopShadowOf: Decimal | null | undefined;
   takeProfitShadowOf: Decimal | null | undefined;
-  /**
-   * The context the strategy is asked a signal with, one object per symbol for the whole run,
-   * refilled before each ask: a strategy reads it during the call only (SignalContext's contract),
-   * and an evaluation on every candle then allocates none.
-   */
-  readonly signalContext: { symbol: string; now: number; timeframeMs: number; inPosition: boolean };
 }
 
 export function newSymbolState(symbol: string, strategy: Strategy, position: PositionRecord): SymbolState {
@@ -83,6 +77,5 @@ export function newSymbolState(symbol: string, strategy: Strategy, position: Pos
     fTakeProfit: 0,
     stopShadowOf: undefined,
     takeProfitShadowOf: undefined,
-    signalContext: { symbol, now: 0, timeframeMs: 0, inPosition: false },
   };
 }

@@ -16,9 +16,8 @@ export interface Signal {
 }
 
 /**
- * What a strategy is told when asked for a signal, after its last `update`. The object is the
- * caller's and valid during the call only: the trading core refills one per symbol for every ask
- * (no allocation per candle), so a strategy keeps the values it needs, never the object.
+ * What a strategy is told when asked for a signal, after its last `update`. A new object for each
+ * ask: a strategy may keep it.
  */
 export interface SignalContext {
   readonly symbol: string;
