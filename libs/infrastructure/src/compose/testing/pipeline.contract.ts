@@ -361,6 +361,9 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
       // The eval loop stops finishing (a hung data source); time passes beyond DMS_TIMEOUT_MS.
       b.market.hang = true;
       void b.step('eval');
+      // Until the step hangs on the data source, it may still be reading the venue (the core's eval
+      // step reads the balances first): a read cut off by the spec's end would outlive it.
+      while (b.market.hanging === 0) await new Promise((r) => setTimeout(r, 5));
       await b.vs.advance(6_000);
       await b.step('watchdog');
       await b.app.bus.drain();

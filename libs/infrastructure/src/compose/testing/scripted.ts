@@ -9,6 +9,8 @@ export class ScriptedMarketData implements MarketData {
   readonly name = 'scripted';
   private readonly prices = new Map<string, { price: string; spread: string }>();
   hang = false;
+  /** Calls waiting on `hang` now: a spec waits for one before it moves on, so the step has done its other reads. */
+  hanging = 0;
   /** While set, candles() waits for it: holds an evaluation in flight. */
   gate: Promise<void> | null = null;
 
@@ -21,12 +23,17 @@ export class ScriptedMarketData implements MarketData {
     this.prices.set(symbol, { price, spread });
   }
 
+  private forever(): Promise<never> {
+    this.hanging++;
+    return new Promise<never>(() => undefined);
+  }
+
   timeframeMs(): number {
     return this.tf;
   }
 
   async candles(symbol: string, limit: number): Promise<MarketDataResult<Candle[]>> {
-    if (this.hang) await new Promise<never>(() => undefined);
+    if (this.hang) await this.forever();
     if (this.gate) await this.gate;
     const p = this.prices.get(symbol);
     if (!p) return { ok: false, error: { code: 'MARKET_DATA.UNKNOWN_SYMBOL', message: symbol } };
@@ -40,7 +47,7 @@ export class ScriptedMarketData implements MarketData {
   }
 
   async ticker(symbol: string): Promise<MarketDataResult<TickerDTO>> {
-    if (this.hang) await new Promise<never>(() => undefined);
+    if (this.hang) await this.forever();
     const p = this.prices.get(symbol);
     if (!p) return { ok: false, error: { code: 'MARKET_DATA.UNKNOWN_SYMBOL', message: symbol } };
     const price = dec(p.price);
