@@ -1,7 +1,7 @@
 import { FakeClock, SequentialIds, T0 } from '@cab/domain/testing';
 import type { AuditEntry } from '../ports/audit-log';
 import { InProcessEventBus } from '../events/in-process-event-bus';
-import { RecordingLogger, RecordingMetrics } from '../testing';
+import { InMemoryDeadLetterSink, RecordingLogger, RecordingMetrics } from '../testing';
 import { CorePublisher } from './core-publisher';
 
 function setup() {
@@ -9,7 +9,7 @@ function setup() {
   const written: AuditEntry[] = [];
   const publisher = new CorePublisher({
     audit: { recordAll: async (entries) => void written.push(...entries) },
-    bus: new InProcessEventBus({ clock }),
+    bus: new InProcessEventBus({ clock, ids: new SequentialIds('e-'), deadLetters: new InMemoryDeadLetterSink() }),
     metrics: new RecordingMetrics(),
     logger: new RecordingLogger(),
     clock,
