@@ -96,7 +96,7 @@ export class CorePublisher {
       case 'order':
         return this.order(fact.ts, fact.order, fact.error);
       case 'refused':
-        metrics.counter(PIPELINE_METRICS.orders, { symbol: fact.symbol, side: fact.side, reason: 'refused', outcome: 'duplicate' });
+        metrics.counter(PIPELINE_METRICS.orders, { symbol: fact.symbol, side: fact.side, outcome: 'duplicate' });
         return this.audit(fact.ts, 'order', fact.symbol, `${fact.side} not sent: ${fact.reason}`, { side: fact.side, refused: fact.reason });
       case 'exit':
         metrics.counter(PIPELINE_METRICS.exits, { symbol: fact.symbol, reason: fact.reason });
@@ -194,7 +194,8 @@ export class CorePublisher {
       return;
     }
     if (order.status === before) return;
-    metrics.counter(PIPELINE_METRICS.orders, { symbol: order.symbol, side: order.side, reason: tradeReasonOf(order.reason), outcome: order.status });
+    // The catalogue's labels exactly (symbol, side, outcome: metric-catalogue.ts): another label drops the series.
+    metrics.counter(PIPELINE_METRICS.orders, { symbol: order.symbol, side: order.side, outcome: order.status });
     const payload: Omit<OrderStatusChanged, 'eventId' | 'ts' | 'correlationId'> = {
       symbol: order.symbol,
       side: order.side,
