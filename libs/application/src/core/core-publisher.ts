@@ -84,6 +84,8 @@ export class CorePublisher {
           {
             ok: fact.ok,
             side: fact.side,
+            // "CODE: message" per refused rule, as the loops' risk entry (RiskDecision.reasons).
+            reasons: (fact.violations ?? []).map((v) => `${v.code}: ${v.message}`),
             codes: [...fact.codes],
             violations: violationsData(fact.violations ?? []),
             limits: { ...(fact.limits ?? {}) },
