@@ -81,6 +81,8 @@ export class CoreControl implements TradingControl {
     return this.act(actor, 'force exit', symbol, async () => {
       const { runtime } = this.deps;
       const core = runtime.core;
+      // Not started yet (AUTOSTART=false): the stored position is the one to exit.
+      await runtime.loaded();
       if (!core.symbols.includes(symbol)) return fail('CONTROL.UNKNOWN_SYMBOL', `${symbol} is not traded by this bot`);
       const pos = core.position(symbol);
       // Base with no open round trip is dust from the last one: nothing to exit.
@@ -108,12 +110,16 @@ export class CoreControl implements TradingControl {
       null,
       async () => {
         const { runtime, orders } = this.deps;
-        const order = runtime.core.order(clientOrderId) ?? (await orders.byClientOrderId(clientOrderId));
+        await runtime.loaded();
+        const held = runtime.core.order(clientOrderId);
+        // One the core does not hold goes with its stored row (read here, before the event): the core takes it up to cancel it.
+        const stored = held ? null : await orders.byClientOrderId(clientOrderId);
+        const order = held ?? stored;
         if (!order) return fail('CONTROL.UNKNOWN_ORDER', `no order ${clientOrderId}`);
         if (isTerminal(order.status)) return fail('CONTROL.NOT_OPEN', `${clientOrderId} is ${order.status} already`);
         if (order.status !== 'submitted' && order.status !== 'partial')
           return fail('CONTROL.FAILED', `${clientOrderId} is ${order.status}: not on the venue yet (reconcile will settle it)`);
-        runtime.enqueue({ kind: 'operator', action: 'cancel', clientOrderId, actor: actorName(actor) });
+        runtime.enqueue({ kind: 'operator', action: 'cancel', clientOrderId, actor: actorName(actor), ...(stored ? { stored } : {}) });
         await runtime.idle();
         return ok({ clientOrderId, status: runtime.core.order(clientOrderId)?.status ?? order.status });
       },

@@ -1,4 +1,4 @@
-import { ZERO, instrumentDust, type DustTest } from '@cab/domain';
+import { ZERO, dec, instrumentDust, type DustTest } from '@cab/domain';
 import type { Halt, HaltCode } from '../pipeline/trading-state';
 import type { PositionRecord } from '../ports/positions-repository';
 import { RiskLedger } from '../risk-state/risk-ledger';
@@ -7,6 +7,9 @@ import { CoreHalts } from './core-halts';
 import type { CoreFill, TradingCoreOptions } from './core-options';
 import type { CoreOutput } from './core-output';
 import type { OrderEntry, SymbolState } from './core-symbol-state';
+
+/** The stand-in base of an unsettled entry in `exposures()`: base × entry price = its quote. */
+const ONE = dec('1');
 
 /** Settled orders remembered, so a late or repeated report about one is applied (or ignored) rather than unknown. */
 const RECENT_ORDERS = 1024;
@@ -49,6 +52,27 @@ export class CoreContext {
   /** Every symbol's position as the core holds it (the portfolio risk limits read them). */
   *positions(): IterableIterator<PositionRecord> {
     for (const st of this.symbols.values()) yield st.position;
+  }
+
+  /**
+   * What the portfolio limits count (RISK_MAX_OPEN_POSITIONS, RISK_MAX_TOTAL_EXPOSURE_QUOTE): every
+   * open position, and a symbol's unsettled buy while its position is not open yet — its quote as
+   * the exposure. Symbols decided in one step must not all enter because the first one's buy has
+   * not been answered yet (the loops awaited each order; pipeline.paper.spec's "binds across SYMBOLS").
+   */
+  *exposures(): IterableIterator<Pick<PositionRecord, 'symbol' | 'baseQty' | 'avgEntry' | 'openedAt'>> {
+    for (const st of this.symbols.values()) {
+      const p = st.position;
+      if (p.openedAt !== null && p.baseQty.gt(ZERO)) {
+        yield p;
+        continue;
+      }
+      for (const { order } of st.unsettled.values())
+        if (order.side === 'buy' && order.requestedQuote !== null) {
+          yield { symbol: st.symbol, baseQty: ONE, avgEntry: order.requestedQuote, openedAt: order.createdAt };
+          break;
+        }
+    }
   }
 
   state(symbol: string): SymbolState {

@@ -56,9 +56,9 @@ export function evaluate(ctx: CoreContext, s: SymbolState, quote: CandleQuote, t
   }
   const intent = side === 'buy' ? { symbol, side, quoteAmount: amount, ts: now } : { symbol, side, baseAmount: amount, reduceOnly: true, ts: now };
   const book = side === 'buy' && ctx.book ? venue.book(symbol, 50) : null;
-  // The portfolio limits read every symbol's position: only for an entry, and only when one is set.
+  // The portfolio limits read every symbol's position and unsettled entry: only for an entry, and only when one is set.
   const cfg = ctx.opts.risk.config;
-  const portfolio = side === 'buy' && (cfg.maxOpenPositions > 0 || cfg.maxTotalExposureQuote.gt(ZERO)) ? portfolioExposure(ctx.positions(), symbol) : undefined;
+  const portfolio = side === 'buy' && (cfg.maxOpenPositions > 0 || cfg.maxTotalExposureQuote.gt(ZERO)) ? portfolioExposure(ctx.exposures(), symbol) : undefined;
   const state = buildRiskState(ctx.ledger, {
     ...(portfolio ? { portfolio } : {}),
     tradingState: ctx.halts.state(),

@@ -1,5 +1,6 @@
 import type { Candle } from '@cab/domain';
 import type { BalanceDTO, BrokerResult, OrderDTO } from '../ports/broker';
+import type { OrderRecord } from '../ports/orders-repository';
 import type { HaltCode } from '../pipeline/trading-state';
 import type { CandleQuote } from './venue-view';
 
@@ -91,8 +92,12 @@ export interface ReconcileReportEvent {
 export type OperatorEvent =
   | { readonly kind: 'operator'; readonly action: 'stop-entries' | 'halt' | 'resume'; readonly actor: string }
   | { readonly kind: 'operator'; readonly action: 'force-exit'; readonly symbol: string; readonly actor: string }
-  /** Cancel one working order of ours (TradingControl.cancelOrder); the venue's answer comes back as an OrderReport. */
-  | { readonly kind: 'operator'; readonly action: 'cancel'; readonly clientOrderId: string; readonly actor: string };
+  /**
+   * Cancel one working order of ours (TradingControl.cancelOrder); the venue's answer comes back as an OrderReport.
+   * `stored`: the order's row as the store holds it, read before the event, for an order the core may not hold
+   * (written by another process, or before this run); the core takes it up only if it holds none by that id.
+   */
+  | { readonly kind: 'operator'; readonly action: 'cancel'; readonly clientOrderId: string; readonly actor: string; readonly stored?: OrderRecord };
 
 /**
  * A halt the edge sees and the core cannot: the instance lock lost (LOCK.LOST), the watchdog's

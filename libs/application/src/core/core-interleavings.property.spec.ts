@@ -266,7 +266,7 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
 
   const tally = (f: CoreOutput): void => {
     if (f.kind === 'mismatch') mismatches++;
-    if (f.kind === 'exit' && f.reason === 'OPERATOR.FORCE_EXIT') seen.forceExits++;
+    if (f.kind === 'exit' && f.reason === 'FORCE') seen.forceExits++;
     else if (f.kind === 'exit') seen.exits++;
     if (f.kind === 'refused' && f.reason.endsWith('is not settled yet')) seen.raceRefused++;
     if (f.kind === 'order' && f.order.status === 'in_flight') seen.inFlight++;

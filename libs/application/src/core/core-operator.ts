@@ -1,9 +1,14 @@
 import { ZERO } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
 import type { CoreContext } from './core-context';
+import type { OrderRecord } from '../ports/orders-repository';
 import type { EdgeHaltEvent, OperatorEvent } from './core-events';
+import type { OrderEntry } from './core-symbol-state';
 import { exitWhole } from './core-exits';
 import { refused } from './core-order-path';
+
+/** The exit reason of an operator's force exit, as OperatorControl writes it (FORCE_EXIT_REASON_PREFIX = `exit FORCE`). */
+export const FORCE_EXIT = 'FORCE';
 
 /**
  * Halts only the operator lifts (TradingStateController's resume rules, OperatorControl's
@@ -45,11 +50,12 @@ export function onOperator(ctx: CoreContext, e: OperatorEvent): void {
       if (pos.openedAt === null || !pos.baseQty.gt(ZERO)) return refused(ctx, s.symbol, 'sell', now, 'force exit: no position');
       const bid = ctx.opts.venue.book(s.symbol, 1)?.bids[0]?.price ?? pos.avgEntry;
       s.exitShadow = false;
-      exitWhole(ctx, s, pos, bid, now, 'OPERATOR.FORCE_EXIT', `by ${e.actor}`);
+      // The loops' key suffix and reason text (OperatorControl.forceExit): the decisions pane and trade reasons read "exit FORCE: operator …".
+      exitWhole(ctx, s, pos, bid, now, FORCE_EXIT, `operator ${e.actor}`);
       return;
     }
     case 'cancel': {
-      const entry = ctx.unsettledById.get(e.clientOrderId);
+      const entry = ctx.unsettledById.get(e.clientOrderId) ?? adoptStored(ctx, e.clientOrderId, e.stored);
       // Only an order the venue holds can be cancelled; one still `new` or in flight is settled by its answer or a reconcile.
       if (!entry || (entry.order.status !== 'submitted' && entry.order.status !== 'partial')) return;
       const o = entry.order;
@@ -64,4 +70,20 @@ export function onEdgeHalt(ctx: CoreContext, e: EdgeHaltEvent): void {
   const now = ctx.opts.clock.now();
   if (e.level === null) ctx.clearHalt(e.code, now);
   else ctx.setHalt(e.code, e.level, now, e.reason);
+}
+
+/**
+ * A stored working order the core does not hold (the loops' OperatorControl cancels any stored
+ * open order): taken up as unsettled, so the cancel's answer — a look — settles it through the
+ * one report path (status, fills, position), as a reconcile would. Never one the core settled:
+ * its own word is newer than the row read before the event.
+ */
+function adoptStored(ctx: CoreContext, clientOrderId: string, stored: OrderRecord | undefined): OrderEntry | undefined {
+  if (!stored || stored.clientOrderId !== clientOrderId || ctx.recent.has(clientOrderId)) return undefined;
+  const s = ctx.symbols.get(stored.symbol);
+  if (!s || (stored.status !== 'submitted' && stored.status !== 'partial')) return undefined;
+  const entry: OrderEntry = { order: stored, tradeIds: null, inFlightSeq: Number.NaN };
+  s.unsettled.set(clientOrderId, entry);
+  ctx.unsettledById.set(clientOrderId, entry);
+  return entry;
 }

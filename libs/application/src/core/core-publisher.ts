@@ -1,4 +1,4 @@
-import { ZERO, isTerminal, str, type Clock, type Decimal, type OrderStatus } from '@cab/domain';
+import { ZERO, isTerminal, str, type Clock, type Decimal, type IdGenerator, type OrderStatus } from '@cab/domain';
 import type { OrderStatusChanged, TradeFailed } from '../events/topics';
 import type { AuditEntry } from '../ports/audit-log';
 import type { EventBus } from '../ports/event-bus';
@@ -23,6 +23,11 @@ export interface CorePublisherDeps {
   positionOpen?: (symbol: string) => boolean;
   /** The strategy's name, in the signal's audit summary (as the loops wrote it). */
   strategy?: string;
+  /**
+   * Correlation ids: a signal and the risk verdict of the same evaluation step share one, as the
+   * loops' evaluate-and-execute wrote them (the dashboard's decisions pane pairs them by it).
+   */
+  ids?: IdGenerator;
 }
 
 /** The status a look left each order in, so a repeated look publishes nothing and a trade completes once; bounded. */
@@ -46,6 +51,8 @@ interface Seen {
  */
 export class CorePublisher {
   private readonly seen = new Map<string, Seen>();
+  /** Each symbol's last evaluation step: its time and correlation id. */
+  private readonly step = new Map<string, { ts: number; id: string | null }>();
   private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: CorePublisherDeps) {}
@@ -61,24 +68,37 @@ export class CorePublisher {
       case 'signal': {
         metrics.counter(PIPELINE_METRICS.signals, { symbol: fact.symbol, action: fact.action });
         const name = this.deps.strategy ?? 'strategy';
-        return this.audit(fact.ts, 'signal', fact.symbol, `${name}: ${fact.action}`, { action: fact.action, strategy: name, reasons: [...fact.reasons] });
+        // The core publishes a step's verdict right after its signal, same symbol and time (core-evaluate.ts).
+        const id = this.deps.ids ? this.deps.ids.next() : null;
+        this.step.set(fact.symbol, { ts: fact.ts, id });
+        const data = { action: fact.action, strategy: name, reasons: [...fact.reasons] };
+        return this.audit(fact.ts, 'signal', fact.symbol, `${name}: ${fact.action}`, data, id);
       }
       case 'risk':
         if (!fact.ok) for (const code of fact.codes) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol: fact.symbol, code });
-        return this.audit(fact.ts, 'risk', fact.symbol, fact.ok ? `${fact.side} allowed` : `${fact.side} blocked: ${fact.codes.join(', ')}`, {
-          ok: fact.ok,
-          side: fact.side,
-          codes: [...fact.codes],
-          violations: violationsData(fact.violations ?? []),
-          limits: { ...(fact.limits ?? {}) },
-        });
+        return this.audit(
+          fact.ts,
+          'risk',
+          fact.symbol,
+          fact.ok ? `${fact.side} allowed` : `${fact.side} blocked: ${fact.codes.join(', ')}`,
+          {
+            ok: fact.ok,
+            side: fact.side,
+            // "CODE: message" per refused rule, as the loops' risk entry (RiskDecision.reasons).
+            reasons: (fact.violations ?? []).map((v) => `${v.code}: ${v.message}`),
+            codes: [...fact.codes],
+            violations: violationsData(fact.violations ?? []),
+            limits: { ...(fact.limits ?? {}) },
+          },
+          this.stepOf(fact.symbol, fact.ts),
+        );
       case 'blocked':
         bus.emit('trade.blocked', { symbol: fact.symbol, side: fact.side, reasons: [...fact.reasons], limits: { ...(fact.limits ?? {}) } });
         return;
       case 'order':
         return this.order(fact.ts, fact.order, fact.error);
       case 'refused':
-        metrics.counter(PIPELINE_METRICS.orders, { symbol: fact.symbol, side: fact.side, reason: 'refused', outcome: 'duplicate' });
+        metrics.counter(PIPELINE_METRICS.orders, { symbol: fact.symbol, side: fact.side, outcome: 'duplicate' });
         return this.audit(fact.ts, 'order', fact.symbol, `${fact.side} not sent: ${fact.reason}`, { side: fact.side, refused: fact.reason });
       case 'exit':
         metrics.counter(PIPELINE_METRICS.exits, { symbol: fact.symbol, reason: fact.reason });
@@ -176,7 +196,8 @@ export class CorePublisher {
       return;
     }
     if (order.status === before) return;
-    metrics.counter(PIPELINE_METRICS.orders, { symbol: order.symbol, side: order.side, reason: tradeReasonOf(order.reason), outcome: order.status });
+    // The catalogue's labels exactly (symbol, side, outcome: metric-catalogue.ts): another label drops the series.
+    metrics.counter(PIPELINE_METRICS.orders, { symbol: order.symbol, side: order.side, outcome: order.status });
     const payload: Omit<OrderStatusChanged, 'eventId' | 'ts' | 'correlationId'> = {
       symbol: order.symbol,
       side: order.side,
@@ -260,8 +281,21 @@ export class CorePublisher {
     logger.info('fill', { ...common, amount: str(amount), price, fee: str(order.fee.minus(prev?.fee ?? ZERO)), feeCurrency: order.feeCurrency, ...closed });
   }
 
-  private audit(ts: number, kind: AuditEntry['kind'], symbol: string | null, summary: string, data: AuditEntry['data']): void {
-    const entry: AuditEntry = { ts, kind, symbol, correlationId: null, summary, data };
+  /** The correlation id of the symbol's step at `ts` (its signal's), or none. */
+  private stepOf(symbol: string, ts: number): string | null {
+    const step = this.step.get(symbol);
+    return step && step.ts === ts ? step.id : null;
+  }
+
+  private audit(
+    ts: number,
+    kind: AuditEntry['kind'],
+    symbol: string | null,
+    summary: string,
+    data: AuditEntry['data'],
+    correlationId: string | null = null,
+  ): void {
+    const entry: AuditEntry = { ts, kind, symbol, correlationId, summary, data };
     this.writes = this.writes
       .then(() => this.deps.audit.recordAll([entry]))
       .catch((e: unknown) => this.deps.logger.error('audit write failed', { kind, error: errorText(e) }));

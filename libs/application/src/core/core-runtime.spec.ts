@@ -113,7 +113,7 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(t.topics).toEqual(expect.arrayContaining(['order.filled', 'trade.completed']));
     const kinds = (await t.storage.audit.find({ limit: 100 })).map((a) => a.kind);
     expect(kinds).toEqual(expect.arrayContaining(['signal', 'risk', 'order']));
-    expect(t.metrics.count(PIPELINE_METRICS.orders, { symbol: SYMBOL, side: 'buy', reason: 'signal', outcome: 'filled' })).toBe(1);
+    expect(t.metrics.count(PIPELINE_METRICS.orders, { symbol: SYMBOL, side: 'buy', outcome: 'filled' })).toBe(1);
     expect(t.metrics.gaugeValue(PIPELINE_METRICS.positionBase, { symbol: SYMBOL })).toBeGreaterThan(0);
     // The balance after the fill reached the VenueView the next decision reads.
     await t.runtime.idle();

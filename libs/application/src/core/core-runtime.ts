@@ -95,6 +95,7 @@ export class CoreRuntime implements OrchestratorControl {
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private recovered = false;
+  private recovering: Promise<void> | null = null;
   /** The sequence number of the reconcile the core asked for at recovery, carried out before the timers start. */
   private requestedSeq: number | null = null;
   /** Read failures of the reconcile pass under way (null: none under way). */
@@ -113,6 +114,7 @@ export class CoreRuntime implements OrchestratorControl {
     const { core, venue, broker, logger, metrics, clock } = opts;
     if (core.symbols.length === 0) throw new RangeError('the core runtime needs at least one symbol');
     this.publisher = new CorePublisher({
+      ids: opts.ids,
       audit: opts.stores.audit,
       bus: opts.bus,
       metrics,
@@ -214,7 +216,7 @@ export class CoreRuntime implements OrchestratorControl {
       this.state = 'starting';
       this.startedAt = this.opts.clock.now();
       try {
-        if (!this.recovered) await this.recover();
+        if (!this.recovered) await this.loaded();
         else await this.loops.reconcile.runOnce();
         const err = this.loops.reconcile.status().lastError;
         if (err !== null) {
@@ -346,6 +348,19 @@ export class CoreRuntime implements OrchestratorControl {
       await Promise.all([...this.pending]);
     }
     await this.publisher.flushed();
+  }
+
+  /**
+   * Start-up recovery without the timers, once (start() runs it first): an operator's action on a
+   * bot not started (AUTOSTART=false) acts on the stored positions and orders, as the loops' control
+   * read them from the store, rather than on an empty core.
+   */
+  loaded(): Promise<void> {
+    if (this.recovered) return Promise.resolve();
+    this.recovering ??= this.recover().finally(() => {
+      this.recovering = null;
+    });
+    return this.recovering;
   }
 
   /** Start-up: the venue's rules and balances, the halts with their reasons, then the store into the core and its reconcile. */

@@ -223,7 +223,12 @@ describe('TradingCore events in, commands out', () => {
     opened(t);
     const exit = placed(t.handle({ kind: 'operator', action: 'force-exit', symbol: SYMBOL, actor: 'test' }));
     expect(exit).toEqual([
-      expect.objectContaining({ side: 'sell', requestedBase: dec('0.001996'), idempotencyKey: expect.stringMatching(/:OPERATOR\.FORCE_EXIT$/) }),
+      expect.objectContaining({
+        side: 'sell',
+        requestedBase: dec('0.001996'),
+        idempotencyKey: expect.stringMatching(/:FORCE$/),
+        reason: 'exit FORCE: operator test',
+      }),
     ]);
     const again = t.handle({ kind: 'operator', action: 'force-exit', symbol: SYMBOL, actor: 'test' });
     expect(placed(again)).toEqual([]);
@@ -240,6 +245,49 @@ describe('TradingCore events in, commands out', () => {
     expect(t.core.halts.state()).toBe('halted');
     t.handle({ kind: 'operator', action: 'resume', actor: 'test' });
     expect(t.core.halts.state()).toBe('active');
+  });
+
+  it('the operator cancels a stored working order the core does not hold: taken up from its row, settled by the look the cancel answers', () => {
+    const t = setup();
+    const stored: OrderRecord = {
+      clientOrderId: 'manual-1',
+      exchange: 'view',
+      exchangeOrderId: 'x1',
+      symbol: SYMBOL,
+      side: 'buy',
+      type: 'limit',
+      requestedQuote: null,
+      requestedBase: dec('0.001'),
+      status: 'submitted',
+      filledBase: ZERO,
+      filledQuote: ZERO,
+      averagePrice: null,
+      fee: ZERO,
+      feeCurrency: null,
+      idempotencyKey: 'spec:manual-1',
+      reason: 'spec: a resting order',
+      createdAt: T0,
+      updatedAt: T0,
+    };
+    // Without its row the core has nothing to cancel; a row that is not working is not taken up either.
+    expect(t.handle({ kind: 'operator', action: 'cancel', clientOrderId: 'manual-1', actor: 'test' }).filter((c) => c.kind === 'cancel-order')).toEqual([]);
+    const filled = { ...stored, status: 'filled' as const };
+    expect(
+      t.handle({ kind: 'operator', action: 'cancel', clientOrderId: 'manual-1', actor: 'test', stored: filled }).filter((c) => c.kind === 'cancel-order'),
+    ).toEqual([]);
+    expect(t.core.order('manual-1')).toBeNull();
+
+    const out = t.handle({ kind: 'operator', action: 'cancel', clientOrderId: 'manual-1', actor: 'test', stored });
+    expect(out.filter((c) => c.kind === 'cancel-order')).toEqual([{ kind: 'cancel-order', symbol: SYMBOL, clientOrderId: 'manual-1', exchangeOrderId: 'x1' }]);
+    expect(t.core.unsettled(SYMBOL).map((o) => o.clientOrderId)).toEqual(['manual-1']);
+    const answer = t.handle(report(stored, ok(look(stored, [], 'canceled')), 'look'));
+    expect(persists(answer).map((p) => p.order?.status)).toEqual(['canceled']);
+    expect(t.core.unsettled(SYMBOL)).toEqual([]);
+    expect(t.core.order('manual-1')?.status).toBe('canceled');
+    // Settled by the core now: a stale row read before a second cancel is not taken up again.
+    expect(t.handle({ kind: 'operator', action: 'cancel', clientOrderId: 'manual-1', actor: 'test', stored }).filter((c) => c.kind === 'cancel-order')).toEqual(
+      [],
+    );
   });
 
   it('a quiet candle makes no command and allocates no array for them', () => {

@@ -14,7 +14,7 @@ export function tradeReasonOf(reason: string | null): TradeReason {
   if (!reason) return 'manual';
   if (reason.startsWith('signal')) return 'signal';
   if (reason.startsWith(FORCE_EXIT_REASON_PREFIX)) return 'manual';
-  // The trading core's force exit ("exit OPERATOR.FORCE_EXIT: by dashboard alice"): a person's decision too.
+  // Rows the trading core wrote before it took the loops' text ("exit OPERATOR.FORCE_EXIT: by dashboard alice"): a person's decision too.
   if (reason.startsWith('exit OPERATOR.FORCE_EXIT')) return 'manual';
   if (reason.includes('EXIT.TRAILING_STOP')) return 'trailing';
   if (reason.startsWith('exit')) return 'stop';

@@ -121,6 +121,7 @@ export function composeCore(p: PipelineParts): ComposedPipeline {
     dmsTimeoutMs: settings.dmsTimeoutMs,
     // The strategy's warm-up and a little more: the loops' feeds read no more than that either.
     historyCandles: Math.max(2, p.strategy.warmup),
+    maxQuoteAgeMs: maxQuoteAgeMs(settings),
     strategyName: p.strategy.name,
   });
   const trading: BotTradingState = {
@@ -199,4 +200,15 @@ export function composeLoops(p: PipelineParts): ComposedPipeline {
   });
   const control = new OperatorControl(deps, { orchestrator, trading, placeOrder, instruments, settler, bucketMs: settings.idempotency.bucketMs });
   return { orchestrator, trading, control };
+}
+
+/**
+ * How old a ticker may be before the core's pumps make no event from it, on the pipeline's clock:
+ * 30 s of wall time. A paper replay's clock runs REPLAY_SPEED times the wall's and its ticker is
+ * the last candle's, so its limit is scaled (at speed 600 a poll every 0.2 s is 120 s of replay
+ * time: an unscaled limit called every ticker stale and the worker's e2e never traded).
+ */
+function maxQuoteAgeMs(settings: Settings): number {
+  const replaying = settings.mode === 'paper' && settings.marketData.source === 'replay';
+  return 30_000 * (replaying ? settings.marketData.replaySpeed : 1);
 }

@@ -1,0 +1,72 @@
+import { dec } from '@cab/domain';
+import { FakeClock, SequentialIds, T0 } from '@cab/domain/testing';
+import type { OrderRecord } from '../ports/orders-repository';
+import type { AuditEntry } from '../ports/audit-log';
+import { InProcessEventBus } from '../events/in-process-event-bus';
+import { InMemoryDeadLetterSink, RecordingLogger, RecordingMetrics } from '../testing';
+import { CorePublisher } from './core-publisher';
+
+function setup() {
+  const clock = new FakeClock(T0);
+  const written: AuditEntry[] = [];
+  const metrics = new RecordingMetrics();
+  const publisher = new CorePublisher({
+    audit: { recordAll: async (entries) => void written.push(...entries) },
+    bus: new InProcessEventBus({ clock, ids: new SequentialIds('e-'), deadLetters: new InMemoryDeadLetterSink() }),
+    metrics,
+    logger: new RecordingLogger(),
+    clock,
+    strategy: 'scripted',
+    ids: new SequentialIds('step-'),
+  });
+  return { publisher, written, metrics };
+}
+
+describe('CorePublisher: the decision log', () => {
+  it("a signal and its step's risk verdict share a correlation id (the decisions pane pairs them); another step's do not", async () => {
+    const { publisher, written } = setup();
+    publisher.publish({ kind: 'signal', ts: T0, symbol: 'BTC/USDT', action: 'buy', reasons: ['cross'] });
+    publisher.publish({ kind: 'signal', ts: T0, symbol: 'ETH/USDT', action: 'buy', reasons: ['cross'] });
+    publisher.publish({ kind: 'risk', ts: T0, symbol: 'BTC/USDT', side: 'buy', ok: false, codes: ['RISK.MAX_POSITION'] });
+    publisher.publish({ kind: 'signal', ts: T0 + 60_000, symbol: 'BTC/USDT', action: 'hold', reasons: [] });
+    // A verdict with no signal of its step (another time) is not paired with the last one.
+    publisher.publish({ kind: 'risk', ts: T0 + 120_000, symbol: 'BTC/USDT', side: 'buy', ok: true, codes: [] });
+    await publisher.flushed();
+    expect(written.map((e) => [e.kind, e.symbol, e.correlationId])).toEqual([
+      ['signal', 'BTC/USDT', 'step-1'],
+      ['signal', 'ETH/USDT', 'step-2'],
+      ['risk', 'BTC/USDT', 'step-1'],
+      ['signal', 'BTC/USDT', 'step-3'],
+      ['risk', 'BTC/USDT', null],
+    ]);
+  });
+
+  it("counts an order's outcome with the catalogue's labels exactly (symbol, side, outcome): another label would drop the series", async () => {
+    const { publisher, metrics } = setup();
+    const order: OrderRecord = {
+      clientOrderId: 'c-1',
+      exchange: 'paper',
+      exchangeOrderId: 'x1',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      type: 'market',
+      requestedQuote: dec('100'),
+      requestedBase: null,
+      status: 'filled',
+      filledBase: dec('0.002'),
+      filledQuote: dec('100'),
+      averagePrice: dec('50000'),
+      fee: dec('0.000004'),
+      feeCurrency: 'BTC',
+      idempotencyKey: 'k',
+      reason: 'signal: cross',
+      createdAt: T0,
+      updatedAt: T0,
+    };
+    publisher.publish({ kind: 'order', ts: T0, symbol: 'BTC/USDT', order });
+    publisher.publish({ kind: 'refused', ts: T0, symbol: 'BTC/USDT', side: 'buy', reason: 'a buy of BTC/USDT is not settled yet' });
+    await publisher.flushed();
+    expect(metrics.count('cab_orders_total', { symbol: 'BTC/USDT', side: 'buy', outcome: 'filled' })).toBe(1);
+    expect(metrics.count('cab_orders_total', { symbol: 'BTC/USDT', side: 'buy', outcome: 'duplicate' })).toBe(1);
+  });
+});
