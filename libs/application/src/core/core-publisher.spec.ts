@@ -22,7 +22,60 @@ function setup() {
   return { publisher, written, metrics };
 }
 
+const orderOf = (over: Partial<OrderRecord>): OrderRecord => ({
+  clientOrderId: 'c-1',
+  exchange: 'paper',
+  exchangeOrderId: null,
+  symbol: 'BTC/USDT',
+  side: 'buy',
+  type: 'market',
+  requestedQuote: dec('100'),
+  requestedBase: null,
+  status: 'new',
+  filledBase: dec('0'),
+  filledQuote: dec('0'),
+  averagePrice: null,
+  fee: dec('0'),
+  feeCurrency: null,
+  idempotencyKey: 'k',
+  reason: 'signal: cross',
+  createdAt: T0,
+  updatedAt: T0,
+  ...over,
+});
+
 describe('CorePublisher: the decision log', () => {
+  it('an order placed by an allowed verdict carries its decision: signal, risk, placing and outcome share one correlation id', async () => {
+    const { publisher, written } = setup();
+    publisher.publish({ kind: 'signal', ts: T0, symbol: 'BTC/USDT', action: 'buy', reasons: ['cross'] });
+    publisher.publish({ kind: 'risk', ts: T0, symbol: 'BTC/USDT', side: 'buy', ok: true, codes: [] });
+    const order = orderOf({ clientOrderId: 'c-1' });
+    publisher.placing(order);
+    // The next step's signal comes before the send goes out (the write-ahead is awaited): the order keeps its own step.
+    publisher.publish({ kind: 'signal', ts: T0 + 60_000, symbol: 'BTC/USDT', action: 'hold', reasons: [] });
+    publisher.sending(order);
+    publisher.publish({ kind: 'order', ts: T0 + 60_000, symbol: 'BTC/USDT', order: { ...order, status: 'rejected' }, error: 'rejected SPEC.REFUSED: no' });
+    // An exit's sell (no verdict of its step) and an order of a refused verdict stay uncorrelated.
+    publisher.placing(orderOf({ clientOrderId: 'c-exit', side: 'sell', createdAt: T0 + 60_000 }));
+    publisher.sending(orderOf({ clientOrderId: 'c-exit', side: 'sell', createdAt: T0 + 60_000 }));
+    publisher.publish({ kind: 'signal', ts: T0 + 120_000, symbol: 'BTC/USDT', action: 'buy', reasons: [] });
+    publisher.publish({ kind: 'risk', ts: T0 + 120_000, symbol: 'BTC/USDT', side: 'buy', ok: false, codes: ['RISK.MAX_POSITION'] });
+    publisher.placing(orderOf({ clientOrderId: 'c-refused', createdAt: T0 + 120_000 }));
+    publisher.sending(orderOf({ clientOrderId: 'c-refused', createdAt: T0 + 120_000 }));
+    await publisher.flushed();
+    expect(written.map((e) => [e.kind, e.summary.replace(/ .*/, ''), e.correlationId])).toEqual([
+      ['signal', 'scripted:', 'step-1'],
+      ['risk', 'buy', 'step-1'],
+      ['signal', 'scripted:', 'step-2'],
+      ['order', 'placing', 'step-1'],
+      ['order', 'buy', 'step-1'],
+      ['order', 'placing', null],
+      ['signal', 'scripted:', 'step-3'],
+      ['risk', 'buy', 'step-3'],
+      ['order', 'placing', null],
+    ]);
+  });
+
   it("a signal and its step's risk verdict share a correlation id (the decisions pane pairs them); another step's do not", async () => {
     const { publisher, written } = setup();
     publisher.publish({ kind: 'signal', ts: T0, symbol: 'BTC/USDT', action: 'buy', reasons: ['cross'] });

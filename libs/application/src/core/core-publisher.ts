@@ -53,6 +53,10 @@ export class CorePublisher {
   private readonly seen = new Map<string, Seen>();
   /** Each symbol's last evaluation step: its time and correlation id. */
   private readonly step = new Map<string, { ts: number; id: string | null }>();
+  /** Each symbol's last risk verdict: an order placed by it belongs to its step. */
+  private readonly verdict = new Map<string, { ts: number; side: string; ok: boolean; id: string | null }>();
+  /** The correlation id of each order placed by a decision (bounded as `seen`): its placing and outcome entries carry it. */
+  private readonly decisionOf = new Map<string, string>();
   private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: CorePublisherDeps) {}
@@ -75,6 +79,7 @@ export class CorePublisher {
         return this.audit(fact.ts, 'signal', fact.symbol, `${name}: ${fact.action}`, data, id);
       }
       case 'risk':
+        this.verdict.set(fact.symbol, { ts: fact.ts, side: fact.side, ok: fact.ok, id: this.stepOf(fact.symbol, fact.ts) });
         if (!fact.ok) for (const code of fact.codes) metrics.counter(PIPELINE_METRICS.riskBlocked, { symbol: fact.symbol, code });
         return this.audit(
           fact.ts,
@@ -151,6 +156,19 @@ export class CorePublisher {
     }
   }
 
+  /**
+   * The core made a PlaceOrder (called as the command is carried out, in the same step as its
+   * facts): an order the step's allowed verdict placed joins that decision, so the audit trail of
+   * a correlation id reads signal, risk verdict, placing, outcome (docs/core.md, "Shape"). Exits
+   * and operator sells have no verdict of their step and stay uncorrelated.
+   */
+  placing(order: OrderRecord): void {
+    const v = this.verdict.get(order.symbol);
+    if (!v || v.id === null || !v.ok || v.ts !== order.createdAt || v.side !== order.side) return;
+    this.decisionOf.set(order.clientOrderId, v.id);
+    if (this.decisionOf.size > REMEMBERED_ORDERS) this.decisionOf.delete(this.decisionOf.keys().next().value as string);
+  }
+
   /** The write-ahead is committed and the send goes out (the loops' "placing" audit entry). */
   sending(order: OrderRecord): void {
     const amount = order.side === 'buy' ? order.requestedQuote : order.requestedBase;
@@ -167,6 +185,7 @@ export class CorePublisher {
         amount: amountText,
         reason: order.reason,
       },
+      this.decisionOf.get(order.clientOrderId) ?? null,
     );
   }
 
@@ -244,6 +263,7 @@ export class CorePublisher {
         feeCurrency: order.feeCurrency,
         ...(error !== undefined ? { error } : {}),
       },
+      this.decisionOf.get(coid) ?? null,
     );
   }
 

@@ -167,6 +167,7 @@ export class CoreRuntime implements OrchestratorControl {
         if (!this.recovered) this.requestedSeq = c.requestedAtSeq;
         else this.track(this.reconcilePass(c.requestedAtSeq));
       },
+      placing: (order) => this.publisher.placing(order),
       sending: (order) => this.publisher.sending(order),
       publish: (fact) => this.onFact(fact),
       onError: (c, e) => logger.error('a core command could not be carried out', { command: c.kind, error: e }),

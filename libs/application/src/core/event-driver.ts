@@ -20,6 +20,8 @@ export interface EventDriverOptions {
   cancel?: (symbol: string, clientOrderId: string, exchangeOrderId: string | null) => Promise<BrokerResult<OrderDTO>>;
   /** Carries out a RequestReconcile (a ReconcilePump's `request`); without it, the command is reported to `onError`. */
   reconcile?: (command: RequestReconcileCommand) => void;
+  /** The core made a PlaceOrder: called as the command is carried out, before its write-ahead (the publisher pairs it with its decision). */
+  placing?: (order: OrderRecord) => void;
   /** An order's row and key are committed and its send goes out now (the audit's "placing" entry). */
   sending?: (order: OrderRecord) => void;
   /** Every Publish fact, in the order the core made them. */
@@ -101,6 +103,7 @@ export class EventDriver {
     for (const c of commands) {
       switch (c.kind) {
         case 'place-order':
+          this.opts.placing?.(c.order);
           this.track(this.place(c.order));
           break;
         case 'persist':

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { PaperBroker } from '../brokers/paper/paper-broker';
 import { makePaperPipelineWorld } from './testing/paper-world';
 import { pipelineContract, startBot, type PipelineBot } from './testing/pipeline.contract';
-import { value } from '@cab/application/testing';
+import { RecordingLogger, value } from '@cab/application/testing';
 
 pipelineContract('paper', makePaperPipelineWorld);
 
@@ -105,33 +105,33 @@ describe('pipeline (paper): beyond the contract', () => {
   it('an order is recorded with the decision that caused it: signal, risk verdict, order entry and outcome, in that order', async () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
-    // What the database holds when the order reaches the broker: the key and the order row, not
-    // yet the decision's entries (they are written with the outcome, so the send waits for less).
-    const atSend: { orders: number; audit: number }[] = [];
+    // What the database holds when the order reaches the broker (the core's write-ahead, docs/core.md
+    // "Drivers"): its row and its idempotency key, committed. The decision's audit entries are not
+    // on the send's path (the publisher writes them beside it), so they are not asserted here.
+    const atSend: { status: string | undefined; keyFor: string | null | undefined }[] = [];
     const broker = bot.app.broker;
     const send = broker.createMarketBuyQuote.bind(broker);
-    broker.createMarketBuyQuote = async (...args) => {
-      atSend.push({
-        orders: (await bot!.orders()).length,
-        audit: (await bot!.app.storage.audit.find({ limit: 100 })).filter((a) => a.kind !== 'system').length,
-      });
-      return send(...args);
+    broker.createMarketBuyQuote = async (symbol, quote, coid) => {
+      const row = (await bot!.orders()).find((o) => o.clientOrderId === coid);
+      const key = row?.idempotencyKey ? await bot!.app.storage.idempotency.get(row.idempotencyKey) : undefined;
+      atSend.push({ status: row?.status, keyFor: key?.ref });
+      return send(symbol, quote, coid);
     };
     bot.strategy.next = 'buy';
     await bot.step('eval');
-    expect(atSend).toEqual([{ orders: 1, audit: 0 }]);
+    const [order] = await bot.orders();
+    expect(atSend).toEqual([{ status: 'new', keyFor: order!.clientOrderId }]);
     const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
     const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
-    expect(trail.slice(0, 4).map((a) => a.kind)).toEqual(['signal', 'risk', 'order', 'order']);
-    expect(trail[2]?.summary).toMatch(/^placing buy/);
+    expect(trail.map((a) => a.kind)).toEqual(['signal', 'risk', 'order', 'order']);
+    expect(trail[2]?.summary).toMatch(new RegExp(`^placing buy 100 quote as ${order!.clientOrderId}`));
     expect(trail[3]?.summary).toMatch(/ new → filled /);
-    // Consecutive ids: one transaction wrote the decision with the order's outcome.
-    expect(trail.slice(0, 4).map((a) => a.id - trail[0]!.id)).toEqual([0, 1, 2, 3]);
     expect(await bot.orders()).toHaveLength(1);
   });
 
   it('an order the venue refuses is recorded with its decision too, and so is one whose outcome could not be stored', async () => {
-    bot = await startBot(await makePaperPipelineWorld(), dir);
+    const logger = new RecordingLogger();
+    bot = await startBot(await makePaperPipelineWorld(), dir, {}, { logger });
     await bot.app.orchestrator.start();
     const broker = bot.app.broker;
     broker.createMarketBuyQuote = async () => ({ ok: false, error: { kind: 'rejected', code: 'SPEC.REFUSED', message: 'refused by the spec' } });
@@ -140,33 +140,46 @@ describe('pipeline (paper): beyond the contract', () => {
     const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
     const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
     expect(trail.map((a) => a.kind)).toEqual(['signal', 'risk', 'order', 'order']);
-    expect(trail[3]?.summary).toMatch(/rejected: rejected SPEC\.REFUSED$/);
+    expect(trail[3]?.summary).toMatch(/ new → rejected /);
+    expect(trail[3]?.data['error']).toMatch(/^rejected SPEC\.REFUSED: /);
+    expect((await bot.orders()).map((o) => o.status)).toEqual(['rejected']);
 
-    // The outcome's transaction throws: the entries are still written, on their own.
+    // The outcome's transaction throws (the first unit of work is the next order's write-ahead): the
+    // decision's entries are written all the same (they do not ride on it), and the failed write is logged.
     const settle = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
     let calls = 0;
     bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('disk full (spec)')) : settle(work));
-    broker.createMarketBuyQuote = async () => ({ ok: false, error: { kind: 'rejected', code: 'SPEC.REFUSED', message: 'refused by the spec' } });
     await bot.vs.advance(120_000);
     await expect(bot.app.orchestrator.runLoopOnce('eval')).resolves.toBeUndefined();
     expect(calls).toBe(2);
-    const signals = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
-    const second = (await bot.app.storage.audit.find({ correlationId: signals[0]!.correlationId! })).reverse();
-    expect(second.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing']);
+    // The step hands over the two candles closed meanwhile; the first one's decision placed the order.
+    const placing = (await bot.app.storage.audit.find({ kind: 'order' })).filter((a) => a.summary.startsWith('placing'));
+    expect(placing).toHaveLength(2);
+    const second = (await bot.app.storage.audit.find({ correlationId: placing[0]!.correlationId! })).reverse();
+    expect(second.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing', 'buy']);
+    expect(second[3]?.summary).toMatch(/ new → rejected /);
+    const failed = logger.at('error').filter((e) => e.msg === 'a core command could not be carried out');
+    expect(failed.map((e) => [e.fields['command'], e.fields['error']])).toEqual([['persist', expect.stringMatching(/disk full \(spec\)/)]]);
   });
 
   it('a failure after the outcome committed (here the halt on a fatal refusal) does not record the decision twice', async () => {
-    bot = await startBot(await makePaperPipelineWorld(), dir);
+    const logger = new RecordingLogger();
+    bot = await startBot(await makePaperPipelineWorld(), dir, {}, { logger });
     await bot.app.orchestrator.start();
     bot.app.broker.createMarketBuyQuote = async () => ({ ok: false, error: { kind: 'fatal', code: 'SPEC.FATAL', message: 'keys revoked (spec)' } });
-    bot.app.trading.halt = () => Promise.reject(new Error('halt failed (spec)'));
+    bot.app.storage.safety.saveHalt = () => Promise.reject(new Error('halt failed (spec)'));
     bot.strategy.next = 'buy';
     await bot.app.orchestrator.runLoopOnce('eval');
-    expect(bot.app.orchestrator.status().loops.eval.lastError).toMatch(/halt failed \(spec\)/);
+    // The halt's write failed: it surfaces (logged), and the halt holds all the same (the core's, in memory).
+    const failed = logger.at('error').filter((e) => e.msg === 'a core command could not be carried out');
+    expect(failed.map((e) => [e.fields['command'], e.fields['error']])).toEqual([['persist', expect.stringMatching(/halt failed \(spec\)/)]]);
+    expect(bot.app.orchestrator.status().trading).toBe('halted');
+    expect(bot.app.orchestrator.status().haltReasons.join()).toMatch(/^BROKER\.FATAL: fatal SPEC\.FATAL: keys revoked \(spec\)$/);
     const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
     const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
     expect(trail.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing', 'buy']);
-    expect(trail[3]?.summary).toMatch(/rejected: fatal SPEC\.FATAL$/);
+    expect(trail[3]?.data['error']).toMatch(/^fatal SPEC\.FATAL: /);
+    expect(await bot.app.storage.audit.find({ kind: 'signal' })).toHaveLength(1);
   });
 
   it('an order filled on the venue but never settled (a crash), looked up after the venue forgot its client id, is settled from its trades', async () => {
@@ -348,8 +361,9 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(await adopted()).toEqual([[`adopted-${manual.id}`, manual.id, 'submitted']]);
   });
 
-  it('an order row that vanished before its settlement: the step fails, its decision is recorded once', async () => {
-    bot = await startBot(await makePaperPipelineWorld(), dir);
+  it('an order row that vanished before its settlement: the failed write is logged, its decision is recorded once', async () => {
+    const logger = new RecordingLogger();
+    bot = await startBot(await makePaperPipelineWorld(), dir, {}, { logger });
     await bot.app.orchestrator.start();
     const broker = bot.app.broker;
     const send = broker.createMarketBuyQuote.bind(broker);
@@ -358,11 +372,15 @@ describe('pipeline (paper): beyond the contract', () => {
       return send(symbol, quote, coid);
     };
     bot.strategy.next = 'buy';
-    await bot.app.orchestrator.runLoopOnce('eval');
-    expect(bot.app.orchestrator.status().loops.eval.lastError).toMatch(/vanished between insert and settle/);
+    await expect(bot.app.orchestrator.runLoopOnce('eval')).resolves.toBeUndefined();
+    const failed = logger.at('error').filter((e) => e.msg === 'a core command could not be carried out');
+    expect(failed.map((e) => [e.fields['command'], e.fields['error']])).toEqual([['persist', expect.stringMatching(/is not in the store/)]]);
+    // Nothing written in its place: no row, no position behind a row the store does not have.
+    expect(await bot.orders()).toEqual([]);
+    expect(await bot.app.storage.positions.get('BTC/USDT')).toBeNull();
     const [signal] = await bot.app.storage.audit.find({ kind: 'signal', limit: 1 });
     const trail = (await bot.app.storage.audit.find({ correlationId: signal!.correlationId! })).reverse();
-    expect(trail.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing']);
+    expect(trail.map((a) => a.summary.replace(/ .*/, ''))).toEqual(['scripted:', 'buy', 'placing', 'buy']);
   });
 
   it('a verdict repeated within a bucket is audited every time but alerted (trade.blocked) once', async () => {

@@ -6,9 +6,9 @@ import { startBot, PIPELINE_SYMBOL as SYMBOL, type PipelineBot } from '@cab/infr
 import { makeLivePipelineWorld, type LiveWorld } from './live-world';
 
 /**
- * The loops (eval, exits, reconcile) interleave at every await. These races, through the real ccxt
- * client against the emulator, once sent a second order for one decision or dropped a fresh buy
- * (and its stop) from the books.
+ * The races the old polling loops (eval, exits, reconcile) had at every await, which once sent a
+ * second order for one decision or dropped a fresh buy (and its stop) from the books; run through
+ * the real ccxt client against the emulator on the trading core, which must make them impossible.
  */
 describe('pipeline races between loops (live mode)', () => {
   let world: LiveWorld;
@@ -89,6 +89,8 @@ describe('pipeline races between loops (live mode)', () => {
 
   it('a buy settled while reconcile reads the balance is not undone: the position and its stop stay', async () => {
     await boot();
+    const mismatches: string[] = [];
+    bot.app.bus.subscribe('reconcile.mismatch', 'spec', (e) => void mismatches.push(e.detail));
     const broker = world.broker;
     const fetchBalance = broker.fetchBalance.bind(broker);
     let once = true;
@@ -104,11 +106,21 @@ describe('pipeline races between loops (live mode)', () => {
     };
     await bot.step('reconcile');
     broker.fetchBalance = fetchBalance;
-    expect(bot.app.orchestrator.status().loops.reconcile.lastError).toMatch(/moved while the balance was read/);
-    await bot.step('reconcile');
+    // The pass's report was asked for before the buy settled: the core compares it with nothing on
+    // that symbol (docs/core.md, "Shape": a report older than a settlement), so the balance read
+    // without the buy neither halts nor shrinks the position, and the pass is no failure either.
+    await bot.app.bus.drain();
+    expect(mismatches).toEqual([]);
     expect(bot.app.trading.state()).toBe('active');
+    expect(bot.app.orchestrator.status().loops.reconcile.lastError).toBeNull();
     const bought = venueBase();
     expect(bought.gt('0')).toBe(true);
+    expect(str(await held())).toBe(str(bought));
+    // The next pass reads a balance taken after the buy: it agrees.
+    await bot.step('reconcile');
+    await bot.app.bus.drain();
+    expect(mismatches).toEqual([]);
+    expect(bot.app.trading.state()).toBe('active');
     expect(str(await held())).toBe(str(bought));
     await bot.setPrice('45000'); // −10 %: the hard stop fires
     await bot.vs.advance(60_000);
