@@ -326,9 +326,17 @@ export class CoreRuntime implements OrchestratorControl {
     this.enqueue({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: `${symbol}: ${err.message}` });
   }
 
-  /** One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation reported it. */
+  /**
+   * One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation
+   * reported it. On a runtime never started (`cab reconcile` composes the bot and starts nothing)
+   * the store is loaded into the core first, and the pass that recovery runs is the one reported:
+   * an empty core would compare the venue with nothing and find every stored position "clean".
+   */
   async reconcileNow(): Promise<ReconcileFindings> {
-    await this.reconcilePass(this.opts.core.seq);
+    const fresh = !this.recovered;
+    await this.loaded();
+    if (!fresh) await this.reconcilePass(this.opts.core.seq);
+    await this.idle();
     return this.lastFindings;
   }
 
