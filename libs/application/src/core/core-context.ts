@@ -68,7 +68,7 @@ export class CoreContext {
         continue;
       }
       for (const { order } of st.unsettled.values())
-        if (order.side === 'buy' && order.requestedQuote !== null) {
+        if (order.side === 'buy' && order.requestedQuote !== null && order.idempotencyKey !== null) {
           yield { symbol: st.symbol, baseQty: ONE, avgEntry: order.requestedQuote, openedAt: order.createdAt };
           break;
         }

@@ -1,5 +1,5 @@
 import type { Candle } from '@cab/domain';
-import type { BalanceDTO, BrokerResult, OrderDTO } from '../ports/broker';
+import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { HaltCode } from '../pipeline/trading-state';
 import type { CandleQuote } from './venue-view';
@@ -62,7 +62,7 @@ export interface OrderReportEvent {
 /** What one reconcile look found on the venue for one symbol. */
 export interface SymbolReconcile {
   readonly symbol: string;
-  /** The venue's open orders on the symbol (ours are applied; others are reported as foreign). */
+  /** The venue's open orders on the symbol (ours are applied; others are adopted). */
   readonly openOrders: readonly OrderDTO[];
   /** Orders of ours looked up by client order id. */
   readonly observed: readonly OrderDTO[];
@@ -70,6 +70,28 @@ export interface SymbolReconcile {
   readonly notFound: readonly string[];
   /** The symbol's balances; null when they could not be read. */
   readonly balance: BalanceDTO | null;
+  /** The venue's trades read on this pass and the orders behind them; absent: none were asked for (the cursor stays). */
+  readonly trades?: TradesRead;
+}
+
+/**
+ * What a reconcile pass read of the venue's trades on one symbol (docs/core.md, "Reconcile"): from
+ * `since` (the core's cursor, or the first look-back, reaching back to the oldest order of ours
+ * never acknowledged), the trades, the orders behind them the core did not know by exchange id
+ * (fetched by it, with their trades), and what could not be read — from where, and why — so the
+ * core moves the symbol's cursor or holds it, as the loops' Reconciliation did.
+ */
+export interface TradesRead {
+  /** When the pass was asked for (the edge's clock): the cursor moves to this less the overlap. */
+  readonly startedAt: number;
+  /** The look-back read from. */
+  readonly since: number;
+  /** The trades read (empty when the read failed: see `unread`). */
+  readonly fills: readonly FillDTO[];
+  /** Orders behind those trades that the core did not know when the pass was asked for, fetched by exchange id. */
+  readonly orders: readonly OrderDTO[];
+  /** What could not be read: the whole range (`from` = since) or an order behind a trade (`from` just before its first trade). */
+  readonly unread: readonly { readonly from: number; readonly why: string }[];
 }
 
 /**

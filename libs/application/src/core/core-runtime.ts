@@ -136,6 +136,7 @@ export class CoreRuntime implements OrchestratorControl {
       broker: {
         fetchOpenOrders: (symbol) => broker.fetchOpenOrders(symbol),
         fetchBalance: (symbol) => broker.fetchBalance(symbol),
+        fetchMyTrades: (symbol, since) => broker.fetchMyTrades(symbol, since),
         fetchOrder: async (symbol, ref) => {
           const w = await withVenueTrades(broker, symbol, await broker.fetchOrder(symbol, ref));
           return w.complete
@@ -534,10 +535,13 @@ export class CoreRuntime implements OrchestratorControl {
       this.opts.logger.info('halt cleared', { code: fact.code, state: this.opts.core.halts.state() });
     } else if (fact.kind === 'mismatch')
       this.passMismatches?.push({ symbol: fact.symbol, halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });
+    else if (fact.kind === 'repaired') this.passRepairs++;
     else if (fact.kind === 'order') {
       const before = this.publisher.lastStatus(fact.order.clientOrderId);
-      // A reconcile look that moved one of our orders is a repair, as the loops' reconcilers reported it.
-      if (this.passMismatches !== null && fact.order.status !== before) {
+      // A reconcile look that moved one of our orders is a repair, as the loops' reconcilers reported it;
+      // an order adopted in this step is reported by its own 'repaired' fact (`adopted …`), once.
+      const adoptedNow = before === 'new' && fact.order.idempotencyKey === null;
+      if (this.passMismatches !== null && fact.order.status !== before && !adoptedNow) {
         this.passRepairs++;
         this.publisher.repaired(fact.ts, fact.order, before);
       }

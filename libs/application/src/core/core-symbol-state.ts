@@ -41,6 +41,10 @@ export interface SymbolState {
   dustReported: number | null;
   /** The venue's position as last reported a surplus (reported once per amount). */
   reportedSurplus: string;
+  /** Where the next reconcile reads the venue's trades from; null: never reconciled (the first look-back). */
+  tradesSince: number | null;
+  /** When the symbol's trades first could not all be read, until a pass reads them. */
+  unreadSince: number | null;
   /**
    * Float shadows of the exit levels of the position's current exit state (see exitCannotMove):
    * peak, trailing stop, hard stop (−Infinity when off or not armed), take-profit (+Infinity when
@@ -70,6 +74,8 @@ export function newSymbolState(symbol: string, strategy: Strategy, position: Pos
     lastSignal: null,
     dustReported: null,
     reportedSurplus: '',
+    tradesSince: null,
+    unreadSince: null,
     exitShadow: false,
     fPeak: 0,
     fTrail: 0,

@@ -38,7 +38,8 @@ export interface EventDriverOptions {
  *  - the broker's answer goes back as OrderReport{answer: 'send'}; a broker that throws is treated
  *    as ambiguous (the request may have gone out): in flight, never re-sent (docs/lessons.md #2);
  *  - Persist writes go through one chain, in the order the core made them, each in one unit of
- *    work (order row, new fills by trade id, position), halts to the SafetyStateStore.
+ *    work (order row — inserted for an adopted order — new fills by trade id, position), halts and
+ *    trade cursors to the SafetyStateStore.
  *  - start-up recovery (`recover`) is the path after a crash: the store's snapshot into the core,
  *    then the reconcile it asks for; events that come meanwhile wait in the queue.
  * Timers and market data come from the edge adapters beside it (MarketDataPump, ReconcilePump).
@@ -182,10 +183,14 @@ export class EventDriver {
   }
 
   private async persist(c: PersistCommand): Promise<void> {
-    const { order, fills, position, halts } = c;
+    const { order, fills, position, halts, tradeCursor } = c;
     if (order || fills || position)
       await this.opts.stores.unitOfWork.run(async (tx) => {
-        if (order) {
+        if (order && c.insert) {
+          // An adopted order: its row, fills and position together or not at all (a row the store holds already rolls back the rest).
+          const ins = await tx.orders.insert(order);
+          if (!ins.ok) throw new Error(`adopted order ${order.clientOrderId} could not be inserted: ${ins.code}`);
+        } else if (order) {
           const { clientOrderId, exchangeOrderId, status, filledBase, filledQuote, averagePrice, fee, feeCurrency, updatedAt } = order;
           const updated = await tx.orders.update(clientOrderId, {
             exchangeOrderId,
@@ -206,6 +211,8 @@ export class EventDriver {
       if (h.level === null) await this.opts.stores.safety.removeHalt(h.code);
       else await this.opts.stores.safety.saveHalt({ code: h.code, level: h.level, reason: h.reason, since: h.since });
     }
+    // A cursor that could not be saved only makes a restart read further back than it must: the failure goes to onError.
+    if (tradeCursor) await this.opts.stores.safety.saveTradeCursor(tradeCursor);
   }
 
   private write<T>(work: () => Promise<T>): Promise<T> {
