@@ -32,7 +32,8 @@ export type CoreOutput =
   | { kind: 'exit'; ts: number; symbol: string; reason: string; message: string; qty: string }
   | { kind: 'dust'; ts: number; symbol: string; reason: string; dustBase: string }
   /** `reason` and `level` as the store keeps them (a status page lists the halts in force with their reason). */
-  | { kind: 'halt'; ts: number; code: HaltCode; level: 'halted' | 'reducing'; reason: string }
+  /** `again`: the halt was in force already and only its reason changed (not announced twice). */
+  | { kind: 'halt'; ts: number; code: HaltCode; level: 'halted' | 'reducing'; reason: string; again?: boolean }
   | { kind: 'resume'; ts: number; code: HaltCode }
   /**
    * A reconcile look disagreed with the books: `halting` when the venue holds less than the position

@@ -109,6 +109,7 @@ export class CorePublisher {
           reason: fact.reason,
         });
       case 'halt':
+        if (fact.again) return;
         metrics.counter(PIPELINE_METRICS.halts, { code: fact.code });
         bus.emit('safety.halted', { code: fact.code, reason: fact.reason });
         return this.audit(fact.ts, 'safety', null, `halt ${fact.code}: ${fact.reason}`, { code: fact.code, reason: fact.reason, level: fact.level });

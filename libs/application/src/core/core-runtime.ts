@@ -529,7 +529,7 @@ export class CoreRuntime implements OrchestratorControl {
     if (fact.kind === 'halt') {
       const before = this.reasons.get(fact.code);
       this.reasons.set(fact.code, { code: fact.code, level: fact.level, reason: fact.reason, since: before?.since ?? fact.ts });
-      this.opts.logger.warn('trading halted', { code: fact.code, reason: fact.reason, level: fact.level });
+      if (!fact.again) this.opts.logger.warn('trading halted', { code: fact.code, reason: fact.reason, level: fact.level });
     } else if (fact.kind === 'resume') {
       this.reasons.delete(fact.code);
       this.opts.logger.info('halt cleared', { code: fact.code, state: this.opts.core.halts.state() });
