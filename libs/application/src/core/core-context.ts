@@ -93,13 +93,13 @@ export class CoreContext {
   }
 
   /**
-   * A halt in force from now, or — already in force — its reason brought up to date (as the loops'
-   * TradingStateController.halt: the reason a status page shows is the latest, e.g. how long trades
-   * went unread), published as `again` so it is not announced twice.
+   * A halt in force from now. Already in force, nothing changes — unless `update`: then its reason
+   * is brought up to date (as the loops' TradingStateController.halt: the reason a status page shows
+   * is the latest, e.g. how long trades went unread), published as `again` so it is not announced twice.
    */
-  setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string): void {
+  setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string, update = false): void {
     const again = !this.halts.set(code, level);
-    if (again && this.haltReasons.get(code) === reason) return;
+    if (again && (!update || this.haltReasons.get(code) === reason)) return;
     this.haltReasons.set(code, reason);
     if (this.publishing) this.publish({ kind: 'halt', ts: now, code, level, reason, ...(again ? { again } : {}) });
     if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });

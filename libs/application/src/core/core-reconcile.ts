@@ -40,7 +40,7 @@ export function onReconcileReport(ctx: CoreContext, e: ReconcileReportEvent): vo
     if (p !== true) clean = false;
     if (typeof p === 'string') halting.push(p);
   }
-  if (halting.length > 0) ctx.setHalt('RECONCILE.MISMATCH', 'halted', now, halting.join('; '));
+  if (halting.length > 0) ctx.setHalt('RECONCILE.MISMATCH', 'halted', now, halting.join('; '), true);
   else if (clean) ctx.clearHalt('RECONCILE.MISMATCH', now);
 }
 
