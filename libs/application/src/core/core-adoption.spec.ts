@@ -120,7 +120,7 @@ class FakeVenue {
     return { ok: true, value: [...this.orders.values()].filter((o) => o.status === 'open').map((o) => ({ ...o, fills: [] })) };
   }
   async fetchOrder(_symbol: string, ref: OrderRef): Promise<BrokerResult<OrderDTO>> {
-    const o = 'id' in ref && ref.id !== undefined ? this.orders.get(ref.id) : [...this.orders.values()].find((x) => x.clientOrderId === ref.clientOrderId);
+    const o = 'id' in ref ? this.orders.get(ref.id) : [...this.orders.values()].find((x) => x.clientOrderId === ref.clientOrderId);
     return o ? { ok: true, value: o } : notFound;
   }
   async fetchMyTrades(_symbol: string, since?: number): Promise<BrokerResult<FillDTO[]>> {
@@ -265,6 +265,36 @@ describe('core reconcile: adoption, trade cursors, position repair', () => {
     expect(bot.core.position(SYMBOL).baseQty.toString()).toBe('0.001996');
     expect(kinds(bot.facts, 'repaired')).toEqual([expect.objectContaining({ action: `adopted buy ${manual.id}` })]);
     expect(bot.core.halts.state()).toBe('active');
+  });
+
+  it('an adoption whose row the store refuses moves nothing; the cursor is held before its trade and a later pass adopts it', async () => {
+    const bot = await life(storage, clock, venue);
+    clock.advance(10 * MIN);
+    const manual = venue.filled('t-manual', '0.002', clock.now());
+    const tradeAt = clock.now();
+    const uow = storage.unitOfWork;
+    const run = uow.run.bind(uow);
+    // The store refuses the adopted row (as a row it holds already would be): only this insert, inside the unit of work.
+    uow.run = (work) =>
+      run((tx) => {
+        const insert: typeof tx.orders.insert = async (o) =>
+          o.clientOrderId === 't-manual' ? { ok: false, code: 'ORDER.DUPLICATE_CLIENT_ID', message: 'refused (spec)' } : tx.orders.insert(o);
+        const orders = new Proxy(tx.orders, { get: (t, k) => (k === 'insert' ? insert : (Reflect.get(t, k, t) as unknown)) });
+        return work({ ...tx, orders });
+      });
+    await bot.pass(MIN);
+    expect(await storage.orders.find({})).toEqual([]);
+    expect(bot.core.unsettled(SYMBOL)).toEqual([]);
+    expect(bot.core.position(SYMBOL).baseQty.toString()).toBe('0');
+    expect(bot.errors).toEqual([expect.stringMatching(/adopted order t-manual could not be inserted: ORDER.DUPLICATE_CLIENT_ID/)]);
+    expect(kinds(bot.facts, 'repaired')).toEqual([]);
+    expect((await storage.safety.tradeCursors())[0]).toMatchObject({ tradesSince: tradeAt - 1_000, unreadSince: clock.now() });
+    uow.run = run;
+    await bot.pass(10 * MIN);
+    expect(venue.tradeReads.at(-1)).toBe(tradeAt - 1_000);
+    expect((await storage.orders.find({})).map((o) => [o.clientOrderId, o.exchangeOrderId, o.status])).toEqual([['t-manual', manual.id, 'filled']]);
+    expect((await storage.positions.get(SYMBOL))?.baseQty.toString()).toBe('0.001996');
+    expect((await storage.safety.tradeCursors())[0]).toMatchObject({ unreadSince: null });
   });
 
   it.each([

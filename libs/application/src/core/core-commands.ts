@@ -55,7 +55,7 @@ export interface HaltChange {
 export interface PersistCommand {
   readonly kind: 'persist';
   readonly order?: OrderRecord;
-  /** The order row is new (an order adopted from the venue): inserted, not updated; if it cannot be, nothing of the command is written. */
+  /** The order row is new (an order adopted from the venue): inserted, not updated; the driver tells the core how it went (`adoption-stored`). */
   readonly insert?: boolean;
   readonly fills?: readonly FillRecord[];
   readonly position?: PositionRecord;

@@ -9,7 +9,8 @@ import type { CandleQuote } from './venue-view';
  * end before the next. The core keeps nothing of an event object once `handle` returns, so a
  * driver may reuse one object per kind (the backtest does: no allocation per candle).
  */
-export type CoreEvent = CandleClosedEvent | EvaluateEvent | QuoteEvent | OrderReportEvent | ReconcileReportEvent | OperatorEvent | EdgeHaltEvent;
+export type CoreEvent =
+  CandleClosedEvent | EvaluateEvent | QuoteEvent | OrderReportEvent | ReconcileReportEvent | AdoptionStoredEvent | OperatorEvent | EdgeHaltEvent;
 
 /** A candle closed: the strategy is fed it, then one evaluation and one exit check run on `quote` (the ticker after it). */
 export interface CandleClosedEvent {
@@ -104,6 +105,19 @@ export interface ReconcileReportEvent {
   readonly kind: 'reconcile-report';
   readonly requestedAtSeq: number;
   readonly symbols: readonly SymbolReconcile[];
+}
+
+/**
+ * The store's word on the row of an order the core adopted (the EventDriver, once the Persist that
+ * inserts it has run): stored — the core then applies what the venue showed, so the position moves
+ * only once the order is in the books — or refused (nothing written; `why`), and the core lets the
+ * order go and holds the symbol's trade cursor before its first trade, so a later pass adopts it.
+ */
+export interface AdoptionStoredEvent {
+  readonly kind: 'adoption-stored';
+  readonly clientOrderId: string;
+  readonly ok: boolean;
+  readonly why?: string;
 }
 
 /**

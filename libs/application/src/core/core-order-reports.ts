@@ -26,11 +26,8 @@ export function onOrderReport(ctx: CoreContext, e: OrderReportEvent): void {
   }
 }
 
-/**
- * A look at the order applied (OrderSettler.store's accounting): its status, its new fills by trade id, the position, the ledger.
- * `insert`: the order is adopted in this step (its row is new): the Persist inserts it with its fills and the position, all or nothing.
- */
-export function applyAnswer(ctx: CoreContext, s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number, insert = false): void {
+/** A look at the order applied (OrderSettler.store's accounting): its status, its new fills by trade id, the position, the ledger. */
+export function applyAnswer(ctx: CoreContext, s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number): void {
   const inst = ctx.opts.venue.instrument(s.symbol);
   if (!inst) return;
   const local = entry.order;
@@ -54,8 +51,7 @@ export function applyAnswer(ctx: CoreContext, s: SymbolState, entry: OrderEntry,
     if (change.outcome) ctx.ledger.filled(s.symbol, st.delta, change.outcome);
   }
   if (isTerminal(order.status)) ctx.settled(s, entry);
-  if (ctx.persisting)
-    ctx.emit({ kind: 'persist', order, ...(insert ? { insert } : {}), ...(fresh ? { fills: fresh } : {}), ...(st.delta ? { position: s.position } : {}) });
+  if (ctx.persisting) ctx.emit({ kind: 'persist', order, ...(fresh ? { fills: fresh } : {}), ...(st.delta ? { position: s.position } : {}) });
   if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order });
 }
 

@@ -4,10 +4,10 @@ import type { FillRecord } from '../ports/fills-repository';
 import type { OrderRecord } from '../ports/orders-repository';
 import { comparePosition } from '../reconciliation/compare-positions';
 import type { CoreContext } from './core-context';
-import type { ReconcileReportEvent, SymbolReconcile, TradesRead } from './core-events';
+import type { AdoptionStoredEvent, ReconcileReportEvent, SymbolReconcile, TradesRead } from './core-events';
 import { applyAnswer } from './core-order-reports';
 import type { OrderEntry, SymbolState } from './core-symbol-state';
-import { adoptedClientOrderId, TRADES_OVERLAP_MS, UNREAD_TRADES_HALT_MS } from './venue-lookups';
+import { adoptedClientOrderId, TRADES_OVERLAP_MS, UNFETCHED_ORDER_MARGIN_MS, UNREAD_TRADES_HALT_MS } from './venue-lookups';
 
 // Reconcile: what the venue shows, against the books (docs/core.md, "Events in": a report stamped
 // with the core's sequence number when it was requested). Orders first (they move positions): ours
@@ -55,6 +55,10 @@ function takeInVenueOrders(ctx: CoreContext, s: SymbolState, r: SymbolReconcile,
   const matched = new Set<string>();
   const all: OrderDTO[] = [...r.openOrders, ...r.observed, ...(r.trades?.orders ?? [])];
   if (all.length === 0) return matched;
+  // Where the cursor is held for an order behind a trade whose adoption cannot be stored: just before its first trade, never before the range read.
+  const holdFrom = new Map<string, number>();
+  for (const f of r.trades?.fills ?? [])
+    holdFrom.set(f.orderId, Math.max(r.trades!.since, Math.min(holdFrom.get(f.orderId) ?? Infinity, f.ts - UNFETCHED_ORDER_MARGIN_MS)));
   const idsOfClientId = new Map<string, Set<string>>();
   for (const d of all)
     if (d.clientOrderId !== null) (idsOfClientId.get(d.clientOrderId) ?? idsOfClientId.set(d.clientOrderId, new Set()).get(d.clientOrderId)!).add(d.id);
@@ -64,19 +68,21 @@ function takeInVenueOrders(ctx: CoreContext, s: SymbolState, r: SymbolReconcile,
     if (found !== null) {
       applyAnswer(ctx, s, found, dto, now);
       matched.add(found.order.clientOrderId);
-    } else adopt(ctx, s, dto, now);
+    } else adopt(ctx, s, dto, holdFrom.get(dto.id) ?? null, now);
   }
   return matched;
 }
 
 /** The entry this venue order is: by exchange id, else by client id (same side, same exchange id once known, not ambiguous). */
 function ours(ctx: CoreContext, s: SymbolState, dto: OrderDTO, idsOfClientId: ReadonlyMap<string, ReadonlySet<string>>): OrderEntry | null | 'not-this-one' {
-  for (const e of s.unsettled.values()) if (e.order.exchangeOrderId === dto.id) return e;
+  // An adoption whose row is still being inserted takes no look: its row may yet be refused.
+  for (const e of s.unsettled.values()) if (e.order.exchangeOrderId === dto.id) return e.adopting ? 'not-this-one' : e;
   for (const e of ctx.recent.values()) if (e.order.exchangeOrderId === dto.id && e.order.symbol === s.symbol) return e;
   const coid = dto.clientOrderId;
   if (coid === null) return null;
   const e = ctx.unsettledById.get(coid) ?? ctx.recent.get(coid);
   if (!e) return null;
+  if (e.adopting) return 'not-this-one';
   const o = e.order;
   const same = o.symbol === s.symbol && o.side === dto.side && (o.exchangeOrderId === null || o.exchangeOrderId === dto.id);
   return same && idsOfClientId.get(coid)?.size === 1 ? e : 'not-this-one';
@@ -87,9 +93,12 @@ function ours(ctx: CoreContext, s: SymbolState, dto: OrderDTO, idsOfClientId: Re
  * into the books as the loops' OrdersReconciler adopted it — kept under the client id it shows when
  * that looks like ours, else `adopted-<exchange id>`; no idempotency key (the bot never sent it, so
  * it never blocks an order of ours) — and settled through the same path as any answer, so its fills
- * count once and the position follows. An open one stays tracked until it settles.
+ * count once and the position follows. An open one stays tracked until it settles. With a store
+ * (`persist`), its row is inserted first and what the venue showed is applied once the store says
+ * it is there (`adoption-stored`): a row that cannot be stored moves nothing, and is adopted by a
+ * later pass (the trade cursor is held before its first trade).
  */
-function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, now: number): void {
+function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, holdFrom: number | null, now: number): void {
   const coid = adoptedClientOrderId(dto.id, dto.clientOrderId);
   if (ctx.unsettledById.has(coid) || ctx.recent.has(coid) || !ctx.opts.venue.instrument(s.symbol)) return;
   const order: OrderRecord = {
@@ -127,8 +136,33 @@ function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, now: number): vo
       detail: 'order found only on the exchange',
       halting: false,
     });
-  applyAnswer(ctx, s, entry, dto, now, true);
-  if (ctx.publishing) ctx.publish({ kind: 'repaired', ts: now, symbol: s.symbol, scope: 'order', subject: coid, action: `adopted ${dto.side} ${dto.id}` });
+  if (!ctx.persisting) return adopted(ctx, s, entry, dto, now);
+  entry.adopting = { dto, holdFrom };
+  ctx.emit({ kind: 'persist', order, insert: true });
+}
+
+/** The adopted order's row is in the store (or there is no store): what the venue showed applied, and the repair reported. */
+function adopted(ctx: CoreContext, s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number): void {
+  applyAnswer(ctx, s, entry, dto, now);
+  if (ctx.publishing)
+    ctx.publish({ kind: 'repaired', ts: now, symbol: s.symbol, scope: 'order', subject: entry.order.clientOrderId, action: `adopted ${dto.side} ${dto.id}` });
+}
+
+/** The store's word on an adopted order's row: applied, or let go with the trade cursor held before its first trade. */
+export function onAdoptionStored(ctx: CoreContext, e: AdoptionStoredEvent): void {
+  const entry = ctx.unsettledById.get(e.clientOrderId);
+  const adopting = entry?.adopting;
+  if (!entry || !adopting) return;
+  entry.adopting = undefined;
+  const s = ctx.state(entry.order.symbol);
+  const now = ctx.opts.clock.now();
+  if (e.ok) return adopted(ctx, s, entry, adopting.dto, now);
+  s.unsettled.delete(e.clientOrderId);
+  ctx.unsettledById.delete(e.clientOrderId);
+  if (adopting.holdFrom === null) return;
+  s.tradesSince = Math.min(s.tradesSince ?? adopting.holdFrom, adopting.holdFrom);
+  s.unreadSince ??= now;
+  if (ctx.persisting) ctx.emit({ kind: 'persist', tradeCursor: { symbol: s.symbol, tradesSince: s.tradesSince, unreadSince: s.unreadSince } });
 }
 
 /**
@@ -140,7 +174,8 @@ function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, now: number): vo
 function recordVenueTrades(ctx: CoreContext, s: SymbolState, trades: readonly FillDTO[]): void {
   if (!ctx.persisting || trades.length === 0) return;
   const byId = new Map<string, OrderEntry>();
-  for (const e of s.unsettled.values()) if (e.order.exchangeOrderId !== null) byId.set(e.order.exchangeOrderId, e);
+  // An adoption not stored yet is left out: its trades come with what the venue showed, once its row is in.
+  for (const e of s.unsettled.values()) if (e.order.exchangeOrderId !== null && !e.adopting) byId.set(e.order.exchangeOrderId, e);
   for (const e of ctx.recent.values()) if (e.order.symbol === s.symbol && e.order.exchangeOrderId !== null) byId.set(e.order.exchangeOrderId, e);
   const fills: FillRecord[] = [];
   for (const t of trades) {
@@ -225,7 +260,8 @@ function closeNotFound(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, req
  * reported once. True when it matched (or only a surplus), false when nothing was compared.
  */
 function checkPosition(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, now: number): boolean | string {
-  for (const e of s.unsettled.values()) if (e.order.idempotencyKey !== null) return false;
+  // An adoption not stored yet has not moved the position, while the balance holds it.
+  for (const e of s.unsettled.values()) if (e.order.idempotencyKey !== null || e.adopting) return false;
   if (!r.balance) return false;
   const inst = ctx.opts.venue.instrument(s.symbol);
   if (!inst) return false;

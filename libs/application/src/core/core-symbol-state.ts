@@ -1,4 +1,5 @@
 import type { Decimal, Strategy } from '@cab/domain';
+import type { OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { PositionRecord } from '../ports/positions-repository';
 
@@ -9,6 +10,11 @@ export interface OrderEntry {
   tradeIds: Set<string> | null;
   /** The core's sequence number when the order went in flight (an ambiguous answer); NaN while it has not. */
   inFlightSeq: number;
+  /**
+   * An order adopted from the venue whose row is being inserted: what the venue showed (applied once
+   * the row is stored) and where the trade cursor is held if it cannot be (null: seen open, no trade).
+   */
+  adopting?: { readonly dto: OrderDTO; readonly holdFrom: number | null } | undefined;
 }
 
 /** What the core holds per symbol: everything a decision reads, in memory. */

@@ -104,9 +104,23 @@ export class EventDriver {
         case 'place-order':
           this.track(this.place(c.order));
           break;
-        case 'persist':
-          this.track(this.write(() => this.persist(c)).catch((err: unknown) => this.opts.onError?.(c, errorText(err))));
+        case 'persist': {
+          const written = this.write(() => this.persist(c));
+          const adoption = c.insert && c.order ? c.order.clientOrderId : null;
+          if (adoption === null) this.track(written.catch((err: unknown) => this.opts.onError?.(c, errorText(err))));
+          // An adopted order's row: the core applies what the venue showed only once it is stored.
+          else
+            this.track(
+              written.then(
+                () => this.enqueue({ kind: 'adoption-stored', clientOrderId: adoption, ok: true }),
+                (err: unknown) => {
+                  this.opts.onError?.(c, errorText(err));
+                  this.enqueue({ kind: 'adoption-stored', clientOrderId: adoption, ok: false, why: errorText(err) });
+                },
+              ),
+            );
           break;
+        }
         case 'publish':
           this.opts.publish?.(c.fact);
           break;
@@ -187,7 +201,7 @@ export class EventDriver {
     if (order || fills || position)
       await this.opts.stores.unitOfWork.run(async (tx) => {
         if (order && c.insert) {
-          // An adopted order: its row, fills and position together or not at all (a row the store holds already rolls back the rest).
+          // An adopted order: its row first; the core applies what the venue showed once it is stored (adoption-stored).
           const ins = await tx.orders.insert(order);
           if (!ins.ok) throw new Error(`adopted order ${order.clientOrderId} could not be inserted: ${ins.code}`);
         } else if (order) {

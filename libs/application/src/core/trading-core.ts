@@ -12,7 +12,7 @@ import type { CoreHalts } from './core-halts';
 import { onEdgeHalt, onOperator } from './core-operator';
 import type { CoreFill, TradingCoreOptions } from './core-options';
 import { onOrderReport } from './core-order-reports';
-import { onReconcileReport } from './core-reconcile';
+import { onAdoptionStored, onReconcileReport } from './core-reconcile';
 import { restore } from './core-restore';
 import type { CoreSnapshot } from './core-snapshot';
 import { newSymbolState } from './core-symbol-state';
@@ -154,6 +154,9 @@ export class TradingCore {
         break;
       case 'reconcile-report':
         onReconcileReport(ctx, e);
+        break;
+      case 'adoption-stored':
+        onAdoptionStored(ctx, e);
         break;
       case 'operator':
         onOperator(ctx, e);
