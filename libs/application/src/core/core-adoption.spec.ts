@@ -158,7 +158,14 @@ async function life(storage: InMemoryStorage, clock: FakeClock, venue: FakeVenue
   const facts: CoreOutput[] = [];
   const errors: string[] = [];
   const passes: Promise<void>[] = [];
-  const pump: ReconcilePump = new ReconcilePump({ symbols: [SYMBOL], broker: venue, core, enqueue: (e) => driver.enqueue(e), now: () => clock.now() });
+  const pump: ReconcilePump = new ReconcilePump({
+    symbols: [SYMBOL],
+    broker: venue,
+    core,
+    enqueue: (e) => driver.enqueue(e),
+    now: () => clock.now(),
+    stored: async (id) => (await storage.orders.byExchangeOrderId('fake', id)) !== null,
+  });
   /** The venue answers a send at once, as the market fills (its answer carries its trade unless `noFills`). */
   let noFills = false;
   const send = async (_s: string, quote: Decimal, coid: string) => {
@@ -295,6 +302,38 @@ describe('core reconcile: adoption, trade cursors, position repair', () => {
     expect((await storage.orders.find({})).map((o) => [o.clientOrderId, o.exchangeOrderId, o.status])).toEqual([['t-manual', manual.id, 'filled']]);
     expect((await storage.positions.get(SYMBOL))?.baseQty.toString()).toBe('0.001996');
     expect((await storage.safety.tradeCursors())[0]).toMatchObject({ unreadSince: null });
+  });
+
+  it('an order behind a trade that the books hold but the core no longer remembers is not adopted again', async () => {
+    // Ours, settled long ago (outside what recovery takes back), and a trade of it in the look-back.
+    const old = venue.filled('t-old', '0.002', clock.now());
+    const row = {
+      clientOrderId: 't-old',
+      exchange: 'fake',
+      exchangeOrderId: old.id,
+      symbol: SYMBOL,
+      side: 'buy' as const,
+      type: 'market' as const,
+      requestedQuote: dec('100'),
+      requestedBase: null,
+      status: 'filled' as const,
+      filledBase: old.filledBase,
+      filledQuote: old.filledQuote,
+      averagePrice: old.averagePrice,
+      fee: old.fee,
+      feeCurrency: old.feeCurrency,
+      idempotencyKey: 'k-old',
+      reason: 'signal',
+      createdAt: clock.now() - 8 * 86_400_000,
+      updatedAt: clock.now() - 8 * 86_400_000,
+    };
+    expect((await storage.orders.insert(row)).ok).toBe(true);
+    const bot = await life(storage, clock, venue);
+    await bot.pass(MIN);
+    expect(bot.core.order('t-old')).toBeNull();
+    expect(kinds(bot.facts, 'mismatch').filter((f) => 'scope' in f && f.scope === 'order')).toEqual([]);
+    expect(bot.errors).toEqual([]);
+    expect((await storage.safety.tradeCursors())[0]).toMatchObject({ tradesSince: clock.now() - TRADES_OVERLAP_MS, unreadSince: null });
   });
 
   it.each([

@@ -146,6 +146,7 @@ export class CoreRuntime implements OrchestratorControl {
       },
       core,
       now: () => clock.now(),
+      stored: async (id) => (await opts.stores.orders.byExchangeOrderId(broker.name, id)) !== null,
       onStatus: (s) => this.edgeStatus(s),
       enqueue: (e) => {
         // The balances the reconcile read feed the VenueView before the core sees the report.

@@ -18,6 +18,12 @@ export interface ReconcilePumpOptions {
   onStatus?: (s: EdgeStatus) => void;
   /** The clock of the statuses and of the trade cursors (a pass's start). */
   now: () => number;
+  /**
+   * Whether the store holds an order by this exchange id (OrdersRepository.byExchangeOrderId): an
+   * order behind a trade that the core no longer remembers but the books have is not fetched, so it
+   * is not adopted twice (the loops looked it up in the store the same way).
+   */
+  stored?: (exchangeOrderId: string) => Promise<boolean>;
 }
 
 type View = ReturnType<TradingCore['reconcileView']>;
@@ -103,7 +109,7 @@ export class ReconcilePump {
     const orders: OrderDTO[] = [];
     const unread: { from: number; why: string }[] = [];
     for (const [id, first] of firstTradeAt) {
-      if (seen.has(id) || view.knownExchangeIds.has(id)) continue;
+      if (seen.has(id) || view.knownExchangeIds.has(id) || (await this.isStored(id))) continue;
       const o = await broker.fetchOrder(symbol, { id });
       if (o.ok) orders.push(o.value);
       else {
@@ -113,6 +119,15 @@ export class ReconcilePump {
       }
     }
     return { startedAt, since, fills: read.value, orders, unread };
+  }
+
+  /** A store read that fails says nothing: the order is fetched, and an adoption the store then refuses is held, not lost. */
+  private async isStored(exchangeOrderId: string): Promise<boolean> {
+    try {
+      return (await this.opts.stored?.(exchangeOrderId)) ?? false;
+    } catch {
+      return false;
+    }
   }
 
   private status(symbol: string, detail: string): void {
