@@ -216,6 +216,27 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     await t.runtime.stop();
   });
 
+  it('reconcileNow on a runtime not started (the CLI) loads the store first: a stored position the venue cannot back is set down to it and reported', async () => {
+    const t = setup();
+    await t.runtime.start();
+    await t.advance(INTERVALS.eval);
+    t.next.action = 'buy';
+    await t.advance(TF);
+    const held = t.core.position(SYMBOL).baseQty;
+    expect(held.gt('0')).toBe(true);
+    await t.runtime.stop();
+
+    const cli = setup(t.storage, t.sched);
+    cli.venue.freeBase = dec('0');
+    const findings = await cli.runtime.reconcileNow();
+    await cli.bus.drain();
+    expect(findings.mismatches).toBe(1);
+    expect(findings.halting).toEqual([expect.stringMatching(/BTC less than the position/)]);
+    expect(findings.repaired).toBe(1);
+    expect(str((await cli.storage.positions.get(SYMBOL))!.baseQty)).toBe('0');
+    expect(cli.runtime.halts().map((h) => h.code)).toEqual(['RECONCILE.MISMATCH']);
+  });
+
   it('a lost instance lock halts through the core (LOCK.LOST, persisted); a restart on the same store keeps the halt and the position and sends nothing on start', async () => {
     const t = setup();
     await t.runtime.start();

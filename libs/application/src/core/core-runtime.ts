@@ -327,9 +327,19 @@ export class CoreRuntime implements OrchestratorControl {
     this.enqueue({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: `${symbol}: ${err.message}` });
   }
 
-  /** One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation reported it. */
+  /**
+   * One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation
+   * reported it. On a runtime not started it is the start-up recovery's pass: the store is loaded
+   * into the core first, so the pass compares the stored books (not an empty core) with the venue.
+   */
   async reconcileNow(): Promise<ReconcileFindings> {
+    if (!this.recovered) {
+      await this.loaded();
+      await this.idle();
+      return this.lastFindings;
+    }
     await this.reconcilePass(this.opts.core.seq);
+    await this.idle();
     return this.lastFindings;
   }
 
