@@ -2,6 +2,7 @@ import type { HaltCode } from '../pipeline/trading-state';
 import type { FillRecord } from '../ports/fills-repository';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { PositionRecord } from '../ports/positions-repository';
+import type { TradeCursor } from '../ports/safety-state-store';
 import type { CoreOutput } from './core-output';
 
 /**
@@ -50,13 +51,17 @@ export interface HaltChange {
   readonly since: number;
 }
 
-/** What changed, to be written in one transaction: an order row, its new fills (by trade id), the position, halts. */
+/** What changed, to be written in one transaction: an order row, its new fills (by trade id), the position; then halts and a trade cursor. */
 export interface PersistCommand {
   readonly kind: 'persist';
   readonly order?: OrderRecord;
+  /** The order row is new (an order adopted from the venue): inserted, not updated; the driver tells the core how it went (`adoption-stored`). */
+  readonly insert?: boolean;
   readonly fills?: readonly FillRecord[];
   readonly position?: PositionRecord;
   readonly halts?: readonly HaltChange[];
+  /** A symbol's reconcile trade cursor moved or was held (SafetyStateStore.saveTradeCursor). */
+  readonly tradeCursor?: TradeCursor;
 }
 
 /** A fact for the audit log, the event bus, alerts and metrics (one vocabulary: CoreOutput). */

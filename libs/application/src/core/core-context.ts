@@ -34,6 +34,8 @@ export class CoreContext {
   /** Unsettled orders of every symbol by client order id, and the last settled ones (insertion order = age). */
   readonly unsettledById = new Map<string, OrderEntry>();
   readonly recent = new Map<string, OrderEntry>();
+  /** The reason each halt in force was last set with (a restored halt has none until it is set again). */
+  private readonly haltReasons = new Map<HaltCode, string>();
   /** The commands of the step being handled; null while it made none. */
   out: CoreCommand[] | null = null;
   /** The number of the last event handled. */
@@ -68,7 +70,7 @@ export class CoreContext {
         continue;
       }
       for (const { order } of st.unsettled.values())
-        if (order.side === 'buy' && order.requestedQuote !== null) {
+        if (order.side === 'buy' && order.requestedQuote !== null && order.idempotencyKey !== null) {
           yield { symbol: st.symbol, baseQty: ONE, avgEntry: order.requestedQuote, openedAt: order.createdAt };
           break;
         }
@@ -90,13 +92,21 @@ export class CoreContext {
     if (this.recent.size > RECENT_ORDERS) this.recent.delete(this.recent.keys().next().value as string);
   }
 
-  setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string): void {
-    if (!this.halts.set(code, level)) return;
-    if (this.publishing) this.publish({ kind: 'halt', ts: now, code, level, reason });
+  /**
+   * A halt in force from now. Already in force, nothing changes — unless `update`: then its reason
+   * is brought up to date (as the loops' TradingStateController.halt: the reason a status page shows
+   * is the latest, e.g. how long trades went unread), published as `again` so it is not announced twice.
+   */
+  setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string, update = false): void {
+    const again = !this.halts.set(code, level);
+    if (again && (!update || this.haltReasons.get(code) === reason)) return;
+    this.haltReasons.set(code, reason);
+    if (this.publishing) this.publish({ kind: 'halt', ts: now, code, level, reason, ...(again ? { again } : {}) });
     if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
   }
 
   clearHalt(code: HaltCode, now: number): void {
+    this.haltReasons.delete(code);
     if (!this.halts.clear(code)) return;
     if (this.publishing) this.publish({ kind: 'resume', ts: now, code });
     if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level: null, reason: 'cleared', since: now } satisfies HaltChange] });

@@ -1,5 +1,5 @@
 import type { Candle } from '@cab/domain';
-import type { BalanceDTO, BrokerResult, OrderDTO } from '../ports/broker';
+import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { HaltCode } from '../pipeline/trading-state';
 import type { CandleQuote } from './venue-view';
@@ -9,7 +9,8 @@ import type { CandleQuote } from './venue-view';
  * end before the next. The core keeps nothing of an event object once `handle` returns, so a
  * driver may reuse one object per kind (the backtest does: no allocation per candle).
  */
-export type CoreEvent = CandleClosedEvent | EvaluateEvent | QuoteEvent | OrderReportEvent | ReconcileReportEvent | OperatorEvent | EdgeHaltEvent;
+export type CoreEvent =
+  CandleClosedEvent | EvaluateEvent | QuoteEvent | OrderReportEvent | ReconcileReportEvent | AdoptionStoredEvent | OperatorEvent | EdgeHaltEvent;
 
 /** A candle closed: the strategy is fed it, then one evaluation and one exit check run on `quote` (the ticker after it). */
 export interface CandleClosedEvent {
@@ -62,7 +63,7 @@ export interface OrderReportEvent {
 /** What one reconcile look found on the venue for one symbol. */
 export interface SymbolReconcile {
   readonly symbol: string;
-  /** The venue's open orders on the symbol (ours are applied; others are reported as foreign). */
+  /** The venue's open orders on the symbol (ours are applied; others are adopted). */
   readonly openOrders: readonly OrderDTO[];
   /** Orders of ours looked up by client order id. */
   readonly observed: readonly OrderDTO[];
@@ -70,6 +71,28 @@ export interface SymbolReconcile {
   readonly notFound: readonly string[];
   /** The symbol's balances; null when they could not be read. */
   readonly balance: BalanceDTO | null;
+  /** The venue's trades read on this pass and the orders behind them; absent: none were asked for (the cursor stays). */
+  readonly trades?: TradesRead;
+}
+
+/**
+ * What a reconcile pass read of the venue's trades on one symbol (docs/core.md, "Reconcile"): from
+ * `since` (the core's cursor, or the first look-back, reaching back to the oldest order of ours
+ * never acknowledged), the trades, the orders behind them the core did not know by exchange id
+ * (fetched by it, with their trades), and what could not be read — from where, and why — so the
+ * core moves the symbol's cursor or holds it, as the loops' Reconciliation did.
+ */
+export interface TradesRead {
+  /** When the pass was asked for (the edge's clock): the cursor moves to this less the overlap. */
+  readonly startedAt: number;
+  /** The look-back read from. */
+  readonly since: number;
+  /** The trades read (empty when the read failed: see `unread`). */
+  readonly fills: readonly FillDTO[];
+  /** Orders behind those trades that the core did not know when the pass was asked for, fetched by exchange id. */
+  readonly orders: readonly OrderDTO[];
+  /** What could not be read: the whole range (`from` = since) or an order behind a trade (`from` just before its first trade). */
+  readonly unread: readonly { readonly from: number; readonly why: string }[];
 }
 
 /**
@@ -82,6 +105,19 @@ export interface ReconcileReportEvent {
   readonly kind: 'reconcile-report';
   readonly requestedAtSeq: number;
   readonly symbols: readonly SymbolReconcile[];
+}
+
+/**
+ * The store's word on the row of an order the core adopted (the EventDriver, once the Persist that
+ * inserts it has run): stored — the core then applies what the venue showed, so the position moves
+ * only once the order is in the books — or refused (nothing written; `why`), and the core lets the
+ * order go and holds the symbol's trade cursor before its first trade, so a later pass adopts it.
+ */
+export interface AdoptionStoredEvent {
+  readonly kind: 'adoption-stored';
+  readonly clientOrderId: string;
+  readonly ok: boolean;
+  readonly why?: string;
 }
 
 /**

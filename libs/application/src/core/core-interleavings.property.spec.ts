@@ -49,7 +49,7 @@ type Action =
   | { t: 'drop'; pick: number }
   | { t: 'progress' }
   | { t: 'look'; pick: number }
-  | { t: 'reconcile'; now: boolean }
+  | { t: 'reconcile'; now: boolean; unread: boolean }
   | { t: 'operator'; action: 'force-exit' | 'halt' | 'resume' | 'stop-entries' };
 
 /** One order as the venue holds it: what it has traded so far and what is still to come. */
@@ -198,7 +198,19 @@ class ModelVenue implements VenueView {
 const isOpen = (p: { baseQty: Decimal; openedAt: number | null }) => p.baseQty.gt(ZERO) && p.openedAt !== null;
 
 /** What the scenarios made happen, over all runs: a property over nothing would prove nothing. */
-const seen = { buys: 0, sells: 0, exits: 0, forceExits: 0, raceRefused: 0, inFlight: 0, closedNotFound: 0, duplicates: 0, staleReconciles: 0, lateAnswers: 0 };
+const seen = {
+  buys: 0,
+  sells: 0,
+  exits: 0,
+  forceExits: 0,
+  raceRefused: 0,
+  inFlight: 0,
+  closedNotFound: 0,
+  duplicates: 0,
+  staleReconciles: 0,
+  lateAnswers: 0,
+  foundByTrades: 0,
+};
 
 /** Runs one scenario; throws (with the step) when an invariant breaks. */
 function run(actions: readonly Action[], fates: readonly Fate[]): void {
@@ -303,7 +315,25 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
     if (!base.eq(pos.baseQty)) throw new Error(`${at}: the position holds ${str(pos.baseQty)} but the distinct fills sum to ${str(base)}`);
   };
 
-  const reconcileNow = (): ReconcileReportEvent => {
+  /**
+   * A report as ReconcilePump makes it: with the venue's trades and the orders behind them the core
+   * did not know by exchange id (our own orders whose answer was lost, found again through their
+   * trades: matched by client id, never adopted), or — `unread` — trades that could not be read.
+   */
+  const reconcileNow = (unread = false): ReconcileReportEvent => {
+    const view = core.reconcileView(SYMBOL);
+    const since = view.tradesSince ?? clock.now() - 24 * 3_600_000;
+    const traded = [...venue.orders.values()].filter((v) => v.fills.length > 0);
+    const trades = unread
+      ? { startedAt: clock.now(), since, fills: [], orders: [], unread: [{ from: since, why: 'trades: RATE_LIMITED' }] }
+      : {
+          startedAt: clock.now(),
+          since,
+          fills: traded.flatMap((v) => v.fills),
+          orders: traded.filter((v) => !view.knownExchangeIds.has(v.id)).map((v) => venue.snapshot(v)),
+          unread: [],
+        };
+    if (!unread && trades.orders.length > 0) seen.foundByTrades++;
     const unsettled = core.unsettled(SYMBOL).map((o) => o.clientOrderId);
     const observed: OrderDTO[] = [];
     const notFound: string[] = [];
@@ -313,7 +343,11 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
       else notFound.push(coid);
     }
     const openOrders = [...venue.orders.values()].filter((v) => v.rest.gt(ZERO)).map((v) => venue.snapshot(v));
-    return { kind: 'reconcile-report', requestedAtSeq: core.seq, symbols: [{ symbol: SYMBOL, openOrders, observed, notFound, balance: venue.balance() }] };
+    return {
+      kind: 'reconcile-report',
+      requestedAtSeq: core.seq,
+      symbols: [{ symbol: SYMBOL, openOrders, observed, notFound, balance: venue.balance(), trades }],
+    };
   };
 
   const candle = (move: number, signal: SignalAction): void => {
@@ -366,7 +400,7 @@ function run(actions: readonly Action[], fates: readonly Fate[]): void {
         break;
       }
       case 'reconcile': {
-        const r = reconcileNow();
+        const r = reconcileNow(a.unread);
         if (a.now) handle(r);
         else pending.push(r);
         break;
@@ -407,7 +441,10 @@ const action: fc.Arbitrary<Action> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ t: fc.constant('drop' as const), pick: fc.nat() }) },
   { weight: 1, arbitrary: fc.constant({ t: 'progress' as const }) },
   { weight: 2, arbitrary: fc.record({ t: fc.constant('look' as const), pick: fc.nat() }) },
-  { weight: 2, arbitrary: fc.record({ t: fc.constant('reconcile' as const), now: fc.boolean() }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ t: fc.constant('reconcile' as const), now: fc.boolean(), unread: fc.nat({ max: 4 }).map((n) => n === 0) }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({

@@ -37,7 +37,7 @@ export function onOperator(ctx: CoreContext, e: OperatorEvent): void {
       // Entries stop: a buy of ours still working on the venue is cancelled.
       for (const s of ctx.symbols.values())
         for (const { order } of s.unsettled.values())
-          if (order.side === 'buy' && (order.status === 'submitted' || order.status === 'partial'))
+          if (order.side === 'buy' && order.idempotencyKey !== null && (order.status === 'submitted' || order.status === 'partial'))
             ctx.emit({ kind: 'cancel-order', symbol: s.symbol, clientOrderId: order.clientOrderId, exchangeOrderId: order.exchangeOrderId });
       return;
     case 'resume':

@@ -24,8 +24,10 @@ export function placeOrder(ctx: CoreContext, s: SymbolState, inst: Instrument, s
     if (amount.lte(ZERO)) return refused(ctx, symbol, side, now, 'not sent: INSTRUMENT.QTY_NOT_POSITIVE');
   }
   // One order of ours per symbol and side at a time: a second buy would double the entry, a second sell (a stop beside a strategy sell) would sell twice.
+  // An adopted order (no key: the bot never sent it) blocks nothing, as PlaceOrder's check in the loops.
   for (const e of s.unsettled.values())
-    if (e.order.side === side) return refused(ctx, symbol, side, now, `${e.order.clientOrderId} (${e.order.status}) is not settled yet`);
+    if (e.order.side === side && e.order.idempotencyKey !== null)
+      return refused(ctx, symbol, side, now, `${e.order.clientOrderId} (${e.order.status}) is not settled yet`);
   const pos = s.position;
   // A sell never exceeds the position.
   if (side === 'sell' && amount.gt(pos.baseQty)) return refused(ctx, symbol, side, now, `selling ${str(amount)} exceeds the position ${str(pos.baseQty)}`);

@@ -32,12 +32,26 @@ export type CoreOutput =
   | { kind: 'exit'; ts: number; symbol: string; reason: string; message: string; qty: string }
   | { kind: 'dust'; ts: number; symbol: string; reason: string; dustBase: string }
   /** `reason` and `level` as the store keeps them (a status page lists the halts in force with their reason). */
-  | { kind: 'halt'; ts: number; code: HaltCode; level: 'halted' | 'reducing'; reason: string }
+  /** `again`: the halt was in force already and only its reason changed (not announced twice). */
+  | { kind: 'halt'; ts: number; code: HaltCode; level: 'halted' | 'reducing'; reason: string; again?: boolean }
   | { kind: 'resume'; ts: number; code: HaltCode }
-  /** A reconcile look disagreed with the books: `halting` when the venue holds less than the position. */
-  | { kind: 'mismatch'; ts: number; symbol: string; subject: string; expected: string; actual: string; detail: string; halting: boolean }
-  /** An order on the venue that is not ours (by client order id): never adopted by the core, only reported. */
-  | { kind: 'foreign-order'; ts: number; symbol: string; exchangeOrderId: string; clientOrderId: string | null }
+  /**
+   * A reconcile look disagreed with the books: `halting` when the venue holds less than the position
+   * (or its trades went unread too long). Scope `order`: an order found only on the venue (adopted).
+   */
+  | {
+      kind: 'mismatch';
+      ts: number;
+      symbol: string;
+      scope: 'order' | 'position';
+      subject: string;
+      expected: string;
+      actual: string;
+      detail: string;
+      halting: boolean;
+    }
+  /** What a reconcile repaired: an order adopted (`adopted buy 123`), a position set down to the venue's. */
+  | { kind: 'repaired'; ts: number; symbol: string; scope: 'order' | 'position'; subject: string; action: string }
   /** A report about an order the core does not know (not ours, or settled too long ago to be remembered). */
   | { kind: 'unknown-report'; ts: number; clientOrderId: string }
   | { kind: 'operator'; ts: number; action: string; actor: string; symbol?: string; clientOrderId?: string };

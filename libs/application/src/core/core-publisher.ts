@@ -114,6 +114,7 @@ export class CorePublisher {
           reason: fact.reason,
         });
       case 'halt':
+        if (fact.again) return;
         metrics.counter(PIPELINE_METRICS.halts, { code: fact.code });
         bus.emit('safety.halted', { code: fact.code, reason: fact.reason });
         return this.audit(fact.ts, 'safety', null, `halt ${fact.code}: ${fact.reason}`, { code: fact.code, reason: fact.reason, level: fact.level });
@@ -121,8 +122,8 @@ export class CorePublisher {
         bus.emit('safety.resumed', { reason: `${fact.code} cleared` });
         return this.audit(fact.ts, 'safety', null, `resume ${fact.code}`, { code: fact.code });
       case 'mismatch': {
-        // The core compares positions (the subject is the base currency); orders are applied, never "mismatched".
-        const scope = 'position';
+        // Scope position: the subject is the base currency; scope order: an order found only on the venue (adopted).
+        const scope = fact.scope;
         metrics.counter(PIPELINE_METRICS.reconcileMismatches, { symbol: fact.symbol, scope });
         bus.emit('reconcile.mismatch', {
           symbol: fact.symbol,
@@ -133,19 +134,15 @@ export class CorePublisher {
           detail: fact.detail,
         });
         return this.audit(fact.ts, 'reconcile', fact.symbol, `mismatch ${fact.subject}: ${fact.detail}`, {
+          scope,
           subject: fact.subject,
           expected: fact.expected,
           actual: fact.actual,
           halting: fact.halting,
         });
       }
-      case 'foreign-order':
-        this.deps.logger.warn('an open order on the account the bot did not send', {
-          symbol: fact.symbol,
-          exchangeOrderId: fact.exchangeOrderId,
-          clientOrderId: fact.clientOrderId,
-        });
-        return;
+      case 'repaired':
+        return this.repair(fact.ts, fact.symbol, fact.scope, fact.subject, fact.action);
       case 'unknown-report':
         this.deps.logger.warn('a report about an order the core does not know', { clientOrderId: fact.clientOrderId });
         return;
@@ -191,10 +188,14 @@ export class CorePublisher {
 
   /** An order a reconcile look moved (found filled, canceled or gone): reported as the reconcilers' repairs were. */
   repaired(ts: number, order: OrderRecord, before: OrderStatus): void {
-    const action = `${before} → ${order.status}`;
-    this.deps.metrics.counter(PIPELINE_METRICS.reconcileRepairs, { symbol: order.symbol, scope: 'order' });
-    this.deps.bus.emit('reconcile.repaired', { symbol: order.symbol, scope: 'order', subject: order.clientOrderId, action });
-    this.audit(ts, 'reconcile', order.symbol, `repaired order ${order.clientOrderId}: ${action}`, { scope: 'order', subject: order.clientOrderId, action });
+    this.repair(ts, order.symbol, 'order', order.clientOrderId, `${before} → ${order.status}`);
+  }
+
+  /** A reconcile repair, as the loops' ReconcileReporter published it (reconcile.repaired, the repairs metric, an audit entry). */
+  private repair(ts: number, symbol: string, scope: 'order' | 'position', subject: string, action: string): void {
+    this.deps.metrics.counter(PIPELINE_METRICS.reconcileRepairs, { symbol, scope });
+    this.deps.bus.emit('reconcile.repaired', { symbol, scope, subject, action });
+    this.audit(ts, 'reconcile', symbol, `repaired ${scope} ${subject}: ${action}`, { scope, subject, action });
   }
 
   /** The status this publisher last saw the order in (`new` before any). */

@@ -9,7 +9,7 @@ const REMEMBERED = 256;
 
 /**
  * Start-up recovery, the same path as after a crash (docs/core.md, "Drivers"): the store's
- * positions, unsettled orders, halts, the risk ledger replayed from the stored orders and the
+ * positions, unsettled orders, halts, the reconcile trade cursors, the risk ledger replayed from the stored orders and the
  * current bucket's idempotency keys, put into the core in one synchronous step; then a reconcile
  * is asked for. Nothing is re-sent: an order the store holds as `new` had its send's answer lost
  * with the process, so it is in flight now (docs/lessons.md #2) and only a reconcile's look — or
@@ -22,6 +22,13 @@ export function restore(ctx: CoreContext, snap: CoreSnapshot): void {
     if (s) s.position = p;
   }
   for (const h of snap.halts) ctx.halts.set(h.code as HaltCode, h.level);
+  // A restart reads trades from where the last pass stopped, however long the bot was down.
+  for (const c of snap.tradeCursors ?? []) {
+    const s = ctx.symbols.get(c.symbol);
+    if (!s) continue;
+    s.tradesSince = c.tradesSince;
+    s.unreadSince = c.unreadSince;
+  }
   ctx.ledger.replay(snap.recent.filter((o) => ctx.symbols.has(o.symbol)));
   const bucket = Math.floor(now / ctx.opts.bucketMs);
   for (const o of snap.recent) {

@@ -216,7 +216,7 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     await t.runtime.stop();
   });
 
-  it('reconcileNow on a runtime never started (`cab reconcile`) loads the store first: a stored position the venue does not hold is found', async () => {
+  it('reconcileNow on a runtime not started (the CLI) loads the store first: a stored position the venue cannot back is set down to it and reported', async () => {
     const t = setup();
     await t.runtime.start();
     await t.advance(INTERVALS.eval);
@@ -226,19 +226,15 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(held.gt('0')).toBe(true);
     await t.runtime.stop();
 
-    // A new process on the same store; the venue holds none of it (sold by hand, say).
-    const again = setup(t.storage, t.sched);
-    again.venue.freeBase = dec('0');
-    const findings = await again.runtime.reconcileNow();
-    await again.bus.drain();
-    expect(str(again.core.position(SYMBOL).baseQty)).toBe(str(held));
-    expect(findings.mismatches).toBeGreaterThan(0);
-    expect(findings.halting).toHaveLength(1);
-    expect(again.topics).toContain('reconcile.mismatch');
-    expect(again.venue.calls.filter((c) => c.startsWith('buy') || c.startsWith('sell'))).toEqual([]);
-    // Started later, it does not load the store twice: one reconcile pass per call.
-    await again.runtime.reconcileNow();
-    expect(str(again.core.position(SYMBOL).baseQty)).toBe(str(held));
+    const cli = setup(t.storage, t.sched);
+    cli.venue.freeBase = dec('0');
+    const findings = await cli.runtime.reconcileNow();
+    await cli.bus.drain();
+    expect(findings.mismatches).toBe(1);
+    expect(findings.halting).toEqual([expect.stringMatching(/BTC less than the position/)]);
+    expect(findings.repaired).toBe(1);
+    expect(str((await cli.storage.positions.get(SYMBOL))!.baseQty)).toBe('0');
+    expect(cli.runtime.halts().map((h) => h.code)).toEqual(['RECONCILE.MISMATCH']);
   });
 
   it('a lost instance lock halts through the core (LOCK.LOST, persisted); a restart on the same store keeps the halt and the position and sends nothing on start', async () => {

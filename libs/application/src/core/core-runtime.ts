@@ -136,6 +136,7 @@ export class CoreRuntime implements OrchestratorControl {
       broker: {
         fetchOpenOrders: (symbol) => broker.fetchOpenOrders(symbol),
         fetchBalance: (symbol) => broker.fetchBalance(symbol),
+        fetchMyTrades: (symbol, since) => broker.fetchMyTrades(symbol, since),
         fetchOrder: async (symbol, ref) => {
           const w = await withVenueTrades(broker, symbol, await broker.fetchOrder(symbol, ref));
           return w.complete
@@ -145,6 +146,7 @@ export class CoreRuntime implements OrchestratorControl {
       },
       core,
       now: () => clock.now(),
+      stored: async (id) => (await opts.stores.orders.byExchangeOrderId(broker.name, id)) !== null,
       onStatus: (s) => this.edgeStatus(s),
       enqueue: (e) => {
         // The balances the reconcile read feed the VenueView before the core sees the report.
@@ -167,7 +169,6 @@ export class CoreRuntime implements OrchestratorControl {
         if (!this.recovered) this.requestedSeq = c.requestedAtSeq;
         else this.track(this.reconcilePass(c.requestedAtSeq));
       },
-      placing: (order) => this.publisher.placing(order),
       sending: (order) => this.publisher.sending(order),
       publish: (fact) => this.onFact(fact),
       onError: (c, e) => logger.error('a core command could not be carried out', { command: c.kind, error: e }),
@@ -328,14 +329,16 @@ export class CoreRuntime implements OrchestratorControl {
 
   /**
    * One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation
-   * reported it. On a runtime never started (`cab reconcile` composes the bot and starts nothing)
-   * the store is loaded into the core first, and the pass that recovery runs is the one reported:
-   * an empty core would compare the venue with nothing and find every stored position "clean".
+   * reported it. On a runtime not started it is the start-up recovery's pass: the store is loaded
+   * into the core first, so the pass compares the stored books (not an empty core) with the venue.
    */
   async reconcileNow(): Promise<ReconcileFindings> {
-    const fresh = !this.recovered;
-    await this.loaded();
-    if (!fresh) await this.reconcilePass(this.opts.core.seq);
+    if (!this.recovered) {
+      await this.loaded();
+      await this.idle();
+      return this.lastFindings;
+    }
+    await this.reconcilePass(this.opts.core.seq);
     await this.idle();
     return this.lastFindings;
   }
@@ -537,16 +540,19 @@ export class CoreRuntime implements OrchestratorControl {
     if (fact.kind === 'halt') {
       const before = this.reasons.get(fact.code);
       this.reasons.set(fact.code, { code: fact.code, level: fact.level, reason: fact.reason, since: before?.since ?? fact.ts });
-      this.opts.logger.warn('trading halted', { code: fact.code, reason: fact.reason, level: fact.level });
+      if (!fact.again) this.opts.logger.warn('trading halted', { code: fact.code, reason: fact.reason, level: fact.level });
     } else if (fact.kind === 'resume') {
       this.reasons.delete(fact.code);
       this.opts.logger.info('halt cleared', { code: fact.code, state: this.opts.core.halts.state() });
     } else if (fact.kind === 'mismatch')
       this.passMismatches?.push({ symbol: fact.symbol, halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });
+    else if (fact.kind === 'repaired') this.passRepairs++;
     else if (fact.kind === 'order') {
       const before = this.publisher.lastStatus(fact.order.clientOrderId);
-      // A reconcile look that moved one of our orders is a repair, as the loops' reconcilers reported it.
-      if (this.passMismatches !== null && fact.order.status !== before) {
+      // A reconcile look that moved one of our orders is a repair, as the loops' reconcilers reported it;
+      // an order adopted in this step is reported by its own 'repaired' fact (`adopted …`), once.
+      const adoptedNow = before === 'new' && fact.order.idempotencyKey === null;
+      if (this.passMismatches !== null && fact.order.status !== before && !adoptedNow) {
         this.passRepairs++;
         this.publisher.repaired(fact.ts, fact.order, before);
       }

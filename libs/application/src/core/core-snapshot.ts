@@ -1,14 +1,14 @@
 import type { FillsRepository } from '../ports/fills-repository';
 import type { OrderRecord, OrdersRepository } from '../ports/orders-repository';
 import type { PositionRecord, PositionsRepository } from '../ports/positions-repository';
-import type { SafetyStateStore, StoredHalt } from '../ports/safety-state-store';
+import type { SafetyStateStore, StoredHalt, TradeCursor } from '../ports/safety-state-store';
 
 /** What start-up recovery reads of the store (docs/core.md, "Drivers"). */
 export interface CoreStores {
   orders: Pick<OrdersRepository, 'open' | 'find'>;
   positions: Pick<PositionsRepository, 'get'>;
   fills: Pick<FillsRepository, 'byOrder'>;
-  safety: Pick<SafetyStateStore, 'halts'>;
+  safety: Pick<SafetyStateStore, 'halts' | 'tradeCursors'>;
 }
 
 /** One of our orders not settled when the bot stopped, with the trade ids already counted for it. */
@@ -29,6 +29,8 @@ export interface CoreSnapshot {
   /** Orders created within the ledger's look-back, oldest first: the risk ledger is replayed from them, and the current bucket's keys taken. */
   readonly recent: readonly OrderRecord[];
   readonly halts: readonly StoredHalt[];
+  /** Each symbol's reconcile trade cursor as the last pass left it (absent or missing: never reconciled, the first look-back). */
+  readonly tradeCursors?: readonly TradeCursor[];
 }
 
 /** How far back the risk ledger is replayed by default: a week, as the Orchestrator's loadLedger. */
@@ -47,5 +49,5 @@ export async function loadCoreSnapshot(stores: CoreStores, symbols: readonly str
     recent.push(...(await stores.orders.find({ symbol, since: now - ledgerReplayMs, limit: 10_000 })));
   }
   recent.sort((a, b) => a.createdAt - b.createdAt);
-  return { positions, unsettled, recent, halts: await stores.safety.halts() };
+  return { positions, unsettled, recent, halts: await stores.safety.halts(), tradeCursors: await stores.safety.tradeCursors() };
 }

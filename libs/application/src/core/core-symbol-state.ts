@@ -1,4 +1,5 @@
 import type { Decimal, Strategy } from '@cab/domain';
+import type { OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { PositionRecord } from '../ports/positions-repository';
 
@@ -9,6 +10,11 @@ export interface OrderEntry {
   tradeIds: Set<string> | null;
   /** The core's sequence number when the order went in flight (an ambiguous answer); NaN while it has not. */
   inFlightSeq: number;
+  /**
+   * An order adopted from the venue whose row is being inserted: what the venue showed (applied once
+   * the row is stored) and where the trade cursor is held if it cannot be (null: seen open, no trade).
+   */
+  adopting?: { readonly dto: OrderDTO; readonly holdFrom: number | null } | undefined;
 }
 
 /** What the core holds per symbol: everything a decision reads, in memory. */
@@ -41,6 +47,10 @@ export interface SymbolState {
   dustReported: number | null;
   /** The venue's position as last reported a surplus (reported once per amount). */
   reportedSurplus: string;
+  /** Where the next reconcile reads the venue's trades from; null: never reconciled (the first look-back). */
+  tradesSince: number | null;
+  /** When the symbol's trades first could not all be read, until a pass reads them. */
+  unreadSince: number | null;
   /**
    * Float shadows of the exit levels of the position's current exit state (see exitCannotMove):
    * peak, trailing stop, hard stop (−Infinity when off or not armed), take-profit (+Infinity when
@@ -70,6 +80,8 @@ export function newSymbolState(symbol: string, strategy: Strategy, position: Pos
     lastSignal: null,
     dustReported: null,
     reportedSurplus: '',
+    tradesSince: null,
+    unreadSince: null,
     exitShadow: false,
     fPeak: 0,
     fTrail: 0,

@@ -40,7 +40,8 @@ export interface EventDriverOptions {
  *  - the broker's answer goes back as OrderReport{answer: 'send'}; a broker that throws is treated
  *    as ambiguous (the request may have gone out): in flight, never re-sent (docs/lessons.md #2);
  *  - Persist writes go through one chain, in the order the core made them, each in one unit of
- *    work (order row, new fills by trade id, position), halts to the SafetyStateStore.
+ *    work (order row — inserted for an adopted order — new fills by trade id, position), halts and
+ *    trade cursors to the SafetyStateStore.
  *  - start-up recovery (`recover`) is the path after a crash: the store's snapshot into the core,
  *    then the reconcile it asks for; events that come meanwhile wait in the queue.
  * Timers and market data come from the edge adapters beside it (MarketDataPump, ReconcilePump).
@@ -106,9 +107,23 @@ export class EventDriver {
           this.opts.placing?.(c.order);
           this.track(this.place(c.order));
           break;
-        case 'persist':
-          this.track(this.write(() => this.persist(c)).catch((err: unknown) => this.opts.onError?.(c, errorText(err))));
+        case 'persist': {
+          const written = this.write(() => this.persist(c));
+          const adoption = c.insert && c.order ? c.order.clientOrderId : null;
+          if (adoption === null) this.track(written.catch((err: unknown) => this.opts.onError?.(c, errorText(err))));
+          // An adopted order's row: the core applies what the venue showed only once it is stored.
+          else
+            this.track(
+              written.then(
+                () => this.enqueue({ kind: 'adoption-stored', clientOrderId: adoption, ok: true }),
+                (err: unknown) => {
+                  this.opts.onError?.(c, errorText(err));
+                  this.enqueue({ kind: 'adoption-stored', clientOrderId: adoption, ok: false, why: errorText(err) });
+                },
+              ),
+            );
           break;
+        }
         case 'publish':
           this.opts.publish?.(c.fact);
           break;
@@ -185,10 +200,14 @@ export class EventDriver {
   }
 
   private async persist(c: PersistCommand): Promise<void> {
-    const { order, fills, position, halts } = c;
+    const { order, fills, position, halts, tradeCursor } = c;
     if (order || fills || position)
       await this.opts.stores.unitOfWork.run(async (tx) => {
-        if (order) {
+        if (order && c.insert) {
+          // An adopted order: its row first; the core applies what the venue showed once it is stored (adoption-stored).
+          const ins = await tx.orders.insert(order);
+          if (!ins.ok) throw new Error(`adopted order ${order.clientOrderId} could not be inserted: ${ins.code}`);
+        } else if (order) {
           const { clientOrderId, exchangeOrderId, status, filledBase, filledQuote, averagePrice, fee, feeCurrency, updatedAt } = order;
           const updated = await tx.orders.update(clientOrderId, {
             exchangeOrderId,
@@ -209,6 +228,8 @@ export class EventDriver {
       if (h.level === null) await this.opts.stores.safety.removeHalt(h.code);
       else await this.opts.stores.safety.saveHalt({ code: h.code, level: h.level, reason: h.reason, since: h.since });
     }
+    // A cursor that could not be saved only makes a restart read further back than it must: the failure goes to onError.
+    if (tradeCursor) await this.opts.stores.safety.saveTradeCursor(tradeCursor);
   }
 
   private write<T>(work: () => Promise<T>): Promise<T> {

@@ -1,7 +1,7 @@
 import { dec, ExitPolicy, RiskManager, ZERO, type Decimal, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
 import { remoteControlled } from '../testing/remote-controlled-strategy';
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
-import type { BalanceDTO, BrokerResult, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
+import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import { deferred, InMemoryStorage, type Deferred } from '../testing';
 import type { CoreEvent, ReconcileReportEvent } from './core-events';
@@ -68,6 +68,9 @@ class SlowVenueReads {
   fetchBalance(): Promise<BrokerResult<BalanceDTO>> {
     return this.call('balance') as Promise<BrokerResult<BalanceDTO>>;
   }
+  fetchMyTrades(): Promise<BrokerResult<FillDTO[]>> {
+    return this.call('trades') as Promise<BrokerResult<FillDTO[]>>;
+  }
   /** Answers the next call, once it has been made. */
   async answer(what: string, result: BrokerResult<unknown>): Promise<void> {
     for (;;) {
@@ -86,12 +89,16 @@ class SlowVenueReads {
   }
 }
 
-const record = (clientOrderId: string): OrderRecord => ({ clientOrderId }) as OrderRecord;
+const record = (clientOrderId: string): OrderRecord => ({ clientOrderId, exchangeOrderId: null, createdAt: T0 }) as OrderRecord;
+/** A stand-in for TradingCore.reconcileView: these orders unsettled, never reconciled, no exchange id known. */
+const viewOf = (orders: () => OrderRecord[]) => () => ({ unsettled: orders(), tradesSince: null, knownExchangeIds: new Set<string>() });
+const noTrades = { ok: true, value: [] } as const;
 
 describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
   it('stamps the report with the core’s sequence number at the request, and looks at the orders unsettled then', async () => {
     const reads = new SlowVenueReads();
-    const core = { seq: 7, unsettled: () => [record('a'), record('b'), record('c')] };
+    let unsettled = () => [record('a'), record('b'), record('c')];
+    const core = { seq: 7, reconcileView: viewOf(() => unsettled()) };
     const events: CoreEvent[] = [];
     const statuses: EdgeStatus[] = [];
     const pump = new ReconcilePump({
@@ -105,11 +112,12 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     const pass = pump.request();
     // The core moves on while the reads are out: neither the stamp nor the list of looks follows it.
     core.seq = 9;
-    core.unsettled = () => [];
+    unsettled = () => [];
     await reads.answer('open', { ok: true, value: [] });
     await reads.answer('order a', { ok: true, value: dto('a', '0.002') });
     await reads.answer('order b', notFound);
     await reads.answer('order c', timeout);
+    await reads.answer('trades', noTrades);
     await reads.answer('balance', { ok: true, value: balance('0.002') });
     await pass;
     const report = events[0] as ReconcileReportEvent;
@@ -127,13 +135,14 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     const pump = new ReconcilePump({
       symbols: [SYMBOL],
       broker: reads,
-      core: { seq: 1, unsettled: () => [record('b')] },
+      core: { seq: 1, reconcileView: viewOf(() => [record('b')]) },
       enqueue: (e) => events.push(e),
       now: () => T0,
     });
     const pass = pump.request();
     await reads.answer('open', timeout);
     await reads.answer('order b', notFound);
+    await reads.answer('trades', noTrades);
     await reads.answer('balance', timeout);
     await pass;
     expect((events[0] as ReconcileReportEvent).symbols[0]).toMatchObject({ notFound: [], balance: null });
@@ -188,6 +197,7 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     expect(passes).toHaveLength(1);
     // The start-up pass: nothing of ours anywhere, the books agree.
     await reads.answer('open', { ok: true, value: [] });
+    await reads.answer('trades', noTrades);
     await reads.answer('balance', { ok: true, value: balance('0') });
     await passes[0];
     const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: T0 };
@@ -205,6 +215,7 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     const pass = pump.request();
     await reads.answer('open', { ok: true, value: [] });
     await reads.answer('order', notFound);
+    await reads.answer('trades', noTrades);
     // …while the answer comes back and the core settles the buy.
     sends[0]!.answer.resolve({ ok: true, value: dto(sends[0]!.clientOrderId, '0.002') });
     while (core.position(SYMBOL).baseQty.eq(ZERO)) await new Promise<void>((r) => setImmediate(r));
@@ -218,6 +229,7 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     // The same balance in a report asked after the settlement is compared: the venue holds less than the position.
     const later = pump.request();
     await reads.answer('open', { ok: true, value: [] });
+    await reads.answer('trades', noTrades);
     await reads.answer('balance', { ok: true, value: balance('0') });
     await later;
     expect(core.halts.has('RECONCILE.MISMATCH')).toBe(true);

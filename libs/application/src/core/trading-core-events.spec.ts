@@ -199,7 +199,7 @@ describe('TradingCore events in, commands out', () => {
     expect(t2.core.unsettled(SYMBOL)).toEqual([]);
   });
 
-  it('a reconcile requested before a settlement compares nothing; a fresh one that finds less on the venue halts (a fact, nothing repaired); a clean one clears it', () => {
+  it('a reconcile requested before a settlement compares nothing; a fresh one that finds less on the venue sets the position down to it and halts; a clean one clears it', () => {
     const t = setup();
     const before = t.core.seq;
     opened(t);
@@ -209,9 +209,11 @@ describe('TradingCore events in, commands out', () => {
     const short = t.handle(reconcile(t.core.seq, { base: '0.001' }));
     expect(facts(short)).toContainEqual(expect.objectContaining({ kind: 'mismatch', halting: true, expected: '0.001996', actual: '0.001' }));
     expect(persists(short)).toContainEqual({ kind: 'persist', halts: [expect.objectContaining({ code: 'RECONCILE.MISMATCH', level: 'halted' })] });
-    expect(t.core.position(SYMBOL).baseQty.toString()).toBe('0.001996');
+    expect(facts(short)).toContainEqual(expect.objectContaining({ kind: 'repaired', scope: 'position', action: 'position set from 0.001996 to 0.001' }));
+    expect(persists(short)).toContainEqual({ kind: 'persist', position: expect.objectContaining({ baseQty: dec('0.001') }) });
+    expect(t.core.position(SYMBOL).baseQty.toString()).toBe('0.001');
     expect(t.core.halts.state()).toBe('halted');
-    t.handle(reconcile(t.core.seq, { base: '0.001996' }));
+    t.handle(reconcile(t.core.seq, { base: '0.001' }));
     expect(t.core.halts.state()).toBe('active');
   });
 

@@ -12,7 +12,7 @@ import type { CoreHalts } from './core-halts';
 import { onEdgeHalt, onOperator } from './core-operator';
 import type { CoreFill, TradingCoreOptions } from './core-options';
 import { onOrderReport } from './core-order-reports';
-import { onReconcileReport } from './core-reconcile';
+import { onAdoptionStored, onReconcileReport } from './core-reconcile';
 import { restore } from './core-restore';
 import type { CoreSnapshot } from './core-snapshot';
 import { newSymbolState } from './core-symbol-state';
@@ -85,6 +85,20 @@ export class TradingCore {
     return [...this.ctx.state(symbol).unsettled.values()].map((e) => e.order);
   }
 
+  /**
+   * What a reconcile pass must know of the symbol when it is asked for (ReconcilePump reads it
+   * synchronously with `seq`): our unsettled orders to look up, where its trades are read from
+   * (null: never reconciled), and the exchange ids of the orders the core holds — an order behind a
+   * trade that is none of them is fetched by its exchange id.
+   */
+  reconcileView(symbol: string): { unsettled: OrderRecord[]; tradesSince: number | null; knownExchangeIds: Set<string> } {
+    const s = this.ctx.state(symbol);
+    const known = new Set<string>();
+    for (const e of s.unsettled.values()) if (e.order.exchangeOrderId !== null) known.add(e.order.exchangeOrderId);
+    for (const e of this.ctx.recent.values()) if (e.order.symbol === symbol && e.order.exchangeOrderId !== null) known.add(e.order.exchangeOrderId);
+    return { unsettled: this.unsettled(symbol), tradesSince: s.tradesSince, knownExchangeIds: known };
+  }
+
   /** One of our orders by client order id, while the core remembers it (unsettled, or among the last settled). */
   order(clientOrderId: string): OrderRecord | null {
     return (this.ctx.unsettledById.get(clientOrderId) ?? this.ctx.recent.get(clientOrderId))?.order ?? null;
@@ -140,6 +154,9 @@ export class TradingCore {
         break;
       case 'reconcile-report':
         onReconcileReport(ctx, e);
+        break;
+      case 'adoption-stored':
+        onAdoptionStored(ctx, e);
         break;
       case 'operator':
         onOperator(ctx, e);

@@ -80,6 +80,8 @@ export async function runLoopBacktest(opts: BacktestOptions): Promise<BacktestRe
     strategy: strategy.value,
     logger,
     instanceLock: null,
+    // The loops' backtest whatever ENGINE defaults to: core-parity.spec compares the core against it.
+    engine: 'loops',
   });
 
   const startBalances = settings.paper.balances;

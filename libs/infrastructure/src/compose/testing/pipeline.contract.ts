@@ -334,13 +334,6 @@ export function pipelineContract(name: string, makeWorld: () => Promise<Pipeline
       // The reconcile at start found it.
       expect(b.app.orchestrator.status().trading).toBe('halted');
       expect(b.app.orchestrator.status().haltReasons.join()).toContain('RECONCILE.MISMATCH');
-      if (base.engine === 'core') {
-        // The core repairs nothing (docs/core.md): the halt stays while the venue cannot back the books.
-        await b.step('reconcile');
-        expect(b.app.orchestrator.status().trading).toBe('halted');
-        expect(str(await position(b))).toBe(str(pos.baseQty.times('2')));
-        return;
-      }
       expect(str(await position(b))).toBe(str(await venueBase(b)));
       await b.step('reconcile');
       expect(b.app.orchestrator.status().trading).toBe('active');

@@ -1,0 +1,45 @@
+/**
+ * What the core's reconcile must know about how the venue answers lookups — Gate.io's rules, kept in
+ * this one module so they can become venue capabilities (docs/core.md, "Status"; the loops'
+ * Reconciliation and OrdersReconciler carry the same facts in their comments):
+ *  - Gate answers a lookup by client order id (`text`) only while the order is open and about an
+ *    hour after it finished; by exchange id much longer. An order we know the exchange id of is
+ *    looked up by it, and an order we never heard back about is found through its trades.
+ *  - Gate lists trades by finish time: an order it lists in a range finished inside it.
+ *  - Gate does not reject a duplicate client order id: a venue order matches one of ours only on the
+ *    same side (and the same exchange id once we know it), and two with our id match nothing.
+ */
+
+/** How far back a symbol never reconciled before reads the venue's trades. */
+export const FIRST_TRADES_LOOKBACK_MS = 24 * 3_600_000;
+
+/** Later passes read trades since the previous pass less this overlap (clocks and the venue's listing lag). */
+export const TRADES_OVERLAP_MS = 60_000;
+
+/** The look-back reaches this far before the oldest order of ours the venue never acknowledged (clocks differ a little). */
+export const ORDER_LOOKBACK_MARGIN_MS = 60_000;
+
+/** An order behind a trade that could not be fetched holds the cursor this far before its first trade. */
+export const UNFETCHED_ORDER_MARGIN_MS = 1_000;
+
+/** A symbol whose venue trades could not all be read for this long halts entries (RECONCILE.MISMATCH). */
+export const UNREAD_TRADES_HALT_MS = 3_600_000;
+
+/** Our client order ids (`t-` + up to 28 characters, Gate's `text` rule); anything else the venue shows was placed by someone else. */
+const OUR_CLIENT_ID = /^t-[0-9A-Za-z_.-]{1,28}$/;
+
+/** The client order id an adopted order is kept under: the venue's `text` when it looks like ours, else derived from the exchange id. */
+export function adoptedClientOrderId(exchangeOrderId: string, clientOrderId: string | null): string {
+  return clientOrderId && OUR_CLIENT_ID.test(clientOrderId) ? clientOrderId : `adopted-${exchangeOrderId}`;
+}
+
+/**
+ * Where a pass reads trades from: the symbol's cursor (or the first look-back), reaching back to
+ * just before the oldest order of ours with no exchange id — after a downtime longer than the
+ * first look-back, its trades are the only way to find it.
+ */
+export function tradesLookBack(cursor: number | null, startedAt: number, neverAcknowledgedCreatedAt: readonly number[]): number {
+  let since = cursor ?? startedAt - FIRST_TRADES_LOOKBACK_MS;
+  for (const t of neverAcknowledgedCreatedAt) since = Math.min(since, t - ORDER_LOOKBACK_MARGIN_MS);
+  return since;
+}
