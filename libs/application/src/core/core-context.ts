@@ -8,6 +8,12 @@ import type { CoreFill, TradingCoreOptions } from './core-options';
 import type { CoreOutput } from './core-output';
 import type { OrderEntry, SymbolState } from './core-symbol-state';
 
+/**
+ * Halts held in memory only: STORE.WRITE says the store cannot be written, so writing it there is
+ * pointless and, once written, a restart would restore it with nobody left to clear it (docs/core.md, "Drivers").
+ */
+const MEMORY_ONLY_HALTS: ReadonlySet<HaltCode> = new Set<HaltCode>(['STORE.WRITE']);
+
 /** The stand-in base of an unsettled entry in `exposures()`: base × entry price = its quote. */
 const ONE = dec('1');
 
@@ -102,14 +108,15 @@ export class CoreContext {
     if (again && (!update || this.haltReasons.get(code) === reason)) return;
     this.haltReasons.set(code, reason);
     if (this.publishing) this.publish({ kind: 'halt', ts: now, code, level, reason, ...(again ? { again } : {}) });
-    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
+    if (this.persisting && !MEMORY_ONLY_HALTS.has(code)) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
   }
 
   clearHalt(code: HaltCode, now: number): void {
     this.haltReasons.delete(code);
     if (!this.halts.clear(code)) return;
     if (this.publishing) this.publish({ kind: 'resume', ts: now, code });
-    if (this.persisting) this.emit({ kind: 'persist', halts: [{ code, level: null, reason: 'cleared', since: now } satisfies HaltChange] });
+    if (this.persisting && !MEMORY_ONLY_HALTS.has(code))
+      this.emit({ kind: 'persist', halts: [{ code, level: null, reason: 'cleared', since: now } satisfies HaltChange] });
   }
 
   publish(fact: CoreOutput): void {

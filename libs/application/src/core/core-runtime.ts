@@ -6,6 +6,7 @@ import type { MarketData } from '../ports/market-data';
 import type { Metrics } from '../ports/metrics';
 import type { Scheduler } from '../ports/scheduler';
 import type { PipelineStores } from '../pipeline/deps';
+import { PIPELINE_METRICS } from '../pipeline/metric-names';
 import type { Halt, HaltCode } from '../pipeline/trading-state';
 import { LoopRunner } from '../orchestrator/loop-runner';
 import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from '../orchestrator/types';
@@ -17,7 +18,7 @@ import type { CoreEvent } from './core-events';
 import type { CoreOutput } from './core-output';
 import { CorePublisher } from './core-publisher';
 import type { EdgeStatus } from './edge-status';
-import { EventDriver } from './event-driver';
+import { EventDriver, describePersist } from './event-driver';
 import { MarketDataPump } from './market-data-pump';
 import { ReconcilePump } from './reconcile-pump';
 import type { TradingCore } from './trading-core';
@@ -79,7 +80,9 @@ export interface CoreRuntimeOptions {
  * start(): the instruments and balances are read, the store is loaded into the core (recovery is
  * the path after a crash) and the reconcile it asks for is carried out before any evaluation; a
  * first pass with failed reads halts entries (RECONCILE.MISMATCH) until a pass reads everything.
- * stop(): the timers stop, then the sends and writes in flight finish, then the countdown is disarmed.
+ * stop(): the timers stop, then the sends and writes in flight finish, the store writes still waiting
+ * are tried once more (what cannot be written is logged as an error), then the countdown is disarmed.
+ * The watchdog's cadence retries waiting store writes too (EventDriver: STORE.WRITE halts entries meanwhile).
  * Every adapter reads first and enqueues after: no decision reads state across an await.
  */
 export class CoreRuntime implements OrchestratorControl {
@@ -171,7 +174,12 @@ export class CoreRuntime implements OrchestratorControl {
       },
       sending: (order) => this.publisher.sending(order),
       publish: (fact) => this.onFact(fact),
-      onError: (c, e) => logger.error('a core command could not be carried out', { command: c.kind, error: e }),
+      onError: (c, e) =>
+        logger.error(
+          'a core command could not be carried out',
+          c.kind === 'persist' ? { command: c.kind, what: describePersist(c), error: e } : { command: c.kind, error: e },
+        ),
+      onBacklog: (pending) => metrics.gauge(PIPELINE_METRICS.storeWriteBacklog, pending),
     });
     this.pump = new MarketDataPump({
       symbols: core.symbols,
@@ -249,6 +257,7 @@ export class CoreRuntime implements OrchestratorControl {
       // The timers stop first; then every send, answer and write in flight finishes: an order is never cut in half.
       await Promise.all(LOOP_NAMES.map((name) => this.opts.scheduler.stop(name)));
       await this.idle();
+      await this.writeBacklog();
       try {
         await this.watchdog.disarm();
       } catch (e) {
@@ -287,11 +296,13 @@ export class CoreRuntime implements OrchestratorControl {
 
   /**
    * Clears every halt cause, as the loops' resume did (the operator's through the core, the others
-   * as the edge's), but LOCK.LOST: only a restart that holds the lock again clears it.
+   * as the edge's), but LOCK.LOST — only a restart that holds the lock again clears it — and
+   * STORE.WRITE, which clears itself once the store writes waiting are written.
    */
   async resume(reason = 'operator resume'): Promise<void> {
     this.enqueue({ kind: 'operator', action: 'resume', actor: reason });
-    for (const code of [...this.reasons.keys()]) if (code !== 'LOCK.LOST') this.edgeHalt(code, null, reason);
+    // STORE.WRITE is the driver's: it clears once the waiting writes are written, not on anyone's word.
+    for (const code of [...this.reasons.keys()]) if (code !== 'LOCK.LOST' && code !== 'STORE.WRITE') this.edgeHalt(code, null, reason);
     await this.idle();
   }
 
@@ -530,10 +541,27 @@ export class CoreRuntime implements OrchestratorControl {
   }
 
   private async watchdogStep(): Promise<void> {
+    // Store writes that failed are tried again at this cadence too (and before any newer write).
+    if (this.driver.pendingWrites().length > 0) await this.driver.retryWrites();
     const now = this.opts.clock.now();
     const since = this.startedAt ?? now;
     const watched = (['eval', 'exits', 'reconcile'] as const).map((name) => ({ name, lastAliveAt: this.loops[name].owedSince(since, now) }));
     await this.watchdog.run(watched, this.opts.ids.next());
+  }
+
+  /**
+   * The stop's last try at the store writes still waiting: what cannot be written is said loudly.
+   * Nothing is lost for good — the next start loads the store and reconciles it with the venue
+   * (docs/core.md, "Drivers") — but until then the store lags what the core did.
+   */
+  private async writeBacklog(): Promise<void> {
+    if (this.driver.pendingWrites().length === 0) return;
+    const left = await this.driver.retryWrites();
+    if (left.length === 0) return this.opts.logger.info('waiting store writes written at stop');
+    this.opts.logger.error('store writes could not be written before the stop: the store lags until the next start reconciles it', {
+      count: left.length,
+      writes: left.map((w) => `${w.what} (${w.attempts} attempt(s): ${w.error})`),
+    });
   }
 
   private onFact(fact: CoreOutput): void {

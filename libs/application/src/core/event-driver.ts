@@ -4,7 +4,7 @@ import type { OrderRecord } from '../ports/orders-repository';
 import type { SafetyStateStore } from '../ports/safety-state-store';
 import type { UnitOfWork } from '../ports/unit-of-work';
 import type { CoreCommand, PersistCommand, RequestReconcileCommand } from './core-commands';
-import type { CoreEvent } from './core-events';
+import type { AdoptionStoredEvent, CoreEvent } from './core-events';
 import type { CoreOutput } from './core-output';
 import { loadCoreSnapshot, type CoreStores } from './core-snapshot';
 import type { TradingCore } from './trading-core';
@@ -26,8 +26,21 @@ export interface EventDriverOptions {
   sending?: (order: OrderRecord) => void;
   /** Every Publish fact, in the order the core made them. */
   publish?: (fact: CoreOutput) => void;
-  /** A command that could not be carried out (a store write that failed): the driver goes on. */
+  /** A command that could not be carried out (a store write that failed, once per Persist: its retries are quiet): the driver goes on. */
   onError?: (command: CoreCommand, error: string) => void;
+  /** How many Persists wait to be written again, after every change (a gauge). */
+  onBacklog?: (pending: number) => void;
+}
+
+/** A Persist that could not be written yet: kept, in order, until it is (docs/core.md, "Drivers"). */
+export interface PendingWrite {
+  readonly command: PersistCommand;
+  /** What it would write, in words (for the log that says what a stop could not write). */
+  readonly what: string;
+  /** Attempts so far (0: it waits behind an earlier one and was never tried). */
+  attempts: number;
+  /** The last failure (or what it waits behind). */
+  error: string;
 }
 
 /**
@@ -41,7 +54,12 @@ export interface EventDriverOptions {
  *    as ambiguous (the request may have gone out): in flight, never re-sent (docs/lessons.md #2);
  *  - Persist writes go through one chain, in the order the core made them, each in one unit of
  *    work (order row — inserted for an adopted order — new fills by trade id, position), halts and
- *    trade cursors to the SafetyStateStore.
+ *    trade cursors to the SafetyStateStore. A Persist that fails is kept and retried, before any
+ *    later one (which waits behind it), on the next write and on `retryWrites()`; its contents are
+ *    absolute state (the order's fields, fills by trade id, the position row, halts, the cursor) so
+ *    writing it twice is harmless. While any waits, the core holds the STORE.WRITE halt (halted:
+ *    only protective exits), in memory only; it is cleared once the backlog is written. An adopted
+ *    row is never kept: the core lets the order go and a later reconcile pass adopts it again.
  *  - start-up recovery (`recover`) is the path after a crash: the store's snapshot into the core,
  *    then the reconcile it asks for; events that come meanwhile wait in the queue.
  * Timers and market data come from the edge adapters beside it (MarketDataPump, ReconcilePump).
@@ -55,6 +73,10 @@ export class EventDriver {
   /** Store writes, one after the other (write-aheads and Persists): an order's row is inserted before any Persist about it. */
   private writes: Promise<unknown> = Promise.resolve();
   private readonly tasks = new Set<Promise<void>>();
+  /** Persists that failed (and those made after them), oldest first: written again before anything newer. */
+  private readonly backlog: PendingWrite[] = [];
+  /** True while the STORE.WRITE halt this driver asked for is in force. */
+  private storeHalted = false;
 
   constructor(private readonly opts: EventDriverOptions) {}
 
@@ -107,23 +129,13 @@ export class EventDriver {
           this.opts.placing?.(c.order);
           this.track(this.place(c.order));
           break;
-        case 'persist': {
-          const written = this.write(() => this.persist(c));
-          const adoption = c.insert && c.order ? c.order.clientOrderId : null;
-          if (adoption === null) this.track(written.catch((err: unknown) => this.opts.onError?.(c, errorText(err))));
-          // An adopted order's row: the core applies what the venue showed only once it is stored.
-          else
-            this.track(
-              written.then(
-                () => this.enqueue({ kind: 'adoption-stored', clientOrderId: adoption, ok: true }),
-                (err: unknown) => {
-                  this.opts.onError?.(c, errorText(err));
-                  this.enqueue({ kind: 'adoption-stored', clientOrderId: adoption, ok: false, why: errorText(err) });
-                },
-              ),
-            );
+        case 'persist':
+          if (c.insert && c.order) {
+            // An adopted order's row: the core applies what the venue showed only once it is stored.
+            const adoption = c.order.clientOrderId;
+            this.track(this.write(() => this.adopt(c, adoption)).then((e) => this.enqueue(e)));
+          } else this.track(this.write(() => this.persistInOrder(c)));
           break;
-        }
         case 'publish':
           this.opts.publish?.(c.fact);
           break;
@@ -153,7 +165,12 @@ export class EventDriver {
   private async place(order: OrderRecord): Promise<void> {
     let refusal: string | null;
     try {
-      refusal = await this.write(() => this.writeAhead(order));
+      // The backlog is tried first (in order), but a send's own write-ahead does not wait on it: a new row
+      // cannot be overwritten by an older Persist, and a protective exit must not be held by someone else's write.
+      refusal = await this.write(async () => {
+        await this.flushBacklog();
+        return this.writeAhead(order);
+      });
     } catch (err) {
       // Nothing was committed (the unit of work rolled back), so nothing may be sent.
       refusal = `not sent: the order row could not be written: ${errorText(err)}`;
@@ -197,6 +214,89 @@ export class EventDriver {
 
   private answer(order: OrderRecord, result: BrokerResult<OrderDTO>): void {
     this.enqueue({ kind: 'order-report', clientOrderId: order.clientOrderId, answer: 'send', result });
+  }
+
+  /** Writes the backlog (if any) and then this Persist; one that fails, or has older ones still waiting, is kept. */
+  private async persistInOrder(c: PersistCommand): Promise<void> {
+    await this.flushBacklog();
+    if (this.backlog.length > 0) {
+      this.backlog.push({ command: c, what: describePersist(c), attempts: 0, error: 'waits behind an earlier write' });
+      return this.backlogChanged();
+    }
+    try {
+      await this.persist(c);
+    } catch (err) {
+      const error = errorText(err);
+      this.backlog.push({ command: c, what: describePersist(c), attempts: 1, error });
+      this.opts.onError?.(c, error);
+      this.backlogChanged();
+    }
+  }
+
+  /**
+   * An adopted order's row, inserted: the core hears how it went (`adoption-stored`). Never kept in
+   * the backlog — a row that could not be stored moves nothing in the core, which lets the order go
+   * and adopts it again on a later pass — and never written ahead of an older Persist still waiting.
+   */
+  private async adopt(c: PersistCommand, clientOrderId: string): Promise<AdoptionStoredEvent> {
+    await this.flushBacklog();
+    const waiting = this.backlog[0];
+    if (waiting) return { kind: 'adoption-stored', clientOrderId, ok: false, why: `earlier store writes wait: ${waiting.error}` };
+    try {
+      await this.persist(c);
+      return { kind: 'adoption-stored', clientOrderId, ok: true };
+    } catch (err) {
+      this.opts.onError?.(c, errorText(err));
+      return { kind: 'adoption-stored', clientOrderId, ok: false, why: errorText(err) };
+    }
+  }
+
+  /** Writes the waiting Persists, oldest first, and stops at the first that fails again (it stays first). */
+  private async flushBacklog(): Promise<void> {
+    if (this.backlog.length === 0) return;
+    for (let head = this.backlog[0]; head !== undefined; head = this.backlog[0]) {
+      try {
+        await this.persist(head.command);
+      } catch (err) {
+        head.attempts++;
+        head.error = errorText(err);
+        return this.backlogChanged();
+      }
+      this.backlog.shift();
+    }
+    this.backlogChanged();
+  }
+
+  /**
+   * Tries the waiting Persists again now, in the write chain (a runtime's timer, and its stop):
+   * resolves with what is still unwritten, oldest first.
+   */
+  retryWrites(): Promise<readonly PendingWrite[]> {
+    const done = this.write(async () => {
+      await this.flushBacklog();
+      return this.pendingWrites();
+    });
+    this.track(done.then(() => undefined));
+    return done;
+  }
+
+  /** The Persists that wait to be written, oldest first (copies). */
+  pendingWrites(): PendingWrite[] {
+    return this.backlog.map((w) => ({ ...w }));
+  }
+
+  /** The STORE.WRITE halt follows the backlog: set when a write is kept, cleared once none is. */
+  private backlogChanged(): void {
+    const pending = this.backlog.length;
+    this.opts.onBacklog?.(pending);
+    const head = this.backlog[0];
+    if (head && !this.storeHalted) {
+      this.storeHalted = true;
+      this.enqueue({ kind: 'edge-halt', code: 'STORE.WRITE', level: 'halted', reason: `a store write failed and waits to be retried: ${head.error}` });
+    } else if (!head && this.storeHalted) {
+      this.storeHalted = false;
+      this.enqueue({ kind: 'edge-halt', code: 'STORE.WRITE', level: null, reason: 'the waiting store writes are written' });
+    }
   }
 
   private async persist(c: PersistCommand): Promise<void> {
@@ -243,6 +343,17 @@ export class EventDriver {
     const t = p.finally(() => this.tasks.delete(t));
     this.tasks.add(t);
   }
+}
+
+/** What a Persist writes, in words: the order and its status, how many fills, the position, halts, the cursor. */
+export function describePersist(c: PersistCommand): string {
+  const parts: string[] = [];
+  if (c.order) parts.push(`${c.insert ? 'adopted ' : ''}order ${c.order.clientOrderId} ${c.order.status}`);
+  if (c.fills && c.fills.length > 0) parts.push(`${c.fills.length} fill(s) ${c.fills.map((f) => f.tradeId).join(',')}`);
+  if (c.position) parts.push(`position ${c.position.symbol}`);
+  for (const h of c.halts ?? []) parts.push(`halt ${h.code} ${h.level ?? 'cleared'}`);
+  if (c.tradeCursor) parts.push(`trade cursor ${c.tradeCursor.symbol}`);
+  return parts.join('; ');
 }
 
 /** An order row that exists already: the unit of work must roll back the key it reserved. */

@@ -24,7 +24,12 @@ export type HaltCode =
   | 'RISK.LOSS_STREAK'
   | 'RISK.MAX_DRAWDOWN'
   /** The strategy threw (docs/strategies.md): entries stop until the operator resumes. */
-  | 'STRATEGY.ERROR';
+  | 'STRATEGY.ERROR'
+  /**
+   * A store write of the core failed and waits to be retried (EventDriver, docs/core.md "Drivers"):
+   * held in memory only, never stored, cleared by the driver once the backlog is written.
+   */
+  | 'STORE.WRITE';
 
 export interface Halt {
   code: HaltCode;
