@@ -171,6 +171,66 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(order).toMatchObject({ status: 'filled' });
   });
 
+  it('a settlement the store refuses halts STORE.WRITE (status, bus, gauge); the watchdog cadence retries it and clears the halt once it is written; resume does not clear it', async () => {
+    const t = setup();
+    await t.runtime.start();
+    await t.advance(INTERVALS.eval);
+    t.venue.sends = 'hold';
+    t.next.action = 'buy';
+    await t.sched.advance(TF);
+    const coid = t.venue.calls.find((c) => c.startsWith('buy'))!.slice(4);
+    // The store fails from here on (the write-ahead is committed): the fill's unit of work is refused.
+    const uow = storeThatFails(t.storage);
+    t.next.action = 'hold';
+    t.venue.release();
+    await t.runtime.idle();
+    await t.bus.drain();
+    expect(t.runtime.status()).toMatchObject({ trading: 'halted', haltReasons: [expect.stringMatching(/^STORE\.WRITE: .*disk I\/O error/)] });
+    expect(t.topics).toContain('safety.halted');
+    expect(t.metrics.gaugeValue(PIPELINE_METRICS.storeWriteBacklog)).toBe(1);
+    expect(t.logger.at('error')).toContainEqual(
+      expect.objectContaining({ msg: 'a core command could not be carried out', fields: expect.objectContaining({ what: expect.stringMatching(/filled/) }) }),
+    );
+    expect((await t.storage.orders.byClientOrderId(coid))?.status).toBe('new');
+    // Not the operator's to lift: the store still lags.
+    await t.runtime.resume('spec');
+    expect(t.runtime.status().haltReasons).toEqual([expect.stringMatching(/^STORE\.WRITE/)]);
+    await t.advance(INTERVALS.watchdog);
+    expect(t.runtime.status().trading).toBe('halted');
+
+    uow.down = false;
+    await t.advance(INTERVALS.watchdog);
+    expect(t.runtime.status()).toMatchObject({ trading: 'active', haltReasons: [] });
+    expect(t.metrics.gaugeValue(PIPELINE_METRICS.storeWriteBacklog)).toBe(0);
+    expect((await t.storage.orders.byClientOrderId(coid))?.status).toBe('filled');
+    expect(str((await t.storage.positions.get(SYMBOL))!.baseQty)).toBe(str(t.core.position(SYMBOL).baseQty));
+    await t.runtime.stop();
+    expect(t.logger.at('error').map((e) => e.msg)).not.toContain(
+      'store writes could not be written before the stop: the store lags until the next start reconciles it',
+    );
+  });
+
+  it('stop tries the waiting store writes once more and says loudly what it could not write', async () => {
+    const t = setup();
+    await t.runtime.start();
+    await t.advance(INTERVALS.eval);
+    t.venue.sends = 'hold';
+    t.next.action = 'buy';
+    await t.sched.advance(TF);
+    const coid = t.venue.calls.find((c) => c.startsWith('buy'))!.slice(4);
+    const uow = storeThatFails(t.storage);
+    t.venue.release();
+    await t.runtime.idle();
+    const before = uow.failures;
+    await t.runtime.stop();
+    expect(uow.failures).toBe(before + 1);
+    const lost = t.logger.at('error').find((e) => e.msg.startsWith('store writes could not be written before the stop'));
+    expect(lost?.fields).toMatchObject({
+      count: 1,
+      writes: [expect.stringMatching(new RegExp(`^order ${coid} filled; 1 fill\\(s\\) .*; position ${SYMBOL} \\(2 attempt\\(s\\): .*disk I/O error\\)$`))],
+    });
+  });
+
   it('an ambiguous answer leaves the buy in flight and it is never sent again; the next reconcile settles it from the venue', async () => {
     const t = setup();
     await t.runtime.start();
@@ -330,3 +390,15 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(t.runtime.status().state).toBe('stopped');
   });
 });
+
+/** The store's unit of work fails while `down` (what the core writes through; the real one otherwise). */
+function storeThatFails(storage: InMemoryStorage): { down: boolean; failures: number } {
+  const state = { down: true, failures: 0 };
+  const real = storage.unitOfWork.run.bind(storage.unitOfWork);
+  (storage.unitOfWork as { run: typeof real }).run = (work) => {
+    if (!state.down) return real(work);
+    state.failures++;
+    return Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+  };
+  return state;
+}
