@@ -167,10 +167,7 @@ export class EventDriver {
     try {
       // The backlog is tried first (in order), but a send's own write-ahead does not wait on it: a new row
       // cannot be overwritten by an older Persist, and a protective exit must not be held by someone else's write.
-      refusal = await this.write(async () => {
-        await this.flushBacklog();
-        return this.writeAhead(order);
-      });
+      refusal = await this.write(() => (this.backlog.length > 0 ? this.flushBacklog().then(() => this.writeAhead(order)) : this.writeAhead(order)));
     } catch (err) {
       // Nothing was committed (the unit of work rolled back), so nothing may be sent.
       refusal = `not sent: the order row could not be written: ${errorText(err)}`;
