@@ -304,6 +304,27 @@ describe('core reconcile: adoption, trade cursors, position repair', () => {
     expect((await storage.safety.tradeCursors())[0]).toMatchObject({ unreadSince: null });
   });
 
+  it('an adoption while the store cannot be written is not kept for a retry (the core let it go): no halt, and the pass after the store is back adopts it once', async () => {
+    const bot = await life(storage, clock, venue);
+    clock.advance(10 * MIN);
+    const manual = venue.filled('t-manual', '0.002', clock.now());
+    const uow = storage.unitOfWork;
+    const run = uow.run.bind(uow);
+    uow.run = () => Promise.reject(new Error('SQLITE_IOERR: disk I/O error'));
+    await bot.pass(MIN);
+    expect(bot.errors).toEqual([expect.stringMatching(/disk I\/O error/)]);
+    expect(bot.core.unsettled(SYMBOL)).toEqual([]);
+    expect(bot.driver.pendingWrites()).toEqual([]);
+    expect(bot.core.halts.level('STORE.WRITE')).toBeNull();
+    uow.run = run;
+    await bot.pass(10 * MIN);
+    await bot.pass(10 * MIN);
+    expect((await storage.orders.find({})).map((o) => [o.clientOrderId, o.exchangeOrderId, o.status])).toEqual([['t-manual', manual.id, 'filled']]);
+    expect((await storage.fills.byOrder('t-manual')).map((f) => f.tradeId)).toEqual([`tr-${manual.id}`]);
+    expect((await storage.positions.get(SYMBOL))?.baseQty.toString()).toBe('0.001996');
+    expect(kinds(bot.facts, 'repaired')).toHaveLength(1);
+  });
+
   it('an order behind a trade that the books hold but the core no longer remembers is not adopted again', async () => {
     // Ours, settled long ago (outside what recovery takes back), and a trade of it in the look-back.
     const old = venue.filled('t-old', '0.002', clock.now());

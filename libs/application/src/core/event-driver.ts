@@ -215,7 +215,7 @@ export class EventDriver {
 
   /** Writes the backlog (if any) and then this Persist; one that fails, or has older ones still waiting, is kept. */
   private async persistInOrder(c: PersistCommand): Promise<void> {
-    await this.flushBacklog();
+    if (this.backlog.length > 0) await this.flushBacklog();
     if (this.backlog.length > 0) {
       this.backlog.push({ command: c, what: describePersist(c), attempts: 0, error: 'waits behind an earlier write' });
       return this.backlogChanged();
@@ -236,7 +236,7 @@ export class EventDriver {
    * and adopts it again on a later pass — and never written ahead of an older Persist still waiting.
    */
   private async adopt(c: PersistCommand, clientOrderId: string): Promise<AdoptionStoredEvent> {
-    await this.flushBacklog();
+    if (this.backlog.length > 0) await this.flushBacklog();
     const waiting = this.backlog[0];
     if (waiting) return { kind: 'adoption-stored', clientOrderId, ok: false, why: `earlier store writes wait: ${waiting.error}` };
     try {
