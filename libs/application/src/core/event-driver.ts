@@ -325,7 +325,8 @@ export class EventDriver {
       if (h.level === null) await this.opts.stores.safety.removeHalt(h.code);
       else await this.opts.stores.safety.saveHalt({ code: h.code, level: h.level, reason: h.reason, since: h.since });
     }
-    // A cursor that could not be saved only makes a restart read further back than it must: the failure goes to onError.
+    // Halts and the cursor after the unit of work: a failure here keeps the whole Persist, and its retry
+    // writes the unit of work again — harmless, it is absolute state (fills by trade id, the position row, the order's fields).
     if (tradeCursor) await this.opts.stores.safety.saveTradeCursor(tradeCursor);
   }
 
