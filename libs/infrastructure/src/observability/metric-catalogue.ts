@@ -35,6 +35,11 @@ export const METRIC_CATALOGUE = {
   cab_halts_total: { type: 'counter', help: 'Trading halts by cause', labels: ['code'] },
   cab_dms_refresh_total: { type: 'counter', help: "Dead man's switch refreshes (ok|failed)", labels: ['outcome'] },
   cab_dms_trips_total: { type: 'counter', help: "Dead man's switch trips (loops stalled past DMS_TIMEOUT_MS)", labels: [] },
+  cab_store_write_backlog: {
+    type: 'gauge',
+    help: 'Store writes of the trading core that failed and wait to be retried (STORE.WRITE halts entries while > 0)',
+    labels: [],
+  },
   cab_position_base: { type: 'gauge', help: 'Base amount held (approximate, for dashboards)', labels: ['symbol'] },
   // Set by the apps' business metrics collector (observability/business-metrics.ts).
   cab_trades_completed_total: { type: 'counter', help: 'Trades completed (orders filled in full or in part)', labels: ['symbol', 'side'] },
