@@ -181,6 +181,8 @@ export class CoreRuntime implements OrchestratorControl {
         ),
       onBacklog: (pending) => metrics.gauge(PIPELINE_METRICS.storeWriteBacklog, pending),
     });
+    // Present from the start (0), so a dashboard or alert rule sees the series before the first failure.
+    metrics.gauge(PIPELINE_METRICS.storeWriteBacklog, 0);
     this.pump = new MarketDataPump({
       symbols: core.symbols,
       marketData: opts.marketData,
