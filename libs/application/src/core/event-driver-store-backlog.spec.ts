@@ -257,6 +257,26 @@ describe('EventDriver: a store write that fails is kept, retried in order, and h
     expect(bot.facts).toContainEqual(expect.objectContaining({ kind: 'order', error: expect.stringMatching(/order row could not be written/) }));
   });
 
+  it('a buy whose write-ahead the store refused is not sent, and its rejection writes no row (there is none): nothing waits, no halt', async () => {
+    const clock = new FakeClock(T0);
+    const flaky = new FlakyStore(new InMemoryStorage(clock));
+    const bot = life(flaky, clock);
+    flaky.down = true;
+    bot.candle('buy');
+    await bot.driver.idle();
+    expect(bot.broker.sends).toEqual([]);
+    expect(bot.facts).toContainEqual(
+      expect.objectContaining({ kind: 'order', error: expect.stringMatching(/ORDER\.NOT_SENT: not sent: the order row could not be written/) }),
+    );
+    expect(bot.driver.pendingWrites()).toEqual([]);
+    expect(bot.core.halts.level('STORE.WRITE')).toBeNull();
+    expect(bot.errors).toEqual([]);
+    flaky.down = false;
+    bot.candle('buy');
+    await bot.sent(1);
+    expect(await flaky.storage.orders.find({})).toEqual([expect.objectContaining({ clientOrderId: bot.broker.sends[0]!.clientOrderId, status: 'new' })]);
+  });
+
   it('a fill is never counted twice: neither when the retry wrote it before a restart, nor when a restart came first', async () => {
     for (const retriedBeforeRestart of [true, false]) {
       const clock = new FakeClock(T0);

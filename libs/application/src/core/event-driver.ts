@@ -77,6 +77,12 @@ export class EventDriver {
   private readonly backlog: PendingWrite[] = [];
   /** True while the STORE.WRITE halt this driver asked for is in force. */
   private storeHalted = false;
+  /**
+   * Orders whose write-ahead committed nothing (refused, or the store failed): the core settles them
+   * as rejected and persists that, but their row is not in the store — or is another life's under the
+   * same client id — so that row write is dropped, never written nor kept.
+   */
+  private readonly notWritten = new Set<string>();
 
   constructor(private readonly opts: EventDriverOptions) {}
 
@@ -172,7 +178,10 @@ export class EventDriver {
       // Nothing was committed (the unit of work rolled back), so nothing may be sent.
       refusal = `not sent: the order row could not be written: ${errorText(err)}`;
     }
-    if (refusal !== null) return this.answer(order, { ok: false, error: { kind: 'rejected', code: 'ORDER.NOT_SENT', message: refusal } });
+    if (refusal !== null) {
+      this.notWritten.add(order.clientOrderId);
+      return this.answer(order, { ok: false, error: { kind: 'rejected', code: 'ORDER.NOT_SENT', message: refusal } });
+    }
     const { broker } = this.opts;
     this.opts.sending?.(order);
     let result: BrokerResult<OrderDTO>;
@@ -214,7 +223,9 @@ export class EventDriver {
   }
 
   /** Writes the backlog (if any) and then this Persist; one that fails, or has older ones still waiting, is kept. */
-  private async persistInOrder(c: PersistCommand): Promise<void> {
+  private async persistInOrder(command: PersistCommand): Promise<void> {
+    const c = this.withoutUnwrittenRow(command);
+    if (c === null) return;
     if (this.backlog.length > 0) await this.flushBacklog();
     if (this.backlog.length > 0) {
       this.backlog.push({ command: c, what: describePersist(c), attempts: 0, error: 'waits behind an earlier write' });
@@ -228,6 +239,13 @@ export class EventDriver {
       this.opts.onError?.(c, error);
       this.backlogChanged();
     }
+  }
+
+  /** The Persist without the row of an order whose write-ahead committed nothing (null: nothing left to write). */
+  private withoutUnwrittenRow(c: PersistCommand): PersistCommand | null {
+    if (!c.order || c.insert || !this.notWritten.delete(c.order.clientOrderId)) return c;
+    const { order: _dropped, ...rest } = c;
+    return rest.fills || rest.position || rest.halts || rest.tradeCursor ? rest : null;
   }
 
   /**
