@@ -172,6 +172,8 @@ export class CoreRuntime implements OrchestratorControl {
         if (!this.recovered) this.requestedSeq = c.requestedAtSeq;
         else this.track(this.reconcilePass(c.requestedAtSeq));
       },
+      // Pairs each order with the verdict that placed it: a correlation id reads signal, risk, placing, outcome (docs/core.md, "Shape").
+      placing: (order) => this.publisher.placing(order),
       sending: (order) => this.publisher.sending(order),
       publish: (fact) => this.onFact(fact),
       onError: (c, e) =>
