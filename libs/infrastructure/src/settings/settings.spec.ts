@@ -142,7 +142,7 @@ describe('validation', () => {
   });
 
   it('ENGINE picks what runs paper and live: the loops by default, or the trading core', () => {
-    expect(parse({}).engine).toBe('loops');
+    expect(parse({}).engine).toBe('core');
     expect(parse({ ENGINE: 'Core' }).engine).toBe('core');
     expect(problemsOf({ ENGINE: 'fast' })[0]).toMatch(/^ENGINE: /);
   });

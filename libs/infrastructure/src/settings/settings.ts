@@ -277,7 +277,7 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       url: dbUrlOf(r, secrets.get('DB_URL')),
     },
     botId: botIdOf(r),
-    engine: r.oneOf('ENGINE', ['loops', 'core'] as const, 'loops', { caseInsensitive: true }),
+    engine: r.oneOf('ENGINE', ['loops', 'core'] as const, 'core', { caseInsensitive: true }),
     lockDir: lockDirOf(r),
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
