@@ -3,9 +3,11 @@
 // The loop pipeline was deleted after commit c18ae51 (docs/core.md); this script needs it, so it runs
 // only on a checkout of that commit:
 //
-//   git worktree add /tmp/cab-c18ae51 c18ae51 && cp tools/scripts/record-loop-parity.ts /tmp/cab-c18ae51/tools/scripts/
-//   (cd /tmp/cab-c18ae51 && ln -s "$PWD/../<repo>/node_modules" node_modules; npx tsx tools/scripts/record-loop-parity.ts)
+//   mkdir /tmp/cab-c18ae51 && git archive c18ae51 | tar -x -C /tmp/cab-c18ae51
+//   cp tools/scripts/record-loop-parity.ts /tmp/cab-c18ae51/tools/scripts/ && ln -s "$PWD/node_modules" /tmp/cab-c18ae51/node_modules
+//   (cd /tmp/cab-c18ae51 && npx tsx --tsconfig tsconfig.base.json tools/scripts/record-loop-parity.ts)
 //   cp /tmp/cab-c18ae51/libs/infrastructure/src/backtest/parity/loop-parity.golden.json libs/infrastructure/src/backtest/parity/
+//   npx prettier --write libs/infrastructure/src/backtest/parity/loop-parity.golden.json   (then byte-identical to the committed one)
 //
 // The cases are data (strategy, params, env, gaps) so the spec rebuilds the same options from the
 // fixture alone. Summaries are kept whole; the fills and the equity curve as their sha256, their
@@ -16,7 +18,10 @@ import * as path from 'node:path';
 import type { BacktestReport } from '@cab/application';
 import { bundledCandleFile, readCandleFile } from '../../libs/infrastructure/src/market-data/candle-csv';
 import { parseSettings } from '../../libs/infrastructure/src/settings';
-import { runLoopBacktest } from '../../libs/infrastructure/src/backtest/loop-backtest';
+import type { BacktestOptions } from '../../libs/infrastructure/src/backtest/backtest-options';
+
+/** loop-backtest.ts exists only at c18ae51 and before: imported by path so this file still type-checks and lints without it. */
+type LoopBacktest = (opts: BacktestOptions) => Promise<BacktestReport>;
 
 interface ParityCase {
   name: string;
@@ -77,6 +82,10 @@ const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).di
 
 async function main() {
   const root = path.resolve(__dirname, '../..');
+  const loopModule = path.join(root, 'libs/infrastructure/src/backtest/loop-backtest.ts');
+  if (!fs.existsSync(loopModule))
+    throw new Error(`${path.relative(root, loopModule)} is not here: run this on a checkout of c18ae51 (see the top of this file)`);
+  const { runLoopBacktest } = (await import(loopModule)) as { runLoopBacktest: LoopBacktest };
   const all = readCandleFile(bundledCandleFile());
   const out = [];
   for (const c of cases) {
@@ -102,11 +111,12 @@ async function main() {
     candles: 'bundled',
     cases: out,
   };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
   fs.writeFileSync(file, JSON.stringify(recorded, null, 2) + '\n');
   process.stderr.write(`wrote ${path.relative(root, file)}\n`);
 }
 
 main().catch((e) => {
-  process.stderr.write(`${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
   process.exit(1);
 });

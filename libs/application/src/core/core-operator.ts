@@ -7,12 +7,13 @@ import type { OrderEntry } from './core-symbol-state';
 import { exitWhole } from './core-exits';
 import { refused } from './core-order-path';
 
-/** The exit reason of an operator's force exit, as OperatorControl writes it (FORCE_EXIT_REASON_PREFIX = `exit FORCE`). */
+/** The exit reason of an operator's force exit (FORCE_EXIT_REASON_PREFIX = `exit FORCE`). */
 export const FORCE_EXIT = 'FORCE';
 
 /**
- * Halts only the operator lifts (TradingStateController's resume rules, OperatorControl's
- * OPERATOR_CLEARED_HALTS): RECONCILE.MISMATCH, DMS.STALL and RISK.* keep their own rules.
+ * Halts only the operator lifts (the resume rules in pipeline/trading-state.ts): RECONCILE.MISMATCH,
+ * DMS.STALL and RISK.* keep their own rules — a person clicking "resume" must not trade through a
+ * drift the reconcile still sees.
  */
 const OPERATOR_CLEARS: readonly HaltCode[] = ['OPERATOR', 'OPERATOR.ENTRIES', 'BROKER.FATAL', 'BROKER.AUTH', 'BROKER.CLOCK', 'STRATEGY.ERROR'];
 

@@ -7,8 +7,8 @@ import type { Metrics } from '../ports/metrics';
 import type { Scheduler } from '../ports/scheduler';
 import type { PipelineStores } from '../pipeline/deps';
 import type { Halt, HaltCode } from '../pipeline/trading-state';
-import { LoopRunner } from '../orchestrator/loop-runner';
-import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from '../orchestrator/types';
+import { TimerLoop } from './timer-loop';
+import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from './runtime-status';
 import type { ReconcileFindings } from '../reconciliation/reconcile-report';
 import type { CountdownSwitch } from '../safety/countdown-switch';
 import { describeForeignOrders, foreignOpenOrders } from '../safety/foreign-orders';
@@ -88,7 +88,7 @@ export class CoreRuntime implements OrchestratorControl {
   private readonly pump: MarketDataPump;
   private readonly reconciler: ReconcilePump;
   private readonly watchdog: Watchdog;
-  private readonly loops: Record<LoopName, LoopRunner>;
+  private readonly loops: Record<LoopName, TimerLoop>;
   private readonly reasons = new Map<HaltCode, Halt>();
   private state: OrchestratorStatus['state'] = 'stopped';
   private startedAt: number | null = null;
@@ -197,10 +197,10 @@ export class CoreRuntime implements OrchestratorControl {
       { symbols: core.symbols, countdown: opts.countdown, dmsTimeoutMs: opts.dmsTimeoutMs, trading: this.edgeHalts() },
     );
     this.loops = {
-      eval: new LoopRunner('eval', opts.intervalsMs.eval, () => this.evalStep(), loopDeps),
-      exits: new LoopRunner('exits', opts.intervalsMs.exits, () => this.quoteStep(), loopDeps),
-      reconcile: new LoopRunner('reconcile', opts.intervalsMs.reconcile, () => this.reconcileStep(), loopDeps),
-      watchdog: new LoopRunner('watchdog', opts.intervalsMs.watchdog, () => this.watchdogStep(), loopDeps),
+      eval: new TimerLoop('eval', opts.intervalsMs.eval, () => this.evalStep(), loopDeps),
+      exits: new TimerLoop('exits', opts.intervalsMs.exits, () => this.quoteStep(), loopDeps),
+      reconcile: new TimerLoop('reconcile', opts.intervalsMs.reconcile, () => this.reconcileStep(), loopDeps),
+      watchdog: new TimerLoop('watchdog', opts.intervalsMs.watchdog, () => this.watchdogStep(), loopDeps),
     };
   }
 

@@ -21,7 +21,7 @@ interface RecordedFill {
   fee: string;
   feeCurrency: string;
   reason: string | null;
-  clientOrderId: string;
+  clientOrderId: string | null;
 }
 interface RecordedCase {
   name: string;
