@@ -216,6 +216,28 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     await t.runtime.stop();
   });
 
+  it('reconcileNow on a runtime never started (`cab reconcile`) loads the store first and looks at the venue once: a stored position the venue does not hold is found', async () => {
+    const t = setup();
+    await t.runtime.start();
+    await t.advance(INTERVALS.eval);
+    t.next.action = 'buy';
+    await t.advance(TF);
+    await t.runtime.stop();
+    expect(t.core.position(SYMBOL).baseQty.gt('0')).toBe(true);
+
+    // Another process on the same store: the venue now holds nothing of the bought base.
+    const once = setup(t.storage, t.sched);
+    once.venue.balanceOverride = { freeBase: dec('0') };
+    const findings = await once.runtime.reconcileNow();
+    expect(once.runtime.status().state).toBe('stopped');
+    expect(findings.halting).toHaveLength(1);
+    expect(findings.halting[0]).toContain(SYMBOL);
+    expect(str(once.core.position(SYMBOL).baseQty)).toBe(str(t.core.position(SYMBOL).baseQty));
+    // One reconcile pass: the recovery's (live mode also reads the open orders once more, for foreign orders).
+    expect(once.runtime.status().loops.reconcile.runs).toBe(1);
+    expect(once.venue.calls.some((c) => c.startsWith('buy') || c.startsWith('sell'))).toBe(false);
+  });
+
   it('a lost instance lock halts through the core (LOCK.LOST, persisted); a restart on the same store keeps the halt and the position and sends nothing on start', async () => {
     const t = setup();
     await t.runtime.start();

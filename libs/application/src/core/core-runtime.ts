@@ -325,8 +325,15 @@ export class CoreRuntime implements OrchestratorControl {
     this.enqueue({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: `${symbol}: ${err.message}` });
   }
 
-  /** One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation reported it. */
+  /** One reconcile pass now (the CLI's `reconcile`): what it found (checked, mismatches, repaired, halting, errors). */
   async reconcileNow(): Promise<ReconcileFindings> {
+    // Not started (`cab reconcile`): the store into the core first, or the venue would be compared
+    // with empty books. The recovery's own reconcile is then the pass: one look at the venue, not two.
+    if (!this.recovered) {
+      await this.loaded();
+      await this.idle();
+      return this.lastFindings;
+    }
     await this.reconcilePass(this.opts.core.seq);
     return this.lastFindings;
   }
