@@ -51,7 +51,7 @@ export function onOperator(ctx: CoreContext, e: OperatorEvent): void {
       if (pos.openedAt === null || !pos.baseQty.gt(ZERO)) return refused(ctx, s.symbol, 'sell', now, 'force exit: no position');
       const bid = ctx.opts.venue.book(s.symbol, 1)?.bids[0]?.price ?? pos.avgEntry;
       s.exitShadow = false;
-      // The loops' key suffix and reason text (OperatorControl.forceExit): the decisions pane and trade reasons read "exit FORCE: operator …".
+      // Its own key suffix and reason text: the decisions pane and trade reasons read "exit FORCE: operator …".
       exitWhole(ctx, s, pos, bid, now, FORCE_EXIT, `operator ${e.actor}`);
       return;
     }
@@ -74,8 +74,7 @@ export function onEdgeHalt(ctx: CoreContext, e: EdgeHaltEvent): void {
 }
 
 /**
- * A stored working order the core does not hold (the loops' OperatorControl cancels any stored
- * open order): taken up as unsettled, so the cancel's answer — a look — settles it through the
+ * A stored working order the core does not hold (the operator may cancel any stored open order): taken up as unsettled, so the cancel's answer — a look — settles it through the
  * one report path (status, fills, position), as a reconcile would. Never one the core settled:
  * its own word is newer than the row read before the event.
  */

@@ -25,7 +25,7 @@ import type { CandleQuote } from './venue-view';
 import type { VenueCache } from './venue-cache';
 import { withVenueTrades } from './venue-trades';
 
-/** The halt of each refusal of a signed read, and its words (the loops' Reconciliation used the same). */
+/** The halt of each refusal of a signed read, and its words. */
 const REFUSAL_HALTS = {
   auth: ['BROKER.AUTH', 'the exchange refused our API key or secret'],
   clock: ['BROKER.CLOCK', "the exchange refused our request time (the local clock is off and could not be corrected from the exchange's time)"],
@@ -74,7 +74,7 @@ export interface CoreRuntimeOptions {
  * ticker read of the exits cadence), the VenueView they fill, the watchdog and the Publish facts
  * carried out (CorePublisher: audit, bus, metrics). It is the OrchestratorControl the apps, the
  * HTTP routes, the dashboard and Telegram already drive; its four timers report as the `loops`
- * eval, exits, reconcile and watchdog, so /api/status and the loops health check read as before.
+ * eval, exits, reconcile and watchdog, so /api/status and the `loops` health check read them.
  *
  * start(): the instruments and balances are read, the store is loaded into the core (recovery is
  * the path after a crash) and the reconcile it asks for is carried out before any evaluation; a
@@ -278,13 +278,13 @@ export class CoreRuntime implements OrchestratorControl {
     };
   }
 
-  /** The halts in force, oldest first (as TradingStateController.list: the status pages read them). */
+  /** The halts in force, oldest first (the status pages read them). */
   halts(): Halt[] {
     return [...this.reasons.values()].map((h) => ({ ...h })).sort((a, b) => a.since - b.since);
   }
 
   /**
-   * Clears every halt cause, as the loops' resume did (the operator's through the core, the others
+   * Clears every halt cause (the operator's through the core, the others
    * as the edge's), but LOCK.LOST: only a restart that holds the lock again clears it.
    */
   async resume(reason = 'operator resume'): Promise<void> {
@@ -340,7 +340,7 @@ export class CoreRuntime implements OrchestratorControl {
 
   /**
    * One step of a timer now, and what it set off carried out (the send answered, the rows and the
-   * audit written): specs drive the runtime by hand as they drove the loops, whose step awaited its order.
+   * audit written): specs drive the runtime by hand.
    */
   async runLoopOnce(name: LoopName): Promise<void> {
     await this.loops[name].runOnce();
@@ -359,8 +359,8 @@ export class CoreRuntime implements OrchestratorControl {
 
   /**
    * Start-up recovery without the timers, once (start() runs it first): an operator's action on a
-   * bot not started (AUTOSTART=false) acts on the stored positions and orders, as the loops' control
-   * read them from the store, rather than on an empty core.
+   * bot not started (AUTOSTART=false) acts on the stored positions and orders, rather than on an empty
+   * core.
    */
   loaded(): Promise<void> {
     if (this.recovered) return Promise.resolve();
@@ -409,7 +409,7 @@ export class CoreRuntime implements OrchestratorControl {
   /**
    * Each symbol's balances into the VenueCache: a signed read, so the venue refusing our key or our
    * request time halts BROKER.AUTH / BROKER.CLOCK with its words (not a reconcile mismatch), and the
-   * next signed read that works clears it (as the loops' Reconciliation did). Other failures are returned.
+   * next signed read that works clears it. Other failures are returned.
    */
   private async readBalances(): Promise<string[]> {
     const problems: string[] = [];
@@ -445,7 +445,7 @@ export class CoreRuntime implements OrchestratorControl {
     problems.push(...(await this.readBalances()));
     this.polled.clear();
     await this.pump.poll();
-    // The eval timer evaluates every tick, as the loops did: a symbol with no new closed candle is
+    // The eval timer evaluates every tick: a symbol with no new closed candle is
     // evaluated on what its strategy has seen (an Evaluate event), on the quote this poll read.
     for (const symbol of core.symbols) {
       const quote = this.polled.get(symbol);
@@ -508,7 +508,7 @@ export class CoreRuntime implements OrchestratorControl {
         halting: mismatches.filter((m) => m.halting).map((m) => m.text),
         errors,
       };
-      // One reconcile.completed per symbol, as the loops' Reconciliation published (the dashboard's safety pane reads it).
+      // One reconcile.completed per symbol (the dashboard's safety pane reads it).
       for (const symbol of this.opts.core.symbols)
         this.opts.bus.emit('reconcile.completed', {
           symbol,
@@ -543,7 +543,7 @@ export class CoreRuntime implements OrchestratorControl {
       this.passMismatches?.push({ symbol: fact.symbol, halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });
     else if (fact.kind === 'order') {
       const before = this.publisher.lastStatus(fact.order.clientOrderId);
-      // A reconcile look that moved one of our orders is a repair, as the loops' reconcilers reported it.
+      // A reconcile look that moved one of our orders is a repair (audited and published as one).
       if (this.passMismatches !== null && fact.order.status !== before) {
         this.passRepairs++;
         this.publisher.repaired(fact.ts, fact.order, before);
