@@ -19,7 +19,7 @@ import type { Settings } from '../settings';
 
 /** What the apps drive: the CoreRuntime, as the apps and specs see it. */
 export interface BotOrchestrator extends OrchestratorControl {
-  /** One reconcile pass now (the CLI's `reconcile`). */
+  /** One reconcile pass now (the CLI's `reconcile`; a runtime never started loads the store first). */
   reconcileNow(): Promise<ReconcileFindings>;
   /** One step of the core runtime's timer of that name now: specs drive the bot by hand. */
   runLoopOnce(name: LoopName): Promise<void>;
