@@ -476,6 +476,22 @@ export function storageContract(
         expect(await s.idempotency.get('k-2')).toBeNull();
       });
 
+      it('runs beside units of work asked at the same moment, each all-or-nothing', async () => {
+        const units = Array.from({ length: 10 }, (_, i) =>
+          s.unitOfWork.run(async (tx) => {
+            await tx.orders.insert(anOrder({ clientOrderId: `u-${i}`, idempotencyKey: null }));
+            await new Promise((r) => setImmediate(r));
+            if (i % 2 === 1) throw new Error('odd units crash');
+          }),
+        );
+        const aheads = Array.from({ length: 10 }, (_, i) => writeAhead(anOrder({ clientOrderId: `w-${i}`, idempotencyKey: `k-${i}` })));
+        const settled = await Promise.allSettled([...units, ...aheads]);
+        expect(settled.filter((r) => r.status === 'rejected')).toHaveLength(5);
+        const ids = (await s.orders.find()).map((o) => o.clientOrderId).sort();
+        expect(ids).toEqual([...['u-0', 'u-2', 'u-4', 'u-6', 'u-8'], ...Array.from({ length: 10 }, (_, i) => `w-${i}`)].sort());
+        for (let i = 0; i < 10; i++) expect((await s.idempotency.get(`k-${i}`))?.ref).toBe(`w-${i}`);
+      });
+
       it('waits for a unit of work in flight instead of joining its transaction', async () => {
         let written: Promise<unknown> | null = null;
         const doomed = s.unitOfWork.run(async (tx) => {

@@ -46,9 +46,9 @@ const RESERVE_PARAMS: Record<keyof ReserveKeyParams, null> = { bot: null, key: n
  * builders), run as prepared better-sqlite3 statements. Through kysely the transaction cost
  * ~100 µs, most of it the query builder's and the driver's promises around ~10 µs of SQLite.
  *
- * kysely keeps its one SQLite connection behind a mutex; the statements run while that mutex is
- * held (`connection().execute`), so they never land inside a kysely transaction in flight, and
- * synchronously: nothing else runs on the connection between BEGIN and COMMIT.
+ * The statements run synchronously, BEGIN to COMMIT, so nothing else runs on the connection between
+ * them, and never inside a kysely transaction in flight: with one open on the connection they wait
+ * for kysely's connection mutex (`connection().execute`) as any query would.
  */
 export class SqliteWriteAhead implements OrderWriteAhead {
   private prepared: Prepared | null = null;
@@ -61,6 +61,16 @@ export class SqliteWriteAhead implements OrderWriteAhead {
   ) {}
 
   writeAhead(order: OrderRecord, ttlMs: number): Promise<WriteAheadResult> {
+    // No transaction open on the connection: the statements run now, BEGIN to COMMIT with no await,
+    // so nothing of kysely's can run between them (a kysely transaction that has taken the mutex
+    // but not yet sent its BEGIN simply begins after this one). One open: wait for the mutex.
+    if (!this.raw.inTransaction) {
+      try {
+        return Promise.resolve(this.run(order, ttlMs));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     return this.db.connection().execute(async () => this.run(order, ttlMs));
   }
 
