@@ -20,7 +20,7 @@ export interface EventTickFigures {
   sent: number[];
   /** µs the core's decision took (enqueue returned: handle ran, the write-ahead queued). */
   decided: number[];
-  /** µs the write-ahead unit of work took (key + order row committed), one per order. */
+  /** µs the store's write-ahead took (OrderWriteAhead: key + order row committed), one per order. */
   writeAhead: number[];
   /** µs of the whole step: answer applied and its Persist written. */
   step: number[];
