@@ -43,8 +43,9 @@ const RESERVE_PARAMS: Record<keyof ReserveKeyParams, null> = { bot: null, key: n
  * SQLite's write-ahead of an order (the OrderWriteAhead port, docs/core.md "Drivers"): the same
  * transaction as the unit of work's — BEGIN IMMEDIATE, the idempotency key reserved, the order row
  * inserted, COMMIT — with the same SQL (kysely's, compiled once from the repositories' own
- * builders), run as prepared better-sqlite3 statements. Through kysely the transaction cost
- * ~100 µs, most of it the query builder's and the driver's promises around ~10 µs of SQLite.
+ * builders), run as prepared better-sqlite3 statements. Through kysely the BEGIN, each statement
+ * and the COMMIT also went through its executor's and driver's promises: this saves ~10–25 µs of
+ * an order's path; the rest is SQLite's own locks and WAL writes (tools/bench/README.md, "Third round").
  *
  * The statements run synchronously, BEGIN to COMMIT, so nothing else runs on the connection between
  * them, and never inside a kysely transaction in flight: with one open on the connection they wait
