@@ -27,6 +27,7 @@ export * from './ports/audit-log';
 export * from './ports/market-data-repository';
 export * from './ports/dead-letter-queue';
 export * from './ports/unit-of-work';
+export * from './ports/order-write-ahead';
 export * from './ports/safety-state-store';
 // Backtest reporting.
 export * from './backtest';

@@ -256,7 +256,7 @@ async function eventTickToOrder(synchronous: 'NORMAL'): Promise<void> {
       what: `tick-to-order, EventDriver, file DB, DB_SYNCHRONOUS=${synchronous}: CandleClosed → order at the broker (${f.orders} orders in ${f.step.length} ticks)`,
       value: pct(f.sent),
       target: 'p50 ≤ 75 µs, p99 ≤ 250 µs',
-      note: `decision ${pct(f.decided)}; write-ahead unit of work ${pct(f.writeAhead)}; whole step with fill and Persist ${pct(f.step)}`,
+      note: `decision ${pct(f.decided)}; write-ahead (key + order row committed) ${pct(f.writeAhead)}; whole step with fill and Persist ${pct(f.step)}`,
     });
   } finally {
     await app.close();
