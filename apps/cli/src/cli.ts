@@ -179,7 +179,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     )
     .command(
       'reconcile',
-      'Run the three reconcilers (orders, positions, balances) once and print what they found and repaired',
+      'Load the books into the trading core and reconcile them with the venue once (orders, positions, balances); print what it found and settled',
       (y) => y.option('json', { type: 'boolean', default: false, describe: 'print JSON' }),
       async (a) => {
         const settings = loadSettings();

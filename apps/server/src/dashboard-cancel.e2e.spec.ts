@@ -73,7 +73,7 @@ it(
     });
     const auth = { authorization: `Bearer ${TOKEN}` };
     expect((await fetch(`${server.url}/orchestrator/start`, { method: 'POST', headers: auth })).status).toBe(200);
-    // Reconciliation adopts the venue's open orders into the books.
+    // The reconcile adopts the venue's open orders into the books.
     const adopted = await waitFor(
       'both hand-placed orders in the books',
       async () => {

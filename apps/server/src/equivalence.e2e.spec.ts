@@ -108,13 +108,13 @@ function candleAt(candles: readonly Candle[], r: Pick<ReplayDescription, 'anchor
   return new Date(c.ts).toISOString();
 }
 
-// On both engines (ENGINE, docs/core.md): the loops (the default) and the trading core must each make the backtest's trades.
-describe.each(['loops', 'core'] as const)('paper replay through the server ≡ backtest (issue #8), ENGINE=%s', (engine) => {
+// The server runs the trading core (docs/core.md), as the backtest does: through the replay it must make the backtest's trades.
+describe('paper replay through the server ≡ backtest (issue #8)', () => {
   it('the built server, replaying a real candle file in paper mode, makes exactly the trades runBacktest makes on it', async () => {
     const candles = readCandleFile(bundledCandleFile()).slice(SLICE.from, SLICE.to);
     const file = path.join(cwd, 'slice.csv');
     fs.writeFileSync(file, formatCandleCsv(candles));
-    const env = { ...shared(file), ENGINE: engine };
+    const env = shared(file);
     const traded = candles.length - REPLAY_WARMUP_CANDLES;
 
     // What the slice was chosen for: the warm-up's last candle is an entry signal (history: neither run may act on it).
@@ -184,8 +184,8 @@ describe.each(['loops', 'core'] as const)('paper replay through the server ≡ b
     s.child.kill('SIGTERM');
     expect(await s.exited).toEqual({ code: 0, signal: null });
 
-    // It ran on the engine asked for (the core's runtime logs its start; the loops' orchestrator does not).
-    expect(s.output().includes('core runtime started')).toBe(engine === 'core');
+    // It ran on the trading core (its runtime logs its start).
+    expect(s.output()).toContain('core runtime started');
 
     // 3. The server's fills, from its database.
     const storage = openSqliteStorage({ path: dbPath, clock: systemClock });

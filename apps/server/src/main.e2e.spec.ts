@@ -9,8 +9,6 @@ import { killAll, startProcess, waitFor, type Started } from './e2e/processes';
 const root = path.resolve(__dirname, '../../..');
 const bin = path.join(root, 'dist/apps/server/main.cjs');
 const cliBin = path.join(root, 'dist/apps/cli/main.cjs');
-/** What runs paper and live (settings ENGINE): the running-server specs run on each. */
-const ENGINES = ['loops', 'core'] as const;
 const TOKEN = 'e2e-token-5f4dcc3b5aa765d61d8327deb882cf99';
 const auth = { Authorization: `Bearer ${TOKEN}` };
 const READY = /crypto-ai-bot server \((?:paper|live)\) on (http:\/\/127\.0\.0\.1:\d+)/;
@@ -153,29 +151,24 @@ describe('server (built bundle)', () => {
     expect(r.err).not.toMatch(/\n\s+at /);
   });
 
-  // On both engines (ENGINE, docs/core.md): the loops (the default) and the trading core.
-  it.each(ENGINES)(
-    'paper mode on the bundled real candles: trades, serves, obeys the token, survives maintenance, stops cleanly on SIGTERM (ENGINE=%s)',
-    async (engine) => {
-      const env = { ...FAST, ENGINE: engine, API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'bot.db') };
-      const s = await startProcess([bin], { cwd, env, ready: READY });
-      const trades = await waitFor(
-        'a trade',
-        async () => {
-          const r = (await get(`${s.url}/api/trades`, auth)).json();
-          const list = r['trades'] as unknown[];
-          return list.length > 0 ? list : null;
-        },
-        90_000,
-      );
-      expect(trades[0]).toMatchObject({ symbol: 'BTC/USDT', status: 'filled', filledQuote: expect.stringMatching(/^\d+(\.\d+)?$/) });
-      expect((await get(`${s.url}/api/positions`, auth)).status).toBe(200);
-      const pnl = (await get(`${s.url}/api/pnl`, auth)).json();
-      expect((pnl['totals'] as { fills: number }).fills).toBeGreaterThan(0);
-      await exerciseRunningServer(s, env);
-    },
-    180_000,
-  );
+  it('paper mode on the bundled real candles: trades, serves, obeys the token, survives maintenance, stops cleanly on SIGTERM', async () => {
+    const env = { ...FAST, API_TOKEN: TOKEN, DB_PATH: path.join(cwd, 'bot.db') };
+    const s = await startProcess([bin], { cwd, env, ready: READY });
+    const trades = await waitFor(
+      'a trade',
+      async () => {
+        const r = (await get(`${s.url}/api/trades`, auth)).json();
+        const list = r['trades'] as unknown[];
+        return list.length > 0 ? list : null;
+      },
+      90_000,
+    );
+    expect(trades[0]).toMatchObject({ symbol: 'BTC/USDT', status: 'filled', filledQuote: expect.stringMatching(/^\d+(\.\d+)?$/) });
+    expect((await get(`${s.url}/api/positions`, auth)).status).toBe(200);
+    const pnl = (await get(`${s.url}/api/pnl`, auth)).json();
+    expect((pnl['totals'] as { fills: number }).fills).toBeGreaterThan(0);
+    await exerciseRunningServer(s, env);
+  }, 180_000);
 
   it('AUTOSTART=false serves but does not trade until started', async () => {
     const env = { ...FAST, AUTOSTART: 'false', DB_PATH: path.join(cwd, 'bot.db') };
@@ -191,79 +184,60 @@ describe('server (built bundle)', () => {
 });
 
 describe('server in live mode against the exchange emulator', () => {
-  it.each(ENGINES)(
-    'does not start trading by itself; starts with the token, serves, stops cleanly (ENGINE=%s)',
-    async (engine) => {
-      const key = `e2e-key-${process.pid}-${Date.now()}`; // a fresh account: no clash with another instance lock
-      const emu = await startProcess(
-        [
-          '--import',
-          'tsx',
-          path.join(root, 'tools/exchange-emulator/src/main.ts'),
-          '--port',
-          '0',
-          '--api-key',
-          key,
-          '--api-secret',
-          'e2e-secret',
-          '--candle-step-ms',
-          '100',
-        ],
-        {
-          cwd: root,
-          env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
-          ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
-        },
-      );
-      const env = {
-        ...FAST,
-        ENGINE: engine,
-        MODE: 'live',
-        MARKET_DATA: 'exchange',
-        EXCHANGE_API_URL: emu.url,
-        API_KEY: key,
-        API_SECRET: 'e2e-secret',
-        API_TOKEN: TOKEN,
-        DB_PATH: path.join(cwd, 'live.db'),
-      };
-      const s = await startProcess([bin], { cwd, env, ready: READY });
-      expect((await get(`${s.url}/orchestrator/status`, auth)).json()['state']).toBe('stopped');
-      expect((await post(`${s.url}/orchestrator/start`)).status).toBe(401);
-      expect((await post(`${s.url}/orchestrator/start`, auth)).body['state']).toBe('running');
-      const h = (await get(`${s.url}/health`)).json();
-      expect(h['mode']).toBe('live');
-      if (engine === 'core') {
-        // The emulator replays a candle every 100 ms but stamps them on the wall clock's minutes, and the core
-        // evaluates each closed candle once (docs/core.md): one decision a minute, too few to wait for a trade.
-        // What is checked is that it decides on the venue's candles through ccxt; trades on the core in live
-        // mode are pipeline.core.live.spec's (the emulator's clock advanced per candle).
-        const decisions = await waitFor(
-          'a live decision',
-          async () => {
-            const list = (await get(`${s.url}/api/decisions`, auth)).json()['decisions'] as unknown[];
-            return list.length > 0 ? list : null;
-          },
-          150_000,
-        );
-        expect(decisions[0]).toMatchObject({ symbol: 'BTC/USDT', action: expect.stringMatching(/^(buy|sell|hold)$/) });
-        // No trade to exercise the rest on (exerciseRunningServer checks trade metrics): a clean stop.
-        s.child.kill('SIGTERM');
-        expect(await s.exited).toEqual({ code: 0, signal: null });
-        expect(s.output()).not.toMatch(/\n\s+at /);
-        return;
-      }
-      // Orders go through ccxt to the emulator: the trade shows up with the emulator's order id.
-      const trades = await waitFor(
-        'a live trade',
-        async () => {
-          const list = (await get(`${s.url}/api/trades`, auth)).json()['trades'] as { exchangeOrderId: string | null }[];
-          return list.length > 0 ? list : null;
-        },
-        90_000,
-      );
-      expect(trades[0]!.exchangeOrderId).toMatch(/^\d+$/);
-      await exerciseRunningServer(s, env);
-    },
-    240_000,
-  );
+  it("does not start trading by itself; starts with the token, decides on the venue's candles, stops cleanly", async () => {
+    const key = `e2e-key-${process.pid}-${Date.now()}`; // a fresh account: no clash with another instance lock
+    const emu = await startProcess(
+      [
+        '--import',
+        'tsx',
+        path.join(root, 'tools/exchange-emulator/src/main.ts'),
+        '--port',
+        '0',
+        '--api-key',
+        key,
+        '--api-secret',
+        'e2e-secret',
+        '--candle-step-ms',
+        '100',
+      ],
+      {
+        cwd: root,
+        env: { PATH: process.env['PATH'] ?? '', TSX_TSCONFIG_PATH: path.join(root, 'tools/exchange-emulator/tsconfig.lib.json') },
+        ready: /listening on (http:\/\/127\.0\.0\.1:\d+\/api\/v4)/,
+      },
+    );
+    const env = {
+      ...FAST,
+      MODE: 'live',
+      MARKET_DATA: 'exchange',
+      EXCHANGE_API_URL: emu.url,
+      API_KEY: key,
+      API_SECRET: 'e2e-secret',
+      API_TOKEN: TOKEN,
+      DB_PATH: path.join(cwd, 'live.db'),
+    };
+    const s = await startProcess([bin], { cwd, env, ready: READY });
+    expect((await get(`${s.url}/orchestrator/status`, auth)).json()['state']).toBe('stopped');
+    expect((await post(`${s.url}/orchestrator/start`)).status).toBe(401);
+    expect((await post(`${s.url}/orchestrator/start`, auth)).body['state']).toBe('running');
+    const h = (await get(`${s.url}/health`)).json();
+    expect(h['mode']).toBe('live');
+    // The emulator replays a candle every 100 ms but stamps them on the wall clock's minutes, and the core
+    // evaluates each closed candle once (docs/core.md): one decision a minute, too few to wait for a trade.
+    // What is checked is that it decides on the venue's candles through ccxt; trades on the core in live
+    // mode are pipeline.live.spec's (the emulator's clock advanced per candle).
+    const decisions = await waitFor(
+      'a live decision',
+      async () => {
+        const list = (await get(`${s.url}/api/decisions`, auth)).json()['decisions'] as unknown[];
+        return list.length > 0 ? list : null;
+      },
+      150_000,
+    );
+    expect(decisions[0]).toMatchObject({ symbol: 'BTC/USDT', action: expect.stringMatching(/^(buy|sell|hold)$/) });
+    // No trade to exercise the rest on (exerciseRunningServer checks trade metrics): a clean stop.
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toEqual({ code: 0, signal: null });
+    expect(s.output()).not.toMatch(/\n\s+at /);
+  }, 240_000);
 });

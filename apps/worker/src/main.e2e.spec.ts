@@ -31,46 +31,40 @@ describe('worker (built bundle)', () => {
     expect(r.out + r.err).not.toContain('KNOWN-secret-0042');
   });
 
-  // On both engines (ENGINE, docs/core.md): the loops (the default) and the trading core.
-  it.each(['loops', 'core'] as const)(
-    'trades headless in paper mode with /health and /metrics on WORKER_PORT, no control API, clean SIGTERM (ENGINE=%s)',
-    async (engine) => {
-      const env = {
-        PATH: process.env['PATH'] ?? '',
-        WORKER_PORT: '0',
-        ENGINE: engine,
-        REPLAY_SPEED: '600',
-        EVAL_INTERVAL_SEC: '0.2',
-        EXITS_INTERVAL_SEC: '0.2',
-        LOG_LEVEL: 'warn',
-        DB_PATH: path.join(cwd, 'w.db'),
-      };
-      const c = spawn(process.execPath, [bin], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-      child = c;
-      let out = '';
-      c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-      c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-      const exited = new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
-      const url = await poll(
-        async () => /worker \(paper\) on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? null,
-        () => out,
-      );
+  it('trades headless in paper mode with /health and /metrics on WORKER_PORT, no control API, clean SIGTERM', async () => {
+    const env = {
+      PATH: process.env['PATH'] ?? '',
+      WORKER_PORT: '0',
+      REPLAY_SPEED: '600',
+      EVAL_INTERVAL_SEC: '0.2',
+      EXITS_INTERVAL_SEC: '0.2',
+      LOG_LEVEL: 'warn',
+      DB_PATH: path.join(cwd, 'w.db'),
+    };
+    const c = spawn(process.execPath, [bin], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    child = c;
+    let out = '';
+    c.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    c.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    const exited = new Promise<number | null>((r) => c.on('exit', (code) => r(code)));
+    const url = await poll(
+      async () => /worker \(paper\) on (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] ?? null,
+      () => out,
+    );
 
-      const health = (await (await fetch(`${url}/health`)).json()) as { orchestrator: { state: string } };
-      expect(health.orchestrator.state).toBe('running');
-      await poll(
-        async () => ((await (await fetch(`${url}/metrics`)).text()).match(/cab_orders_total\{[^}]*outcome="filled"[^}]*\} [1-9]/) ? true : null),
-        () => out,
-      );
-      expect((await fetch(`${url}/orchestrator/status`)).status).toBe(404);
-      expect((await fetch(`${url}/api/trades`)).status).toBe(404);
+    const health = (await (await fetch(`${url}/health`)).json()) as { orchestrator: { state: string } };
+    expect(health.orchestrator.state).toBe('running');
+    await poll(
+      async () => ((await (await fetch(`${url}/metrics`)).text()).match(/cab_orders_total\{[^}]*outcome="filled"[^}]*\} [1-9]/) ? true : null),
+      () => out,
+    );
+    expect((await fetch(`${url}/orchestrator/status`)).status).toBe(404);
+    expect((await fetch(`${url}/api/trades`)).status).toBe(404);
 
-      c.kill('SIGTERM');
-      expect(await exited).toBe(0);
-      expect(out).not.toMatch(/\n\s+at /);
-    },
-    120_000,
-  );
+    c.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(out).not.toMatch(/\n\s+at /);
+  }, 120_000);
 });
 
 async function poll<T>(probe: () => Promise<T | null>, output: () => string, timeoutMs = 90_000): Promise<T> {

@@ -1,7 +1,7 @@
 // The "tick → order through the EventDriver" row of `npm run bench` (tools/bench/README.md): the
 // trading core of docs/core.md on the composed bot's real SQLite stores and paper broker.
 import { performance } from 'node:perf_hooks';
-import { EventDriver, TradingCore, type BalanceDTO, type CandleQuote, type TickerDTO, type VirtualScheduler } from '@cab/application';
+import { EventDriver, TradingCore, type OrderWriteAhead, type BalanceDTO, type CandleQuote, type TickerDTO, type VirtualScheduler } from '@cab/application';
 import {
   dec,
   ExitPolicy,
@@ -20,7 +20,7 @@ export interface EventTickFigures {
   sent: number[];
   /** µs the core's decision took (enqueue returned: handle ran, the write-ahead queued). */
   decided: number[];
-  /** µs the write-ahead unit of work took (key + order row committed), one per order. */
+  /** µs the store's write-ahead took (OrderWriteAhead: key + order row committed), one per order. */
   writeAhead: number[];
   /** µs of the whole step: answer applied and its Persist written. */
   step: number[];
@@ -57,16 +57,14 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
   });
   const f: EventTickFigures = { sent: [], decided: [], writeAhead: [], step: [], orders: 0 };
   let t0 = 0;
-  let firstWrite = true;
-  // Only the first unit of work of a tick is the write-ahead (the Persist of the answer comes after the send).
-  const unitOfWork = {
-    run: async <T>(work: Parameters<BotApp['storage']['unitOfWork']['run']>[0]): Promise<T> => {
+  // The write-ahead (key + order row committed), timed around the store's own (SQLite: prepared statements).
+  const writeAhead: OrderWriteAhead = {
+    writeAhead: async (order, ttlMs) => {
       const a = performance.now();
       try {
-        return (await app.storage.unitOfWork.run(work)) as T;
+        return await app.storage.writeAhead.writeAhead(order, ttlMs);
       } finally {
-        if (firstWrite) f.writeAhead.push((performance.now() - a) * 1000);
-        firstWrite = false;
+        f.writeAhead.push((performance.now() - a) * 1000);
       }
     },
   };
@@ -83,7 +81,7 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
         return broker.createMarketSellBase(s, b, id);
       },
     },
-    stores: { unitOfWork: unitOfWork as BotApp['storage']['unitOfWork'], safety: app.storage.safety },
+    stores: { unitOfWork: app.storage.unitOfWork, safety: app.storage.safety, writeAhead },
     idempotencyTtlMs: app.settings.idempotency.ttlSec * 1000,
     publish: () => undefined,
   });
@@ -96,7 +94,6 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
     const quote: CandleQuote = { bidApprox: Number(ticker.bid.toString()), ticker: () => ticker };
     const close = Number(ticker.last.toString());
     const candle = { ts: app.clock.now() - tf, open: close, high: close, low: close, close, volume: 1 };
-    firstWrite = true;
     t0 = performance.now();
     driver.enqueue({ kind: 'candle-closed', symbol, candle, quote, timeframeMs: tf });
     f.decided.push((performance.now() - t0) * 1000);

@@ -207,12 +207,7 @@ const toggle: Strategy & StrategyFactory = {
   signal: (ctx) => (ctx.inPosition ? { action: 'sell', reasons: ['bench: sell'] } : { action: 'buy', reasons: ['bench: buy'] }),
 };
 
-/**
- * Two figures per tick, on the composed paper pipeline with a file DB: tick → order handed to the
- * broker (evaluation, signal audit, risk, the order row and idempotency key committed), and the
- * whole step (with the fill's settlement, position and audit). Once per DB_SYNCHRONOUS mode.
- */
-/** The composed paper bot on a fresh file DB, as the tick rows measure it: a toggle strategy, every loop but eval idle. */
+/** The composed paper bot on a fresh file DB, as the tick row measures it: a toggle strategy, every timer but eval idle. */
 async function benchApp(synchronous: 'FULL' | 'NORMAL') {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-bench-'));
   const vs = new VirtualScheduler({ startMs: Date.UTC(2026, 0, 1) });
@@ -246,46 +241,10 @@ async function benchApp(synchronous: 'FULL' | 'NORMAL') {
   return { app, vs, dir };
 }
 
-async function tickToOrder(synchronous: 'FULL' | 'NORMAL'): Promise<void> {
-  const { app, vs, dir } = await benchApp(synchronous);
-  const step: number[] = [];
-  const sent: number[] = [];
-  let t0 = 0;
-  // The moment the order reaches the broker: both market-order calls, timed on this instance only.
-  const broker = app.broker as unknown as Record<'createMarketBuyQuote' | 'createMarketSellBase', (...a: never[]) => Promise<unknown>>;
-  for (const m of ['createMarketBuyQuote', 'createMarketSellBase'] as const) {
-    const send = broker[m].bind(broker);
-    broker[m] = (...a: never[]) => {
-      sent.push((performance.now() - t0) * 1000);
-      return send(...a);
-    };
-  }
-  try {
-    await app.orchestrator.start();
-    for (let i = 0; i < 2000; i++) {
-      t0 = performance.now();
-      await vs.advance(1000);
-      step.push((performance.now() - t0) * 1000);
-    }
-    const orders = (await app.storage.orders.find({ limit: 1_000_000 })).length;
-    const pct = (xs: number[]) => `p50 ${percentile(xs.slice(200), 50).toFixed(0)} µs, p99 ${percentile(xs.slice(200), 99).toFixed(0)} µs`;
-    rows.push({
-      what: `tick-to-order, paper, file DB, DB_SYNCHRONOUS=${synchronous}: tick → order at the broker (${orders} orders in ${step.length} ticks)`,
-      value: pct(sent),
-      // Issue #16's target is for NORMAL; FULL pays an fsync per commit on top and has no target of its own.
-      target: synchronous === 'NORMAL' ? 'p50 ≤ 75 µs, p99 ≤ 250 µs' : '— (target is for NORMAL)',
-      note: `whole step with fill and settlement: ${pct(step)}`,
-    });
-  } finally {
-    await app.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
-
 /**
- * The same composed stores and paper broker, driven through the trading core's EventDriver
- * (docs/core.md) instead of the loops: from the CandleClosed event handed to the driver to the
- * broker's send call, and where that time goes (event-tick-to-order.ts).
+ * The composed stores and paper broker, driven through the trading core's EventDriver
+ * (docs/core.md): from the CandleClosed event handed to the driver to the broker's send call, and
+ * where that time goes (event-tick-to-order.ts).
  */
 async function eventTickToOrder(synchronous: 'NORMAL'): Promise<void> {
   const { app, vs, dir } = await benchApp(synchronous);
@@ -297,7 +256,7 @@ async function eventTickToOrder(synchronous: 'NORMAL'): Promise<void> {
       what: `tick-to-order, EventDriver, file DB, DB_SYNCHRONOUS=${synchronous}: CandleClosed → order at the broker (${f.orders} orders in ${f.step.length} ticks)`,
       value: pct(f.sent),
       target: 'p50 ≤ 75 µs, p99 ≤ 250 µs',
-      note: `decision ${pct(f.decided)}; write-ahead unit of work ${pct(f.writeAhead)}; whole step with fill and Persist ${pct(f.step)}`,
+      note: `decision ${pct(f.decided)}; write-ahead (key + order row committed) ${pct(f.writeAhead)}; whole step with fill and Persist ${pct(f.step)}`,
     });
   } finally {
     await app.close();
@@ -363,8 +322,6 @@ async function main(): Promise<void> {
     ['indicators', indicators],
     ['backtest', backtest],
     ['year', backtestYear],
-    ['tick', () => tickToOrder('FULL')],
-    ['tick', () => tickToOrder('NORMAL')],
     ['tick', () => eventTickToOrder('NORMAL')],
     ['cold', coldStart],
     ['worker', workerRss],

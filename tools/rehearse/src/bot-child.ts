@@ -27,8 +27,6 @@ export interface StartMessage {
    * trading by itself: the runner starts it with POST /orchestrator/start).
    */
   role?: 'worker' | 'server';
-  /** What trades: the loop pipeline (default) or the trading core (compose's `engine`, docs/core.md). */
-  engine?: 'loops' | 'core';
 }
 
 export interface ChildStatus {
@@ -96,7 +94,7 @@ async function run(msg: StartMessage): Promise<void> {
   try {
     bot = await startBot(settings, {
       role: msg.role ?? 'worker',
-      overrides: { strategy: coinFlipStrategy(msg.seed, msg.phase), ...(msg.engine ? { engine: msg.engine } : {}) },
+      overrides: { strategy: coinFlipStrategy(msg.seed, msg.phase) },
     });
   } catch (e) {
     send({ kind: 'refused', message: e instanceof Error ? e.message : String(e) });

@@ -5,11 +5,6 @@ import type { ChildStatus, StartMessage } from './bot-child';
 
 const CHILD = join(__dirname, 'bot-child.ts');
 
-/** The engine every bot of this rehearsal runs on (`--engine`), unless its start message names one. */
-let childEngine: StartMessage['engine'] = undefined;
-export function setChildEngine(engine: StartMessage['engine']): void {
-  childEngine = engine;
-}
 const REPO_ROOT = join(__dirname, '..', '..', '..');
 
 export type ChildMessage =
@@ -44,7 +39,7 @@ export class BotProcess {
       if (m.kind === 'status') this.lastStatus = m;
       this.wake();
     });
-    this.child.send(start.engine || !childEngine ? start : { ...start, engine: childEngine });
+    this.child.send(start);
   }
 
   get alive(): boolean {

@@ -6,8 +6,6 @@ export interface RehearseFlags {
   report: string | null;
   /** Keep the work folder (database, child logs) even when the run passes. */
   keep: boolean;
-  /** What trades in the bots: the loop pipeline or the trading core (compose's `engine`). */
-  engine: 'loops' | 'core';
 }
 
 export const USAGE = `npm run rehearse -- [--cycles N] [--seed S] [--max-minutes M] [--report FILE.json] [--keep]
@@ -21,14 +19,13 @@ export const USAGE = `npm run rehearse -- [--cycles N] [--seed S] [--max-minutes
   --seed S          seeds faults, kill points and signals (default 1)
   --max-minutes M   stop starting cycles after M minutes (default 60); fewer cycles than asked fails
   --report FILE     also write the summary as JSON
-  --keep            keep the work folder (database, child logs) even when the run passes
-  --engine E        loops (default) or core: what trades in the bots (docs/core.md)`;
+  --keep            keep the work folder (database, child logs) even when the run passes`;
 
 export type FlagsResult = { ok: true; flags: RehearseFlags } | { ok: false; problems: string[] } | { ok: 'help' };
 
 /** Parses argv (without node and the script); every problem at once. */
 export function parseFlags(argv: readonly string[]): FlagsResult {
-  const flags: RehearseFlags = { seed: 1, cycles: 100, maxMinutes: 60, report: null, keep: false, engine: 'loops' };
+  const flags: RehearseFlags = { seed: 1, cycles: 100, maxMinutes: 60, report: null, keep: false };
   const problems: string[] = [];
   const positive = (name: string, v: string | undefined, integer: boolean): number | null => {
     const n = Number(v);
@@ -72,12 +69,6 @@ export function parseFlags(argv: readonly string[]): FlagsResult {
       case '--keep':
         flags.keep = true;
         break;
-      case '--engine': {
-        const v = value();
-        if (v === 'loops' || v === 'core') flags.engine = v;
-        else problems.push(`--engine: expected loops or core, got ${JSON.stringify(v ?? '')}`);
-        break;
-      }
       default:
         problems.push(`unknown argument ${JSON.stringify(arg)}`);
     }

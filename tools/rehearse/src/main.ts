@@ -1,7 +1,6 @@
 // `npm run rehearse`: a live bot against the exchange emulator through faults and kill -9 (README.md).
 import * as fs from 'node:fs';
 import { parseFlags, USAGE } from './flags';
-import { setChildEngine } from './bot-process';
 import { rehearse } from './rehearsal';
 import { summaryTable } from './summary';
 
@@ -16,8 +15,7 @@ async function main(): Promise<number> {
     return 2;
   }
   const { flags } = parsed;
-  process.stdout.write(`rehearsal: ${flags.cycles} cycles, seed ${flags.seed}, at most ${flags.maxMinutes} min, engine ${flags.engine}\n`);
-  setChildEngine(flags.engine);
+  process.stdout.write(`rehearsal: ${flags.cycles} cycles, seed ${flags.seed}, at most ${flags.maxMinutes} min\n`);
   const result = await rehearse({ seed: flags.seed, cycles: flags.cycles, maxMinutes: flags.maxMinutes, log: (l) => process.stdout.write(`${l}\n`) });
   process.stdout.write(`\n${summaryTable(result)}\n`);
   if (flags.report) fs.writeFileSync(flags.report, `${JSON.stringify(result, null, 2)}\n`);

@@ -2,7 +2,7 @@ import { ZERO, err, isTerminal, ok, str, type Clock, type Result } from '@cab/do
 import type { AuditLog, AuditValue } from '../ports/audit-log';
 import { errorText, type Logger } from '../ports/logger';
 import type { OrdersRepository } from '../ports/orders-repository';
-import type { OrchestratorStatus } from '../orchestrator/types';
+import type { OrchestratorStatus } from '../core/runtime-status';
 import type { CoreRuntime } from '../core/core-runtime';
 import type { CancelOutcome, ControlActor, ControlError, ForceExitOutcome, TradingControl } from './trading-control';
 

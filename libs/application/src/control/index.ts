@@ -1,3 +1,2 @@
 export * from './trading-control';
-export * from './operator-control';
 export * from './core-control';

@@ -1,5 +1,5 @@
 import type { Result } from '@cab/domain';
-import type { OrchestratorStatus } from '../orchestrator/types';
+import type { OrchestratorStatus } from '../core/runtime-status';
 
 /**
  * Who asked for a control action: every action is audited with it (kind `system`, data.actor).

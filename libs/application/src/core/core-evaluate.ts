@@ -6,12 +6,12 @@ import { placeOrder } from './core-order-path';
 import type { SymbolState } from './core-symbol-state';
 import type { CandleQuote } from './venue-view';
 
-/** Risk rules whose failure also puts trading in `reducing` until the rule passes again (as EvaluateAndExecute). */
+/** Risk rules whose failure also puts trading in `reducing` until the rule passes again. */
 const HALTING_RULES: readonly (HaltCode & RiskCode)[] = ['RISK.DAILY_LOSS', 'RISK.LOSS_STREAK', 'RISK.MAX_DRAWDOWN'];
 const NO_RULES: readonly RiskCode[] = [];
 
 /**
- * The strategy's evaluation, in EvaluateAndExecute's order of things (docs/core.md): the signal,
+ * The strategy's evaluation (docs/core.md): the signal,
  * the risk verdict on the in-memory state (which also sets or clears the risk halts), then the one
  * order path. Runs inside TradingCore.handle, with no await.
  */

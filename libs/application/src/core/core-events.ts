@@ -24,8 +24,8 @@ export interface CandleClosedEvent {
 /**
  * The evaluation timer: one evaluation on what the strategy has been fed so far (a driver that
  * feeds candles itself, `TradingCore.feed`/`seed`, as the backtest's catch-up does). No exit check:
- * that is a QuoteEvent, so a driver can carry out the evaluation's order in between, as the loops
- * settle an order before their exits step looks.
+ * that is a QuoteEvent, so a driver can carry out the evaluation's order in between: an order is
+ * settled before the exit check looks.
  */
 export interface EvaluateEvent {
   readonly kind: 'evaluate';

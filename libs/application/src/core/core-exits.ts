@@ -9,7 +9,7 @@ import type { CandleQuote } from './venue-view';
 const MARGIN = 1e-9;
 
 /**
- * Protective exits, in ProtectiveExits' order of things (docs/core.md): the exit policy on the
+ * Protective exits (docs/core.md): the exit policy on the
  * position's exit state at the bid (skipped when a float pre-check proves it cannot change the
  * outcome), the moved levels kept on the position, and a fired exit sold through the one order path.
  */
@@ -71,7 +71,7 @@ function shadow(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | 
   s.exitShadow = true;
 }
 
-/** Keeps a moved peak or stop level on the position (ProtectiveExits.saveState); `stop`: the policy's hard stop for `e`. */
+/** Keeps a moved peak or stop level on the position (persisted with it: a restart keeps the trailing stop); `stop`: the policy's hard stop for `e`. */
 function saveExitState(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | null, now: number): PositionRecord {
   const pos = s.position;
   if (pos.peakPrice !== null && pos.peakPrice.eq(e.peakPrice) && eqOrNull(pos.trailingStopPrice, e.trailStop) && eqOrNull(pos.stopPrice, stop)) return pos;

@@ -2,9 +2,9 @@ import type { TradingState } from '@cab/domain';
 import type { Halt, HaltCode } from '../pipeline/trading-state';
 
 /**
- * The halts in force, in memory, for the TradingCore: the same levels as TradingStateController
- * (`halted` stops entries and strategy sells, `reducing` stops entries) without its store, bus and
- * audit — the core reports a change as Publish and Persist commands and the driver carries them out.
+ * The halts in force, in memory, for the TradingCore: `halted` stops entries and strategy sells,
+ * `reducing` stops entries (pipeline/trading-state.ts has the resume rules); no store, bus or
+ * audit here — the core reports a change as Publish and Persist commands and the driver carries them out.
  */
 export class CoreHalts {
   private readonly halts = new Map<HaltCode, Halt['level']>();

@@ -7,12 +7,13 @@ import type { OrderEntry } from './core-symbol-state';
 import { exitWhole } from './core-exits';
 import { refused } from './core-order-path';
 
-/** The exit reason of an operator's force exit, as OperatorControl writes it (FORCE_EXIT_REASON_PREFIX = `exit FORCE`). */
+/** The exit reason of an operator's force exit (FORCE_EXIT_REASON_PREFIX = `exit FORCE`). */
 export const FORCE_EXIT = 'FORCE';
 
 /**
- * Halts only the operator lifts (TradingStateController's resume rules, OperatorControl's
- * OPERATOR_CLEARED_HALTS): RECONCILE.MISMATCH, DMS.STALL and RISK.* keep their own rules.
+ * Halts only the operator lifts (the resume rules in pipeline/trading-state.ts): RECONCILE.MISMATCH,
+ * DMS.STALL and RISK.* keep their own rules — a person clicking "resume" must not trade through a
+ * drift the reconcile still sees.
  */
 const OPERATOR_CLEARS: readonly HaltCode[] = ['OPERATOR', 'OPERATOR.ENTRIES', 'BROKER.FATAL', 'BROKER.AUTH', 'BROKER.CLOCK', 'STRATEGY.ERROR'];
 
@@ -50,7 +51,7 @@ export function onOperator(ctx: CoreContext, e: OperatorEvent): void {
       if (pos.openedAt === null || !pos.baseQty.gt(ZERO)) return refused(ctx, s.symbol, 'sell', now, 'force exit: no position');
       const bid = ctx.opts.venue.book(s.symbol, 1)?.bids[0]?.price ?? pos.avgEntry;
       s.exitShadow = false;
-      // The loops' key suffix and reason text (OperatorControl.forceExit): the decisions pane and trade reasons read "exit FORCE: operator …".
+      // Its own key suffix and reason text: the decisions pane and trade reasons read "exit FORCE: operator …".
       exitWhole(ctx, s, pos, bid, now, FORCE_EXIT, `operator ${e.actor}`);
       return;
     }
@@ -73,8 +74,7 @@ export function onEdgeHalt(ctx: CoreContext, e: EdgeHaltEvent): void {
 }
 
 /**
- * A stored working order the core does not hold (the loops' OperatorControl cancels any stored
- * open order): taken up as unsettled, so the cancel's answer — a look — settles it through the
+ * A stored working order the core does not hold (the operator may cancel any stored open order): taken up as unsettled, so the cancel's answer — a look — settles it through the
  * one report path (status, fills, position), as a reconcile would. Never one the core settled:
  * its own word is newer than the row read before the event.
  */

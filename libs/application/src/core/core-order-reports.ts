@@ -26,7 +26,7 @@ export function onOrderReport(ctx: CoreContext, e: OrderReportEvent): void {
   }
 }
 
-/** A look at the order applied (OrderSettler.store's accounting): its status, its new fills by trade id, the position, the ledger. */
+/** A look at the order applied (the domain's order life and position accounting): its status, its new fills by trade id, the position, the ledger. */
 export function applyAnswer(ctx: CoreContext, s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number): void {
   const inst = ctx.opts.venue.instrument(s.symbol);
   if (!inst) return;

@@ -21,11 +21,11 @@ export interface CorePublisherDeps {
   positionBase?: (symbol: string) => string | null;
   /** Whether the symbol's round trip is open now (the core's): a sell's fill log says whether it closed it. */
   positionOpen?: (symbol: string) => boolean;
-  /** The strategy's name, in the signal's audit summary (as the loops wrote it). */
+  /** The strategy's name, in the signal's audit summary. */
   strategy?: string;
   /**
-   * Correlation ids: a signal and the risk verdict of the same evaluation step share one, as the
-   * loops' evaluate-and-execute wrote them (the dashboard's decisions pane pairs them by it).
+   * Correlation ids: a signal and the risk verdict of the same evaluation step share one (the
+   * dashboard's decisions pane pairs them by it).
    */
   ids?: IdGenerator;
 }
@@ -89,7 +89,7 @@ export class CorePublisher {
           {
             ok: fact.ok,
             side: fact.side,
-            // "CODE: message" per refused rule, as the loops' risk entry (RiskDecision.reasons).
+            // "CODE: message" per refused rule, as RiskDecision.reasons has them.
             reasons: (fact.violations ?? []).map((v) => `${v.code}: ${v.message}`),
             codes: [...fact.codes],
             violations: violationsData(fact.violations ?? []),
@@ -166,7 +166,7 @@ export class CorePublisher {
     if (this.decisionOf.size > REMEMBERED_ORDERS) this.decisionOf.delete(this.decisionOf.keys().next().value as string);
   }
 
-  /** The write-ahead is committed and the send goes out (the loops' "placing" audit entry). */
+    /** The write-ahead is committed and the send goes out (the "placing" audit entry). */
   sending(order: OrderRecord): void {
     const amount = order.side === 'buy' ? order.requestedQuote : order.requestedBase;
     const amountText = amount ? str(amount) : '?';
@@ -230,7 +230,7 @@ export class CorePublisher {
     };
     const topic = topicOf(order.status);
     if (topic) bus.emit(topic, payload);
-    // A send refused or left in flight by an error is a failed trade for the alerts, as the loops' PlaceOrder published it.
+    // A send refused or left in flight by an error is a failed trade for the alerts.
     if (error !== undefined && (order.status === 'rejected' || order.status === 'in_flight')) this.failed(order, error);
     if (isTerminal(order.status) && order.filledBase.gt('0')) {
       bus.emit('trade.completed', {
@@ -280,7 +280,7 @@ export class CorePublisher {
     if (this.seen.size > REMEMBERED_ORDERS) this.seen.delete(this.seen.keys().next().value as string);
   }
 
-  /** The trade journal at INFO (the loops' OrderSettler wrote the same lines): each status change, each new fill. */
+  /** The trade journal at INFO: each status change, each new fill. */
   private journal(order: OrderRecord, before: OrderStatus, prev: Seen | undefined): void {
     const { logger } = this.deps;
     const common = { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, reason: order.reason };

@@ -295,6 +295,9 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(findings.repaired).toBe(1);
     expect(str((await cli.storage.positions.get(SYMBOL))!.baseQty)).toBe('0');
     expect(cli.runtime.halts().map((h) => h.code)).toEqual(['RECONCILE.MISMATCH']);
+    // One reconcile pass: the recovery's.
+    expect(cli.runtime.status().loops.reconcile.runs).toBe(1);
+    expect(cli.runtime.status().state).toBe('stopped');
   });
 
   it('a lost instance lock halts through the core (LOCK.LOST, persisted); a restart on the same store keeps the halt and the position and sends nothing on start', async () => {

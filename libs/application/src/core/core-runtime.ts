@@ -8,8 +8,8 @@ import type { Scheduler } from '../ports/scheduler';
 import type { PipelineStores } from '../pipeline/deps';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
 import type { Halt, HaltCode } from '../pipeline/trading-state';
-import { LoopRunner } from '../orchestrator/loop-runner';
-import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from '../orchestrator/types';
+import { TimerLoop } from './timer-loop';
+import { LOOP_NAMES, type LoopName, type OrchestratorControl, type OrchestratorStatus } from './runtime-status';
 import type { ReconcileFindings } from '../reconciliation/reconcile-report';
 import type { CountdownSwitch } from '../safety/countdown-switch';
 import { describeForeignOrders, foreignOpenOrders } from '../safety/foreign-orders';
@@ -26,7 +26,7 @@ import type { CandleQuote } from './venue-view';
 import type { VenueCache } from './venue-cache';
 import { withVenueTrades } from './venue-trades';
 
-/** The halt of each refusal of a signed read, and its words (the loops' Reconciliation used the same). */
+/** The halt of each refusal of a signed read, and its words. */
 const REFUSAL_HALTS = {
   auth: ['BROKER.AUTH', 'the exchange refused our API key or secret'],
   clock: ['BROKER.CLOCK', "the exchange refused our request time (the local clock is off and could not be corrected from the exchange's time)"],
@@ -75,7 +75,7 @@ export interface CoreRuntimeOptions {
  * ticker read of the exits cadence), the VenueView they fill, the watchdog and the Publish facts
  * carried out (CorePublisher: audit, bus, metrics). It is the OrchestratorControl the apps, the
  * HTTP routes, the dashboard and Telegram already drive; its four timers report as the `loops`
- * eval, exits, reconcile and watchdog, so /api/status and the loops health check read as before.
+ * eval, exits, reconcile and watchdog, so /api/status and the `loops` health check read them.
  *
  * start(): the instruments and balances are read, the store is loaded into the core (recovery is
  * the path after a crash) and the reconcile it asks for is carried out before any evaluation; a
@@ -91,7 +91,7 @@ export class CoreRuntime implements OrchestratorControl {
   private readonly pump: MarketDataPump;
   private readonly reconciler: ReconcilePump;
   private readonly watchdog: Watchdog;
-  private readonly loops: Record<LoopName, LoopRunner>;
+  private readonly loops: Record<LoopName, TimerLoop>;
   private readonly reasons = new Map<HaltCode, Halt>();
   private state: OrchestratorStatus['state'] = 'stopped';
   private startedAt: number | null = null;
@@ -211,10 +211,10 @@ export class CoreRuntime implements OrchestratorControl {
       { symbols: core.symbols, countdown: opts.countdown, dmsTimeoutMs: opts.dmsTimeoutMs, trading: this.edgeHalts() },
     );
     this.loops = {
-      eval: new LoopRunner('eval', opts.intervalsMs.eval, () => this.evalStep(), loopDeps),
-      exits: new LoopRunner('exits', opts.intervalsMs.exits, () => this.quoteStep(), loopDeps),
-      reconcile: new LoopRunner('reconcile', opts.intervalsMs.reconcile, () => this.reconcileStep(), loopDeps),
-      watchdog: new LoopRunner('watchdog', opts.intervalsMs.watchdog, () => this.watchdogStep(), loopDeps),
+      eval: new TimerLoop('eval', opts.intervalsMs.eval, () => this.evalStep(), loopDeps),
+      exits: new TimerLoop('exits', opts.intervalsMs.exits, () => this.quoteStep(), loopDeps),
+      reconcile: new TimerLoop('reconcile', opts.intervalsMs.reconcile, () => this.reconcileStep(), loopDeps),
+      watchdog: new TimerLoop('watchdog', opts.intervalsMs.watchdog, () => this.watchdogStep(), loopDeps),
     };
   }
 
@@ -293,15 +293,15 @@ export class CoreRuntime implements OrchestratorControl {
     };
   }
 
-  /** The halts in force, oldest first (as TradingStateController.list: the status pages read them). */
+  /** The halts in force, oldest first (the status pages read them). */
   halts(): Halt[] {
     return [...this.reasons.values()].map((h) => ({ ...h })).sort((a, b) => a.since - b.since);
   }
 
   /**
-   * Clears every halt cause, as the loops' resume did (the operator's through the core, the others
-   * as the edge's), but LOCK.LOST — only a restart that holds the lock again clears it — and
-   * STORE.WRITE, which clears itself once the store writes waiting are written.
+   * Clears every halt cause (the operator's through the core, the others as the edge's), but
+   * LOCK.LOST — only a restart that holds the lock again clears it — and STORE.WRITE, which clears
+   * itself once the store writes waiting are written.
    */
   async resume(reason = 'operator resume'): Promise<void> {
     this.enqueue({ kind: 'operator', action: 'resume', actor: reason });
@@ -342,12 +342,10 @@ export class CoreRuntime implements OrchestratorControl {
     this.enqueue({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: `${symbol}: ${err.message}` });
   }
 
-  /**
-   * One reconcile pass now (the CLI's `reconcile`): what it found, as the loops' Reconciliation
-   * reported it. On a runtime not started it is the start-up recovery's pass: the store is loaded
-   * into the core first, so the pass compares the stored books (not an empty core) with the venue.
-   */
+  /** One reconcile pass now (the CLI's `reconcile`): what it found (checked, mismatches, repaired, halting, errors). */
   async reconcileNow(): Promise<ReconcileFindings> {
+    // Not started (`cab reconcile`): the store into the core first, or the venue would be compared
+    // with empty books. The recovery's own reconcile is then the pass: one look at the venue, not two.
     if (!this.recovered) {
       await this.loaded();
       await this.idle();
@@ -360,7 +358,7 @@ export class CoreRuntime implements OrchestratorControl {
 
   /**
    * One step of a timer now, and what it set off carried out (the send answered, the rows and the
-   * audit written): specs drive the runtime by hand as they drove the loops, whose step awaited its order.
+   * audit written): specs drive the runtime by hand.
    */
   async runLoopOnce(name: LoopName): Promise<void> {
     await this.loops[name].runOnce();
@@ -379,8 +377,8 @@ export class CoreRuntime implements OrchestratorControl {
 
   /**
    * Start-up recovery without the timers, once (start() runs it first): an operator's action on a
-   * bot not started (AUTOSTART=false) acts on the stored positions and orders, as the loops' control
-   * read them from the store, rather than on an empty core.
+   * bot not started (AUTOSTART=false) acts on the stored positions and orders, rather than on an empty
+   * core.
    */
   loaded(): Promise<void> {
     if (this.recovered) return Promise.resolve();
@@ -429,7 +427,7 @@ export class CoreRuntime implements OrchestratorControl {
   /**
    * Each symbol's balances into the VenueCache: a signed read, so the venue refusing our key or our
    * request time halts BROKER.AUTH / BROKER.CLOCK with its words (not a reconcile mismatch), and the
-   * next signed read that works clears it (as the loops' Reconciliation did). Other failures are returned.
+   * next signed read that works clears it. Other failures are returned.
    */
   private async readBalances(): Promise<string[]> {
     const problems: string[] = [];
@@ -465,7 +463,7 @@ export class CoreRuntime implements OrchestratorControl {
     problems.push(...(await this.readBalances()));
     this.polled.clear();
     await this.pump.poll();
-    // The eval timer evaluates every tick, as the loops did: a symbol with no new closed candle is
+    // The eval timer evaluates every tick: a symbol with no new closed candle is
     // evaluated on what its strategy has seen (an Evaluate event), on the quote this poll read.
     for (const symbol of core.symbols) {
       const quote = this.polled.get(symbol);
@@ -528,7 +526,7 @@ export class CoreRuntime implements OrchestratorControl {
         halting: mismatches.filter((m) => m.halting).map((m) => m.text),
         errors,
       };
-      // One reconcile.completed per symbol, as the loops' Reconciliation published (the dashboard's safety pane reads it).
+      // One reconcile.completed per symbol (the dashboard's safety pane reads it).
       for (const symbol of this.opts.core.symbols)
         this.opts.bus.emit('reconcile.completed', {
           symbol,
@@ -581,7 +579,7 @@ export class CoreRuntime implements OrchestratorControl {
     else if (fact.kind === 'repaired') this.passRepairs++;
     else if (fact.kind === 'order') {
       const before = this.publisher.lastStatus(fact.order.clientOrderId);
-      // A reconcile look that moved one of our orders is a repair, as the loops' reconcilers reported it;
+      // A reconcile look that moved one of our orders is a repair, audited and published as one;
       // an order adopted in this step is reported by its own 'repaired' fact (`adopted …`), once.
       const adoptedNow = before === 'new' && fact.order.idempotencyKey === null;
       if (this.passMismatches !== null && fact.order.status !== before && !adoptedNow) {

@@ -41,7 +41,7 @@ export interface SymbolState {
   readonly orderIds: Set<string>;
   /** Last trade.blocked verdict (side, codes, bucket): reported once. */
   lastBlocked: string;
-  /** The last signal published (a hold is published only when it follows another action, as the loops audited it). */
+  /** The last signal published (a hold is published only when it follows another action: a sample, not one per candle). */
   lastSignal: 'buy' | 'sell' | 'hold' | null;
   /** openedAt of the position whose dust was reported (once per position). */
   dustReported: number | null;

@@ -1,5 +1,6 @@
 import type { Broker, BrokerError, BrokerResult, OrderDTO } from '../ports/broker';
 import { errorText } from '../ports/logger';
+import { unitOfWorkWriteAhead, type OrderWriteAhead } from '../ports/order-write-ahead';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { SafetyStateStore } from '../ports/safety-state-store';
 import type { UnitOfWork } from '../ports/unit-of-work';
@@ -13,7 +14,8 @@ export interface EventDriverOptions {
   core: TradingCore;
   /** Sends the orders (only the two market creates are used). */
   broker: Pick<Broker, 'createMarketBuyQuote' | 'createMarketSellBase'>;
-  stores: { unitOfWork: UnitOfWork; safety: SafetyStateStore };
+  /** `writeAhead`: the store's own write-ahead of an order (SQLite's prepared statements); without it, the unit of work's. */
+  stores: { unitOfWork: UnitOfWork; safety: SafetyStateStore; writeAhead?: OrderWriteAhead };
   /** IDEMPOTENCY_TTL_SEC × 1000: how long a key reserved with an order stays taken in the store. */
   idempotencyTtlMs: number;
   /** Cancels one order of ours; its answer comes back as an OrderReport (a look). Without it, CancelOrder is reported to `onError`. */
@@ -83,8 +85,11 @@ export class EventDriver {
    * same client id — so that row write is dropped, never written nor kept.
    */
   private readonly notWritten = new Set<string>();
+  private readonly writeAheads: OrderWriteAhead;
 
-  constructor(private readonly opts: EventDriverOptions) {}
+  constructor(private readonly opts: EventDriverOptions) {
+    this.writeAheads = opts.stores.writeAhead ?? unitOfWorkWriteAhead(opts.stores.unitOfWork);
+  }
 
   /** Queues an event; the core handles it at once unless it is busy with another (then right after). */
   enqueue(e: CoreEvent): void {
@@ -198,24 +203,11 @@ export class EventDriver {
     this.answer(order, result);
   }
 
-  /** The key and the row in one unit of work; a refusal (key or id taken) as text, nothing written. */
-  private writeAhead(order: OrderRecord): Promise<string | null> {
-    return this.opts.stores.unitOfWork
-      .run(async (tx) => {
-        const key = order.idempotencyKey;
-        if (key !== null) {
-          const r = await tx.idempotency.reserve(key, this.opts.idempotencyTtlMs, order.clientOrderId);
-          if (!r.ok) return `key ${key} is taken`;
-        }
-        const ins = await tx.orders.insert(order);
-        if (!ins.ok) throw new DuplicateOrder(`order ${order.clientOrderId} exists already`);
-        return null;
-      })
-      .catch((err: unknown) => {
-        // The row exists: the unit of work rolled the key back with it; nothing is sent.
-        if (err instanceof DuplicateOrder) return err.message;
-        throw err;
-      });
+  /** The key and the row in one unit of work (OrderWriteAhead); a refusal (key or id taken) as text, nothing written. */
+  private async writeAhead(order: OrderRecord): Promise<string | null> {
+    const r = await this.writeAheads.writeAhead(order, this.opts.idempotencyTtlMs);
+    if (r.ok) return null;
+    return r.code === 'IDEMPOTENCY.TAKEN' ? `key ${order.idempotencyKey ?? ''} is taken` : `order ${order.clientOrderId} exists already`;
   }
 
   private answer(order: OrderRecord, result: BrokerResult<OrderDTO>): void {
@@ -371,6 +363,3 @@ export function describePersist(c: PersistCommand): string {
   if (c.tradeCursor) parts.push(`trade cursor ${c.tradeCursor.symbol}`);
   return parts.join('; ');
 }
-
-/** An order row that exists already: the unit of work must roll back the key it reserved. */
-class DuplicateOrder extends Error {}

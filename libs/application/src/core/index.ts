@@ -15,3 +15,5 @@ export * from './venue-cache';
 export * from './core-publisher';
 export * from './core-runtime';
 export * from './venue-trades';
+export * from './runtime-status';
+export * from './timer-loop';

@@ -12,9 +12,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 /**
  * Drives a TradingCore against a venue that answers in the same call (a backtest's SimulatedVenue):
  * each PlaceOrder is sent at once and its answer handed back as an OrderReportEvent in the same turn,
- * before the next event — so the core sees exactly what the loop pipeline sees when PlaceOrder
- * awaits the answer and OrderSettler stores it before the exits step looks (docs/core.md,
- * "Drivers"). Persist and Publish go to `sink` (a backtest has none). A candle with no order
+ * before the next event — so an order is settled before the exit check looks, as in the loop
+ * pipeline whose recorded fills core-parity.spec.ts holds the backtest to (docs/core.md, "Drivers"). Persist and Publish go to `sink` (a backtest has none). A candle with no order
  * allocates nothing here: its two events are reused objects and the core answers with its one
  * empty array.
  */
@@ -34,7 +33,7 @@ export class SyncDriver {
   }
 
   /**
-   * What the loops do at one eval tick and the exits tick after it: an evaluation on what the
+   * One eval tick and the exits tick after it: an evaluation on what the
    * strategy has been fed (`core.feed`, `core.seed`), its order sent and settled, then an exit check.
    */
   decide(symbol: string, quote: CandleQuote, timeframeMs: number): void {

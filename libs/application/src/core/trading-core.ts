@@ -28,10 +28,9 @@ const NO_COMMANDS: readonly CoreCommand[] = Object.freeze([]);
  * and the halts. `handle(event)` runs synchronously and to completion and returns the commands
  * the driver carries out: PlaceOrder (the order is unsettled in the core from that moment, so the
  * next decision sees it), CancelOrder, Persist, Publish. The answers come back as OrderReportEvent
- * events. A candle runs what one eval step and then one exits step of the loop pipeline do on it
- * (EvaluateAndExecute, ProtectiveExits, PlaceOrder's checks, OrderSettler's accounting). No
- * decision reads state across an await, so the races the loops patch one by one cannot be
- * written here: an in-flight buy bought again, a stop and a strategy sell both selling, a sell
+ * events. A candle runs one evaluation and then one exit check on it (core-evaluate.ts,
+ * core-exits.ts, the order path's checks, the reports' accounting). No decision reads state across
+ * an await, so the races the loop pipeline it replaced patched one by one cannot be written here: an in-flight buy bought again, a stop and a strategy sell both selling, a sell
  * above the position.
  *
  * Each kind of event has its own file of handlers over the shared state (CoreContext): the

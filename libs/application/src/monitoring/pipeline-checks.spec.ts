@@ -2,7 +2,7 @@ import { dec } from '@cab/domain';
 import { FakeClock } from '@cab/domain/testing';
 import type { Broker } from '../ports/broker';
 import type { MarketData } from '../ports/market-data';
-import type { OrchestratorStatus } from '../orchestrator/types';
+import type { OrchestratorStatus } from '../core/runtime-status';
 import { brokerCheck, loopsCheck, marketDataCheck } from './pipeline-checks';
 
 const clock = new FakeClock(1_700_000_000_000);

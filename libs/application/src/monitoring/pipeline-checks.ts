@@ -1,7 +1,7 @@
 import type { Clock } from '@cab/domain';
 import type { Broker } from '../ports/broker';
 import type { MarketData } from '../ports/market-data';
-import type { OrchestratorStatus } from '../orchestrator/types';
+import type { OrchestratorStatus } from '../core/runtime-status';
 import type { ComponentCheck } from './health-checker';
 
 /** DB: a cheap read through the storage ports (critical). */

@@ -7,6 +7,7 @@ import type { IdempotencyStore } from '../ports/idempotency-store';
 import type { Logger } from '../ports/logger';
 import type { MarketData } from '../ports/market-data';
 import type { Metrics } from '../ports/metrics';
+import type { OrderWriteAhead } from '../ports/order-write-ahead';
 import type { OrdersRepository } from '../ports/orders-repository';
 import type { PositionsRepository } from '../ports/positions-repository';
 import type { SafetyStateStore } from '../ports/safety-state-store';
@@ -25,6 +26,8 @@ export interface PipelineStores {
   safety: SafetyStateStore;
   /** Run on the reconcile loop, never inside an order's path. */
   housekeeping?: StorageHousekeeping;
+  /** The store's own write-ahead of an order (faster than `unitOfWork` on the order's path); without it, the unit of work's. */
+  writeAhead?: OrderWriteAhead;
 }
 
 /** What every use case, loop and reconciler is built from: ports only, injected by compose(). */

@@ -22,7 +22,7 @@ const KEEP_TRADES = 200;
  * The risk manager's memory, kept in process so a backtest step costs no query: order times (orders
  * per hour), last trade per symbol (cooldown), PnL entries of the last day (daily loss), closed
  * round trips (loss streak) and the equity peak (drawdown). Rebuilt at start from the stored
- * orders (`replay`), then fed by the OrderSettler for every fill that moves a position.
+ * orders (`replay`), then fed by the core for every fill that moves a position.
  */
 export class RiskLedger {
   private readonly orderTs: number[] = [];

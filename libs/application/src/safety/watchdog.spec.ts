@@ -3,8 +3,9 @@ import { FakeClock, SequentialIds } from '@cab/domain/testing';
 import { InProcessEventBus } from '../events/in-process-event-bus';
 import { noopLogger } from '../ports/logger';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
-import { TradingStateController } from '../pipeline/trading-state';
+import { CoreHalts } from '../core/core-halts';
 import type { PipelineDeps } from '../pipeline/deps';
+import type { Halt, HaltCode } from '../pipeline/trading-state';
 import { InMemoryDeadLetterSink, InMemoryStorage, RecordingMetrics } from '../testing';
 import type { CountdownSwitch } from './countdown-switch';
 import { Watchdog } from './watchdog';
@@ -29,7 +30,14 @@ describe("Watchdog (dead man's switch)", () => {
     const bus = new InProcessEventBus({ clock, ids: new SequentialIds('e-'), deadLetters: new InMemoryDeadLetterSink() });
     const storage = new InMemoryStorage(clock);
     const metrics = new RecordingMetrics();
-    const trading = new TradingStateController({ bus, audit: storage.audit, clock, logger: noopLogger, metrics });
+    // The halts as the core runtime's edge halts set them (CoreRuntime.edgeHalt), over the core's CoreHalts.
+    const halts = new CoreHalts();
+    const trading = {
+      state: () => halts.state(),
+      has: (code: HaltCode) => halts.has(code),
+      halt: async (code: HaltCode, _reason: string, level: Halt['level'] = 'halted') => void halts.set(code, level),
+      clear: async (code: HaltCode) => halts.clear(code),
+    };
     const countdown = new CountdownTable(clock);
     const deps = { bus, clock, metrics, logger: noopLogger, ids: new SequentialIds('c-'), stores: storage } as unknown as PipelineDeps;
     const w = new Watchdog(deps, { symbols: ['BTC/USDT', 'ETH/USDT'], countdown, dmsTimeoutMs: 10_000, trading });

@@ -1,12 +1,12 @@
 import type { PipelineDeps } from '../pipeline/deps';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
-import type { TradingStateController } from '../pipeline/trading-state';
+import type { Halt, HaltCode } from '../pipeline/trading-state';
 import type { CountdownSwitch } from './countdown-switch';
 
 /** What the watchdog needs to know of each watched loop. */
 export interface LoopLiveness {
   name: string;
-  /** Since when the loop owes a run (see LoopRunner.owedSince): the start of a run still in flight, or when the next run fell due. */
+  /** Since when the loop owes a run (see TimerLoop.owedSince): the start of a run still in flight, or when the next run fell due. */
   lastAliveAt: number;
 }
 
@@ -15,8 +15,12 @@ export interface WatchdogOptions {
   countdown: CountdownSwitch;
   /** DMS_TIMEOUT_MS: the exchange's countdown, and the stall threshold of the bot's loops. */
   dmsTimeoutMs: number;
-  /** Where DMS.STALL is set and cleared: the TradingStateController, or the core runtime's edge halts. */
-  trading: Pick<TradingStateController, 'halt' | 'has' | 'clear'>;
+  /** Where DMS.STALL is set and cleared: the core runtime's edge halts. */
+  trading: {
+    halt(code: HaltCode, reason: string, level?: Halt['level'], correlationId?: string): Promise<void>;
+    has(code: HaltCode): boolean;
+    clear(code: HaltCode, reason: string): Promise<boolean | void>;
+  };
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { TradeReason } from '../events/topics';
 
 /**
- * The order reason OperatorControl writes on a force exit ("exit FORCE: operator dashboard alice"):
+ * The order reason the core writes on an operator's force exit ("exit FORCE: operator dashboard alice"):
  * a person's decision, so its trade is `manual`, never a `stop` the exit rules fired.
  */
 export const FORCE_EXIT_REASON_PREFIX = 'exit FORCE';

@@ -88,9 +88,10 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const shift = first.ts - ((series[0] as Candle).ts + history * tf);
   const shown = shift === 0 ? series : series.map((c) => ({ ...c, ts: c.ts + shift }));
   const feeds = new ReplayFeed(core, opts.symbol, shown, Math.max(1, strategy.value.warmup), tf);
-  // The loops run at every timeframe from the first traded candle's open up to the last one's
-  // close: one step per traded candle, and more when the file has gaps (the replay is by index,
-  // so the last candle is then evaluated again until the clock gets there, as the loops do).
+  // A step at every timeframe from the first traded candle's open up to the last one's close: one
+  // per traded candle, and more when the file has gaps (the replay is by index, so the last candle
+  // is then evaluated again until the clock gets there, as in the loop pipeline's recorded fills
+  // that core-parity.spec.ts holds this to).
   const steps = Math.floor((last.ts + tf - first.ts) / tf);
   let shownIndex = -1;
   // The caller's progress callback (a progress bar; the bench's memory samples with their full GCs)

@@ -1,14 +1,44 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
-import type { BacktestReport } from '@cab/application';
+import * as path from 'node:path';
+import type { BacktestReport, EquityPoint, ReportSummary } from '@cab/application';
 import { bundledCandleFile, readCandleFile } from '../market-data/candle-csv';
 import { parseSettings } from '../settings';
 import { tempDir } from '../testing';
-import type { BacktestOptions } from './backtest-options';
 import { runCoreBacktest } from './core-backtest';
-import { runLoopBacktest } from './loop-backtest';
 
-const candles = readCandleFile(bundledCandleFile());
-const settings = (env: Record<string, string> = {}) => {
+/**
+ * The loop pipeline's backtest on these cases, recorded at commit c18ae51 before the loops were
+ * deleted (tools/scripts/record-loop-parity.ts; docs/core.md): the fills' and the equity curve's
+ * sha256 with their first entries, and the summary whole.
+ */
+interface RecordedFill {
+  ts: number;
+  side: string;
+  price: string;
+  amount: string;
+  cost: string;
+  fee: string;
+  feeCurrency: string;
+  reason: string | null;
+  clientOrderId: string | null;
+}
+interface RecordedCase {
+  name: string;
+  strategy: string;
+  params?: Record<string, unknown>;
+  env: Record<string, string>;
+  gaps?: boolean;
+  fills: { sha256: string; count: number; first: RecordedFill[] };
+  summary: Omit<ReportSummary, 'elapsedMs' | 'candlesPerSecond'>;
+  equity: { sha256: string; count: number; first: EquityPoint[] };
+}
+const golden = JSON.parse(fs.readFileSync(path.join(__dirname, 'parity/loop-parity.golden.json'), 'utf8')) as { recordedFrom: string; cases: RecordedCase[] };
+
+const all = readCandleFile(bundledCandleFile());
+// The recorded gaps: candles 100–102, 700–704 and 1000 of the bundled day (in the history and in the traded range).
+const gappy = all.filter((_, i) => !(i >= 100 && i < 103) && !(i >= 700 && i < 705) && i !== 1000);
+const settings = (env: Record<string, string>) => {
   const { dir, cleanup } = tempDir('cab-parity-');
   try {
     return parseSettings(env, { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') });
@@ -17,8 +47,8 @@ const settings = (env: Record<string, string> = {}) => {
   }
 };
 
-/** What must be identical between the two paths: every fill as the report lists it (ids aside: each path numbers its own). */
-const fillsOf = (r: BacktestReport) =>
+/** What must be identical to the recording: every fill as the report lists it (ids aside: the report numbers its own). */
+const fillsOf = (r: BacktestReport): RecordedFill[] =>
   r.trades.map((f) => ({
     ts: f.ts,
     side: f.side,
@@ -30,96 +60,46 @@ const fillsOf = (r: BacktestReport) =>
     reason: f.reason,
     clientOrderId: f.clientOrderId,
   }));
-/** The summary without the timings, and the equity curve. */
-const resultOf = (r: BacktestReport) => {
-  const { elapsedMs: _e, candlesPerSecond: _c, ...summary } = r.summary;
-  return { summary, equity: r.equity };
-};
+const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).digest('hex');
+const run = (c: RecordedCase) =>
+  runCoreBacktest({
+    candles: c.gaps ? gappy : all,
+    symbol: 'BTC/USDT',
+    strategy: c.strategy,
+    ...(c.params ? { params: c.params } : {}),
+    settings: settings(c.env),
+  });
 
 /**
- * The gate of the trading core (docs/core.md): the core driven by a backtest makes exactly the
- * fills, reasons, equity and summary of the loop pipeline on a virtual clock, on the bundled day,
- * with the default settings and with settings that trade a lot (every risk limit that stops
- * trading off, quick strategies).
+ * The gate of the trading core (docs/core.md): a core backtest makes exactly the fills, reasons,
+ * equity and summary the loop pipeline made on a virtual clock, on the bundled day, with the
+ * default settings, with settings that trade a lot (every risk limit that stops trading off, quick
+ * strategies), and on a file with gaps (the replay is by index: a gap is not a pause in time).
  */
-describe('the core backtest = the loop backtest', () => {
-  const cases: [string, Omit<BacktestOptions, 'candles' | 'symbol'>][] = [
-    ['default strategy and settings', { strategy: 'ema_cross_rsi', settings: settings() }],
-    ['a quick ema_cross_rsi', { strategy: 'ema_cross_rsi', params: { fastPeriod: 5, slowPeriod: 13, rsiPeriod: 7 }, settings: settings() }],
-    [
-      'a trade-heavy ema_cross_rsi, no order cap, no loss streak, no daily loss',
-      {
-        strategy: 'ema_cross_rsi',
-        params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 },
-        settings: settings({ RISK_LOSS_STREAK_MAX: '0', RISK_MAX_ORDERS_PER_HOUR: '0', RISK_DAILY_LOSS_LIMIT_QUOTE: '0' }),
-      },
-    ],
-    ['mean_reversion, no order cap', { strategy: 'mean_reversion', settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '0' }) }],
-    [
-      'tight exits: hard stops, trailing stops and take-profits fire',
-      {
-        strategy: 'ema_cross_rsi',
-        settings: settings({
-          EXIT_STOP_PCT: '0.001',
-          EXIT_TRAIL_ACTIVATE_PCT: '0.003',
-          EXIT_TRAIL_PCT: '0.001',
-          EXIT_TAKE_PROFIT_PCT: '0.006',
-          RISK_MAX_ORDERS_PER_HOUR: '0',
-          RISK_LOSS_STREAK_MAX: '0',
-        }),
-      },
-    ],
-    [
-      'tight exits without a take-profit: the trail rides new peaks',
-      {
-        strategy: 'ema_cross_rsi',
-        settings: settings({
-          EXIT_STOP_PCT: '0.003',
-          EXIT_TRAIL_ACTIVATE_PCT: '0.002',
-          EXIT_TRAIL_PCT: '0.0015',
-          RISK_MAX_ORDERS_PER_HOUR: '0',
-          RISK_LOSS_STREAK_MAX: '0',
-        }),
-      },
-    ],
-    [
-      'the default limits binding (order cap 2 an hour)',
-      {
-        strategy: 'ema_cross_rsi',
-        params: { fastPeriod: 2, slowPeriod: 3, rsiPeriod: 2, rsiBuyMax: 100 },
-        settings: settings({ RISK_MAX_ORDERS_PER_HOUR: '2' }),
-      },
-    ],
-  ];
-
-  it.each(cases)('%s', async (_name, o) => {
-    const opts: BacktestOptions = { candles, symbol: 'BTC/USDT', ...o };
-    const loop = await runLoopBacktest(opts);
-    const core = await runCoreBacktest(opts);
-    expect(fillsOf(core)).toEqual(fillsOf(loop));
-    expect(resultOf(core)).toEqual(resultOf(loop));
+describe('the core backtest = the recorded loop backtest', () => {
+  it('the recording is the loops at c18ae51 and holds every case', () => {
+    expect(golden.recordedFrom).toContain('c18ae51');
+    expect(golden.cases.map((c) => c.name)).toHaveLength(9);
   });
 
-  // The replay is by index: a gap is not a pause in time. The loops' strategy starts over after a
-  // gap (StrategyFeeds), candles after a gap in the history are shown moved onto the clock, and
-  // the last candle is evaluated again until the clock reaches its close.
-  it('the same on a file with gaps, in the history and in the traded range', async () => {
-    const gappy = candles.filter((_, i) => !(i >= 100 && i < 103) && !(i >= 700 && i < 705) && i !== 1000);
-    const quick = { strategy: 'ema_cross_rsi', params: { fastPeriod: 5, slowPeriod: 13, rsiPeriod: 7 }, settings: settings() };
-    for (const o of [cases[0]![1], quick]) {
-      const opts: BacktestOptions = { candles: gappy, symbol: 'BTC/USDT', ...o };
-      const loop = await runLoopBacktest(opts);
-      const core = await runCoreBacktest(opts);
-      expect(fillsOf(core)).toEqual(fillsOf(loop));
-      expect(resultOf(core)).toEqual(resultOf(loop));
-      expect(core.trades.length).toBeGreaterThan(0);
-    }
+  it.each(golden.cases.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    const r = await run(c);
+    const fills = fillsOf(r);
+    // The readable part first: a drift shows as a diff of fills, not only as another hash.
+    expect(fills.slice(0, c.fills.first.length)).toEqual(c.fills.first);
+    expect(fills).toHaveLength(c.fills.count);
+    expect(sha256(fills)).toBe(c.fills.sha256);
+    const { elapsedMs: _e, candlesPerSecond: _c, ...summary } = r.summary;
+    expect(summary).toEqual(c.summary);
+    expect(r.equity.slice(0, c.equity.first.length)).toEqual(c.equity.first);
+    expect(r.equity).toHaveLength(c.equity.count);
+    expect(sha256(r.equity)).toBe(c.equity.sha256);
   });
 
-  it('trades in every case above, and each exit fires somewhere (a parity of nothing proves nothing)', async () => {
+  it('trades in every case, and each exit fires somewhere (a parity of nothing proves nothing)', async () => {
     const reasons = new Set<string>();
-    for (const [, o] of cases) {
-      const r = await runCoreBacktest({ candles, symbol: 'BTC/USDT', ...o });
+    for (const c of golden.cases) {
+      const r = await run(c);
       expect(r.trades.length).toBeGreaterThan(0);
       for (const f of r.trades) reasons.add((f.reason ?? '').split(':')[0] ?? '');
     }

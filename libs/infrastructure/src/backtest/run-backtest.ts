@@ -1,7 +1,6 @@
 export type { BacktestOptions } from './backtest-options';
 /**
- * `cab backtest` and `npm run bench`: the TradingCore driven over the candles (core-backtest.ts).
- * The loop pipeline on a virtual clock (loop-backtest.ts) is kept only for the parity spec
- * (core-parity.spec.ts) until live and paper drive the core too.
+ * `cab backtest` and `npm run bench`: the TradingCore driven over the candles (core-backtest.ts),
+ * the same core paper and live run on (docs/core.md).
  */
 export { runCoreBacktest as runBacktest } from './core-backtest';

@@ -13,8 +13,10 @@ export interface ReconcileInput {
 }
 
 /**
- * `cab reconcile`: one pass of the three reconcilers (orders, positions, balances) against the
- * broker, repairs included, and what they found. It changes state, so in live mode it takes the
+ * `cab reconcile`: the bot's books (orders, positions, halts) loaded into the trading core as at
+ * start, and one reconcile report of the venue (open orders, trades, balances) applied to them
+ * (CoreRuntime.reconcileNow, docs/core.md): what it found and what it settled. It changes state
+ * (an order the venue settled is settled, a mismatch halts entries), so in live mode it takes the
  * instance lock like the bot does: it refuses to run beside a live bot (the bot reconciles on its
  * own every RECONCILE_INTERVAL_SEC). Exit 0 on a clean pass, 1 when something still disagrees or
  * a lookup failed. A refusal to compose (the lock held by the running bot, live keys missing) is

@@ -1,23 +1,8 @@
 import {
-  BalancesReconciler,
   CoreControl,
   CoreRuntime,
-  EvaluateAndExecute,
-  InstrumentCache,
-  Orchestrator,
-  OrderSettler,
-  OrdersReconciler,
-  OperatorControl,
-  PlaceOrder,
-  PositionsReconciler,
-  ProtectiveExits,
-  Reconciliation,
-  ReconcileReporter,
-  RiskLedger,
   TradingCore,
-  TradingStateController,
   VenueCache,
-  Watchdog,
   type CountdownSwitch,
   type Halt,
   type HaltCode,
@@ -29,18 +14,18 @@ import {
   type Scheduler,
   type TradingControl,
 } from '@cab/application';
-import { dec, guardedFactory, instrumentDust, type Clock, type ExitPolicy, type RiskManager, type StrategyFactory, type TradingState } from '@cab/domain';
+import { dec, guardedFactory, type Clock, type ExitPolicy, type RiskManager, type StrategyFactory, type TradingState } from '@cab/domain';
 import type { Settings } from '../settings';
 
-/** What the apps drive: the loop Orchestrator or the CoreRuntime, under one interface. */
+/** What the apps drive: the CoreRuntime, as the apps and specs see it. */
 export interface BotOrchestrator extends OrchestratorControl {
-  /** One reconcile pass now (the CLI's `reconcile`). */
+  /** One reconcile pass now (the CLI's `reconcile`; a runtime never started loads the store first). */
   reconcileNow(): Promise<ReconcileFindings>;
-  /** One step of a loop (the core runtime's timer of that name) now: specs drive the bot by hand. */
+  /** One step of the core runtime's timer of that name now: specs drive the bot by hand. */
   runLoopOnce(name: LoopName): Promise<void>;
 }
 
-/** The halts as the apps read and set them: TradingStateController, or the core's halts through the CoreRuntime. */
+/** The halts as the apps read and set them: the core's halts through the CoreRuntime. */
 export interface BotTradingState {
   state(): TradingState;
   reasons(): string[];
@@ -51,7 +36,7 @@ export interface BotTradingState {
   resume(reason?: string): Promise<void>;
 }
 
-/** What both pipelines are built from (compose() makes it from the settings and overrides). */
+/** What the pipeline is built from (compose() makes it from the settings and overrides). */
 export interface PipelineParts {
   settings: Settings;
   /** The pipeline's ports, on the pipeline's clock (candle time in a paper replay). */
@@ -85,7 +70,7 @@ const intervalsOf = (s: Settings): Record<LoopName, number> => ({
  * Paper and live on the trading core (docs/core.md, "Drivers"): the TradingCore over a VenueCache,
  * driven by the CoreRuntime (EventDriver, pumps, watchdog, publisher), controlled by CoreControl.
  */
-export function composeCore(p: PipelineParts): ComposedPipeline {
+export function composePipeline(p: PipelineParts): ComposedPipeline {
   const { settings, deps } = p;
   const venue = new VenueCache(deps.broker);
   const core = new TradingCore({
@@ -119,7 +104,7 @@ export function composeCore(p: PipelineParts): ComposedPipeline {
     idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
     countdown: p.countdown,
     dmsTimeoutMs: settings.dmsTimeoutMs,
-    // The strategy's warm-up and a little more: the loops' feeds read no more than that either.
+    // The strategy's warm-up: the first poll feeds the strategy that much history.
     historyCandles: Math.max(2, p.strategy.warmup),
     maxQuoteAgeMs: maxQuoteAgeMs(settings),
     strategyName: p.strategy.name,
@@ -143,63 +128,6 @@ export function composeCore(p: PipelineParts): ComposedPipeline {
   };
   const control = new CoreControl({ runtime, audit: deps.stores.audit, orders: deps.stores.orders, clock: deps.clock, logger: p.logger });
   return { orchestrator: runtime, trading, control };
-}
-
-/** The loop pipeline (libs/application/README.md): four loops on the scheduler over the stores. */
-export function composeLoops(p: PipelineParts): ComposedPipeline {
-  const { settings, deps } = p;
-  const { bus, clock, metrics, stores, broker } = deps;
-  const trading = new TradingStateController({ bus, audit: stores.audit, clock, logger: p.logger, metrics, store: stores.safety });
-  const instruments = new InstrumentCache(broker);
-  const settler = new OrderSettler(deps);
-  const ledger = new RiskLedger((symbol, base, price) => {
-    const inst = instruments.peek(symbol);
-    return inst !== null && instrumentDust(inst)(base, price);
-  });
-  settler.onFill((symbol, fill, outcome) => ledger.filled(symbol, fill, outcome));
-  const placeOrder = new PlaceOrder(deps, {
-    idempotencyTtlMs: settings.idempotency.ttlSec * 1000,
-    instruments,
-    settler,
-    onSend: (ts) => ledger.orderPlaced(ts),
-    onFatal: (e, cid) => trading.halt('BROKER.FATAL', `${e.code}: ${e.message}`, 'halted', cid),
-  });
-  const evaluate = new EvaluateAndExecute(deps, {
-    strategy: p.strategy,
-    risk: p.risk,
-    fixedAmount: dec(settings.trading.fixedAmount),
-    bucketMs: settings.idempotency.bucketMs,
-    placeOrder,
-    instruments,
-    ledger,
-    trading,
-  });
-  const exits = new ProtectiveExits(deps, { policy: p.exits, placeOrder, instruments, bucketMs: settings.idempotency.bucketMs });
-  const reporter = new ReconcileReporter(deps);
-  const reconciliation = new Reconciliation(deps, {
-    orders: new OrdersReconciler(deps, { settler, instruments, reporter, notFoundGraceMs: p.notFoundGraceMs }),
-    positions: new PositionsReconciler(deps, { instruments, reporter }),
-    balances: new BalancesReconciler(deps, reporter),
-    trading,
-  });
-  // Loop cadence and stalls are wall time: the loops run on timers, whatever the candles' time.
-  const loopDeps: PipelineDeps = { ...deps, clock: p.wallClock };
-  const watchdog = new Watchdog(loopDeps, { symbols: settings.symbols, countdown: p.countdown, dmsTimeoutMs: settings.dmsTimeoutMs, trading });
-  const orchestrator = new Orchestrator(loopDeps, {
-    mode: settings.mode,
-    symbols: settings.symbols,
-    intervalsMs: intervalsOf(settings),
-    scheduler: p.scheduler,
-    evaluate,
-    exits,
-    reconciliation,
-    watchdog,
-    trading,
-    ledger,
-    instruments,
-  });
-  const control = new OperatorControl(deps, { orchestrator, trading, placeOrder, instruments, settler, bucketMs: settings.idempotency.bucketMs });
-  return { orchestrator, trading, control };
 }
 
 /**

@@ -43,7 +43,7 @@ import { secretValues } from '../settings/summary';
 import { openStorageFromSettings, type Storage } from '../storage/open-storage';
 import { systemClock, systemTimers, uuidIds } from '../time/system-time';
 import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
-import { composeCore, composeLoops, type BotOrchestrator, type BotTradingState, type PipelineParts } from './compose-pipeline';
+import { composePipeline, type BotOrchestrator, type BotTradingState, type PipelineParts } from './compose-pipeline';
 
 export type { BotOrchestrator, BotTradingState } from './compose-pipeline';
 import { ComposeError, marketDataFromSettings } from './market-data-from-settings';
@@ -75,12 +75,6 @@ export interface ComposeOverrides {
   lockDir?: string;
   /** How long an order unseen on the exchange may be in transit before reconciliation closes it. */
   notFoundGraceMs?: number;
-  /**
-   * What trades: `loops` (the loop pipeline, the default for now) or `core` (the trading core on
-   * the EventDriver: CoreRuntime, docs/core.md). An explicit choice until every contract suite,
-   * the equivalence spec and the rehearsal pass on the core. Overrides ENGINE from the settings.
-   */
-  engine?: 'loops' | 'core';
 }
 
 /** The whole bot, composed. Apps start `orchestrator` and serve `health`; `close()` releases everything. */
@@ -267,7 +261,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       scheduler,
       notFoundGraceMs: overrides.notFoundGraceMs ?? Math.max(60_000, 2 * settings.http.timeoutSec * 1000),
     };
-    const { orchestrator, trading, control } = (overrides.engine ?? settings.engine) === 'core' ? composeCore(parts) : composeLoops(parts);
+    const { orchestrator, trading, control } = composePipeline(parts);
     onLockLost = (message) => void trading.halt('LOCK.LOST', `instance lock lost: ${message}`);
     cleanups.push(() => orchestrator.stop());
 

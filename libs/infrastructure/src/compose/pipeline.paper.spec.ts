@@ -23,10 +23,14 @@ async function buyThenCrashBeforeSettlement(
   /** What happens on the venue between the crash and the end of the process. */
   meanwhile?: () => Promise<void>,
 ): Promise<{ crashedAt: number; venueBase: Decimal; coid: string }> {
+  // From the send on (the write-ahead is committed, by whichever path the store takes), every unit of work fails.
+  let dying = false;
+  const broker = bot.app.broker;
+  const send = broker.createMarketBuyQuote.bind(broker);
+  broker.createMarketBuyQuote = (symbol, quote, coid) => ((dying = true), send(symbol, quote, coid));
   const uow = bot.app.storage.unitOfWork;
   const run = uow.run.bind(uow);
-  let calls = 0;
-  uow.run = (work) => (++calls >= 2 ? Promise.reject(new Error('killed (spec)')) : run(work));
+  uow.run = (work) => (dying ? Promise.reject(new Error('killed (spec)')) : run(work));
   bot.strategy.next = 'buy';
   await bot.app.orchestrator.runLoopOnce('eval');
   bot.strategy.next = 'hold';
@@ -177,14 +181,18 @@ describe('pipeline (paper): beyond the contract', () => {
     expect(trail[3]?.data['error']).toMatch(/^rejected SPEC\.REFUSED: /);
     expect((await bot.orders()).map((o) => o.status)).toEqual(['rejected']);
 
-    // The outcome's transaction throws (the first unit of work is the next order's write-ahead): the
-    // decision's entries are written all the same (they do not ride on it), and the failed write is logged.
+    // The outcome's transaction throws (the first unit of work after the send, whichever path the
+    // write-ahead took): the decision's entries are written all the same (they do not ride on it), and
+    // the failed write is logged.
+    const refuse = broker.createMarketBuyQuote;
+    let sent = false;
+    broker.createMarketBuyQuote = (symbol, quote, coid) => ((sent = true), refuse(symbol, quote, coid));
     const settle = bot.app.storage.unitOfWork.run.bind(bot.app.storage.unitOfWork);
-    let calls = 0;
-    bot.app.storage.unitOfWork.run = (work) => (++calls === 2 ? Promise.reject(new Error('disk full (spec)')) : settle(work));
+    let failedOnce = false;
+    bot.app.storage.unitOfWork.run = (work) => (sent && !failedOnce ? ((failedOnce = true), Promise.reject(new Error('disk full (spec)'))) : settle(work));
     await bot.vs.advance(120_000);
     await expect(bot.app.orchestrator.runLoopOnce('eval')).resolves.toBeUndefined();
-    expect(calls).toBe(2);
+    expect(failedOnce).toBe(true);
     // The step hands over the two candles closed meanwhile; the first one's decision placed the order.
     const placing = (await bot.app.storage.audit.find({ kind: 'order' })).filter((a) => a.summary.startsWith('placing'));
     expect(placing).toHaveLength(2);

@@ -36,7 +36,7 @@ describe('paper replay on candle time (default settings, REPLAY_SPEED=60, a virt
     const c0 = app.clock.now();
     await app.orchestrator.start();
     // 30 minutes of wall time: 30 replayed hours (the bundled day and a quarter more, looped).
-    // /ready each wall minute: the loops' and the market data's freshness must not fail on a clock running 60× the loops'.
+    // /ready each wall minute: the timers' and the market data's freshness must not fail on a clock running 60× the timers'.
     const probes: { trading: string; ready: boolean; down: string[] }[] = [];
     for (let m = 0; m < 30; m++) {
       await wall.advance(MINUTE);

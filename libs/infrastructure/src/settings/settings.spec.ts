@@ -141,10 +141,13 @@ describe('validation', () => {
     expect(problems.join('\n')).not.toContain('hunter2');
   });
 
-  it('ENGINE picks what runs paper and live: the loops by default, or the trading core', () => {
-    expect(parse({}).engine).toBe('core');
-    expect(parse({ ENGINE: 'Core' }).engine).toBe('core');
-    expect(problemsOf({ ENGINE: 'fast' })[0]).toMatch(/^ENGINE: /);
+  it('ENGINE is gone: an old .env asking for the core still starts, one asking for the removed loops is refused', () => {
+    expect(parse({})).not.toHaveProperty('engine');
+    expect(parse({ ENGINE: 'Core' })).not.toHaveProperty('engine');
+    expect(problemsOf({ ENGINE: 'loops', MODE: 'nope' })).toEqual([
+      expect.stringMatching(/^MODE: /),
+      'ENGINE: the "loops" pipeline was removed; the trading core is the only one (docs/core.md): delete ENGINE from the settings',
+    ]);
   });
 
   it('STRATEGY picks a built-in and STRATEGY_PARAMS sets its parameters over the defaults', () => {

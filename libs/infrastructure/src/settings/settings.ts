@@ -106,12 +106,6 @@ export interface Settings {
    */
   readonly botId: string;
   /**
-   * ENGINE: what runs paper and live — `loops` (default: the four polling loops) or `core` (the
-   * event-driven trading core, docs/core.md; the backtest always runs on it). A migration switch:
-   * it goes away with the loops.
-   */
-  readonly engine: 'loops' | 'core';
-  /**
    * LOCK_DIR: where live instances take their account lock (a second instance on the same account
    * refuses to start). Every instance that trades the account must see the same folder; null =
    * <tmpdir>/crypto-ai-bot-locks, which systemd's PrivateTmp or separate containers give each
@@ -277,7 +271,6 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       url: dbUrlOf(r, secrets.get('DB_URL')),
     },
     botId: botIdOf(r),
-    engine: r.oneOf('ENGINE', ['loops', 'core'] as const, 'core', { caseInsensitive: true }),
     lockDir: lockDirOf(r),
     http: {
       timeoutSec: r.number('HTTP_TIMEOUT_SEC', 30, { gt: 0 }),
@@ -362,6 +355,8 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
       );
   }
 
+  removedEngine(r);
+
   for (const name of r.present(OWN_PREFIXES)) {
     if (r.known.has(name)) continue;
     const hint = nearest(name, [...r.known]);
@@ -370,6 +365,18 @@ export function parseSettings(env: Env, opts: LoadOptions): Settings {
 
   if (r.problems.length > 0) throw new SettingsError(r.problems);
   return deepFreeze(settings);
+}
+
+/**
+ * ENGINE chose between the loop pipeline and the trading core until the loops were removed
+ * (docs/core.md). An old .env saying `core` asks for what runs: accepted, nothing to do. Any other
+ * value asked for a pipeline that no longer exists: a problem, so the bot never trades on
+ * something other than what its operator chose without saying so.
+ */
+function removedEngine(r: EnvReader): void {
+  const v = r.raw('ENGINE');
+  if (v === undefined || v.trim().toLowerCase() === 'core') return;
+  r.problem(`ENGINE: the ${JSON.stringify(v)} pipeline was removed; the trading core is the only one (docs/core.md): delete ENGINE from the settings`);
 }
 
 function parseLogLevel(r: EnvReader): LogLevel {

@@ -41,7 +41,6 @@ export function settingsSummary(s: Settings): [string, string][] {
     ['DB_PATH', s.db.url ? '(unused: DB_URL is set)' : s.db.path],
     ['DB_URL', secret(s.db.url)],
     ['BOT_ID', s.botId],
-    ['ENGINE', s.engine],
     ['LOCK_DIR', s.lockDir ?? '(<tmpdir>/crypto-ai-bot-locks)'],
     ['HTTP_TIMEOUT_SEC', String(s.http.timeoutSec)],
     ['HOST', s.http.host],

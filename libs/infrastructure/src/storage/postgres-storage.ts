@@ -1,3 +1,4 @@
+import { unitOfWorkWriteAhead } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import type { Pool } from 'pg';
@@ -68,6 +69,7 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
   const templates = new QueryTemplates();
   const scope = { botId, templates, positionsCache: null };
   const lockBot = (trx: Db): Promise<void> => lockBotTransaction(trx, botId);
+  const unitOfWork = new SqlUnitOfWork(db, options.clock, scope, lockBot);
   let closed = false;
   return {
     dialect: 'postgres',
@@ -80,7 +82,8 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     dlq: new SqlDeadLetterQueue(db, botId),
     paperLedger: new SqlPaperLedgerStore(db, options.clock, templates, botId),
     safety: new SqlSafetyStateStore(db, botId),
-    unitOfWork: new SqlUnitOfWork(db, options.clock, scope, lockBot),
+    unitOfWork,
+    writeAhead: unitOfWorkWriteAhead(unitOfWork),
     bots: () => listBots(db),
     housekeeping: { checkpoint: async () => undefined },
     close: async () => {

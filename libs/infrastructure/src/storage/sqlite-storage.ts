@@ -11,6 +11,7 @@ import { SqlPaperLedgerStore } from './repositories/paper-ledger-store';
 import { SqlSafetyStateStore } from './repositories/safety-state-store';
 import { openSqlite, type SqliteConnection, type SqliteOptions } from './sqlite/connection';
 import { DEFAULT_BOT_ID } from './repositories/support';
+import { SqliteWriteAhead } from './sqlite/sqlite-write-ahead';
 import type { Storage } from './storage';
 import { SqlUnitOfWork, transactionalStores } from './unit-of-work';
 
@@ -64,6 +65,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     paperLedger: new SqlPaperLedgerStore(db, options.clock, templates, botId),
     safety: new SqlSafetyStateStore(db, botId),
     unitOfWork: new SqlUnitOfWork(db, options.clock, scope),
+    writeAhead: new SqliteWriteAhead(db, connection.raw, options.clock, botId),
     bots: () => listBots(db),
     housekeeping: {
       // Through kysely, so it waits for a transaction in flight on the same connection.

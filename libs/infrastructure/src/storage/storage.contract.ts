@@ -5,12 +5,14 @@ import type {
   FillsRepository,
   IdempotencyStore,
   OrdersRepository,
+  OrderWriteAhead,
   PaperLedgerStore,
   PaperOrderRecord,
   PositionsRepository,
   SafetyStateStore,
   UnitOfWork,
 } from '@cab/application';
+import { unitOfWorkWriteAhead } from '@cab/application';
 import { dec, str, type Candle } from '@cab/domain';
 import { FakeClock } from '@cab/domain/testing';
 import { aFill, anOrder, aPosition } from '../../test/storage/fixtures';
@@ -28,6 +30,8 @@ export interface StorageUnderTest {
   paperLedger: PaperLedgerStore;
   safety: SafetyStateStore;
   unitOfWork: UnitOfWork;
+  /** The store's own write-ahead; without one, the unit of work's (`unitOfWorkWriteAhead`) is held to the same contract. */
+  writeAhead?: OrderWriteAhead;
 }
 
 /**
@@ -419,6 +423,88 @@ export function storageContract(
           });
         await Promise.all(Array.from({ length: 20 }, bump));
         expect(str((await s.positions.get('BTC/USDT'))!.baseQty)).toBe('20');
+      });
+    });
+
+    describe('order write-ahead', () => {
+      const writeAhead = (o: Parameters<OrderWriteAhead['writeAhead']>[0], ttlMs = 60_000) =>
+        (s.writeAhead ?? unitOfWorkWriteAhead(s.unitOfWork)).writeAhead(o, ttlMs);
+
+      it('commits the key (ref: the client order id) and the order row, every field exact', async () => {
+        const o = anOrder({
+          clientOrderId: 'cab-w1',
+          idempotencyKey: 'k-1',
+          requestedQuote: dec('100.123456789012345678901234567890'),
+          requestedBase: null,
+          status: 'new',
+          reason: 'ema cross',
+        });
+        expect(await writeAhead(o)).toEqual({ ok: true });
+        expect(await s.orders.byClientOrderId('cab-w1')).toEqual(o);
+        expect(await s.idempotency.get('k-1')).toEqual({ key: 'k-1', ref: 'cab-w1', createdAt: clock.now(), expiresAt: clock.now() + 60_000 });
+      });
+
+      it('refuses a live key with nothing written, and takes an expired one over', async () => {
+        expect(await writeAhead(anOrder({ clientOrderId: 'cab-w1', idempotencyKey: 'k-1' }))).toEqual({ ok: true });
+        clock.advance(59_999);
+        expect(await writeAhead(anOrder({ clientOrderId: 'cab-w2', idempotencyKey: 'k-1' }))).toEqual({ ok: false, code: 'IDEMPOTENCY.TAKEN' });
+        expect(await s.orders.byClientOrderId('cab-w2')).toBeNull();
+        expect((await s.idempotency.get('k-1'))?.ref).toBe('cab-w1');
+        clock.advance(1);
+        expect(await writeAhead(anOrder({ clientOrderId: 'cab-w2', idempotencyKey: 'k-1' }))).toEqual({ ok: true });
+        expect((await s.idempotency.get('k-1'))?.ref).toBe('cab-w2');
+        expect((await s.orders.byClientOrderId('cab-w2'))?.clientOrderId).toBe('cab-w2');
+      });
+
+      it('refuses an order whose client or exchange order id is stored, and rolls its key back', async () => {
+        await s.orders.insert(anOrder({ clientOrderId: 'cab-w1', exchangeOrderId: 'x-1', idempotencyKey: 'k-0' }));
+        expect(await writeAhead(anOrder({ clientOrderId: 'cab-w1', idempotencyKey: 'k-1' }))).toEqual({ ok: false, code: 'ORDER.DUPLICATE' });
+        expect(await writeAhead(anOrder({ clientOrderId: 'cab-w2', exchangeOrderId: 'x-1', idempotencyKey: 'k-2' }))).toEqual({
+          ok: false,
+          code: 'ORDER.DUPLICATE',
+        });
+        expect(await s.idempotency.get('k-1')).toBeNull();
+        expect(await s.idempotency.get('k-2')).toBeNull();
+        expect((await s.orders.find()).map((o) => o.clientOrderId)).toEqual(['cab-w1']);
+      });
+
+      it('writes an order without a key as its row alone; a bad TTL with a key rejects and writes nothing', async () => {
+        expect(await writeAhead(anOrder({ clientOrderId: 'cab-w1', idempotencyKey: null }))).toEqual({ ok: true });
+        expect((await s.orders.byClientOrderId('cab-w1'))?.idempotencyKey).toBeNull();
+        await expect(writeAhead(anOrder({ clientOrderId: 'cab-w2', idempotencyKey: 'k-2' }), 0)).rejects.toThrow(RangeError);
+        expect(await s.orders.byClientOrderId('cab-w2')).toBeNull();
+        expect(await s.idempotency.get('k-2')).toBeNull();
+      });
+
+      it('runs beside units of work asked at the same moment, each all-or-nothing', async () => {
+        const units = Array.from({ length: 10 }, (_, i) =>
+          s.unitOfWork.run(async (tx) => {
+            await tx.orders.insert(anOrder({ clientOrderId: `u-${i}`, idempotencyKey: null }));
+            await new Promise((r) => setImmediate(r));
+            if (i % 2 === 1) throw new Error('odd units crash');
+          }),
+        );
+        const aheads = Array.from({ length: 10 }, (_, i) => writeAhead(anOrder({ clientOrderId: `w-${i}`, idempotencyKey: `k-${i}` })));
+        const settled = await Promise.allSettled([...units, ...aheads]);
+        expect(settled.filter((r) => r.status === 'rejected')).toHaveLength(5);
+        const ids = (await s.orders.find()).map((o) => o.clientOrderId).sort();
+        expect(ids).toEqual([...['u-0', 'u-2', 'u-4', 'u-6', 'u-8'], ...Array.from({ length: 10 }, (_, i) => `w-${i}`)].sort());
+        for (let i = 0; i < 10; i++) expect((await s.idempotency.get(`k-${i}`))?.ref).toBe(`w-${i}`);
+      });
+
+      it('waits for a unit of work in flight instead of joining its transaction', async () => {
+        let written: Promise<unknown> | null = null;
+        const doomed = s.unitOfWork.run(async (tx) => {
+          await tx.orders.insert(anOrder({ clientOrderId: 'doomed', idempotencyKey: null }));
+          // Asked while this transaction is open: it must not run inside it (and be rolled back with it).
+          written = writeAhead(anOrder({ clientOrderId: 'cab-w1', idempotencyKey: 'k-1' }));
+          await new Promise((r) => setImmediate(r));
+          throw new Error('crash before commit');
+        });
+        await expect(doomed).rejects.toThrow('crash before commit');
+        expect(await written).toEqual({ ok: true });
+        expect((await s.orders.find()).map((o) => o.clientOrderId)).toEqual(['cab-w1']);
+        expect((await s.idempotency.get('k-1'))?.ref).toBe('cab-w1');
       });
     });
   });

@@ -5,6 +5,7 @@ import type {
   FillsRepository,
   IdempotencyStore,
   OrdersRepository,
+  OrderWriteAhead,
   PaperLedgerStore,
   PositionsRepository,
   SafetyStateStore,
@@ -42,6 +43,8 @@ export interface Storage {
   /** Halts and reconcile trade cursors: what a restart resumes from. */
   readonly safety: SafetyStateStore;
   readonly unitOfWork: UnitOfWork;
+  /** An order's write-ahead (key + row, one transaction): SQLite's prepared statements, Postgres's unit of work. */
+  readonly writeAhead: OrderWriteAhead;
   /** SQLite: a passive WAL checkpoint the orchestrator runs on its reconcile loop. Postgres: nothing (autovacuum and its own checkpoints). */
   readonly housekeeping: StorageHousekeeping;
   /** Every bot with rows in this database, not only this one (the dashboard's read-only bot list; docs/postgres.md). */

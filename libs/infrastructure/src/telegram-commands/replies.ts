@@ -24,8 +24,8 @@ export const HELP_TEXT = fit([
   '/trades [n] – the last trades (default 10, at most 50)',
   '/stopentries – no new entries; exits keep working',
   '/resume – lift /stopentries (and the operator’s halts)',
-  '/start – start the trading loops (asks to confirm)',
-  '/stop – stop the loops (protective exits stop too)',
+  '/start – start trading (asks to confirm)',
+  '/stop – stop trading (protective exits stop too)',
   '/forceexit SYMBOL – sell the whole position now (asks to confirm)',
   '/help – this list',
 ]);

@@ -56,7 +56,7 @@ export function orderFromGate(o: Raw, inst: Instrument): OrderDTO {
   if (filledAmount !== undefined) filledBase = dec(filledAmount);
   // Without filled_amount the base is derived from a rounded average price. 'nearest', not 'down':
   // the recorded real fill (4.998985 USDT at avg 68.02 → 0.07349…) was 0.0735, its 0.2 % base fee
-  // 0.000147 proves it. Reconciliation against the balance trues up any step left over.
+  // 0.000147 proves it. The reconcile against the balance trues up any step left over.
   else if (marketBuy) filledBase = avgRaw.gt(ZERO) ? quantize(filledQuote.div(avgRaw), inst.amountStep, 'nearest') : ZERO;
   else filledBase = amount.minus(left);
   const averagePrice = avgRaw.gt(ZERO) ? avgRaw : filledBase.gt(ZERO) ? filledQuote.div(filledBase) : null;

@@ -69,7 +69,7 @@ class Bench {
   }
 }
 
-/** Everything the loops ask the broker, as text. */
+/** Everything the bot asks the broker, as text. */
 async function lookups(broker: PaperBroker, orders: readonly OrderDTO[], since: number): Promise<string> {
   const out: unknown[] = [];
   for (const o of orders) {

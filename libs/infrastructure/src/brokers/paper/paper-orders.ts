@@ -34,7 +34,7 @@ interface FillList {
 }
 
 /**
- * The paper broker's orders and fills, indexed for the calls the loops make over and over
+ * The paper broker's orders and fills, indexed for the calls the runtime makes over and over
  * (open orders, fills since a time), so a long paper run or a backtest with many orders does not
  * scan its whole history on every reconcile. The in-memory index (the ledger persists the orders;
  * the broker fills this index from it on load), bounded: an order finished more than

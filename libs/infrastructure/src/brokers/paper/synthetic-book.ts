@@ -148,34 +148,63 @@ export function bookOfSides(sides: BookSides, levels: number): OrderBook {
 const INDEX = /^(0|[1-9]\d*)$/;
 
 function lazyLevels(side: SyntheticSide, n: number): readonly BookLevel[] {
-  const all: BookLevel[] = [];
-  let whole = false;
-  const materialize = (): BookLevel[] => {
-    if (!whole) {
-      all.push(...side.take(n));
-      whole = true;
+  const handler = new LazyLevels(side, n);
+  return new Proxy(handler.all, handler);
+}
+
+/**
+ * The Proxy handler of one lazy side: its state in fields and its traps as methods, so a book
+ * costs two objects per side and no closures (a book is made per entry check and per fill).
+ */
+class LazyLevels implements ProxyHandler<BookLevel[]> {
+  readonly all: BookLevel[] = [];
+  private whole = false;
+
+  constructor(
+    private readonly side: SyntheticSide,
+    private readonly n: number,
+  ) {}
+
+  at(i: number): BookLevel | undefined {
+    return i < this.n ? (this.side.level(i) ?? undefined) : undefined;
+  }
+
+  get(target: BookLevel[], prop: string | symbol): unknown {
+    // The walks read '0' (most orders touch one level), then the next indexes.
+    if (prop === '0') return this.at(0);
+    if (prop === Symbol.iterator) return levelsInOrder;
+    if (typeof prop === 'string' && INDEX.test(prop)) return this.at(Number(prop));
+    return Reflect.get(this.materialize(), prop, target);
+  }
+
+  has(_t: BookLevel[], prop: string | symbol): boolean {
+    return Reflect.has(this.materialize(), prop);
+  }
+
+  ownKeys(): ArrayLike<string | symbol> {
+    return Reflect.ownKeys(this.materialize());
+  }
+
+  getOwnPropertyDescriptor(_t: BookLevel[], prop: string | symbol): PropertyDescriptor | undefined {
+    return Reflect.getOwnPropertyDescriptor(this.materialize(), prop);
+  }
+
+  private materialize(): BookLevel[] {
+    if (!this.whole) {
+      this.all.push(...this.side.take(this.n));
+      this.whole = true;
     }
-    return all;
-  };
-  const at = (i: number): BookLevel | undefined => (i < n ? (side.level(i) ?? undefined) : undefined);
-  return new Proxy(all, {
-    get(target, prop) {
-      if (prop === Symbol.iterator) {
-        return function* levelsInOrder(): Generator<BookLevel> {
-          for (let i = 0; ; i++) {
-            const l = at(i);
-            if (!l) return;
-            yield l;
-          }
-        };
-      }
-      if (typeof prop === 'string' && INDEX.test(prop)) return at(Number(prop));
-      return Reflect.get(materialize(), prop, target);
-    },
-    has: (_t, prop) => Reflect.has(materialize(), prop),
-    ownKeys: () => Reflect.ownKeys(materialize()),
-    getOwnPropertyDescriptor: (_t, prop) => Reflect.getOwnPropertyDescriptor(materialize(), prop),
-  });
+    return this.all;
+  }
+}
+
+/** A lazy side's iterator: its levels by index (through the proxy: `this` is the side), best first. */
+function* levelsInOrder(this: readonly BookLevel[]): Generator<BookLevel> {
+  for (let i = 0; ; i++) {
+    const l = this[i];
+    if (!l) return;
+    yield l;
+  }
 }
 
 /** The best level of a side, or null when it is empty. */

@@ -121,7 +121,7 @@ export async function startBot(
   return bot;
 }
 
-/** `base`: overrides every bot of the suite is composed with (`{ engine: 'core' }` runs the contract on the trading core). */
+/** `base`: overrides every bot of the suite is composed with. */
 export function pipelineContract(name: string, makeWorld: () => Promise<PipelineWorld>, base: Partial<ComposeOverrides> = {}): void {
   describe(`pipeline contract: ${name}`, () => {
     let world: PipelineWorld;

@@ -3,6 +3,40 @@ import type { Clock } from '@cab/domain';
 import { QueryTemplates } from './query-templates';
 import { DEFAULT_BOT_ID, type Db } from './support';
 
+export interface ReserveKeyParams {
+  bot: string;
+  key: string;
+  ref: string | null;
+  now: number;
+  expiresAt: number;
+}
+
+/**
+ * Insert the key, or take over a row whose TTL has passed; RETURNING a row means it was won. Shared
+ * with SQLite's prepared write-ahead (sqlite/sqlite-write-ahead.ts), so both run the same SQL.
+ */
+export function reserveKeyQuery(db: Db, p: ReserveKeyParams) {
+  return db
+    .insertInto('idempotency_keys')
+    .values({ bot_id: p.bot, key: p.key, ref: p.ref, created_at: p.now, expires_at: p.expiresAt })
+    .onConflict((oc) =>
+      oc
+        .columns(['bot_id', 'key'])
+        .doUpdateSet((eb) => ({
+          ref: eb.ref('excluded.ref'),
+          created_at: eb.ref('excluded.created_at'),
+          expires_at: eb.ref('excluded.expires_at'),
+        }))
+        .where('idempotency_keys.expires_at', '<=', p.now),
+    )
+    .returning('expires_at');
+}
+
+/** A TTL the store can keep: a positive, finite number of ms. */
+export function checkTtl(ttlMs: number): void {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be > 0, got ${ttlMs}`);
+}
+
 export class SqlIdempotencyStore implements IdempotencyStore {
   constructor(
     private readonly db: Db,
@@ -17,25 +51,10 @@ export class SqlIdempotencyStore implements IdempotencyStore {
    * is held by someone else.
    */
   async reserve(key: string, ttlMs: number, ref: string | null = null): Promise<ReserveResult> {
-    if (!Number.isFinite(ttlMs) || ttlMs <= 0) throw new RangeError(`ttlMs must be > 0, got ${ttlMs}`);
+    checkTtl(ttlMs);
     const now = this.clock.now();
     const expiresAt = now + ttlMs;
-    const [won] = await this.templates.run(this.db, 'idempotency.reserve', { bot: this.botId, key, ref, now, expiresAt }, (p) =>
-      this.db
-        .insertInto('idempotency_keys')
-        .values({ bot_id: p.bot, key: p.key, ref: p.ref, created_at: p.now, expires_at: p.expiresAt })
-        .onConflict((oc) =>
-          oc
-            .columns(['bot_id', 'key'])
-            .doUpdateSet((eb) => ({
-              ref: eb.ref('excluded.ref'),
-              created_at: eb.ref('excluded.created_at'),
-              expires_at: eb.ref('excluded.expires_at'),
-            }))
-            .where('idempotency_keys.expires_at', '<=', p.now),
-        )
-        .returning('expires_at'),
-    );
+    const [won] = await this.templates.run(this.db, 'idempotency.reserve', { bot: this.botId, key, ref, now, expiresAt }, (p) => reserveKeyQuery(this.db, p));
     if (won) return { ok: true, key, expiresAt: won.expires_at };
     const held = await this.get(key);
     // The holder may have released it between our two statements; it was still taken when we asked.

@@ -56,6 +56,18 @@ export function rowToOrder(r: Selectable<OrdersTable>): OrderRecord {
   };
 }
 
+/**
+ * ON CONFLICT DO NOTHING + RETURNING: a duplicate (client or exchange order id) returns no row and
+ * never aborts the transaction. Shared with SQLite's prepared write-ahead (sqlite/sqlite-write-ahead.ts).
+ */
+export function insertOrderQuery(db: Db, row: OrdersTable) {
+  return db
+    .insertInto('orders')
+    .values(row)
+    .onConflict((oc) => oc.doNothing())
+    .returning('client_order_id');
+}
+
 function patchToRow(p: OrderPatch): Updateable<OrdersTable> {
   const row: Updateable<OrdersTable> = { updated_at: p.updatedAt };
   if (p.exchangeOrderId !== undefined) row.exchange_order_id = p.exchangeOrderId;
@@ -80,13 +92,7 @@ export class SqlOrdersRepository implements OrdersRepository {
   async insert(order: OrderRecord): Promise<OrderInsertResult> {
     // ON CONFLICT DO NOTHING + RETURNING: a duplicate is reported, not thrown, and the statement
     // never aborts the caller's transaction (Postgres would abort it on a unique violation).
-    const [inserted] = await this.templates.run(this.db, 'orders.insert', orderToRow(order, this.botId), (row) =>
-      this.db
-        .insertInto('orders')
-        .values(row)
-        .onConflict((oc) => oc.doNothing())
-        .returning('client_order_id'),
-    );
+    const [inserted] = await this.templates.run(this.db, 'orders.insert', orderToRow(order, this.botId), (row) => insertOrderQuery(this.db, row));
     if (inserted) return { ok: true };
     const sameClientId = await this.byClientOrderId(order.clientOrderId);
     if (sameClientId) {

@@ -18,9 +18,7 @@ export class QueryTemplates {
       t = compileTemplate(params, build);
       this.compiled.set(shape, t);
     }
-    const values = params as Record<string, unknown>;
-    const parameters = t.slots.map((slot) => (slot.kind === 'param' ? values[slot.name] : slot.value));
-    const result = await db.executeQuery<R>(CompiledQuery.raw(t.sql, parameters));
+    const result = await db.executeQuery<R>(CompiledQuery.raw(t.sql, bindTemplate(t, params)));
     return result.rows;
   }
 
@@ -44,14 +42,21 @@ export class QueryTemplates {
 }
 
 type Slot = { kind: 'param'; name: string } | { kind: 'const'; value: unknown };
-interface Template {
+/** A query's SQL as kysely compiles it, and where each named parameter goes in its parameter list. */
+export interface Template {
   sql: string;
   slots: Slot[];
 }
 
 const MARK = '\u0001cab-param:';
 
-function compileTemplate<P extends object, R>(params: P, build: (p: P) => Compilable<R>): Template {
+/** `sql` with the values of `params` in its parameter slots (the array the driver binds). */
+export function bindTemplate(t: Template, params: object): unknown[] {
+  const values = params as Record<string, unknown>;
+  return t.slots.map((slot) => (slot.kind === 'param' ? values[slot.name] : slot.value));
+}
+
+export function compileTemplate<P extends object, R>(params: P, build: (p: P) => Compilable<R>): Template {
   const names = Object.keys(params);
   const sentinels = Object.fromEntries(names.map((n) => [n, `${MARK}${n}\u0001`])) as unknown as P;
   const { sql, parameters } = build(sentinels).compile();

@@ -3,13 +3,15 @@ import { errorText, type Logger } from '../ports/logger';
 import type { Metrics } from '../ports/metrics';
 import type { Scheduler } from '../ports/scheduler';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
-import type { LoopName, LoopStatus } from './types';
+import type { LoopName, LoopStatus } from './runtime-status';
 
 /**
- * One named loop: runs `step` on the Scheduler every `intervalMs` and keeps its status (runs,
- * errors, last run, last error). A step that throws is counted and logged; the loop keeps going.
+ * One of the CoreRuntime's timers (eval, exits, reconcile, watchdog), reported as a "loop" in the
+ * status, the health check and the metrics: runs `step` on the Scheduler every `intervalMs` and
+ * keeps its status (runs, errors, last run, last error). A step that throws is counted and
+ * logged; the timer keeps going.
  */
-export class LoopRunner {
+export class TimerLoop {
   private readonly s: LoopStatus;
   /** The loop's metric labels, made once: a run (one per candle in a backtest) allocates none. */
   private readonly labels: { readonly loop: LoopName };

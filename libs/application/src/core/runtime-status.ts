@@ -28,10 +28,10 @@ export interface OrchestratorStatus {
 export interface OrchestratorControl {
   /** Idempotent: a second call while starting or running waits for / returns the same start. */
   start(): Promise<void>;
-  /** Finishes the steps in flight, stops the loops; start() works again afterwards. */
+  /** Finishes the sends and writes in flight, stops the timers; start() works again afterwards. */
   stop(): Promise<void>;
   status(): OrchestratorStatus;
-  /** Clears every halt cause (the operator's "resume"); see TradingStateController for the rules. */
+  /** Clears every halt cause (the operator's "resume"); see pipeline/trading-state.ts for the rules. */
   resume(reason?: string): Promise<void>;
   /** An operator halt: entries stop, exits keep running, until resume(). */
   halt(reason: string): Promise<void>;
