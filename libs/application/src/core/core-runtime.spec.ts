@@ -114,6 +114,9 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     const kinds = (await t.storage.audit.find({ limit: 100 })).map((a) => a.kind);
     expect(kinds).toEqual(expect.arrayContaining(['signal', 'risk', 'order']));
     expect(t.metrics.count(PIPELINE_METRICS.orders, { symbol: SYMBOL, side: 'buy', outcome: 'filled' })).toBe(1);
+    // From the write-ahead to the venue's answer, once per order sent.
+    expect(t.metrics.observed(PIPELINE_METRICS.orderSeconds, { side: 'buy' })).toHaveLength(1);
+    expect(t.metrics.observed(PIPELINE_METRICS.orderSeconds, { side: 'buy' })[0]).toBeGreaterThanOrEqual(0);
     expect(t.metrics.gaugeValue(PIPELINE_METRICS.positionBase, { symbol: SYMBOL })).toBeGreaterThan(0);
     // The balance after the fill reached the VenueView the next decision reads.
     await t.runtime.idle();

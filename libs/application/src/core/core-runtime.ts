@@ -111,6 +111,8 @@ export class CoreRuntime implements OrchestratorControl {
   private readonly pending = new Set<Promise<unknown>>();
   /** This eval poll, per symbol: null when it handed over a closed candle (evaluated), else the quote it read. */
   private readonly polled = new Map<string, CandleQuote | null>();
+  /** When each order's PlaceOrder began to be carried out (its write-ahead): `cab_order_seconds` runs from there to the venue's answer. */
+  private readonly placedAt = new Map<string, number>();
   private lastFindings: ReconcileFindings = { checked: 0, mismatches: 0, repaired: 0, halting: [], errors: [] };
 
   constructor(private readonly opts: CoreRuntimeOptions) {
@@ -160,8 +162,10 @@ export class CoreRuntime implements OrchestratorControl {
     this.driver = new EventDriver({
       core,
       broker: {
-        createMarketBuyQuote: async (symbol, quote, coid) => trades(symbol, await broker.createMarketBuyQuote(symbol, quote, coid)),
-        createMarketSellBase: async (symbol, base, coid) => trades(symbol, await broker.createMarketSellBase(symbol, base, coid)),
+        createMarketBuyQuote: async (symbol, quote, coid) =>
+          this.answered(coid, 'buy', await trades(symbol, await broker.createMarketBuyQuote(symbol, quote, coid))),
+        createMarketSellBase: async (symbol, base, coid) =>
+          this.answered(coid, 'sell', await trades(symbol, await broker.createMarketSellBase(symbol, base, coid))),
       },
       stores: opts.stores,
       idempotencyTtlMs: opts.idempotencyTtlMs,
@@ -173,7 +177,12 @@ export class CoreRuntime implements OrchestratorControl {
         else this.track(this.reconcilePass(c.requestedAtSeq));
       },
       // Pairs each order with the verdict that placed it: a correlation id reads signal, risk, placing, outcome (docs/core.md, "Shape").
-      placing: (order) => this.publisher.placing(order),
+      placing: (order) => {
+        this.placedAt.set(order.clientOrderId, clock.now());
+        // An order refused before its send never answers: the oldest start is let go past a bound.
+        if (this.placedAt.size > 1_000) this.placedAt.delete(this.placedAt.keys().next().value as string);
+        this.publisher.placing(order);
+      },
       sending: (order) => this.publisher.sending(order),
       publish: (fact) => this.onFact(fact),
       onError: (c, e) =>
@@ -334,6 +343,14 @@ export class CoreRuntime implements OrchestratorControl {
     } catch (err) {
       this.strategyFailed('symbol' in e ? e.symbol : '?', err);
     }
+  }
+
+  /** The venue answered an order's send: the seconds since its write-ahead began (`cab_order_seconds{side}`). */
+  private answered<T>(clientOrderId: string, side: 'buy' | 'sell', result: T): T {
+    const t0 = this.placedAt.get(clientOrderId);
+    this.placedAt.delete(clientOrderId);
+    if (t0 !== undefined) this.opts.metrics.histogram(PIPELINE_METRICS.orderSeconds, (this.opts.clock.now() - t0) / 1000, { side });
+    return result;
   }
 
   private strategyFailed(symbol: string, err: unknown): void {

@@ -23,7 +23,7 @@ export const METRIC_CATALOGUE = {
     help: 'Place-order outcomes (filled|partial|submitted|in_flight|rejected|failed|duplicate)',
     labels: ['symbol', 'side', 'outcome'],
   },
-  cab_order_seconds: { type: 'histogram', help: 'Seconds from reserving the idempotency key to the stored answer', labels: ['side'] },
+  cab_order_seconds: { type: 'histogram', help: "Seconds from the order's write-ahead (idempotency key and row) to the venue's answer", labels: ['side'] },
   cab_exits_total: { type: 'counter', help: 'Protective exits fired, by reason', labels: ['symbol', 'reason'] },
   cab_reconcile_mismatches_total: { type: 'counter', help: 'Differences reconciliation found (order|position|balance)', labels: ['symbol', 'scope'] },
   cab_reconcile_repairs_total: { type: 'counter', help: 'Repairs reconciliation made', labels: ['symbol', 'scope'] },
