@@ -13,6 +13,7 @@ import { OrderSettler } from '../use-cases/order-settler';
 import { PlaceOrder } from '../use-cases/place-order';
 import { OperatorControl } from './operator-control';
 import type { ControlActor } from './trading-control';
+import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
 const SYMBOL = 'BTC/USDT';
 const inst = anInstrument({ symbol: SYMBOL, amountStep: '0.000001', minBase: '0.00001', minNotional: '3' });
@@ -21,6 +22,7 @@ const alice: ControlActor = { via: 'dashboard', who: 'alice' };
 /** A venue that fills market sells at 50,000 and keeps open orders it was told about; records what it was asked. */
 class ScriptedVenue implements Broker {
   readonly name = 'scripted';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly sells: Decimal[] = [];
   readonly open = new Map<string, OrderDTO>();
   cancelAllCalls = 0;

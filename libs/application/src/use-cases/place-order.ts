@@ -79,7 +79,7 @@ export class PlaceOrder {
     const amount = this.amount(req, inst.value);
     if (!amount.ok) return this.failedBeforeSend(req, amount.error);
 
-    const coid = deriveClientOrderId(req.idempotencyKey);
+    const coid = deriveClientOrderId(req.idempotencyKey, broker.capabilities.clientOrderIds);
     const reserve = () =>
       stores.unitOfWork.run(async (tx) => {
         const refuse = async (heldBy: string | null, reason: string) => {
