@@ -1,5 +1,6 @@
 // @cab/application — ports (interfaces infrastructure implements), the trading core and its runtime, use cases.
 export * from './ports/broker';
+export * from './ports/venue-capabilities';
 export * from './ports/paper-ledger';
 export * from './ports/market-data';
 // Pipeline parts: events, logging/metrics/scheduling ports, monitoring (feat/pipeline-parts).

@@ -127,3 +127,4 @@ export function errorOf(r: BrokerResult<unknown>): { kind: string; code: string 
 }
 export { remoteControlled } from './testing/remote-controlled-strategy';
 export { ScriptedVenue } from './testing/scripted-venue';
+export { TEST_VENUE_CAPABILITIES } from './testing/venue-capabilities';

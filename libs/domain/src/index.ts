@@ -56,6 +56,7 @@ export * from './orders/venue-event';
 export * from './orders/order';
 export * from './orders/apply-observation';
 export * from './orders/idempotency';
+export * from './orders/client-order-id';
 export * from './orders/config';
 
 // pnl

@@ -83,7 +83,8 @@ it('runs the README example end to end', () => {
   // decision: { ok: true, reasons: [], violations: [], limits: { 'spread.pct': '0.0000023256', … } }
 
   const key = idempotencyKey('BTC/USDT', 'buy', now, 60_000); // 'BTC/USDT:buy:<minute>'
-  const text = clientOrderId(key); // 't-BTC_USDT-b-<minute>': fits Gate's `text` field
+  // The venue adapter declares its client id format (Gate's below); the domain derives the id in it.
+  const text = clientOrderId(key, { prefix: 't-', maxLength: 28, bodyChar: /[0-9A-Za-z_.-]/ }); // 't-BTC_USDT-b-<minute>'
 
   // Gate takes a buy's fee in base: the position is what arrived, filled − fee.
   const qty = btc.qty(dec('100').div(ticker.ask)); // quantized down to the amount step

@@ -39,6 +39,7 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
   const view = { balance: null as BalanceDTO | null, book: null as OrderBook | null };
   const venue = {
     name: app.broker.name,
+    capabilities: app.broker.capabilities,
     instrument: (s: string): Instrument | null => (s === symbol ? inst : null),
     balance: () => view.balance,
     book: () => view.book,

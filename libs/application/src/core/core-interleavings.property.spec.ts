@@ -21,6 +21,7 @@ import type { CoreEvent, ReconcileReportEvent } from './core-events';
 import type { CoreOutput } from './core-output';
 import { TradingCore } from './trading-core';
 import type { VenueView } from './venue-view';
+import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
 /**
  * The core driven the way a live venue drives it (docs/core.md, "Checks that carry over"): orders
@@ -71,6 +72,7 @@ interface VenueOrder {
  */
 class ModelVenue implements VenueView {
   readonly name = 'model';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   readonly orders = new Map<string, VenueOrder>();
   /** Orders on their way (fate `slow`), with what to answer once they arrive. */

@@ -41,7 +41,7 @@ export function placeOrder(ctx: CoreContext, s: SymbolState, inst: Instrument, s
   }
   if (s.keys.has(key)) return refused(ctx, symbol, side, now, `key ${key} is taken`);
   s.keys.add(key);
-  const coid = deriveClientOrderId(key);
+  const coid = deriveClientOrderId(key, ctx.opts.venue.capabilities.clientOrderIds);
   if (s.orderIds.has(coid)) return refused(ctx, symbol, side, now, `order ${coid} exists already`);
   s.orderIds.add(coid);
   const order: OrderRecord = {

@@ -8,6 +8,7 @@ import type { CoreOutput } from './core-output';
 import { EventDriver } from './event-driver';
 import { TradingCore } from './trading-core';
 import type { VenueView } from './venue-view';
+import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
 const SYMBOL = 'BTC/USDT';
 const TF = 60_000;
@@ -15,6 +16,7 @@ const TF = 60_000;
 /** The venue as the driver last read it; the spec moves the base balance as the fake venue fills. */
 class View implements VenueView {
   readonly name = 'fake';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   freeBase: Decimal = ZERO;
   instrument(): Instrument {

@@ -7,12 +7,14 @@ import type { CoreOutput } from './core-output';
 import { EventDriver } from './event-driver';
 import { TradingCore } from './trading-core';
 import type { VenueView } from './venue-view';
+import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
 const SYMBOL = 'BTC/USDT';
 const TF = 60_000;
 
 class View implements VenueView {
   readonly name = 'fake';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   instrument(): Instrument {
     return this.inst;

@@ -11,6 +11,7 @@ import { EventDriver } from './event-driver';
 import { ReconcilePump } from './reconcile-pump';
 import { TradingCore } from './trading-core';
 import type { VenueView } from './venue-view';
+import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
 const SYMBOL = 'BTC/USDT';
 const TF = 60_000;
@@ -161,6 +162,7 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     const next = { action: 'buy' as SignalAction };
     const view: VenueView = {
       name: 'fake',
+      capabilities: TEST_VENUE_CAPABILITIES,
       instrument: (): Instrument => anInstrument({ priceTick: '0.01' }),
       balance: () => balance('0'),
       book: (): OrderBook => ({

@@ -8,6 +8,7 @@ import type { CoreEvent } from './core-events';
 import type { CoreOutput } from './core-output';
 import { TradingCore } from './trading-core';
 import type { VenueView } from './venue-view';
+import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
 const SYMBOL = 'BTC/USDT';
 const TF = 60_000;
@@ -15,6 +16,7 @@ const TF = 60_000;
 /** The venue as the core reads it: a fixed quote around `price`, balances the test sets. */
 class StaticView implements VenueView {
   readonly name = 'view';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   price = dec('50000');
   freeBase = ZERO;

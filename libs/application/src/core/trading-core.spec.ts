@@ -18,6 +18,7 @@ import type { CoreOutput } from './core-output';
 import { SyncDriver } from './sync-driver';
 import type { SyncVenue } from './sync-venue';
 import { TradingCore } from './trading-core';
+import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
 const SYMBOL = 'BTC/USDT';
 const TF = 60_000;
@@ -44,6 +45,7 @@ function scripted(actions: readonly SignalAction[]): StrategyFactory {
 /** Fills a market order whole at the quote (buy at the ask, fee in base; sell at the bid, fee in quote), or answers `next` once. */
 class QuoteVenue implements SyncVenue {
   readonly name = 'quote';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   readonly sent: { side: string; amount: string; clientOrderId: string }[] = [];
   next: BrokerError | null = null;

@@ -1,5 +1,6 @@
 import type { Instrument, OrderBook } from '@cab/domain';
 import type { BalanceDTO, Broker, BrokerResult } from '../ports/broker';
+import type { VenueCapabilities } from '../ports/venue-capabilities';
 import type { VenueView } from './venue-view';
 
 /** How deep the book is read before an evaluation (the slippage rule reads a few levels). */
@@ -17,10 +18,14 @@ export class VenueCache implements VenueView {
   private readonly balances = new Map<string, BalanceDTO>();
   private readonly books = new Map<string, OrderBook>();
 
-  constructor(private readonly broker: Pick<Broker, 'name' | 'instrument' | 'fetchBalance' | 'fetchOrderBook'>) {}
+  constructor(private readonly broker: Pick<Broker, 'name' | 'capabilities' | 'instrument' | 'fetchBalance' | 'fetchOrderBook'>) {}
 
   get name(): string {
     return this.broker.name;
+  }
+
+  get capabilities(): VenueCapabilities {
+    return this.broker.capabilities;
   }
 
   instrument(symbol: string): Instrument | null {

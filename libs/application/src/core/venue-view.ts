@@ -1,5 +1,6 @@
 import type { Instrument, OrderBook } from '@cab/domain';
 import type { BalanceDTO, TickerDTO } from '../ports/broker';
+import type { VenueCapabilities } from '../ports/venue-capabilities';
 
 /**
  * What the TradingCore reads of the venue while it decides, with no await: the pair's rules, the
@@ -10,6 +11,8 @@ import type { BalanceDTO, TickerDTO } from '../ports/broker';
  */
 export interface VenueView {
   readonly name: string;
+  /** The venue's declared behaviour: the core derives client order ids in its format. */
+  readonly capabilities: VenueCapabilities;
   /** The pair's precision, limits and fee; null when the venue does not trade it. */
   instrument(symbol: string): Instrument | null;
   /** Free and used base and quote now; null when unknown. */

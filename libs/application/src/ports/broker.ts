@@ -1,3 +1,4 @@
+import type { VenueCapabilities } from './venue-capabilities';
 import { err, type Decimal, type Instrument, type OrderBook, type Result, type Side } from '@cab/domain';
 
 /**
@@ -100,6 +101,8 @@ export type OrderRef = { id: string } | { clientOrderId: string };
 export interface Broker {
   /** Name for logs, health and metrics: "paper", "gate". */
   readonly name: string;
+  /** What this venue does that callers must not assume (client id format, lookup window, …). */
+  readonly capabilities: VenueCapabilities;
   /** Market metadata: precision, minimums and fees. Loaded once and cached by the adapter. */
   instrument(symbol: string): Promise<BrokerResult<Instrument>>;
   fetchTicker(symbol: string): Promise<BrokerResult<TickerDTO>>;

@@ -1,6 +1,8 @@
 import { Instrument, ZERO, dec, type Candle, type Clock, type Decimal, type OrderBook } from '@cab/domain';
 import type { BalanceDTO, Broker, BrokerResult, FillDTO, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
 import type { MarketData, MarketDataResult } from '../ports/market-data';
+import type { VenueCapabilities } from '../ports/venue-capabilities';
+import { TEST_VENUE_CAPABILITIES } from './venue-capabilities';
 
 const notFound: BrokerResult<never> = { ok: false, error: { kind: 'rejected', code: 'ORDER_NOT_FOUND', message: 'no such order' } };
 
@@ -25,6 +27,10 @@ export class ScriptedVenue implements Broker, MarketData {
   answersWithoutTrades = false;
   private held: (() => void)[] = [];
   private seq = 0;
+
+  get capabilities(): VenueCapabilities {
+    return { ...TEST_VENUE_CAPABILITIES, answersCarryTrades: this.answersWithoutTrades ? 'never' : 'always' };
+  }
 
   constructor(
     private readonly clock: Clock,

@@ -1,5 +1,4 @@
-import fc from 'fast-check';
-import { GATE_TEXT_RE, IDEMPOTENCY_BUCKET_MS, clientOrderId, idempotencyKey, isGateClientOrderId } from './idempotency';
+import { IDEMPOTENCY_BUCKET_MS, idempotencyKey } from './idempotency';
 
 describe('idempotency key', () => {
   it('is the same inside one bucket and changes at its edge', () => {
@@ -23,40 +22,5 @@ describe('idempotency key', () => {
 
   it('refuses a non-finite time', () => {
     expect(() => idempotencyKey('BTC/USDT', 'buy', NaN)).toThrow(RangeError);
-  });
-});
-
-describe("client order id (Gate's text rule)", () => {
-  it('is readable when it fits', () => {
-    expect(clientOrderId('BTC/USDT:buy:28333333')).toBe('t-BTC_USDT-b-28333333');
-    expect(clientOrderId('ETH/USDT:sell:28333333')).toBe('t-ETH_USDT-s-28333333');
-  });
-
-  it('falls back to a fingerprint for long or odd keys, still within the rule', () => {
-    const long = clientOrderId('1000SATS/USDT:buy:1763950000000');
-    expect(long).toMatch(GATE_TEXT_RE);
-    expect(long.startsWith('t-1000SATS_US.')).toBe(true);
-    expect(long.length).toBeLessThanOrEqual(28);
-    expect(clientOrderId('A B/C:buy:1')).toMatch(GATE_TEXT_RE);
-    expect(clientOrderId('A_B:buy:1')).not.toBe(clientOrderId('A/B:buy:1'));
-  });
-
-  it('always fits, is deterministic, and keeps distinct keys apart (property)', () => {
-    const key = fc.tuple(fc.string({ minLength: 1, maxLength: 40 }), fc.constantFrom('buy' as const, 'sell' as const), fc.integer({ min: 0, max: 2 ** 45 }));
-    fc.assert(
-      fc.property(key, key, ([s1, d1, t1], [s2, d2, t2]) => {
-        const k1 = idempotencyKey(s1, d1, t1, 1);
-        const k2 = idempotencyKey(s2, d2, t2, 1);
-        const c1 = clientOrderId(k1);
-        expect(isGateClientOrderId(c1)).toBe(true);
-        expect(c1.length).toBeLessThanOrEqual(28); // ccxt's gate client counts the t- prefix
-        expect(clientOrderId(k1)).toBe(c1);
-        if (k1 !== k2) expect(clientOrderId(k2)).not.toBe(c1);
-      }),
-    );
-  });
-
-  it.each(['t-', 'x-abc', 't-' + 'a'.repeat(29), 't-a b'])('%j is not a Gate text', (s) => {
-    expect(isGateClientOrderId(s)).toBe(false);
   });
 });

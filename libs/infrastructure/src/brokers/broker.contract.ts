@@ -10,7 +10,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { clientOrderId, dec, str, type Decimal, type Instrument, type Side } from '@cab/domain';
-import type { BalanceDTO, Broker, BrokerResult, OrderDTO } from '@cab/application';
+import { isNotFoundOn, type BalanceDTO, type Broker, type BrokerResult, type OrderDTO } from '@cab/application';
 import { REJECT } from './reject-codes';
 import { value } from '@cab/application/testing';
 
@@ -126,9 +126,9 @@ export function brokerContract(name: string, make: () => Promise<BrokerHarness>)
     });
 
     describe('client order ids', () => {
-      it('accepts the longest id the domain derives (28 characters, "t-" included)', async () => {
+      it('accepts the longest id the domain derives in the broker\'s declared format (28 characters, "t-" included)', async () => {
         await fund('1000', '0');
-        const id = clientOrderId('1000SATS/USDT:buy:1763950000000');
+        const id = clientOrderId('1000SATS/USDT:buy:1763950000000', broker.capabilities.clientOrderIds);
         expect(id).toHaveLength(28);
         const o = value(await broker.createMarketBuyQuote(symbol, dec('10'), id));
         expect(o.clientOrderId).toBe(id);
@@ -198,6 +198,24 @@ export function brokerContract(name: string, make: () => Promise<BrokerHarness>)
         const r = await broker.createMarketSellBase(symbol, dec('0.01'), 't-ct-poor-sell');
         expect(rejection(r)).toEqual({ kind: 'rejected', code: REJECT.BALANCE });
         expect(str((await balance()).freeBase)).toBe('0.001');
+      });
+    });
+
+    describe('declared capabilities', () => {
+      it('an unknown order is refused with a code the broker declares as "not found"', async () => {
+        const r = await broker.fetchOrder(symbol, { id: '987654321012' });
+        expect(isNotFoundOn(broker.capabilities, r)).toBe(true);
+      });
+
+      it('a filled create carries its trades as the broker declares (always, never, or best effort: then its own)', async () => {
+        await fund('1000', '0');
+        const o = value(await broker.createMarketBuyQuote(symbol, dec('100'), 't-ct-caps-1'));
+        expect(o.filledBase.gt(dec('0'))).toBe(true);
+        const declared = broker.capabilities.answersCarryTrades;
+        if (declared === 'always') expect(o.fills.length).toBeGreaterThan(0);
+        if (declared === 'never') expect(o.fills).toEqual([]);
+        for (const f of o.fills) expect(f.orderId).toBe(o.id);
+        if (o.fills.length > 0) expect(str(o.fills.reduce((s, f) => s.plus(f.amount), dec('0')))).toBe(str(o.filledBase));
       });
     });
 

@@ -17,6 +17,7 @@ import { REJECT } from '../reject-codes';
 import { BROKER_CODE, classifyCcxtError, CLOCK_LABEL, gateLabel, isOutage, type CallKind, type CcxtModule } from './errors';
 import { balanceFromGate, fillFromGate, instrumentFromGate, orderFromGate } from './gate-parse';
 import { ccxtExchangeId, loadCcxt, makeGateClient, type GateClient } from './gate-client';
+import { GATE_CAPABILITIES } from './gate-capabilities';
 import { toGatePair, toGateText } from './symbols';
 import { MAX_TRADE_REQUESTS, readTradePages, TRADES_PAGE } from './trade-pages';
 
@@ -59,6 +60,7 @@ const systemClock: Clock = { now: () => Date.now() };
  */
 export class CcxtBroker implements Broker {
   readonly name = 'gate';
+  readonly capabilities = GATE_CAPABILITIES;
   // # fields: the ccxt client holds the revealed secret and must not show in inspect/JSON.
   #client: GateClient | null = null;
   #ccxt: CcxtModule | null = null;

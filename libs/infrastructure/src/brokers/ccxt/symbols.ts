@@ -1,4 +1,5 @@
-import { GATE_TEXT_RE } from '@cab/domain';
+import { isGateClientOrderId } from './gate-capabilities';
+
 /** Unified "BTC/USDT" ↔ Gate's "BTC_USDT". */
 export function toGatePair(symbol: string): string {
   const m = /^([A-Z0-9]+)\/([A-Z0-9]+)$/.exec(symbol);
@@ -14,12 +15,12 @@ export function fromGatePair(pair: string): string {
 
 /**
  * Gate's `text` for our client order id: "t-" + [0-9A-Za-z_.-], at most 28 characters in all
- * (ccxt refuses longer ids before sending, prefix included; see GATE_TEXT_RE in @cab/domain).
+ * (ccxt refuses longer ids before sending, prefix included; see GATE_CLIENT_ID_FORMAT).
  * Ids already in that form go as they are, others get the prefix (and come back with it).
  */
 export function toGateText(clientOrderId: string): string | null {
   const text = clientOrderId.startsWith('t-') ? clientOrderId : `t-${clientOrderId}`;
-  return GATE_TEXT_RE.test(text) ? text : null;
+  return isGateClientOrderId(text) ? text : null;
 }
 
 /** Our client order id from Gate's `text`: only "t-…" texts are ours ("apiv4", "web" are not). */

@@ -25,12 +25,14 @@ import {
   type PaperOrderRecord,
   type PaperOrdersChange,
   type TickerDTO,
+  type VenueCapabilities,
 } from '@cab/application';
 import { REJECT } from '../reject-codes';
 import { GATE_LIKE_INSTRUMENTS } from './gate-instruments';
 import { walkBuyByQuote, walkSellByBase } from './matching';
 import { fromRecord, toRecord } from './order-records';
 import { PaperAccount } from './paper-account';
+import { paperCapabilities } from './paper-capabilities';
 import { PaperOrders, RETAIN_FINISHED_MS } from './paper-orders';
 import type { PaperMarket } from './paper-market';
 import { DEFAULT_DEPTH, synthesizeBook, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
@@ -92,6 +94,7 @@ export interface PaperBrokerOptions {
  */
 export class PaperBroker implements Broker {
   readonly name: string;
+  readonly capabilities: VenueCapabilities;
   private readonly market: PaperMarket;
   private readonly ledger: PaperLedgerStore;
   private readonly clock: Clock;
@@ -126,6 +129,7 @@ export class PaperBroker implements Broker {
     this.depth = { ...DEFAULT_DEPTH, ...opts.depth };
     this.retainFinishedMs = opts.retainFinishedMs ?? RETAIN_FINISHED_MS;
     this.orders = new PaperOrders(this.retainFinishedMs);
+    this.capabilities = paperCapabilities(this.retainFinishedMs);
     if (!Number.isInteger(this.depth.levels) || this.depth.levels < 1) throw new RangeError('depth.levels must be a positive integer');
   }
 

@@ -16,6 +16,7 @@ import {
 } from './market-order-rules';
 import { walkBuyByQuote, walkSellByBase } from './matching';
 import { PaperAccount } from './paper-account';
+import { paperCapabilities } from './paper-capabilities';
 import { bookOfSides, DEFAULT_DEPTH, syntheticSides, type BookSides, type SyntheticDepth } from './synthetic-book';
 
 export interface SimulatedVenueOptions {
@@ -39,6 +40,8 @@ export interface SimulatedVenueOptions {
  */
 export class SimulatedVenue implements SyncVenue {
   readonly name: string;
+  /** Nothing is forgotten: a backtest's venue keeps every order. */
+  readonly capabilities = paperCapabilities(null);
   private readonly instruments = new Map<string, Instrument>();
   private readonly depth: SyntheticDepth;
   private readonly tickers = new Map<string, Ticker>();
