@@ -2,7 +2,7 @@ import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Decimal, type Ins
 import { remoteControlled } from '../testing/remote-controlled-strategy';
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
-import { InMemoryStorage } from '../testing';
+import { InMemoryStorage, TEST_VENUE_CAPABILITIES } from '../testing';
 import type { CoreOutput } from './core-output';
 import { EventDriver } from './event-driver';
 import { ReconcilePump } from './reconcile-pump';
@@ -135,6 +135,7 @@ class FakeVenue {
 
 const view: VenueView = {
   name: 'fake',
+  capabilities: TEST_VENUE_CAPABILITIES,
   instrument: (): Instrument => anInstrument({ priceTick: '0.01' }),
   balance: () => null,
   book: (): OrderBook => ({ symbol: SYMBOL, ts: 0, bids: [{ price: dec('49999'), amount: dec('100') }], asks: [{ price: dec('50001'), amount: dec('100') }] }),

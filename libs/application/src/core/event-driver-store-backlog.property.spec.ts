@@ -3,7 +3,7 @@ import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Decimal, type Ins
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
 import type { UnitOfWork } from '../ports/unit-of-work';
-import { InMemoryStorage } from '../testing';
+import { InMemoryStorage, TEST_VENUE_CAPABILITIES } from '../testing';
 import { remoteControlled } from '../testing/remote-controlled-strategy';
 import { EventDriver } from './event-driver';
 import { TradingCore } from './trading-core';
@@ -24,6 +24,7 @@ const PRICE = dec('50000');
 /** The venue: it fills what it is sent, whole, at 50,000 (fee 0.2 %: in base on a buy, in quote on a sell). */
 class Venue implements VenueView {
   readonly name = 'fake';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   base = ZERO;
   readonly words = new Map<string, OrderDTO>();

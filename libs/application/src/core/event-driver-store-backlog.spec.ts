@@ -2,7 +2,7 @@ import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Decimal, type Ins
 import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
 import type { UnitOfWork } from '../ports/unit-of-work';
-import { deferred, InMemoryStorage, type Deferred } from '../testing';
+import { deferred, InMemoryStorage, TEST_VENUE_CAPABILITIES, type Deferred } from '../testing';
 import { remoteControlled } from '../testing/remote-controlled-strategy';
 import type { CoreOutput } from './core-output';
 import { EventDriver } from './event-driver';
@@ -14,6 +14,7 @@ const TF = 60_000;
 
 class View implements VenueView {
   readonly name = 'fake';
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   freeBase: Decimal = ZERO;
   instrument(): Instrument {
