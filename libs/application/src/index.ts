@@ -43,7 +43,6 @@ export * from './use-cases/fill-accounting';
 export * from './use-cases/strategy-feeds';
 export * from './risk-state/risk-ledger';
 export * from './risk-state/risk-state-builder';
-export * from './reconciliation/compare-orders';
 export * from './reconciliation/compare-positions';
 export * from './reconciliation/compare-balances';
 export * from './reconciliation/reconcile-report';

@@ -22,6 +22,7 @@ const notFound: BrokerResult<never> = { ok: false, error: { kind: 'rejected', co
 
 /** The venue: its orders and trades, the base balance, and which reads fail. */
 class FakeVenue {
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly orders = new Map<string, OrderDTO>();
   readonly trades: FillDTO[] = [];
   base: Decimal = ZERO;

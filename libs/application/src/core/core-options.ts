@@ -22,7 +22,7 @@ export interface TradingCoreOptions {
   persist?: boolean;
   /**
    * How long an order left in flight may still be in transit to the venue: a reconcile's "not
-   * found" closes it only after this long in flight (as OrdersReconciler's grace). Default 60 s.
+   * found" closes it only after this long in flight. Default 60 s.
    */
   notFoundGraceMs?: number;
   /** Relative tolerance of the position against the venue's balance (default 0.001), never below one amount step. */

@@ -37,13 +37,14 @@ export type CoreOutput =
   | { kind: 'resume'; ts: number; code: HaltCode }
   /**
    * A reconcile look disagreed with the books: `halting` when the venue holds less than the position
-   * (or its trades went unread too long). Scope `order`: an order found only on the venue (adopted).
+   * (or its trades went unread too long, or a balance is negative). Scope `order`: an order found only on
+   * the venue (adopted); `balance`: the venue's balances as such (compareBalances).
    */
   | {
       kind: 'mismatch';
       ts: number;
       symbol: string;
-      scope: 'order' | 'position';
+      scope: 'order' | 'position' | 'balance';
       subject: string;
       expected: string;
       actual: string;

@@ -122,7 +122,7 @@ export class CorePublisher {
         bus.emit('safety.resumed', { reason: `${fact.code} cleared` });
         return this.audit(fact.ts, 'safety', null, `resume ${fact.code}`, { code: fact.code });
       case 'mismatch': {
-        // Scope position: the subject is the base currency; scope order: an order found only on the venue (adopted).
+        // Scope position: the subject is the base currency; order: an order found only on the venue (adopted); balance: `USDT used`….
         const scope = fact.scope;
         metrics.counter(PIPELINE_METRICS.reconcileMismatches, { symbol: fact.symbol, scope });
         bus.emit('reconcile.mismatch', {
@@ -166,7 +166,7 @@ export class CorePublisher {
     if (this.decisionOf.size > REMEMBERED_ORDERS) this.decisionOf.delete(this.decisionOf.keys().next().value as string);
   }
 
-    /** The write-ahead is committed and the send goes out (the "placing" audit entry). */
+  /** The write-ahead is committed and the send goes out (the "placing" audit entry). */
   sending(order: OrderRecord): void {
     const amount = order.side === 'buy' ? order.requestedQuote : order.requestedBase;
     const amountText = amount ? str(amount) : '?';
@@ -191,7 +191,7 @@ export class CorePublisher {
     this.repair(ts, order.symbol, 'order', order.clientOrderId, `${before} → ${order.status}`);
   }
 
-  /** A reconcile repair, as the loops' ReconcileReporter published it (reconcile.repaired, the repairs metric, an audit entry). */
+  /** A reconcile repair, published as every reconcile finding is (reconcile.repaired, the repairs metric, an audit entry). */
   private repair(ts: number, symbol: string, scope: 'order' | 'position', subject: string, action: string): void {
     this.deps.metrics.counter(PIPELINE_METRICS.reconcileRepairs, { symbol, scope });
     this.deps.bus.emit('reconcile.repaired', { symbol, scope, subject, action });

@@ -2,6 +2,7 @@ import { dec, str, ZERO } from '@cab/domain';
 import type { FillDTO, OrderDTO } from '../ports/broker';
 import type { FillRecord } from '../ports/fills-repository';
 import type { OrderRecord } from '../ports/orders-repository';
+import { compareBalances } from '../reconciliation/compare-balances';
 import { comparePosition } from '../reconciliation/compare-positions';
 import type { CoreContext } from './core-context';
 import type { AdoptionStoredEvent, ReconcileReportEvent, SymbolReconcile, TradesRead } from './core-events';
@@ -39,6 +40,7 @@ export function onReconcileReport(ctx: CoreContext, e: ReconcileReportEvent): vo
     const p = checkPosition(ctx, s, r, now);
     if (p !== true) clean = false;
     if (typeof p === 'string') halting.push(p);
+    halting.push(...checkBalances(ctx, s, r, now));
   }
   if (halting.length > 0) ctx.setHalt('RECONCILE.MISMATCH', 'halted', now, halting.join('; '), true);
   else if (clean) ctx.clearHalt('RECONCILE.MISMATCH', now);
@@ -90,7 +92,7 @@ function ours(ctx: CoreContext, s: SymbolState, dto: OrderDTO, idsOfClientId: Re
 
 /**
  * An order found only on the venue (placed by hand, or by another program on the account): taken
- * into the books as the loops' OrdersReconciler adopted it — kept under the client id it shows when
+ * into the books as an adopted order — kept under the client id it shows when
  * that looks like ours, else `adopted-<exchange id>`; no idempotency key (the bot never sent it, so
  * it never blocks an order of ours) — and settled through the same path as any answer, so its fills
  * count once and the position follows. An open one stays tracked until it settles. With a store
@@ -99,7 +101,7 @@ function ours(ctx: CoreContext, s: SymbolState, dto: OrderDTO, idsOfClientId: Re
  * later pass (the trade cursor is held before its first trade).
  */
 function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, holdFrom: number | null, now: number): void {
-  const coid = adoptedClientOrderId(dto.id, dto.clientOrderId);
+  const coid = adoptedClientOrderId(dto.id, dto.clientOrderId, ctx.opts.venue.capabilities.clientOrderIds);
   if (ctx.unsettledById.has(coid) || ctx.recent.has(coid) || !ctx.opts.venue.instrument(s.symbol)) return;
   const order: OrderRecord = {
     clientOrderId: coid,
@@ -167,7 +169,7 @@ export function onAdoptionStored(ctx: CoreContext, e: AdoptionStoredEvent): void
 
 /**
  * The venue's trades of orders the core knows that the books lack, into the fills table by trade
- * id (the loops' record-venue-trades): an answer's trades are read best effort, and a read that
+ * id : an answer's trades are read best effort, and a read that
  * failed then is healed here. A recorded trade is the record only: positions move by the order's
  * own totals, so it never moves one, and an answer that carries it later does not count it again.
  */
@@ -234,7 +236,7 @@ function brief(reasons: readonly string[]): string {
 /**
  * An order left in flight that the venue does not know, looked up after it went in flight and
  * longer than the grace ago, and not found among the venue's orders either: it never reached the
- * venue (OrdersReconciler's "close"). A `new` order is never closed so: its send has not answered,
+ * venue . A `new` order is never closed so: its send has not answered,
  * and the order may still arrive.
  */
 function closeNotFound(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, requestedAtSeq: number, now: number, matched: ReadonlySet<string>): void {
@@ -254,7 +256,7 @@ function closeNotFound(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, req
 /**
  * The position against the venue's base balance (free + used), only while no order the bot sent is
  * unsettled on the symbol (its fills may be in the balance and not in the books yet; an adopted one
- * does not count, as the loops' PositionsReconciler). Less on the venue beyond tolerance: the
+ * does not count). Less on the venue beyond tolerance: the
  * position is set down to what exists (stops cleared at zero), persisted, reported, and the halting
  * reason answered (RECONCILE.MISMATCH until a clean pass); more is base the bot does not manage,
  * reported once. True when it matched (or only a surplus), false when nothing was compared.
@@ -319,4 +321,25 @@ function checkPosition(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, now
       action: `position set from ${str(from)} to ${str(exchange)}`,
     });
   return `position ${s.symbol}: ${detail}`;
+}
+
+/**
+ * The venue's balances as such (compareBalances): a negative amount halts (the venue's answer is not
+ * to be trusted); funds locked while no order of ours or adopted is working on the symbol are
+ * reported, once per distinct amount (an order of another bot or of the owner holds them). Answers
+ * the halting reasons.
+ */
+function checkBalances(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, now: number): string[] {
+  if (!r.balance) return [];
+  const halting: string[] = [];
+  const seen = new Set<string>();
+  for (const issue of compareBalances(r.balance, s.unsettled.size)) {
+    seen.add(issue.subject);
+    if (issue.halting) halting.push(`balance ${s.symbol} ${issue.subject}: ${issue.detail}`);
+    else if (s.reportedBalances.get(issue.subject) === issue.actual) continue;
+    s.reportedBalances.set(issue.subject, issue.actual);
+    if (ctx.publishing) ctx.publish({ kind: 'mismatch', ts: now, symbol: s.symbol, scope: 'balance', ...issue });
+  }
+  for (const subject of [...s.reportedBalances.keys()]) if (!seen.has(subject)) s.reportedBalances.delete(subject);
+  return halting;
 }

@@ -139,6 +139,7 @@ export class CoreRuntime implements OrchestratorControl {
     this.reconciler = new ReconcilePump({
       symbols: core.symbols,
       broker: {
+        capabilities: broker.capabilities,
         fetchOpenOrders: (symbol) => broker.fetchOpenOrders(symbol),
         fetchBalance: (symbol) => broker.fetchBalance(symbol),
         fetchMyTrades: (symbol, since) => broker.fetchMyTrades(symbol, since),

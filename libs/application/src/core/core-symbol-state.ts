@@ -47,6 +47,8 @@ export interface SymbolState {
   dustReported: number | null;
   /** The venue's position as last reported a surplus (reported once per amount). */
   reportedSurplus: string;
+  /** The venue's balance issues last reported, by subject (`USDT used`…), with the amount: reported once per amount. */
+  readonly reportedBalances: Map<string, string>;
   /** Where the next reconcile reads the venue's trades from; null: never reconciled (the first look-back). */
   tradesSince: number | null;
   /** When the symbol's trades first could not all be read, until a pass reads them. */
@@ -80,6 +82,7 @@ export function newSymbolState(symbol: string, strategy: Strategy, position: Pos
     lastSignal: null,
     dustReported: null,
     reportedSurplus: '',
+    reportedBalances: new Map(),
     tradesSince: null,
     unreadSince: null,
     exitShadow: false,

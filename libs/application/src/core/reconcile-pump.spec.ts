@@ -59,6 +59,7 @@ function dto(clientOrderId: string, filledBase: string): OrderDTO {
 
 /** The venue's reads, each answered when the spec says (a Deferred per call), so the core can move while they are out. */
 class SlowVenueReads {
+  readonly capabilities = TEST_VENUE_CAPABILITIES;
   readonly calls: { what: string; answer: Deferred<BrokerResult<unknown>> }[] = [];
   fetchOpenOrders(): Promise<BrokerResult<OrderDTO[]>> {
     return this.call('open') as Promise<BrokerResult<OrderDTO[]>>;

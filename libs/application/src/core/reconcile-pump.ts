@@ -1,7 +1,7 @@
 import type { BalanceDTO, Broker, OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { Scheduler } from '../ports/scheduler';
-import { isNotFound } from '../reconciliation/compare-orders';
+import { isNotFoundOn } from '../ports/venue-capabilities';
 import type { CoreEvent, SymbolReconcile, TradesRead } from './core-events';
 import type { EdgeStatus } from './edge-status';
 import type { TradingCore } from './trading-core';
@@ -9,7 +9,7 @@ import { tradesLookBack, UNFETCHED_ORDER_MARGIN_MS } from './venue-lookups';
 
 export interface ReconcilePumpOptions {
   symbols: readonly string[];
-  broker: Pick<Broker, 'fetchOpenOrders' | 'fetchOrder' | 'fetchBalance' | 'fetchMyTrades'>;
+  broker: Pick<Broker, 'capabilities' | 'fetchOpenOrders' | 'fetchOrder' | 'fetchBalance' | 'fetchMyTrades'>;
   /** Read synchronously when a pass is asked for: the sequence number, and per symbol what to look at (TradingCore.reconcileView). */
   core: Pick<TradingCore, 'seq' | 'reconcileView'>;
   /** EventDriver.enqueue. */
@@ -41,7 +41,7 @@ type View = ReturnType<TradingCore['reconcileView']>;
  * out and says so: no balance (null); an order whose lookup failed neither observed nor not found;
  * trades or an order behind one that could not be read are `unread` (the core holds the cursor);
  * and without the full view (open orders, trades) an order we never heard back about is not "not
- * found" (it proves nothing, as OrdersReconciler says).
+ * found" (without the full view it proves nothing).
  */
 export class ReconcilePump {
   constructor(private readonly opts: ReconcilePumpOptions) {}
@@ -70,7 +70,7 @@ export class ReconcilePump {
       const ref = o.exchangeOrderId !== null ? { id: o.exchangeOrderId } : { clientOrderId: o.clientOrderId };
       const r = await broker.fetchOrder(symbol, ref);
       if (r.ok) observed.push(r.value);
-      else if (isNotFound(r)) notFoundOurs.push(o);
+      else if (isNotFoundOn(broker.capabilities, r)) notFoundOurs.push(o);
       else this.status(symbol, `order ${o.clientOrderId}: ${r.error.code}: ${r.error.message}`);
     }
     const seen = new Set([...(open.ok ? open.value : []), ...observed].map((o) => o.id));

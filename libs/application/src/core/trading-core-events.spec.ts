@@ -120,7 +120,10 @@ const report = (o: OrderRecord, result: BrokerResult<OrderDTO>, answer: 'send' |
   result,
 });
 const ok = (v: OrderDTO): BrokerResult<OrderDTO> => ({ ok: true, value: v });
-const reconcile = (requestedAtSeq: number, over: { observed?: OrderDTO[]; notFound?: string[]; base?: string | null }): CoreEvent => ({
+const reconcile = (
+  requestedAtSeq: number,
+  over: { observed?: OrderDTO[]; notFound?: string[]; base?: string | null; usedQuote?: string; freeQuote?: string },
+): CoreEvent => ({
   kind: 'reconcile-report',
   requestedAtSeq,
   symbols: [
@@ -132,7 +135,15 @@ const reconcile = (requestedAtSeq: number, over: { observed?: OrderDTO[]; notFou
       balance:
         over.base === null
           ? null
-          : { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: dec(over.base ?? '0'), usedBase: ZERO, freeQuote: dec('0'), usedQuote: ZERO },
+          : {
+              symbol: SYMBOL,
+              base: 'BTC',
+              quote: 'USDT',
+              freeBase: dec(over.base ?? '0'),
+              usedBase: ZERO,
+              freeQuote: dec(over.freeQuote ?? '0'),
+              usedQuote: dec(over.usedQuote ?? '0'),
+            },
     },
   ],
 });
@@ -216,6 +227,30 @@ describe('TradingCore events in, commands out', () => {
     expect(t.core.position(SYMBOL).baseQty.toString()).toBe('0.001');
     expect(t.core.halts.state()).toBe('halted');
     t.handle(reconcile(t.core.seq, { base: '0.001' }));
+    expect(t.core.halts.state()).toBe('active');
+  });
+
+  it("the venue's balances as such: quote locked while no order works is reported once per amount; a negative balance halts until a pass without it", () => {
+    const t = setup();
+    const mismatches = (cs: readonly CoreCommand[]) => facts(cs).filter((f) => f.kind === 'mismatch');
+    const locked = t.handle(reconcile(t.core.seq, { usedQuote: '25' }));
+    expect(mismatches(locked)).toEqual([
+      expect.objectContaining({
+        scope: 'balance',
+        subject: 'USDT used',
+        expected: '0',
+        actual: '25',
+        detail: 'quote locked by an order the bot does not know',
+        halting: false,
+      }),
+    ]);
+    expect(t.core.halts.state()).toBe('active');
+    expect(mismatches(t.handle(reconcile(t.core.seq, { usedQuote: '25' })))).toEqual([]);
+    expect(mismatches(t.handle(reconcile(t.core.seq, { usedQuote: '30' })))).toHaveLength(1);
+    const negative = t.handle(reconcile(t.core.seq, { freeQuote: '-1' }));
+    expect(mismatches(negative)).toEqual([expect.objectContaining({ scope: 'balance', subject: 'USDT free', actual: '-1', halting: true })]);
+    expect(t.core.halts.state()).toBe('halted');
+    t.handle(reconcile(t.core.seq, {}));
     expect(t.core.halts.state()).toBe('active');
   });
 

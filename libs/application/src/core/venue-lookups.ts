@@ -1,7 +1,9 @@
+import { fitsClientIdFormat, type ClientIdFormat } from '@cab/domain';
+
 /**
  * What the core's reconcile must know about how the venue answers lookups — Gate.io's rules, kept in
- * this one module so they can become venue capabilities (docs/core.md, "Status"; the loops'
- * Reconciliation and OrdersReconciler carry the same facts in their comments):
+ * this one module; what differs per venue is declared by its adapter as VenueCapabilities
+ * (ports/venue-capabilities.ts: the client id format, the not-found codes):
  *  - Gate answers a lookup by client order id (`text`) only while the order is open and about an
  *    hour after it finished; by exchange id much longer. An order we know the exchange id of is
  *    looked up by it, and an order we never heard back about is found through its trades.
@@ -25,12 +27,13 @@ export const UNFETCHED_ORDER_MARGIN_MS = 1_000;
 /** A symbol whose venue trades could not all be read for this long halts entries (RECONCILE.MISMATCH). */
 export const UNREAD_TRADES_HALT_MS = 3_600_000;
 
-/** Our client order ids (`t-` + up to 28 characters, Gate's `text` rule); anything else the venue shows was placed by someone else. */
-const OUR_CLIENT_ID = /^t-[0-9A-Za-z_.-]{1,28}$/;
-
-/** The client order id an adopted order is kept under: the venue's `text` when it looks like ours, else derived from the exchange id. */
-export function adoptedClientOrderId(exchangeOrderId: string, clientOrderId: string | null): string {
-  return clientOrderId && OUR_CLIENT_ID.test(clientOrderId) ? clientOrderId : `adopted-${exchangeOrderId}`;
+/**
+ * The client order id an adopted order is kept under: the venue's `text` when it is in the client id
+ * format the venue declares for our orders (VenueCapabilities.clientOrderIds: Gate's `t-` and its
+ * length), else derived from the exchange id — anything else was placed by someone else.
+ */
+export function adoptedClientOrderId(exchangeOrderId: string, clientOrderId: string | null, ours: ClientIdFormat): string {
+  return clientOrderId && fitsClientIdFormat(clientOrderId, ours) ? clientOrderId : `adopted-${exchangeOrderId}`;
 }
 
 /**
