@@ -169,7 +169,7 @@ export function onAdoptionStored(ctx: CoreContext, e: AdoptionStoredEvent): void
 
 /**
  * The venue's trades of orders the core knows that the books lack, into the fills table by trade
- * id : an answer's trades are read best effort, and a read that
+ * id: an answer's trades are read best effort, and a read that
  * failed then is healed here. A recorded trade is the record only: positions move by the order's
  * own totals, so it never moves one, and an answer that carries it later does not count it again.
  */
@@ -236,7 +236,7 @@ function brief(reasons: readonly string[]): string {
 /**
  * An order left in flight that the venue does not know, looked up after it went in flight and
  * longer than the grace ago, and not found among the venue's orders either: it never reached the
- * venue . A `new` order is never closed so: its send has not answered,
+ * venue. A `new` order is never closed so: its send has not answered,
  * and the order may still arrive.
  */
 function closeNotFound(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, requestedAtSeq: number, now: number, matched: ReadonlySet<string>): void {
