@@ -4,6 +4,7 @@ import { dec, str, type Decimal } from '@cab/domain';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { PaperBroker } from '../brokers/paper/paper-broker';
+import { REJECT } from '../brokers/reject-codes';
 import { makePaperPipelineWorld } from './testing/paper-world';
 import { pipelineContract, startBot, type PipelineBot } from './testing/pipeline.contract';
 import { RecordingLogger, value } from '@cab/application/testing';
@@ -62,12 +63,12 @@ async function convergedToTheVenue(bot: PipelineBot, coid: string, venueBase: De
   expect((await bot.app.storage.fills.byOrder(coid)).map((f) => f.tradeId).sort()).toEqual(venueTrades.sort());
 }
 
-/** Gate about an hour after an order finished: lookups by client order id say not found; by id they still work. */
+/** Gate about an hour after an order finished: lookups by client order id say not found (Gate's CLIENT_ID_NOT_FOUND, as the adapter reports it); by id they still work. */
 function forgetClientIds(broker: Broker): void {
   const fetchOrder = broker.fetchOrder.bind(broker);
   broker.fetchOrder = async (symbol, ref) =>
     'clientOrderId' in ref && ref.clientOrderId !== undefined
-      ? { ok: false, error: { kind: 'rejected', code: 'CLIENT_ID_NOT_FOUND', message: 'too old for a lookup by client id (spec)' } }
+      ? { ok: false, error: { kind: 'rejected', code: REJECT.NOT_FOUND, message: 'too old for a lookup by client id (spec)' } }
       : fetchOrder(symbol, ref);
 }
 
