@@ -97,5 +97,9 @@ function oneLevelByQuote(rest: Decimal, price: Decimal, bestPrice: Decimal | nul
 
 /** a ÷ b > 0 at DIVISION_DP places, for a, b > 0, without dividing. */
 export function quotientIsPositive(a: Decimal, b: Decimal): boolean {
+  // By exponents first (big.js's `e`: the power of ten of the first digit), the usual case: a ≥ 10^a.e
+  // and b < 10^(b.e+1), so when a.e + DP ≥ b.e + 1, 2·a·10^DP ≥ 2·10^(b.e+1) > b. The product
+  // (a coefficient as long as a's, then a comparison) only near the edge.
+  if (a.e + DIVISION_DP >= b.e + 1) return true;
   return a.times(TWICE_DIVISION_SCALE).gt(b);
 }

@@ -53,10 +53,8 @@ function fnv1a(s: string, basis: number): number {
  * whole key, which keeps distinct keys apart.
  */
 export function clientOrderId(key: string): string {
-  const readable = key
-    .replace(/\//g, '_')
-    .replace(/:buy:/, '-b-')
-    .replace(/:sell:/, '-s-');
+  // String patterns, not regular expressions: the same first-occurrence (and every-'/') replacements, cheaper per order.
+  const readable = key.replaceAll('/', '_').replace(':buy:', '-b-').replace(':sell:', '-s-');
   // Only a canonical key maps readably (that mapping is one-to-one, and never contains a "."),
   // so a readable id can never equal another key's id.
   const body = `t-${readable}`;
