@@ -56,10 +56,16 @@ export function exitWhole(ctx: CoreContext, s: SymbolState, pos: PositionRecord,
 /** The float shadows of an exit state that held (levels only; no decision is taken from them). */
 function shadow(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | null): void {
   const tp = ctx.opts.exits.takeProfitPrice(e);
-  s.fPeak = approx(e.peakPrice);
-  s.fTrail = e.trailStop === null ? -Infinity : approx(e.trailStop);
-  // A level unchanged since the last shadow keeps its float (approx of a long average entry's
-  // product writes and parses its text).
+  // A level unchanged since the last shadow keeps its float (approx of a long average entry, or of
+  // its product, writes and parses its text; until a new peak the peak is the average entry itself).
+  if (e.peakPrice !== s.peakShadowOf) {
+    s.fPeak = approx(e.peakPrice);
+    s.peakShadowOf = e.peakPrice;
+  }
+  if (e.trailStop !== s.trailShadowOf) {
+    s.fTrail = e.trailStop === null ? -Infinity : approx(e.trailStop);
+    s.trailShadowOf = e.trailStop;
+  }
   if (stop !== s.stopShadowOf) {
     s.fStop = stop === null ? -Infinity : approx(stop);
     s.stopShadowOf = stop;
