@@ -80,7 +80,14 @@ function shadow(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | 
 /** Keeps a moved peak or stop level on the position (persisted with it: a restart keeps the trailing stop); `stop`: the policy's hard stop for `e`. */
 function saveExitState(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | null, now: number): PositionRecord {
   const pos = s.position;
-  if (pos.peakPrice !== null && pos.peakPrice.eq(e.peakPrice) && eqOrNull(pos.trailingStopPrice, e.trailStop) && eqOrNull(pos.stopPrice, stop)) return pos;
+  // Mostly the very objects (ExitPolicy returns an unmoved state and an entry's stop as they were): identity first.
+  if (
+    pos.peakPrice !== null &&
+    (pos.peakPrice === e.peakPrice || pos.peakPrice.eq(e.peakPrice)) &&
+    eqOrNull(pos.trailingStopPrice, e.trailStop) &&
+    eqOrNull(pos.stopPrice, stop)
+  )
+    return pos;
   s.position = {
     ...pos,
     peakPrice: e.peakPrice,
@@ -104,4 +111,4 @@ function exitCannotMove(s: SymbolState, bid: number): boolean {
   return bid < s.fPeak * (1 - MARGIN) && bid > s.fTrail * (1 + MARGIN) && bid > s.fStop * (1 + MARGIN) && bid < s.fTakeProfit * (1 - MARGIN);
 }
 
-const eqOrNull = (a: Decimal | null, b: Decimal | null): boolean => (a === null ? b === null : b !== null && a.eq(b));
+const eqOrNull = (a: Decimal | null, b: Decimal | null): boolean => a === b || (a === null ? b === null : b !== null && a.eq(b));
