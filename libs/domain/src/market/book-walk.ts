@@ -1,4 +1,4 @@
-import { DIVISION_DP, ZERO, dec, divide, type Decimal } from '../money/decimal';
+import { DIVISION_DP, ZERO, dec, divide, isPositive, type Decimal } from '../money/decimal';
 import type { BookLevel, OrderBook, Side } from './types';
 
 export interface BookFill {
@@ -66,6 +66,9 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
  */
 export function slippagePct(fill: BookFill, side: Side): Decimal | null {
   if (fill.avgPrice === null || fill.bestPrice === null) return null;
+  // One level filled it (most entries): the average is the best price itself, a positive level's
+  // price (walkBook skips the others), so the difference is +0 and so is its quotient — ZERO.
+  if (fill.avgPrice === fill.bestPrice && isPositive(fill.bestPrice)) return ZERO;
   const diff = side === 'buy' ? fill.avgPrice.minus(fill.bestPrice) : fill.bestPrice.minus(fill.avgPrice);
   return divide(diff, fill.bestPrice);
 }
