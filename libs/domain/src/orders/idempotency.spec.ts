@@ -56,6 +56,30 @@ describe("client order id (Gate's text rule)", () => {
     );
   });
 
+  it('is the id of its definition by regular expressions, for keys made of the canonical pieces in any order (property)', () => {
+    // The rule as first written (before the one-pass path for canonical keys): the reference.
+    const canonical = /^[A-Z0-9]+\/[A-Z0-9]+:(buy|sell):\d+$/;
+    const byRegex = (k: string): string | null => {
+      const body = `t-${k
+        .replace(/\//g, '_')
+        .replace(/:buy:/, '-b-')
+        .replace(/:sell:/, '-s-')}`;
+      return canonical.test(k) && GATE_TEXT_RE.test(body) ? body : null;
+    };
+    const piece = fc.constantFrom('BTC', 'USDT', '1000SATS', 'A', '9', 'b', '/', ':', 'buy', 'sell', ':buy:', ':sell:', '0', '123456789', '\n', ' ', '_', '.');
+    fc.assert(
+      fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), (pieces) => {
+        const k = pieces.join('');
+        const readable = byRegex(k);
+        if (readable !== null) expect(clientOrderId(k)).toBe(readable);
+        else expect(clientOrderId(k)).toContain('.');
+      }),
+      { numRuns: 2000 },
+    );
+    expect(clientOrderId('BTC/USDT:buy:1\n')).toContain('.');
+    expect(clientOrderId('1000SATS/USDT:sell:17632000000000')).toContain('.');
+  });
+
   it.each(['t-', 'x-abc', 't-' + 'a'.repeat(29), 't-a b'])('%j is not a Gate text', (s) => {
     expect(isGateClientOrderId(s)).toBe(false);
   });
