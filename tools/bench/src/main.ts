@@ -64,11 +64,15 @@ function percentile(xs: number[], p: number): number {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
 }
 
+/** Run from the bench's bundle (tools/bench/build.mjs), the indicators' bench is a bundle beside it; from the sources, tsx runs its source. */
+function indicatorsCommand(): [string, string[]] {
+  if (__filename.endsWith('.cjs')) return [process.execPath, [path.join(__dirname, 'indicators.bench.cjs')]];
+  return [path.join(root, 'node_modules/.bin/tsx'), ['libs/domain/test/bench/indicators.bench.ts']];
+}
+
 function indicators(): void {
-  const r = spawnSync(path.join(root, 'node_modules/.bin/tsx'), ['libs/domain/test/bench/indicators.bench.ts', oneMinuteFile(), '--json'], {
-    cwd: root,
-    encoding: 'utf8',
-  });
+  const [cmd, args] = indicatorsCommand();
+  const r = spawnSync(cmd, [...args, oneMinuteFile(), '--json'], { cwd: root, encoding: 'utf8' });
   const line = r.stdout.trim().split('\n').at(-1) ?? '';
   const j = JSON.parse(line) as { indicators: { name: string; ours: number; ti: number; ts: number }[] };
   for (const i of j.indicators) {

@@ -7,7 +7,8 @@
 // key + order row), then the Persist transaction (order update, the fill, the position save). So a
 // unit is two commits. The loop runs one unit at a time per bot, as the driver's write chain does.
 //
-// This file is also the child process of the 3-bot row: `tsx store-throughput.ts --child URL BOT_ID START_AT_MS SECONDS`.
+// This file is also the child process of the 3-bot row: `node dist/tools/bench/store-throughput.cjs --child URL BOT_ID START_AT_MS SECONDS`
+// (or `tsx store-throughput.ts --child …` from the sources).
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
@@ -143,10 +144,16 @@ async function sqliteRow(synchronous: 'NORMAL' | 'FULL'): Promise<StoreRow> {
   }
 }
 
-/** One child process per bot, all measuring over the same window: tsx runs this file with --child. */
+/**
+ * One child process per bot, all measuring over the same window: this file with --child, as node
+ * runs it from the bench's bundle (tools/bench/build.mjs builds it as its own entry beside main.cjs)
+ * or tsx from the sources.
+ */
 function childBot(url: string, botId: string, startAt: number): Promise<{ units: number; seconds: number }> {
-  const tsx = path.join(root, 'node_modules/.bin/tsx');
-  const child = spawn(tsx, ['--tsconfig', 'tools/bench/tsconfig.json', __filename, '--child', url, botId, String(startAt), String(MEASURE_SECONDS)], {
+  const [cmd, script] = __filename.endsWith('.cjs')
+    ? [process.execPath, [path.join(__dirname, 'store-throughput.cjs')]]
+    : [path.join(root, 'node_modules/.bin/tsx'), ['--tsconfig', 'tools/bench/tsconfig.json', __filename]];
+  const child = spawn(cmd, [...script, '--child', url, botId, String(startAt), String(MEASURE_SECONDS)], {
     cwd: root,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -172,7 +179,7 @@ async function postgresRows(url: string, cluster: string): Promise<StoreRow[]> {
     await one.close();
   }
   // Three bots at once, each its own process, pool and BOT_ID; they start together after their
-  // warm-up (the start time leaves room for tsx to boot three processes on a busy machine).
+  // warm-up (the start time leaves room for three processes to boot on a busy machine).
   const startAt = wall.now() + 15_000;
   const three = await Promise.all(['bench-a', 'bench-b', 'bench-c'].map((id) => childBot(url, id, startAt)));
   const total = three.reduce((n, r) => n + r.units / r.seconds, 0);

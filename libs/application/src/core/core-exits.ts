@@ -56,10 +56,16 @@ export function exitWhole(ctx: CoreContext, s: SymbolState, pos: PositionRecord,
 /** The float shadows of an exit state that held (levels only; no decision is taken from them). */
 function shadow(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | null): void {
   const tp = ctx.opts.exits.takeProfitPrice(e);
-  s.fPeak = approx(e.peakPrice);
-  s.fTrail = e.trailStop === null ? -Infinity : approx(e.trailStop);
-  // A level unchanged since the last shadow keeps its float (approx of a long average entry's
-  // product writes and parses its text).
+  // A level unchanged since the last shadow keeps its float (approx of a long average entry, or of
+  // its product, writes and parses its text; until a new peak the peak is the average entry itself).
+  if (e.peakPrice !== s.peakShadowOf) {
+    s.fPeak = approx(e.peakPrice);
+    s.peakShadowOf = e.peakPrice;
+  }
+  if (e.trailStop !== s.trailShadowOf) {
+    s.fTrail = e.trailStop === null ? -Infinity : approx(e.trailStop);
+    s.trailShadowOf = e.trailStop;
+  }
   if (stop !== s.stopShadowOf) {
     s.fStop = stop === null ? -Infinity : approx(stop);
     s.stopShadowOf = stop;
@@ -74,7 +80,14 @@ function shadow(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | 
 /** Keeps a moved peak or stop level on the position (persisted with it: a restart keeps the trailing stop); `stop`: the policy's hard stop for `e`. */
 function saveExitState(ctx: CoreContext, s: SymbolState, e: ExitState, stop: Decimal | null, now: number): PositionRecord {
   const pos = s.position;
-  if (pos.peakPrice !== null && pos.peakPrice.eq(e.peakPrice) && eqOrNull(pos.trailingStopPrice, e.trailStop) && eqOrNull(pos.stopPrice, stop)) return pos;
+  // Mostly the very objects (ExitPolicy returns an unmoved state and an entry's stop as they were): identity first.
+  if (
+    pos.peakPrice !== null &&
+    (pos.peakPrice === e.peakPrice || pos.peakPrice.eq(e.peakPrice)) &&
+    eqOrNull(pos.trailingStopPrice, e.trailStop) &&
+    eqOrNull(pos.stopPrice, stop)
+  )
+    return pos;
   s.position = {
     ...pos,
     peakPrice: e.peakPrice,
@@ -98,4 +111,4 @@ function exitCannotMove(s: SymbolState, bid: number): boolean {
   return bid < s.fPeak * (1 - MARGIN) && bid > s.fTrail * (1 + MARGIN) && bid > s.fStop * (1 + MARGIN) && bid < s.fTakeProfit * (1 - MARGIN);
 }
 
-const eqOrNull = (a: Decimal | null, b: Decimal | null): boolean => (a === null ? b === null : b !== null && a.eq(b));
+const eqOrNull = (a: Decimal | null, b: Decimal | null): boolean => a === b || (a === null ? b === null : b !== null && a.eq(b));

@@ -66,6 +66,9 @@ export interface SymbolState {
   /** The hard stop and take-profit `fStop` and `fTakeProfit` were made from (undefined: none yet); a level is the same object while its entry is (ExitPolicy). */
   stopShadowOf: Decimal | null | undefined;
   takeProfitShadowOf: Decimal | null | undefined;
+  /** The peak and trailing stop `fPeak` and `fTrail` were made from (undefined: none yet): until a new peak, the peak is the entry's average price itself, a long quotient. */
+  peakShadowOf: Decimal | undefined;
+  trailShadowOf: Decimal | null | undefined;
 }
 
 export function newSymbolState(symbol: string, strategy: Strategy, position: PositionRecord): SymbolState {
@@ -92,5 +95,7 @@ export function newSymbolState(symbol: string, strategy: Strategy, position: Pos
     fTakeProfit: 0,
     stopShadowOf: undefined,
     takeProfitShadowOf: undefined,
+    peakShadowOf: undefined,
+    trailShadowOf: undefined,
   };
 }

@@ -30,7 +30,7 @@ export class RiskLedger {
   /** PnL entries since the start of the UTC day of the last snapshot (the daily loss looks at no other). */
   private pnl: PnlEntry[] = [];
   /** Running totals of `pnl` over that day: entries [0, counted) are added. A snapshot costs the new fills, not the day's. */
-  private day = { start: Number.NaN, counted: 0, realized: ZERO, fees: ZERO };
+  private day = { start: Number.NaN, counted: 0, realized: ZERO, fees: ZERO, net: ZERO };
   private readonly closed: ClosedTrade[] = [];
   private readonly roundTrips = new Map<string, Position>();
   private equityPeak: Decimal = ZERO;
@@ -125,16 +125,20 @@ export class RiskLedger {
     const start = utcDayStart(now);
     if (start !== this.day.start) {
       this.pnl = this.pnl.filter((e) => e.ts >= start);
-      this.day = { start, counted: 0, realized: ZERO, fees: ZERO };
+      this.day = { start, counted: 0, realized: ZERO, fees: ZERO, net: ZERO };
     }
     const end = start + MS.day;
     const d = this.day;
+    let added = false;
     for (; d.counted < this.pnl.length; d.counted++) {
       const e = this.pnl[d.counted] as PnlEntry;
       if (e.ts < start || e.ts >= end) continue;
       d.realized = d.realized.plus(e.realizedQuote);
       d.fees = d.fees.plus(e.feeQuote);
+      added = true;
     }
-    return { dayStart: start, realizedQuote: d.realized, feesQuote: d.fees, netQuote: d.realized.minus(d.fees) };
+    // The net only when the totals moved: every entry check reads it, fills are rare.
+    if (added) d.net = d.realized.minus(d.fees);
+    return { dayStart: start, realizedQuote: d.realized, feesQuote: d.fees, netQuote: d.net };
   }
 }

@@ -32,6 +32,10 @@ describe('walkBook', () => {
     const f = walkBook(odd, 'buy', { quote: dec('10') });
     expect(str(f.avgPrice!)).toBe('30000.7');
     expect(slippagePct(f, 'buy')!.eq(dec('0'))).toBe(true);
+    // The same Decimal (sign, digits, exponent) as the difference divided, which it skips.
+    const divided = f.avgPrice!.minus(f.bestPrice!).div(f.bestPrice!);
+    expect({ ...slippagePct(f, 'buy')! }).toEqual({ ...divided });
+    expect({ ...slippagePct(f, 'sell')! }).toEqual({ ...f.bestPrice!.minus(f.avgPrice!).div(f.bestPrice!) });
     // The base is still the exact quotient, to the library's precision.
     expect(f.base.times(dec('30000.7')).minus(dec('10')).abs().lt(dec('1e-18'))).toBe(true);
   });

@@ -1,4 +1,4 @@
-import { DIVISION_DP, ZERO, dec, divide, type Decimal } from '../money/decimal';
+import { DIVISION_DP, ZERO, dec, divide, isPositive, type Decimal } from '../money/decimal';
 import type { BookLevel, OrderBook, Side } from './types';
 
 export interface BookFill {
@@ -66,6 +66,9 @@ export function walkBook(book: OrderBook, side: Side, size: OrderSize): BookFill
  */
 export function slippagePct(fill: BookFill, side: Side): Decimal | null {
   if (fill.avgPrice === null || fill.bestPrice === null) return null;
+  // One level filled it (most entries): the average is the best price itself, a positive level's
+  // price (walkBook skips the others), so the difference is +0 and so is its quotient — ZERO.
+  if (fill.avgPrice === fill.bestPrice && isPositive(fill.bestPrice)) return ZERO;
   const diff = side === 'buy' ? fill.avgPrice.minus(fill.bestPrice) : fill.bestPrice.minus(fill.avgPrice);
   return divide(diff, fill.bestPrice);
 }
@@ -97,5 +100,9 @@ function oneLevelByQuote(rest: Decimal, price: Decimal, bestPrice: Decimal | nul
 
 /** a ÷ b > 0 at DIVISION_DP places, for a, b > 0, without dividing. */
 export function quotientIsPositive(a: Decimal, b: Decimal): boolean {
+  // By exponents first (big.js's `e`: the power of ten of the first digit), the usual case: a ≥ 10^a.e
+  // and b < 10^(b.e+1), so when a.e + DP ≥ b.e + 1, 2·a·10^DP ≥ 2·10^(b.e+1) > b. The product
+  // (a coefficient as long as a's, then a comparison) only near the edge.
+  if (a.e + DIVISION_DP >= b.e + 1) return true;
   return a.times(TWICE_DIVISION_SCALE).gt(b);
 }

@@ -43,7 +43,10 @@ function remainingBase(order: Order, a: VenueAnswer, inst: Instrument): Decimal 
 /** The event an observation means: filled amounts decide, not the venue's status string (Gate reports a filled IOC market buy as "cancelled"). */
 export function observedEvent(order: Order, o: OrderObservation, inst: Instrument): OrderEvent {
   if (o.kind === 'no_answer') return 'unknown';
-  return orderEventFromVenue({ status: o.status, filled: o.filledBase, remaining: remainingBase(order, o, inst) }, inst.amountStep);
+  // The remainder decides only for a canceled or expired order with a fill (orderEventFromVenue):
+  // computed only then (a buy's is a division), null otherwise — the same event.
+  const remainderCounts = (o.status === 'canceled' || o.status === 'expired') && o.filledBase.gt(ZERO);
+  return orderEventFromVenue({ status: o.status, filled: o.filledBase, remaining: remainderCounts ? remainingBase(order, o, inst) : null }, inst.amountStep);
 }
 
 /** The fill between what the order had recorded and what the venue now reports, or null. */

@@ -58,4 +58,28 @@ describe('client order id in a venue-declared format', () => {
     ]);
     expect(() => clientOrderId('BTC/USDT:buy:1', { prefix: '', maxLength: 8, bodyChar: /[0-9a-z]/ })).toThrow(RangeError);
   });
+
+  it('is the id of its definition by regular expressions, for keys made of the canonical pieces in any order (property)', () => {
+    // The rule as first written (before the one-pass path for canonical keys): the reference.
+    const canonical = /^[A-Z0-9]+\/[A-Z0-9]+:(buy|sell):\d+$/;
+    const byRegex = (k: string, f: ClientIdFormat): string | null => {
+      const body = `${f.prefix}${k
+        .replace(/\//g, '_')
+        .replace(/:buy:/, '-b-')
+        .replace(/:sell:/, '-s-')}`;
+      return canonical.test(k) && fitsClientIdFormat(body, f) ? body : null;
+    };
+    const piece = fc.constantFrom('BTC', 'USDT', '1000SATS', 'A', '9', 'b', '/', ':', 'buy', 'sell', ':buy:', ':sell:', '0', '123456789', '\n', ' ', '_', '.');
+    for (const f of [PREFIXED, PLAIN])
+      fc.assert(
+        fc.property(fc.array(piece, { minLength: 1, maxLength: 12 }), (pieces) => {
+          const k = pieces.join('');
+          const readable = byRegex(k, f);
+          if (readable !== null) expect(clientOrderId(k, f)).toBe(readable);
+          else expect(fitsClientIdFormat(clientOrderId(k, f), f)).toBe(true);
+        }),
+        { numRuns: 2000 },
+      );
+    expect(clientOrderId('1000SATS/USDT:sell:17632000000000', PREFIXED)).toContain('.');
+  });
 });

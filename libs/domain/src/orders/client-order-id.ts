@@ -61,6 +61,12 @@ export function clientOrderId(key: string, f: ClientIdFormat): string {
     if (problems.length > 0) throw new RangeError(`client id format: ${problems.join('; ')}`);
     checked.add(f);
   }
+  // The usual key (what idempotencyKey makes) in one pass over its characters, when the format
+  // takes its characters; any other key by the rule below (the same id: see readableCanonical).
+  if (takesCanonical(f)) {
+    const fast = readableCanonical(key, f.prefix);
+    if (fast !== null && fast.length <= f.maxLength) return fast;
+  }
   const readable = key
     .replace(/\//g, '_')
     .replace(/:buy:/, '-b-')
@@ -81,4 +87,47 @@ export function clientOrderId(key: string, f: ClientIdFormat): string {
 function oneChar(f: ClientIdFormat, c: string): boolean {
   f.bodyChar.lastIndex = 0; // a /g or /y class would otherwise remember where it stopped
   return f.bodyChar.test(c) && c.length === 1;
+}
+
+/** Formats whose body takes every character a readable canonical id has ([0-9A-Z], "_" and "-"). */
+const canonicalFits = new WeakMap<ClientIdFormat, boolean>();
+
+function takesCanonical(f: ClientIdFormat): boolean {
+  let ok = canonicalFits.get(f);
+  if (ok === undefined) {
+    ok = [...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_-'].every((c) => oneChar(f, c));
+    canonicalFits.set(f, ok);
+  }
+  return ok;
+}
+
+const isUpperOrDigit = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90);
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
+
+/**
+ * For a key CANONICAL_KEY_RE matches (`BASE/QUOTE:buy|sell:BUCKET`), the readable id clientOrderId
+ * derives from it (`<prefix>BASE_QUOTE-b-BUCKET`: its one "/" and its one side mark replaced), found
+ * without regular expressions (they were ~15 % of an evaluation); null for any other key.
+ */
+function readableCanonical(key: string, prefix: string): string | null {
+  const n = key.length;
+  let i = 0;
+  while (i < n && isUpperOrDigit(key.charCodeAt(i))) i++;
+  if (i === 0 || i >= n || key.charCodeAt(i) !== 47 /* '/' */) return null;
+  const slash = i++;
+  while (i < n && isUpperOrDigit(key.charCodeAt(i))) i++;
+  if (i === slash + 1 || i >= n || key.charCodeAt(i) !== 58 /* ':' */) return null;
+  const colon = i;
+  let mark: string;
+  if (key.startsWith('buy:', colon + 1)) {
+    mark = '-b-';
+    i = colon + 5;
+  } else if (key.startsWith('sell:', colon + 1)) {
+    mark = '-s-';
+    i = colon + 6;
+  } else return null;
+  const bucket = i;
+  while (i < n && isDigit(key.charCodeAt(i))) i++;
+  if (i === bucket || i !== n) return null;
+  return `${prefix}${key.slice(0, slash)}_${key.slice(slash + 1, colon)}${mark}${key.slice(bucket)}`;
 }

@@ -38,9 +38,12 @@ export const DEFAULT_RISK_RULES: readonly RiskRule[] = [
  * skipped for orders that reduce or close a position, so a stop can always get out.
  */
 export class RiskManager {
-  /** The limit keys of the last check in the order the rules wrote them, and sorted (see sortedKeys). */
-  private lastKeys: readonly string[] = [];
-  private lastSorted: readonly string[] = [];
+  /**
+   * The orders the limits' keys were sorted into by the last checks, one per list of keys (see
+   * sortedOrder): a check of one kind writes the same keys in the same order every time, and an
+   * entry and an exit write different ones, so a core that alternates them keeps both.
+   */
+  private readonly orders: { keys: readonly string[]; order: readonly number[] }[] = [];
 
   constructor(
     readonly config: RiskConfig,
@@ -51,17 +54,18 @@ export class RiskManager {
     const ctx = { intent, state, config: this.config };
     const entry = isEntry(intent);
     const violations: RiskViolation[] = [];
-    const limits: Record<string, string> = {};
+    // The limits as written, in three parallel lists (no object keyed by text until the answer's).
     const keys: string[] = [];
+    const values: string[] = [];
+    const writers: RiskCode[] = [];
     for (const rule of this.rules) {
       if (rule.entryOnly && !entry) continue;
       const out = rule.evaluate(ctx);
       const written = out.limits;
-      for (const k of Object.keys(written)) {
-        // Two rules writing one key would make the answer depend on rule order: a bug in the rules.
-        if (k in limits) throw new Error(`risk rules ${rule.code} and another both report limit ${k}`);
-        limits[k] = written[k]!;
+      for (const k in written) {
         keys.push(k);
+        values.push(written[k]!);
+        writers.push(rule.code);
       }
       if (out.failure !== null)
         violations.push({
@@ -74,8 +78,34 @@ export class RiskManager {
     // Sorted so the answer does not depend on the order the rules were given in.
     violations.sort((a, b) => (a.code < b.code ? -1 : a.code > b.code ? 1 : a.message < b.message ? -1 : a.message > b.message ? 1 : 0));
     const sortedLimits: Record<string, string> = {};
-    for (const k of this.sortedKeys(keys)) sortedLimits[k] = limits[k]!;
+    for (const i of this.sortedOrder(keys, writers)) sortedLimits[keys[i]!] = values[i]!;
     return { ok: violations.length === 0, reasons: violations.map((v) => `${v.code}: ${v.message}`), violations, limits: sortedLimits };
+  }
+
+  /**
+   * The indexes of `keys` in the keys' sorted order. A list seen before (compared key by key:
+   * cheaper than sorting) reuses its order; a new one is checked for a key written twice, then sorted.
+   */
+  private sortedOrder(keys: readonly string[], writers: readonly RiskCode[]): readonly number[] {
+    for (const o of this.orders) {
+      const last = o.keys;
+      if (last.length !== keys.length) continue;
+      let same = true;
+      for (let i = 0; same && i < keys.length; i++) same = last[i] === keys[i];
+      if (same) return o.order;
+    }
+    const seen = new Set<string>();
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys[i]!;
+      // Two rules writing one key would make the answer depend on rule order: a bug in the rules.
+      if (seen.has(k)) throw new Error(`risk rules ${writers[i]} and another both report limit ${k}`);
+      seen.add(k);
+    }
+    const order = keys.map((_, i) => i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : 1));
+    // A few kinds of check (entry, exit, each with a rule off or not): a handful of lists at most.
+    if (this.orders.length >= 8) this.orders.shift();
+    this.orders.push({ keys, order });
+    return order;
   }
 
   /**
@@ -104,20 +134,5 @@ export class RiskManager {
       if (rule.evaluate(ctx).failure !== null) return { ok: false, failing: NONE };
     }
     return { ok: true, failing: NONE };
-  }
-
-  /**
-   * `keys` sorted. Checks of the same kind write the same keys in the same order, so the last
-   * sort is reused when the keys are the same list (compared key by key: cheaper than sorting).
-   */
-  private sortedKeys(keys: readonly string[]): readonly string[] {
-    const last = this.lastKeys;
-    let same = last.length === keys.length;
-    for (let i = 0; same && i < keys.length; i++) same = last[i] === keys[i];
-    if (!same) {
-      this.lastKeys = keys;
-      this.lastSorted = [...keys].sort();
-    }
-    return this.lastSorted;
   }
 }

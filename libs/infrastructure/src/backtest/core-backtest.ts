@@ -24,6 +24,7 @@ import {
   validateExitConfig,
   validateRiskConfig,
   ZERO,
+  ONE,
   type Candle,
   type Decimal,
 } from '@cab/domain';
@@ -179,7 +180,9 @@ export class ReplayQuote implements CandleQuote {
   bidApprox = 0;
   private candle: Candle | null = null;
   private built: TickerDTO | null = null;
-  private readonly half: Decimal;
+  /** 1 − half spread and 1 + half spread: last × (1 ∓ h) is last ∓ last × h exactly (decimal products and sums do not round), one operation each. */
+  private readonly below: Decimal;
+  private readonly above: Decimal;
   private readonly halfFloat: number;
 
   constructor(
@@ -188,7 +191,9 @@ export class ReplayQuote implements CandleQuote {
     halfSpread: string,
     private readonly venue: SimulatedVenue,
   ) {
-    this.half = dec(halfSpread);
+    const half = dec(halfSpread);
+    this.below = ONE.minus(half);
+    this.above = ONE.plus(half);
     this.halfFloat = Number(halfSpread);
   }
 
@@ -203,8 +208,7 @@ export class ReplayQuote implements CandleQuote {
     const c = this.candle as Candle;
     // String(number) of a value parsed from decimal text gives that text back (shortest round trip).
     const last = dec(String(c.close));
-    const half = last.times(this.half);
-    const t: TickerDTO = { symbol: this.symbol, bid: last.minus(half), ask: last.plus(half), last, ts: c.ts + this.tf };
+    const t: TickerDTO = { symbol: this.symbol, bid: last.times(this.below), ask: last.times(this.above), last, ts: c.ts + this.tf };
     this.built = t;
     this.venue.quote(t);
     return t;

@@ -22,7 +22,7 @@ export function checkClientId(clientOrderId: string): BrokerResult<never> | null
 /** A market buy's cost as ccxt sends it (on the price grid, truncated), or Gate's min-notional refusal. */
 export function buyCost(inst: Instrument, quoteAmount: Decimal): BrokerResult<Decimal> {
   const quote = quantize(quoteAmount, inst.priceTick, 'down');
-  if (quote.lte('0') || quote.lt(inst.minNotional))
+  if (quote.lte(ZERO) || quote.lt(inst.minNotional))
     return rejected(REJECT.MIN_NOTIONAL, `${inst.symbol}: order value ${str(quote)} ${inst.quote} is below the minimum ${str(inst.minNotional)}`);
   return { ok: true, value: quote };
 }
@@ -43,7 +43,7 @@ export function buyMinBaseRefusal(inst: Instrument, quote: Decimal, book: BookSi
 /** A market sell's base on the amount grid (rounded down), or Gate's min-base refusal. */
 export function sellAmount(inst: Instrument, baseAmount: Decimal): BrokerResult<Decimal> {
   const base = quantize(baseAmount, inst.amountStep, 'down');
-  if (base.lte('0') || base.lt(inst.minBase))
+  if (base.lte(ZERO) || base.lt(inst.minBase))
     return rejected(REJECT.MIN_BASE, `${inst.symbol}: amount ${str(base)} ${inst.base} is below the minimum ${str(inst.minBase)}`);
   return { ok: true, value: base };
 }
@@ -100,7 +100,7 @@ export function applyWalk(order: OrderDTO, walk: Walk, inst: Instrument, now: nu
   }
   order.filledBase = walk.filledBase;
   order.filledQuote = walk.filledQuote;
-  order.averagePrice = walk.filledBase.gt('0') ? roundDp(divide(walk.filledQuote, walk.filledBase), 12, 'nearest') : null;
+  order.averagePrice = walk.filledBase.gt(ZERO) ? roundDp(divide(walk.filledQuote, walk.filledBase), 12, 'nearest') : null;
   order.fee = fee;
   order.feeCurrency = walk.executions.length > 0 ? feeCurrency : null;
   // IOC: what the book could not fill is canceled (Gate: finish_as "ioc"); nothing filled → canceled too.

@@ -28,10 +28,10 @@ export function walkBuyByQuote(asks: Iterable<BookLevel>, quote: Decimal, amount
   for (const level of asks) {
     last = level;
     const affordable = divOnGrid(left, level.price, amountStep, 'down');
-    if (affordable.lte('0')) return { executions, filledBase, filledQuote, exhausted: false };
+    if (affordable.lte(ZERO)) return { executions, filledBase, filledQuote, exhausted: false };
     // A level smaller than one step cannot be traded on the grid: skip it.
     const available = quantize(level.amount, amountStep, 'down');
-    if (available.lte('0')) continue;
+    if (available.lte(ZERO)) continue;
     const amount = affordable.lt(available) ? affordable : available;
     const cost = amount.times(level.price);
     executions.push({ price: level.price, amount, cost });
@@ -40,7 +40,7 @@ export function walkBuyByQuote(asks: Iterable<BookLevel>, quote: Decimal, amount
     filledQuote = filledQuote.plus(cost);
     if (amount.lt(available)) return { executions, filledBase, filledQuote, exhausted: false };
   }
-  const couldBuyMore = last !== undefined ? divOnGrid(left, last.price, amountStep, 'down').gt('0') : left.gt('0');
+  const couldBuyMore = last !== undefined ? divOnGrid(left, last.price, amountStep, 'down').gt(ZERO) : left.gt(ZERO);
   return { executions, filledBase, filledQuote, exhausted: couldBuyMore };
 }
 
@@ -51,14 +51,14 @@ export function walkSellByBase(bids: Iterable<BookLevel>, base: Decimal, amountS
   let filledBase = ZERO;
   let filledQuote = ZERO;
   for (const level of bids) {
-    if (left.lte('0')) break;
+    if (left.lte(ZERO)) break;
     const amount = quantize(left.lt(level.amount) ? left : level.amount, amountStep, 'down');
-    if (amount.lte('0')) continue;
+    if (amount.lte(ZERO)) continue;
     const cost = amount.times(level.price);
     executions.push({ price: level.price, amount, cost });
     left = left.minus(amount);
     filledBase = filledBase.plus(amount);
     filledQuote = filledQuote.plus(cost);
   }
-  return { executions, filledBase, filledQuote, exhausted: left.gt('0') };
+  return { executions, filledBase, filledQuote, exhausted: left.gt(ZERO) };
 }

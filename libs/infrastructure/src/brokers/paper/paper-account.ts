@@ -34,7 +34,7 @@ export class PaperAccount {
   }
 
   set(currency: string, h: Holding): this {
-    if (h.free.lt('0') || h.used.lt('0')) throw new RangeError(`paper balance of ${currency} would go negative: free ${str(h.free)}, used ${str(h.used)}`);
+    if (h.free.lt(ZERO) || h.used.lt(ZERO)) throw new RangeError(`paper balance of ${currency} would go negative: free ${str(h.free)}, used ${str(h.used)}`);
     this.holdings.set(currency, h);
     return this;
   }
@@ -77,7 +77,7 @@ export class PaperAccount {
   }
 
   hasLocked(): boolean {
-    for (const h of this.holdings.values()) if (!h.used.eq('0')) return true;
+    for (const h of this.holdings.values()) if (!h.used.eq(ZERO)) return true;
     return false;
   }
 

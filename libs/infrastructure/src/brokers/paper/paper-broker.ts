@@ -124,7 +124,7 @@ export class PaperBroker implements Broker {
     this.ids = opts.ids;
     this.starting = { ...opts.startingBalances };
     for (const [currency, amount] of Object.entries(this.starting))
-      if (dec(amount).lt('0')) throw new RangeError(`starting balance of ${currency} must be >= 0, got ${amount}`);
+      if (dec(amount).lt(ZERO)) throw new RangeError(`starting balance of ${currency} must be >= 0, got ${amount}`);
     for (const spec of opts.instruments ?? GATE_LIKE_INSTRUMENTS) this.instruments.set(spec.symbol, new Instrument(spec));
     this.depth = { ...DEFAULT_DEPTH, ...opts.depth };
     this.retainFinishedMs = opts.retainFinishedMs ?? RETAIN_FINISHED_MS;
@@ -314,7 +314,7 @@ export class PaperBroker implements Broker {
       if (!inst) return unknownSymbol(symbol);
       const bad = checkClientId(clientOrderId);
       if (bad) return bad;
-      if (price.lte('0') || !price.mod(inst.priceTick).eq('0'))
+      if (price.lte(ZERO) || !price.mod(inst.priceTick).eq(ZERO))
         return rejected(REJECT.PRECISION, `${symbol}: price ${str(price)} is not a positive multiple of ${str(inst.priceTick)}`);
       const base = inst.qty(amount, 'down');
       const deny = inst.check(base, price);
@@ -338,7 +338,7 @@ export class PaperBroker implements Broker {
   setFreeBalance(currency: string, amount: DecimalInput): Promise<BrokerResult<void>> {
     return this.serially(async (): Promise<BrokerResult<void>> => {
       const free = dec(amount);
-      if (free.lt('0')) throw new RangeError(`paper balance of ${currency} must be >= 0, got ${str(free)}`);
+      if (free.lt(ZERO)) throw new RangeError(`paper balance of ${currency} must be >= 0, got ${str(free)}`);
       const loaded = await this.loaded();
       if (!loaded.ok) return loaded;
       const acc = loaded.value;
@@ -517,7 +517,7 @@ const FORGET_EVERY_MS = 3_600_000;
 
 function sameLocks(acc: PaperAccount, locked: ReadonlyMap<string, Decimal>): boolean {
   for (const [currency, amount] of locked) if (!acc.get(currency).used.eq(amount)) return false;
-  for (const [currency, h] of acc.entries()) if (!locked.has(currency) && !h.used.eq('0')) return false;
+  for (const [currency, h] of acc.entries()) if (!locked.has(currency) && !h.used.eq(ZERO)) return false;
   return true;
 }
 

@@ -117,8 +117,8 @@ export interface BookSides {
 export function syntheticSides(t: Ticker, inst: Instrument, depth: SyntheticDepth): BookSides | null {
   let bid = t.bid;
   let ask = t.ask;
-  if (bid.lte('0') || ask.lte('0') || ask.lt(bid)) {
-    if (t.last.lte('0')) return null;
+  if (bid.lte(ZERO) || ask.lte(ZERO) || ask.lt(bid)) {
+    if (t.last.lte(ZERO)) return null;
     const half = dec(depth.fallbackSpread).div('2');
     bid = t.last.times(dec('1').minus(half));
     ask = t.last.times(dec('1').plus(half));
