@@ -40,6 +40,11 @@ export default tseslint.config(
       'boundaries/elements': [
         { type: 'domain', pattern: 'libs/domain' },
         { type: 'application', pattern: 'libs/application' },
+        // The two sides of @cab/infrastructure (docs/core.md, "Layout"): driven adapters and the driving
+        // side. Listed before the lib so a file there is that element; the rest of the lib (settings,
+        // testing, the entry points) stays `infrastructure`, shared by both.
+        { type: 'driven', pattern: 'libs/infrastructure/src/driven' },
+        { type: 'driving', pattern: 'libs/infrastructure/src/driving' },
         { type: 'infrastructure', pattern: 'libs/infrastructure' },
         { type: 'app', pattern: 'apps/*', capture: ['app'] },
         { type: 'tool', pattern: 'tools/*', capture: ['tool'] },
@@ -56,18 +61,18 @@ export default tseslint.config(
             // domain: nothing of ours; no I/O package; no Node I/O module.
             {
               from: layer('domain'),
-              disallow: { to: layers('application', 'infrastructure', 'app', 'tool') },
+              disallow: { to: layers('application', 'infrastructure', 'driven', 'driving', 'app', 'tool') },
               message: 'domain imports nothing of ours (layer rule: domain is pure)',
             },
             // application: domain only.
             {
               from: layer('application'),
-              disallow: { to: layers('infrastructure', 'app', 'tool') },
+              disallow: { to: layers('infrastructure', 'driven', 'driving', 'app', 'tool') },
               message: 'application may import only @cab/domain (layer rule)',
             },
             // infrastructure: domain and application.
             {
-              from: layer('infrastructure'),
+              from: layers('infrastructure', 'driven', 'driving'),
               disallow: { to: layers('app', 'tool') },
               message: 'infrastructure may import only @cab/domain and @cab/application (layer rule)',
             },
@@ -76,6 +81,27 @@ export default tseslint.config(
               from: layer('app'),
               disallow: { to: layers('app', 'tool') },
               message: 'apps import libs only (layer rule)',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  // Driven adapters never import the driving side (http, cli, composition): an adapter is composed,
+  // it does not compose. Specs are exempt: a spec may assemble the app to exercise an adapter in place.
+  {
+    files: ['libs/infrastructure/src/driven/**/*.ts'],
+    ignores: TEST_FILES,
+    rules: {
+      'boundaries/dependencies': [
+        2,
+        {
+          default: 'allow',
+          policies: [
+            {
+              from: layer('driven'),
+              disallow: { to: layers('driving', 'app', 'tool') },
+              message: 'a driven adapter may not import the driving side (layer rule: driven -> driving is forbidden)',
             },
           ],
         },
@@ -118,7 +144,7 @@ export default tseslint.config(
           policies: [
             {
               from: layer('domain'),
-              disallow: { to: layers('application', 'infrastructure', 'app', 'tool') },
+              disallow: { to: layers('application', 'infrastructure', 'driven', 'driving', 'app', 'tool') },
               message: 'domain imports nothing of ours (layer rule: domain is pure)',
             },
             {

@@ -6,8 +6,8 @@
 //   mkdir /tmp/cab-c18ae51 && git archive c18ae51 | tar -x -C /tmp/cab-c18ae51
 //   cp tools/scripts/record-loop-parity.ts /tmp/cab-c18ae51/tools/scripts/ && ln -s "$PWD/node_modules" /tmp/cab-c18ae51/node_modules
 //   (cd /tmp/cab-c18ae51 && npx tsx --tsconfig tsconfig.base.json tools/scripts/record-loop-parity.ts)
-//   cp /tmp/cab-c18ae51/libs/infrastructure/src/backtest/parity/loop-parity.golden.json libs/infrastructure/src/backtest/parity/
-//   npx prettier --write libs/infrastructure/src/backtest/parity/loop-parity.golden.json   (then byte-identical to the committed one)
+//   cp /tmp/cab-c18ae51/libs/infrastructure/src/driving/backtest/parity/loop-parity.golden.json libs/infrastructure/src/driving/backtest/parity/
+//   npx prettier --write libs/infrastructure/src/driving/backtest/parity/loop-parity.golden.json   (then byte-identical to the committed one)
 //
 // The cases are data (strategy, params, env, gaps) so the spec rebuilds the same options from the
 // fixture alone. Summaries are kept whole; the fills and the equity curve as their sha256, their
@@ -16,9 +16,9 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { BacktestReport } from '@cab/application';
-import { bundledCandleFile, readCandleFile } from '../../libs/infrastructure/src/market-data/candle-csv';
+import { bundledCandleFile, readCandleFile } from '../../libs/infrastructure/src/driven/market-data/candle-csv';
 import { parseSettings } from '../../libs/infrastructure/src/settings';
-import type { BacktestOptions } from '../../libs/infrastructure/src/backtest/backtest-options';
+import type { BacktestOptions } from '../../libs/infrastructure/src/driving/backtest/backtest-options';
 
 /** loop-backtest.ts exists only at c18ae51 and before: imported by path so this file still type-checks and lints without it. */
 type LoopBacktest = (opts: BacktestOptions) => Promise<BacktestReport>;
@@ -82,7 +82,7 @@ const sha256 = (v: unknown) => createHash('sha256').update(JSON.stringify(v)).di
 
 async function main() {
   const root = path.resolve(__dirname, '../..');
-  const loopModule = path.join(root, 'libs/infrastructure/src/backtest/loop-backtest.ts');
+  const loopModule = path.join(root, 'libs/infrastructure/src/driving/backtest/loop-backtest.ts');
   if (!fs.existsSync(loopModule))
     throw new Error(`${path.relative(root, loopModule)} is not here: run this on a checkout of c18ae51 (see the top of this file)`);
   const { runLoopBacktest } = (await import(loopModule)) as { runLoopBacktest: LoopBacktest };
@@ -104,7 +104,7 @@ async function main() {
     });
     process.stderr.write(`${c.name}: ${r.trades.length} fills, ${r.equity.length} equity points\n`);
   }
-  const file = path.join(root, 'libs/infrastructure/src/backtest/parity/loop-parity.golden.json');
+  const file = path.join(root, 'libs/infrastructure/src/driving/backtest/parity/loop-parity.golden.json');
   const recorded = {
     recordedFrom: 'the loop pipeline (runLoopBacktest) at commit c18ae51, before it was deleted',
     symbol: 'BTC/USDT',

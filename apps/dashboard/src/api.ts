@@ -1,5 +1,5 @@
 // The one way the page talks to the server: same origin, the session cookie, and on every state
-// change the custom header the server's CSRF check requires (libs/infrastructure/src/http/session-auth.ts).
+// change the custom header the server's CSRF check requires (libs/infrastructure/src/driving/http/session-auth.ts).
 
 export const CSRF_HEADER = 'x-cab-csrf';
 
@@ -40,7 +40,7 @@ export const api = {
   del: <T>(path: string): Promise<T> => call<T>('DELETE', path),
 };
 
-// The shapes the server answers (libs/infrastructure/src/http/*.ts); amounts are decimal strings.
+// The shapes the server answers (libs/infrastructure/src/driving/http/*.ts); amounts are decimal strings.
 export interface SessionState {
   required: boolean;
   authenticated: boolean;
@@ -61,7 +61,7 @@ export interface StatusView {
   halts: { code: string; level: string; reason: string; since: number }[];
   health: { status: string; components: { name: string; status: string; detail?: string; critical?: boolean }[] };
 }
-/** GET /api/bots: every bot of the database (libs/infrastructure/src/http/dashboard-read-models.ts). */
+/** GET /api/bots: every bot of the database (libs/infrastructure/src/driving/http/dashboard-read-models.ts). */
 export interface BotsView {
   current: string;
   bots: { botId: string; lastActivity: number | null; orders: number; fills: number; openPositions: number; current: boolean }[];

@@ -12,11 +12,11 @@ import { dec, ZERO } from '@cab/domain';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { systemClock } from '../src/time/system-time';
-import { openSqliteStorage } from '../src/storage/sqlite-storage';
-import { openSqlite, type SynchronousMode } from '../src/storage/sqlite/connection';
-import { locateMigrationsDir } from '../src/storage/migrations/files';
-import { migrate } from '../src/storage/migrations/runner';
+import { systemClock } from '../src/driven/time/system-time';
+import { openSqliteStorage } from '../src/driven/storage/sqlite-storage';
+import { openSqlite, type SynchronousMode } from '../src/driven/storage/sqlite/connection';
+import { locateMigrationsDir } from '../src/driven/storage/migrations/files';
+import { migrate } from '../src/driven/storage/migrations/runner';
 import { aFill, anOrder, aPosition } from '../test/storage/fixtures';
 
 async function run(synchronous: SynchronousMode, count: number): Promise<number> {

@@ -5,9 +5,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Clock } from '@cab/domain';
-import { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './storage/sqlite-storage';
-export { brokerContract, type BrokerHarness } from './brokers/broker.contract';
-export { makePaperHarness, type PaperHarness, type PaperHarnessOptions } from './brokers/paper/testing/paper-harness';
+import { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from './driven/storage/sqlite-storage';
+export { brokerContract, type BrokerHarness } from './driven/venue/venue.contract';
+export { makePaperHarness, type PaperHarness, type PaperHarnessOptions } from './driven/venue/paper/testing/paper-harness';
 
 // Telegram Bot API fake (feat/pipeline-parts).
 
@@ -117,11 +117,18 @@ export function openTempStorage(
     },
   };
 }
-export { SEED_DAY, SEED_EXPECTED, seedTrades, type SeedableStorage } from './reports/testing/seed-trades';
+export { SEED_DAY, SEED_EXPECTED, seedTrades, type SeedableStorage } from './driving/reports/testing/seed-trades';
 
 // The pipeline contract (feat/pipeline): the same specs in paper and live (emulator) mode.
-export { pipelineContract, startBot, settingsFor, SYMBOL as PIPELINE_SYMBOL, type PipelineWorld, type PipelineBot } from './compose/testing/pipeline.contract';
-export { ScriptedMarketData, ScriptedStrategy } from './compose/testing/scripted';
-export { makePaperPipelineWorld, ordersFromTrades } from './compose/testing/paper-world';
+export {
+  pipelineContract,
+  startBot,
+  settingsFor,
+  SYMBOL as PIPELINE_SYMBOL,
+  type PipelineWorld,
+  type PipelineBot,
+} from './driving/compose/testing/pipeline.contract';
+export { ScriptedMarketData, ScriptedStrategy } from './driving/compose/testing/scripted';
+export { makePaperPipelineWorld, ordersFromTrades } from './driving/compose/testing/paper-world';
 export { createTestPostgresDatabase, testPostgresUrl, type TestPostgresDatabase } from './testing/postgres-database';
 export { openTempPostgresStorage } from './testing/postgres-storage';

@@ -1,7 +1,7 @@
 // A live instance in miniature, for the two-process InstanceLock spec: takes the lock, prints the
 // result as one JSON line on stdout, and holds the lock until SIGTERM (released) or SIGKILL (not).
-import { FileInstanceLock } from '../src/safety/instance-lock';
-import { systemClock } from '../src/time/system-time';
+import { FileInstanceLock } from '../src/driven/instance-lock/file-instance-lock';
+import { systemClock } from '../src/driven/time/system-time';
 
 const [dbPath, lockDir, apiKey] = process.argv.slice(2);
 if (!dbPath || !lockDir || !apiKey) {

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ROOT } from './paths';
 
-const CATALOGUE_FILE = path.join(ROOT, 'libs/infrastructure/src/observability/metric-catalogue.ts');
+const CATALOGUE_FILE = path.join(ROOT, 'libs/infrastructure/src/driven/metrics/metric-catalogue.ts');
 
 function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {

@@ -55,10 +55,16 @@ const forbidden: Case[] = [
   ['libs/domain', 'src/fixture.ts', use('../../../apps/server/src/main'), 'boundaries/dependencies'],
   ['libs/application', 'src/fixture.ts', use('../../../apps/cli/src/cli'), 'boundaries/dependencies'],
   ['libs/infrastructure', 'src/fixture.ts', use('../../../apps/cli/src/cli'), 'boundaries/dependencies'],
+  // driven adapters never import the driving side (http, cli, composition)
+  ['libs/infrastructure', 'src/driven/venue/fixture.ts', use('../../driving/compose'), 'boundaries/dependencies'],
+  ['libs/infrastructure', 'src/driven/storage/tables/fixture.ts', use('../../../driving/http'), 'boundaries/dependencies'],
+  ['libs/infrastructure', 'src/driven/fixture.ts', use('../../../../apps/cli/src/cli'), 'boundaries/dependencies'],
+  ['libs/domain', 'src/fixture.ts', use('../../infrastructure/src/driven/venue/gate/gate-venue'), 'boundaries/dependencies'],
+  ['libs/application', 'src/fixture.ts', use('../../infrastructure/src/driving/compose'), 'boundaries/dependencies'],
   // apps import libs, not each other
   ['apps/server', 'src/fixture.ts', use('../../cli/src/cli'), 'boundaries/dependencies'],
   // process.env only in infrastructure's settings module
-  ['libs/infrastructure', 'src/storage/fixture.ts', 'export const p = process.env.DB_PATH;\n', 'no-restricted-properties'],
+  ['libs/infrastructure', 'src/driven/storage/fixture.ts', 'export const p = process.env.DB_PATH;\n', 'no-restricted-properties'],
   ['apps/server', 'src/fixture.ts', "export const p = process.env['PORT'];\n", 'no-restricted-properties'],
   ['libs/application', 'src/fixture.ts', 'export const p = process.env.MODE;\n', 'no-restricted-properties'],
   ['libs/domain', 'src/fixture.ts', 'export const p = process.env.MODE;\n', 'no-restricted-properties'],
@@ -84,6 +90,12 @@ const allowed: [project: string, file: string, code: string][] = [
   ['libs/infrastructure', 'src/settings/fixture.ts', 'export const p = process.env.MODE;\n'],
   ['libs/infrastructure', 'src/fixture.ts', 'export const t = Date.now();\n'],
   ['apps/server', 'src/fixture.ts', use('@cab/infrastructure')],
+  // the driving side composes driven adapters; both read the shared settings
+  ['libs/infrastructure', 'src/driving/compose/fixture.ts', use('../../driven/venue/paper/paper-venue')],
+  ['libs/infrastructure', 'src/driven/alerts/fixture.ts', use('../../settings')],
+  ['libs/infrastructure', 'src/driven/market-data/fixture.ts', use('../storage/sqlite-storage')],
+  // a driven adapter's spec may assemble the app
+  ['libs/infrastructure', 'src/driven/instance-lock/fixture.spec.ts', use('../../driving/compose/compose')],
   ['apps/cli', 'src/fixture.ts', use('@cab/application')],
   // specs of the pure layers may read real data from disk; the code they test may not
   ['libs/domain', 'src/fixture.spec.ts', use('node:fs')],

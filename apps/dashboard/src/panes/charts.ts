@@ -5,7 +5,7 @@ import { createChart, type DeepPartial, type ChartOptions, type IChartApi } from
  * with the page so it works offline. Its licence asks for TradingView's attribution notice and a
  * link to tradingview.com on the page: index.html's footer carries both, always visible. The
  * chart's own attribution logo is off because it injects an inline <style>, which the server's
- * self-only Content-Security-Policy (libs/infrastructure/src/http/security-headers.ts) refuses.
+ * self-only Content-Security-Policy (libs/infrastructure/src/driving/http/security-headers.ts) refuses.
  */
 export function chartIn(container: HTMLElement, options: DeepPartial<ChartOptions> = {}): IChartApi {
   return createChart(container, {

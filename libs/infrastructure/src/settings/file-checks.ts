@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { parseCandleBytes } from '../market-data/candle-csv';
+import { parseCandleBytes } from '../driven/market-data/candle-csv';
 import type { FileProbe } from './file-probe';
 
 /**

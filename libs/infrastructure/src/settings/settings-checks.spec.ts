@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { Redactor } from '../logging/redact';
+import { Redactor } from '../driven/logging/redact';
 import { diskProbe } from './load';
 import { parseSettings, type Settings } from './settings';
 import { SettingsError } from './settings-error';

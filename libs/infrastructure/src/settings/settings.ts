@@ -10,7 +10,7 @@ import {
   type Validated,
 } from '@cab/domain';
 import { isAbsolute, resolve as resolvePath } from 'node:path';
-import { loadStrategy } from '../strategies/load-strategy';
+import { loadStrategy } from '../driven/strategies/load-strategy';
 import { EnvReader, type Env } from './env-reader';
 import { candleFileProblem, dbPathProblems } from './file-checks';
 import type { FileProbe } from './file-probe';

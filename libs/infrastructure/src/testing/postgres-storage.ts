@@ -1,5 +1,5 @@
 import type { Clock } from '@cab/domain';
-import { openPostgresStorage, type PostgresStorage, type PostgresStorageOptions } from '../storage/postgres-storage';
+import { openPostgresStorage, type PostgresStorage, type PostgresStorageOptions } from '../driven/storage/postgres-storage';
 import { createTestPostgresDatabase, type TestPostgresDatabase } from './postgres-database';
 
 /**

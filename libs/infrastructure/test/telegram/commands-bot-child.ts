@@ -6,7 +6,7 @@
  * must exit by itself: a poll, a timer or a socket left behind would keep it alive.
  */
 import { loadSettings, shutdownSignal, startBot } from '@cab/infrastructure';
-import { RecordingControl } from '../../src/telegram-commands/testing/recording-control';
+import { RecordingControl } from '../../src/driving/telegram-commands/testing/recording-control';
 
 const send = (m: unknown): void => {
   process.send?.(m);

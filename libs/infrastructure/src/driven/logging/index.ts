@@ -1,0 +1,3 @@
+export * from './correlation';
+export * from './winston-logger';
+export * from './redact';

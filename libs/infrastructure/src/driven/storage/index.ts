@@ -1,0 +1,27 @@
+// Storage: SQLite through kysely. See libs/infrastructure/README.md#storage.
+export * from './schema';
+export * from './sqlite/connection';
+export * from './migrations/errors';
+export * from './migrations/files';
+export * from './migrations/runner';
+export * from './migrations/status-at';
+export * from './tables/query-templates';
+export { DEFAULT_BOT_ID } from './tables/support';
+export * from './tables/orders-table';
+export * from './tables/fills-table';
+export * from './tables/positions-table';
+export * from './tables/idempotency-keys-table';
+export * from './tables/audit-table';
+export * from './tables/candles-table';
+export * from './tables/dead-letters-table';
+export * from './tables/paper-ledger-table';
+export * from './tables/bot-list';
+export * from './sql-unit-of-work';
+export * from './storage';
+export * from './sqlite-storage';
+export * from './maintenance';
+export * from './postgres/pool';
+export * from './migrations/postgres-runner';
+export * from './postgres-storage';
+export * from './open-storage';
+export * from './migrate-sqlite';

@@ -1,0 +1,17 @@
+import type { Clock } from '@cab/domain';
+import type { Settings } from '../../settings/settings';
+import { openPostgresStorage } from './postgres-storage';
+import { openSqliteStorage } from './sqlite-storage';
+import type { Storage } from './storage';
+
+export type { Storage } from './storage';
+
+/**
+ * The bot's storage as settings choose it: Postgres when DB_URL is set, else the SQLite file at
+ * DB_PATH (the default); both scoped to BOT_ID. What compose() opens (docs/postgres.md).
+ */
+export async function openStorageFromSettings(settings: Pick<Settings, 'db' | 'botId'>, clock: Clock): Promise<Storage> {
+  const { db, botId } = settings;
+  if (db.url !== null) return openPostgresStorage({ url: db.url.reveal(), botId, clock });
+  return openSqliteStorage({ path: db.path, synchronous: db.synchronous, botId, clock });
+}

@@ -1,0 +1,78 @@
+import type { Clock } from '@cab/domain';
+import { sql } from 'kysely';
+import { locateMigrationsDir } from './migrations/files';
+import { migrate, type MigrateResult } from './migrations/runner';
+import { PositionsCache } from './tables/positions-table';
+import { QueryTemplates } from './tables/query-templates';
+import { listBots } from './tables/bot-list';
+import { SqlCandleRepository } from './tables/candles-table';
+import { SqlDeadLetterQueue } from './tables/dead-letters-table';
+import { SqlPaperLedgerStore } from './tables/paper-ledger-table';
+import { SqlSafetyStateStore } from './tables/safety-state-table';
+import { openSqlite, type SqliteConnection, type SqliteOptions } from './sqlite/connection';
+import { DEFAULT_BOT_ID } from './tables/support';
+import { SqliteWriteAhead } from './sqlite/sqlite-write-ahead';
+import type { Storage } from './storage';
+import { SqlUnitOfWork, transactionalStores } from './sql-unit-of-work';
+
+export interface SqliteStorageOptions extends SqliteOptions {
+  clock: Clock;
+  /** Folder of V*.sql files; default: `locateMigrationsDir()` (the repo's or the bundle's migrations/). */
+  migrationsDir?: string;
+  /** BOT_ID (docs/postgres.md): default `default`, the owner of every row written before V0006. */
+  botId?: string;
+}
+
+/** Every storage port, over one SQLite connection, with the schema migrated. */
+export interface SqliteStorage extends Storage {
+  readonly dialect: 'sqlite';
+  readonly connection: SqliteConnection;
+}
+
+/** WAL pages before a commit checkpoints by itself: ~40 MB, far above what a reconcile interval writes. */
+export const BACKSTOP_CHECKPOINT_PAGES = 10_000;
+
+/**
+ * Opens the database, applies pending migrations (refusing to start on an edited one) and builds
+ * the repositories. What compose() calls at start.
+ */
+export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage {
+  const connection = openSqlite({ walAutoCheckpointPages: BACKSTOP_CHECKPOINT_PAGES, ...options });
+  let migrations: MigrateResult;
+  try {
+    migrations = migrate(connection.raw, { dir: options.migrationsDir ?? locateMigrationsDir(), clock: options.clock });
+  } catch (e) {
+    connection.raw.close();
+    throw e;
+  }
+  const { db } = connection;
+  const botId = options.botId ?? DEFAULT_BOT_ID;
+  const templates = new QueryTemplates();
+  // A file may be written by another connection (the CLI, a second process): the cache asks
+  // SQLite's data_version, which changes when one commits, before every lookup.
+  const dataVersion = connection.raw.prepare('pragma data_version').pluck();
+  const positionsCache = new PositionsCache(connection.path === ':memory:' ? null : () => dataVersion.get() as number);
+  const scope = { botId, templates, positionsCache };
+  return {
+    dialect: 'sqlite',
+    botId,
+    db,
+    connection,
+    migrations,
+    ...transactionalStores(db, options.clock, scope),
+    candles: new SqlCandleRepository(db),
+    dlq: new SqlDeadLetterQueue(db, botId),
+    paperLedger: new SqlPaperLedgerStore(db, options.clock, templates, botId),
+    safety: new SqlSafetyStateStore(db, botId),
+    unitOfWork: new SqlUnitOfWork(db, options.clock, scope),
+    writeAhead: new SqliteWriteAhead(db, connection.raw, options.clock, botId),
+    bots: () => listBots(db),
+    housekeeping: {
+      // Through kysely, so it waits for a transaction in flight on the same connection.
+      checkpoint: async () => {
+        if (connection.path !== ':memory:') await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
+      },
+    },
+    close: () => connection.close(),
+  };
+}

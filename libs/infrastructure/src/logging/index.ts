@@ -1,3 +1,0 @@
-export * from './correlation';
-export * from './logger';
-export * from './redact';

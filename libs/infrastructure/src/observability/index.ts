@@ -1,3 +1,0 @@
-export * from './metric-catalogue';
-export * from './prom-metrics';
-export * from './business-metrics';
