@@ -18,7 +18,7 @@ import type { BotApp } from '@cab/infrastructure';
 export interface EventTickFigures {
   /** µs from the CandleClosed event handed to the driver to the broker's send call, one per order. */
   sent: number[];
-  /** µs the core's decision took (enqueue returned: handle ran, the write-ahead queued). */
+  /** µs from the CandleClosed event to the write-ahead's start: the core's decision. */
   decided: number[];
   /** µs the store's write-ahead took (OrderWriteAhead: key + order row committed), one per order. */
   writeAhead: number[];
@@ -58,16 +58,20 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
   });
   const f: EventTickFigures = { sent: [], decided: [], writeAhead: [], step: [], orders: 0 };
   let t0 = 0;
-  // The write-ahead (key + order row committed), timed around the store's own (SQLite: prepared statements).
+  // The write-ahead (key + order row written: SQLite's intent log), timed around the store's own.
+  const store = app.storage.writeAhead;
+  const timed = <T>(work: () => T): T => {
+    const a = performance.now();
+    f.decided.push((a - t0) * 1000);
+    try {
+      return work();
+    } finally {
+      f.writeAhead.push((performance.now() - a) * 1000);
+    }
+  };
   const writeAhead: OrderWriteAhead = {
-    writeAhead: async (order, ttlMs) => {
-      const a = performance.now();
-      try {
-        return await app.storage.writeAhead.writeAhead(order, ttlMs);
-      } finally {
-        f.writeAhead.push((performance.now() - a) * 1000);
-      }
-    },
+    writeAhead: (order, ttlMs) => timed(() => store.writeAhead(order, ttlMs)),
+    ...(store.writeAheadNow ? { writeAheadNow: (order, ttlMs) => timed(() => store.writeAheadNow!(order, ttlMs)) } : {}),
   };
   const broker = app.broker;
   const driver = new EventDriver({
@@ -97,7 +101,6 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
     const candle = { ts: app.clock.now() - tf, open: close, high: close, low: close, close, volume: 1 };
     t0 = performance.now();
     driver.enqueue({ kind: 'candle-closed', symbol, candle, quote, timeframeMs: tf });
-    f.decided.push((performance.now() - t0) * 1000);
     await driver.idle();
     f.step.push((performance.now() - t0) * 1000);
   }

@@ -1,6 +1,6 @@
 import type { Broker, BrokerError, BrokerResult, OrderDTO } from '../ports/broker';
 import { errorText } from '../ports/logger';
-import { unitOfWorkWriteAhead, type OrderWriteAhead } from '../ports/order-write-ahead';
+import { unitOfWorkWriteAhead, type OrderWriteAhead, type WriteAheadResult } from '../ports/order-write-ahead';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { SafetyStateStore } from '../ports/safety-state-store';
 import type { UnitOfWork } from '../ports/unit-of-work';
@@ -74,6 +74,8 @@ export class EventDriver {
   private holding = false;
   /** Store writes, one after the other (write-aheads and Persists): an order's row is inserted before any Persist about it. */
   private writes: Promise<unknown> = Promise.resolve();
+  /** Store writes asked and not yet settled (the chain is idle at 0). */
+  private writing = 0;
   private readonly tasks = new Set<Promise<void>>();
   /** Persists that failed (and those made after them), oldest first: written again before anything newer. */
   private readonly backlog: PendingWrite[] = [];
@@ -172,8 +174,28 @@ export class EventDriver {
     }
   }
 
-  /** Write-ahead, then the send, then the answer back to the core. */
-  private async place(order: OrderRecord): Promise<void> {
+  /**
+   * Write-ahead, then the send, then the answer back to the core. With no store write in flight and
+   * a store that can write ahead at once (`writeAheadNow`), the write-ahead and the send happen in
+   * this same step, before the promise returns: nothing is waiting for it to be ordered behind.
+   */
+  private place(order: OrderRecord): Promise<void> {
+    const now = this.writeAheads.writeAheadNow;
+    if (now !== undefined && this.writing === 0 && this.backlog.length === 0) {
+      let refusal: string | null | undefined;
+      try {
+        const r = now.call(this.writeAheads, order, this.opts.idempotencyTtlMs);
+        refusal = r === null ? undefined : refusalText(order, r);
+      } catch (err) {
+        // Nothing was written, so nothing may be sent.
+        refusal = `not sent: the order row could not be written: ${errorText(err)}`;
+      }
+      if (refusal !== undefined) return this.send(order, refusal);
+    }
+    return this.placeAfterWrites(order);
+  }
+
+  private async placeAfterWrites(order: OrderRecord): Promise<void> {
     let refusal: string | null;
     try {
       // The backlog is tried first (in order), but a send's own write-ahead does not wait on it: a new row
@@ -183,6 +205,11 @@ export class EventDriver {
       // Nothing was committed (the unit of work rolled back), so nothing may be sent.
       refusal = `not sent: the order row could not be written: ${errorText(err)}`;
     }
+    return this.send(order, refusal);
+  }
+
+  /** The send of an order written ahead (`refusal` null), or its refusal answered back to the core. */
+  private async send(order: OrderRecord, refusal: string | null): Promise<void> {
     if (refusal !== null) {
       this.notWritten.add(order.clientOrderId);
       return this.answer(order, { ok: false, error: { kind: 'rejected', code: 'ORDER.NOT_SENT', message: refusal } });
@@ -205,9 +232,7 @@ export class EventDriver {
 
   /** The key and the row in one unit of work (OrderWriteAhead); a refusal (key or id taken) as text, nothing written. */
   private async writeAhead(order: OrderRecord): Promise<string | null> {
-    const r = await this.writeAheads.writeAhead(order, this.opts.idempotencyTtlMs);
-    if (r.ok) return null;
-    return r.code === 'IDEMPOTENCY.TAKEN' ? `key ${order.idempotencyKey ?? ''} is taken` : `order ${order.clientOrderId} exists already`;
+    return refusalText(order, await this.writeAheads.writeAhead(order, this.opts.idempotencyTtlMs));
   }
 
   private answer(order: OrderRecord, result: BrokerResult<OrderDTO>): void {
@@ -341,7 +366,8 @@ export class EventDriver {
   }
 
   private write<T>(work: () => Promise<T>): Promise<T> {
-    const next = this.writes.then(work);
+    this.writing++;
+    const next = this.writes.then(work).finally(() => this.writing--);
     // The chain goes on after a failed write; the failure is the caller's.
     this.writes = next.catch(() => undefined);
     return next;
@@ -351,6 +377,12 @@ export class EventDriver {
     const t = p.finally(() => this.tasks.delete(t));
     this.tasks.add(t);
   }
+}
+
+/** A write-ahead's refusal in words (null: written). */
+function refusalText(order: OrderRecord, r: WriteAheadResult): string | null {
+  if (r.ok) return null;
+  return r.code === 'IDEMPOTENCY.TAKEN' ? `key ${order.idempotencyKey ?? ''} is taken` : `order ${order.clientOrderId} exists already`;
 }
 
 /** What a Persist writes, in words: the order and its status, how many fills, the position, halts, the cursor. */

@@ -17,6 +17,13 @@ export type WriteAheadResult = { ok: true } | { ok: false; code: 'IDEMPOTENCY.TA
  */
 export interface OrderWriteAhead {
   writeAhead(order: OrderRecord, ttlMs: number): Promise<WriteAheadResult>;
+  /**
+   * Optional: the same write-ahead, done before it returns (the same result, the same throw), or
+   * null when it cannot be done now (the caller then uses `writeAhead`). A store whose write-ahead
+   * needs no await (SQLite's intent log: one append) offers it, so an order's send follows its
+   * decision in the same step, with no promise between them.
+   */
+  writeAheadNow?(order: OrderRecord, ttlMs: number): WriteAheadResult | null;
 }
 
 /** The write-ahead through any UnitOfWork: the reference every store's own version must match. */

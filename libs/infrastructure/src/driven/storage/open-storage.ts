@@ -10,8 +10,13 @@ export type { Storage } from './storage';
  * The bot's storage as settings choose it: Postgres when DB_URL is set, else the SQLite file at
  * DB_PATH (the default); both scoped to BOT_ID. What compose() opens (docs/postgres.md).
  */
-export async function openStorageFromSettings(settings: Pick<Settings, 'db' | 'botId'>, clock: Clock): Promise<Storage> {
+export async function openStorageFromSettings(
+  settings: Pick<Settings, 'db' | 'botId'>,
+  clock: Clock,
+  /** `trading`: this process places the bot's orders (compose): SQLite keeps its order intent log. */
+  options: { trading?: boolean } = {},
+): Promise<Storage> {
   const { db, botId } = settings;
   if (db.url !== null) return openPostgresStorage({ url: db.url.reveal(), botId, clock });
-  return openSqliteStorage({ path: db.path, synchronous: db.synchronous, botId, clock });
+  return openSqliteStorage({ path: db.path, synchronous: db.synchronous, botId, clock, intentLog: options.trading === true });
 }

@@ -7,6 +7,7 @@ import { SqlOrdersRepository } from './tables/orders-table';
 import { SqlPositionsRepository, type PositionsCache } from './tables/positions-table';
 import { QueryTemplates } from './tables/query-templates';
 import { DEFAULT_BOT_ID, type Db } from './tables/support';
+import type { WriteAheadIndex } from './sqlite/write-ahead-index';
 
 /** What the repositories of one storage share: its bot, its compiled queries, its positions cache. */
 export interface StoreScope {
@@ -14,6 +15,8 @@ export interface StoreScope {
   botId?: string;
   templates?: QueryTemplates;
   positionsCache?: PositionsCache | null;
+  /** SQLite with the intent log: every order and key this storage writes is told to the write-ahead's refusals. */
+  writeAheadIndex?: WriteAheadIndex | null;
 }
 
 /** The repositories over one kysely handle (the database or a transaction). */
@@ -26,10 +29,10 @@ export function transactionalStores(
   const botId = scope.botId ?? DEFAULT_BOT_ID;
   const templates = scope.templates ?? new QueryTemplates();
   return {
-    orders: new SqlOrdersRepository(db, templates, botId),
+    orders: new SqlOrdersRepository(db, templates, botId, scope.writeAheadIndex ?? null),
     fills: new SqlFillsRepository(db, templates, botId),
     positions,
-    idempotency: new SqlIdempotencyStore(db, clock, templates, botId),
+    idempotency: new SqlIdempotencyStore(db, clock, templates, botId, scope.writeAheadIndex ?? null),
     audit: new SqlAuditLog(db, templates, botId),
   };
 }
@@ -50,7 +53,12 @@ export class SqlUnitOfWork implements UnitOfWork {
     /** Runs first inside every transaction (Postgres: the per-bot lock). */
     private readonly begin: ((trx: Db) => Promise<void>) | null = null,
   ) {
-    this.scope = { botId: scope.botId ?? DEFAULT_BOT_ID, templates: scope.templates ?? new QueryTemplates(), positionsCache: scope.positionsCache ?? null };
+    this.scope = {
+      botId: scope.botId ?? DEFAULT_BOT_ID,
+      templates: scope.templates ?? new QueryTemplates(),
+      positionsCache: scope.positionsCache ?? null,
+      writeAheadIndex: scope.writeAheadIndex ?? null,
+    };
   }
 
   run<T>(work: (tx: TransactionalStores) => Promise<T>): Promise<T> {

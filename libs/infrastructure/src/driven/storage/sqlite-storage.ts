@@ -12,7 +12,9 @@ import { SqlSafetyStateStore } from './tables/safety-state-table';
 import { openSqlite, type SqliteConnection, type SqliteOptions } from './sqlite/connection';
 import { DEFAULT_BOT_ID } from './tables/support';
 import { SqliteWriteAhead } from './sqlite/sqlite-write-ahead';
-import type { Storage } from './storage';
+import { IntentLogFile } from './sqlite/intent-log';
+import type { WriteAheadIndex } from './sqlite/write-ahead-index';
+import type { IntentLogReplay, Storage } from './storage';
 import { SqlUnitOfWork, transactionalStores } from './sql-unit-of-work';
 
 export interface SqliteStorageOptions extends SqliteOptions {
@@ -21,6 +23,12 @@ export interface SqliteStorageOptions extends SqliteOptions {
   migrationsDir?: string;
   /** BOT_ID (docs/postgres.md): default `default`, the owner of every row written before V0006. */
   botId?: string;
+  /**
+   * The order intent log (docs/core.md, "The write-ahead"): the process that trades opens it (compose),
+   * and folds what a crash left in it before anything reads the store. Off by default: a process that
+   * does not place orders (the CLI's data and maintenance commands) never touches it; ignored in memory.
+   */
+  intentLog?: boolean;
 }
 
 /** Every storage port, over one SQLite connection, with the schema migrated. */
@@ -52,7 +60,24 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
   // SQLite's data_version, which changes when one commits, before every lookup.
   const dataVersion = connection.raw.prepare('pragma data_version').pluck();
   const positionsCache = new PositionsCache(connection.path === ':memory:' ? null : () => dataVersion.get() as number);
-  const scope = { botId, templates, positionsCache };
+  const log =
+    options.intentLog && connection.path !== ':memory:' ? new IntentLogFile(`${connection.path}-intents-${botId}`, options.synchronous !== 'NORMAL') : null;
+  const writeAhead = new SqliteWriteAhead(db, connection.raw, options.clock, botId, log);
+  let intentLog: IntentLogReplay | null = null;
+  let writeAheadIndex: WriteAheadIndex | null = null;
+  if (log) {
+    try {
+      const opened = writeAhead.openLog();
+      intentLog = { path: log.path, replayed: opened.replayed, torn: opened.torn };
+      writeAheadIndex = opened.index;
+    } catch (e) {
+      log.close();
+      connection.raw.close();
+      throw e;
+    }
+    connection.beforeStatement(() => writeAhead.fold());
+  }
+  const scope = { botId, templates, positionsCache, writeAheadIndex };
   return {
     dialect: 'sqlite',
     botId,
@@ -65,7 +90,8 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
     paperLedger: new SqlPaperLedgerStore(db, options.clock, templates, botId),
     safety: new SqlSafetyStateStore(db, botId),
     unitOfWork: new SqlUnitOfWork(db, options.clock, scope),
-    writeAhead: new SqliteWriteAhead(db, connection.raw, options.clock, botId),
+    writeAhead,
+    intentLog,
     bots: () => listBots(db),
     housekeeping: {
       // Through kysely, so it waits for a transaction in flight on the same connection.
@@ -73,6 +99,14 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
         if (connection.path !== ':memory:') await sql`pragma wal_checkpoint(PASSIVE)`.execute(db);
       },
     },
-    close: () => connection.close(),
+    close: async () => {
+      // What still waits goes into SQLite now; if it cannot, the log keeps it for the next start.
+      try {
+        writeAhead.fold();
+      } finally {
+        log?.close();
+        await connection.close();
+      }
+    },
   };
 }

@@ -8,6 +8,12 @@ storageContract('SQLite (real file DB)', (clock) => {
   return { storage, dispose: () => storage.dispose() };
 });
 
+// The process that trades keeps an order intent log (docs/core.md, "The write-ahead"): the same contract.
+storageContract('SQLite (real file DB, order intent log)', (clock) => {
+  const storage = openTempStorage(clock, { intentLog: true });
+  return { storage, dispose: () => storage.dispose() };
+});
+
 storageContract('in-memory (@cab/application/testing)', (clock) => ({ storage: new InMemoryStorage(clock), dispose: async () => undefined }));
 
 // A private in-memory database caches position reads (see PositionsCache): the same contract holds.

@@ -49,5 +49,16 @@ export interface Storage {
   readonly housekeeping: StorageHousekeeping;
   /** Every bot with rows in this database, not only this one (the dashboard's read-only bot list; docs/postgres.md). */
   bots(): Promise<BotSummary[]>;
+  /** SQLite's order intent log, as its replay at open found it (null: off; Postgres has none). */
+  readonly intentLog?: IntentLogReplay | null;
   close(): Promise<void>;
+}
+
+/** What the intent log held at open: folded into SQLite before the store was read. */
+export interface IntentLogReplay {
+  path: string;
+  /** Intents found and folded (a crash's orders written ahead but not yet in SQLite). */
+  replayed: number;
+  /** A last line cut short by a power cut before its send: dropped (its text, for the log). */
+  torn: string | null;
 }

@@ -159,8 +159,12 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       }
     }
 
-    const storage = overrides.storage ?? (await openStorageFromSettings(settings, pipelineClock));
+    const storage = overrides.storage ?? (await openStorageFromSettings(settings, pipelineClock, { trading: true }));
     if (!overrides.storage) cleanups.push(() => storage.close());
+    const replay = storage.intentLog ?? null;
+    if (replay && replay.replayed > 0)
+      logger.warn('orders written ahead before a crash were folded into the store', { file: replay.path, orders: replay.replayed });
+    if (replay?.torn) logger.warn('the intent log ended in a line cut short (a power cut before its send): dropped', { file: replay.path, line: replay.torn });
     // LOCK.LOST is cleared by a start that holds the lock again, and by nothing else: an operator's
     // resume in the process that lost it would trade unlocked beside the instance that took it over.
     if (lockInfo !== null && (await storage.safety.halts()).some((h) => h.code === 'LOCK.LOST')) {

@@ -36,6 +36,11 @@ export interface SqliteConnection {
   /** better-sqlite3 handle: for migrations, pragmas and the backup API only. Repositories use `db`. */
   readonly raw: Database.Database;
   readonly db: Kysely<StorageSchema>;
+  /**
+   * Runs `hook` before each statement kysely sends outside a transaction, and before each BEGIN:
+   * the order intent log folds what waits into SQLite there (sqlite-write-ahead.ts). One hook.
+   */
+  beforeStatement(hook: (() => void) | null): void;
   close(): Promise<void>;
 }
 
@@ -65,16 +70,15 @@ export function openSqlite(options: SqliteOptions): SqliteConnection {
     raw.close();
     throw e;
   }
-  const db = new Kysely<StorageSchema>({
-    dialect: new SqliteDialect({ database: new CachingDatabase(raw, options.statementCacheSize ?? 200) }),
-  });
+  const caching = new CachingDatabase(raw, options.statementCacheSize ?? 200);
+  const db = new Kysely<StorageSchema>({ dialect: new SqliteDialect({ database: caching }) });
   // kysely closes the database only if it ever ran a query on it: a connection only migrated (or
   // only read raw) stayed open after close(), holding the file.
   const close = async (): Promise<void> => {
     await db.destroy();
     if (raw.open) raw.close();
   };
-  return { path, raw, db, close };
+  return { path, raw, db, close, beforeStatement: (hook) => (caching.beforeStatement = hook) };
 }
 
 export function applyPragmas(raw: Database.Database, options: Pick<SqliteOptions, 'busyTimeoutMs' | 'synchronous' | 'walAutoCheckpointPages'>): void {
@@ -99,6 +103,8 @@ export function applyPragmas(raw: Database.Database, options: Pick<SqliteOptions
  */
 class CachingDatabase implements SqliteDatabase {
   private readonly cache = new Map<string, Database.Statement>();
+  /** SqliteConnection.beforeStatement's hook. */
+  beforeStatement: (() => void) | null = null;
 
   constructor(
     private readonly raw: Database.Database,
@@ -106,6 +112,8 @@ class CachingDatabase implements SqliteDatabase {
   ) {}
 
   prepare(query: string): SqliteStatement {
+    // kysely prepares each statement right before it runs it, under its connection mutex.
+    if (this.beforeStatement !== null && !this.raw.inTransaction) this.beforeStatement();
     const text = query === 'begin' ? 'begin immediate' : query;
     let stmt = this.cache.get(text);
     if (stmt) {

@@ -6,14 +6,8 @@ import { insertOrderQuery, orderToRow } from '../tables/orders-table';
 import { bindTemplate, compileTemplate, type Template } from '../tables/query-templates';
 import type { Db } from '../tables/support';
 import type { OrdersTable } from '../schema';
-
-interface Prepared {
-  begin: Database.Statement;
-  commit: Database.Statement;
-  rollback: Database.Statement;
-  reserve: { t: Template; stmt: Database.Statement };
-  insert: { t: Template; stmt: Database.Statement };
-}
+import type { IntentLogFile, LoggedIntent } from './intent-log';
+import { WriteAheadIndex } from './write-ahead-index';
 
 /** Every column of an order row: the parameter names of the INSERT's template (their values are never read). */
 const ORDER_COLUMNS: Record<keyof OrdersTable, null> = {
@@ -39,29 +33,61 @@ const ORDER_COLUMNS: Record<keyof OrdersTable, null> = {
 };
 const RESERVE_PARAMS: Record<keyof ReserveKeyParams, null> = { bot: null, key: null, ref: null, now: null, expiresAt: null };
 
+interface Prepared {
+  begin: Database.Statement;
+  commit: Database.Statement;
+  rollback: Database.Statement;
+  reserve: { t: Template; stmt: Database.Statement };
+  insert: { t: Template; stmt: Database.Statement };
+}
+
 /**
- * SQLite's write-ahead of an order (the OrderWriteAhead port, docs/core.md "Drivers"): the same
- * transaction as the unit of work's — BEGIN IMMEDIATE, the idempotency key reserved, the order row
- * inserted, COMMIT — with the same SQL (kysely's, compiled once from the repositories' own
- * builders), run as prepared better-sqlite3 statements. Through kysely the BEGIN, each statement
- * and the COMMIT also went through its executor's and driver's promises: this saves ~10–25 µs of
- * an order's path; the rest is SQLite's own locks and WAL writes (tools/bench/README.md, "Third round").
+ * SQLite's write-ahead of an order (the OrderWriteAhead port; docs/core.md, "The write-ahead"): the
+ * order row and its idempotency key go to the intent log — one append, before the send — and into
+ * SQLite right after it, in the same transaction as before (BEGIN IMMEDIATE, the key reserved, the
+ * row inserted, COMMIT), from the log's copy.
  *
- * The statements run synchronously, BEGIN to COMMIT, so nothing else runs on the connection between
- * them, and never inside a kysely transaction in flight: with one open on the connection they wait
- * for kysely's connection mutex (`connection().execute`) as any query would.
+ * Why: that transaction costs ~90 µs at `synchronous=NORMAL` (SQLite writes every page it changed
+ * to its WAL), more than the whole order's budget, and NORMAL's promise — a commit survives a crash
+ * of the process, not a power cut — is exactly what one `write()` of the row to a file gives. The
+ * log is SQLite's WAL for this one transaction, kept by us so the send need not wait for SQLite.
+ *
+ * The refusals are decided as the transaction would decide them, before the append: a live key, or
+ * a row under the same client or exchange order id, in SQLite or among the intents not yet folded.
+ * That is exact because the instance lock makes this process the only writer of this bot's orders
+ * (docs/lessons.md #10); with a transaction open on the connection it waits for it, as before.
+ *
+ * What the rest of the store sees: every statement kysely runs outside a transaction, and every
+ * transaction's BEGIN, first folds the waiting intents (`fold`, hooked on the connection), so a
+ * Persist of the order's answer, or any read, finds the row. A fold that fails keeps the intents
+ * (in the log and here) and fails that statement: the store-write backlog halts entries, loudly.
+ * Recovery: `replay` at open folds what a crash left in the log before anything reads the store.
  */
 export class SqliteWriteAhead implements OrderWriteAhead {
   private prepared: Prepared | null = null;
+  /** Intents appended and not yet in SQLite, oldest first. */
+  private pending: LoggedIntent[] = [];
+  private foldScheduled = false;
+  /** The refusals' index (write-ahead-index.ts), read by `openLog`. */
+  private refusals: WriteAheadIndex | null = null;
 
   constructor(
     private readonly db: Db,
     private readonly raw: Database.Database,
     private readonly clock: Clock,
     private readonly botId: string,
+    /** The intent log; null (an in-memory database, a process that does not trade): the transaction before the send, as it was. */
+    private readonly log: IntentLogFile | null = null,
   ) {}
 
   writeAhead(order: OrderRecord, ttlMs: number): Promise<WriteAheadResult> {
+    if (this.log !== null) {
+      try {
+        return Promise.resolve(this.logIntent(order, ttlMs, this.log));
+      } catch (err) {
+        return Promise.reject(err);
+      }
+    }
     // No transaction open on the connection: the statements run now, BEGIN to COMMIT with no await,
     // so nothing of kysely's can run between them (a kysely transaction that has taken the mutex
     // but not yet sent its BEGIN simply begins after this one). One open: wait for the mutex.
@@ -75,6 +101,63 @@ export class SqliteWriteAhead implements OrderWriteAhead {
     return this.db.connection().execute(async () => this.run(order, ttlMs));
   }
 
+  /** With the log: the write-ahead done now (one append); without it, null (the transaction may have to wait for the connection). */
+  writeAheadNow(order: OrderRecord, ttlMs: number): WriteAheadResult | null {
+    return this.log === null ? null : this.logIntent(order, ttlMs, this.log);
+  }
+
+  /**
+   * With a log, at open, before anything reads the store: folds what the log holds (a crash's last
+   * intents), empties it and reads the refusals' index. Returns how many intents it folded and a
+   * last line cut short, if any (dropped).
+   */
+  openLog(): { replayed: number; torn: string | null; index: WriteAheadIndex } {
+    if (this.log === null) throw new Error('no intent log to open');
+    const { intents, torn } = this.log.open();
+    if (intents.length > 0) this.foldIntents(intents);
+    this.log.clear();
+    this.refusals = WriteAheadIndex.load(this.raw, this.botId, this.clock.now());
+    return { replayed: intents.length, torn, index: this.refusals };
+  }
+
+  /** Intents in the log that SQLite does not hold yet (specs, and the stop's log line). */
+  waiting(): number {
+    return this.pending.length;
+  }
+
+  /**
+   * Folds the waiting intents into SQLite, oldest first, in one transaction, then empties the log.
+   * Nothing to do with none waiting, or with a transaction open on the connection (its BEGIN or the
+   * next statement after it folds them). Throws what SQLite threw, with every intent still waiting.
+   */
+  fold(): void {
+    if (this.pending.length === 0 || this.raw.inTransaction) return;
+    this.foldIntents(this.pending);
+    this.pending = [];
+    this.log?.folded();
+  }
+
+  /** The refusals from the index, then one append: the order may go out when this returns. */
+  private logIntent(order: OrderRecord, ttlMs: number, log: IntentLogFile): WriteAheadResult {
+    const index = this.refusals;
+    if (index === null) throw new Error('the intent log is not open');
+    const key = order.idempotencyKey;
+    // Checked before anything is written: a bad TTL or decimal rejects with nothing written, as in the unit of work.
+    if (key !== null) checkTtl(ttlMs);
+    const row = orderToRow(order, this.botId);
+    const now = this.clock.now();
+    if (key !== null && index.keyIsLive(key, now)) return { ok: false, code: 'IDEMPOTENCY.TAKEN' };
+    if (index.hasOrder(row)) return { ok: false, code: 'ORDER.DUPLICATE' };
+    const intent: LoggedIntent = { at: now, ttlMs, row };
+    log.append(intent);
+    this.pending.push(intent);
+    if (key !== null) index.keyReserved(key, now + ttlMs);
+    index.orderWritten(row);
+    this.scheduleFold();
+    return { ok: true };
+  }
+
+  /** Without a log: BEGIN IMMEDIATE, the key, the row, COMMIT, all before the send. */
   private run(order: OrderRecord, ttlMs: number): WriteAheadResult {
     const s = (this.prepared ??= this.prepare());
     if (this.raw.inTransaction) throw new Error('the write-ahead found a transaction open on its connection');
@@ -106,7 +189,46 @@ export class SqliteWriteAhead implements OrderWriteAhead {
     }
   }
 
-  /** Prepared at the first order, after the migrations have made the tables. */
+  /**
+   * After the send (the send follows this write-ahead's promise in the same turn of the event loop):
+   * the fold runs on the next turn, off the order's path. If it cannot (a transaction is open, or it
+   * failed), the next statement on the connection folds or fails loudly; the log keeps the intents.
+   */
+  private scheduleFold(): void {
+    if (this.foldScheduled) return;
+    this.foldScheduled = true;
+    setImmediate(() => {
+      this.foldScheduled = false;
+      try {
+        this.fold();
+      } catch {
+        // Kept: the next statement on the connection folds again and fails with SQLite's error.
+      }
+    }).unref();
+  }
+
+  /**
+   * The write-ahead's transaction for each intent, as of its own time: the key reserved (or taken
+   * over once its TTL had passed), the row inserted. Both are no-ops for an intent already folded
+   * (a crash between the commit and the log's emptying), so a replay is idempotent.
+   */
+  private foldIntents(intents: readonly LoggedIntent[]): void {
+    const s = (this.prepared ??= this.prepare());
+    s.begin.run();
+    try {
+      for (const { at, ttlMs, row } of intents) {
+        const key = row.idempotency_key;
+        if (key !== null) s.reserve.stmt.get(bindTemplate(s.reserve.t, { bot: row.bot_id, key, ref: row.client_order_id, now: at, expiresAt: at + ttlMs }));
+        s.insert.stmt.get(bindTemplate(s.insert.t, row));
+      }
+      s.commit.run();
+    } catch (err) {
+      if (this.raw.inTransaction) s.rollback.run();
+      throw err;
+    }
+  }
+
+  /** Prepared at the first use, after the migrations have made the tables. */
   private prepare(): Prepared {
     const reserve = compileTemplate(RESERVE_PARAMS as unknown as ReserveKeyParams, (p) => reserveKeyQuery(this.db, p));
     const insert = compileTemplate(ORDER_COLUMNS as unknown as OrdersTable, (row) => insertOrderQuery(this.db, row));

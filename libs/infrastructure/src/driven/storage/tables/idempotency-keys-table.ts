@@ -1,6 +1,7 @@
 import type { IdempotencyEntry, IdempotencyStore, ReserveResult } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import { QueryTemplates } from './query-templates';
+import type { WriteAheadIndex } from '../sqlite/write-ahead-index';
 import { DEFAULT_BOT_ID, type Db } from './support';
 
 export interface ReserveKeyParams {
@@ -43,6 +44,8 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     private readonly clock: Clock,
     private readonly templates: QueryTemplates = new QueryTemplates(),
     private readonly botId: string = DEFAULT_BOT_ID,
+    /** The write-ahead's refusals (SQLite's intent log): told of every key reserved or released here. */
+    private readonly index: WriteAheadIndex | null = null,
   ) {}
 
   /**
@@ -55,7 +58,10 @@ export class SqlIdempotencyStore implements IdempotencyStore {
     const now = this.clock.now();
     const expiresAt = now + ttlMs;
     const [won] = await this.templates.run(this.db, 'idempotency.reserve', { bot: this.botId, key, ref, now, expiresAt }, (p) => reserveKeyQuery(this.db, p));
-    if (won) return { ok: true, key, expiresAt: won.expires_at };
+    if (won) {
+      this.index?.keyReserved(key, won.expires_at);
+      return { ok: true, key, expiresAt: won.expires_at };
+    }
     const held = await this.get(key);
     // The holder may have released it between our two statements; it was still taken when we asked.
     return { ok: false, code: 'IDEMPOTENCY.TAKEN', key, expiresAt: held?.expiresAt ?? expiresAt, ref: held?.ref ?? null };
@@ -68,6 +74,7 @@ export class SqlIdempotencyStore implements IdempotencyStore {
 
   async release(key: string): Promise<boolean> {
     const res = await this.db.deleteFrom('idempotency_keys').where('bot_id', '=', this.botId).where('key', '=', key).executeTakeFirst();
+    if (res.numDeletedRows > 0n) this.index?.keyReleased(key);
     return res.numDeletedRows > 0n;
   }
 

@@ -3,6 +3,7 @@ import { dec, str, type OrderStatus } from '@cab/domain';
 import type { Selectable, Updateable } from 'kysely';
 import type { OrdersTable } from '../schema';
 import { QueryTemplates } from './query-templates';
+import type { WriteAheadIndex } from '../sqlite/write-ahead-index';
 import { clampLimit, decOrNull, DEFAULT_BOT_ID, strOrNull, toOrderStatus, toSide, type Db } from './support';
 
 const OPEN_STATUSES: readonly OrderStatus[] = ['new', 'submitted', 'in_flight', 'partial'];
@@ -87,13 +88,19 @@ export class SqlOrdersRepository implements OrdersRepository {
     private readonly templates: QueryTemplates = new QueryTemplates(),
     /** Every row written carries it; every read is scoped to it (docs/postgres.md, "BOT_ID"). */
     private readonly botId: string = DEFAULT_BOT_ID,
+    /** The write-ahead's refusals (SQLite's intent log): told of every id this repository writes. */
+    private readonly index: WriteAheadIndex | null = null,
   ) {}
 
   async insert(order: OrderRecord): Promise<OrderInsertResult> {
     // ON CONFLICT DO NOTHING + RETURNING: a duplicate is reported, not thrown, and the statement
     // never aborts the caller's transaction (Postgres would abort it on a unique violation).
-    const [inserted] = await this.templates.run(this.db, 'orders.insert', orderToRow(order, this.botId), (row) => insertOrderQuery(this.db, row));
-    if (inserted) return { ok: true };
+    const row = orderToRow(order, this.botId);
+    const [inserted] = await this.templates.run(this.db, 'orders.insert', row, (r) => insertOrderQuery(this.db, r));
+    if (inserted) {
+      this.index?.orderWritten(row);
+      return { ok: true };
+    }
     const sameClientId = await this.byClientOrderId(order.clientOrderId);
     if (sameClientId) {
       return { ok: false, code: 'ORDER.DUPLICATE_CLIENT_ID', message: `order ${order.clientOrderId} already exists` };
@@ -122,6 +129,7 @@ export class SqlOrdersRepository implements OrdersRepository {
       if (cas) q = q.where('status', '=', $expected as OrderStatus);
       return q.returningAll();
     });
+    if (row && row.exchange_order_id !== null) this.index?.exchangeIdWritten(row.exchange, row.exchange_order_id);
     return row ? rowToOrder(row) : null;
   }
 
