@@ -94,7 +94,11 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
   for (let i = 0; i < ticks; i++) {
     await vs.advance(app.settings.idempotency.bucketMs);
     view.balance = must(await broker.fetchBalance(symbol));
-    view.book = must(await broker.fetchOrderBook(symbol, 50));
+    // As a live venue's book arrives (ccxt parses every level when it is fetched): the paper venue's
+    // synthetic levels are computed lazily, when first read, which would put the first ask's exact
+    // division inside the decision, a cost a live order does not have.
+    const book = must(await broker.fetchOrderBook(symbol, 50));
+    view.book = { ...book, asks: [...book.asks], bids: [...book.bids] };
     const ticker = mustMd(await app.marketData.ticker(symbol));
     const quote: CandleQuote = { bidApprox: Number(ticker.bid.toString()), ticker: () => ticker };
     const close = Number(ticker.last.toString());

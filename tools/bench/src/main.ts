@@ -287,7 +287,7 @@ async function eventTickToOrder(synchronous: 'NORMAL'): Promise<void> {
       what: `tick-to-order, EventDriver, file DB, DB_SYNCHRONOUS=${synchronous}: CandleClosed → order at the broker (${f.orders} orders in ${f.step.length} ticks)`,
       value: pct(f.sent),
       target: 'p50 ≤ 75 µs, p99 ≤ 250 µs',
-      note: `decision ${pct(f.decided)}; write-ahead (key + order row committed) ${pct(f.writeAhead)}; whole step with fill and Persist ${pct(f.step)}`,
+      note: `decision ${pct(f.decided)}; write-ahead (order row and key appended to the intent log) ${pct(f.writeAhead)}; whole step with fill and Persist ${pct(f.step)}`,
     });
   } finally {
     await app.close();
@@ -344,11 +344,40 @@ async function workerRss(): Promise<void> {
   }
 }
 
+/**
+ * Each row in a fresh process of its own (this bundle again, `--only NAME --rows-json`), as JMH forks
+ * a JVM per benchmark: a row then runs on the code paths, heap and type feedback its own work made,
+ * not on those the rows before it left (a year's backtest measured 442,256–466,607/s after the month
+ * row in one process, 648,642/s on its own; tools/bench/README.md, "Sixth round"). `--in-process`
+ * runs them all in this process, as before.
+ */
+function rowsOf(name: string): Row[] {
+  const r = spawnSync(process.execPath, [...process.execArgv, __filename, ...passedArgs(), '--only', name, '--rows-json'], {
+    cwd: process.cwd(),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const line = r.stdout.trim().split('\n').at(-1) ?? '';
+  if (r.status !== 0 || !line.startsWith('['))
+    return [{ what: name, value: 'n/a', target: '—', note: `its process failed (exit ${r.status}): ${(r.stderr || line).trim().split('\n').at(-1) ?? ''}` }];
+  return JSON.parse(line) as Row[];
+}
+
+/** The command line's options a row's process needs too (`--data`), without the ones that pick rows. */
+function passedArgs(): string[] {
+  const data = arg('data');
+  return data === undefined ? [] : ['--data', data];
+}
+
 async function main(): Promise<void> {
-  const load = os.loadavg()[0]?.toFixed(2);
-  console.log(`crypto-ai-bot benchmarks — node ${process.version}, ${os.cpus().length} cores, load average ${load} (figures vary with load)\n`);
   // `--only backtest` (comma-separated names) runs just those rows, e.g. on a busy machine.
   const only = arg('only')?.split(',');
+  const child = process.argv.includes('--rows-json');
+  const inProcess = child || process.argv.includes('--in-process');
+  if (!child) {
+    const load = os.loadavg()[0]?.toFixed(2);
+    console.log(`crypto-ai-bot benchmarks — node ${process.version}, ${os.cpus().length} cores, load average ${load} (figures vary with load)\n`);
+  }
   const parts: [string, () => unknown][] = [
     ['indicators', indicators],
     ['backtest', backtest],
@@ -358,7 +387,12 @@ async function main(): Promise<void> {
     ['worker', workerRss],
     ['store', async () => rows.push(...(await storeThroughput()))],
   ];
-  for (const [name, run] of parts) if (!only || only.includes(name)) await run();
+  for (const [name, run] of parts) {
+    if (only && !only.includes(name)) continue;
+    if (inProcess) await run();
+    else rows.push(...rowsOf(name));
+  }
+  if (child) return console.log(JSON.stringify(rows));
   const head: Row = { what: 'what', value: 'measured', target: 'target', ratio: 'ours / grademark (≥ 3×)', note: 'note' };
   const w = (k: keyof Row) => Math.max(...[head, ...rows].map((r) => (r[k] ?? '').length));
   const [a, b, c, d] = [w('what'), w('value'), w('target'), w('ratio')];

@@ -76,6 +76,8 @@ export class EventDriver {
   private writes: Promise<unknown> = Promise.resolve();
   /** Store writes asked and not yet settled (the chain is idle at 0). */
   private writing = 0;
+  /** While a step's commands are carried out: the observers' calls (publish, placing, sending), made after its sends. */
+  private observers: (() => void)[] | null = null;
   private readonly tasks = new Set<Promise<void>>();
   /** Persists that failed (and those made after them), oldest first: written again before anything newer. */
   private readonly backlog: PendingWrite[] = [];
@@ -135,13 +137,38 @@ export class EventDriver {
     while (this.tasks.size > 0) await Promise.all([...this.tasks]);
   }
 
+  /**
+   * A step's commands, in order. The observers (the publisher's audit, bus and metrics; `placing`,
+   * `sending`) hear of them in the same order, but after the step's sends have gone out: an order's
+   * path to the venue does not wait for what is only told about it.
+   */
   private carryOut(commands: readonly CoreCommand[]): void {
+    if (this.observers !== null) return this.carryOutCommands(commands);
+    const observers: (() => void)[] = [];
+    this.observers = observers;
+    try {
+      this.carryOutCommands(commands);
+    } finally {
+      this.observers = null;
+    }
+    for (const call of observers) call();
+  }
+
+  /** An observer's call: after the current step's sends, or now outside a step (a send that waited for the store). */
+  private observe(call: () => void): void {
+    if (this.observers !== null) this.observers.push(call);
+    else call();
+  }
+
+  private carryOutCommands(commands: readonly CoreCommand[]): void {
     for (const c of commands) {
       switch (c.kind) {
-        case 'place-order':
-          this.opts.placing?.(c.order);
+        case 'place-order': {
+          const placing = this.opts.placing;
+          if (placing) this.observe(() => placing(c.order));
           this.track(this.place(c.order));
           break;
+        }
         case 'persist':
           if (c.insert && c.order) {
             // An adopted order's row: the core applies what the venue showed only once it is stored.
@@ -149,9 +176,11 @@ export class EventDriver {
             this.track(this.write(() => this.adopt(c, adoption)).then((e) => this.enqueue(e)));
           } else this.track(this.write(() => this.persistInOrder(c)));
           break;
-        case 'publish':
-          this.opts.publish?.(c.fact);
+        case 'publish': {
+          const publish = this.opts.publish;
+          if (publish) this.observe(() => publish(c.fact));
           break;
+        }
         case 'request-reconcile':
           if (this.opts.reconcile) this.opts.reconcile(c);
           else this.opts.onError?.(c, 'no reconcile adapter');
@@ -214,8 +243,8 @@ export class EventDriver {
       this.notWritten.add(order.clientOrderId);
       return this.answer(order, { ok: false, error: { kind: 'rejected', code: 'ORDER.NOT_SENT', message: refusal } });
     }
-    const { broker } = this.opts;
-    this.opts.sending?.(order);
+    const { broker, sending } = this.opts;
+    if (sending) this.observe(() => sending(order));
     let result: BrokerResult<OrderDTO>;
     try {
       result =
