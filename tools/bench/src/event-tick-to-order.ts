@@ -92,7 +92,9 @@ export async function eventTickToOrder(app: BotApp, vs: VirtualScheduler, strate
   });
   const tf = app.marketData.timeframeMs(symbol);
   for (let i = 0; i < ticks; i++) {
-    await vs.advance(app.settings.idempotency.bucketMs);
+    // One candle's time per tick: a CandleClosed comes once per timeframe (the risk ledger's hour then
+    // holds the orders of an hour of 1m candles, not of an hour of one-second ticks).
+    await vs.advance(tf);
     view.balance = must(await broker.fetchBalance(symbol));
     // As a live venue's book arrives (ccxt parses every level when it is fetched): the paper venue's
     // synthetic levels are computed lazily, when first read, which would put the first ask's exact

@@ -42,26 +42,26 @@ interface Prepared {
 }
 
 /**
- * SQLite's write-ahead of an order (the OrderWriteAhead port; docs/core.md, "The write-ahead"): the
- * order row and its idempotency key go to the intent log — one append, before the send — and into
- * SQLite right after it, in the same transaction as before (BEGIN IMMEDIATE, the key reserved, the
- * row inserted, COMMIT), from the log's copy.
+ * SQLite's write-ahead of an order (the OrderWriteAhead port; docs/core.md, "The write-ahead").
  *
- * Why: that transaction costs ~90 µs at `synchronous=NORMAL` (SQLite writes every page it changed
- * to its WAL), more than the whole order's budget, and NORMAL's promise — a commit survives a crash
- * of the process, not a power cut — is exactly what one `write()` of the row to a file gives. The
- * log is SQLite's WAL for this one transaction, kept by us so the send need not wait for SQLite.
+ * With the order intent log (the process that trades): the order row and its idempotency key are
+ * appended to the log — one `write()`, before the send — and go into SQLite right after it, in the
+ * transaction that used to run before the send (BEGIN IMMEDIATE, the key reserved, the row
+ * inserted, COMMIT), from the log's copy. That transaction costs ~90 µs at `synchronous=NORMAL`
+ * (SQLite writes every page it changed to its WAL), more than an order's whole budget, while
+ * NORMAL's promise — a commit survives a crash of the process, not a power cut — is what one
+ * `write()` gives; at FULL the log is fdatasync'ed too, as FULL does for a commit.
  *
- * The refusals are decided as the transaction would decide them, before the append: a live key, or
- * a row under the same client or exchange order id, in SQLite or among the intents not yet folded.
- * That is exact because the instance lock makes this process the only writer of this bot's orders
- * (docs/lessons.md #10); with a transaction open on the connection it waits for it, as before.
+ * The refusals are the transaction's (a live key; a row under the same client or exchange order
+ * id), decided from the WriteAheadIndex in memory, which every write of this storage keeps. What the
+ * rest of the store sees: each statement kysely runs outside a transaction, and each BEGIN, first
+ * folds the waiting intents (`fold`, hooked on the connection), so a Persist of the order's answer,
+ * or any read, finds the row. A fold that fails keeps the intents (in the log and here) and fails
+ * that statement: the store-write backlog halts entries, loudly. `openLog`, at open, folds what a
+ * crash left in the log before anything reads the store.
  *
- * What the rest of the store sees: every statement kysely runs outside a transaction, and every
- * transaction's BEGIN, first folds the waiting intents (`fold`, hooked on the connection), so a
- * Persist of the order's answer, or any read, finds the row. A fold that fails keeps the intents
- * (in the log and here) and fails that statement: the store-write backlog halts entries, loudly.
- * Recovery: `replay` at open folds what a crash left in the log before anything reads the store.
+ * Without a log (an in-memory database; a process that does not trade): the transaction itself,
+ * before the send.
  */
 export class SqliteWriteAhead implements OrderWriteAhead {
   private prepared: Prepared | null = null;
