@@ -92,6 +92,33 @@ describe('IntentLogFile (a real file)', () => {
     expect(open().open()).toEqual({ intents: [intent(0), intent(1), intent(2)], torn: null });
   });
 
+  it('a torn last line cut inside a multi-byte character is cut at the exact byte where the whole lines end', () => {
+    const unicode = (i: number): LoggedIntent => ({ ...intent(i), row: { ...intent(i).row, reason: `signal: ünïcødé ✓ ${i}` } });
+    const whole = Buffer.from(`${JSON.stringify(unicode(0))}\n`);
+    const next = Buffer.from(JSON.stringify(unicode(1)));
+    // Cut one byte into the three-byte check mark.
+    const cut = next.subarray(0, next.indexOf(Buffer.from('✓')) + 1);
+    writeFileSync(path, Buffer.concat([whole, cut]));
+    const log = open();
+    const opened = log.open();
+    expect(opened.intents).toEqual([unicode(0)]);
+    expect(opened.torn).not.toBeNull();
+    expect(readFileSync(path)).toEqual(whole);
+    log.append(unicode(2));
+    log.close();
+    expect(open().open()).toEqual({ intents: [unicode(0), unicode(2)], torn: null });
+  });
+
+  it('a folded mark without its newline at the end is the mark, not a torn line: nothing to replay', () => {
+    writeFileSync(path, `${line(0)}{"folded":true}`);
+    const log = open();
+    expect(log.open()).toEqual({ intents: [], torn: null });
+    log.append(intent(1));
+    log.close();
+    expect(readFileSync(path, 'utf8')).toBe(`${line(0)}{"folded":true}\n${line(1)}`);
+    expect(open().open()).toEqual({ intents: [intent(1)], torn: null });
+  });
+
   it('a last line that is JSON but not an intent, without newline, is torn too', () => {
     writeFileSync(path, `${line(0)}{"at":1}`);
     expect(open().open()).toEqual({ intents: [intent(0)], torn: '{"at":1}' });
