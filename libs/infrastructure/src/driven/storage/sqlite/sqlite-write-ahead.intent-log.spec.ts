@@ -264,6 +264,28 @@ describe('SqliteWriteAhead with the order intent log', () => {
       expect(keyRows()).toEqual([{ bot_id: 'default', key: 'k-1', ref: 'iw-1', created_at: AT, expires_at: AT + TTL }]);
     });
 
+    it('a release inside a unit of work that rolls back frees nothing: the key, still held in SQLite, is still refused', async () => {
+      const s = openStore(new FakeClock(AT));
+      expect(await s.idempotency.reserve('k-1', TTL, 'elsewhere')).toMatchObject({ ok: true });
+      await expect(
+        s.unitOfWork.run(async (tx) => {
+          expect(await tx.idempotency.release('k-1')).toBe(true);
+          // While the transaction is open its release may still roll back: refused.
+          expect(now(s, { ...intentOrder(9, AT), idempotencyKey: 'k-1' })).toEqual({ ok: false, code: 'IDEMPOTENCY.TAKEN' });
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      expect(await s.idempotency.get('k-1')).toMatchObject({ ref: 'elsewhere' });
+      // As the transaction would decide it: a live key is taken. Sending here would reuse a key SQLite still holds.
+      expect(now(s, { ...intentOrder(0, AT), idempotencyKey: 'k-1' })).toEqual({ ok: false, code: 'IDEMPOTENCY.TAKEN' });
+
+      // Committed, the release frees it.
+      await s.unitOfWork.run(async (tx) => {
+        expect(await tx.idempotency.release('k-1')).toBe(true);
+      });
+      expect(now(s, { ...intentOrder(0, AT), idempotencyKey: 'k-1' })).toEqual({ ok: true });
+    });
+
     it('orders and keys written before this start (by a process without the log) are refused after the open', async () => {
       const clock = new FakeClock(AT);
       const cli = openSqliteStorage({ path: dbPath, clock });
