@@ -52,8 +52,10 @@ export class IntentLogFile {
     }
     const lines = text.split('\n');
     let tail = lines.pop() ?? '';
-    const whole = tail === '' ? null : parseIntent(tail);
-    if (whole !== null) {
+    // A whole line may have lost only its newline: an intent (counted), or the folded mark (kept as
+    // the mark: cutting it would replay what SQLite holds and report a power cut that cost nothing).
+    const whole = tail !== '' && (tail === FOLDED_LINE || parseIntent(tail) !== null);
+    if (whole) {
       lines.push(tail);
       tail = '';
     }
@@ -69,7 +71,7 @@ export class IntentLogFile {
     this.size = Buffer.byteLength(text) - Buffer.byteLength(tail);
     if (tail !== '') ftruncateSync(this.fd, this.size);
     // A whole last line without its newline: the next one must not be glued to it.
-    if (whole !== null) this.size += writeSync(this.fd, '\n');
+    if (whole) this.size += writeSync(this.fd, '\n');
     return { intents, torn: tail === '' ? null : tail };
   }
 

@@ -21,10 +21,24 @@ export interface OrderIds {
 export class WriteAheadIndex {
   private readonly keys = new Map<string, number>();
   private readonly ids = new Set<string>();
+  /**
+   * Keys released since they were last read or reserved. A release may be inside a transaction that
+   * then rolls back, and a freed key must never be a send SQLite would have refused: these are read
+   * back from SQLite when asked (a release is rare: no order's path releases a key).
+   */
+  private readonly released = new Set<string>();
+  private readonly heldKey: Database.Statement;
+
+  private constructor(
+    private readonly raw: Database.Database,
+    private readonly botId: string,
+  ) {
+    this.heldKey = raw.prepare('SELECT expires_at FROM idempotency_keys WHERE bot_id = ? AND key = ?').pluck();
+  }
 
   /** This bot's keys still live at `now` and all its orders' ids. */
   static load(raw: Database.Database, botId: string, now: number): WriteAheadIndex {
-    const index = new WriteAheadIndex();
+    const index = new WriteAheadIndex(raw, botId);
     const keys = raw.prepare('SELECT key, expires_at AS expiresAt FROM idempotency_keys WHERE bot_id = ? AND expires_at > ?').raw();
     for (const [key, expiresAt] of keys.iterate(botId, now) as IterableIterator<[string, number]>) index.keys.set(key, expiresAt);
     const orders = raw.prepare('SELECT client_order_id, exchange, exchange_order_id FROM orders WHERE bot_id = ?');
@@ -34,6 +48,13 @@ export class WriteAheadIndex {
 
   /** A key held and not yet expired (one whose TTL has passed may be taken over). */
   keyIsLive(key: string, now: number): boolean {
+    if (this.released.has(key)) {
+      // Inside a transaction its release may still roll back: taken, as that transaction's reservation would find it.
+      if (this.raw.inTransaction) return true;
+      this.released.delete(key);
+      const expiresAt = this.heldKey.get(this.botId, key) as number | undefined;
+      if (expiresAt !== undefined) this.keys.set(key, expiresAt);
+    }
     const expiresAt = this.keys.get(key);
     return expiresAt !== undefined && expiresAt > now;
   }
@@ -55,11 +76,13 @@ export class WriteAheadIndex {
   }
 
   keyReserved(key: string, expiresAt: number): void {
+    this.released.delete(key);
     this.keys.set(key, expiresAt);
   }
 
   keyReleased(key: string): void {
     this.keys.delete(key);
+    this.released.add(key);
   }
 }
 
