@@ -81,10 +81,12 @@ export class IntentLogFile {
 
   private appendLine(text: string): void {
     const fd = this.openFd();
-    const line = Buffer.from(`${text}\n`);
+    const line = `${text}\n`;
+    // The string as it is (node encodes it in the write): no Buffer made on the order's path.
+    const bytes = Buffer.byteLength(line);
     try {
       const n = writeSync(fd, line);
-      if (n !== line.length) throw new Error(`short write to ${this.path}: ${n} of ${line.length} bytes`);
+      if (n !== bytes) throw new Error(`short write to ${this.path}: ${n} of ${bytes} bytes`);
       if (this.durable) fdatasyncSync(fd);
     } catch (err) {
       // Nothing of this line may stay: an intent's caller does not send, and the next line must start clean.
@@ -95,7 +97,7 @@ export class IntentLogFile {
       }
       throw err;
     }
-    this.size += line.length;
+    this.size += bytes;
   }
 
   /**
