@@ -13,10 +13,20 @@ export type { Storage } from './storage';
 export async function openStorageFromSettings(
   settings: Pick<Settings, 'db' | 'botId'>,
   clock: Clock,
-  /** `trading`: this process places the bot's orders (compose): SQLite keeps its order intent log. */
-  options: { trading?: boolean } = {},
+  /**
+   * `trading`: this process places the bot's orders (compose): SQLite keeps its order intent log;
+   * `onIntentConflict`: a fold found an order's row written by another process (compose logs it).
+   */
+  options: { trading?: boolean; onIntentConflict?: (clientOrderIds: readonly string[]) => void } = {},
 ): Promise<Storage> {
   const { db, botId } = settings;
   if (db.url !== null) return openPostgresStorage({ url: db.url.reveal(), botId, clock });
-  return openSqliteStorage({ path: db.path, synchronous: db.synchronous, botId, clock, intentLog: options.trading === true });
+  return openSqliteStorage({
+    path: db.path,
+    synchronous: db.synchronous,
+    botId,
+    clock,
+    intentLog: options.trading === true,
+    ...(options.onIntentConflict ? { onIntentConflict: options.onIntentConflict } : {}),
+  });
 }

@@ -29,6 +29,8 @@ export interface SqliteStorageOptions extends SqliteOptions {
    * does not place orders (the CLI's data and maintenance commands) never touches it; ignored in memory.
    */
   intentLog?: boolean;
+  /** With the log: a fold found an order's row there already, written by another process (the caller logs it; sqlite-write-ahead.ts). */
+  onIntentConflict?: (clientOrderIds: readonly string[]) => void;
 }
 
 /** Every storage port, over one SQLite connection, with the schema migrated. */
@@ -62,7 +64,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
   const positionsCache = new PositionsCache(connection.path === ':memory:' ? null : () => dataVersion.get() as number);
   const log =
     options.intentLog && connection.path !== ':memory:' ? new IntentLogFile(`${connection.path}-intents-${botId}`, options.synchronous !== 'NORMAL') : null;
-  const writeAhead = new SqliteWriteAhead(db, connection.raw, options.clock, botId, log);
+  const writeAhead = new SqliteWriteAhead(db, connection.raw, options.clock, botId, log, options.onIntentConflict ?? null);
   let intentLog: IntentLogReplay | null = null;
   let writeAheadIndex: WriteAheadIndex | null = null;
   if (log) {

@@ -159,7 +159,17 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       }
     }
 
-    const storage = overrides.storage ?? (await openStorageFromSettings(settings, pipelineClock, { trading: true }));
+    const storage =
+      overrides.storage ??
+      (await openStorageFromSettings(settings, pipelineClock, {
+        trading: true,
+        // Sent, and its row was there before the fold: a second process trades this BOT_ID (docs/core.md, "The write-ahead").
+        onIntentConflict: (ids) =>
+          logger.error("orders written ahead were found in the store already: another process writes this bot's orders", {
+            clientOrderIds: [...ids],
+            botId: settings.botId,
+          }),
+      }));
     if (!overrides.storage) cleanups.push(() => storage.close());
     const replay = storage.intentLog ?? null;
     if (replay && replay.replayed > 0)

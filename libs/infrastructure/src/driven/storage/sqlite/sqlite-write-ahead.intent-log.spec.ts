@@ -147,6 +147,41 @@ describe('SqliteWriteAhead with the order intent log', () => {
       expect(await s.idempotency.get('BTC/USDT:buy:1')).toEqual({ key: 'BTC/USDT:buy:1', ref: 'iw-1', createdAt: AT, expiresAt: AT + TTL });
     });
 
+    it('a fold that finds the row there already (another process wrote it after the write-ahead) leaves it as found and says so', async () => {
+      const conflicts: string[][] = [];
+      const s = openStore(new FakeClock(AT), { onIntentConflict: (ids) => conflicts.push([...ids]) });
+      expect(now(s, intentOrder(0, AT))).toEqual({ ok: true });
+      expect(now(s, intentOrder(1, AT))).toEqual({ ok: true });
+      // A second process under the same BOT_ID writes iw-1 between the write-ahead and the fold.
+      inSqlite((db) =>
+        db
+          .prepare(
+            'INSERT INTO orders (bot_id, client_order_id, exchange, symbol, side, type, status, filled_base, filled_quote, fee, created_at, updated_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)',
+          )
+          .run('default', 'iw-1', 'paper', 'BTC/USDT', 'buy', 'market', 'filled', '1', '1', '0', AT, AT),
+      );
+      expect(await s.safety.halts()).toEqual([]);
+      expect(conflicts).toEqual([['iw-1']]);
+      expect((await s.orders.byClientOrderId('iw-1'))?.status).toBe('filled');
+      expect((await s.orders.byClientOrderId('iw-0'))?.status).toBe('new');
+    });
+
+    it('a replay at open that finds rows folded before the crash says nothing: that is the crash path', async () => {
+      const conflicts: string[][] = [];
+      const s = openStore(new FakeClock(AT));
+      expect(now(s, intentOrder(0, AT))).toEqual({ ok: true });
+      await s.safety.halts();
+      await s.close();
+      // The fold committed but its mark was lost: the log holds the intent again.
+      const log = new IntentLogFile(logPath, false);
+      log.open();
+      log.append({ at: AT, ttlMs: TTL, row: intentRow(0, AT) as never });
+      log.close();
+      const again = openStore(new FakeClock(AT), { onIntentConflict: (ids) => conflicts.push([...ids]) });
+      expect(again.intentLog?.replayed).toBe(1);
+      expect(conflicts).toEqual([]);
+    });
+
     it("a Persist's update of a just-written order finds it, through the repository and in a unit of work", async () => {
       const s = openStore(new FakeClock(AT));
       expect(now(s, intentOrder(0, AT))).toEqual({ ok: true });

@@ -78,6 +78,11 @@ export class SqliteWriteAhead implements OrderWriteAhead {
     private readonly botId: string,
     /** The intent log; null (an in-memory database, a process that does not trade): the transaction before the send, as it was. */
     private readonly log: IntentLogFile | null = null,
+    /**
+     * A fold after a send found the order's row there already: another process writes this bot's
+     * orders (two bots under one BOT_ID), which the refusals cannot see. The row is left as found.
+     */
+    private readonly onConflict: ((clientOrderIds: readonly string[]) => void) | null = null,
   ) {}
 
   writeAhead(order: OrderRecord, ttlMs: number): Promise<WriteAheadResult> {
@@ -132,9 +137,10 @@ export class SqliteWriteAhead implements OrderWriteAhead {
    */
   fold(): void {
     if (this.pending.length === 0 || this.raw.inTransaction) return;
-    this.foldIntents(this.pending);
+    const conflicts = this.foldIntents(this.pending);
     this.pending = [];
     this.log?.folded();
+    if (conflicts.length > 0) this.onConflict?.(conflicts);
   }
 
   /** The refusals from the index, then one append: the order may go out when this returns. */
@@ -212,16 +218,19 @@ export class SqliteWriteAhead implements OrderWriteAhead {
    * over once its TTL had passed), the row inserted. Both are no-ops for an intent already folded
    * (a crash between the commit and the log's emptying), so a replay is idempotent.
    */
-  private foldIntents(intents: readonly LoggedIntent[]): void {
+  private foldIntents(intents: readonly LoggedIntent[]): string[] {
     const s = (this.prepared ??= this.prepare());
+    /** The intents whose row was there already (a replay's are expected: folded before a crash, the log not yet marked). */
+    const there: string[] = [];
     s.begin.run();
     try {
       for (const { at, ttlMs, row } of intents) {
         const key = row.idempotency_key;
         if (key !== null) s.reserve.stmt.get(bindTemplate(s.reserve.t, { bot: row.bot_id, key, ref: row.client_order_id, now: at, expiresAt: at + ttlMs }));
-        s.insert.stmt.get(bindTemplate(s.insert.t, row));
+        if (s.insert.stmt.get(bindTemplate(s.insert.t, row)) === undefined) there.push(row.client_order_id);
       }
       s.commit.run();
+      return there;
     } catch (err) {
       if (this.raw.inTransaction) s.rollback.run();
       throw err;
