@@ -57,6 +57,20 @@ describe('startBot (in process, real HTTP on 127.0.0.1)', () => {
     expect(fs.existsSync(join(tmp.dir, 'never.db'))).toBe(false);
   });
 
+  it('an order intent log that does not read back refuses the start with its file and line, and is left as it was', async () => {
+    const dbPath = join(tmp.dir, 'corrupt-intents.db');
+    const log = `${dbPath}-intents-default`;
+    fs.writeFileSync(log, 'not an intent\n{"folded":true}\n');
+    const err = await startBot(settings({ DB_PATH: dbPath, AUTOSTART: 'false' }), { role: 'worker', overrides: { logger: new RecordingLogger() } }).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toBeInstanceOf(StartupRefused);
+    expect((err as StartupRefused).message).toBe(
+      `STORAGE.INTENT_LOG: ${log}: line 1 is not an order intent; move the file aside to start (its orders are then unknown to the bot)`,
+    );
+    expect(fs.readFileSync(log, 'utf8')).toBe('not an intent\n{"folded":true}\n');
+  });
+
   it('a port in use is refused with the variable to change, and the bot is closed', async () => {
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));

@@ -41,6 +41,7 @@ import { TimerScheduler } from '../../driven/scheduling/timer-scheduler';
 import type { Settings } from '../../settings';
 import { secretValues } from '../../settings/summary';
 import { openStorageFromSettings, type Storage } from '../../driven/storage/open-storage';
+import { IntentLogCorrupt } from '../../driven/storage/sqlite/intent-log';
 import { systemClock, systemTimers, uuidIds } from '../../driven/time/system-time';
 import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
 import { composePipeline, type BotOrchestrator, type BotTradingState, type PipelineParts } from './compose-pipeline';
@@ -118,6 +119,28 @@ function unwrap<T>(v: Validated<T>, what: string): T {
  * naming the holder, when another live instance holds it. Nothing trades until
  * `orchestrator.start()`.
  */
+/**
+ * The store of the process that trades, with its order intent log (docs/core.md, "The write-ahead").
+ * A log that cannot be read back refuses the start as a user's problem (a message, exit 2, the file
+ * left as it is), not as a bug.
+ */
+async function openTradingStorage(settings: Settings, clock: Clock, logger: Logger): Promise<Storage> {
+  try {
+    return await openStorageFromSettings(settings, clock, {
+      trading: true,
+      // Sent, and its row was there before the fold: a second process trades this BOT_ID.
+      onIntentConflict: (ids) =>
+        logger.error("orders written ahead were found in the store already: another process writes this bot's orders", {
+          clientOrderIds: [...ids],
+          botId: settings.botId,
+        }),
+    });
+  } catch (e) {
+    if (e instanceof IntentLogCorrupt) throw new ComposeError(e.code, e.message);
+    throw e;
+  }
+}
+
 export async function compose(settings: Settings, overrides: ComposeOverrides = {}): Promise<BotApp> {
   // The wall clock: timers, loop cadence and stall detection, health probes, locks, alert rate limits.
   const wallClock = overrides.clock ?? systemClock;
@@ -159,17 +182,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       }
     }
 
-    const storage =
-      overrides.storage ??
-      (await openStorageFromSettings(settings, pipelineClock, {
-        trading: true,
-        // Sent, and its row was there before the fold: a second process trades this BOT_ID (docs/core.md, "The write-ahead").
-        onIntentConflict: (ids) =>
-          logger.error("orders written ahead were found in the store already: another process writes this bot's orders", {
-            clientOrderIds: [...ids],
-            botId: settings.botId,
-          }),
-      }));
+    const storage = overrides.storage ?? (await openTradingStorage(settings, pipelineClock, logger));
     if (!overrides.storage) cleanups.push(() => storage.close());
     const replay = storage.intentLog ?? null;
     if (replay && replay.replayed > 0)

@@ -11,7 +11,7 @@ export type ReplayClockFactory = (fileStartMs: number) => Clock;
 
 export class ComposeError extends Error {
   constructor(
-    readonly code: 'COMPOSE.MARKET_DATA' | 'COMPOSE.LOCK_REFUSED' | 'COMPOSE.LIVE_KEYS' | 'COMPOSE.STRATEGY' | 'COMPOSE.CONFIG',
+    readonly code: 'COMPOSE.MARKET_DATA' | 'COMPOSE.LOCK_REFUSED' | 'COMPOSE.LIVE_KEYS' | 'COMPOSE.STRATEGY' | 'COMPOSE.CONFIG' | 'STORAGE.INTENT_LOG',
     message: string,
   ) {
     super(message);
