@@ -3,7 +3,7 @@ import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs
 import { join } from 'node:path';
 import { intentRow } from '../../../../test/storage/intent-fixtures';
 import type { OrdersTable } from '../schema';
-import { IntentLogCorrupt, IntentLogFile, type LoggedIntent } from './intent-log';
+import { IntentLogCorrupt, IntentLogFile, intentText, ORDER_COLUMNS, type LoggedIntent } from './intent-log';
 
 // The order intent log on a real file (docs/core.md, "The write-ahead"): what a reopen reads back.
 
@@ -45,6 +45,23 @@ describe('IntentLogFile (a real file)', () => {
       again.clear();
       again.close();
     }
+  });
+
+  it("an intent's line is JSON.stringify's text, column by column: nulls, quotes, control and multi-byte characters, a clock that is not finite", () => {
+    const odd: LoggedIntent = {
+      at: Number.NaN,
+      ttlMs: 60_000,
+      row: {
+        ...intent(1).row,
+        exchange_order_id: null,
+        reason: 'signal: "quoted" \\ back\nslash\u0000 ✓ 🚀 \ud800',
+        fee_currency: 'USDT',
+        average_price: '1e-7',
+      },
+    };
+    for (const x of [intent(0), odd]) expect(intentText(x)).toBe(JSON.stringify(x));
+    // Every column is written, in the row's order: a column added to the table is a compile error in ORDER_COLUMNS.
+    expect(Object.keys(JSON.parse(intentText(odd)).row)).toEqual(Object.keys(ORDER_COLUMNS));
   });
 
   it('folded: a replay starts after the last folded mark', () => {

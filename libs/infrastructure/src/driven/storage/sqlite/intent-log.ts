@@ -9,6 +9,30 @@ export interface LoggedIntent {
   row: OrdersTable;
 }
 
+/** Every column of an order row (the Record makes a column added to OrdersTable a compile error here). */
+export const ORDER_COLUMNS: Record<keyof OrdersTable, null> = {
+  bot_id: null,
+  client_order_id: null,
+  exchange: null,
+  exchange_order_id: null,
+  symbol: null,
+  side: null,
+  type: null,
+  requested_quote: null,
+  requested_base: null,
+  status: null,
+  filled_base: null,
+  filled_quote: null,
+  average_price: null,
+  fee: null,
+  fee_currency: null,
+  idempotency_key: null,
+  reason: null,
+  created_at: null,
+  updated_at: null,
+};
+const COLUMNS = Object.keys(ORDER_COLUMNS) as (keyof OrdersTable)[];
+
 /** The line a fold appends once SQLite holds every intent before it: a replay starts after the last one. */
 const FOLDED_LINE = '{"folded":true}';
 
@@ -76,7 +100,7 @@ export class IntentLogFile {
   }
 
   append(intent: LoggedIntent): void {
-    this.appendLine(JSON.stringify(intent));
+    this.appendLine(intentText(intent));
   }
 
   private appendLine(text: string): void {
@@ -130,6 +154,25 @@ export class IntentLogFile {
     if (this.fd === null) throw new Error(`the intent log ${this.path} is not open`);
     return this.fd;
   }
+}
+
+/**
+ * `JSON.stringify(intent)`, written column by column: the same text (intent-log.spec.ts), at about
+ * half the cost on an order's path, where the generic walk runs cold.
+ */
+export function intentText({ at, ttlMs, row }: LoggedIntent): string {
+  let text = `{"at":${jsonValue(at)},"ttlMs":${jsonValue(ttlMs)},"row":{`;
+  for (let i = 0; i < COLUMNS.length; i++) {
+    const column = COLUMNS[i]!;
+    text += `${i === 0 ? '"' : ',"'}${column}":${jsonValue(row[column])}`;
+  }
+  return `${text}}}`;
+}
+
+function jsonValue(v: string | number | null): string {
+  if (typeof v === 'string') return JSON.stringify(v);
+  if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
+  return 'null';
 }
 
 function parseIntent(line: string): LoggedIntent | null {

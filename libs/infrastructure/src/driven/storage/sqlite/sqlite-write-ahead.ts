@@ -6,31 +6,9 @@ import { insertOrderQuery, orderToRow } from '../tables/orders-table';
 import { bindTemplate, compileTemplate, type Template } from '../tables/query-templates';
 import type { Db } from '../tables/support';
 import type { OrdersTable } from '../schema';
-import type { IntentLogFile, LoggedIntent } from './intent-log';
+import { ORDER_COLUMNS, type IntentLogFile, type LoggedIntent } from './intent-log';
 import { WriteAheadIndex } from './write-ahead-index';
 
-/** Every column of an order row: the parameter names of the INSERT's template (their values are never read). */
-const ORDER_COLUMNS: Record<keyof OrdersTable, null> = {
-  bot_id: null,
-  client_order_id: null,
-  exchange: null,
-  exchange_order_id: null,
-  symbol: null,
-  side: null,
-  type: null,
-  requested_quote: null,
-  requested_base: null,
-  status: null,
-  filled_base: null,
-  filled_quote: null,
-  average_price: null,
-  fee: null,
-  fee_currency: null,
-  idempotency_key: null,
-  reason: null,
-  created_at: null,
-  updated_at: null,
-};
 const RESERVE_PARAMS: Record<keyof ReserveKeyParams, null> = { bot: null, key: null, ref: null, now: null, expiresAt: null };
 
 interface Prepared {
@@ -240,6 +218,7 @@ export class SqliteWriteAhead implements OrderWriteAhead {
   /** Prepared at the first use, after the migrations have made the tables. */
   private prepare(): Prepared {
     const reserve = compileTemplate(RESERVE_PARAMS as unknown as ReserveKeyParams, (p) => reserveKeyQuery(this.db, p));
+    // The INSERT's parameter names are the columns (their values are never read).
     const insert = compileTemplate(ORDER_COLUMNS as unknown as OrdersTable, (row) => insertOrderQuery(this.db, row));
     return {
       begin: this.raw.prepare('BEGIN IMMEDIATE'),
