@@ -27,6 +27,8 @@ export interface FileInstanceLockOptions {
    * same directory cannot see each other's account lock.
    */
   lockDir: string;
+  /** False: the DB lock only (a paper bot: no exchange account to guard). Default true. */
+  accountLock?: boolean;
   clock: Clock;
   logger?: Logger;
   /** A holder whose heartbeat is older than this is dead, even if its pid seems alive (default 60 s). */
@@ -118,11 +120,15 @@ export class FileInstanceLock implements InstanceLock {
     const accountKey = accountLockKey(opts.exchange, opts.apiKey);
     this.files = [
       ...(opts.dbPath === ':memory:' ? [] : [{ scope: 'db' as const, path: `${path.resolve(opts.dbPath)}.lock`, key: `db:${path.resolve(opts.dbPath)}` }]),
-      {
-        scope: 'account' as const,
-        path: path.join(path.resolve(opts.lockDir), `account-${safeName(opts.exchange)}-${accountKey}.lock`),
-        key: `account:${opts.exchange}:${accountKey}`,
-      },
+      ...(opts.accountLock === false
+        ? []
+        : [
+            {
+              scope: 'account' as const,
+              path: path.join(path.resolve(opts.lockDir), `account-${safeName(opts.exchange)}-${accountKey}.lock`),
+              key: `account:${opts.exchange}:${accountKey}`,
+            },
+          ]),
     ];
   }
 
@@ -205,7 +211,7 @@ export class FileInstanceLock implements InstanceLock {
           file,
           'LOCK.HELD',
           h,
-          `another live instance holds the ${file.scope} lock: pid ${h.pid} on ${h.host}, started ${h.startedAt}, last heartbeat ${h.heartbeatAt} (${file.path}); stop it first`,
+          `another running instance holds the ${file.scope} lock: pid ${h.pid} on ${h.host}, started ${h.startedAt}, last heartbeat ${h.heartbeatAt} (${file.path}); stop it first`,
         );
       }
       const mutex = this.lockMutex(file);

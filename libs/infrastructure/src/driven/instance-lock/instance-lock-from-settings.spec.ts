@@ -33,9 +33,17 @@ describe('instanceLockFromSettings and compose (real Postgres)', () => {
     tmp.cleanup();
   });
 
-  it('DB_URL selects the Postgres lock in every mode (the account too in live); without it, lock files in live and nothing in paper', () => {
-    expect(instanceLockFromSettings(settingsFor({}), deps())).toBeNull();
-    expect(instanceLockFromSettings(settingsFor(LIVE), deps())).toBeInstanceOf(FileInstanceLock);
+  it('DB_URL selects the Postgres lock in every mode (the account too in live); without it, lock files: the DB and the account in live, the bot beside its intent log in paper', () => {
+    const paperFile = instanceLockFromSettings(settingsFor({ BOT_ID: 'bot-a' }), deps());
+    expect(paperFile).toBeInstanceOf(FileInstanceLock);
+    expect((paperFile as FileInstanceLock).paths()).toEqual({ db: join(tmp.dir, 'bot.db-intents-bot-a.lock'), account: null });
+    expect(instanceLockFromSettings(settingsFor({ DB_PATH: ':memory:' }), deps())).toBeNull();
+    const liveFile = instanceLockFromSettings(settingsFor(LIVE), deps());
+    expect(liveFile).toBeInstanceOf(FileInstanceLock);
+    expect((liveFile as FileInstanceLock).paths()).toEqual({
+      db: join(tmp.dir, 'bot.db.lock'),
+      account: expect.stringMatching(/locks\/account-gateio-[0-9a-f]+\.lock$/),
+    });
     const paper = instanceLockFromSettings(settingsFor({ DB_URL: db.url, BOT_ID: 'bot-a' }), deps());
     expect(paper).toBeInstanceOf(PostgresInstanceLock);
     expect((paper as PostgresInstanceLock).lockKeys().map((k) => k.scope)).toEqual(['db']);

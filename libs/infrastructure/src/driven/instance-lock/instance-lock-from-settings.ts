@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import type { InstanceLock, LockHeartbeatResult, Logger } from '@cab/application';
 import type { Clock } from '@cab/domain';
 import type { Settings } from '../../settings/settings';
+import { intentLogPath } from '../storage/sqlite/intent-log';
 import { FileInstanceLock } from './file-instance-lock';
 import { PostgresInstanceLock } from './postgres-instance-lock';
 
@@ -22,7 +23,10 @@ export interface InstanceLockDeps {
  *    BOT_ID, so two processes under one BOT_ID would write one bot's rows twice, paper included; in
  *    live mode the exchange account is locked too.
  *  - else, live: the lock files beside the SQLite file and in LOCK_DIR (docs/lessons.md #10);
- *  - else (paper on SQLite): none.
+ *  - else (paper on a SQLite file): the bot's lock, beside its order intent log
+ *    (`<DB_PATH>-intents-<BOT_ID>.lock`): the log and its refusals are exact only with one writer
+ *    per bot (docs/core.md, "The write-ahead"), while other BOT_IDs share the file;
+ *  - else (an in-memory database): none.
  */
 export function instanceLockFromSettings(settings: Settings, deps: InstanceLockDeps): InstanceLock | null {
   const live = settings.mode === 'live';
@@ -36,7 +40,19 @@ export function instanceLockFromSettings(settings: Settings, deps: InstanceLockD
       onLost: deps.onLost,
     });
   }
-  if (!live) return null;
+  if (!live) {
+    if (settings.db.path === ':memory:') return null;
+    return new FileInstanceLock({
+      dbPath: intentLogPath(settings.db.path, settings.botId),
+      accountLock: false,
+      exchange: settings.exchange,
+      apiKey,
+      lockDir: deps.lockDir ?? settings.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
+      clock: deps.clock,
+      logger: deps.logger,
+      onLost: deps.onLost,
+    });
+  }
   return new FileInstanceLock({
     dbPath: settings.db.path,
     exchange: settings.exchange,

@@ -12,7 +12,7 @@ import { SqlSafetyStateStore } from './tables/safety-state-table';
 import { openSqlite, type SqliteConnection, type SqliteOptions } from './sqlite/connection';
 import { DEFAULT_BOT_ID } from './tables/support';
 import { SqliteWriteAhead } from './sqlite/sqlite-write-ahead';
-import { IntentLogFile } from './sqlite/intent-log';
+import { IntentLogFile, intentLogPath } from './sqlite/intent-log';
 import type { WriteAheadIndex } from './sqlite/write-ahead-index';
 import type { IntentLogReplay, Storage } from './storage';
 import { SqlUnitOfWork, transactionalStores } from './sql-unit-of-work';
@@ -63,7 +63,7 @@ export function openSqliteStorage(options: SqliteStorageOptions): SqliteStorage 
   const dataVersion = connection.raw.prepare('pragma data_version').pluck();
   const positionsCache = new PositionsCache(connection.path === ':memory:' ? null : () => dataVersion.get() as number);
   const log =
-    options.intentLog && connection.path !== ':memory:' ? new IntentLogFile(`${connection.path}-intents-${botId}`, options.synchronous !== 'NORMAL') : null;
+    options.intentLog && connection.path !== ':memory:' ? new IntentLogFile(intentLogPath(connection.path, botId), options.synchronous !== 'NORMAL') : null;
   const writeAhead = new SqliteWriteAhead(db, connection.raw, options.clock, botId, log, options.onIntentConflict ?? null);
   let intentLog: IntentLogReplay | null = null;
   let writeAheadIndex: WriteAheadIndex | null = null;

@@ -115,8 +115,9 @@ function unwrap<T>(v: Validated<T>, what: string): T {
 /**
  * The composition root: settings (+ overrides) → the object graph. MODE picks the broker
  * (PaperBroker over the market data with balances in SQLite, or CcxtBroker with EXCHANGE_API_URL),
- * MARKET_DATA the market source. Live mode takes the instance lock first and refuses to start,
- * naming the holder, when another live instance holds it. Nothing trades until
+ * MARKET_DATA the market source. The instance lock is taken first (instanceLockFromSettings: live,
+ * Postgres, and a paper bot on a SQLite file), and the start refused, naming the holder, when
+ * another instance holds it. Nothing trades until
  * `orchestrator.start()`.
  */
 /**
@@ -162,24 +163,25 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
   try {
     // The lock is taken before anything else exists; a lock lost later halts trading through this.
     let onLockLost: (message: string) => void = (message) => logger.error('instance lock lost before start', { message });
-    let lock: InstanceLock | null = null;
     let lockInfo: BotApp['lockInfo'] = null;
-    if (live || settings.db.url !== null) {
-      const deps = { clock: wallClock, logger, lockDir: overrides.lockDir, onLost: (r: { message: string }) => onLockLost(r.message) };
-      lock = overrides.instanceLock !== undefined ? overrides.instanceLock : instanceLockFromSettings(settings, deps);
-      if (lock) {
-        const got = await lock.acquire();
-        if (!got.ok) {
-          const h = got.holder;
-          const who = h ? `pid ${h.pid} on ${h.host}, started ${h.startedAt}` : 'an unknown holder';
-          const text =
-            got.code === 'LOCK.UNAVAILABLE' ? got.message : `another ${live ? 'live ' : ''}instance holds the ${got.scope} lock (${who}): ${got.message}`;
-          throw new ComposeError('COMPOSE.LOCK_REFUSED', text);
-        }
-        const held = lock;
-        lockInfo = { holder: `pid ${process.pid} on ${hostname()}`, since: wallClock.now() };
-        cleanups.push(() => held.release());
+    const deps = { clock: wallClock, logger, lockDir: overrides.lockDir, onLost: (r: { message: string }) => onLockLost(r.message) };
+    const lock: InstanceLock | null = overrides.instanceLock !== undefined ? overrides.instanceLock : instanceLockFromSettings(settings, deps);
+    if (lock) {
+      const got = await lock.acquire();
+      if (!got.ok) {
+        const h = got.holder;
+        const who = h ? `pid ${h.pid} on ${h.host}, started ${h.startedAt}` : 'an unknown holder';
+        const text =
+          got.code === 'LOCK.UNAVAILABLE'
+            ? got.message
+            : live || settings.db.url !== null
+              ? `another ${live ? 'live ' : ''}instance holds the ${got.scope} lock (${who}): ${got.message}`
+              : `bot "${settings.botId}" is already running on ${settings.db.path} (${who}); stop it first, or give this one another BOT_ID: ${got.message}`;
+        throw new ComposeError('COMPOSE.LOCK_REFUSED', text);
       }
+      const held = lock;
+      lockInfo = { holder: `pid ${process.pid} on ${hostname()}`, since: wallClock.now() };
+      cleanups.push(() => held.release());
     }
 
     const storage = overrides.storage ?? (await openTradingStorage(settings, pipelineClock, logger));

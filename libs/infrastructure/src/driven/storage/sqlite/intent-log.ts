@@ -39,6 +39,11 @@ const FOLDED_LINE = '{"folded":true}';
 /** Past this size, a fold empties the file instead of marking it (emptying frees its blocks, and the next append pays to allocate one). */
 const CLEAR_AT_BYTES = 1 << 20;
 
+/** Where a bot's intent log lives: beside its SQLite file, one per BOT_ID. */
+export function intentLogPath(dbPath: string, botId: string): string {
+  return `${dbPath}-intents-${botId}`;
+}
+
 export class IntentLogCorrupt extends Error {
   readonly code = 'STORAGE.INTENT_LOG';
 }
