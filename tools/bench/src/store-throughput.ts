@@ -3,9 +3,11 @@
 // (one bot; three bots at once, each its own BOT_ID in its own process, on one database).
 //
 // One unit = what the trading core's EventDriver writes for one filled market order
-// (libs/application/src/core/event-driver.ts; docs/core.md): the write-ahead transaction (idempotency
-// key + order row), then the Persist transaction (order update, the fill, the position save). So a
-// unit is two commits. The loop runs one unit at a time per bot, as the driver's write chain does.
+// (libs/application/src/core/event-driver.ts; docs/core.md): the order written ahead through the
+// store's OrderWriteAhead (idempotency key + order row: on SQLite, as the process that trades opens
+// it, one append to the order intent log, folded into SQLite by the next statement; on Postgres, a
+// transaction), then the Persist transaction (order update, the fill, the position save). So a unit
+// is two commits. The loop runs one unit at a time per bot, as the driver's write chain does.
 //
 // This file is also the child process of the 3-bot row: `node dist/tools/bench/store-throughput.cjs --child URL BOT_ID START_AT_MS SECONDS`
 // (or `tsx store-throughput.ts --child …` from the sources).
@@ -91,12 +93,8 @@ function unitRecords(botId: string, i: number, now: number) {
 async function unit(s: Storage, i: number): Promise<void> {
   const now = wall.now();
   const { order, fill, position } = unitRecords(s.botId, i, now);
-  await s.unitOfWork.run(async (tx) => {
-    const r = await tx.idempotency.reserve(order.idempotencyKey!, 3_600_000, order.clientOrderId);
-    if (!r.ok) throw new Error(`bench: key ${order.idempotencyKey} taken`);
-    const ins = await tx.orders.insert(order);
-    if (!ins.ok) throw new Error(`bench: order ${order.clientOrderId} exists`);
-  });
+  const ahead = await s.writeAhead.writeAhead(order, 3_600_000);
+  if (!ahead.ok) throw new Error(`bench: order ${order.clientOrderId} not written ahead: ${ahead.code}`);
   await s.unitOfWork.run(async (tx) => {
     const updated = await tx.orders.update(order.clientOrderId, {
       exchangeOrderId: fill.exchangeOrderId,
@@ -129,14 +127,15 @@ const perSecond = (units: number, seconds: number) => `${Math.round(units / seco
 
 async function sqliteRow(synchronous: 'NORMAL' | 'FULL'): Promise<StoreRow> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cab-bench-store-'));
-  const s = openSqliteStorage({ path: path.join(dir, 'bench.db'), clock: wall, synchronous });
+  // As compose opens it for the process that trades: with the order intent log.
+  const s = openSqliteStorage({ path: path.join(dir, 'bench.db'), clock: wall, synchronous, intentLog: true });
   try {
     const r = await loop(s, MEASURE_SECONDS);
     return {
       what: `store: order + fill + position units of work, SQLite file DB, WAL, synchronous=${synchronous}`,
       value: perSecond(r.units, r.seconds),
       target: '—',
-      note: `${r.units} units (2 commits each) in ${r.seconds.toFixed(1)} s, one bot`,
+      note: `${r.units} units (an intent log append and 2 commits each) in ${r.seconds.toFixed(1)} s, one bot`,
     };
   } finally {
     await s.close();
