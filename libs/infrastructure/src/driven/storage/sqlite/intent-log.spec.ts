@@ -60,7 +60,7 @@ describe('IntentLogFile (a real file)', () => {
       },
     };
     for (const x of [intent(0), odd]) expect(intentText(x)).toBe(JSON.stringify(x));
-    // Every column is written, in the row's order: a column added to the table is a compile error in ORDER_COLUMNS.
+    // Every column is written, in ORDER_COLUMNS' order (a column added to the table is a compile error there).
     expect(Object.keys(JSON.parse(intentText(odd)).row)).toEqual(Object.keys(ORDER_COLUMNS));
   });
 
