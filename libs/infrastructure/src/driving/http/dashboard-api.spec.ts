@@ -1,6 +1,7 @@
 // The trader's window over real HTTP on loopback: a composed paper bot (real SQLite, PaperBroker,
 // the real orchestrator) with a scripted market and strategy, so a position exists when the spec says.
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import { join } from 'node:path';
 import { RecordingLogger } from '@cab/application/testing';
 import { startBot, type RunningBot } from '../app/bot-server';
@@ -155,7 +156,13 @@ describe('dashboard API (real HTTP, composed paper bot)', () => {
       }[];
       expect(decisions.find((d) => d.action === 'buy')?.risk?.ok).toBe(true);
       const safety = await json(await fetch(`${url}/api/safety`, { headers: { cookie } }));
-      expect(safety).toEqual(expect.objectContaining({ lock: null, deadLetters: { stored: 0, sinceStart: 0 } }));
+      // A paper bot on a SQLite file holds its BOT_ID's lock (beside its intent log): the page names the holder.
+      expect(safety).toEqual(
+        expect.objectContaining({
+          lock: { holder: `pid ${process.pid} on ${os.hostname()}`, since: expect.any(Number) },
+          deadLetters: { stored: 0, sinceStart: 0 },
+        }),
+      );
 
       // Every action audited with the session's label, never the token.
       const audit = await b.app.storage.audit.find({ kind: 'system' });
