@@ -95,21 +95,7 @@ export class RecordingMetrics implements Metrics {
   }
 }
 
-/** A promise with its resolve/reject exposed: to hold a handler or a check open in a test. */
-export interface Deferred<T> {
-  promise: Promise<T>;
-  resolve(value: T): void;
-  reject(err: unknown): void;
-}
-export function deferred<T = void>(): Deferred<T> {
-  let resolve!: (value: T) => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
-}
+export { deferred, type Deferred } from './testing/deferred';
 
 // Test helpers for @cab/application users: import from '@cab/application/testing' in specs only.
 export * from './testing/in-memory-storage';
@@ -128,3 +114,4 @@ export function errorOf(r: BrokerResult<unknown>): { kind: string; code: string 
 export { remoteControlled } from './testing/remote-controlled-strategy';
 export { ScriptedVenue } from './testing/scripted-venue';
 export { TEST_VENUE_CAPABILITIES } from './testing/venue-capabilities';
+export * from './testing/core-fixture';

@@ -1,21 +1,15 @@
-import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Decimal, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
-import { remoteControlled } from '../testing/remote-controlled-strategy';
-import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
-import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
-import { InMemoryStorage, TEST_VENUE_CAPABILITIES } from '../testing';
+import { dec, ZERO, type Decimal } from '@cab/domain';
+import { FakeClock, T0 } from '@cab/domain/testing';
+import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, OrderRef } from '../ports/broker';
+import { aCoreWithDriver, FakeVenueView, InMemoryStorage, marketOrderAnswer, quoteAt, SYMBOL, TEST_VENUE_CAPABILITIES } from '../testing';
 import type { CoreOutput } from './core-output';
-import { EventDriver } from './event-driver';
 import { ReconcilePump } from './reconcile-pump';
-import { TradingCore } from './trading-core';
-import type { VenueView } from './venue-view';
 import { FIRST_TRADES_LOOKBACK_MS, TRADES_OVERLAP_MS } from './venue-lookups';
 
 // Adoption of venue-only orders, per-symbol trade cursors and position repair on the core
 // (docs/core.md, "Reconcile"): a real TradingCore, EventDriver and ReconcilePump on the in-memory
 // store, against a fake venue that answers at once from its own books.
 
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
 const MIN = 60_000;
 const failed = (code: string): BrokerResult<never> => ({ ok: false, error: { kind: 'retryable', code, message: `${code} (spec)` } });
 const notFound: BrokerResult<never> = { ok: false, error: { kind: 'rejected', code: 'ORDER_NOT_FOUND', message: 'no such order' } };
@@ -34,40 +28,11 @@ class FakeVenue {
   /** An order that traded `base` at 50,000 now (fee 0.2 % in base on a buy), with its trade. */
   filled(clientOrderId: string | null, base: string, ts: number, side: 'buy' | 'sell' = 'buy'): OrderDTO {
     const id = `v-${++this.next}`;
-    const b = dec(base);
-    const fee = side === 'buy' ? b.times('0.002') : b.times('50000').times('0.002');
-    const fill: FillDTO = {
-      id: `tr-${id}`,
-      orderId: id,
-      ts,
-      side,
-      price: dec('50000'),
-      amount: b,
-      cost: b.times('50000'),
-      fee,
-      feeCurrency: side === 'buy' ? 'BTC' : 'USDT',
-    };
-    const o: OrderDTO = {
-      id,
-      clientOrderId,
-      symbol: SYMBOL,
-      side,
-      type: 'market',
-      status: 'closed',
-      requestedQuote: side === 'buy' ? b.times('50000') : null,
-      requestedBase: side === 'sell' ? b : null,
-      filledBase: b,
-      filledQuote: b.times('50000'),
-      averagePrice: dec('50000'),
-      fee,
-      feeCurrency: fill.feeCurrency,
-      createdAt: ts,
-      updatedAt: ts,
-      fills: [fill],
-    };
+    const o = marketOrderAnswer({ id, clientOrderId, side, trades: [{ id: `tr-${id}`, base, price: '50000' }], ts });
+    const fill = o.fills[0]!;
     this.orders.set(id, o);
     this.trades.push(fill);
-    this.base = side === 'buy' ? this.base.plus(b.minus(fee)) : this.base.minus(b);
+    this.base = side === 'buy' ? this.base.plus(fill.amount.minus(fill.fee)) : this.base.minus(fill.amount);
     return o;
   }
 
@@ -134,54 +99,30 @@ class FakeVenue {
   }
 }
 
-const view: VenueView = {
-  name: 'fake',
-  capabilities: TEST_VENUE_CAPABILITIES,
-  instrument: (): Instrument => anInstrument({ priceTick: '0.01' }),
-  balance: () => null,
-  book: (): OrderBook => ({ symbol: SYMBOL, ts: 0, bids: [{ price: dec('49999'), amount: dec('100') }], asks: [{ price: dec('50001'), amount: dec('100') }] }),
-};
-
 /** One life of the bot on the shared store and venue: its own core, driver and pump, as a new process would have. */
 async function life(storage: InMemoryStorage, clock: FakeClock, venue: FakeVenue) {
-  const next = { action: 'hold' as SignalAction };
-  const core = new TradingCore({
-    symbols: [SYMBOL],
-    strategy: remoteControlled(next),
-    risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0 })),
-    exits: new ExitPolicy({ stopPct: dec('0.05'), trailActivatePct: dec('0'), trailPct: dec('0'), takeProfitPct: dec('0') }),
-    fixedAmount: dec('100'),
-    bucketMs: TF,
-    venue: view,
-    clock,
-    publish: true,
-    persist: true,
-  });
-  const facts: CoreOutput[] = [];
-  const errors: string[] = [];
   const passes: Promise<void>[] = [];
-  const pump: ReconcilePump = new ReconcilePump({
-    symbols: [SYMBOL],
-    broker: venue,
-    core,
-    enqueue: (e) => driver.enqueue(e),
-    now: () => clock.now(),
-    stored: async (id) => (await storage.orders.byExchangeOrderId('fake', id)) !== null,
-  });
   /** The venue answers a send at once, as the market fills (its answer carries its trade unless `noFills`). */
   let noFills = false;
   const send = async (_s: string, quote: Decimal, coid: string) => {
     const o = venue.filled(coid, quote.div('50000').toFixed(6), clock.now());
     return { ok: true as const, value: noFills ? { ...o, fills: [] } : o };
   };
-  const driver: EventDriver = new EventDriver({
-    core,
+  const { core, next, driver, candle, facts, errors } = aCoreWithDriver({
+    clock,
+    venue: new FakeVenueView({ balanceUnknown: true }),
+    exits: { stopPct: dec('0.05') },
     broker: { createMarketBuyQuote: send, createMarketSellBase: send },
     stores: storage,
-    idempotencyTtlMs: 3_600_000,
     reconcile: (c) => passes.push(pump.request(c.requestedAtSeq)),
-    publish: (f) => facts.push(f),
-    onError: (_c, e) => errors.push(e),
+  });
+  const pump = new ReconcilePump({
+    symbols: [SYMBOL],
+    broker: venue,
+    core,
+    enqueue: (e) => driver.enqueue(e),
+    now: () => clock.now(),
+    stored: async (id) => (await storage.orders.byExchangeOrderId('fake', id)) !== null,
   });
   await driver.recover(storage);
   await Promise.all(passes);
@@ -192,18 +133,13 @@ async function life(storage: InMemoryStorage, clock: FakeClock, venue: FakeVenue
     await driver.idle();
   };
   const buy = async (): Promise<void> => {
-    clock.advance(TF);
-    next.action = 'buy';
-    const c: Candle = { ts: clock.now() - TF, open: 50_000, high: 50_000, low: 50_000, close: 50_000, volume: 1 };
-    const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: clock.now() };
-    driver.enqueue({ kind: 'candle-closed', symbol: SYMBOL, candle: c, quote: { bidApprox: 49_999, ticker: () => t }, timeframeMs: TF });
+    candle('buy');
     await driver.idle();
     next.action = 'hold';
   };
   /** A quote: the exits look at it (and keep their levels on the position). */
   const quote = async (): Promise<void> => {
-    const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: clock.now() };
-    driver.enqueue({ kind: 'quote', symbol: SYMBOL, quote: { bidApprox: 49_999, ticker: () => t } });
+    driver.enqueue({ kind: 'quote', symbol: SYMBOL, quote: quoteAt(clock.now()) });
     await driver.idle();
   };
   return { core, driver, facts, errors, pass, buy, quote, setNoFills: (v: boolean) => void (noFills = v) };

@@ -1,18 +1,25 @@
-import { dec, ExitPolicy, RiskManager, str, type IdGenerator, type SignalAction } from '@cab/domain';
-import { aRiskConfig, T0 } from '@cab/domain/testing';
+import { dec, str, type IdGenerator } from '@cab/domain';
+import { T0 } from '@cab/domain/testing';
 import { InProcessEventBus } from '../events/in-process-event-bus';
 import type { TopicName } from '../events/topics';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
 import type { CountdownSwitch } from '../safety/countdown-switch';
 import { VirtualScheduler } from '../scheduling/virtual-scheduler';
 import { CoreControl } from '../control/core-control';
-import { InMemoryDeadLetterSink, InMemoryStorage, RecordingLogger, RecordingMetrics, remoteControlled, ScriptedVenue } from '../testing';
+import {
+  aTradingCore,
+  InMemoryDeadLetterSink,
+  InMemoryStorage,
+  RecordingLogger,
+  RecordingMetrics,
+  ScriptedVenue,
+  STOP_AND_TRAIL,
+  SYMBOL,
+  TF,
+} from '../testing';
 import { CoreRuntime } from './core-runtime';
-import { TradingCore } from './trading-core';
 import { VenueCache } from './venue-cache';
 
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
 /** Eval every 10 s, exits every 5 s, reconcile every 30 s, watchdog every 10 s (wall time of the VirtualScheduler). */
 const INTERVALS = { eval: 10_000, exits: 5_000, reconcile: 30_000, watchdog: 10_000 };
 const DMS_MS = 60_000;
@@ -40,20 +47,8 @@ class RecordingCountdown implements CountdownSwitch {
 function setup(storage?: InMemoryStorage, sched = new VirtualScheduler({ startMs: Math.floor(T0 / TF) * TF + 1_000 })) {
   const store = storage ?? new InMemoryStorage(sched);
   const venue = new ScriptedVenue(sched, SYMBOL, TF);
-  const next = { action: 'hold' as SignalAction };
   const view = new VenueCache(venue);
-  const core = new TradingCore({
-    symbols: [SYMBOL],
-    strategy: remoteControlled(next),
-    risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0, maxSpreadPct: dec('0.01') })),
-    exits: new ExitPolicy({ stopPct: dec('0.02'), trailActivatePct: dec('0.01'), trailPct: dec('0.005'), takeProfitPct: dec('0') }),
-    fixedAmount: dec('100'),
-    bucketMs: TF,
-    venue: view,
-    clock: sched,
-    publish: true,
-    persist: true,
-  });
+  const { core, next } = aTradingCore({ clock: sched, venue: view, risk: { maxSpreadPct: dec('0.01') }, exits: STOP_AND_TRAIL });
   const ids = new CountingIds();
   const logger = new RecordingLogger();
   const metrics = new RecordingMetrics();

@@ -1,13 +1,9 @@
 import fc from 'fast-check';
-import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Decimal, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
-import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
-import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
+import { dec, ZERO, type Decimal } from '@cab/domain';
+import { FakeClock, T0 } from '@cab/domain/testing';
+import type { BrokerResult, OrderDTO } from '../ports/broker';
 import type { UnitOfWork } from '../ports/unit-of-work';
-import { InMemoryStorage, TEST_VENUE_CAPABILITIES } from '../testing';
-import { remoteControlled } from '../testing/remote-controlled-strategy';
-import { EventDriver } from './event-driver';
-import { TradingCore } from './trading-core';
-import type { VenueView } from './venue-view';
+import { aCoreWithDriver, FakeVenueView, InMemoryStorage, marketOrderAnswer, SYMBOL } from '../testing';
 
 /**
  * The store goes down and comes back at random between the core's steps (buys, sells, their
@@ -17,52 +13,28 @@ import type { VenueView } from './venue-view';
  * that store, told the venue's word again, counts nothing twice.
  */
 
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
 const PRICE = dec('50000');
 
 /** The venue: it fills what it is sent, whole, at 50,000 (fee 0.2 %: in base on a buy, in quote on a sell). */
-class Venue implements VenueView {
-  readonly name = 'fake';
-  readonly capabilities = TEST_VENUE_CAPABILITIES;
-  readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
-  base = ZERO;
+class Venue extends FakeVenueView {
   readonly words = new Map<string, OrderDTO>();
   private n = 0;
-  instrument(): Instrument {
-    return this.inst;
-  }
-  balance(): BalanceDTO {
-    return { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: this.base, usedBase: ZERO, freeQuote: dec('100000'), usedQuote: ZERO };
-  }
-  book(): OrderBook {
-    return { symbol: SYMBOL, ts: 0, bids: [{ price: dec('49999'), amount: dec('100') }], asks: [{ price: dec('50001'), amount: dec('100') }] };
+  constructor() {
+    super({ freeQuote: dec('100000') });
   }
   trade(clientOrderId: string, side: 'buy' | 'sell', amount: Decimal, ts: number): OrderDTO {
     const n = ++this.n;
     const base = side === 'buy' ? amount.div(PRICE).round(6, 0) : amount;
-    const quote = base.times(PRICE);
-    const fee = side === 'buy' ? base.times('0.002') : quote.times('0.002');
-    const feeCurrency = side === 'buy' ? 'BTC' : 'USDT';
-    this.base = side === 'buy' ? this.base.plus(base).minus(fee) : this.base.minus(base);
-    const dto: OrderDTO = {
+    const dto = marketOrderAnswer({
       id: `x${n}`,
       clientOrderId,
-      symbol: SYMBOL,
       side,
-      type: 'market',
-      status: 'closed',
+      trades: [{ id: `t${n}`, base, price: PRICE }],
       requestedQuote: side === 'buy' ? amount : null,
       requestedBase: side === 'sell' ? amount : null,
-      filledBase: base,
-      filledQuote: quote,
-      averagePrice: PRICE,
-      fee,
-      feeCurrency,
-      createdAt: ts,
-      updatedAt: ts,
-      fills: [{ id: `t${n}`, orderId: `x${n}`, ts, side, price: PRICE, amount: base, cost: quote, fee, feeCurrency }],
-    };
+      ts,
+    });
+    this.freeBase = side === 'buy' ? this.freeBase.plus(base).minus(dto.fee) : this.freeBase.minus(base);
     this.words.set(clientOrderId, dto);
     return dto;
   }
@@ -89,33 +61,14 @@ function life(flaky: FlakyStore, clock: FakeClock, venue: Venue) {
     new Promise<BrokerResult<OrderDTO>>((resolve) =>
       pending.push({ resolve: () => resolve({ ok: true, value: venue.trade(coid, side, amount, clock.now()) }) }),
     );
-  const next = { action: 'hold' as SignalAction };
-  const core = new TradingCore({
-    symbols: [SYMBOL],
-    strategy: remoteControlled(next),
-    risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0, dailyLossLimitQuote: dec('0') })),
-    exits: new ExitPolicy({ stopPct: dec('0'), trailActivatePct: dec('0'), trailPct: dec('0'), takeProfitPct: dec('0') }),
-    fixedAmount: dec('100'),
-    bucketMs: TF,
-    venue,
+  const { core, driver, candle } = aCoreWithDriver({
     clock,
-    publish: true,
-    persist: true,
-  });
-  const driver = new EventDriver({
-    core,
+    venue,
+    risk: { dailyLossLimitQuote: dec('0') },
     broker: { createMarketBuyQuote: send('buy'), createMarketSellBase: send('sell') },
     stores: { unitOfWork: flaky.unitOfWork, safety: flaky.storage.safety },
-    idempotencyTtlMs: 3_600_000,
     reconcile: () => undefined,
   });
-  const candle = (signal: SignalAction): void => {
-    clock.advance(TF);
-    next.action = signal;
-    const c: Candle = { ts: clock.now() - TF, open: 50_000, high: 50_000, low: 50_000, close: 50_000, volume: 1 };
-    const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: clock.now() };
-    driver.enqueue({ kind: 'candle-closed', symbol: SYMBOL, candle: c, quote: { bidApprox: 49_999, ticker: () => t }, timeframeMs: TF });
-  };
   /** Tells the core the venue's word on every order it sent (a look, as a reconcile would), once more. */
   const lookAll = (): void => {
     for (const [clientOrderId, value] of venue.words) driver.enqueue({ kind: 'order-report', clientOrderId, answer: 'look', result: { ok: true, value } });
@@ -170,7 +123,7 @@ describe('EventDriver with a store that fails at random', () => {
         expect(bot.core.halts.level('STORE.WRITE')).toBeNull();
         const stored = await flaky.storage.positions.get(SYMBOL);
         expect((stored?.baseQty ?? ZERO).toString()).toBe(bot.core.position(SYMBOL).baseQty.toString());
-        expect(bot.core.position(SYMBOL).baseQty.toString()).toBe(venue.base.toString());
+        expect(bot.core.position(SYMBOL).baseQty.toString()).toBe(venue.freeBase.toString());
         for (const [coid, word] of venue.words) {
           expect((await flaky.storage.orders.byClientOrderId(coid))?.status).toBe('filled');
           expect((await flaky.storage.fills.byOrder(coid)).map((f) => f.tradeId)).toEqual(word.fills.map((f) => f.id));
@@ -181,8 +134,8 @@ describe('EventDriver with a store that fails at random', () => {
         await after.driver.recover(flaky.storage);
         after.lookAll();
         await settled();
-        expect(after.core.position(SYMBOL).baseQty.toString()).toBe(venue.base.toString());
-        expect(((await flaky.storage.positions.get(SYMBOL))?.baseQty ?? ZERO).toString()).toBe(venue.base.toString());
+        expect(after.core.position(SYMBOL).baseQty.toString()).toBe(venue.freeBase.toString());
+        expect(((await flaky.storage.positions.get(SYMBOL))?.baseQty ?? ZERO).toString()).toBe(venue.freeBase.toString());
       }),
       { numRuns: 300 },
     );

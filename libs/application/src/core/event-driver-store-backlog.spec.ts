@@ -1,48 +1,9 @@
-import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Decimal, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
-import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
-import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
+import { dec, ZERO } from '@cab/domain';
+import { FakeClock, T0 } from '@cab/domain/testing';
+import type { OrderDTO } from '../ports/broker';
 import type { UnitOfWork } from '../ports/unit-of-work';
-import { deferred, InMemoryStorage, TEST_VENUE_CAPABILITIES, type Deferred } from '../testing';
-import { remoteControlled } from '../testing/remote-controlled-strategy';
+import { aCoreWithDriver, FakeVenueView, InMemoryStorage, marketOrderAnswer, SlowBroker, SYMBOL } from '../testing';
 import type { CoreOutput } from './core-output';
-import { EventDriver } from './event-driver';
-import { TradingCore } from './trading-core';
-import type { VenueView } from './venue-view';
-
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
-
-class View implements VenueView {
-  readonly name = 'fake';
-  readonly capabilities = TEST_VENUE_CAPABILITIES;
-  readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
-  freeBase: Decimal = ZERO;
-  instrument(): Instrument {
-    return this.inst;
-  }
-  balance(): BalanceDTO {
-    return { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: this.freeBase, usedBase: ZERO, freeQuote: dec('10000'), usedQuote: ZERO };
-  }
-  book(): OrderBook {
-    return { symbol: SYMBOL, ts: 0, bids: [{ price: dec('49999'), amount: dec('100') }], asks: [{ price: dec('50001'), amount: dec('100') }] };
-  }
-}
-
-/** A broker whose answers come when the spec says. */
-class SlowBroker {
-  readonly sends: { clientOrderId: string; answer: Deferred<BrokerResult<OrderDTO>> }[] = [];
-  createMarketBuyQuote(symbol: string, quote: Decimal, clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
-    return this.send(clientOrderId);
-  }
-  createMarketSellBase(symbol: string, base: Decimal, clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
-    return this.send(clientOrderId);
-  }
-  private send(clientOrderId: string): Promise<BrokerResult<OrderDTO>> {
-    const answer = deferred<BrokerResult<OrderDTO>>();
-    this.sends.push({ clientOrderId, answer });
-    return answer.promise;
-  }
-}
 
 /**
  * The real in-memory store behind a unit of work that fails while `down` (a disk that is full, a
@@ -65,93 +26,42 @@ class FlakyStore {
 
 /** The venue's word on the buy: `trades` (base each) filled at 50,001, fee 0.2 % in base; closed once they reach 0.002. */
 function buyDto(clientOrderId: string, trades: readonly string[], ts: number): OrderDTO {
-  const fills = trades.map((base, i) => {
-    const b = dec(base);
-    return {
-      id: `tr${i + 1}`,
-      orderId: 'x1',
-      ts,
-      side: 'buy' as const,
-      price: dec('50001'),
-      amount: b,
-      cost: b.times('50001'),
-      fee: b.times('0.002'),
-      feeCurrency: 'BTC',
-    };
-  });
-  const filledBase = fills.reduce((a, f) => a.plus(f.amount), ZERO);
-  return {
+  const filledBase = trades.reduce((a, base) => a.plus(base), ZERO);
+  return marketOrderAnswer({
     id: 'x1',
     clientOrderId,
-    symbol: SYMBOL,
-    side: 'buy',
-    type: 'market',
+    trades: trades.map((base, i) => ({ id: `tr${i + 1}`, base, price: '50001' })),
     status: filledBase.gte('0.002') ? 'closed' : 'open',
     requestedQuote: dec('100.002'),
-    requestedBase: null,
-    filledBase,
-    filledQuote: filledBase.times('50001'),
-    averagePrice: dec('50001'),
-    fee: filledBase.times('0.002'),
-    feeCurrency: 'BTC',
-    createdAt: ts,
-    updatedAt: ts,
-    fills,
-  };
+    ts,
+  });
 }
 
 /** One life of the bot on a (flaky) store: its own core, driver and broker, as a new process would have. */
 function life(flaky: FlakyStore, clock: FakeClock) {
   const broker = new SlowBroker();
-  const next = { action: 'hold' as SignalAction };
-  const view = new View();
-  const core = new TradingCore({
-    symbols: [SYMBOL],
-    strategy: remoteControlled(next),
-    risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0 })),
-    exits: new ExitPolicy({ stopPct: dec('0'), trailActivatePct: dec('0'), trailPct: dec('0'), takeProfitPct: dec('0') }),
-    fixedAmount: dec('100'),
-    bucketMs: TF,
-    venue: view,
-    clock,
-    publish: true,
-    persist: true,
-  });
-  const facts: CoreOutput[] = [];
-  const errors: string[] = [];
+  const view = new FakeVenueView();
   const backlog: number[] = [];
   const reconciles: number[] = [];
-  const driver = new EventDriver({
-    core,
+  const bot = aCoreWithDriver({
+    clock,
+    venue: view,
     broker,
     stores: { unitOfWork: flaky.unitOfWork, safety: flaky.storage.safety },
-    idempotencyTtlMs: 3_600_000,
     reconcile: (c) => reconciles.push(c.requestedAtSeq),
-    publish: (f) => facts.push(f),
-    onError: (_c, e) => errors.push(e),
     onBacklog: (n) => backlog.push(n),
   });
-  const candle = (signal: SignalAction): void => {
-    clock.advance(TF);
-    next.action = signal;
-    const c: Candle = { ts: clock.now() - TF, open: 50_000, high: 50_000, low: 50_000, close: 50_000, volume: 1 };
-    const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: clock.now() };
-    driver.enqueue({ kind: 'candle-closed', symbol: SYMBOL, candle: c, quote: { bidApprox: 49_999, ticker: () => t }, timeframeMs: TF });
-  };
-  const sent = async (n: number): Promise<void> => {
-    while (broker.sends.length < n) await new Promise<void>((r) => queueMicrotask(r));
-  };
   /** A look at the order (a cancel's or a reconcile's answer) with the venue's trades so far. */
   const look = (clientOrderId: string, trades: readonly string[]): void =>
-    driver.enqueue({ kind: 'order-report', clientOrderId, answer: 'look', result: { ok: true, value: buyDto(clientOrderId, trades, clock.now()) } });
-  return { core, view, broker, driver, candle, sent, look, facts, errors, backlog, reconciles };
+    bot.driver.enqueue({ kind: 'order-report', clientOrderId, answer: 'look', result: { ok: true, value: buyDto(clientOrderId, trades, clock.now()) } });
+  return { ...bot, view, broker, look, backlog, reconciles };
 }
 
 /** A buy sent with its write-ahead committed; the store fails from then on, and the venue's answer (filled) comes. */
 async function filledWhileTheStoreIsDown(flaky: FlakyStore, clock: FakeClock) {
   const bot = life(flaky, clock);
   bot.candle('buy');
-  await bot.sent(1);
+  await bot.broker.sent(1);
   const coid = bot.broker.sends[0]!.clientOrderId;
   flaky.down = true;
   bot.broker.sends[0]!.answer.resolve({ ok: true, value: buyDto(coid, ['0.002'], clock.now()) });
@@ -201,7 +111,7 @@ describe('EventDriver: a store write that fails is kept, retried in order, and h
     const flaky = new FlakyStore(new InMemoryStorage(clock));
     const bot = life(flaky, clock);
     bot.candle('buy');
-    await bot.sent(1);
+    await bot.broker.sent(1);
     const coid = bot.broker.sends[0]!.clientOrderId;
     flaky.down = true;
     // First the send's answer: partly filled (tr1); then a look: filled (tr1, tr2). Both Persists fail or wait.
@@ -274,7 +184,7 @@ describe('EventDriver: a store write that fails is kept, retried in order, and h
     expect(bot.errors).toEqual([]);
     flaky.down = false;
     bot.candle('buy');
-    await bot.sent(1);
+    await bot.broker.sent(1);
     expect(await flaky.storage.orders.find({})).toEqual([expect.objectContaining({ clientOrderId: bot.broker.sends[0]!.clientOrderId, status: 'new' })]);
   });
 

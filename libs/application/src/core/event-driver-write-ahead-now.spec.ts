@@ -1,40 +1,14 @@
-import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Decimal, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
-import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
-import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
+import { dec, type Decimal } from '@cab/domain';
+import { FakeClock, T0 } from '@cab/domain/testing';
+import { ok, type BrokerResult, type OrderDTO } from '../ports/broker';
 import { unitOfWorkWriteAhead, type OrderWriteAhead, type WriteAheadResult } from '../ports/order-write-ahead';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { UnitOfWork } from '../ports/unit-of-work';
-import { deferred, InMemoryStorage, type Deferred } from '../testing';
-import { remoteControlled } from '../testing/remote-controlled-strategy';
-import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
-import type { CoreOutput } from './core-output';
-import { EventDriver } from './event-driver';
-import { TradingCore } from './trading-core';
-import type { VenueView } from './venue-view';
+import { aCoreWithDriver, deferred, FakeVenueView, InMemoryStorage, marketOrderAnswer, SYMBOL, TF, type Deferred } from '../testing';
 
 // EventDriver with a store that can write ahead at once (OrderWriteAhead.writeAheadNow, SQLite's
 // order intent log; docs/core.md, "The write-ahead"): the send follows the decision in the same
 // step when no store write is in flight, and waits behind the writes otherwise.
-
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
-
-class View implements VenueView {
-  readonly name = 'fake';
-  readonly capabilities = TEST_VENUE_CAPABILITIES;
-  readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
-  /** What the venue shows free in base (a sell is sized to it). */
-  freeBase: Decimal = ZERO;
-  instrument(): Instrument {
-    return this.inst;
-  }
-  balance(): BalanceDTO {
-    return { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: this.freeBase, usedBase: ZERO, freeQuote: dec('10000'), usedQuote: ZERO };
-  }
-  book(): OrderBook {
-    return { symbol: SYMBOL, ts: 0, bids: [{ price: dec('49999'), amount: dec('100') }], asks: [{ price: dec('50001'), amount: dec('100') }] };
-  }
-}
 
 /** What happened, in the order it happened: write-aheads, sends, Persists. */
 type Events = string[];
@@ -92,41 +66,26 @@ class ImmediateWriteAhead implements OrderWriteAhead {
   }
 }
 
-/** The venue's answer: `base` bought or sold whole at 50,001. */
-function filled(clientOrderId: string, side: 'buy' | 'sell', base: string): BrokerResult<OrderDTO> {
-  const b = dec(base);
-  const quote = b.times('50001');
-  return {
-    ok: true,
-    value: {
+/** The venue's answer: `base` bought or sold whole at 50,001 (no fee). */
+const filled = (clientOrderId: string, side: 'buy' | 'sell', base: string): BrokerResult<OrderDTO> =>
+  ok(
+    marketOrderAnswer({
       id: `x-${clientOrderId}`,
       clientOrderId,
-      symbol: SYMBOL,
       side,
-      type: 'market',
-      status: 'closed',
-      requestedQuote: side === 'buy' ? dec('100') : null,
-      requestedBase: side === 'sell' ? b : null,
-      filledBase: b,
-      filledQuote: quote,
-      averagePrice: dec('50001'),
-      fee: ZERO,
+      trades: [{ id: `t-${clientOrderId}`, base, price: '50001' }],
+      feeRate: '0',
       feeCurrency: 'USDT',
-      createdAt: T0,
-      updatedAt: T0,
-      fills: [
-        { id: `t-${clientOrderId}`, orderId: `x-${clientOrderId}`, ts: T0, side, price: dec('50001'), amount: b, cost: quote, fee: ZERO, feeCurrency: 'USDT' },
-      ],
-    },
-  };
-}
+      ...(side === 'buy' ? { requestedQuote: dec('100') } : {}),
+    }),
+  );
 
 function setup() {
   const clock = new FakeClock(T0);
   const storage = new InMemoryStorage(clock);
   const events: Events = [];
   const broker = new Broker(events);
-  const venue = new View();
+  const venue = new FakeVenueView();
   const writeAhead = new ImmediateWriteAhead(storage, events);
   /** While set, every unit of work waits for it (a Persist in flight). */
   let gate: Deferred<void> | null = null;
@@ -139,36 +98,14 @@ function setup() {
       return r;
     },
   };
-  const next = { action: 'hold' as SignalAction };
-  const core = new TradingCore({
-    symbols: [SYMBOL],
-    strategy: remoteControlled(next),
-    risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0 })),
-    exits: new ExitPolicy({ stopPct: dec('0.5'), trailActivatePct: dec('0.5'), trailPct: dec('0.5'), takeProfitPct: dec('0') }),
-    fixedAmount: dec('100'),
-    bucketMs: TF,
-    venue,
+  const bot = aCoreWithDriver({
     clock,
-    publish: true,
-    persist: true,
-  });
-  const facts: CoreOutput[] = [];
-  const errors: string[] = [];
-  const driver = new EventDriver({
-    core,
+    venue,
     broker,
     stores: { unitOfWork, safety: storage.safety, writeAhead },
-    idempotencyTtlMs: 3_600_000,
-    publish: (f) => facts.push(f),
-    onError: (_c, e) => errors.push(e),
+    // Exits 50 % away: none fires here, every sell is a signal's.
+    exits: { stopPct: dec('0.5'), trailActivatePct: dec('0.5'), trailPct: dec('0.5') },
   });
-  const candle = (signal: SignalAction): void => {
-    clock.advance(TF);
-    next.action = signal;
-    const c: Candle = { ts: clock.now() - TF, open: 50_000, high: 50_000, low: 50_000, close: 50_000, volume: 1 };
-    const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: clock.now() };
-    driver.enqueue({ kind: 'candle-closed', symbol: SYMBOL, candle: c, quote: { bidApprox: 49_999, ticker: () => t }, timeframeMs: TF });
-  };
   /**
    * Lets promise callbacks run, one event-loop turn at a time, until `cond` holds. Bounded in turns,
    * not time (the in-memory store needs a handful), so a condition that never comes fails with what
@@ -181,17 +118,13 @@ function setup() {
     }
   };
   const sends = (): string[] => events.filter((e) => e.startsWith('send ')).map((e) => e.slice(5));
-  const orderErrors = (): string[] => facts.flatMap((f) => (f.kind === 'order' && f.error !== undefined ? [f.error] : []));
+  const orderErrors = (): string[] => bot.facts.flatMap((f) => (f.kind === 'order' && f.error !== undefined ? [f.error] : []));
   return {
-    core,
+    ...bot,
     storage,
     venue,
     broker,
     writeAhead,
-    driver,
-    candle,
-    facts,
-    errors,
     events,
     until,
     sends,

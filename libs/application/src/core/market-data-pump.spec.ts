@@ -6,9 +6,7 @@ import { VirtualScheduler } from '../scheduling/virtual-scheduler';
 import type { CoreEvent } from './core-events';
 import type { EdgeStatus } from './edge-status';
 import { MarketDataPump } from './market-data-pump';
-
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
+import { SYMBOL, TF } from '../testing';
 
 /** Market data that answers after a turn of the event loop, from a candle list the spec edits (holes included). */
 class FakeMarketData implements MarketData {

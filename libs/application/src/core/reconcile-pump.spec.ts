@@ -1,20 +1,12 @@
-import { dec, ExitPolicy, RiskManager, ZERO, type Decimal, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
-import { remoteControlled } from '../testing/remote-controlled-strategy';
-import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
-import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, OrderRef, TickerDTO } from '../ports/broker';
+import { dec, ZERO } from '@cab/domain';
+import { FakeClock, T0 } from '@cab/domain/testing';
+import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, OrderRef } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
-import { deferred, InMemoryStorage, type Deferred } from '../testing';
+import { aCoreWithDriver, deferred, InMemoryStorage, marketOrderAnswer, SlowBroker, SYMBOL, TEST_VENUE_CAPABILITIES, type Deferred } from '../testing';
 import type { CoreEvent, ReconcileReportEvent } from './core-events';
-import type { CoreOutput } from './core-output';
 import type { EdgeStatus } from './edge-status';
-import { EventDriver } from './event-driver';
 import { ReconcilePump } from './reconcile-pump';
-import { TradingCore } from './trading-core';
-import type { VenueView } from './venue-view';
-import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
 
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
 const notFound: BrokerResult<OrderDTO> = { ok: false, error: { kind: 'rejected', code: 'ORDER_NOT_FOUND', message: 'no such order' } };
 const timeout: BrokerResult<never> = { ok: false, error: { kind: 'ambiguous', code: 'NETWORK.TIMEOUT', message: 'timed out' } };
 
@@ -22,40 +14,14 @@ function balance(base: string): BalanceDTO {
   return { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: dec(base), usedBase: ZERO, freeQuote: dec('10000'), usedQuote: ZERO };
 }
 
-function dto(clientOrderId: string, filledBase: string): OrderDTO {
-  const b = dec(filledBase);
-  const fee = b.times('0.002');
-  return {
+/** A buy of `filledBase` filled whole at 50,000 (fee 0.2 % in base). */
+const dto = (clientOrderId: string, filledBase: string): OrderDTO =>
+  marketOrderAnswer({
     id: `x-${clientOrderId}`,
     clientOrderId,
-    symbol: SYMBOL,
-    side: 'buy',
-    type: 'market',
-    status: 'closed',
+    trades: [{ id: `tr-${clientOrderId}`, base: filledBase, price: '50000' }],
     requestedQuote: dec('100'),
-    requestedBase: null,
-    filledBase: b,
-    filledQuote: b.times('50000'),
-    averagePrice: dec('50000'),
-    fee,
-    feeCurrency: 'BTC',
-    createdAt: T0,
-    updatedAt: T0,
-    fills: [
-      {
-        id: `tr-${clientOrderId}`,
-        orderId: `x-${clientOrderId}`,
-        ts: T0,
-        side: 'buy',
-        price: dec('50000'),
-        amount: b,
-        cost: b.times('50000'),
-        fee,
-        feeCurrency: 'BTC',
-      },
-    ],
-  };
-}
+  });
 
 /** The venue's reads, each answered when the spec says (a Deferred per call), so the core can move while they are out. */
 class SlowVenueReads {
@@ -154,48 +120,15 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     const clock = new FakeClock(T0);
     const storage = new InMemoryStorage(clock);
     const reads = new SlowVenueReads();
-    const sends: { clientOrderId: string; answer: Deferred<BrokerResult<OrderDTO>> }[] = [];
-    const send = (_s: string, _a: Decimal, clientOrderId: string) => {
-      const answer = deferred<BrokerResult<OrderDTO>>();
-      sends.push({ clientOrderId, answer });
-      return answer.promise;
-    };
-    const next = { action: 'buy' as SignalAction };
-    const view: VenueView = {
-      name: 'fake',
-      capabilities: TEST_VENUE_CAPABILITIES,
-      instrument: (): Instrument => anInstrument({ priceTick: '0.01' }),
-      balance: () => balance('0'),
-      book: (): OrderBook => ({
-        symbol: SYMBOL,
-        ts: 0,
-        bids: [{ price: dec('49999'), amount: dec('100') }],
-        asks: [{ price: dec('50001'), amount: dec('100') }],
-      }),
-    };
-    const core = new TradingCore({
-      symbols: [SYMBOL],
-      strategy: remoteControlled(next),
-      risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0 })),
-      exits: new ExitPolicy({ stopPct: dec('0'), trailActivatePct: dec('0'), trailPct: dec('0'), takeProfitPct: dec('0') }),
-      fixedAmount: dec('100'),
-      bucketMs: TF,
-      venue: view,
-      clock,
-      publish: true,
-      persist: true,
-    });
-    const facts: CoreOutput[] = [];
-    const pump: ReconcilePump = new ReconcilePump({ symbols: [SYMBOL], broker: reads, core, enqueue: (e) => driver.enqueue(e), now: () => clock.now() });
+    const broker = new SlowBroker();
     const passes: Promise<void>[] = [];
-    const driver: EventDriver = new EventDriver({
-      core,
-      broker: { createMarketBuyQuote: send, createMarketSellBase: send },
+    const { core, driver, candle, facts } = aCoreWithDriver({
+      clock,
+      broker,
       stores: storage,
-      idempotencyTtlMs: 3_600_000,
       reconcile: (c) => passes.push(pump.request(c.requestedAtSeq)),
-      publish: (f) => facts.push(f),
     });
+    const pump = new ReconcilePump({ symbols: [SYMBOL], broker: reads, core, enqueue: (e) => driver.enqueue(e), now: () => clock.now() });
     await driver.recover(storage);
     expect(passes).toHaveLength(1);
     // The start-up pass: nothing of ours anywhere, the books agree.
@@ -203,16 +136,8 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     await reads.answer('trades', noTrades);
     await reads.answer('balance', { ok: true, value: balance('0') });
     await passes[0];
-    const t: TickerDTO = { symbol: SYMBOL, bid: dec('49999'), ask: dec('50001'), last: dec('50000'), ts: T0 };
-    clock.advance(TF);
-    driver.enqueue({
-      kind: 'candle-closed',
-      symbol: SYMBOL,
-      candle: { ts: T0, open: 1, high: 1, low: 1, close: 1, volume: 1 },
-      quote: { bidApprox: 49_999, ticker: () => t },
-      timeframeMs: TF,
-    });
-    while (sends.length === 0) await new Promise<void>((r) => setImmediate(r));
+    candle('buy');
+    while (broker.sends.length === 0) await new Promise<void>((r) => setImmediate(r));
     // A pass asked now (before the send's answer) reads a balance without the fill…
     const seqAtRequest = core.seq;
     const pass = pump.request();
@@ -220,7 +145,7 @@ describe('ReconcilePump: the venue read, one ReconcileReport out', () => {
     await reads.answer('order', notFound);
     await reads.answer('trades', noTrades);
     // …while the answer comes back and the core settles the buy.
-    sends[0]!.answer.resolve({ ok: true, value: dto(sends[0]!.clientOrderId, '0.002') });
+    broker.sends[0]!.answer.resolve({ ok: true, value: dto(broker.sends[0]!.clientOrderId, '0.002') });
     while (core.position(SYMBOL).baseQty.eq(ZERO)) await new Promise<void>((r) => setImmediate(r));
     await reads.answer('balance', { ok: true, value: balance('0') });
     await pass;

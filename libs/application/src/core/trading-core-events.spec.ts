@@ -1,66 +1,22 @@
-import { dec, ExitPolicy, RiskManager, ZERO, type Candle, type Instrument, type OrderBook, type SignalAction } from '@cab/domain';
-import { remoteControlled } from '../testing/remote-controlled-strategy';
-import { anInstrument, aRiskConfig, FakeClock, T0 } from '@cab/domain/testing';
-import type { BalanceDTO, BrokerResult, OrderDTO, TickerDTO } from '../ports/broker';
+import { dec, ZERO, type SignalAction } from '@cab/domain';
+import { FakeClock, T0 } from '@cab/domain/testing';
+import type { BrokerResult, OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
+import { aTradingCore, candleClosedAt, FakeVenueView, marketOrderAnswer, STOP_AND_TRAIL, SYMBOL, TF } from '../testing';
 import type { CoreCommand, PersistCommand } from './core-commands';
 import type { CoreEvent } from './core-events';
 import type { CoreOutput } from './core-output';
-import { TradingCore } from './trading-core';
-import type { VenueView } from './venue-view';
-import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
-
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
-
-/** The venue as the core reads it: a fixed quote around `price`, balances the test sets. */
-class StaticView implements VenueView {
-  readonly name = 'view';
-  readonly capabilities = TEST_VENUE_CAPABILITIES;
-  readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
-  price = dec('50000');
-  freeBase = ZERO;
-  instrument(): Instrument {
-    return this.inst;
-  }
-  balance(): BalanceDTO {
-    return { symbol: SYMBOL, base: 'BTC', quote: 'USDT', freeBase: this.freeBase, usedBase: ZERO, freeQuote: dec('10000'), usedQuote: ZERO };
-  }
-  book(): OrderBook {
-    const t = this.ticker();
-    return { symbol: SYMBOL, ts: 0, bids: [{ price: t.bid, amount: dec('100') }], asks: [{ price: t.ask, amount: dec('100') }] };
-  }
-  ticker(): TickerDTO {
-    return { symbol: SYMBOL, bid: this.price.minus('1'), ask: this.price.plus('1'), last: this.price, ts: 0 };
-  }
-}
 
 function setup() {
   const clock = new FakeClock(T0);
-  const view = new StaticView();
-  const next = { action: 'hold' as SignalAction };
-  const core = new TradingCore({
-    symbols: [SYMBOL],
-    strategy: remoteControlled(next),
-    risk: new RiskManager(aRiskConfig({ cooldownSec: 0, maxOrdersPerHour: 0, lossStreakMax: 0, maxPositionBase: dec('0') })),
-    exits: new ExitPolicy({ stopPct: dec('0.02'), trailActivatePct: dec('0.01'), trailPct: dec('0.005'), takeProfitPct: dec('0') }),
-    fixedAmount: dec('100'),
-    bucketMs: TF,
-    venue: view,
-    clock,
-    publish: true,
-    persist: true,
-    notFoundGraceMs: 2 * TF,
-  });
+  const view = new FakeVenueView();
+  const { core, next } = aTradingCore({ clock, venue: view, risk: { maxPositionBase: dec('0') }, exits: STOP_AND_TRAIL, notFoundGraceMs: 2 * TF });
   const handle = (e: CoreEvent): readonly CoreCommand[] => core.handle(e);
-  /** A candle closes at the view's price with the scripted signal; the commands it made. */
+  /** A candle closes (at 50,000) with the scripted signal; the commands it made. */
   const candle = (signal: SignalAction): readonly CoreCommand[] => {
     clock.advance(TF);
     next.action = signal;
-    const close = Number(view.price.toString());
-    const c: Candle = { ts: clock.now() - TF, open: close, high: close, low: close, close, volume: 1 };
-    const t = view.ticker();
-    return handle({ kind: 'candle-closed', symbol: SYMBOL, candle: c, quote: { bidApprox: Number(t.bid.toString()), ticker: () => t }, timeframeMs: TF });
+    return handle(candleClosedAt(clock.now()));
   };
   return { core, view, clock, handle, candle };
 }
@@ -70,48 +26,16 @@ const facts = (cs: readonly CoreCommand[]): CoreOutput[] => cs.flatMap((c) => (c
 const persists = (cs: readonly CoreCommand[]): PersistCommand[] => cs.flatMap((c) => (c.kind === 'persist' ? [c] : []));
 
 /** The venue's look at `o`: `trades` [base, price] filled so far (buy fee 0.2 % in base, sell fee in quote). */
-function look(o: OrderRecord, trades: readonly [string, string][], status: OrderDTO['status'] = 'closed'): OrderDTO {
-  let base = ZERO;
-  let quote = ZERO;
-  let fee = ZERO;
-  const fills = trades.map(([amount, price], i) => {
-    const a = dec(amount);
-    const cost = a.times(dec(price));
-    const f = o.side === 'buy' ? a.times('0.002') : cost.times('0.002');
-    base = base.plus(a);
-    quote = quote.plus(cost);
-    fee = fee.plus(f);
-    return {
-      id: `${o.clientOrderId}-t${i}`,
-      orderId: 'x1',
-      ts: T0,
-      side: o.side,
-      price: dec(price),
-      amount: a,
-      cost,
-      fee: f,
-      feeCurrency: o.side === 'buy' ? 'BTC' : 'USDT',
-    };
-  });
-  return {
+const look = (o: OrderRecord, trades: readonly [string, string][], status: OrderDTO['status'] = 'closed'): OrderDTO =>
+  marketOrderAnswer({
     id: 'x1',
     clientOrderId: o.clientOrderId,
-    symbol: SYMBOL,
     side: o.side,
-    type: 'market',
+    trades: trades.map(([base, price], i) => ({ id: `${o.clientOrderId}-t${i}`, base, price })),
     status,
     requestedQuote: o.requestedQuote,
     requestedBase: o.requestedBase,
-    filledBase: base,
-    filledQuote: quote,
-    averagePrice: base.gt(ZERO) ? quote.div(base) : null,
-    fee,
-    feeCurrency: trades.length > 0 ? (o.side === 'buy' ? 'BTC' : 'USDT') : null,
-    createdAt: T0,
-    updatedAt: T0,
-    fills,
-  };
-}
+  });
 
 const report = (o: OrderRecord, result: BrokerResult<OrderDTO>, answer: 'send' | 'look' = 'send'): CoreEvent => ({
   kind: 'order-report',
@@ -290,7 +214,7 @@ describe('TradingCore events in, commands out', () => {
     const t = setup();
     const stored: OrderRecord = {
       clientOrderId: 'manual-1',
-      exchange: 'view',
+      exchange: 'fake',
       exchangeOrderId: 'x1',
       symbol: SYMBOL,
       side: 'buy',

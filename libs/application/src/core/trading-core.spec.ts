@@ -18,10 +18,7 @@ import type { CoreOutput } from './core-output';
 import { SyncDriver } from './sync-driver';
 import type { SyncVenue } from './sync-venue';
 import { TradingCore } from './trading-core';
-import { TEST_VENUE_CAPABILITIES } from '../testing/venue-capabilities';
-
-const SYMBOL = 'BTC/USDT';
-const TF = 60_000;
+import { SYMBOL, TEST_VENUE_CAPABILITIES, TF } from '../testing';
 
 /** Says the next scripted action after each candle (then holds). */
 function scripted(actions: readonly SignalAction[]): StrategyFactory {
