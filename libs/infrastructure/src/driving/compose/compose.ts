@@ -41,7 +41,7 @@ import { TimerScheduler } from '../../driven/scheduling/timer-scheduler';
 import type { Settings } from '../../settings';
 import { secretValues } from '../../settings/summary';
 import { openStorageFromSettings, type Storage } from '../../driven/storage/open-storage';
-import { IntentLogCorrupt } from '../../driven/storage/sqlite/intent-log';
+import { IntentLogCorrupt, intentLogPath } from '../../driven/storage/sqlite/intent-log';
 import { systemClock, systemTimers, uuidIds } from '../../driven/time/system-time';
 import { CcxtCountdownSwitch } from './ccxt-countdown-switch';
 import { composePipeline, type BotOrchestrator, type BotTradingState, type PipelineParts } from './compose-pipeline';
@@ -176,7 +176,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
             ? got.message
             : live || settings.db.url !== null
               ? `another ${live ? 'live ' : ''}instance holds the ${got.scope} lock (${who}): ${got.message}`
-              : `bot "${settings.botId}" is already running on ${settings.db.path} (${who}); stop it first, or give this one another BOT_ID: ${got.message}`;
+              : `bot "${settings.botId}" is already running on ${settings.db.path} (${who}; its lock: ${intentLogPath(settings.db.path, settings.botId)}.lock): stop it first, or give this one another BOT_ID`;
         throw new ComposeError('COMPOSE.LOCK_REFUSED', text);
       }
       const held = lock;

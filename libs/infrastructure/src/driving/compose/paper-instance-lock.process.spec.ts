@@ -70,7 +70,11 @@ describe('the paper instance lock (real processes, a real SQLite file)', () => {
 
     await expect(here('bot-a')).rejects.toMatchObject({
       code: 'COMPOSE.LOCK_REFUSED',
-      message: expect.stringContaining(`bot "bot-a" is already running on ${db} (pid ${first.child.pid} on ${os.hostname()}`),
+      message: expect.stringMatching(
+        new RegExp(
+          `^bot "bot-a" is already running on ${db} \\(pid ${first.child.pid} on ${os.hostname()}, started [^;]+; its lock: ${db}-intents-bot-a\\.lock\\): stop it first, or give this one another BOT_ID$`,
+        ),
+      ),
     });
     expect(fs.readFileSync(log, 'utf8')).toContain('the running bot owns this file\n');
 
