@@ -40,21 +40,10 @@ export function instanceLockFromSettings(settings: Settings, deps: InstanceLockD
       onLost: deps.onLost,
     });
   }
-  if (!live) {
-    if (settings.db.path === ':memory:') return null;
-    return new FileInstanceLock({
-      dbPath: intentLogPath(settings.db.path, settings.botId),
-      accountLock: false,
-      exchange: settings.exchange,
-      apiKey,
-      lockDir: deps.lockDir ?? settings.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
-      clock: deps.clock,
-      logger: deps.logger,
-      onLost: deps.onLost,
-    });
-  }
+  if (!live && settings.db.path === ':memory:') return null;
   return new FileInstanceLock({
-    dbPath: settings.db.path,
+    // Live: the DB file and the account. Paper: the bot alone, beside its intent log (no account to guard).
+    ...(live ? { dbPath: settings.db.path } : { dbPath: intentLogPath(settings.db.path, settings.botId), accountLock: false }),
     exchange: settings.exchange,
     apiKey,
     lockDir: deps.lockDir ?? settings.lockDir ?? join(tmpdir(), 'crypto-ai-bot-locks'),
