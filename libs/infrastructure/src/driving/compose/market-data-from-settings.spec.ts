@@ -3,12 +3,35 @@ import { join } from 'node:path';
 import { FakeClock } from '@cab/domain/testing';
 import { bundledCandleFile, formatCandleCsv, readCandleFile } from '../../driven/market-data/candle-csv';
 import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../../driven/market-data/replay-market-data';
+import { ReplayClock } from '../../driven/time/replay-clock';
 import { parseSettings } from '../../settings';
 import { tempDir } from '../../testing';
 import { marketDataFromSettings } from './market-data-from-settings';
 
 describe('marketDataFromSettings: replay', () => {
   const candles = readCandleFile(bundledCandleFile()).slice(0, 300);
+
+  it("on its own replay clock, the replay is anchored at that clock's start, however much wall time passes while it is made", () => {
+    const { dir, cleanup } = tempDir('cab-md-');
+    try {
+      fs.writeFileSync(join(dir, 'short.csv'), formatCandleCsv(candles));
+      const settings = parseSettings(
+        { MARKET_DATA: 'replay', REPLAY_FILE: join(dir, 'short.csv'), REPLAY_SPEED: '100' },
+        { cwd: dir, readFile: (p) => fs.readFileSync(p, 'utf8') },
+      );
+      // A wall clock a millisecond on at every reading: 100 ms of the replay's clock each time.
+      let wallMs = 5_000_000;
+      const wall = { now: () => wallMs++ };
+      let made: ReplayClock | null = null;
+      const md = marketDataFromSettings(settings, wall, (fileStartMs) => (made = new ReplayClock(wall, 100, fileStartMs + 86_400_000))) as ReplayMarketData;
+      const clock = made as ReplayClock | null;
+      if (clock === null) throw new Error('no replay clock made');
+      expect(md.describe().anchorMs).toBe(clock.startMs - 60_000);
+      expect(clock.startMs).toBe(candles[REPLAY_WARMUP_CANDLES]!.ts + 60_000 + 86_400_000);
+    } finally {
+      cleanup();
+    }
+  });
 
   it('starts with the warm-up as history and the first candle to trade on just closed, as a backtest decides first on it', async () => {
     const { dir, cleanup } = tempDir('cab-md-');

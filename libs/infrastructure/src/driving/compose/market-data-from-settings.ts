@@ -6,8 +6,11 @@ import { REPLAY_WARMUP_CANDLES, ReplayMarketData } from '../../driven/market-dat
 import { SyntheticMarketData } from '../../driven/market-data/synthetic-market-data';
 import { BUNDLED_REPLAY_SYMBOL, type Settings } from '../../settings';
 
-/** Given the file's time at which a replay starts (the close of its first candle to trade on), the clock the replay runs on. */
-export type ReplayClockFactory = (fileStartMs: number) => Clock;
+/**
+ * Given the file's time at which a replay starts (the close of its first candle to trade on), the
+ * clock the replay runs on; its `startMs` is where the replay is anchored.
+ */
+export type ReplayClockFactory = (fileStartMs: number) => Clock & { readonly startMs: number };
 
 export class ComposeError extends Error {
   constructor(
@@ -62,7 +65,9 @@ export function marketDataFromSettings(settings: Settings, clock: Clock, replayC
     // evaluation decides on that candle, as a backtest's does. Anchored at now instead, the first
     // evaluation (before that candle closes) would decide on the warm-up's last candle: history a
     // backtest never trades on.
-    anchorMs: onClock.now() - timeframeMs / speed,
+    // On its own clock, from that clock's start itself: reading its now() a moment later could fall a
+    // wall millisecond on (REPLAY_SPEED of them on the clock) and shift every candle's time.
+    anchorMs: (own ? own.startMs : onClock.now()) - timeframeMs / speed,
     timeframeMs,
   });
 }
