@@ -1,7 +1,10 @@
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { FakeClock } from '@cab/domain/testing';
 import { MaintenanceError } from '../../driven/storage/maintenance/errors';
+import { IntentLogFile, intentLogPath } from '../../driven/storage/sqlite/intent-log';
+import { orderToRow } from '../../driven/storage/tables/orders-table';
+import { INTENT_TTL_MS, intentOrder } from '../../../test/storage/intent-fixtures';
 import { openTempStorage } from '../../testing';
 import { maintenanceCommand, type MaintenanceInput } from './maintenance-command';
 
@@ -27,6 +30,32 @@ describe('maintenanceCommand over a real SQLite file', () => {
     const rotated = await run('rotate', { days: 2 });
     expect(rotated.stdout).toContain('removed 1 backup(s) older than 2 days');
     expect(JSON.parse((await run('list', { json: true })).stdout)).toHaveLength(1);
+  });
+
+  it("backup folds a bot's intent log into the copy and says how many; a log that does not read back exits 1, naming it", async () => {
+    const at = clock.now();
+    const log = new IntentLogFile(intentLogPath(storage.dbPath, 'cli'), false);
+    log.open();
+    log.append({ at, ttlMs: INTENT_TTL_MS, row: orderToRow(intentOrder(1, at), 'cli') });
+    log.close();
+    const b = await run('backup');
+    expect(b).toMatchObject({
+      code: 0,
+      stdout: expect.stringMatching(/^backup written: .*db-\d{8}-\d{6}(-\d+)?\.sqlite3 \(.* KiB; 1 order\(s\) from the intent log folded in\)\n$/),
+    });
+
+    writeFileSync(intentLogPath(storage.dbPath, 'broken'), 'nope\n');
+    const bad = await run('backup', { json: true });
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toMatchObject({
+      intentsFolded: 1,
+      intentLogProblems: [expect.stringContaining('-intents-broken: line 1 is not an order intent')],
+    });
+    const text = await run('backup');
+    expect(text.code).toBe(1);
+    expect(text.stdout).toMatch(/^backup written: .*\n {2}.*-intents-broken: line 1 is not an order intent.*\(its orders are not in this backup\)\n$/);
+    rmSync(intentLogPath(storage.dbPath, 'broken'));
+    rmSync(intentLogPath(storage.dbPath, 'cli'));
   });
 
   it('rotate without --days and restore without a file are the operator’s mistakes', async () => {

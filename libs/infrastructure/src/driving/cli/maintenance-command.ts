@@ -51,7 +51,11 @@ export async function maintenanceCommand(i: MaintenanceInput): Promise<CommandRe
   switch (i.action) {
     case 'backup': {
       const b = await backupDatabase(dbPath, dir, i.clock);
-      return i.json ? json(b) : ok(`backup written: ${b.path} (${kib(b.bytes)})`);
+      const problems = b.intentLogProblems.length > 0;
+      if (i.json) return json(b, problems ? 1 : 0);
+      const folded = b.intentsFolded === 0 ? '' : `; ${b.intentsFolded} order(s) from the intent log folded in`;
+      const text = `backup written: ${b.path} (${kib(b.bytes)}${folded})`;
+      return problems ? failed(`${text}\n${b.intentLogProblems.map((p) => `  ${p}`).join('\n')}`) : ok(text);
     }
     case 'rotate': {
       if (i.days === undefined) throw new MaintenanceError('MAINTENANCE.BAD_ARGUMENT', 'rotate needs --days N');

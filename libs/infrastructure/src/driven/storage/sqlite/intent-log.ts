@@ -73,29 +73,8 @@ export class IntentLogFile {
    * Any other line that does not read back is corruption: the file is left as it is and this throws.
    */
   open(): { intents: LoggedIntent[]; torn: string | null } {
-    let text = '';
-    try {
-      text = readFileSync(this.path, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
-    }
-    const lines = text.split('\n');
-    let tail = lines.pop() ?? '';
-    // A whole line may have lost only its newline: an intent (counted), or the folded mark (kept as
-    // the mark: cutting it would replay what SQLite holds and report a power cut that cost nothing).
-    const whole = tail !== '' && (tail === FOLDED_LINE || parseIntent(tail) !== null);
-    if (whole) {
-      lines.push(tail);
-      tail = '';
-    }
-    let intents: LoggedIntent[] = [];
-    lines.forEach((line, i) => {
-      if (line === FOLDED_LINE) return void (intents = []);
-      const intent = parseIntent(line);
-      if (intent === null)
-        throw new IntentLogCorrupt(`${this.path}: line ${i + 1} is not an order intent; move the file aside to start (its orders are then unknown to the bot)`);
-      intents.push(intent);
-    });
+    const text = readLogFile(this.path);
+    const { intents, tail, whole } = parseLog(this.path, text);
     this.fd = openSync(this.path, 'a');
     this.size = Buffer.byteLength(text) - Buffer.byteLength(tail);
     if (tail !== '') ftruncateSync(this.fd, this.size);
@@ -178,6 +157,46 @@ function jsonValue(v: string | number | null): string {
   if (typeof v === 'string') return JSON.stringify(v);
   if (typeof v === 'number') return Number.isFinite(v) ? String(v) : 'null';
   return 'null';
+}
+
+/**
+ * The intents a log holds that SQLite may not, read without touching the file (a backup beside the
+ * running bot): those after its last folded mark. A last line cut short is left out (the bot's next
+ * open cuts it); a line that does not read back throws IntentLogCorrupt. A missing file holds none.
+ */
+export function readIntentLog(path: string): LoggedIntent[] {
+  return parseLog(path, readLogFile(path)).intents;
+}
+
+function readLogFile(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    return '';
+  }
+}
+
+/** The intents after the last folded mark; `tail`, a last line without its newline that is not a whole line; `whole`, one that is. */
+function parseLog(path: string, text: string): { intents: LoggedIntent[]; tail: string; whole: boolean } {
+  const lines = text.split('\n');
+  let tail = lines.pop() ?? '';
+  // A whole line may have lost only its newline: an intent (counted), or the folded mark (kept as
+  // the mark: cutting it would replay what SQLite holds and report a power cut that cost nothing).
+  const whole = tail !== '' && (tail === FOLDED_LINE || parseIntent(tail) !== null);
+  if (whole) {
+    lines.push(tail);
+    tail = '';
+  }
+  let intents: LoggedIntent[] = [];
+  lines.forEach((line, i) => {
+    if (line === FOLDED_LINE) return void (intents = []);
+    const intent = parseIntent(line);
+    if (intent === null)
+      throw new IntentLogCorrupt(`${path}: line ${i + 1} is not an order intent; move the file aside to start (its orders are then unknown to the bot)`);
+    intents.push(intent);
+  });
+  return { intents, tail, whole };
 }
 
 function parseIntent(line: string): LoggedIntent | null {

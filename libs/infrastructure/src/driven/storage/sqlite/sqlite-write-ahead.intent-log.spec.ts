@@ -3,10 +3,11 @@ import { dec, str } from '@cab/domain';
 import { FakeClock } from '@cab/domain/testing';
 import { tempDir } from '@cab/infrastructure/testing';
 import Database from 'better-sqlite3';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { anOrder, captureStderr, forkTs, killChildren, waitExit } from '../../../../test/storage/fixtures';
 import { INTENT_TTL_MS, intentOrder, intentRow } from '../../../../test/storage/intent-fixtures';
+import { backupDatabase } from '../maintenance/backup';
 import { openSqliteStorage, type SqliteStorage, type SqliteStorageOptions } from '../sqlite-storage';
 import type { SynchronousMode } from './connection';
 import { IntentLogFile } from './intent-log';
@@ -120,6 +121,47 @@ describe('SqliteWriteAhead with the order intent log', () => {
         expect(statSync(logPath).size).toBe(0);
       },
     );
+  });
+
+  describe('a backup of the database of a trading process killed with SIGKILL (maintenance/backup.ts)', () => {
+    const N = 5;
+    it('holds the orders and keys only its intent log had, leaves the log as it was, and lists a log it cannot read', async () => {
+      const child = forkTs('intent-writer.ts', [dbPath, String(N), String(AT), 'NORMAL', 'before-fold']);
+      const stderr = captureStderr(child);
+      const exit = await waitExit(child);
+      expect({ ...exit, stderr: exit.signal === 'SIGKILL' ? '' : stderr() }).toEqual({ code: null, signal: 'SIGKILL', stderr: '' });
+      expect(orderRows()).toEqual([]);
+      const logBefore = readFileSync(logPath, 'utf8');
+      // Another bot on the same file with a log that does not read back, and a lock file (not a log).
+      writeFileSync(`${dbPath}-intents-other`, 'not an intent\n');
+      writeFileSync(`${logPath}.lock`, '{}');
+
+      const b = await backupDatabase(dbPath, join(tmp.dir, 'backups'), new FakeClock(AT + 1_000));
+      const ids = Array.from({ length: N }, (_, i) => i);
+      expect(b.intentsFolded).toBe(N);
+      expect(b.intentLogProblems).toEqual([
+        `${dbPath}-intents-other: line 1 is not an order intent; move the file aside to start (its orders are then unknown to the bot) (its orders are not in this backup)`,
+      ]);
+      const copy = new Database(b.path, { readonly: true });
+      try {
+        expect(copy.pragma('journal_mode', { simple: true })).toBe('delete');
+        expect(copy.prepare('SELECT * FROM orders ORDER BY client_order_id').all()).toEqual(ids.map((i) => intentRow(i, AT)));
+        expect(copy.prepare('SELECT bot_id, key, ref, created_at, expires_at FROM idempotency_keys ORDER BY key').all()).toEqual(ids.map((i) => keyRow(i)));
+      } finally {
+        copy.close();
+      }
+      expect(existsSync(`${b.path}-wal`)).toBe(false);
+      // Read, not changed: the database and the log are as the killed process left them; its next start folds them.
+      expect(orderRows()).toEqual([]);
+      expect(readFileSync(logPath, 'utf8')).toBe(logBefore);
+      const s = openStore(new FakeClock(AT + 2_000));
+      expect(s.intentLog).toEqual({ path: logPath, replayed: N, torn: null });
+      await s.close();
+
+      // Once folded, a backup finds nothing more to fold (the same rows are not counted twice).
+      const again = await backupDatabase(dbPath, join(tmp.dir, 'backups'), new FakeClock(AT + 3_000));
+      expect(again.intentsFolded).toBe(0);
+    });
   });
 
   describe('what the rest of the store sees', () => {

@@ -194,9 +194,11 @@ export class SqliteWriteAhead implements OrderWriteAhead {
   /**
    * The write-ahead's transaction for each intent, as of its own time: the key reserved (or taken
    * over once its TTL had passed), the row inserted. Both are no-ops for an intent already folded
-   * (a crash between the commit and the log's emptying), so a replay is idempotent.
+   * (a crash between the commit and the log's emptying), so a replay is idempotent. Returns the
+   * client order ids whose row was there already. Public for a backup, which folds the logs beside
+   * the database into its copy (maintenance/backup.ts).
    */
-  private foldIntents(intents: readonly LoggedIntent[]): string[] {
+  foldIntents(intents: readonly LoggedIntent[]): string[] {
     const s = (this.prepared ??= this.prepare());
     /** The intents whose row was there already (a replay's are expected: folded before a crash, the log not yet marked). */
     const there: string[] = [];

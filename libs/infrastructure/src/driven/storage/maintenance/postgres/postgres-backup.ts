@@ -2,7 +2,7 @@ import { mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Clock } from '@cab/domain';
 import { freshBackupName } from '../backup-files';
-import type { BackupResult } from '../backup';
+import type { BackupFile } from '../backup';
 import { runPgTool } from './pg-tools';
 
 /**
@@ -10,7 +10,7 @@ import { runPgTool } from './pg-tools';
  * format: one compressed file pg_restore reads. A consistent snapshot taken while the bots keep
  * writing. Written to "<name>.partial" and renamed when complete, as the SQLite backup is.
  */
-export async function backupPostgres(url: string, backupsDir: string, clock: Clock): Promise<BackupResult> {
+export async function backupPostgres(url: string, backupsDir: string, clock: Clock): Promise<BackupFile> {
   const dir = resolve(backupsDir);
   mkdirSync(dir, { recursive: true });
   const finalPath = join(dir, freshBackupName(dir, clock.now(), 'pgdump'));
