@@ -46,6 +46,8 @@ export class CoreContext {
   out: CoreCommand[] | null = null;
   /** The number of the last event handled. */
   sequence = 0;
+  /** True while a ReconcileReport is handled: the orders it moves are the reconcile's repairs (their facts say so). */
+  reconciling = false;
 
   constructor(readonly opts: TradingCoreOptions) {
     this.publishing = opts.publish ?? false;
@@ -120,7 +122,7 @@ export class CoreContext {
   }
 
   publish(fact: CoreOutput): void {
-    this.emit({ kind: 'publish', fact });
+    this.emit({ kind: 'publish', fact: this.reconciling && fact.kind === 'order' ? { ...fact, byReconcile: true } : fact });
   }
 
   emit(c: CoreCommand): void {

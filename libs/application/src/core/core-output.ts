@@ -25,8 +25,12 @@ export type CoreOutput =
     }
   /** A verdict that refused an entry or a sell, once per side, codes and bucket (trade.blocked). */
   | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[]; limits?: Readonly<Record<string, string>> }
-  /** An order after the venue's word on it (error: refused, left in flight, or a look that failed). */
-  | { kind: 'order'; ts: number; symbol: string; order: OrderRecord; error?: string }
+  /**
+   * An order after the venue's word on it (error: refused, left in flight, or a look that failed).
+   * `byReconcile`: the word came in a ReconcileReport (the reconcile pass's look), not as the answer
+   * to the order's own send or look.
+   */
+  | { kind: 'order'; ts: number; symbol: string; order: OrderRecord; error?: string; byReconcile?: true }
   /** Nothing sent: a place-order check refused it. */
   | { kind: 'refused'; ts: number; symbol: string; side: Side; reason: string }
   | { kind: 'exit'; ts: number; symbol: string; reason: string; message: string; qty: string }

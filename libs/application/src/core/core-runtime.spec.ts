@@ -17,6 +17,7 @@ import {
   SYMBOL,
   TF,
 } from '../testing';
+import { deferred } from '../testing/deferred';
 import { CoreRuntime } from './core-runtime';
 import { VenueCache } from './venue-cache';
 
@@ -167,6 +168,36 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(t.countdown.calls[t.countdown.calls.length - 1]).toBe(`disarm ${SYMBOL}`);
     const [order] = await t.storage.orders.find({ symbol: SYMBOL, limit: 10 });
     expect(order).toMatchObject({ status: 'filled' });
+  });
+
+  it("a send's answer that lands while a reconcile pass reads the venue is the send's, not a repair of the pass", async () => {
+    const t = setup();
+    const repaired: unknown[] = [];
+    t.bus.subscribe('reconcile.repaired', 'spec', (e) => void repaired.push(e));
+    await t.runtime.start();
+    await t.advance(INTERVALS.eval);
+    t.venue.sends = 'hold';
+    t.next.action = 'buy';
+    await t.sched.advance(TF);
+    t.next.action = 'hold';
+    // The pass's first read waits until the spec lets it answer; the buy's answer lands meanwhile.
+    const reads = deferred();
+    const openOrders = t.venue.fetchOpenOrders.bind(t.venue);
+    t.venue.fetchOpenOrders = async () => {
+      await reads.promise;
+      return openOrders();
+    };
+    const pass = t.runtime.reconcileNow();
+    for (let i = 0; i < 5; i++) await new Promise<void>((r) => setImmediate(r));
+    t.venue.release();
+    await t.runtime.idle();
+    reads.resolve();
+    const findings = await pass;
+    await t.bus.drain();
+    expect(t.core.position(SYMBOL).openedAt).not.toBeNull();
+    expect(findings).toMatchObject({ mismatches: 0, repaired: 0 });
+    expect(repaired).toEqual([]);
+    await t.runtime.stop();
   });
 
   it('a settlement the store refuses halts STORE.WRITE (status, bus, gauge); the watchdog cadence retries it and clears the halt once it is written; resume does not clear it', async () => {
@@ -347,6 +378,21 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(await t.storage.orders.byClientOrderId(sold)).toMatchObject({ status: 'filled' });
     expect((await t.storage.fills.byOrder(sold)).map((f) => f.tradeId)).toEqual(t.venue.orders.get(sold)!.fills.map((f) => f.id));
     await t.runtime.stop();
+  });
+
+  it('an operator action or an edge halt before start (AUTOSTART=false) acts on the restored core, and start then succeeds with it in force', async () => {
+    const t = setup();
+    const actor = { via: 'telegram' as const, who: 'chat 1' };
+    expect(await t.control.stopEntries(actor, 'not yet')).toMatchObject({ ok: true });
+    expect(t.runtime.status().trading).toBe('reducing');
+    t.runtime.edgeHalt('DMS.STALL', 'halted', 'before start');
+    expect(await t.control.start(actor)).toEqual({ ok: true, value: undefined });
+    expect(t.runtime.status().state).toBe('running');
+    expect(t.runtime.halts().map((h) => h.code)).toEqual(['OPERATOR.ENTRIES', 'DMS.STALL']);
+    // The operator's resume clears the operator's stop; DMS.STALL is the watchdog's to clear.
+    expect(await t.control.resume(actor)).toMatchObject({ ok: true });
+    expect(t.runtime.halts().map((h) => h.code)).toEqual(['DMS.STALL']);
+    await t.control.stop(actor);
   });
 
   it('TradingControl on the core: stop entries, a force exit that sells the whole position, refusals, each audited with its actor', async () => {

@@ -141,7 +141,8 @@ export class CoreRuntime implements OrchestratorControl {
       broker: {
         capabilities: broker.capabilities,
         fetchOpenOrders: (symbol) => broker.fetchOpenOrders(symbol),
-        fetchBalance: (symbol) => broker.fetchBalance(symbol),
+        // Through the VenueView: the pass's balances feed it before the core sees the report (a read begun later and answered first wins).
+        fetchBalance: (symbol) => venue.readBalanceResult(symbol),
         fetchMyTrades: (symbol, since) => broker.fetchMyTrades(symbol, since),
         fetchOrder: async (symbol, ref) => {
           const w = await withVenueTrades(broker, symbol, await broker.fetchOrder(symbol, ref));
@@ -154,11 +155,7 @@ export class CoreRuntime implements OrchestratorControl {
       now: () => clock.now(),
       stored: async (id) => (await opts.stores.orders.byExchangeOrderId(broker.name, id)) !== null,
       onStatus: (s) => this.edgeStatus(s),
-      enqueue: (e) => {
-        // The balances the reconcile read feed the VenueView before the core sees the report.
-        if (e.kind === 'reconcile-report') for (const r of e.symbols) if (r.balance) venue.setBalance(r.balance);
-        this.enqueue(e);
-      },
+      enqueue: (e) => this.enqueue(e),
     });
     this.driver = new EventDriver({
       core,
@@ -314,6 +311,7 @@ export class CoreRuntime implements OrchestratorControl {
    * itself once the store writes waiting are written.
    */
   async resume(reason = 'operator resume'): Promise<void> {
+    await this.loaded();
     this.enqueue({ kind: 'operator', action: 'resume', actor: reason });
     // STORE.WRITE is the driver's: it clears once the waiting writes are written, not on anyone's word.
     for (const code of [...this.reasons.keys()]) if (code !== 'LOCK.LOST' && code !== 'STORE.WRITE') this.edgeHalt(code, null, reason);
@@ -322,6 +320,7 @@ export class CoreRuntime implements OrchestratorControl {
 
   /** An operator halt with the operator's words as its reason; the core's halt also cancels our working buys. */
   async halt(reason: string): Promise<void> {
+    await this.loaded();
     this.edgeHalt('OPERATOR', 'halted', reason);
     this.enqueue({ kind: 'operator', action: 'halt', actor: reason });
     await this.idle();
@@ -339,6 +338,10 @@ export class CoreRuntime implements OrchestratorControl {
    * handled at once. Anything else is a bug of ours and is not swallowed.
    */
   enqueue(e: CoreEvent): void {
+    // Before the recovery (AUTOSTART=false and an operator's stop-entries; a lock lost before the
+    // start): the core takes no event before the store's snapshot, or its restore would be refused
+    // and the start fail. The event waits for the recovery, which it sets off (start() runs the same one).
+    if (!this.recovered) return this.track(this.loaded().then(() => this.enqueue(e)));
     try {
       this.driver.enqueue(e);
     } catch (err) {
@@ -597,10 +600,11 @@ export class CoreRuntime implements OrchestratorControl {
     else if (fact.kind === 'repaired') this.passRepairs++;
     else if (fact.kind === 'order') {
       const before = this.publisher.lastStatus(fact.order.clientOrderId);
-      // A reconcile look that moved one of our orders is a repair, audited and published as one;
-      // an order adopted in this step is reported by its own 'repaired' fact (`adopted …`), once.
+      // A reconcile look that moved one of our orders is a repair, audited and published as one
+      // (not an answer to a send that lands while a pass reads the venue); an order adopted in this
+      // step is reported by its own 'repaired' fact (`adopted …`), once.
       const adoptedNow = before === 'new' && fact.order.idempotencyKey === null;
-      if (this.passMismatches !== null && fact.order.status !== before && !adoptedNow) {
+      if (fact.byReconcile && fact.order.status !== before && !adoptedNow) {
         this.passRepairs++;
         this.publisher.repaired(fact.ts, fact.order, before);
       }

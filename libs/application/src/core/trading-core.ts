@@ -152,7 +152,12 @@ export class TradingCore {
         onOrderReport(ctx, e);
         break;
       case 'reconcile-report':
-        onReconcileReport(ctx, e);
+        ctx.reconciling = true;
+        try {
+          onReconcileReport(ctx, e);
+        } finally {
+          ctx.reconciling = false;
+        }
         break;
       case 'adoption-stored':
         onAdoptionStored(ctx, e);

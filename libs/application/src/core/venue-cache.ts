@@ -9,14 +9,22 @@ const BOOK_DEPTH = 20;
 /**
  * The VenueView of a live or paper core (docs/core.md, "Drivers"): what the edge last read from
  * the broker, held in memory so the core reads it with no await. The adapters read first and then
- * enqueue: the instruments once at start, the balances with each reconcile report and after a
- * fill, the book before each evaluation. Nothing here decides; a read that fails keeps the last
- * value (a rule that needs a missing value refuses, as the core does when a view answers null).
+ * enqueue: the instruments once at start, the balances with each reconcile report and before each
+ * evaluation, the book before each evaluation. Nothing here decides; a read that fails keeps the
+ * last value (a rule that needs a missing value refuses, as the core does when a view answers null).
+ *
+ * The timers read balances concurrently (the reconcile pass, the evaluation's read): an answer is
+ * kept only if no read begun after it has answered already, so a slow read begun before a fill
+ * never replaces one begun after it (a stale free base of 0 would read as dust to the exits).
  */
 export class VenueCache implements VenueView {
   private readonly instruments = new Map<string, Instrument>();
   private readonly balances = new Map<string, BalanceDTO>();
   private readonly books = new Map<string, OrderBook>();
+  /** Balance reads begun so far: each read's ticket is the order it began in. */
+  private balanceReads = 0;
+  /** The ticket of the read whose balance each symbol holds. */
+  private readonly balanceTicket = new Map<string, number>();
 
   constructor(private readonly broker: Pick<Broker, 'name' | 'capabilities' | 'instrument' | 'fetchBalance' | 'fetchOrderBook'>) {}
 
@@ -59,8 +67,12 @@ export class VenueCache implements VenueView {
 
   /** The same read with the broker's answer (a signed read: the caller tells a refused key or clock from the rest). */
   async readBalanceResult(symbol: string): Promise<BrokerResult<BalanceDTO>> {
+    const ticket = ++this.balanceReads;
     const r = await this.broker.fetchBalance(symbol);
-    if (r.ok) this.balances.set(symbol, r.value);
+    if (r.ok && (this.balanceTicket.get(symbol) ?? 0) < ticket) {
+      this.balanceTicket.set(symbol, ticket);
+      this.balances.set(symbol, r.value);
+    }
     return r;
   }
 
@@ -70,10 +82,5 @@ export class VenueCache implements VenueView {
     if (!r.ok) return `${r.error.code}: ${r.error.message}`;
     this.books.set(symbol, r.value);
     return null;
-  }
-
-  /** A balance another adapter read (the reconcile pump's report). */
-  setBalance(balance: BalanceDTO): void {
-    this.balances.set(balance.symbol, balance);
   }
 }
