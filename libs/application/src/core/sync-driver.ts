@@ -48,6 +48,30 @@ export class SyncDriver {
     this.run(this.core.handle(q));
   }
 
+  /**
+   * The reconcile a backtest runs once, at the end, as an invariant check (docs/core.md, "Drivers":
+   * nothing can drift from an in-process venue while it runs): a ReconcileReport of the venue's
+   * balances, handled as any, with nothing left working on it. Answers what did not match — the
+   * venue holding less base than the core's position (which the reconcile sets down to it), a
+   * negative balance — one line per symbol, or an empty list. Anything here is a bug of the core or
+   * of the venue, not of the market.
+   */
+  reconcileAtEnd(): string[] {
+    const core = this.core;
+    const before = core.symbols.map((symbol) => core.position(symbol).baseQty);
+    const symbols = core.symbols.map((symbol) => ({ symbol, openOrders: [], observed: [], notFound: [], balance: this.venue.balance(symbol) }));
+    this.handle({ kind: 'reconcile-report', requestedAtSeq: core.seq, symbols });
+    const problems: string[] = [];
+    core.symbols.forEach((symbol, i) => {
+      const b = symbols[i]!.balance;
+      const held = b === null ? 'no balance' : `${b.freeBase.plus(b.usedBase).toString()} ${b.base} (${b.freeQuote.plus(b.usedQuote).toString()} ${b.quote})`;
+      const after = core.position(symbol).baseQty;
+      if (b === null || !after.eq(before[i]!)) problems.push(`${symbol}: the venue holds ${held}, the core's position ${before[i]!.toString()}`);
+    });
+    if (problems.length === 0 && core.halts.has('RECONCILE.MISMATCH')) problems.push("the venue's balances do not reconcile (RECONCILE.MISMATCH)");
+    return problems;
+  }
+
   /** A candle closed: fed to the strategy, then `decide`. */
   candleClosed(symbol: string, candle: Candle, quote: CandleQuote, timeframeMs: number): void {
     this.core.feed(symbol, candle);

@@ -84,3 +84,11 @@ export function backtestStrategy(opts: Pick<BacktestOptions, 'strategy' | 'param
   if (!loaded.ok) throw new RangeError(loaded.error.join('; '));
   return guardedFactory(loaded.value);
 }
+
+/**
+ * The backtest's end-of-run reconcile (SyncDriver.reconcileAtEnd) found the simulated venue and the
+ * core's books apart: a bug of ours, never a result to report.
+ */
+export function assertReconciled(problems: readonly string[]): void {
+  if (problems.length > 0) throw new Error(`the backtest's end-of-run reconcile failed (a bug: please report it): ${problems.join('; ')}`);
+}

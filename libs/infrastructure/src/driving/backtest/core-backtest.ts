@@ -31,7 +31,7 @@ import {
 import { SimulatedVenue } from '../../driven/venue/paper/simulated-venue';
 import { inferTimeframeMs } from '../../driven/market-data/candle-csv';
 import { REPLAY_HALF_SPREAD } from '../../driven/market-data/replay-market-data';
-import { BacktestStrategyError, backtestStrategy, splitWarmup, type BacktestOptions } from './backtest-options';
+import { assertReconciled, BacktestStrategyError, backtestStrategy, splitWarmup, type BacktestOptions } from './backtest-options';
 
 /**
  * The backtest driver of the TradingCore (docs/core.md): the traded candles are events on a
@@ -40,7 +40,9 @@ import { BacktestStrategyError, backtestStrategy, splitWarmup, type BacktestOpti
  * (last = the close, bid/ask half a spread either side). The core decides; its orders go out as
  * PlaceOrder commands, which the SyncDriver sends to a SimulatedVenue (PaperBroker's matching) and
  * whose answers it hands back as OrderReports in the same turn; the equity is recorded after each
- * candle and the report is built as the loop backtest builds it. Nothing is persisted.
+ * candle and the report is built as the loop backtest builds it. Nothing is persisted. At the end,
+ * outside the timed run, one reconcile of the venue's balances against the core's books, as an
+ * invariant check (SyncDriver.reconcileAtEnd): a difference throws.
  */
 export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestReport> {
   const { series, history } = splitWarmup(opts);
@@ -144,6 +146,8 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
   const curve = recorder.curve();
   const dailyCloses = recorder.dailyCloses();
   const elapsedMs = Math.round(performance.now() - started - outsideMs);
+  // Reconcile once, at the end, as an invariant check (outside the timed run): the venue's balances against the core's books.
+  assertReconciled(driver.reconcileAtEnd());
 
   const reportFills: ReportFill[] = core.fills.map(({ fill, reason }) => reportFill(fill, reason, quote));
   const inst = venue.instrument(opts.symbol);

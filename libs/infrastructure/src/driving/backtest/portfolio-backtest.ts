@@ -30,7 +30,7 @@ import {
 import { SimulatedVenue } from '../../driven/venue/paper/simulated-venue';
 import { inferTimeframeMs } from '../../driven/market-data/candle-csv';
 import { REPLAY_HALF_SPREAD } from '../../driven/market-data/replay-market-data';
-import { BacktestStrategyError, backtestStrategy, splitWarmup, type BacktestOptions } from './backtest-options';
+import { assertReconciled, BacktestStrategyError, backtestStrategy, splitWarmup, type BacktestOptions } from './backtest-options';
 import { ReplayFeed, ReplayQuote } from './core-backtest';
 
 /** One symbol's candles in a portfolio backtest. */
@@ -157,6 +157,8 @@ export async function runPortfolioBacktest(opts: PortfolioBacktestOptions): Prom
   }
   if (steps % progressEvery !== 0) opts.onProgress?.(steps, steps);
   const elapsedMs = Math.round(performance.now() - started);
+  // Reconcile once, at the end, as an invariant check (outside the timed run): the venue's balances against the core's books.
+  assertReconciled(driver.reconcileAtEnd());
 
   const fills: ReportFill[] = core.fills.map(({ fill, reason }) => reportFill(fill, reason, quoteCcy));
   const candles = legs.reduce((n, l) => n + l.series.length - l.history, 0);
