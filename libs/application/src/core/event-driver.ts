@@ -64,8 +64,8 @@ export interface PendingWrite {
  *    row is never kept: the core lets the order go and a later reconcile pass adopts it again.
  *  - start-up recovery (`recover`) is the path after a crash: the store's snapshot into the core,
  *    then the reconcile it asks for; events that come meanwhile wait in the queue.
- * Timers and market data come from the edge adapters beside it (MarketDataPump, ReconcilePump).
- * Not wired into the apps yet.
+ * Timers and market data come from the edge adapters beside it (MarketDataPump, ReconcilePump);
+ * CoreRuntime composes them for paper and live.
  */
 export class EventDriver {
   private readonly queue: CoreEvent[] = [];
