@@ -3,8 +3,15 @@ import type { BrokerResult } from './broker';
 
 /**
  * What a venue does that the application must not assume: each venue adapter declares it (the
- * Gate broker, the paper broker and the backtest's simulated venue), and the order path and the
- * reconciliation read it instead of hard-coding one venue's quirks (docs/core.md, "Drivers").
+ * Gate broker, the paper broker and the backtest's simulated venue; docs/core.md, "Drivers").
+ *
+ * The core reads `clientOrderIds` (the id it derives) and `notFoundCodes`. The other four say where
+ * the venue stands against the guarantees the reconcile is written for, the weakest of the venues
+ * supported (Gate's, core/venue-lookups.ts): a lookup by client id that expires, trades listed by
+ * their order's finish time, duplicate client ids accepted, answers without trades. A venue that
+ * does better needs no other path (what is right for Gate is right for it); a venue declaring less
+ * than Gate does needs the reconcile changed first. The venue contract checks `answersCarryTrades`
+ * against the venue itself.
  */
 export interface VenueCapabilities {
   /** The client order ids the venue accepts; the core derives each order's id in this format. */
