@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { MS, dailyPnl, dec, flatPosition, str, type Fill, type PnlEntry } from '@cab/domain';
+import type { OrderRecord } from '../ports/orders-repository';
 import { RiskLedger } from './risk-ledger';
 
 const DAY0 = Date.UTC(2026, 0, 1);
@@ -19,6 +20,37 @@ describe('RiskLedger daily PnL', () => {
     const next = ledger.snapshot(DAY0 + MS.day + 2 * MS.hour).daily;
     expect(next.dayStart).toBe(DAY0 + MS.day);
     expect(str(next.netQuote)).toBe('1');
+  });
+
+  it('a replay after a restart counts fees as the fills did: in quote, in base at the fill price, and a fee in GT points as zero', () => {
+    const bought = (fee: string, feeCurrency: string): OrderRecord => ({
+      clientOrderId: `b-${feeCurrency}`,
+      exchange: 'gate',
+      exchangeOrderId: '1',
+      symbol: 'BTC/USDT',
+      side: 'buy',
+      type: 'market',
+      requestedQuote: dec('500'),
+      requestedBase: null,
+      status: 'filled',
+      filledBase: dec('0.01'),
+      filledQuote: dec('500'),
+      averagePrice: dec('50000'),
+      fee: dec(fee),
+      feeCurrency,
+      idempotencyKey: null,
+      reason: null,
+      createdAt: DAY0 + MS.hour,
+      updatedAt: DAY0 + MS.hour,
+    });
+    const fees = (order: OrderRecord) => {
+      const ledger = new RiskLedger();
+      ledger.replay([order]);
+      return str(ledger.snapshot(DAY0 + 2 * MS.hour).daily.feesQuote);
+    };
+    expect(fees(bought('1', 'USDT'))).toBe('1');
+    expect(fees(bought('0.00002', 'BTC'))).toBe('1');
+    expect(fees(bought('3', 'GT'))).toBe('0');
   });
 
   // The running totals must give exactly what the domain's definition gives over every fill.

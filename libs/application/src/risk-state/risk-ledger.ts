@@ -50,12 +50,15 @@ export class RiskLedger {
       if (!o.filledBase.gt(ZERO)) continue;
       const price = o.averagePrice ?? (o.filledQuote.gt(ZERO) ? o.filledQuote.div(o.filledBase) : null);
       if (!price) continue;
+      const { base, quote } = splitSymbol(o.symbol);
       const fill: Fill = {
         side: o.side,
         amount: o.filledBase,
         price,
-        fee: o.fee,
-        feeCurrency: o.feeCurrency === splitSymbol(o.symbol).base ? 'base' : 'quote',
+        // A fee in a third currency (Gate's GT points) moves neither base nor quote: zero, as when the
+        // fill was applied (the domain's applyObservation), so a restart keeps the same daily loss.
+        fee: o.feeCurrency === base || o.feeCurrency === quote ? o.fee : ZERO,
+        feeCurrency: o.feeCurrency === base ? 'base' : 'quote',
         ts: o.updatedAt,
       };
       this.apply(o.symbol, fill);
