@@ -13,7 +13,7 @@ const args = ['run-many', '-t', 'lint', 'typecheck', 'test', 'build', '--output-
 
 // One formatter over the tree (Prettier, .prettierrc.json): an unformatted file fails the run, as
 // a lint error does. `npm run format` fixes it.
-const prettier = spawnSync(path.join(root, 'node_modules/.bin/prettier'), ['--check', '--log-level=warn', '**/*.{ts,mjs,cjs,js,json}'], {
+const prettier = spawnSync(path.join(root, 'node_modules/.bin/prettier'), ['--check', '--log-level=warn', '**/*.{ts,mjs,cjs,js,json,html,css}'], {
   cwd: root,
   encoding: 'utf8',
 });
