@@ -6,6 +6,7 @@ import { applyToPosition, settleOrder } from '../use-cases/fill-accounting';
 import type { CoreContext } from './core-context';
 import type { OrderReportEvent } from './core-events';
 import type { OrderEntry, SymbolState } from './core-symbol-state';
+import { stepOrder } from './order-step';
 
 // Reports: the venue's word on our orders (docs/core.md, "Events in"): the answer to a send, or any
 // later look. A look only grows an order; a fill counts once by trade id (docs/lessons.md #11).
@@ -68,10 +69,10 @@ function applyError(ctx: CoreContext, s: SymbolState, entry: OrderEntry, error: 
     if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order: local, error: text });
     return;
   }
-  const status = error.kind === 'ambiguous' ? 'in_flight' : 'rejected';
-  const order: OrderRecord = { ...local, status, updatedAt: now };
+  // Ambiguous: the venue may have it (new → in_flight); any other error: refused (new → rejected).
+  const order = stepOrder(local, error.kind === 'ambiguous' ? 'unknown' : 'rejected', now);
   entry.order = order;
-  if (status === 'in_flight') entry.inFlightSeq = ctx.sequence;
+  if (order.status === 'in_flight') entry.inFlightSeq = ctx.sequence;
   else {
     if (error.kind === 'retryable' && local.idempotencyKey !== null) s.keys.delete(local.idempotencyKey);
     ctx.settled(s, entry);

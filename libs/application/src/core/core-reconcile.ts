@@ -8,6 +8,7 @@ import type { CoreContext } from './core-context';
 import type { AdoptionStoredEvent, ReconcileReportEvent, SymbolReconcile, TradesRead } from './core-events';
 import { applyAnswer } from './core-order-reports';
 import type { OrderEntry, SymbolState } from './core-symbol-state';
+import { stepOrder } from './order-step';
 import { adoptedClientOrderId, TRADES_OVERLAP_MS, UNFETCHED_ORDER_MARGIN_MS, UNREAD_TRADES_HALT_MS } from './venue-lookups';
 
 // Reconcile: what the venue shows, against the books (docs/core.md, "Events in": a report stamped
@@ -245,7 +246,7 @@ function closeNotFound(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, req
     const entry = s.unsettled.get(coid);
     if (!entry || matched.has(coid) || entry.order.status !== 'in_flight' || !(entry.inFlightSeq <= requestedAtSeq) || now - entry.order.updatedAt < grace)
       continue;
-    const order: OrderRecord = { ...entry.order, status: 'rejected', updatedAt: now };
+    const order = stepOrder(entry.order, 'rejected', now);
     entry.order = order;
     ctx.settled(s, entry);
     if (ctx.persisting) ctx.emit({ kind: 'persist', order });

@@ -3,6 +3,7 @@ import type { OrderRecord } from '../ports/orders-repository';
 import type { CoreContext } from './core-context';
 import type { CoreSnapshot } from './core-snapshot';
 import type { OrderEntry } from './core-symbol-state';
+import { stepOrder } from './order-step';
 
 /** Settled orders put back among the remembered ones, so a late report about one is applied (or ignored) rather than unknown. */
 const REMEMBERED = 256;
@@ -45,7 +46,7 @@ export function restore(ctx: CoreContext, snap: CoreSnapshot): void {
     unsettled.add(stored.clientOrderId);
     let order: OrderRecord = stored;
     if (stored.status === 'new') {
-      order = { ...stored, status: 'in_flight', updatedAt: now };
+      order = stepOrder(stored, 'unknown', now);
       if (ctx.persisting) ctx.emit({ kind: 'persist', order });
       if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, error: 'its send was not answered before the restart: in flight' });
     }

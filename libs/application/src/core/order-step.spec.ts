@@ -1,0 +1,39 @@
+import { dec } from '@cab/domain';
+import type { OrderRecord } from '../ports/orders-repository';
+import { stepOrder } from './order-step';
+
+const order = (status: OrderRecord['status']): OrderRecord => ({
+  clientOrderId: 't-1',
+  exchange: 'spec',
+  exchangeOrderId: null,
+  symbol: 'BTC/USDT',
+  side: 'buy',
+  type: 'market',
+  requestedQuote: dec('100'),
+  requestedBase: null,
+  status,
+  filledBase: dec('0'),
+  filledQuote: dec('0'),
+  averagePrice: null,
+  fee: dec('0'),
+  feeCurrency: null,
+  idempotencyKey: 'k',
+  reason: null,
+  createdAt: 1,
+  updatedAt: 1,
+});
+
+describe('stepOrder: an order moved by the domain transition table, with no venue answer to apply', () => {
+  it.each([
+    ['new', 'unknown', 'in_flight'],
+    ['new', 'rejected', 'rejected'],
+    ['in_flight', 'rejected', 'rejected'],
+  ] as const)('%s + %s → %s, stamped with the time', (from, event, to) => {
+    expect(stepOrder(order(from), event, 5)).toEqual({ ...order(from), status: to, updatedAt: 5 });
+  });
+
+  it('throws on a step the table forbids (a bug of the caller), naming the order', () => {
+    expect(() => stepOrder(order('filled'), 'unknown', 5)).toThrow('t-1: order in status filled cannot take event unknown');
+    expect(() => stepOrder(order('rejected'), 'unknown', 5)).toThrow(RangeError);
+  });
+});
