@@ -55,12 +55,15 @@ function setup() {
 describe('MarketDataPump: market data in, CandleClosed and Quote events out', () => {
   it('seeds the strategy on the first poll, then enqueues CandleClosed exactly once per closed candle however often it polls', async () => {
     const t = setup();
-    t.pump.start(t.vs, 15_000);
-    await t.vs.advance(15_000);
+    const poll = async () => {
+      await t.vs.advance(15_000);
+      await t.pump.poll();
+    };
+    await poll();
     expect(t.seeds).toEqual([{ symbol: SYMBOL, last: T0 - TF }]);
     expect(t.closed()).toEqual([]);
     // Four polls a candle, for ten candles.
-    for (let i = 0; i < 40; i++) await t.vs.advance(15_000);
+    for (let i = 0; i < 40; i++) await poll();
     expect(t.closed()).toEqual(Array.from({ length: 10 }, (_, i) => T0 + i * TF));
     // Between candles, the exits still see each quote.
     expect(t.events.filter((e) => e.kind === 'quote').length).toBe(41 - 10);

@@ -1,7 +1,6 @@
 import { str, type Candle, type Clock } from '@cab/domain';
 import type { TickerDTO } from '../ports/broker';
 import type { MarketData } from '../ports/market-data';
-import type { Scheduler } from '../ports/scheduler';
 import type { CoreEvent } from './core-events';
 import type { EdgeStatus } from './edge-status';
 import type { CandleQuote } from './venue-view';
@@ -38,12 +37,7 @@ export class MarketDataPump {
 
   constructor(private readonly opts: MarketDataPumpOptions) {}
 
-  /** Polls every `cadenceMs` on the scheduler (task `core.market-data`). */
-  start(scheduler: Scheduler, cadenceMs: number): void {
-    scheduler.every('core.market-data', cadenceMs, () => this.poll());
-  }
-
-  /** One poll of every symbol. */
+  /** One poll of every symbol (the runtime's eval timer polls; CoreRuntime). */
   async poll(): Promise<void> {
     for (const symbol of this.opts.symbols) await this.pollSymbol(symbol);
   }

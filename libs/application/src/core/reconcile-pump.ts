@@ -1,6 +1,5 @@
 import type { BalanceDTO, Broker, OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
-import type { Scheduler } from '../ports/scheduler';
 import { isNotFoundOn } from '../ports/venue-capabilities';
 import type { CoreEvent, SymbolReconcile, TradesRead } from './core-events';
 import type { EdgeStatus } from './edge-status';
@@ -45,11 +44,6 @@ type View = ReturnType<TradingCore['reconcileView']>;
  */
 export class ReconcilePump {
   constructor(private readonly opts: ReconcilePumpOptions) {}
-
-  /** A pass every `intervalMs` on the scheduler (task `core.reconcile`). */
-  start(scheduler: Scheduler, intervalMs: number): void {
-    scheduler.every('core.reconcile', intervalMs, () => this.request());
-  }
 
   /** One pass; `requestedAtSeq` defaults to the core's sequence number now (a RequestReconcile carries its own). */
   async request(requestedAtSeq: number = this.opts.core.seq): Promise<void> {

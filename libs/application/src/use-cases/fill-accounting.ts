@@ -2,10 +2,7 @@ import {
   ZERO,
   applyFillToPosition,
   applyObservation,
-  dec,
   noDust,
-  roundTripView,
-  str,
   type Decimal,
   type DustTest,
   type Fill,
@@ -15,7 +12,6 @@ import {
   type OrderLifecycleEvent,
   type OrderObservation,
   type OrderStatus,
-  type Position,
 } from '@cab/domain';
 import type { OrderDTO } from '../ports/broker';
 import type { FillRecord } from '../ports/fills-repository';
@@ -102,11 +98,6 @@ export function emptyPosition(symbol: string, now: number): PositionRecord {
   };
 }
 
-/** The domain's round-trip view of a stored position. */
-export function toDomainPosition(p: PositionRecord): Position {
-  return roundTripView(p);
-}
-
 export interface PositionChange {
   position: PositionRecord;
   outcome: FillOutcome | null;
@@ -121,7 +112,3 @@ export function applyToPosition(p: PositionRecord, fill: Fill, now: number, isDu
   const c = applyFillToPosition(p, fill, isDust);
   return { position: { ...c.position, updatedAt: now }, outcome: c.outcome, clampedBase: c.clampedBase, dust: c.dust };
 }
-
-/** A decimal from an optional string: for audit data and events. */
-export const maybeStr = (x: Decimal | null | undefined): string | null => (x ? str(x) : null);
-export const decOrZero = (s: string | null | undefined): Decimal => (s ? dec(s) : ZERO);
