@@ -102,8 +102,8 @@ export class CoreContext {
 
   /**
    * A halt in force from now. Already in force, nothing changes — unless `update`: then its reason
-   * is brought up to date (as the loops' TradingStateController.halt: the reason a status page shows
-   * is the latest, e.g. how long trades went unread), published as `again` so it is not announced twice.
+   * is brought up to date (the reason a status page shows is the latest, e.g. how long trades went
+   * unread), published as `again` so it is not announced twice.
    */
   setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string, update = false): void {
     const again = !this.halts.set(code, level);

@@ -80,7 +80,7 @@ export interface SymbolReconcile {
  * `since` (the core's cursor, or the first look-back, reaching back to the oldest order of ours
  * never acknowledged), the trades, the orders behind them the core did not know by exchange id
  * (fetched by it, with their trades), and what could not be read — from where, and why — so the
- * core moves the symbol's cursor or holds it, as the loops' Reconciliation did.
+ * core moves the symbol's cursor or holds it.
  */
 export interface TradesRead {
   /** When the pass was asked for (the edge's clock): the cursor moves to this less the overlap. */

@@ -208,7 +208,7 @@ function recordVenueTrades(ctx: CoreContext, s: SymbolState, trades: readonly Fi
  * Moves the symbol's trade cursor to the pass's start less the overlap, or holds it where the
  * venue could not be read — never before the range read (Gate lists trades by finish time: an order
  * it listed finished inside it), never further than a complete pass would move it — and persists
- * it. Held for UNREAD_TRADES_HALT_MS, it answers the halting reason (the loops' words).
+ * it. Held for UNREAD_TRADES_HALT_MS, it answers the halting reason.
  */
 function advanceCursor(ctx: CoreContext, s: SymbolState, t: TradesRead): string | null {
   const complete = t.startedAt - TRADES_OVERLAP_MS;

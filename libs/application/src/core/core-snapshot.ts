@@ -33,7 +33,7 @@ export interface CoreSnapshot {
   readonly tradeCursors?: readonly TradeCursor[];
 }
 
-/** How far back the risk ledger is replayed by default: a week, as the Orchestrator's loadLedger. */
+/** How far back the risk ledger is replayed by default: a week. */
 export const LEDGER_REPLAY_MS = 7 * 86_400_000;
 
 /** Reads the snapshot (awaits the store; the core is not touched until TradingCore.restore). */
