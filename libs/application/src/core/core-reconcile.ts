@@ -17,6 +17,16 @@ import { adoptedClientOrderId, TRADES_OVERLAP_MS, UNFETCHED_ORDER_MARGIN_MS, UNR
 // position against the balance, set down to the venue's when it holds less.
 
 export function onReconcileReport(ctx: CoreContext, e: ReconcileReportEvent): void {
+  // The orders this report moves are the reconcile's repairs: their facts say so (CoreContext.publish).
+  ctx.reconciling = true;
+  try {
+    applyReconcileReport(ctx, e);
+  } finally {
+    ctx.reconciling = false;
+  }
+}
+
+function applyReconcileReport(ctx: CoreContext, e: ReconcileReportEvent): void {
   const now = ctx.opts.clock.now();
   let clean = true;
   const halting: string[] = [];

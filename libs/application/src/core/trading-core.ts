@@ -152,12 +152,7 @@ export class TradingCore {
         onOrderReport(ctx, e);
         break;
       case 'reconcile-report':
-        ctx.reconciling = true;
-        try {
-          onReconcileReport(ctx, e);
-        } finally {
-          ctx.reconciling = false;
-        }
+        onReconcileReport(ctx, e);
         break;
       case 'adoption-stored':
         onAdoptionStored(ctx, e);
