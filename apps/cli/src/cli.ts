@@ -226,7 +226,13 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             type: 'number',
             describe: `without --from: the first N candles are history, not traded (default ${REPLAY_WARMUP_CANDLES}, as the paper replay); the report covers the traded candles only. With --from, the candles before it are the history`,
           })
-          .option('out', { type: 'string', default: './reports/backtest', describe: 'folder for report.json and report.html' }),
+          .option('out', { type: 'string', default: './reports/backtest', describe: 'folder for report.json and report.html' })
+          .option('save', {
+            type: 'boolean',
+            default: false,
+            describe:
+              "also write the run's orders, fills and positions to DIR/backtest.db, a store cab trades and the dashboard read (DB_PATH=DIR/backtest.db)",
+          }),
       async (a) => {
         const settings = loadSettings();
         code = await backtestCommand(
@@ -241,6 +247,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             ...(a.from !== undefined ? { from: a.from } : {}),
             ...(a.to !== undefined ? { to: a.to } : {}),
             ...(a.warmup !== undefined ? { warmup: a.warmup } : {}),
+            ...(a.save ? { save: true } : {}),
           },
           settings,
           { stdout: io.stdout, stderr: io.stderr, isTty: process.stderr.isTTY === true },

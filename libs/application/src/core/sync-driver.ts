@@ -13,7 +13,8 @@ type Mutable<T> = { -readonly [K in keyof T]: T[K] };
  * Drives a TradingCore against a venue that answers in the same call (a backtest's SimulatedVenue):
  * each PlaceOrder is sent at once and its answer handed back as an OrderReportEvent in the same turn,
  * before the next event — so an order is settled before the exit check looks, as in the loop
- * pipeline whose recorded fills core-parity.spec.ts holds the backtest to (docs/core.md, "Drivers"). Persist and Publish go to `sink` (a backtest has none). A candle with no order
+ * pipeline whose recorded fills core-parity.spec.ts holds the backtest to (docs/core.md, "Drivers"). PlaceOrder (before its
+ * send), Persist and Publish go to `sink` (a backtest's BacktestStore when it is to be saved). A candle with no order
  * allocates nothing here: its two events are reused objects and the core answers with its one
  * empty array.
  */
@@ -82,6 +83,8 @@ export class SyncDriver {
     for (let i = 0; i < commands.length; i++) {
       const c = commands[i]!;
       if (c.kind === 'place-order') {
+        // The order's row as the core made it (live writes it ahead), then the send.
+        this.sink?.(c);
         const o = c.order;
         const result: BrokerResult<OrderDTO> =
           o.side === 'buy'

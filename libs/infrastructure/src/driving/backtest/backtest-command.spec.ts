@@ -1,7 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { dec } from '@cab/domain';
+import { FakeClock } from '@cab/domain/testing';
 import { bundledCandleFile } from '../../driven/market-data/candle-csv';
+import { openSqliteStorage } from '../../driven/storage/sqlite-storage';
 import { parseSettings } from '../../settings';
 import { tempDir } from '../../testing';
 import { BacktestArgsError, backtestCommand } from './backtest-command';
@@ -52,6 +55,50 @@ describe('backtestCommand (cab backtest)', () => {
     // The page charts the run's own candles: one bar per traded candle (12 hours of 1m).
     const html = fs.readFileSync(path.join(tmp.dir, 'out', 'report.html'), 'utf8');
     expect(html).toMatch(/<script type="application\/json" id="chart-data">\{"barMs":60000,"candleMs":60000,"candles":720,/);
+  });
+
+  it('--save writes the run to a store beside the report: its orders, fills and position, as a bot would have stored them', async () => {
+    const out = path.join(tmp.dir, 'out');
+    const { out: printed, io: cio } = io();
+    const args = { data: bundledCandleFile(), strategy: 'ema_cross_rsi', params: '{"fastPeriod":5,"slowPeriod":13,"rsiPeriod":7}', out, save: true };
+    expect(await backtestCommand(args, settings(), cio)).toBe(0);
+    const dbPath = path.join(out, 'backtest.db');
+    expect(printed.join('')).toContain(`, ${path.relative(process.cwd(), dbPath)}\n`);
+    const report = JSON.parse(fs.readFileSync(path.join(out, 'report.json'), 'utf8')) as {
+      trades: { clientOrderId: string; side: string; amount: string; price: string; fee: string }[];
+    };
+    expect(report.trades.length).toBeGreaterThan(2);
+    // Keeping the store changes nothing the run decides: the same trades without --save.
+    const plain = path.join(tmp.dir, 'plain');
+    expect(await backtestCommand({ ...args, out: plain, save: false }, settings(), io().io)).toBe(0);
+    expect(JSON.parse(fs.readFileSync(path.join(plain, 'report.json'), 'utf8')).trades).toEqual(report.trades);
+    expect(fs.existsSync(path.join(plain, 'backtest.db'))).toBe(false);
+
+    const store = openSqliteStorage({ path: dbPath, clock: new FakeClock(0) });
+    try {
+      const fills = await store.fills.bySymbol('BTC/USDT');
+      // The store holds the report's fills, exactly: money as the same decimal text.
+      expect(
+        fills.map((f) => ({ clientOrderId: f.clientOrderId, side: f.side, amount: f.amount.toString(), price: f.price.toString(), fee: f.fee.toString() })),
+      ).toEqual(report.trades.map(({ clientOrderId, side, amount, price, fee }) => ({ clientOrderId, side, amount, price, fee })));
+      const orders = await store.orders.find({ limit: 10_000 });
+      expect(orders.map((o) => o.clientOrderId).sort()).toEqual([...new Set(report.trades.map((f) => f.clientOrderId))].sort());
+      expect(orders.every((o) => o.status === 'filled')).toBe(true);
+      const [position] = await store.positions.all();
+      const net = report.trades.reduce((b, f) => (f.side === 'buy' ? b.plus(f.amount).minus(f.fee) : b.minus(f.amount)), dec('0'));
+      expect(position?.baseQty.toString()).toBe(net.toString());
+    } finally {
+      await store.close();
+    }
+
+    // Saved again: the file is replaced, not added to.
+    expect(await backtestCommand(args, settings(), io().io)).toBe(0);
+    const again = openSqliteStorage({ path: dbPath, clock: new FakeClock(0) });
+    try {
+      expect(await again.fills.bySymbol('BTC/USDT')).toHaveLength(report.trades.length);
+    } finally {
+      await again.close();
+    }
   });
 
   it('without --strategy runs STRATEGY with STRATEGY_PARAMS, as paper and live trading do; --params replaces them', async () => {

@@ -7,6 +7,7 @@ import type { Settings } from '../../settings';
 import { CandleSourceError, loadCandleSource, parseCandleSource } from '../../driven/market-data/candle-source';
 import { systemClock } from '../../driven/time/system-time';
 import { backtestStrategy } from './backtest-options';
+import { BacktestStore } from './backtest-store';
 import { BacktestArgsError } from './backtest-args-error';
 import { renderComparisonTable, renderSymbolTable } from './comparison-table';
 import { runPortfolioBacktest, type PortfolioReport } from './portfolio-backtest';
@@ -34,7 +35,12 @@ export interface BacktestCommandArgs {
   /** Without --from: how many first candles are history (default REPLAY_WARMUP_CANDLES). */
   warmup?: number;
   out: string;
+  /** Also write the run's orders, fills and positions to a store beside the report (`backtest.db`): `DB_PATH=… cab trades`, the dashboard. */
+  save?: boolean;
 }
+
+/** The store a `--save` run writes beside its report. */
+export const BACKTEST_STORE_FILE = 'backtest.db';
 
 export interface CommandIo {
   stdout: (s: string) => void;
@@ -122,12 +128,14 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     }
   }
   const now = io.now ?? (() => performance.now());
-  const reports: { name: string; report: BacktestReport; paths: { json: string; html: string } }[] = [];
+  const reports: { name: string; report: BacktestReport; paths: { json: string; html: string; store?: string } }[] = [];
   for (const run of runs) {
     let drawn = false;
     const started = now();
+    const store = args.save ? new BacktestStore() : undefined;
     const common = {
       ...run,
+      ...(store ? { store } : {}),
       ...(strategyPath !== undefined ? { strategyPath } : {}),
       ...(from !== undefined ? { from } : {}),
       ...(to !== undefined ? { to } : {}),
@@ -152,15 +160,20 @@ export async function backtestCommand(args: BacktestCommandArgs, settings: Setti
     const dir = runs.length > 1 ? path.join(args.out, run.strategy.replace(/[^\w.-]+/g, '_')) : args.out;
     // The candles go to the page's chart (the report itself keeps none; a long run is downsampled
     // there). A portfolio's page has no one price to draw its symbols' trades on: no candles.
-    reports.push({ name: run.strategy, report, paths: writeReport(dir, report, single ? { candles: single.candles } : {}) });
+    const paths: { json: string; html: string; store?: string } = writeReport(dir, report, single ? { candles: single.candles } : {});
+    if (store) {
+      paths.store = path.join(dir, BACKTEST_STORE_FILE);
+      await store.writeTo(paths.store, systemClock);
+    }
+    reports.push({ name: run.strategy, report, paths });
   }
   const rel = (p: string) => path.relative(process.cwd(), p) || p;
   if (reports.length === 1) {
     const { report, paths } = reports[0]!;
     const bySymbol = 'symbols' in report ? `\n\n${renderSymbolTable((report as PortfolioReport).symbols)}` : '';
-    io.stdout(`${renderSummaryTable(report)}${bySymbol}\n\nreport: ${rel(paths.html)}, ${rel(paths.json)}\n`);
+    io.stdout(`${renderSummaryTable(report)}${bySymbol}\n\nreport: ${rel(paths.html)}, ${rel(paths.json)}${paths.store ? `, ${rel(paths.store)}` : ''}\n`);
   } else {
-    const where = reports.map((r) => `  ${r.name}: ${rel(r.paths.html)}, ${rel(r.paths.json)}`).join('\n');
+    const where = reports.map((r) => `  ${r.name}: ${rel(r.paths.html)}, ${rel(r.paths.json)}${r.paths.store ? `, ${rel(r.paths.store)}` : ''}`).join('\n');
     io.stdout(`${renderComparisonTable(reports.map((r) => r.report.summary))}\n\nreports:\n${where}\n`);
   }
   return 0;

@@ -1,4 +1,4 @@
-import type { Logger } from '@cab/application';
+import type { BacktestStore } from './backtest-store';
 import { guardedFactory, type Candle, type StrategyFactory, type StrategyFault } from '@cab/domain';
 import { loadStrategy } from '../../driven/strategies/load-strategy';
 import { REPLAY_WARMUP_CANDLES } from '../../driven/market-data/replay-market-data';
@@ -32,14 +32,13 @@ export interface BacktestOptions {
    */
   warmupCandles?: number;
   /**
-   * The same settings as paper trading: fees, risk, exits, idempotency, paper balances. The
-   * backtest overrides only what a virtual run needs: MODE=paper, the symbol, the loop intervals
-   * (one evaluation and one exit check per candle, reconcile and watchdog every `reconcileEveryCandles`) and an in-memory database.
+   * The same settings as paper trading: fees, risk, exits, idempotency, paper balances, the
+   * strategy. The backtest takes no store, venue or timers from them: the core runs against a
+   * simulated venue, one evaluation and one exit check per candle.
    */
   settings: Settings;
-  /** Reconcile every this many candles (default 60): the live pipeline's reconcile, in virtual time. */
-  reconcileEveryCandles?: number;
-  logger?: Logger;
+  /** Keeps what the core would have written to the store, to be written once at the end (BacktestStore; `cab backtest --save`). */
+  store?: BacktestStore;
   /** Called every `progressEvery` candles (default 10,000) with candles done and total; the core backtest leaves its time out of `elapsedMs`. */
   onProgress?: (done: number, total: number) => void;
   progressEvery?: number;

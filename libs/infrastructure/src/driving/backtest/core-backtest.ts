@@ -72,9 +72,11 @@ export async function runCoreBacktest(opts: BacktestOptions): Promise<BacktestRe
     bucketMs: s.idempotency.bucketMs,
     venue,
     clock,
+    // Persist commands only when the store is to be written at the end (`store`): none otherwise.
+    persist: opts.store !== undefined,
   });
   // PlaceOrder commands are sent to the SimulatedVenue and answered in the same turn.
-  const driver = new SyncDriver(core, venue);
+  const driver = new SyncDriver(core, venue, opts.store?.take);
   const startBalances = s.paper.balances;
   const startEquity = dec(startBalances[quote] ?? '0').plus(dec(startBalances[base] ?? '0').times(dec(String(first.open))));
   const recorder = new EquityRecorder();

@@ -109,8 +109,10 @@ export async function runPortfolioBacktest(opts: PortfolioBacktestOptions): Prom
     bucketMs: s.idempotency.bucketMs,
     venue,
     clock,
+    // Persist commands only when the store is to be written at the end (`store`): none otherwise.
+    persist: opts.store !== undefined,
   });
-  const driver = new SyncDriver(core, venue);
+  const driver = new SyncDriver(core, venue, opts.store?.take);
   for (const sym of symbols)
     if (!venue.instrument(sym)) throw new RangeError(`${sym}: the simulated venue has no such market (it knows Gate's BTC/USDT and ETH/USDT)`);
   const legs: Leg[] = split.map((x) => ({
