@@ -231,7 +231,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
             type: 'boolean',
             default: false,
             describe:
-              "also write the run's orders, fills and positions to DIR/backtest.db, a store cab trades and the dashboard read (DB_PATH=DIR/backtest.db)",
+              "also write the run's orders, fills and positions to DIR/backtest.db, a store like a bot's (DB_PATH=DIR/backtest.db cab performance --date DAY reads a day of it)",
           }),
       async (a) => {
         const settings = loadSettings();

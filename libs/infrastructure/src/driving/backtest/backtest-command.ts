@@ -35,7 +35,7 @@ export interface BacktestCommandArgs {
   /** Without --from: how many first candles are history (default REPLAY_WARMUP_CANDLES). */
   warmup?: number;
   out: string;
-  /** Also write the run's orders, fills and positions to a store beside the report (`backtest.db`): `DB_PATH=… cab trades`, the dashboard. */
+  /** Also write the run's orders, fills and positions to a store beside the report (`backtest.db`; `DB_PATH=… cab performance --date DAY`). */
   save?: boolean;
 }
 

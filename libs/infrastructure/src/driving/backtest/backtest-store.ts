@@ -14,8 +14,8 @@ export interface BacktestStoreCounts {
  * while it runs and written once at the end, if asked (`cab backtest --save`): the SyncDriver hands
  * it each PlaceOrder's row (live writes it ahead) and each Persist (an order's new state, its fills,
  * the position). `writeTo` puts the last version of each order, every fill and each symbol's last
- * position into a new SQLite file in one unit of work: a store like a bot's, which `cab trades` and
- * the dashboard read (DB_PATH=that file).
+ * position into a new SQLite file in one unit of work: a store like a bot's (DB_PATH=that file:
+ * `cab performance --date DAY` reads a day of it).
  */
 export class BacktestStore {
   private readonly orders = new Map<string, OrderRecord>();
