@@ -115,3 +115,4 @@ export { remoteControlled } from './testing/remote-controlled-strategy';
 export { ScriptedVenue } from './testing/scripted-venue';
 export { TEST_VENUE_CAPABILITIES } from './testing/venue-capabilities';
 export * from './testing/core-fixture';
+export { anOrderRecord } from './testing/order-record';

@@ -3,7 +3,7 @@ import { FakeClock, SequentialIds, T0 } from '@cab/domain/testing';
 import type { OrderRecord } from '../ports/orders-repository';
 import type { AuditEntry } from '../ports/audit-log';
 import { InProcessEventBus } from '../events/in-process-event-bus';
-import { InMemoryDeadLetterSink, RecordingLogger, RecordingMetrics } from '../testing';
+import { anOrderRecord, InMemoryDeadLetterSink, RecordingLogger, RecordingMetrics } from '../testing';
 import { CorePublisher } from './core-publisher';
 
 function setup() {
@@ -22,27 +22,7 @@ function setup() {
   return { publisher, written, metrics };
 }
 
-const orderOf = (over: Partial<OrderRecord>): OrderRecord => ({
-  clientOrderId: 'c-1',
-  exchange: 'paper',
-  exchangeOrderId: null,
-  symbol: 'BTC/USDT',
-  side: 'buy',
-  type: 'market',
-  requestedQuote: dec('100'),
-  requestedBase: null,
-  status: 'new',
-  filledBase: dec('0'),
-  filledQuote: dec('0'),
-  averagePrice: null,
-  fee: dec('0'),
-  feeCurrency: null,
-  idempotencyKey: 'k',
-  reason: 'signal: cross',
-  createdAt: T0,
-  updatedAt: T0,
-  ...over,
-});
+const orderOf = (over: Partial<OrderRecord>): OrderRecord => anOrderRecord({ reason: 'signal: cross', ...over });
 
 describe('CorePublisher: the decision log', () => {
   it('an order placed by an allowed verdict carries its decision: signal, risk, placing and outcome share one correlation id', async () => {

@@ -1,27 +1,8 @@
-import { dec } from '@cab/domain';
 import type { OrderRecord } from '../ports/orders-repository';
+import { anOrderRecord } from '../testing';
 import { stepOrder } from './order-step';
 
-const order = (status: OrderRecord['status']): OrderRecord => ({
-  clientOrderId: 't-1',
-  exchange: 'spec',
-  exchangeOrderId: null,
-  symbol: 'BTC/USDT',
-  side: 'buy',
-  type: 'market',
-  requestedQuote: dec('100'),
-  requestedBase: null,
-  status,
-  filledBase: dec('0'),
-  filledQuote: dec('0'),
-  averagePrice: null,
-  fee: dec('0'),
-  feeCurrency: null,
-  idempotencyKey: 'k',
-  reason: null,
-  createdAt: 1,
-  updatedAt: 1,
-});
+const order = (status: OrderRecord['status']): OrderRecord => anOrderRecord({ clientOrderId: 't-1', status, createdAt: 1, updatedAt: 1 });
 
 describe('stepOrder: an order moved by the domain transition table, with no venue answer to apply', () => {
   it.each([

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { MS, dailyPnl, dec, flatPosition, str, type Fill, type PnlEntry } from '@cab/domain';
 import type { OrderRecord } from '../ports/orders-repository';
+import { anOrderRecord } from '../testing';
 import { RiskLedger } from './risk-ledger';
 
 const DAY0 = Date.UTC(2026, 0, 1);
@@ -23,26 +24,22 @@ describe('RiskLedger daily PnL', () => {
   });
 
   it('a replay after a restart counts fees as the fills did: in quote, in base at the fill price, and a fee in GT points as zero', () => {
-    const bought = (fee: string, feeCurrency: string): OrderRecord => ({
-      clientOrderId: `b-${feeCurrency}`,
-      exchange: 'gate',
-      exchangeOrderId: '1',
-      symbol: 'BTC/USDT',
-      side: 'buy',
-      type: 'market',
-      requestedQuote: dec('500'),
-      requestedBase: null,
-      status: 'filled',
-      filledBase: dec('0.01'),
-      filledQuote: dec('500'),
-      averagePrice: dec('50000'),
-      fee: dec(fee),
-      feeCurrency,
-      idempotencyKey: null,
-      reason: null,
-      createdAt: DAY0 + MS.hour,
-      updatedAt: DAY0 + MS.hour,
-    });
+    const bought = (fee: string, feeCurrency: string): OrderRecord =>
+      anOrderRecord({
+        clientOrderId: `b-${feeCurrency}`,
+        exchange: 'gate',
+        exchangeOrderId: '1',
+        requestedQuote: dec('500'),
+        status: 'filled',
+        filledBase: dec('0.01'),
+        filledQuote: dec('500'),
+        averagePrice: dec('50000'),
+        fee: dec(fee),
+        feeCurrency,
+        idempotencyKey: null,
+        createdAt: DAY0 + MS.hour,
+        updatedAt: DAY0 + MS.hour,
+      });
     const fees = (order: OrderRecord) => {
       const ledger = new RiskLedger();
       ledger.replay([order]);

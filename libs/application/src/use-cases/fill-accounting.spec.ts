@@ -2,32 +2,14 @@ import { dec, str, ZERO, type Instrument } from '@cab/domain';
 import { anInstrument } from '@cab/domain/testing';
 import type { OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
+import { anOrderRecord } from '../testing';
 import { applyToPosition, emptyPosition, settleOrder } from './fill-accounting';
 
 const T = 1_700_000_000_000;
 const inst: Instrument = anInstrument({ symbol: 'BTC/USDT', base: 'BTC', quote: 'USDT', amountStep: '0.000001', minBase: '0.00001', minNotional: '3' });
 
-const local = (over: Partial<OrderRecord> = {}): OrderRecord => ({
-  clientOrderId: 't-x',
-  exchange: 'gate',
-  exchangeOrderId: null,
-  symbol: 'BTC/USDT',
-  side: 'buy',
-  type: 'market',
-  requestedQuote: dec('100'),
-  requestedBase: null,
-  status: 'new',
-  filledBase: ZERO,
-  filledQuote: ZERO,
-  averagePrice: null,
-  fee: ZERO,
-  feeCurrency: null,
-  idempotencyKey: 'k',
-  reason: 'signal: x',
-  createdAt: T,
-  updatedAt: T,
-  ...over,
-});
+const local = (over: Partial<OrderRecord> = {}): OrderRecord =>
+  anOrderRecord({ clientOrderId: 't-x', exchange: 'gate', reason: 'signal: x', createdAt: T, updatedAt: T, ...over });
 
 const venue = (over: Partial<OrderDTO> = {}): OrderDTO => ({
   id: '42',
