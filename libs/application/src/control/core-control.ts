@@ -60,6 +60,8 @@ export class CoreControl implements TradingControl {
 
   stopEntries(actor: ControlActor, reason?: string): Promise<Outcome<void>> {
     return this.act(actor, 'stop entries', null, async () => {
+      // Not started yet (AUTOSTART=false): the store into the core first; a recovery that fails answers the operator (CONTROL.FAILED), never drops the action.
+      await this.deps.runtime.loaded();
       this.deps.runtime.enqueue({ kind: 'operator', action: 'stop-entries', actor: `${actorName(actor)}${reason ? `: ${reason}` : ''}` });
       await this.deps.runtime.idle();
       return ok(undefined);
@@ -69,6 +71,7 @@ export class CoreControl implements TradingControl {
   resume(actor: ControlActor): Promise<Outcome<void>> {
     return this.act(actor, 'resume', null, async () => {
       const { runtime } = this.deps;
+      await runtime.loaded();
       const before = new Set(runtime.halts().map((h) => h.code));
       runtime.enqueue({ kind: 'operator', action: 'resume', actor: actorName(actor) });
       await runtime.idle();

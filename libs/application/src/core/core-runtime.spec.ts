@@ -170,6 +170,24 @@ describe('CoreRuntime: paper and live on the trading core, behind the Orchestrat
     expect(order).toMatchObject({ status: 'filled' });
   });
 
+  it('an operator action before start whose recovery fails (the store unreadable) answers CONTROL.FAILED; once the store reads, it acts and start succeeds', async () => {
+    const t = setup();
+    const actor = { via: 'dashboard' as const, who: 'session 1' };
+    const halts = t.storage.safety.halts.bind(t.storage.safety);
+    let down = true;
+    t.storage.safety.halts = () => (down ? Promise.reject(new Error('disk I/O error')) : halts());
+    expect(await t.control.stopEntries(actor, 'not yet')).toMatchObject({
+      ok: false,
+      error: { code: 'CONTROL.FAILED', message: expect.stringContaining('disk I/O error') },
+    });
+    expect(t.runtime.status().trading).toBe('active');
+    down = false;
+    expect(await t.control.stopEntries(actor, 'not yet')).toMatchObject({ ok: true });
+    expect(await t.control.start(actor)).toEqual({ ok: true, value: undefined });
+    expect(t.runtime.halts().map((h) => h.code)).toEqual(['OPERATOR.ENTRIES']);
+    await t.control.stop(actor);
+  });
+
   it("a send's answer that lands while a reconcile pass reads the venue is the send's, not a repair of the pass", async () => {
     const t = setup();
     const repaired: unknown[] = [];
