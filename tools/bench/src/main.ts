@@ -37,7 +37,7 @@ function arg(name: string): string | undefined {
   return a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[i + 1];
 }
 
-/** `--data DIR` (e.g. from a git worktree, whose ../shared is not the repo's), else ../shared/data. */
+/** `--data DIR`, else the folder of larger candle files beside the repository, when present (README.md beside this file, "Data"). */
 function sharedData(): string | null {
   const dir = path.resolve(root, arg('data') ?? path.join('..', 'shared', 'data'));
   return fs.existsSync(dir) ? dir : null;

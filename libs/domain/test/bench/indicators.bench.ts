@@ -10,7 +10,7 @@ import { Atr, Bollinger, Ema, Macd, Rsi, Sma } from '../../src/indicators/index'
 import { STRATEGY_NAMES, createStrategy } from '../../src/strategies/registry';
 import { BYBIT_1M, loadCandles, TEST_DATA } from '../candles';
 
-/** ../shared/data beside the repository (or beside a worktree's parent), when the machine has it. */
+/** A folder of larger candle files beside the repository, when the machine has one (tools/bench/README.md, "Data"); else the bundled day. */
 function sharedData(): string | undefined {
   let dir = path.resolve(__dirname, '..', '..', '..', '..');
   for (let i = 0; i < 3; i++, dir = path.dirname(dir)) {
