@@ -1,5 +1,5 @@
 import { ZERO, err, isTerminal, ok, str, type Clock, type Result } from '@cab/domain';
-import type { AuditLog, AuditValue } from '../ports/audit-log';
+import type { AuditValue } from '../ports/audit-log';
 import { errorText, type Logger } from '../ports/logger';
 import type { OrdersRepository } from '../ports/orders-repository';
 import type { OrchestratorStatus } from '../core/runtime-status';
@@ -8,7 +8,6 @@ import type { CancelOutcome, ControlActor, ControlError, ForceExitOutcome, Tradi
 
 export interface CoreControlDeps {
   runtime: CoreRuntime;
-  audit: AuditLog;
   /** Where an order the core no longer remembers is looked up (a cancel of an old one says "not open"). */
   orders: Pick<OrdersRepository, 'byClientOrderId'>;
   clock: Clock;
@@ -27,7 +26,8 @@ const actorName = (a: ControlActor): string => `${a.via} ${a.who}`;
  * any other — the force exit's sell takes the one order path (write-ahead, one unsettled sell per
  * symbol), the cancel is a CancelOrder whose answer comes back as an OrderReport. Each action
  * waits until what it set off is carried out (the send answered, the rows written), then reads
- * the outcome from the core. Every action, done or refused, is audited (kind `system`) with its actor.
+ * the outcome from the core. Every action, done or refused, is a `control` fact (EdgeFact) with its
+ * actor, which the runtime's publisher audits (kind `system`) and logs before the action answers.
  */
 export class CoreControl implements TradingControl {
   constructor(private readonly deps: CoreControlDeps) {}
@@ -138,7 +138,7 @@ export class CoreControl implements TradingControl {
     run: () => Promise<Outcome<T> & { detail?: { [k: string]: AuditValue } }>,
     extra: { [k: string]: AuditValue } = {},
   ): Promise<Outcome<T>> {
-    const { logger, audit, clock } = this.deps;
+    const { logger, clock, runtime } = this.deps;
     let r: Outcome<T> & { detail?: { [k: string]: AuditValue } };
     try {
       r = await run();
@@ -152,13 +152,10 @@ export class CoreControl implements TradingControl {
     const data: { [k: string]: AuditValue } = { action, actor: { via: actor.via, who: actor.who }, ok: r.ok, ...extra, ...(r.detail ?? {}) };
     if (r.ok && r.value !== undefined) data['outcome'] = { ...(r.value as { [k: string]: AuditValue }) };
     if (!r.ok) data['error'] = { code: r.error.code, message: r.error.message };
-    try {
-      await audit.record({ ts: clock.now(), kind: 'system', symbol, correlationId: null, summary, data });
-    } catch (e) {
-      // The action happened; a failing audit store must not report it as not done.
-      logger.error('audit of a control action failed', { action, error: errorText(e) });
-    }
-    logger.info(summary, { actor: who, ok: r.ok });
+    runtime.publisher.publish({ kind: 'control', ts: clock.now(), actor, action, symbol, ok: r.ok, summary, data });
+    // Answered once the audit entry is written; a failing audit store is logged by the publisher and
+    // never reports the action as not done.
+    await runtime.publisher.flushed();
     if (r.ok) return ok(r.value);
     return r;
   }

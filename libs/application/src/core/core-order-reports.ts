@@ -5,6 +5,7 @@ import type { OrderRecord } from '../ports/orders-repository';
 import { applyToPosition, settleOrder } from '../use-cases/fill-accounting';
 import type { CoreContext } from './core-context';
 import type { OrderReportEvent } from './core-events';
+import type { OrderBefore } from './core-output';
 import type { OrderEntry, SymbolState } from './core-symbol-state';
 import { stepOrder } from './order-step';
 
@@ -23,12 +24,19 @@ export function onOrderReport(ctx: CoreContext, e: OrderReportEvent): void {
   else if (e.answer === 'send') applyError(ctx, s, entry, e.result.error, now);
   else if (ctx.publishing) {
     const err = e.result.error;
-    ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order: entry.order, error: `look failed: ${err.kind} ${err.code}: ${err.message}` });
+    ctx.publish({
+      kind: 'order',
+      ts: now,
+      symbol: s.symbol,
+      order: entry.order,
+      before: entry.order,
+      error: `look failed: ${err.kind} ${err.code}: ${err.message}`,
+    });
   }
 }
 
 /** A look at the order applied (the domain's order life and position accounting): its status, its new fills by trade id, the position, the ledger. */
-export function applyAnswer(ctx: CoreContext, s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number): void {
+export function applyAnswer(ctx: CoreContext, s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number, before: OrderBefore = entry.order): void {
   const inst = ctx.opts.venue.instrument(s.symbol);
   if (!inst) return;
   const local = entry.order;
@@ -53,7 +61,7 @@ export function applyAnswer(ctx: CoreContext, s: SymbolState, entry: OrderEntry,
   }
   if (isTerminal(order.status)) ctx.settled(s, entry);
   if (ctx.persisting) ctx.emit({ kind: 'persist', order, ...(fresh ? { fills: fresh } : {}), ...(st.delta ? { position: s.position } : {}) });
-  if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order });
+  if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, before });
 }
 
 /**
@@ -66,7 +74,7 @@ function applyError(ctx: CoreContext, s: SymbolState, entry: OrderEntry, error: 
   const text = `${error.kind} ${error.code}: ${error.message}`;
   const local = entry.order;
   if (local.status !== 'new') {
-    if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order: local, error: text });
+    if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order: local, before: local, error: text });
     return;
   }
   // Ambiguous: the venue may have it (new → in_flight); any other error: refused (new → rejected).
@@ -78,6 +86,6 @@ function applyError(ctx: CoreContext, s: SymbolState, entry: OrderEntry, error: 
     ctx.settled(s, entry);
   }
   if (ctx.persisting) ctx.emit({ kind: 'persist', order });
-  if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, error: text });
+  if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, before: local, error: text });
   if (error.kind === 'fatal') ctx.setHalt('BROKER.FATAL', 'halted', now, text);
 }

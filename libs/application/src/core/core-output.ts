@@ -1,4 +1,4 @@
-import type { RiskViolation, Side } from '@cab/domain';
+import type { Decimal, OrderStatus, RiskViolation, Side } from '@cab/domain';
 import type { HaltCode } from '../pipeline/trading-state';
 import type { OrderRecord } from '../ports/orders-repository';
 
@@ -27,10 +27,12 @@ export type CoreOutput =
   | { kind: 'blocked'; ts: number; symbol: string; side: Side; reasons: readonly string[]; limits?: Readonly<Record<string, string>> }
   /**
    * An order after the venue's word on it (error: refused, left in flight, or a look that failed).
-   * `byReconcile`: the word came in a ReconcileReport (the reconcile pass's look), not as the answer
-   * to the order's own send or look.
+   * `before`: what the books held of it before this word (the status it moved from, what had
+   * filled): the core's own state, so a repeated answer publishes nothing and a fill is journalled
+   * once. `byReconcile`: the word came in a ReconcileReport (the reconcile pass's look), not as the
+   * answer to the order's own send or look.
    */
-  | { kind: 'order'; ts: number; symbol: string; order: OrderRecord; error?: string; byReconcile?: true }
+  | { kind: 'order'; ts: number; symbol: string; order: OrderRecord; before: OrderBefore; error?: string; byReconcile?: true }
   /** Nothing sent: a place-order check refused it. */
   | { kind: 'refused'; ts: number; symbol: string; side: Side; reason: string }
   | { kind: 'exit'; ts: number; symbol: string; reason: string; message: string; qty: string }
@@ -60,3 +62,13 @@ export type CoreOutput =
   /** A report about an order the core does not know (not ours, or settled too long ago to be remembered). */
   | { kind: 'unknown-report'; ts: number; clientOrderId: string }
   | { kind: 'operator'; ts: number; action: string; actor: string; symbol?: string; clientOrderId?: string };
+
+/**
+ * An order as the books held it before a fact about it (an OrderRecord is one). An adopted order
+ * enters the books with the venue's first answer: `new` to them, though its row is `submitted`.
+ */
+export interface OrderBefore {
+  readonly status: OrderStatus;
+  readonly filledBase: Decimal;
+  readonly fee: Decimal;
+}

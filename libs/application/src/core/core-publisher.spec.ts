@@ -34,7 +34,14 @@ describe('CorePublisher: the decision log', () => {
     // The next step's signal comes before the send goes out (the write-ahead is awaited): the order keeps its own step.
     publisher.publish({ kind: 'signal', ts: T0 + 60_000, symbol: 'BTC/USDT', action: 'hold', reasons: [] });
     publisher.sending(order);
-    publisher.publish({ kind: 'order', ts: T0 + 60_000, symbol: 'BTC/USDT', order: { ...order, status: 'rejected' }, error: 'rejected SPEC.REFUSED: no' });
+    publisher.publish({
+      kind: 'order',
+      ts: T0 + 60_000,
+      symbol: 'BTC/USDT',
+      order: { ...order, status: 'rejected' },
+      before: order,
+      error: 'rejected SPEC.REFUSED: no',
+    });
     // An exit's sell (no verdict of its step) and an order of a refused verdict stay uncorrelated.
     publisher.placing(orderOf({ clientOrderId: 'c-exit', side: 'sell', createdAt: T0 + 60_000 }));
     publisher.sending(orderOf({ clientOrderId: 'c-exit', side: 'sell', createdAt: T0 + 60_000 }));
@@ -96,7 +103,9 @@ describe('CorePublisher: the decision log', () => {
       createdAt: T0,
       updatedAt: T0,
     };
-    publisher.publish({ kind: 'order', ts: T0, symbol: 'BTC/USDT', order });
+    publisher.publish({ kind: 'order', ts: T0, symbol: 'BTC/USDT', order, before: { ...order, status: 'new', filledBase: dec('0'), fee: dec('0') } });
+    // The same answer again (a later look that changed nothing) counts nothing more.
+    publisher.publish({ kind: 'order', ts: T0, symbol: 'BTC/USDT', order, before: order });
     publisher.publish({ kind: 'refused', ts: T0, symbol: 'BTC/USDT', side: 'buy', reason: 'a buy of BTC/USDT is not settled yet' });
     await publisher.flushed();
     expect(metrics.count('cab_orders_total', { symbol: 'BTC/USDT', side: 'buy', outcome: 'filled' })).toBe(1);

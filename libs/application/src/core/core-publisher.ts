@@ -1,4 +1,4 @@
-import { ZERO, isTerminal, str, type Clock, type Decimal, type IdGenerator, type OrderStatus } from '@cab/domain';
+import { ZERO, isTerminal, str, type Clock, type IdGenerator, type OrderStatus } from '@cab/domain';
 import type { OrderStatusChanged, TradeFailed } from '../events/topics';
 import type { AuditEntry } from '../ports/audit-log';
 import type { EventBus } from '../ports/event-bus';
@@ -8,7 +8,8 @@ import type { OrderRecord } from '../ports/orders-repository';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
 import { violationsData } from '../use-cases/risk-audit';
 import { tradeReasonOf } from '../use-cases/trade-reason';
-import type { CoreOutput } from './core-output';
+import type { CoreOutput, OrderBefore } from './core-output';
+import type { TradingFact } from './edge-fact';
 
 /** What the publisher writes to and reads from; the audit log is the store's (SqliteStorage.audit). */
 export interface CorePublisherDeps {
@@ -30,15 +31,8 @@ export interface CorePublisherDeps {
   ids?: IdGenerator;
 }
 
-/** The status a look left each order in, so a repeated look publishes nothing and a trade completes once; bounded. */
+/** How many placed orders keep their decision's correlation id (their outcome entries carry it). */
 const REMEMBERED_ORDERS = 2048;
-
-/** What the publisher last saw of an order: its status, and what had filled (the next fill's delta). */
-interface Seen {
-  status: OrderStatus;
-  filledBase: Decimal;
-  fee: Decimal;
-}
 
 /**
  * The core's Publish facts carried out (docs/core.md, "Shape": one event vocabulary for audit, bus,
@@ -50,12 +44,11 @@ interface Seen {
  * logged and never stops trading (the order itself is in the store already).
  */
 export class CorePublisher {
-  private readonly seen = new Map<string, Seen>();
   /** Each symbol's last evaluation step: its time and correlation id. */
   private readonly step = new Map<string, { ts: number; id: string | null }>();
   /** Each symbol's last risk verdict: an order placed by it belongs to its step. */
   private readonly verdict = new Map<string, { ts: number; side: string; ok: boolean; id: string | null }>();
-  /** The correlation id of each order placed by a decision (bounded as `seen`): its placing and outcome entries carry it. */
+  /** The correlation id of each order placed by a decision (bounded): its placing and outcome entries carry it. */
   private readonly decisionOf = new Map<string, string>();
   private writes: Promise<void> = Promise.resolve();
 
@@ -66,7 +59,7 @@ export class CorePublisher {
     return this.writes;
   }
 
-  publish(fact: CoreOutput): void {
+  publish(fact: TradingFact): void {
     const { bus, metrics } = this.deps;
     switch (fact.kind) {
       case 'signal': {
@@ -101,7 +94,7 @@ export class CorePublisher {
         bus.emit('trade.blocked', { symbol: fact.symbol, side: fact.side, reasons: [...fact.reasons], limits: { ...(fact.limits ?? {}) } });
         return;
       case 'order':
-        return this.order(fact.ts, fact.order, fact.error);
+        return this.order(fact.ts, fact.order, fact.before, fact.error);
       case 'refused':
         metrics.counter(PIPELINE_METRICS.orders, { symbol: fact.symbol, side: fact.side, outcome: 'duplicate' });
         return this.audit(fact.ts, 'order', fact.symbol, `${fact.side} not sent: ${fact.reason}`, { side: fact.side, refused: fact.reason });
@@ -147,8 +140,55 @@ export class CorePublisher {
         this.deps.logger.warn('a report about an order the core does not know', { clientOrderId: fact.clientOrderId });
         return;
       case 'operator':
-        // TradingControl audits the action with its actor and outcome; the core's fact is logged only.
+        // The action's outcome is audited once, as a 'control' fact with its actor; the core's own fact is logged only.
         this.deps.logger.info('operator event handled', { action: fact.action, actor: fact.actor, ...(fact.symbol ? { symbol: fact.symbol } : {}) });
+        return;
+      default:
+        return this.edge(fact);
+    }
+  }
+
+  /** The edge's facts (EdgeFact): the watchdog's, a reconcile pass's end, an operator's action, the store's backlog. */
+  private edge(fact: Exclude<TradingFact, { kind: CoreOutput['kind'] }>): void {
+    const { bus, metrics, logger } = this.deps;
+    switch (fact.kind) {
+      case 'heartbeat': {
+        const loops: Record<string, number> = {};
+        for (const l of fact.loops) {
+          loops[l.name] = l.lastAliveAt;
+          metrics.gauge(PIPELINE_METRICS.loopLagSeconds, (fact.ts - l.lastAliveAt) / 1000, { loop: l.name });
+        }
+        bus.emit('watchdog.heartbeat', { loops }, fact.correlationId);
+        return;
+      }
+      case 'stall':
+        bus.emit(
+          'watchdog.stall',
+          { loop: fact.loop, lastRunAt: fact.lastRunAt, stalledForMs: fact.stalledForMs, thresholdMs: fact.thresholdMs },
+          fact.correlationId,
+        );
+        return;
+      case 'dms-tripped':
+        metrics.counter(PIPELINE_METRICS.dmsTrips);
+        logger.error("loops stalled: dead man's switch tripped", { stalled: [...fact.stalled], thresholdMs: fact.thresholdMs });
+        bus.emit(
+          'safety.dms_tripped',
+          { symbol: null, detail: `loops stalled past ${fact.thresholdMs} ms: ${fact.stalled.join(', ')}; countdown not refreshed` },
+          fact.correlationId,
+        );
+        return;
+      case 'dms-refresh':
+        metrics.counter(PIPELINE_METRICS.dmsRefresh, { outcome: fact.ok ? 'ok' : 'failed' });
+        if (fact.error) logger.warn("dead man's switch refresh failed", { symbol: fact.symbol, code: fact.error.code, message: fact.error.message });
+        return;
+      case 'reconcile-completed':
+        bus.emit('reconcile.completed', { symbol: fact.symbol, checked: 1, mismatches: fact.mismatches, repaired: fact.repaired, durationMs: fact.durationMs });
+        return;
+      case 'control':
+        logger.info(fact.summary, { actor: `${fact.actor.via} ${fact.actor.who}`, ok: fact.ok });
+        return this.audit(fact.ts, 'system', fact.symbol, fact.summary, fact.data);
+      case 'store-backlog':
+        metrics.gauge(PIPELINE_METRICS.storeWriteBacklog, fact.pending);
         return;
     }
   }
@@ -198,18 +238,11 @@ export class CorePublisher {
     this.audit(ts, 'reconcile', symbol, `repaired ${scope} ${subject}: ${action}`, { scope, subject, action });
   }
 
-  /** The status this publisher last saw the order in (`new` before any). */
-  lastStatus(clientOrderId: string): OrderStatus {
-    return this.seen.get(clientOrderId)?.status ?? 'new';
-  }
-
-  private order(ts: number, order: OrderRecord, error: string | undefined): void {
+  private order(ts: number, order: OrderRecord, prev: OrderBefore, error: string | undefined): void {
     const { bus, metrics } = this.deps;
     const coid = order.clientOrderId;
-    const prev = this.seen.get(coid);
-    const before = prev?.status ?? 'new';
-    this.remember(coid, { status: order.status, filledBase: order.filledBase, fee: order.fee });
-    this.journal(order, before, prev);
+    const before = prev.status;
+    this.journal(order, prev);
     if (error !== undefined && order.status === before) {
       // A look that failed says nothing about the order; a send refused before the venue saw it does.
       if (order.status === 'new') this.failed(order, error);
@@ -274,32 +307,26 @@ export class CorePublisher {
     this.deps.bus.emit('trade.failed', { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, kind, code, message: error });
   }
 
-  private remember(coid: string, seen: Seen): void {
-    this.seen.delete(coid);
-    this.seen.set(coid, seen);
-    if (this.seen.size > REMEMBERED_ORDERS) this.seen.delete(this.seen.keys().next().value as string);
-  }
-
   /** The trade journal at INFO: each status change, each new fill. */
-  private journal(order: OrderRecord, before: OrderStatus, prev: Seen | undefined): void {
+  private journal(order: OrderRecord, prev: OrderBefore): void {
     const { logger } = this.deps;
     const common = { symbol: order.symbol, side: order.side, clientOrderId: order.clientOrderId, reason: order.reason };
     const price = order.averagePrice ? str(order.averagePrice) : null;
-    if (order.status !== before)
+    if (order.status !== prev.status)
       logger.info(`order ${order.status}`, {
         ...common,
         exchangeOrderId: order.exchangeOrderId,
-        from: before,
+        from: prev.status,
         amount: str(order.filledBase),
         quote: str(order.filledQuote),
         price,
         fee: str(order.fee),
         feeCurrency: order.feeCurrency,
       });
-    const amount = order.filledBase.minus(prev?.filledBase ?? ZERO);
+    const amount = order.filledBase.minus(prev.filledBase);
     if (!amount.gt(ZERO)) return;
     const closed = order.side === 'sell' && this.deps.positionOpen ? { roundTripClosed: !this.deps.positionOpen(order.symbol) } : {};
-    logger.info('fill', { ...common, amount: str(amount), price, fee: str(order.fee.minus(prev?.fee ?? ZERO)), feeCurrency: order.feeCurrency, ...closed });
+    logger.info('fill', { ...common, amount: str(amount), price, fee: str(order.fee.minus(prev.fee)), feeCurrency: order.feeCurrency, ...closed });
   }
 
   /** The correlation id of the symbol's step at `ts` (its signal's), or none. */

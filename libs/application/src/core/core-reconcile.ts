@@ -6,6 +6,7 @@ import { compareBalances } from '../reconciliation/compare-balances';
 import { comparePosition } from '../reconciliation/compare-positions';
 import type { CoreContext } from './core-context';
 import type { AdoptionStoredEvent, ReconcileReportEvent, SymbolReconcile, TradesRead } from './core-events';
+import type { OrderBefore } from './core-output';
 import { applyAnswer } from './core-order-reports';
 import type { OrderEntry, SymbolState } from './core-symbol-state';
 import { stepOrder } from './order-step';
@@ -156,10 +157,13 @@ function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, holdFrom: number
 
 /** The adopted order's row is in the store (or there is no store): what the venue showed applied, and the repair reported. */
 function adopted(ctx: CoreContext, s: SymbolState, entry: OrderEntry, dto: OrderDTO, now: number): void {
-  applyAnswer(ctx, s, entry, dto, now);
+  applyAnswer(ctx, s, entry, dto, now, NEW_TO_THE_BOOKS);
   if (ctx.publishing)
     ctx.publish({ kind: 'repaired', ts: now, symbol: s.symbol, scope: 'order', subject: entry.order.clientOrderId, action: `adopted ${dto.side} ${dto.id}` });
 }
+
+/** An adopted order enters the books with the venue's first answer: published as moving from `new` (OrderBefore). */
+const NEW_TO_THE_BOOKS: OrderBefore = Object.freeze({ status: 'new', filledBase: ZERO, fee: ZERO });
 
 /** The store's word on an adopted order's row: applied, or let go with the trade cursor held before its first trade. */
 export function onAdoptionStored(ctx: CoreContext, e: AdoptionStoredEvent): void {
@@ -256,11 +260,12 @@ function closeNotFound(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, req
     const entry = s.unsettled.get(coid);
     if (!entry || matched.has(coid) || entry.order.status !== 'in_flight' || !(entry.inFlightSeq <= requestedAtSeq) || now - entry.order.updatedAt < grace)
       continue;
-    const order = stepOrder(entry.order, 'rejected', now);
+    const before = entry.order;
+    const order = stepOrder(before, 'rejected', now);
     entry.order = order;
     ctx.settled(s, entry);
     if (ctx.persisting) ctx.emit({ kind: 'persist', order });
-    if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, error: 'not found on the venue: it never arrived' });
+    if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, before, error: 'not found on the venue: it never arrived' });
   }
 }
 

@@ -1,7 +1,21 @@
 import { dec, ZERO, type Decimal } from '@cab/domain';
-import { FakeClock, T0 } from '@cab/domain/testing';
 import type { OrderDTO } from '../ports/broker';
-import { aCoreWithDriver, FakeVenueView, InMemoryStorage, marketOrderAnswer, SlowBroker, SYMBOL } from '../testing';
+import { FakeClock, SequentialIds, T0 } from '@cab/domain/testing';
+import { InProcessEventBus } from '../events/in-process-event-bus';
+import { subscribeAll } from '../events/subscribe-all';
+import type { AuditEntry } from '../ports/audit-log';
+import {
+  aCoreWithDriver,
+  FakeVenueView,
+  InMemoryDeadLetterSink,
+  InMemoryStorage,
+  marketOrderAnswer,
+  RecordingLogger,
+  RecordingMetrics,
+  SlowBroker,
+  SYMBOL,
+} from '../testing';
+import { CorePublisher } from './core-publisher';
 import type { RequestReconcileCommand } from './core-commands';
 
 /** The venue's word: `base` traded whole at 50,000, fee 0.2 % (in base on a buy, in quote on a sell). */
@@ -150,6 +164,51 @@ describe('EventDriver.recover: start-up recovery is the path after a crash', () 
     await settled();
     expect(second.broker.sends).toHaveLength(0);
     expect(second.facts).toContainEqual(expect.objectContaining({ kind: 'risk', side: 'buy', ok: false, codes: ['RISK.ORDERS_PER_HOUR'] }));
+  });
+
+  it("after a restart an order is published from where the books held it: the same answer again says nothing, its fill is journalled once ('partial → filled')", async () => {
+    const clock = new FakeClock(T0);
+    const storage = new InMemoryStorage(clock);
+    const view = new FakeVenueView();
+    const first = life(storage, clock, view);
+    first.candle('buy');
+    await first.broker.sent(1);
+    const buy = first.broker.sends[0]!;
+    const answer = (trades: { id: string; base: string; price: string }[], status: OrderDTO['status']) =>
+      marketOrderAnswer({ id: 'x-open', clientOrderId: buy.clientOrderId, trades, status, requestedQuote: dec('100'), ts: clock.now() });
+    const half = [{ id: 'tr-1', base: '0.001', price: '50000' }];
+    buy.answer.resolve({ ok: true, value: answer(half, 'open') });
+    await first.driver.idle();
+    expect(first.core.order(buy.clientOrderId)?.status).toBe('partial');
+
+    // A new process: its publisher has seen nothing of the order; the facts say what the books held.
+    const second = life(storage, clock, view);
+    const bus = new InProcessEventBus({ clock, ids: new SequentialIds('e-'), deadLetters: new InMemoryDeadLetterSink() });
+    const topics: string[] = [];
+    subscribeAll(bus, 'spec', (_e, topic) => void topics.push(topic));
+    const logger = new RecordingLogger();
+    const audit: AuditEntry[] = [];
+    const publisher = new CorePublisher({ audit: { recordAll: async (e) => void audit.push(...e) }, bus, metrics: new RecordingMetrics(), logger, clock });
+    await second.driver.recover(storage);
+    const report = (dto: OrderDTO) =>
+      second.driver.enqueue({
+        kind: 'reconcile-report',
+        requestedAtSeq: second.core.seq,
+        symbols: [{ symbol: SYMBOL, openOrders: [], observed: [dto], notFound: [], balance: view.balance() }],
+      });
+    report(answer(half, 'open'));
+    await second.driver.idle();
+    report(answer([...half, { id: 'tr-2', base: '0.001', price: '50000' }], 'closed'));
+    await second.driver.idle();
+    for (const fact of second.facts) publisher.publish(fact);
+    await publisher.flushed();
+    await bus.drain();
+
+    const orderFacts = second.facts.filter((f) => f.kind === 'order');
+    expect(orderFacts.map((f) => (f.kind === 'order' ? `${f.before.status} → ${f.order.status}` : ''))).toEqual(['partial → partial', 'partial → filled']);
+    expect(topics.filter((t) => t.startsWith('order.') || t.startsWith('trade.'))).toEqual(['order.filled', 'trade.completed']);
+    expect(audit.filter((a) => a.kind === 'order').map((a) => a.summary)).toEqual([`buy ${buy.clientOrderId} partial → filled (filled 0.002 base, 100 quote)`]);
+    expect(logger.entries.filter((e) => e.msg === 'fill').map((e) => e.fields?.['amount'])).toEqual(['0.001']);
   });
 
   it('restores only into a core that has handled nothing', async () => {

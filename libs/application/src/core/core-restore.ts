@@ -48,7 +48,8 @@ export function restore(ctx: CoreContext, snap: CoreSnapshot): void {
     if (stored.status === 'new') {
       order = stepOrder(stored, 'unknown', now);
       if (ctx.persisting) ctx.emit({ kind: 'persist', order });
-      if (ctx.publishing) ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, error: 'its send was not answered before the restart: in flight' });
+      if (ctx.publishing)
+        ctx.publish({ kind: 'order', ts: now, symbol: s.symbol, order, before: stored, error: 'its send was not answered before the restart: in flight' });
     }
     const entry: OrderEntry = {
       order,

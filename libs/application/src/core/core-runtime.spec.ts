@@ -76,7 +76,7 @@ function setup(storage?: InMemoryStorage, sched = new VirtualScheduler({ startMs
     countdown,
     dmsTimeoutMs: DMS_MS,
   });
-  const control = new CoreControl({ runtime, audit: store.audit, orders: store.orders, clock: sched, logger });
+  const control = new CoreControl({ runtime, orders: store.orders, clock: sched, logger });
   /** Moves the wall clock, runs every timer due, then waits until what they set off is carried out. */
   const advance = async (ms: number): Promise<void> => {
     await sched.advance(ms);

@@ -72,8 +72,9 @@ export interface CoreRuntimeOptions {
 /**
  * Paper and live on the trading core (docs/core.md, "Drivers"): the EventDriver (queue,
  * write-ahead, persist chain, recovery), its edge adapters (MarketDataPump, ReconcilePump, the
- * ticker read of the exits cadence), the VenueView they fill, the watchdog and the Publish facts
- * carried out (CorePublisher: audit, bus, metrics). It is the OrchestratorControl the apps, the
+ * ticker read of the exits cadence), the VenueView they fill, the watchdog, and the facts — the
+ * core's Publish facts and the edge's own (EdgeFact) — carried out by one CorePublisher (audit, bus,
+ * metrics). It is the OrchestratorControl the apps, the
  * HTTP routes, the dashboard and Telegram already drive; its four timers report as the `loops`
  * eval, exits, reconcile and watchdog, so /api/status and the `loops` health check read them.
  *
@@ -188,10 +189,10 @@ export class CoreRuntime implements OrchestratorControl {
           'a core command could not be carried out',
           c.kind === 'persist' ? { command: c.kind, what: describePersist(c), error: e } : { command: c.kind, error: e },
         ),
-      onBacklog: (pending) => metrics.gauge(PIPELINE_METRICS.storeWriteBacklog, pending),
+      onBacklog: (pending) => this.publisher.publish({ kind: 'store-backlog', ts: clock.now(), pending }),
     });
     // Present from the start (0), so a dashboard or alert rule sees the series before the first failure.
-    metrics.gauge(PIPELINE_METRICS.storeWriteBacklog, 0);
+    this.publisher.publish({ kind: 'store-backlog', ts: clock.now(), pending: 0 });
     this.pump = new MarketDataPump({
       symbols: core.symbols,
       marketData: opts.marketData,
@@ -213,10 +214,14 @@ export class CoreRuntime implements OrchestratorControl {
       ...(opts.historyCandles !== undefined ? { history: opts.historyCandles } : {}),
     });
     const loopDeps = { clock, logger: logger.child({ component: 'core-runtime' }), metrics };
-    this.watchdog = new Watchdog(
-      { broker, marketData: opts.marketData, stores: opts.stores, bus: opts.bus, clock, ids: opts.ids, logger: loopDeps.logger, metrics },
-      { symbols: core.symbols, countdown: opts.countdown, dmsTimeoutMs: opts.dmsTimeoutMs, trading: this.edgeHalts() },
-    );
+    this.watchdog = new Watchdog({
+      symbols: core.symbols,
+      clock,
+      publish: (f) => this.publisher.publish(f),
+      countdown: opts.countdown,
+      dmsTimeoutMs: opts.dmsTimeoutMs,
+      trading: this.edgeHalts(),
+    });
     this.loops = {
       eval: new TimerLoop('eval', opts.intervalsMs.eval, () => this.evalStep(), loopDeps),
       exits: new TimerLoop('exits', opts.intervalsMs.exits, () => this.quoteStep(), loopDeps),
@@ -548,13 +553,15 @@ export class CoreRuntime implements OrchestratorControl {
         errors,
       };
       // One reconcile.completed per symbol (the dashboard's safety pane reads it).
+      const ts = this.opts.clock.now();
       for (const symbol of this.opts.core.symbols)
-        this.opts.bus.emit('reconcile.completed', {
+        this.publisher.publish({
+          kind: 'reconcile-completed',
+          ts,
           symbol,
-          checked: 1,
           mismatches: mismatches.filter((m) => m.symbol === symbol).length,
           repaired: this.passRepairs,
-          durationMs: this.opts.clock.now() - started,
+          durationMs: ts - started,
         });
       if (errors.length === 0 && this.readFailureHalt) {
         this.readFailureHalt = false;
@@ -599,7 +606,7 @@ export class CoreRuntime implements OrchestratorControl {
       this.passMismatches?.push({ symbol: fact.symbol, halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });
     else if (fact.kind === 'repaired') this.passRepairs++;
     else if (fact.kind === 'order') {
-      const before = this.publisher.lastStatus(fact.order.clientOrderId);
+      const before = fact.before.status;
       // A reconcile look that moved one of our orders is a repair, audited and published as one
       // (not an answer to a send that lands while a pass reads the venue); an order adopted in this
       // step is reported by its own 'repaired' fact (`adopted …`), once.

@@ -3,6 +3,7 @@ export * from './sync-venue';
 export * from './core-events';
 export * from './core-commands';
 export * from './core-output';
+export * from './edge-fact';
 export * from './core-halts';
 export * from './core-snapshot';
 export * from './trading-core';

@@ -4,9 +4,10 @@ import { InProcessEventBus } from '../events/in-process-event-bus';
 import { noopLogger } from '../ports/logger';
 import { PIPELINE_METRICS } from '../pipeline/metric-names';
 import { CoreHalts } from '../core/core-halts';
-import type { PipelineDeps } from '../pipeline/deps';
+import { CorePublisher } from '../core/core-publisher';
+import type { EdgeFact } from '../core/edge-fact';
 import type { Halt, HaltCode } from '../pipeline/trading-state';
-import { InMemoryDeadLetterSink, InMemoryStorage, RecordingMetrics } from '../testing';
+import { InMemoryDeadLetterSink, RecordingMetrics } from '../testing';
 import type { CountdownSwitch } from './countdown-switch';
 import { Watchdog } from './watchdog';
 
@@ -28,7 +29,6 @@ describe("Watchdog (dead man's switch)", () => {
   it('refreshes the countdown while loops are live; a stall stops refreshing, halts entries and alerts once; recovery clears it', async () => {
     const clock = new FakeClock();
     const bus = new InProcessEventBus({ clock, ids: new SequentialIds('e-'), deadLetters: new InMemoryDeadLetterSink() });
-    const storage = new InMemoryStorage(clock);
     const metrics = new RecordingMetrics();
     // The halts as the core runtime's edge halts set them (CoreRuntime.edgeHalt), over the core's CoreHalts.
     const halts = new CoreHalts();
@@ -39,8 +39,14 @@ describe("Watchdog (dead man's switch)", () => {
       clear: async (code: HaltCode) => halts.clear(code),
     };
     const countdown = new CountdownTable(clock);
-    const deps = { bus, clock, metrics, logger: noopLogger, ids: new SequentialIds('c-'), stores: storage } as unknown as PipelineDeps;
-    const w = new Watchdog(deps, { symbols: ['BTC/USDT', 'ETH/USDT'], countdown, dmsTimeoutMs: 10_000, trading });
+    // Its facts carried out as the runtime's are: by a CorePublisher onto the bus and the metrics.
+    const publisher = new CorePublisher({ audit: { recordAll: async () => undefined }, bus, metrics, logger: noopLogger, clock });
+    const facts: EdgeFact[] = [];
+    const publish = (f: EdgeFact) => {
+      facts.push(f);
+      publisher.publish(f);
+    };
+    const w = new Watchdog({ symbols: ['BTC/USDT', 'ETH/USDT'], clock, publish, countdown, dmsTimeoutMs: 10_000, trading });
     const trips: string[] = [];
     bus.subscribe('safety.dms_tripped', 'spec', (e) => void trips.push(e.detail));
     const start = clock.now();
@@ -64,9 +70,12 @@ describe("Watchdog (dead man's switch)", () => {
     await bus.drain();
     expect(trips).toHaveLength(1);
     expect(metrics.count(PIPELINE_METRICS.dmsTrips)).toBe(1);
+    expect(facts.filter((f) => f.kind === 'stall').map((f) => f.kind === 'stall' && f.loop)).toEqual(['eval']);
+    expect(metrics.gaugeValue(PIPELINE_METRICS.loopLagSeconds, { loop: 'eval' })).toBe(11.001);
 
     await w.run([{ name: 'eval', lastAliveAt: clock.now() }], 'c');
     expect(trading.state()).toBe('active');
+    expect(metrics.count(PIPELINE_METRICS.dmsRefresh, { outcome: 'ok' })).toBe(4);
     expect(countdown.armedUntil.get('BTC/USDT')).toBe(clock.now() + 10_000);
     await w.disarm();
     expect(countdown.armedUntil.size).toBe(0);

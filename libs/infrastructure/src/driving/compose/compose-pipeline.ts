@@ -126,7 +126,7 @@ export function composePipeline(p: PipelineParts): ComposedPipeline {
     },
     resume: (reason) => runtime.resume(reason),
   };
-  const control = new CoreControl({ runtime, audit: deps.stores.audit, orders: deps.stores.orders, clock: deps.clock, logger: p.logger });
+  const control = new CoreControl({ runtime, orders: deps.stores.orders, clock: deps.clock, logger: p.logger });
   return { orchestrator: runtime, trading, control };
 }
 
