@@ -40,8 +40,6 @@ export class CoreContext {
   /** Unsettled orders of every symbol by client order id, and the last settled ones (insertion order = age). */
   readonly unsettledById = new Map<string, OrderEntry>();
   readonly recent = new Map<string, OrderEntry>();
-  /** The reason each halt in force was last set with (a restored halt has none until it is set again). */
-  private readonly haltReasons = new Map<HaltCode, string>();
   /** The commands of the step being handled; null while it made none. */
   out: CoreCommand[] | null = null;
   /** The number of the last event handled. */
@@ -106,15 +104,14 @@ export class CoreContext {
    * unread), published as `again` so it is not announced twice.
    */
   setHalt(code: HaltCode, level: Halt['level'], now: number, reason: string, update = false): void {
-    const again = !this.halts.set(code, level);
-    if (again && (!update || this.haltReasons.get(code) === reason)) return;
-    this.haltReasons.set(code, reason);
+    const held = this.halts.level(code) === level;
+    if (held && (!update || this.halts.reason(code) === reason)) return;
+    const again = !this.halts.set(code, level, reason, now);
     if (this.publishing) this.publish({ kind: 'halt', ts: now, code, level, reason, ...(again ? { again } : {}) });
     if (this.persisting && !MEMORY_ONLY_HALTS.has(code)) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
   }
 
   clearHalt(code: HaltCode, now: number): void {
-    this.haltReasons.delete(code);
     if (!this.halts.clear(code)) return;
     if (this.publishing) this.publish({ kind: 'resume', ts: now, code });
     if (this.persisting && !MEMORY_ONLY_HALTS.has(code))

@@ -22,7 +22,7 @@ export function restore(ctx: CoreContext, snap: CoreSnapshot): void {
     const s = ctx.symbols.get(p.symbol);
     if (s) s.position = p;
   }
-  for (const h of snap.halts) ctx.halts.set(h.code as HaltCode, h.level);
+  for (const h of snap.halts) ctx.halts.set(h.code as HaltCode, h.level, h.reason, h.since);
   // A restart reads trades from where the last pass stopped, however long the bot was down.
   for (const c of snap.tradeCursors ?? []) {
     const s = ctx.symbols.get(c.symbol);

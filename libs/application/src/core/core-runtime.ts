@@ -93,7 +93,6 @@ export class CoreRuntime implements OrchestratorControl {
   private readonly reconciler: ReconcilePump;
   private readonly watchdog: Watchdog;
   private readonly loops: Record<LoopName, TimerLoop>;
-  private readonly reasons = new Map<HaltCode, Halt>();
   private state: OrchestratorStatus['state'] = 'stopped';
   private startedAt: number | null = null;
   private starting: Promise<void> | null = null;
@@ -305,9 +304,9 @@ export class CoreRuntime implements OrchestratorControl {
     };
   }
 
-  /** The halts in force, oldest first (the status pages read them). */
+  /** The halts in force, oldest first (the status pages read them): the core's, with their reasons. */
   halts(): Halt[] {
-    return [...this.reasons.values()].map((h) => ({ ...h })).sort((a, b) => a.since - b.since);
+    return this.opts.core.halts.list();
   }
 
   /**
@@ -319,7 +318,7 @@ export class CoreRuntime implements OrchestratorControl {
     await this.loaded();
     this.enqueue({ kind: 'operator', action: 'resume', actor: reason });
     // STORE.WRITE is the driver's: it clears once the waiting writes are written, not on anyone's word.
-    for (const code of [...this.reasons.keys()]) if (code !== 'LOCK.LOST' && code !== 'STORE.WRITE') this.edgeHalt(code, null, reason);
+    for (const { code } of this.opts.core.halts.list()) if (code !== 'LOCK.LOST' && code !== 'STORE.WRITE') this.edgeHalt(code, null, reason);
     await this.idle();
   }
 
@@ -414,7 +413,7 @@ export class CoreRuntime implements OrchestratorControl {
     return this.recovering;
   }
 
-  /** Start-up: the venue's rules and balances, the halts with their reasons, then the store into the core and its reconcile. */
+  /** Start-up: the venue's rules and balances, then the store into the core (the halts with their reasons) and its reconcile. */
   private async recover(): Promise<void> {
     const { core, venue, stores, logger } = this.opts;
     for (const symbol of core.symbols) {
@@ -422,11 +421,8 @@ export class CoreRuntime implements OrchestratorControl {
       const i = await venue.loadInstrument(symbol);
       if (i !== null) logger.warn('instrument not loaded at start', { symbol, error: i });
     }
-    for (const h of await stores.safety.halts()) {
-      this.reasons.set(h.code as HaltCode, { code: h.code as HaltCode, level: h.level, reason: h.reason, since: h.since });
-      logger.warn('halt restored from before the restart', { code: h.code, reason: h.reason, level: h.level, since: h.since });
-    }
     await this.driver.recover(stores, this.opts.ledgerReplayMs);
+    for (const h of core.halts.list()) logger.warn('halt restored from before the restart', { code: h.code, reason: h.reason, level: h.level, since: h.since });
     this.recovered = true;
     // After the restore: a refused signed read halts through the core, which takes no event before it.
     await this.readBalances();
@@ -596,11 +592,8 @@ export class CoreRuntime implements OrchestratorControl {
 
   private onFact(fact: CoreOutput): void {
     if (fact.kind === 'halt') {
-      const before = this.reasons.get(fact.code);
-      this.reasons.set(fact.code, { code: fact.code, level: fact.level, reason: fact.reason, since: before?.since ?? fact.ts });
       if (!fact.again) this.opts.logger.warn('trading halted', { code: fact.code, reason: fact.reason, level: fact.level });
     } else if (fact.kind === 'resume') {
-      this.reasons.delete(fact.code);
       this.opts.logger.info('halt cleared', { code: fact.code, state: this.opts.core.halts.state() });
     } else if (fact.kind === 'mismatch')
       this.passMismatches?.push({ symbol: fact.symbol, halting: fact.halting, text: `${fact.symbol} ${fact.subject}: ${fact.detail}` });

@@ -35,7 +35,7 @@ describe("Watchdog (dead man's switch)", () => {
     const trading = {
       state: () => halts.state(),
       has: (code: HaltCode) => halts.has(code),
-      halt: async (code: HaltCode, _reason: string, level: Halt['level'] = 'halted') => void halts.set(code, level),
+      halt: async (code: HaltCode, reason: string, level: Halt['level'] = 'halted') => void halts.set(code, level, reason, clock.now()),
       clear: async (code: HaltCode) => halts.clear(code),
     };
     const countdown = new CountdownTable(clock);
