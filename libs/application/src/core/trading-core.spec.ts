@@ -224,6 +224,15 @@ describe('TradingCore through the SyncDriver: one step per closed candle, each o
     expect(exitOrder?.kind === 'order' && exitOrder.order.idempotencyKey).toMatch(/^BTC\/USDT:sell:\d+:EXIT\.STOP_LOSS$/);
   });
 
+  it("an allowed entry's limits table is the decision's: its own order and the fills after it do not count, however late it is read", () => {
+    const { candle, facts } = setup(['buy', 'hold', 'sell', 'buy'], TF);
+    for (const p of [50_000, 50_000, 50_000, 50_000]) candle(p);
+    // Read after every step has run (the sells and buys filled, the ledger moved): the tables are as decided.
+    const allowed = facts().flatMap((o) => (o.kind === 'risk' && o.ok && o.side === 'buy' ? [o.limits ?? {}] : []));
+    expect(allowed.map((l) => l['ordersPerHour.count'])).toEqual(['0', '2']);
+    expect(allowed.map((l) => l['ordersPerHour.max'])).toEqual(['10', '10']);
+  });
+
   it('a loss streak puts trading in reducing: the next buy is refused by risk, and the halt is reported', () => {
     const { core, venue, candle, facts } = setup(['buy', 'hold', 'buy', 'hold', 'buy', 'hold', 'buy'], TF);
     // Three losing round trips (bought, then stopped out 3 % lower), then a fourth buy signal.
