@@ -115,7 +115,8 @@ function ours(ctx: CoreContext, s: SymbolState, dto: OrderDTO, idsOfClientId: Re
 function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, holdFrom: number | null, now: number): void {
   const coid = adoptedClientOrderId(dto.id, dto.clientOrderId, ctx.opts.venue.capabilities.clientOrderIds);
   if (ctx.unsettledById.has(coid) || ctx.recent.has(coid) || !ctx.opts.venue.instrument(s.symbol)) return;
-  const order: OrderRecord = {
+  // New to the books, and on the venue: acknowledged through the domain's table (new → submitted).
+  const found: OrderRecord = {
     clientOrderId: coid,
     exchange: ctx.opts.venue.name,
     exchangeOrderId: dto.id,
@@ -124,7 +125,7 @@ function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, holdFrom: number
     type: dto.type,
     requestedQuote: dto.requestedQuote,
     requestedBase: dto.requestedBase,
-    status: 'submitted',
+    status: 'new',
     filledBase: ZERO,
     filledQuote: ZERO,
     averagePrice: null,
@@ -135,6 +136,7 @@ function adopt(ctx: CoreContext, s: SymbolState, dto: OrderDTO, holdFrom: number
     createdAt: dto.createdAt || now,
     updatedAt: now,
   };
+  const order = stepOrder(found, 'submitted', now);
   const entry: OrderEntry = { order, tradeIds: null, inFlightSeq: Number.NaN };
   s.unsettled.set(coid, entry);
   ctx.unsettledById.set(coid, entry);
