@@ -17,7 +17,7 @@ import { securityHeaders } from './security-headers';
 import { authorize, sessionRoutes } from './session-auth';
 import { SessionStore } from './sessions';
 import { BadRequest, errorHandler, sendError } from './errors';
-import type { ControllableOrchestrator } from './orchestrator-port';
+import type { ControllableOrchestrator } from './controllable-orchestrator';
 import { intParam, stringParam } from './query';
 import type { ApiReadModels } from './read-models';
 

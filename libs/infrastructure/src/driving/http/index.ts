@@ -1,4 +1,4 @@
-export * from './orchestrator-port';
+export * from './controllable-orchestrator';
 export * from './bearer-auth';
 export * from './errors';
 export * from './read-models';

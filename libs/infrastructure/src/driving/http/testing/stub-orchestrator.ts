@@ -1,5 +1,5 @@
 import type { LoopStatus } from '@cab/application';
-import type { ControllableOrchestrator, OrchestratorStatusView } from '../orchestrator-port';
+import type { ControllableOrchestrator, OrchestratorStatusView } from '../controllable-orchestrator';
 
 const loop = (intervalMs: number): LoopStatus => ({ intervalMs, runs: 0, errors: 0, lastRunAt: null, lastDurationMs: null, lastError: null, running: false });
 
