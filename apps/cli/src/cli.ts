@@ -50,7 +50,7 @@ class UsageError extends Error {}
 /**
  * The `cab` command line. Each command's logic lives in @cab/infrastructure; this file only maps
  * arguments to it and its result to output and an exit code. Commands that never trade do not
- * load ccxt (CcxtBroker loads it lazily), so they start fast.
+ * load ccxt (GateVenue loads it lazily), so they start fast.
  */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   let code: number = EXIT.ok;

@@ -1,13 +1,13 @@
-// Prints how fast the PaperBroker fills market orders (a backtest's cost per order). Never fails.
+// Prints how fast the PaperVenue fills market orders (a backtest's cost per order). Never fails.
 // Run: npx tsx --tsconfig tsconfig.base.json libs/infrastructure/bench/paper-broker.bench.ts
 import { dec } from '@cab/domain';
 import { FakeClock, SequentialIds } from '@cab/domain/testing';
-import { InMemoryPaperLedger, PaperBroker, SettableMarket } from '@cab/infrastructure';
+import { InMemoryPaperLedger, PaperVenue, SettableMarket } from '@cab/infrastructure';
 
 async function run(label: string, n: number, quote: string, newQuoteEachOrder: boolean): Promise<void> {
   const clock = new FakeClock();
   const market = new SettableMarket(clock).setPrice('BTC/USDT', '50000');
-  const broker = new PaperBroker({ market, ledger: new InMemoryPaperLedger(), clock, ids: new SequentialIds(), startingBalances: { USDT: '1000000000000' } });
+  const broker = new PaperVenue({ market, ledger: new InMemoryPaperLedger(), clock, ids: new SequentialIds(), startingBalances: { USDT: '1000000000000' } });
   await broker.fetchBalance('BTC/USDT');
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < n; i++) {

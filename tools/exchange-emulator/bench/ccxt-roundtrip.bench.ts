@@ -1,8 +1,8 @@
-// Prints what one CcxtBroker call costs against the emulator on loopback (ccxt signing, HTTP,
+// Prints what one GateVenue call costs against the emulator on loopback (ccxt signing, HTTP,
 // parsing), with ccxt's rate limiter on (production) and off. Figures only; never fails.
 // Run: npx nx bench exchange-emulator
 import { dec } from '@cab/domain';
-import { CcxtBroker } from '@cab/infrastructure';
+import { GateVenue } from '@cab/infrastructure';
 import { startEmulator } from '../src';
 
 const pct = (xs: number[], p: number): number => {
@@ -12,7 +12,7 @@ const pct = (xs: number[], p: number): number => {
 
 async function run(enableRateLimit: boolean, n: number): Promise<void> {
   const emu = await startEmulator({ prices: { BTC_USDT: '50000' }, balances: { USDT: '100000000' }, candleStepMs: 0 });
-  const broker = new CcxtBroker({
+  const broker = new GateVenue({
     apiKey: 'testkey',
     apiSecret: 'testsecret',
     apiUrl: emu.url,

@@ -16,7 +16,7 @@ function error<T>(r: BrokerResult<T>) {
 
 const hits = (h: CcxtHarness, method: string, path: string): number => h.emu.requests.filter((r) => r.method === method && r.path === path).length;
 
-describe('CcxtBroker against injected faults', () => {
+describe('GateVenue against injected faults', () => {
   let h: CcxtHarness;
   afterEach(async () => {
     await h?.close();

@@ -1,4 +1,4 @@
-// CcxtBroker attaches an order's own trades (GET /spot/my_trades?order_id=) to the order it
+// GateVenue attaches an order's own trades (GET /spot/my_trades?order_id=) to the order it
 // answers, best effort: the settler records them as fills.
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
 import { dec, str } from '@cab/domain';
@@ -9,7 +9,7 @@ jest.setTimeout(60_000);
 
 const SYMBOL = 'BTC/USDT';
 
-describe('CcxtBroker: an order with a fill carries its trades', () => {
+describe('GateVenue: an order with a fill carries its trades', () => {
   let h: CcxtHarness;
   afterEach(async () => {
     await h?.close();

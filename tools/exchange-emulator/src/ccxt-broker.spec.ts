@@ -1,11 +1,11 @@
 import { afterEach, describe, expect, it } from '@jest/globals';
 import { dec, str } from '@cab/domain';
 import type { BrokerResult } from '@cab/application';
-import { CcxtBroker, ccxtExchangeId, REJECT } from '@cab/infrastructure';
+import { GateVenue, ccxtExchangeId, REJECT } from '@cab/infrastructure';
 import { makeCcxtHarness, type CcxtHarness } from './testing/ccxt-harness';
 import { value } from '@cab/application/testing';
 
-// CcxtBroker behaviour beyond the shared contract, against the emulator.
+// GateVenue behaviour beyond the shared contract, against the emulator.
 const SYMBOL = 'BTC/USDT';
 
 function error<T>(r: BrokerResult<T>) {
@@ -20,13 +20,13 @@ afterEach(async () => {
 
 const posts = () => h.emu.requests.filter((r) => r.method === 'POST' && r.path === '/spot/orders');
 
-describe('CcxtBroker', () => {
+describe('GateVenue', () => {
   it('EXCHANGE=gateio maps to ccxt gate; anything else is refused', () => {
     expect(ccxtExchangeId('gateio')).toBe('gate');
     expect(ccxtExchangeId('GATE')).toBe('gate');
     expect(
       () =>
-        new CcxtBroker({
+        new GateVenue({
           exchange: 'binance',
           apiKey: 'k',
           apiSecret: 's',

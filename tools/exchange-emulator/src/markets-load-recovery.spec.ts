@@ -30,7 +30,7 @@ describe('a failed market load is retried on the next call', () => {
     emu = null;
   });
 
-  it('CcxtBroker: instrument-backed calls (balance) fail while the venue is down, then work', async () => {
+  it('GateVenue: instrument-backed calls (balance) fail while the venue is down, then work', async () => {
     h = await makeCcxtHarness({ broker: { retry: { attempts: 2, baseMs: 100, maxMs: 1_000 } } });
     h.emu.exchange.setBalance('USDT', '1000');
     h.emu.faults.next(MARKETS, { kind: 'status', status: 502 }, 2); // both attempts of the first call
@@ -41,7 +41,7 @@ describe('a failed market load is retried on the next call', () => {
     expect(loads(h.emu)).toBe(3);
   });
 
-  it('CcxtBroker: calls ccxt makes on its own (ticker, order) work once the venue is back', async () => {
+  it('GateVenue: calls ccxt makes on its own (ticker, order) work once the venue is back', async () => {
     h = await makeCcxtHarness({ broker: { retry: { attempts: 1, baseMs: 100, maxMs: 1_000 } } });
     h.emu.exchange.setBalance('USDT', '1000');
     h.emu.faults.next(MARKETS, { kind: 'status', status: 502 });

@@ -1,5 +1,5 @@
 /**
- * The bot the rehearsal kills: the real worker composition (startBot: compose in live mode, CcxtBroker
+ * The bot the rehearsal kills: the real worker composition (startBot: compose in live mode, GateVenue
  * and MARKET_DATA=exchange against the emulator, SQLite file, instance lock, the worker's HTTP) in a
  * child process of its own, so kill -9 is a real kill -9. Only the strategy is ours: a seeded one that
  * buys when flat and sells when holding, often enough that orders are in flight when the kill comes.

@@ -2,7 +2,7 @@ import type { VenueCapabilities } from './venue-capabilities';
 import { err, type Decimal, type Instrument, type OrderBook, type Result, type Side } from '@cab/domain';
 
 /**
- * The Broker port: the one contract PaperBroker and CcxtBroker both honour, so paper and live
+ * The Broker port: the one contract PaperVenue and GateVenue both honour, so paper and live
  * differ only in which adapter is wired in. Amounts are decimals; symbols are unified ("BTC/USDT").
  *
  * Expected failures are values (BrokerResult), never exceptions. An exception from a broker is

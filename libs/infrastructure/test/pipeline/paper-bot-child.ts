@@ -17,7 +17,7 @@
 import * as fs from 'node:fs';
 import type { Broker, MarketData } from '@cab/application';
 import { dec, type Signal, type Strategy, type StrategyFactory } from '@cab/domain';
-import { PaperBroker, compose, openSqliteStorage, paperMarketFrom, parseSettings, systemClock, uuidIds } from '@cab/infrastructure';
+import { PaperVenue, compose, openSqliteStorage, paperMarketFrom, parseSettings, systemClock, uuidIds } from '@cab/infrastructure';
 
 const [mode, dbPath] = process.argv.slice(2) as [string, string];
 const send = (m: unknown): void => {
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
   );
   if (mode === 'crash-on-send' || mode === 'crash-after-fill') {
     const storage = openSqliteStorage({ path: dbPath, clock: systemClock });
-    const real = new PaperBroker({
+    const real = new PaperVenue({
       market: paperMarketFrom(market),
       ledger: storage.paperLedger,
       clock: systemClock,
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     const broker: Broker = new Proxy(real, {
       get(target, prop, receiver) {
         if (prop === 'createMarketBuyQuote') {
-          return async (...args: Parameters<PaperBroker['createMarketBuyQuote']>) => {
+          return async (...args: Parameters<PaperVenue['createMarketBuyQuote']>) => {
             send({ kind: 'sending' });
             if (mode === 'crash-after-fill') {
               const answer = await target.createMarketBuyQuote(...args);

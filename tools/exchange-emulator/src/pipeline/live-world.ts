@@ -1,4 +1,4 @@
-import { CcxtBroker, CcxtCountdownSwitch } from '@cab/infrastructure';
+import { GateVenue, CcxtCountdownSwitch } from '@cab/infrastructure';
 import type { PipelineWorld } from '@cab/infrastructure/testing';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../server';
 
@@ -7,10 +7,10 @@ export const API_SECRET = 'pipelinesecret';
 
 export interface LiveWorld extends PipelineWorld {
   emu: Emulator;
-  broker: CcxtBroker;
+  broker: GateVenue;
 }
 
-/** Live mode: CcxtBroker (the real ccxt client) against a fresh emulator on a free port. */
+/** Live mode: GateVenue (the real ccxt client) against a fresh emulator on a free port. */
 export async function makeLivePipelineWorld(opts: EmulatorOptions = {}): Promise<LiveWorld> {
   const emu = await startEmulator({
     apiKey: API_KEY,
@@ -20,7 +20,7 @@ export async function makeLivePipelineWorld(opts: EmulatorOptions = {}): Promise
     candleStepMs: 0,
     ...opts,
   });
-  const broker = new CcxtBroker({
+  const broker = new GateVenue({
     exchange: 'gateio',
     apiKey: API_KEY,
     apiSecret: API_SECRET,

@@ -1,11 +1,11 @@
 import { str } from '@cab/domain';
 import type { OrderDTO } from '@cab/application';
-import { CcxtBroker, type CcxtBrokerOptions } from '@cab/infrastructure';
+import { GateVenue, type GateVenueOptions } from '@cab/infrastructure';
 import type { BrokerHarness } from '@cab/infrastructure/testing';
 import { startEmulator, type Emulator, type EmulatorOptions } from '../server';
 
 export interface CcxtHarness extends BrokerHarness {
-  broker: CcxtBroker;
+  broker: GateVenue;
   emu: Emulator;
   /** Backoffs the broker asked to sleep (the sleep itself is instant). */
   sleeps: number[];
@@ -13,16 +13,16 @@ export interface CcxtHarness extends BrokerHarness {
 
 export interface CcxtHarnessOptions {
   emulator?: EmulatorOptions;
-  broker?: Partial<CcxtBrokerOptions>;
+  broker?: Partial<GateVenueOptions>;
 }
 
 const pairOf = (symbol: string): string => symbol.replace('/', '_');
 
-/** The real ccxt `gate` client, through CcxtBroker, against a fresh emulator on a free port. */
+/** The real ccxt `gate` client, through GateVenue, against a fresh emulator on a free port. */
 export async function makeCcxtHarness(opts: CcxtHarnessOptions = {}): Promise<CcxtHarness> {
   const emu = await startEmulator({ balances: { USDT: '0', BTC: '0' }, prices: { BTC_USDT: '50000' }, candleStepMs: 0, ...opts.emulator });
   const sleeps: number[] = [];
-  const broker = new CcxtBroker({
+  const broker = new GateVenue({
     exchange: 'gateio',
     apiKey: 'testkey',
     apiSecret: 'testsecret',

@@ -1,6 +1,6 @@
 /**
  * A test-only bot process for the crash specs: the real composition (compose() in live mode with
- * CcxtBroker against the emulator, SQLite file, instance lock), driven over IPC.
+ * GateVenue against the emulator, SQLite file, instance lock), driven over IPC.
  *
  *   argv: <mode> <dbPath> <emulatorUrl> <lockDir>
  *   mode = crash-after-send: start, evaluate once with a buy signal, and SIGKILL itself right after
@@ -12,7 +12,7 @@
 import * as fs from 'node:fs';
 import type { Broker, MarketData } from '@cab/application';
 import { dec, type Signal, type Strategy, type StrategyFactory } from '@cab/domain';
-import { CcxtBroker, ComposeError, compose, parseSettings } from '@cab/infrastructure';
+import { GateVenue, ComposeError, compose, parseSettings } from '@cab/infrastructure';
 
 // Not the testing entry's ScriptedMarketData: that module loads jest's globals, absent in a child.
 const PRICE = '50000';
@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   );
   let broker: Broker | undefined;
   if (mode === 'crash-after-send') {
-    const real = new CcxtBroker({
+    const real = new GateVenue({
       exchange: 'gateio',
       apiKey: 'pipelinekey',
       apiSecret: 'pipelinesecret',
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
     broker = new Proxy(real, {
       get(target, prop, receiver) {
         if (prop === 'createMarketBuyQuote') {
-          return async (...args: Parameters<CcxtBroker['createMarketBuyQuote']>) => {
+          return async (...args: Parameters<GateVenue['createMarketBuyQuote']>) => {
             const r = await target.createMarketBuyQuote(...args);
             send({ kind: 'accepted', ok: r.ok });
             // The point of death: the exchange has the order; our database does not know the answer.

@@ -20,7 +20,7 @@ type Raw = Record<string, unknown>;
 /**
  * MARKET_DATA=exchange: candles and tickers from Gate's public API through ccxt (no keys needed).
  * It builds its own `gate` client with the broker's factory (same endpoints, same options, rate
- * limiter on) and loads ccxt lazily, on the first request, like CcxtBroker: a command that never
+ * limiter on) and loads ccxt lazily, on the first request, like GateVenue: a command that never
  * asks for a price never pays for ccxt. Only closed candles are returned (the one still forming
  * would make a signal flicker within its minute).
  */

@@ -1,6 +1,6 @@
 /**
  * Stable codes of the `rejected` broker errors both adapters return. They are Gate's own error
- * labels, so the paper broker refuses an order exactly as the exchange (and CcxtBroker, which
+ * labels, so the paper broker refuses an order exactly as the exchange (and GateVenue, which
  * passes Gate's label through) does, and callers branch on one vocabulary in every mode.
  */
 export const REJECT = {

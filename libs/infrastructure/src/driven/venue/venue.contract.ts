@@ -1,6 +1,6 @@
 /**
- * The broker contract: one suite of specs every Broker adapter must pass (PaperBroker, and
- * CcxtBroker against the Gate.io emulator), so paper and live differ only in which adapter is
+ * The broker contract: one suite of specs every Broker adapter must pass (PaperVenue, and
+ * GateVenue against the Gate.io emulator), so paper and live differ only in which adapter is
  * wired in (docs/lessons.md #9). Run it from a spec: `brokerContract('paper', makePaperHarness)`.
  *
  * Assertions are on decimals (`eq`, `str`), never on floats. The suite asserts Gate's semantics,

@@ -38,7 +38,7 @@ import { assertReconciled, BacktestStrategyError, backtestStrategy, splitWarmup,
  * virtual clock — candle k closes at first.ts + (k + 1) × timeframe, as the replay shows it to the
  * loops — and each one is handed to the core with the ticker ReplayMarketData quotes after it
  * (last = the close, bid/ask half a spread either side). The core decides; its orders go out as
- * PlaceOrder commands, which the SyncDriver sends to a SimulatedVenue (PaperBroker's matching) and
+ * PlaceOrder commands, which the SyncDriver sends to a SimulatedVenue (PaperVenue's matching) and
  * whose answers it hands back as OrderReports in the same turn; the equity is recorded after each
  * candle and the report is built as the loop backtest builds it. Nothing is persisted. At the end,
  * outside the timed run, one reconcile of the venue's balances against the core's books, as an

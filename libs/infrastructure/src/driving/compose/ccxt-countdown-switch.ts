@@ -1,10 +1,10 @@
 import type { CountdownSwitch, CountdownResult } from '@cab/application';
 import { err, ok } from '@cab/domain';
-import type { CcxtBroker } from '../../driven/venue/gate/gate-venue';
+import type { GateVenue } from '../../driven/venue/gate/gate-venue';
 
-/** Gate's countdown_cancel_all through CcxtBroker (seconds, rounded up; 0 disarms). */
+/** Gate's countdown_cancel_all through GateVenue (seconds, rounded up; 0 disarms). */
 export class CcxtCountdownSwitch implements CountdownSwitch {
-  constructor(private readonly broker: Pick<CcxtBroker, 'countdownCancelAll'>) {}
+  constructor(private readonly broker: Pick<GateVenue, 'countdownCancelAll'>) {}
 
   async arm(symbol: string, timeoutMs: number): Promise<CountdownResult> {
     const r = await this.broker.countdownCancelAll(symbol, Math.max(5, Math.ceil(timeoutMs / 1000)));

@@ -33,8 +33,8 @@ import {
 } from '@cab/domain';
 import { telegramAlertsFromSettings } from '../../driven/alerts/telegram/from-settings';
 import type { TelegramAlerts } from '../../driven/alerts/telegram/telegram-alerts';
-import { CcxtBroker } from '../../driven/venue/gate/gate-venue';
-import { PaperBroker } from '../../driven/venue/paper/paper-venue';
+import { GateVenue } from '../../driven/venue/gate/gate-venue';
+import { PaperVenue } from '../../driven/venue/paper/paper-venue';
 import { createLogger } from '../../driven/logging/winston-logger';
 import { instanceLockFromSettings } from '../../driven/instance-lock/instance-lock-from-settings';
 import { TimerScheduler } from '../../driven/scheduling/timer-scheduler';
@@ -114,7 +114,7 @@ function unwrap<T>(v: Validated<T>, what: string): T {
 
 /**
  * The composition root: settings (+ overrides) → the object graph. MODE picks the broker
- * (PaperBroker over the market data with balances in SQLite, or CcxtBroker with EXCHANGE_API_URL),
+ * (PaperVenue over the market data with balances in SQLite, or GateVenue with EXCHANGE_API_URL),
  * MARKET_DATA the market source. The instance lock is taken first (instanceLockFromSettings: live,
  * Postgres, and a paper bot on a SQLite file), and the start refused, naming the holder, when
  * another instance holds it. Nothing trades until
@@ -236,7 +236,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       const key = settings.exchangeApi.key;
       const secret = settings.exchangeApi.secret;
       if (!key || !secret) throw new ComposeError('COMPOSE.LIVE_KEYS', 'MODE=live needs API_KEY and API_SECRET');
-      const ccxt = new CcxtBroker({
+      const ccxt = new GateVenue({
         exchange: settings.exchange,
         apiKey: key,
         apiSecret: secret,
@@ -249,7 +249,7 @@ export async function compose(settings: Settings, overrides: ComposeOverrides = 
       broker = ccxt;
       if (!overrides.countdown) countdown = new CcxtCountdownSwitch(ccxt);
     } else {
-      broker = new PaperBroker({
+      broker = new PaperVenue({
         market: paperMarketFrom(marketData),
         ledger: storage.paperLedger,
         clock,

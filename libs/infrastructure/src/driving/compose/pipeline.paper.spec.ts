@@ -3,7 +3,7 @@ import { VirtualScheduler, type Broker } from '@cab/application';
 import { dec, str, type Decimal } from '@cab/domain';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { PaperBroker } from '../../driven/venue/paper/paper-venue';
+import type { PaperVenue } from '../../driven/venue/paper/paper-venue';
 import { REJECT } from '../../driven/venue/reject-codes';
 import { makePaperPipelineWorld } from './testing/paper-world';
 import { pipelineContract, startBot, type PipelineBot } from './testing/pipeline.contract';
@@ -72,7 +72,7 @@ function forgetClientIds(broker: Broker): void {
       : fetchOrder(symbol, ref);
 }
 
-const paperOf = (bot: PipelineBot): PaperBroker => bot.app.broker as unknown as PaperBroker;
+const paperOf = (bot: PipelineBot): PaperVenue => bot.app.broker as unknown as PaperVenue;
 const failed = (code: string) => ({ ok: false as const, error: { kind: 'retryable' as const, code, message: `${code} (spec)` } });
 const statuses = async (bot: PipelineBot) => (await bot.orders()).map((o) => [o.clientOrderId, o.status]);
 
@@ -394,7 +394,7 @@ describe('pipeline (paper): beyond the contract', () => {
     bot = await startBot(await makePaperPipelineWorld(), dir);
     await bot.app.orchestrator.start();
     // Placed by hand on the exchange's web page: Gate's text is "web", not one of our client ids.
-    const paper = bot.app.broker as unknown as PaperBroker;
+    const paper = bot.app.broker as unknown as PaperVenue;
     const manual = value(await paper.placeRestingOrder('BTC/USDT', 'buy', dec('0.001'), dec('40000'), 'web'));
     await bot.app.orchestrator.runLoopOnce('reconcile'); // adopted: open on the venue only
     const adopted = () => bot!.orders().then((os) => os.map((o) => [o.clientOrderId, o.exchangeOrderId, o.status]));

@@ -1,4 +1,4 @@
-// The trader's window over real HTTP on loopback: a composed paper bot (real SQLite, PaperBroker,
+// The trader's window over real HTTP on loopback: a composed paper bot (real SQLite, PaperVenue,
 // the real orchestrator) with a scripted market and strategy, so a position exists when the spec says.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -9,7 +9,7 @@ import { parseSettings } from '../../settings';
 import { systemClock } from '../../driven/time/system-time';
 import { ScriptedMarketData, ScriptedStrategy, tempDir } from '../../testing';
 import { dec, ZERO } from '@cab/domain';
-import { PaperBroker } from '../../driven/venue/paper/paper-venue';
+import { PaperVenue } from '../../driven/venue/paper/paper-venue';
 import { CSRF_HEADER } from './session-auth';
 import { openSqliteStorage } from '../../driven/storage/sqlite-storage';
 
@@ -183,7 +183,7 @@ describe('dashboard API (real HTTP, composed paper bot)', () => {
     const { bot: b } = await bot({ AUTOSTART: 'false' });
     try {
       const broker = b.app.broker;
-      if (!(broker instanceof PaperBroker)) throw new Error('the paper bot is expected to trade on a PaperBroker');
+      if (!(broker instanceof PaperVenue)) throw new Error('the paper bot is expected to trade on a PaperVenue');
       const resting = async (clientOrderId: string, price: string) => {
         const o = await broker.placeRestingOrder(SYMBOL, 'buy', dec('0.001'), dec(price), clientOrderId);
         if (!o.ok) throw new Error(o.error.message);

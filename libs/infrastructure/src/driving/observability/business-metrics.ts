@@ -36,7 +36,7 @@ export function attachBusinessMetrics(app: BotApp, metrics: PromMetrics): () => 
   // What the alerts need (docs/metrics.md "Required by alerts"):
   // - the time of the last completed reconcile pass (ReconcileStale);
   const offReconciled = app.bus.subscribe('reconcile.completed', 'metrics', (e) => metrics.gauge('cab_reconcile_last_success_timestamp_seconds', e.ts / 1000));
-  // - the exchange circuit breaker (ExchangeCircuitOpen): CcxtBroker has one, the paper broker none;
+  // - the exchange circuit breaker (ExchangeCircuitOpen): GateVenue has one, the paper broker none;
   const breaker = app.broker as { circuitState?: () => string };
   metrics.onScrape(async () => metrics.gauge('cab_broker_circuit_open', breaker.circuitState && breaker.circuitState() !== 'closed' ? 1 : 0));
   // - today's loss against its limit (DailyLossNearLimit), rebuilt from the day's fills with the

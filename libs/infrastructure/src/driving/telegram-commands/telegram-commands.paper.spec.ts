@@ -49,7 +49,7 @@ const telegramEnv = (): Record<string, string> => ({
   TELEGRAM_API_URL: apiRoot,
 });
 
-describe('Telegram commands on the composed paper bot (compose(), PaperBroker, real SQLite)', () => {
+describe('Telegram commands on the composed paper bot (compose(), PaperVenue, real SQLite)', () => {
   let bot: PipelineBot;
   let commands: TelegramCommands | null = null;
   afterEach(async () => {

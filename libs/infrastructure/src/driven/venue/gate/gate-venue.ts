@@ -21,7 +21,7 @@ import { GATE_CAPABILITIES } from './gate-capabilities';
 import { toGatePair, toGateText } from './symbols';
 import { MAX_TRADE_REQUESTS, readTradePages, TRADES_PAGE } from './trade-pages';
 
-export interface CcxtBrokerOptions {
+export interface GateVenueOptions {
   /** EXCHANGE setting: "gateio" (or "gate"). Default gateio. */
   exchange?: string;
   /** API_KEY / API_SECRET: a plain string or a settings `Secret` (revealed only to build the ccxt client). */
@@ -58,7 +58,7 @@ const systemClock: Clock = { now: () => Date.now() };
  * and jitter; a circuit breaker stops calls after repeated outages; order creation is sent once —
  * a timeout or 5xx on it is "ambiguous" and the caller settles it by client order id.
  */
-export class CcxtBroker implements Broker {
+export class GateVenue implements Broker {
   readonly name = 'gate';
   readonly capabilities = GATE_CAPABILITIES;
   // # fields: the ccxt client holds the revealed secret and must not show in inspect/JSON.
@@ -74,9 +74,9 @@ export class CcxtBroker implements Broker {
   // Credentials are kept out of `opts` so no printout of the broker can carry them.
   readonly #apiKey: string;
   readonly #apiSecret: string;
-  private readonly opts: Omit<CcxtBrokerOptions, 'apiKey' | 'apiSecret'>;
+  private readonly opts: Omit<GateVenueOptions, 'apiKey' | 'apiSecret'>;
 
-  constructor(options: CcxtBrokerOptions) {
+  constructor(options: GateVenueOptions) {
     const { apiKey, apiSecret, ...opts } = options;
     this.opts = opts;
     this.#apiKey = reveal(apiKey);

@@ -10,7 +10,7 @@ const script = `
 const cached = () => Object.keys(require.cache).some((k) => k.includes('/node_modules/ccxt/'));
 const infra = require(${JSON.stringify(join(root, 'libs/infrastructure/src/index.ts'))});
 const afterImport = cached();
-const broker = new infra.CcxtBroker({ apiKey: 'k', apiSecret: 's', apiUrl: 'http://127.0.0.1:9/api/v4', timeoutMs: 500,
+const broker = new infra.GateVenue({ apiKey: 'k', apiSecret: 's', apiUrl: 'http://127.0.0.1:9/api/v4', timeoutMs: 500,
   retry: { attempts: 1, baseMs: 1, maxMs: 1 }, breaker: { failures: 5, cooldownMs: 1000 } });
 const afterConstruct = cached();
 const rss0 = process.memoryUsage().rss;
@@ -23,7 +23,7 @@ broker.instrument('BTC/USDT').then((r) => {
 `;
 
 describe('ccxt is loaded lazily', () => {
-  it('importing @cab/infrastructure and constructing CcxtBroker do not load ccxt; the first call does', () => {
+  it('importing @cab/infrastructure and constructing GateVenue do not load ccxt; the first call does', () => {
     const out = spawnSync(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
       cwd: root,
       env: { ...process.env, TSX_TSCONFIG_PATH: join(root, 'libs/infrastructure/tsconfig.lib.json') },

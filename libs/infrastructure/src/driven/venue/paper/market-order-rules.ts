@@ -5,7 +5,7 @@ import type { Walk } from './matching';
 import { bestLevel, type BookSides } from './synthetic-book';
 
 /**
- * Gate's rules for a market order, shared by PaperBroker (async, persisted) and SimulatedVenue
+ * Gate's rules for a market order, shared by PaperVenue (async, persisted) and SimulatedVenue
  * (synchronous, for the backtest core): the same grid, limits, refusals, fees and IOC status,
  * so the two fill an order identically. Pure: the callers hold the account and the book.
  */

@@ -3,7 +3,7 @@ import { GATE_CLIENT_ID_FORMAT } from '../gate/gate-capabilities';
 import { REJECT } from '../reject-codes';
 
 /**
- * What the paper venues (PaperBroker, the backtest's SimulatedVenue) do. They stand in for Gate,
+ * What the paper venues (PaperVenue, the backtest's SimulatedVenue) do. They stand in for Gate,
  * so they take Gate's client id format (paper and live derive the same ids) and, like Gate, accept a
  * duplicate client id; but they answer with the order's fills, select trades by their own time,
  * and find a finished order by client id for as long as they keep it (`retainedMs`; null: always).

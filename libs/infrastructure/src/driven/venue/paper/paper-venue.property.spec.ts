@@ -21,7 +21,7 @@ const btcSpec = (fee: string) => ({
   makerFee: fee,
 });
 
-describe('PaperBroker properties', () => {
+describe('PaperVenue properties', () => {
   it('buy then sell the same quantity at the same price loses exactly the fees', async () => {
     await fc.assert(
       fc.asyncProperty(

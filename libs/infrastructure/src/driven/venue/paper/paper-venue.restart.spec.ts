@@ -5,7 +5,7 @@ import type { OrderDTO } from '@cab/application';
 import { openSqliteStorage, type SqliteStorage } from '../../storage/sqlite-storage';
 import { tempDir } from '../../../testing';
 import { REJECT } from '../reject-codes';
-import { PaperBroker } from './paper-venue';
+import { PaperVenue } from './paper-venue';
 import { SettableMarket } from './paper-market';
 import { value, errorOf } from '@cab/application/testing';
 
@@ -27,7 +27,7 @@ class Bench {
   private readonly tmp = tempDir('cab-paper-restart-');
   readonly path = `${this.tmp.dir}/paper.db`;
   storage!: SqliteStorage;
-  broker!: PaperBroker;
+  broker!: PaperVenue;
 
   constructor(private readonly retainFinishedMs?: number) {
     this.start();
@@ -35,7 +35,7 @@ class Bench {
 
   start(): this {
     this.storage = openSqliteStorage({ path: this.path, clock: this.clock });
-    this.broker = new PaperBroker({
+    this.broker = new PaperVenue({
       market: this.market,
       ledger: this.storage.paperLedger,
       clock: this.clock,
@@ -70,7 +70,7 @@ class Bench {
 }
 
 /** Everything the bot asks the broker, as text. */
-async function lookups(broker: PaperBroker, orders: readonly OrderDTO[], since: number): Promise<string> {
+async function lookups(broker: PaperVenue, orders: readonly OrderDTO[], since: number): Promise<string> {
   const out: unknown[] = [];
   for (const o of orders) {
     out.push(value(await broker.fetchOrder(SYMBOL, { id: o.id })));
@@ -83,7 +83,7 @@ async function lookups(broker: PaperBroker, orders: readonly OrderDTO[], since: 
   return text(out);
 }
 
-describe('PaperBroker on a SQLite file: orders and fills survive a restart', () => {
+describe('PaperVenue on a SQLite file: orders and fills survive a restart', () => {
   let b: Bench;
   afterEach(async () => {
     await b.dispose();
@@ -186,7 +186,7 @@ describe('PaperBroker on a SQLite file: orders and fills survive a restart', () 
     b.market.setPrice(SYMBOL, '50000');
     value(await b.broker.createMarketBuyQuote(SYMBOL, dec('100'), 'first'));
     await b.broker.close();
-    const again = new PaperBroker({ market: b.market, ledger: b.storage.paperLedger, clock: b.clock, ids: new SequentialIds('po-'), startingBalances: {} });
+    const again = new PaperVenue({ market: b.market, ledger: b.storage.paperLedger, clock: b.clock, ids: new SequentialIds('po-'), startingBalances: {} });
     await expect(again.createMarketBuyQuote(SYMBOL, dec('100'), 'second')).rejects.toThrow(/already taken/);
     expect(b.rows()).toHaveLength(1);
   });

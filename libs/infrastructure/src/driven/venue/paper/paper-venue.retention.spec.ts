@@ -41,7 +41,7 @@ async function twoBrokers(
   return { bounded, unbounded, ids };
 }
 
-describe('PaperBroker: finished orders are kept for a window, then forgotten', () => {
+describe('PaperVenue: finished orders are kept for a window, then forgotten', () => {
   let hs: PaperHarness[] = [];
   afterEach(async () => {
     for (const h of hs) await h.close();

@@ -4,18 +4,18 @@ import type { BrokerResult, OrderDTO, PaperBalances, PaperLedgerStore } from '@c
 import { brokerContract } from '../venue.contract';
 import { REJECT } from '../reject-codes';
 import { InMemoryPaperLedger } from './in-memory-ledger';
-import { PaperBroker } from './paper-venue';
+import { PaperVenue } from './paper-venue';
 import { makePaperHarness, type PaperHarness } from './testing/paper-harness';
 import { value, errorOf } from '@cab/application/testing';
 
-brokerContract('PaperBroker', () => makePaperHarness());
+brokerContract('PaperVenue', () => makePaperHarness());
 
 const SYMBOL = 'BTC/USDT';
 
 /** Orders and fills as plain text: decimals become strings, so equality is exact. */
 const text = (x: unknown): string => JSON.stringify(x);
 
-describe('PaperBroker', () => {
+describe('PaperVenue', () => {
   let h: PaperHarness;
   afterEach(async () => {
     await h.close();
@@ -222,7 +222,7 @@ describe('PaperBroker', () => {
         },
       };
       h = await makePaperHarness({ ledger: inner });
-      const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds(), startingBalances: {} });
+      const broker = new PaperVenue({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds(), startingBalances: {} });
       h.market.setPrice(SYMBOL, '50000');
       expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote)).toBe('1000');
       broken = true;
@@ -252,7 +252,7 @@ describe('PaperBroker', () => {
           await h.ledger.save(b, change);
         },
       };
-      const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds('again-'), startingBalances: {} });
+      const broker = new PaperVenue({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds('again-'), startingBalances: {} });
       expect(errorOf(await broker.fetchMyTrades(SYMBOL))).toEqual({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE' });
       expect(text(value(await broker.fetchMyTrades(SYMBOL)))).toBe(text(buy.fills));
       expect(broker.retained()).toEqual({ orders: 1, fills: buy.fills.length });
@@ -271,7 +271,7 @@ describe('PaperBroker', () => {
         save: (b: PaperBalances, change) => inner.save(b, change),
       };
       h = await makePaperHarness({ ledger: inner });
-      const broker = new PaperBroker({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds(), startingBalances: { USDT: '1' } });
+      const broker = new PaperVenue({ market: h.market, ledger, clock: h.clock, ids: new SequentialIds(), startingBalances: { USDT: '1' } });
       expect(errorOf(await broker.fetchBalance(SYMBOL))).toEqual({ kind: 'retryable', code: 'PAPER.LEDGER_UNAVAILABLE' });
       expect(str(value(await broker.fetchBalance(SYMBOL)).freeQuote)).toBe('42');
     });

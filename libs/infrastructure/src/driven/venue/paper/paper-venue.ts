@@ -53,7 +53,7 @@ import {
 
 export { RETAIN_FINISHED_MS } from './paper-orders';
 
-export interface PaperBrokerOptions {
+export interface PaperVenueOptions {
   /** Prices: the ticker and, when it has one, the book of each symbol. */
   market: PaperMarket;
   /** Where balances, orders and fills live between restarts. */
@@ -92,7 +92,7 @@ export interface PaperBrokerOptions {
  * Calls that change the account run one at a time, in call order: no two orders can both spend
  * the same balance.
  */
-export class PaperBroker implements Broker {
+export class PaperVenue implements Broker {
   readonly name: string;
   readonly capabilities: VenueCapabilities;
   private readonly market: PaperMarket;
@@ -116,7 +116,7 @@ export class PaperBroker implements Broker {
   /** When the ledger last deleted the orders past retention (at most every FORGET_EVERY_MS). */
   private lastForget = Number.NEGATIVE_INFINITY;
 
-  constructor(opts: PaperBrokerOptions) {
+  constructor(opts: PaperVenueOptions) {
     this.name = opts.name ?? 'paper';
     this.market = opts.market;
     this.ledger = opts.ledger;
@@ -147,7 +147,7 @@ export class PaperBroker implements Broker {
     return ok({ symbol, bid: t.bid, ask: t.ask, last: t.last, ts: t.ts });
   }
 
-  /** Ten levels a side by default, as CcxtBroker asks Gate for: the same view in paper and live. */
+  /** Ten levels a side by default, as GateVenue asks Gate for: the same view in paper and live. */
   async fetchOrderBook(symbol: string, depth = 10): Promise<BrokerResult<OrderBook>> {
     const inst = this.instruments.get(symbol);
     if (!inst) return unknownSymbol(symbol);

@@ -2,7 +2,7 @@ import { dec, type Decimal } from '@cab/domain';
 import { FakeClock, SequentialIds } from '@cab/domain/testing';
 import type { BrokerResult, OrderDTO } from '@cab/application';
 import { InMemoryPaperLedger } from './in-memory-ledger';
-import { PaperBroker } from './paper-venue';
+import { PaperVenue } from './paper-venue';
 import { SettableMarket } from './paper-market';
 import { SimulatedVenue } from './simulated-venue';
 
@@ -31,11 +31,11 @@ const SCRIPT: readonly Call[] = [
 /** Orders, refusals and balances as text: exact decimals. */
 const text = (x: unknown): string => JSON.stringify(x);
 
-describe('SimulatedVenue: PaperBroker matching, synchronously', () => {
-  it('answers the same orders, fills, refusals and balances as PaperBroker for the same quotes and calls', async () => {
+describe('SimulatedVenue: PaperVenue matching, synchronously', () => {
+  it('answers the same orders, fills, refusals and balances as PaperVenue for the same quotes and calls', async () => {
     const paperClock = new FakeClock(1_700_000_000_000);
     const market = new SettableMarket(paperClock);
-    const paper = new PaperBroker({
+    const paper = new PaperVenue({
       market,
       ledger: new InMemoryPaperLedger(),
       clock: paperClock,
@@ -73,10 +73,10 @@ describe('SimulatedVenue: PaperBroker matching, synchronously', () => {
     expect(fromSim.some((r) => (r as BrokerResult<OrderDTO>).ok && ((r as { value: OrderDTO }).value.fills?.length ?? 0) > 3)).toBe(true);
   });
 
-  it('the same book for the slippage rule as PaperBroker.fetchOrderBook', async () => {
+  it('the same book for the slippage rule as PaperVenue.fetchOrderBook', async () => {
     const clock = new FakeClock(1_700_000_000_000);
     const market = new SettableMarket(clock).setPrice(SYMBOL, '43210.55');
-    const paper = new PaperBroker({ market, ledger: new InMemoryPaperLedger(), clock, ids: new SequentialIds('p-'), startingBalances: { USDT: '1' } });
+    const paper = new PaperVenue({ market, ledger: new InMemoryPaperLedger(), clock, ids: new SequentialIds('p-'), startingBalances: { USDT: '1' } });
     const sim = new SimulatedVenue({ clock, ids: new SequentialIds('p-'), startingBalances: { USDT: '1' } });
     sim.quote((await market.ticker(SYMBOL))!);
     const p = await paper.fetchOrderBook(SYMBOL, 50);

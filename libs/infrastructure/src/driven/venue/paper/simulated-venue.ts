@@ -25,16 +25,16 @@ export interface SimulatedVenueOptions {
   ids: IdGenerator;
   /** The account at the start, e.g. {USDT: "10000"}. */
   startingBalances: Record<string, string>;
-  /** Tradable pairs; Gate-like BTC/USDT and ETH/USDT by default (as PaperBroker). */
+  /** Tradable pairs; Gate-like BTC/USDT and ETH/USDT by default (as PaperVenue). */
   instruments?: readonly InstrumentSpec[];
   depth?: Partial<SyntheticDepth>;
   name?: string;
 }
 
 /**
- * PaperBroker's matching without its awaits, its ledger or its order history: the synchronous venue
+ * PaperVenue's matching without its awaits, its ledger or its order history: the synchronous venue
  * the TradingCore trades with in a backtest. Market orders fill against the synthetic book around
- * the quote the driver set last (`quote`), with the same rules as PaperBroker
+ * the quote the driver set last (`quote`), with the same rules as PaperVenue
  * (market-order-rules.ts: grid, limits, Gate's refusals, fees in base for a buy and quote for a
  * sell, IOC) — so the same calls on the same quotes give the same fills. Nothing is persisted.
  */

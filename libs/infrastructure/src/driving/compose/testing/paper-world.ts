@@ -14,7 +14,7 @@ export async function ordersFromTrades(broker: Broker, symbol: string): Promise<
   return out;
 }
 
-/** Paper mode as compose() builds it: PaperBroker over the market data, balances in SQLite. */
+/** Paper mode as compose() builds it: PaperVenue over the market data, balances in SQLite. */
 export async function makePaperPipelineWorld(): Promise<PipelineWorld> {
   return {
     mode: 'paper',

@@ -1,6 +1,6 @@
 /**
  * The pipeline contract: one suite of specs the whole composed bot must pass in paper mode
- * (PaperBroker over the market data, balances in SQLite) and in live mode (CcxtBroker and the real
+ * (PaperVenue over the market data, balances in SQLite) and in live mode (GateVenue and the real
  * ccxt client against the Gate emulator), so paper and live cannot drift apart (docs/lessons.md #9).
  * Run it from a spec: `pipelineContract('paper', makePaperPipelineWorld)`.
  *

@@ -3,7 +3,7 @@ import { FakeClock, SequentialIds } from '@cab/domain/testing';
 import type { PaperBalances } from '@cab/application';
 import type { BrokerHarness } from '../../venue.contract';
 import { InMemoryPaperLedger } from '../in-memory-ledger';
-import { PaperBroker, type PaperBrokerOptions } from '../paper-venue';
+import { PaperVenue, type PaperVenueOptions } from '../paper-venue';
 import { SettableMarket } from '../paper-market';
 
 export interface PaperHarnessOptions {
@@ -11,13 +11,13 @@ export interface PaperHarnessOptions {
   /** The ledger to use (a saved account to restart from); a fresh in-memory one by default. */
   ledger?: InMemoryPaperLedger;
   startingBalances?: Record<string, string>;
-  broker?: Partial<Omit<PaperBrokerOptions, 'market' | 'ledger' | 'clock' | 'ids'>>;
+  broker?: Partial<Omit<PaperVenueOptions, 'market' | 'ledger' | 'clock' | 'ids'>>;
   clock?: FakeClock;
   ids?: SequentialIds;
 }
 
 export interface PaperHarness extends BrokerHarness {
-  broker: PaperBroker;
+  broker: PaperVenue;
   market: SettableMarket;
   ledger: InMemoryPaperLedger;
   clock: FakeClock;
@@ -30,12 +30,12 @@ function unwrap<T>(r: Result<T, { code: string; message: string }>): T {
   return r.value;
 }
 
-/** A PaperBroker on a settable market, an in-memory ledger, a FakeClock and sequential ids. */
+/** A PaperVenue on a settable market, an in-memory ledger, a FakeClock and sequential ids. */
 export async function makePaperHarness(opts: PaperHarnessOptions = {}): Promise<PaperHarness> {
   const clock = opts.clock ?? new FakeClock();
   const market = new SettableMarket(clock);
   const ledger = opts.ledger ?? new InMemoryPaperLedger();
-  const broker = new PaperBroker({
+  const broker = new PaperVenue({
     market,
     ledger,
     clock,
