@@ -108,7 +108,9 @@ export class CoreContext {
     if (held && (!update || this.halts.reason(code) === reason)) return;
     const again = !this.halts.set(code, level, reason, now);
     if (this.publishing) this.publish({ kind: 'halt', ts: now, code, level, reason, ...(again ? { again } : {}) });
-    if (this.persisting && !MEMORY_ONLY_HALTS.has(code)) this.emit({ kind: 'persist', halts: [{ code, level, reason, since: now } satisfies HaltChange] });
+    // Since when it is in force, as the core holds it: a new reason or level keeps the first time (the store and the status pages agree).
+    const since = this.halts.since(code) ?? now;
+    if (this.persisting && !MEMORY_ONLY_HALTS.has(code)) this.emit({ kind: 'persist', halts: [{ code, level, reason, since } satisfies HaltChange] });
   }
 
   clearHalt(code: HaltCode, now: number): void {

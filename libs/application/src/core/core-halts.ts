@@ -25,6 +25,11 @@ export class CoreHalts {
     return this.halts.get(code)?.level ?? null;
   }
 
+  /** Since when the halt is in force (a new reason or level keeps it); null when it is not. */
+  since(code: HaltCode): number | null {
+    return this.halts.get(code)?.since ?? null;
+  }
+
   /** The reason the halt is in force for; null when it is not. */
   reason(code: HaltCode): string | null {
     return this.halts.get(code)?.reason ?? null;

@@ -190,6 +190,10 @@ export class CorePublisher {
       case 'store-backlog':
         metrics.gauge(PIPELINE_METRICS.storeWriteBacklog, fact.pending);
         return;
+      default: {
+        const unhandled: never = fact;
+        throw new Error(`a fact the publisher does not know: ${JSON.stringify(unhandled)}`);
+      }
     }
   }
 
@@ -346,7 +350,7 @@ export class CorePublisher {
     const entry: AuditEntry = { ts, kind, symbol, correlationId, summary, data };
     this.writes = this.writes
       .then(() => this.deps.audit.recordAll([entry]))
-      .catch((e: unknown) => this.deps.logger.error('audit write failed', { kind, error: errorText(e) }));
+      .catch((e: unknown) => this.deps.logger.error('audit write failed', { kind, summary, error: errorText(e) }));
   }
 }
 

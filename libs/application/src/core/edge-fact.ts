@@ -6,8 +6,9 @@ import type { CoreOutput } from './core-output';
  * What the edge around the core reports: the watchdog over the runtime's timers (which the core
  * does not know of), a reconcile pass's end, an operator's action and its outcome, the store writes
  * waiting. With the core's own facts (CoreOutput) they are the one vocabulary the CorePublisher
- * turns into audit entries, bus topics, alerts and metrics (docs/core.md, "Shape"); nothing else in
- * the application writes to those.
+ * turns into audit entries, bus topics, alerts and metrics (docs/core.md, "Shape"). Only
+ * measurements stay outside it: the timers' runs and durations (TimerLoop), an order's send-to-answer
+ * time, and the event bus's and dead-letter monitor's own counters.
  */
 export type EdgeFact =
   /** The watchdog's pass: since when each timer owes a run (the heartbeat topic and the lag gauges). */

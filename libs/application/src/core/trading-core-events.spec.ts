@@ -253,6 +253,20 @@ describe('TradingCore events in, commands out', () => {
     );
   });
 
+  it('a halt keeps the time it came into force through a new level or reason: in memory, in the store, on the status pages', () => {
+    const { core, clock, handle } = setup();
+    const since = clock.now();
+    const first = handle({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'reducing', reason: 'BTC/USDT: threw' });
+    clock.advance(5 * TF);
+    const second = handle({ kind: 'edge-halt', code: 'STRATEGY.ERROR', level: 'halted', reason: 'BTC/USDT: threw again' });
+    const stored = [...persists(first), ...persists(second)].flatMap((p) => p.halts ?? []);
+    expect(stored.map((h) => [h.level, h.reason, h.since])).toEqual([
+      ['reducing', 'BTC/USDT: threw', since],
+      ['halted', 'BTC/USDT: threw again', since],
+    ]);
+    expect(core.halts.list()).toEqual([{ code: 'STRATEGY.ERROR', level: 'halted', reason: 'BTC/USDT: threw again', since }]);
+  });
+
   it('a quiet candle makes no command and allocates no array for them', () => {
     const t = setup();
     // The first signal is published even when it is a hold (the decision log starts somewhere); the holds after it are quiet.

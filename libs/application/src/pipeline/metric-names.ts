@@ -31,7 +31,7 @@ export const PIPELINE_METRICS = {
   dmsRefresh: 'cab_dms_refresh_total',
   /** counter: DMS trips (loops stalled past DMS_TIMEOUT_MS). */
   dmsTrips: 'cab_dms_trips_total',
-  /** gauge: the core's store writes that failed and wait to be retried (EventDriver; STORE.WRITE halts entries while > 0). */
+  /** gauge: the core's store writes that failed and wait to be retried (EventDriver's backlog, a 'store-backlog' fact; STORE.WRITE halts entries while > 0). */
   storeWriteBacklog: 'cab_store_write_backlog',
   /** gauge {symbol}: position in base (a size, not money accounting). */
   positionBase: 'cab_position_base',
