@@ -263,7 +263,10 @@ async function benchApp(synchronous: 'FULL' | 'NORMAL') {
     EXIT_STOP_PCT: '0',
     EXIT_TRAIL_PCT: '0',
   });
-  const marketData = new ReplayMarketData({ series: new Map([['BTC/USDT', candles]]), clock: vs, speed: 60, loop: true, warmupCandles: 5 });
+  // Speed 1: a candle lasts its minute on the pipeline's clock, so the tick row's one candle per tick
+  // puts an hour of 1m candles' orders in the risk ledger's hour (at 60 a candle lasted a second,
+  // and the hour held every order of the run: up to 2,200 for the orders-per-hour rule to count).
+  const marketData = new ReplayMarketData({ series: new Map([['BTC/USDT', candles]]), clock: vs, speed: 1, loop: true, warmupCandles: 5 });
   const app = await compose(s, {
     clock: vs,
     scheduler: vs,
