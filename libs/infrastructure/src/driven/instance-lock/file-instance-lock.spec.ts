@@ -124,7 +124,12 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
 
   it('a previous run with our own pid (a restarted container) or from before a reboot is dead', async () => {
     alive.add(1);
-    await make({ pid: 1 }).acquire();
+    // The previous run's files, left as a kill leaves them: its records, no instance of this process holding them.
+    const previous = make({ pid: 1 });
+    await previous.acquire();
+    const files = Object.values(previous.paths()).flatMap((p) => (p ? [[p, fs.readFileSync(p)] as const] : []));
+    await previous.release();
+    for (const [p, content] of files) fs.writeFileSync(p, content);
     expect(await make({ pid: 1 }).acquire()).toMatchObject({ ok: true, tookOver: [{ why: "pid 1 is this process, so the lock is a previous run's" }, {}] });
     alive.add(300);
     await make({ pid: 300, dbPath: path.join(dir, 'b.sqlite3'), apiKey: 'k2' }).acquire();
@@ -132,6 +137,16 @@ describe('FileInstanceLock (one process, injected pids and clock)', () => {
       ok: true,
       tookOver: [{ why: 'host host-a has rebooted since pid 300 took the lock' }, {}],
     });
+  });
+
+  it('a lock another instance of this process holds is alive: a second compose of the same bot in one process is refused, not let in', async () => {
+    alive.add(1);
+    const first = make({ pid: 1 });
+    await first.acquire();
+    expect(await make({ pid: 1 }).acquire()).toMatchObject({ ok: false, code: 'LOCK.HELD', scope: 'db', holder: { pid: 1 } });
+    // Once the first lets go, the next one takes the lock as usual.
+    await first.release();
+    expect(await make({ pid: 1 }).acquire()).toEqual({ ok: true, tookOver: [] });
   });
 
   it('release frees the lock only if still ours, and is idempotent', async () => {

@@ -90,10 +90,15 @@ const NO_HARD_LINKS = new Set(['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS']);
  *    the other re-reads and refuses, naming the winner.
  *  - heartbeat: the same mutex, re-read (is it still ours?) then rename. A holder that finds
  *    another token has lost the lock and is told through onLost.
- * Dead means: same host and (pid not running, or pid is our own pid but not our token — a
- * container restarted as pid 1 — or another boot id), or a heartbeat older than staleAfterMs.
+ * Dead means: same host and (pid not running, or pid is our own pid but not our token and no lock
+ * of this process holds that token — a container restarted as pid 1 — or another boot id), or a
+ * heartbeat older than staleAfterMs. A lock another instance in this same process holds (two
+ * composes of one BOT_ID in one process) is alive: refused, never taken over.
  * A takeover mutex left by a crash during takeover is removed after 30 s.
  */
+/** The tokens the FileInstanceLocks of this process hold now: our pid on a lock file is ours only with one of them. */
+const HELD_IN_THIS_PROCESS = new Set<string>();
+
 export class FileInstanceLock implements InstanceLock {
   private readonly files: LockFile[];
   private readonly token = randomBytes(12).toString('hex');
@@ -159,6 +164,7 @@ export class FileInstanceLock implements InstanceLock {
         this.logger.warn('instance lock taken over from a dead holder', { scope: file.scope, previous: r.tookOver.previous, why: r.tookOver.why });
       }
     }
+    if (this.held.length > 0) HELD_IN_THIS_PROCESS.add(this.token);
     this.logger.info('instance lock acquired', { files: this.held.map((f) => f.path), pid: this.pid, host: this.host });
     this.startTimer();
     return { ok: true, tookOver };
@@ -170,6 +176,7 @@ export class FileInstanceLock implements InstanceLock {
       if (!r.ok) {
         this.logger.error('instance lock lost', { scope: r.scope, holder: r.holder, message: r.message });
         this.held = this.held.filter((f) => f !== file);
+        if (this.held.length === 0) HELD_IN_THIS_PROCESS.delete(this.token);
         this.stopTimer();
         if (!this.lost) {
           this.lost = true;
@@ -268,6 +275,7 @@ export class FileInstanceLock implements InstanceLock {
       }
     }
     this.held = [];
+    HELD_IN_THIS_PROCESS.delete(this.token);
   }
 
   // ---- building blocks ----
@@ -279,7 +287,7 @@ export class FileInstanceLock implements InstanceLock {
     const samePidSpace = (r.pidNs ?? null) === this.pidNs;
     if (r.host === this.host && samePidSpace) {
       if (r.bootId && this.bootId && r.bootId !== this.bootId) return `host ${r.host} has rebooted since pid ${r.pid} took the lock`;
-      if (r.pid === this.pid) return `pid ${r.pid} is this process, so the lock is a previous run's`;
+      if (r.pid === this.pid) return HELD_IN_THIS_PROCESS.has(r.token) ? null : `pid ${r.pid} is this process, so the lock is a previous run's`;
       if (!this.isAlive(r.pid)) return `pid ${r.pid} is not running on ${r.host}`;
     }
     const age = this.opts.clock.now() - r.heartbeatAt;
