@@ -255,13 +255,25 @@ function brief(reasons: readonly string[]): string {
  * longer than the grace ago, and not found among the venue's orders either: it never reached the
  * venue. A `new` order is never closed so: its send has not answered,
  * and the order may still arrive.
+ *
+ * The venue's "not found" by client id is believed only while its lookup by client id still covers
+ * the order (VenueCapabilities.clientIdLookupAfterFinishMs: Gate's ends about an hour after the
+ * order finished, and it finished after it was created). Past that — a bot down for longer, with
+ * an order in flight — only this pass's trades, read over the order's time without a gap, say it
+ * never traded; a pass whose trade reads failed leaves it in flight, or a filled buy would be
+ * closed and its side bought again.
  */
 function closeNotFound(ctx: CoreContext, s: SymbolState, r: SymbolReconcile, requestedAtSeq: number, now: number, matched: ReadonlySet<string>): void {
   const grace = ctx.opts.notFoundGraceMs ?? 60_000;
+  const lookupMs = ctx.opts.venue.capabilities.clientIdLookupAfterFinishMs;
+  const trades = r.trades && r.trades.unread.length === 0 ? r.trades : null;
   for (const coid of r.notFound) {
     const entry = s.unsettled.get(coid);
     if (!entry || matched.has(coid) || entry.order.status !== 'in_flight' || !(entry.inFlightSeq <= requestedAtSeq) || now - entry.order.updatedAt < grace)
       continue;
+    // One we know the exchange id of was looked up by it, which the venue answers for much longer.
+    const lookupCovers = entry.order.exchangeOrderId !== null || lookupMs === null || now - entry.order.createdAt <= lookupMs;
+    if (!lookupCovers && !(trades && trades.since <= entry.order.createdAt)) continue;
     const before = entry.order;
     const order = stepOrder(before, 'rejected', now);
     entry.order = order;

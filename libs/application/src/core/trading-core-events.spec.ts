@@ -4,7 +4,7 @@ import type { BrokerResult, OrderDTO } from '../ports/broker';
 import type { OrderRecord } from '../ports/orders-repository';
 import { aTradingCore, candleClosedAt, FakeVenueView, marketOrderAnswer, STOP_AND_TRAIL, SYMBOL, TF } from '../testing';
 import type { CoreCommand, PersistCommand } from './core-commands';
-import type { CoreEvent } from './core-events';
+import type { CoreEvent, TradesRead } from './core-events';
 import type { CoreOutput } from './core-output';
 
 function setup() {
@@ -134,6 +134,31 @@ describe('TradingCore events in, commands out', () => {
     t2.handle(reconcile(t2.core.seq, { notFound: [never.clientOrderId] }));
     expect(t2.core.order(never.clientOrderId)?.status).toBe('rejected');
     expect(t2.core.unsettled(SYMBOL)).toEqual([]);
+  });
+
+  it('past the venue\'s lookup by client id, a "not found" closes an order in flight only with the trades over its time read: a pass whose trade reads failed leaves it in flight', () => {
+    const clock = new FakeClock(T0);
+    // Gate's rule: a finished order is found by client id for about an hour.
+    const view = new FakeVenueView({ capabilities: { clientIdLookupAfterFinishMs: 3_600_000 } });
+    const { core, next } = aTradingCore({ clock, venue: view, risk: { maxPositionBase: dec('0') }, exits: STOP_AND_TRAIL, notFoundGraceMs: 2 * TF });
+    clock.advance(TF);
+    next.action = 'buy';
+    const lost = placed(core.handle(candleClosedAt(clock.now())))[0]!;
+    core.handle(report(lost, { ok: false, error: { kind: 'ambiguous', code: 'TIMEOUT', message: 'no answer' } }));
+    // The bot was down for two hours: the venue's "not found" by client id no longer proves anything.
+    clock.advance(2 * 3_600_000);
+    const pass = (trades: TradesRead | undefined): CoreEvent => ({
+      kind: 'reconcile-report',
+      requestedAtSeq: core.seq,
+      symbols: [{ symbol: SYMBOL, openOrders: [], observed: [], notFound: [lost.clientOrderId], balance: view.balance(), ...(trades ? { trades } : {}) }],
+    });
+    const since = lost.createdAt - 60_000;
+    core.handle(pass({ startedAt: clock.now(), since, fills: [], orders: [], unread: [{ from: since, why: 'fetchMyTrades: 502' }] }));
+    core.handle(pass(undefined));
+    expect(core.order(lost.clientOrderId)?.status).toBe('in_flight');
+    // The trades since before it was sent, read without a gap, hold none of it: it never traded.
+    core.handle(pass({ startedAt: clock.now(), since, fills: [], orders: [], unread: [] }));
+    expect(core.order(lost.clientOrderId)?.status).toBe('rejected');
   });
 
   it('a reconcile requested before a settlement compares nothing; a fresh one that finds less on the venue sets the position down to it and halts; a clean one clears it', () => {

@@ -4,7 +4,8 @@ import { fitsClientIdFormat, type ClientIdFormat } from '@cab/domain';
  * What the core's reconcile assumes of how the venue answers lookups: Gate.io's rules, the weakest
  * of the venues supported, kept in this one module. Each adapter declares where its venue stands
  * against them as VenueCapabilities (ports/venue-capabilities.ts); the paper venues do better, and
- * what holds for Gate holds for them. The core reads the client id format and the not-found codes:
+ * what holds for Gate holds for them. The core reads the client id format, the not-found codes and
+ * how long a lookup by client id works:
  *  - Gate answers a lookup by client order id (`text`) only while the order is open and about an
  *    hour after it finished; by exchange id much longer. An order we know the exchange id of is
  *    looked up by it, and an order we never heard back about is found through its trades.

@@ -5,7 +5,9 @@ import type { BrokerResult } from './broker';
  * What a venue does that the application must not assume: each venue adapter declares it (the
  * Gate broker, the paper broker and the backtest's simulated venue; docs/core.md, "Drivers").
  *
- * The core reads `clientOrderIds` (the id it derives) and `notFoundCodes`. The other four say where
+ * The core reads `clientOrderIds` (the id it derives), `notFoundCodes`, and
+ * `clientIdLookupAfterFinishMs` (how long a "not found" by client id can be believed: past it, an
+ * order in flight is closed only by trades read over its time). The other three say where
  * the venue stands against the guarantees the reconcile is written for, the weakest of the venues
  * supported (Gate's, core/venue-lookups.ts): a lookup by client id that expires, trades listed by
  * their order's finish time, duplicate client ids accepted, answers without trades. A venue that

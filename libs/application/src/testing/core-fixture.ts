@@ -14,6 +14,7 @@ import {
 } from '@cab/domain';
 import { anInstrument, aRiskConfig, T0, type FakeClock } from '@cab/domain/testing';
 import type { BalanceDTO, BrokerResult, FillDTO, OrderDTO, TickerDTO } from '../ports/broker';
+import type { VenueCapabilities } from '../ports/venue-capabilities';
 import type { CandleClosedEvent } from '../core/core-events';
 import type { CoreOutput } from '../core/core-output';
 import { EventDriver, type EventDriverOptions } from '../core/event-driver';
@@ -46,13 +47,14 @@ export const STOP_AND_TRAIL: Partial<ExitConfig> = { stopPct: dec('0.02'), trail
  */
 export class FakeVenueView implements VenueView {
   readonly name = 'fake';
-  readonly capabilities = TEST_VENUE_CAPABILITIES;
+  readonly capabilities: VenueCapabilities;
   readonly inst: Instrument = anInstrument({ priceTick: '0.01' });
   freeBase: Decimal;
   freeQuote: Decimal;
   balanceUnknown: boolean;
 
-  constructor(over: { freeBase?: Decimal; freeQuote?: Decimal; balanceUnknown?: boolean } = {}) {
+  constructor(over: { freeBase?: Decimal; freeQuote?: Decimal; balanceUnknown?: boolean; capabilities?: Partial<VenueCapabilities> } = {}) {
+    this.capabilities = { ...TEST_VENUE_CAPABILITIES, ...over.capabilities };
     this.freeBase = over.freeBase ?? ZERO;
     this.freeQuote = over.freeQuote ?? dec('10000');
     this.balanceUnknown = over.balanceUnknown ?? false;
