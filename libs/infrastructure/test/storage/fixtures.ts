@@ -1,33 +1,22 @@
 // Builders and process helpers shared by the storage specs and their child processes.
 import type { FillRecord, OrderRecord, PositionRecord } from '@cab/application';
+import { anOrderRecord } from '@cab/application/testing';
 import { dec, ZERO } from '@cab/domain';
 import { fork, type ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 
 export const REPO_ROOT = resolve(__dirname, '../../../..');
 
+/** The storage specs' order row: `anOrderRecord` (the application's fixture) as these specs' rows were. */
 export function anOrder(overrides: Partial<OrderRecord> = {}): OrderRecord {
-  return {
+  return anOrderRecord({
     clientOrderId: 'cab-1',
-    exchange: 'paper',
-    exchangeOrderId: null,
-    symbol: 'BTC/USDT',
-    side: 'buy',
-    type: 'market',
-    requestedQuote: dec('100'),
-    requestedBase: null,
-    status: 'new',
-    filledBase: ZERO,
-    filledQuote: ZERO,
-    averagePrice: null,
-    fee: ZERO,
-    feeCurrency: null,
     idempotencyKey: null,
     reason: 'signal: test',
     createdAt: 1_700_000_000_000,
     updatedAt: 1_700_000_000_000,
     ...overrides,
-  };
+  });
 }
 
 export function aFill(overrides: Partial<FillRecord> = {}): FillRecord {
